@@ -21,6 +21,8 @@ module.exports = {
       displayName: 'ui',
       testMatch: ['<rootDir>/test/ui/**/*.test.ts'],
       testEnvironment: 'jsdom',
+      // Compiled pages render through Taro's asynchronous setData: slow on a busy 2-core machine.
+      testTimeout: 20000,
     },
   ],
 }
