@@ -1,0 +1,57 @@
+/** Shape of `database/manifest.ts`: collections, their indexes and retention, applied to local-cloud. */
+export interface ManifestIndexField {
+  field: string
+  direction?: 1 | -1
+}
+
+export interface ManifestIndex {
+  name: string
+  fields: ManifestIndexField[]
+  unique?: boolean
+}
+
+export interface ManifestCollection {
+  name: string
+  description: string
+  indexes?: ManifestIndex[]
+  /** Free-form retention rule (for example "P3Y" or "until member deletion"); documentation only here. */
+  retention?: string
+}
+
+export interface Manifest {
+  collections: ManifestCollection[]
+}
+
+/** CloudBase allows at most 20 indexes per collection on the free tier; the manifest must fit. */
+export const MAX_INDEXES_PER_COLLECTION = 20
+
+const COLLECTION_NAME = /^[A-Za-z0-9_-]{1,64}$/
+const FIELD_PATH = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/
+
+/** Throws on a manifest that CloudBase would refuse, so the mistake shows up locally first. */
+export function validateManifest(manifest: Manifest): void {
+  const seen = new Set<string>()
+  for (const collection of manifest.collections) {
+    if (!COLLECTION_NAME.test(collection.name)) {
+      throw new Error(`manifest: invalid collection name "${collection.name}"`)
+    }
+    if (seen.has(collection.name)) throw new Error(`manifest: duplicate collection "${collection.name}"`)
+    seen.add(collection.name)
+    const indexes = collection.indexes ?? []
+    if (indexes.length > MAX_INDEXES_PER_COLLECTION) {
+      throw new Error(`manifest: ${collection.name} declares ${indexes.length} indexes (max 20)`)
+    }
+    const names = new Set<string>()
+    for (const index of indexes) {
+      if (names.has(index.name)) throw new Error(`manifest: duplicate index ${collection.name}.${index.name}`)
+      names.add(index.name)
+      if (index.fields.length === 0)
+        throw new Error(`manifest: index ${collection.name}.${index.name} has no fields`)
+      for (const { field } of index.fields) {
+        if (field !== '_id' && !FIELD_PATH.test(field)) {
+          throw new Error(`manifest: index ${collection.name}.${index.name} has invalid field "${field}"`)
+        }
+      }
+    }
+  }
+}

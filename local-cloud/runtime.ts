@@ -1,0 +1,322 @@
+import './guard'
+import { randomUUID } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import type BetterSqlite3 from 'better-sqlite3'
+import { currentInvocation, runInInvocation, type InvocationContext } from './context'
+import { DatabaseEngine, yieldToEventLoop } from './engine'
+import { validateManifest, type Manifest } from './manifest'
+import { OpenApiFakes, Outbox } from './openapi'
+import { plan } from './planner'
+import {
+  LOCAL_CLOUD_KEY,
+  realSdk,
+  registerWireHandler,
+  unregisterWireHandler,
+  type SdkInstance,
+} from './real-sdk'
+import { registerCloud, setCurrentCloud, unregisterCloud } from './registry'
+import { Store } from './store'
+
+export type { Manifest } from './manifest'
+export type { OutboxItem, OutboxKind } from './openapi'
+export type { WXContext } from './context'
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- function modules take and return arbitrary JSON */
+export interface FunctionModule {
+  main: (event: any, context: any) => any
+}
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+export type FunctionLoader = () => FunctionModule
+
+/** The real SDK's database type (from wx-server-sdk's typings), so services accept either. */
+export type WxDatabase = ReturnType<typeof import('wx-server-sdk').database>
+
+export interface LocalCloudOptions {
+  /** Directory for the SQLite file; absent: an in-memory database. */
+  dataDir?: string
+  manifest?: Manifest
+  functions?: Record<string, FunctionLoader>
+  /** Number answered by openapi.phonenumber.getPhoneNumber (default 13800138000). */
+  phoneNumber?: string
+  /** Environment id reported by getWXContext().ENV (default "local-cloud"). */
+  env?: string
+  appId?: string
+}
+
+/** Who calls a function: what the platform would put in getWXContext(). */
+export interface CallerContext {
+  OPENID: string
+  APPID?: string
+  UNIONID?: string
+  /** Default "wx_client" (a mini-program user). */
+  SOURCE?: string
+}
+
+/** The `context` argument of main(event, context), as SCF passes it (the commonly used part). */
+export interface ScfContext {
+  request_id: string
+  function_name: string
+  function_version: string
+  namespace: string
+  memory_limit_in_mb: number
+  time_limit_in_ms: number
+  tencentcloud_region: string
+  callbackWaitsForEmptyEventLoop: boolean
+}
+
+/** Errors of invoke() itself, shaped like the client's `wx.cloud.callFunction` failures. */
+export class InvokeError extends Error {
+  constructor(
+    readonly errCode: number,
+    readonly errMsg: string,
+  ) {
+    super(errMsg)
+  }
+}
+
+export const MAX_FUNCTION_RESULT_BYTES = 1024 * 1024
+
+const FUNCTION_NOT_FOUND = (name: string) =>
+  `[ResourceNotFound.FunctionName] FunctionName parameter could not be found (local-cloud has no function "${name}")`
+
+/** Function results cross the platform as JSON: dates become strings, undefined becomes null. */
+function serialiseResult(result: unknown): { value: unknown; text: string } {
+  const text = JSON.stringify(result) ?? 'null'
+  if (Buffer.byteLength(text) > MAX_FUNCTION_RESULT_BYTES) {
+    throw new InvokeError(
+      -604001,
+      'cloud.callFunction:fail -604001 cloudfunction result size exceed limit (1MB)',
+    )
+  }
+  return { value: JSON.parse(text) as unknown, text }
+}
+
+export class LocalCloud {
+  readonly id = randomUUID()
+  readonly env: string
+  readonly appId: string
+  readonly outbox = new Outbox()
+  private readonly store: Store
+  private readonly engine: DatabaseEngine
+  private readonly fakes: OpenApiFakes
+  private readonly functions = new Map<string, { loader: FunctionLoader; module?: FunctionModule }>()
+  private readonly sdkInstances = new WeakMap<object, SdkInstance>()
+  private readonly defaultInit: Record<string, unknown>
+  private closed = false
+
+  constructor(options: LocalCloudOptions = {}) {
+    // Before anything is opened or registered: a bad manifest must not leak a database.
+    if (options.manifest) validateManifest(options.manifest)
+    this.env = options.env ?? 'local-cloud'
+    this.appId = options.appId ?? 'wx0000000000000000'
+    let file: string | undefined
+    if (options.dataDir) {
+      fs.mkdirSync(options.dataDir, { recursive: true })
+      file = path.join(options.dataDir, 'local-cloud.sqlite')
+    }
+    this.store = new Store(file)
+    this.engine = new DatabaseEngine(this.store, this.env)
+    this.fakes = new OpenApiFakes(this.outbox, {
+      appId: this.appId,
+      env: this.env,
+      phoneNumber: options.phoneNumber ?? '13800138000',
+    })
+    this.defaultInit = { env: this.env }
+    for (const [name, loader] of Object.entries(options.functions ?? {})) this.register(name, loader)
+    registerWireHandler(this.id, (action, params) => this.wire(action, params))
+    registerCloud(this)
+    if (options.manifest) this.applyManifest(options.manifest)
+  }
+
+  /** The raw better-sqlite3 handle (benchmarks, index inspection). */
+  get sqlite(): BetterSqlite3.Database {
+    return this.store.sqlite
+  }
+
+  /** Creates the manifest's collections and their indexes (idempotent). */
+  applyManifest(manifest: Manifest): void {
+    validateManifest(manifest)
+    for (const collection of manifest.collections) {
+      this.store.createCollection(collection.name)
+      for (const index of collection.indexes ?? []) this.store.ensureIndex(collection.name, index)
+    }
+  }
+
+  /** Like the console's "add collection"; false when it already exists. */
+  createCollection(name: string): boolean {
+    return this.store.createCollection(name)
+  }
+
+  collectionNames(): string[] {
+    return this.store.collectionNames()
+  }
+
+  /**
+   * SQLite's plan for the candidate rows of a where() query (after the SDK's serialisation,
+   * e.g. `{ 'p.level': 2 }`): shows whether a manifest index narrows it or the table is scanned.
+   */
+  explain(collection: string, query: Record<string, unknown>): string[] {
+    const { sql, params } = this.store.scanQuery(collection, plan(query, this.store.indexes(collection)))
+    const rows = this.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{
+      detail: string
+    }>
+    return rows.map((row) => row.detail)
+  }
+
+  /** A real wx-server-sdk instance whose requests this cloud answers. */
+  sdk(initConfig: Record<string, unknown> = this.defaultInit): SdkInstance {
+    this.assertOpen()
+    let instance = this.sdkInstances.get(initConfig)
+    if (!instance) {
+      instance = realSdk.createNewInstance({ ...initConfig, [LOCAL_CLOUD_KEY]: this.id })
+      this.sdkInstances.set(initConfig, instance)
+    }
+    return instance
+  }
+
+  /** `cloud.database(config)` of the real SDK, backed by this cloud. */
+  database(config?: { env?: string; throwOnNotFound?: boolean }): WxDatabase {
+    return this.sdk().database(config) as WxDatabase
+  }
+
+  register(name: string, loader: FunctionLoader): void {
+    this.functions.set(name, { loader })
+  }
+
+  /** The number openapi.phonenumber.getPhoneNumber answers, for one code or for all codes. */
+  setPhoneNumber(phoneNumber: string, code?: string): void {
+    this.fakes.setPhoneNumber(phoneNumber, code)
+  }
+
+  /**
+   * Runs a function as the platform does for a mini-program call: the event crosses as JSON
+   * (with `userInfo` injected), getWXContext() answers the caller, the result crosses as JSON
+   * and is capped at 1 MB. Exceptions of main() are rethrown as they are.
+   */
+  async invoke(name: string, event: unknown, caller: CallerContext): Promise<unknown> {
+    this.assertOpen()
+    const source = caller.SOURCE ?? 'wx_client'
+    const appId = caller.APPID ?? this.appId
+    const data = (JSON.parse(JSON.stringify(event ?? {})) ?? {}) as Record<string, unknown>
+    if (source.split(',')[0].startsWith('wx_')) data.userInfo = { appId, openId: caller.OPENID }
+    const result = await this.run(name, data, {
+      OPENID: caller.OPENID,
+      APPID: appId,
+      UNIONID: caller.UNIONID,
+      SOURCE: source,
+    })
+    return serialiseResult(result).value
+  }
+
+  /** Makes this the cloud behind `wx-server-sdk` (local-cloud/sdk.ts). */
+  use(): this {
+    this.assertOpen()
+    setCurrentCloud(this)
+    return this
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    unregisterWireHandler(this.id)
+    unregisterCloud(this)
+    this.engine.close()
+    this.store.close()
+  }
+
+  /**
+   * The wire-level entry: one CloudBase API request (`action` plus its params as the SDK sends
+   * them) → the response body. Plain JSON in and out except `wx.openApi` (protobuf buffers).
+   */
+  async wire(action: string, params: Record<string, unknown>): Promise<unknown> {
+    if (this.closed) throw new Error('local-cloud: LocalCloud is closed')
+    if (action.startsWith('database.')) return this.engine.handle(action, params)
+    if (action === 'functions.invokeFunction') return this.invokeFromFunction(params)
+    if (action === 'wx.openApi') {
+      await yieldToEventLoop()
+      const data = params.requestData
+      const buffer = Buffer.isBuffer(data) ? data : Buffer.from(String(data ?? ''), 'base64')
+      return this.fakes.handle(String(params.apiName), buffer)
+    }
+    return {
+      code: 'INVALID_PARAM',
+      message: `[InvalidParameter] local-cloud does not implement ${action}`,
+      requestId: randomUUID(),
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('local-cloud: LocalCloud is closed')
+  }
+
+  private load(name: string): FunctionModule | undefined {
+    const entry = this.functions.get(name)
+    if (!entry) return undefined
+    if (!entry.module) entry.module = entry.loader()
+    return entry.module
+  }
+
+  private async run(
+    name: string,
+    event: Record<string, unknown>,
+    caller: Pick<InvocationContext, 'OPENID' | 'APPID' | 'UNIONID' | 'SOURCE'>,
+  ): Promise<unknown> {
+    const fn = this.load(name)
+    if (!fn) throw new InvokeError(-501000, `cloud.callFunction:fail -501000 ${FUNCTION_NOT_FOUND(name)}`)
+    const requestId = randomUUID()
+    const invocation: InvocationContext = {
+      cloudId: this.id,
+      functionName: name,
+      requestId,
+      ENV: this.env,
+      ...caller,
+    }
+    const context: ScfContext = {
+      request_id: requestId,
+      function_name: name,
+      function_version: '$LATEST',
+      namespace: this.env,
+      memory_limit_in_mb: 256,
+      time_limit_in_ms: 3000,
+      tencentcloud_region: 'ap-shanghai',
+      callbackWaitsForEmptyEventLoop: false,
+    }
+    await yieldToEventLoop()
+    return runInInvocation(invocation, async () => fn.main(event, context))
+  }
+
+  /** cloud.callFunction from inside a function: the callee sees the same user. */
+  private async invokeFromFunction(params: Record<string, unknown>): Promise<unknown> {
+    const name = String(params.function_name ?? '')
+    const requestId = randomUUID()
+    if (!this.functions.has(name)) {
+      return { code: 'FUNCTIONS_EXECUTE_FAIL', message: FUNCTION_NOT_FOUND(name), requestId }
+    }
+    const parent = currentInvocation()
+    let event: Record<string, unknown> = {}
+    if (typeof params.request_data === 'string' && params.request_data !== '') {
+      event = JSON.parse(params.request_data) as Record<string, unknown>
+    }
+    try {
+      const result = await this.run(name, event, {
+        OPENID: parent?.OPENID,
+        APPID: parent?.APPID,
+        UNIONID: parent?.UNIONID,
+        SOURCE: parent ? `${parent.SOURCE.replace(/,scf$/, '')},scf` : 'scf',
+      })
+      return { requestId, data: { response_data: serialiseResult(result).text } }
+    } catch (error) {
+      const message =
+        error instanceof InvokeError
+          ? error.errMsg.replace(/^cloud\.callFunction:fail /, '')
+          : `Error: ${(error as Error)?.message ?? String(error)}`
+      return { code: 'FUNCTIONS_EXECUTE_FAIL', message, requestId }
+    }
+  }
+}
+
+export function createLocalCloud(options: LocalCloudOptions = {}): LocalCloud {
+  return new LocalCloud(options)
+}
