@@ -1,0 +1,184 @@
+/**
+ * The identity store (3.9, 5.1): identifiers live apart from the pseudonymous member record,
+ * each field encrypted with the member's data key, lookups only through blind indexes. Every
+ * read and write names a purpose, is checked against the data inventory and is audited.
+ */
+import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inventory'
+import type { PurposeId } from '../../src/domain/purposes'
+import type { AuditLog } from './audit'
+import type { Clock } from './clock'
+import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+import type { IndexKind, Sealed, Vault, WrappedKey } from './vault'
+
+export type IdentityValues = Partial<Record<FieldKey, string>>
+
+/** The stored shape: no plaintext identifier anywhere in it. */
+export interface IdentityDoc {
+  _id: string
+  keyId: string
+  wrappedKey: Sealed
+  fields: Partial<Record<FieldKey, Sealed>>
+  /** Blind indexes, `<field>Index`, for the fields the inventory marks `blindIndex`. */
+  [index: `${string}Index`]: string
+  createdAt: Date
+  updatedAt: Date
+}
+
+export interface AccessContext {
+  purpose: PurposeId
+  actor: string
+}
+
+export interface IdentityStore {
+  /** Writes the identity document of a new member. */
+  create(memberId: string, values: IdentityValues, access: AccessContext): Promise<void>
+  /** Decrypts the named fields; null when the member has no identity (cancelled or never made). */
+  read(memberId: string, fields: FieldKey[], access: AccessContext): Promise<IdentityValues | null>
+  /** Removes the identity document and with it the data key (crypto-shredding). */
+  destroy(memberId: string, access: AccessContext): Promise<void>
+}
+
+const INDEX_KINDS: Partial<Record<FieldKey, IndexKind>> = {
+  phone: 'phone',
+  openid: 'openid',
+  plates: 'plate',
+}
+
+function indexKind(field: FieldKey): IndexKind {
+  const kind = INDEX_KINDS[field]
+  if (!kind) throw new Error(`no blind-index kind for field ${field}`)
+  return kind
+}
+
+/** Refuses a field the inventory does not allow under this purpose (6.1.1). */
+function assertPurpose(fields: FieldKey[], purpose: PurposeId): void {
+  for (const key of fields) {
+    if (!inventoryField(key).purposes.includes(purpose)) {
+      throw new Error(`field ${key} may not be processed for purpose ${purpose}`)
+    }
+  }
+}
+
+export function createIdentityStore(deps: {
+  db: Db
+  vault: Vault
+  audit: AuditLog
+  clock: Clock
+}): IdentityStore {
+  const { db, vault, audit, clock } = deps
+  const identities = () => db.collection(COLLECTIONS.identities)
+
+  return {
+    async create(memberId, values, access) {
+      const keys = Object.keys(values) as FieldKey[]
+      assertPurpose(keys, access.purpose)
+      const { keyId, wrappedKey, cipher } = vault.createMemberKey(memberId)
+      const now = new Date(clock.now())
+      const doc: Record<string, unknown> = {
+        _id: memberId,
+        keyId,
+        wrappedKey,
+        createdAt: now,
+        updatedAt: now,
+      }
+      const fields: Partial<Record<FieldKey, Sealed>> = {}
+      for (const key of keys) {
+        const field = inventoryField(key)
+        const value = values[key] as string
+        if (field.store !== 'identity') throw new Error(`field ${key} does not belong in the identity store`)
+        if (!field.encrypted && !field.blindIndex)
+          throw new Error(`field ${key} would be stored in plaintext`)
+        if (field.encrypted) fields[key] = cipher.encrypt(key, value)
+        if (field.blindIndex) doc[`${key}Index`] = vault.blindIndex(indexKind(key), value)
+      }
+      doc.fields = fields
+      await identities().add({ data: doc })
+      await audit.record({ ...access, action: 'create', memberId, fields: keys, success: true })
+    },
+
+    async read(memberId, fields, access) {
+      assertPurpose(fields, access.purpose)
+      const doc = (await getDoc(db, COLLECTIONS.identities, memberId)) as IdentityDoc | null
+      if (!doc) return null
+      try {
+        const cipher = vault.openMemberKey(memberId, {
+          keyId: doc.keyId,
+          wrappedKey: doc.wrappedKey,
+        } as WrappedKey)
+        const values: IdentityValues = {}
+        for (const key of fields) {
+          const sealed = doc.fields?.[key]
+          if (sealed) values[key] = cipher.decrypt(key, sealed)
+        }
+        await audit.record({ ...access, action: 'read', memberId, fields, success: true })
+        return values
+      } catch (error) {
+        // A failed decryption is itself worth an audit line: it may be tampering (5.5).
+        await audit.record({ ...access, action: 'read', memberId, fields, success: false })
+        throw error
+      }
+    },
+
+    async destroy(memberId, access) {
+      await identities().doc(memberId).remove()
+      const fields = INVENTORY.filter((f) => f.store === 'identity').map((f) => f.key)
+      await audit.record({ ...access, action: 'delete', memberId, fields, success: true })
+    },
+  }
+}
+
+/** A uniqueness claim in `identity_index`: `_id` = `<kind>:<blind index>`. */
+export interface Claims {
+  /** True when this member now holds the claim; false when another member does. */
+  claim(kind: IndexKind, value: string, memberId: string): Promise<boolean>
+  /** Releases a claim, only if this member holds it. */
+  release(kind: IndexKind, value: string, memberId: string): Promise<void>
+  /** The member holding a claim, if any. */
+  holder(kind: IndexKind, value: string): Promise<string | null>
+}
+
+/**
+ * `isAbandoned(memberId, claimedAt)` tells whether a claim was left behind by a sign-up that
+ * died half-way (function timeout, crash): such a claim is taken over instead of blocking the
+ * shopper for ever.
+ */
+export function createClaims(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  isAbandoned: (memberId: string, claimedAt: Date) => Promise<boolean>
+}): Claims {
+  const { db, vault, clock, isAbandoned } = deps
+  const index = () => db.collection(COLLECTIONS.identityIndex)
+  const claimId = (kind: IndexKind, value: string) => `${kind}:${vault.blindIndex(kind, value)}`
+
+  return {
+    async claim(kind, value, memberId) {
+      const _id = claimId(kind, value)
+      // Two rounds: the second one after taking over an abandoned claim or after a release.
+      for (let round = 0; round < 2; round++) {
+        if (
+          await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
+        ) {
+          return true
+        }
+        const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
+        if (!existing) continue
+        if (existing.memberId === memberId) return true
+        const at = existing.at instanceof Date ? existing.at : new Date(0)
+        if (!(await isAbandoned(String(existing.memberId), at))) return false
+        await index().where({ _id, memberId: existing.memberId }).remove()
+      }
+      return false
+    },
+    async release(kind, value, memberId) {
+      await index()
+        .where({ _id: claimId(kind, value), memberId })
+        .remove()
+    },
+    async holder(kind, value) {
+      const doc = await getDoc(db, COLLECTIONS.identityIndex, claimId(kind, value))
+      return doc ? String(doc.memberId) : null
+    },
+  }
+}

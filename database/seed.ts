@@ -1,0 +1,193 @@
+/**
+ * Demo data for `npm start`'s first run: the mall (controller of the personal information),
+ * two open stores and a closed one, brand counters, the points rule, a small rewards catalogue
+ * and two staff personas. No shopper and no personal information: shoppers join through the app.
+ *
+ * Idempotent: every document has a fixed `_id` and is only added when missing, so a second run
+ * changes nothing (and keeps whatever a manager edited since).
+ */
+import { addUnique, asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+
+/** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
+export const DEMO_PERSONAS = {
+  counter: 'dev-counter-openid',
+  manager: 'dev-manager-openid',
+} as const
+
+export const DEMO_STORES = {
+  xuhui: 'store-xuhui',
+  pudong: 'store-pudong',
+  closed: 'store-jingan',
+} as const
+
+type SeedDoc = Record<string, unknown> & { _id: string }
+
+function demoDocuments(at: Date): Record<string, SeedDoc[]> {
+  return {
+    [COLLECTIONS.settings]: [
+      {
+        _id: 'controller',
+        name: '星湖购物中心',
+        contactName: '星湖购物中心个人信息保护负责人',
+        contactPhone: '021-5000-0000',
+        contactEmail: 'privacy@xinghu-mall.example.com',
+        updatedAt: at,
+      },
+    ],
+    [COLLECTIONS.stores]: [
+      {
+        _id: DEMO_STORES.xuhui,
+        name: '星湖购物中心·徐汇店',
+        city: '上海市',
+        status: 'open',
+        sort: 1,
+        createdAt: at,
+      },
+      {
+        _id: DEMO_STORES.pudong,
+        name: '星湖购物中心·浦东店',
+        city: '上海市',
+        status: 'open',
+        sort: 2,
+        createdAt: at,
+      },
+      // Closed: not offered on the join form, refused as a service store.
+      {
+        _id: DEMO_STORES.closed,
+        name: '星湖购物中心·静安店',
+        city: '上海市',
+        status: 'closed',
+        sort: 3,
+        createdAt: at,
+      },
+    ],
+    [COLLECTIONS.storeCounters]: [
+      {
+        _id: 'counter-xh-lancome',
+        storeId: DEMO_STORES.xuhui,
+        brand: '兰蔻',
+        name: '兰蔻专柜',
+        floor: 'L1',
+        kind: 'brand',
+        status: 'open',
+      },
+      {
+        _id: 'counter-xh-estee',
+        storeId: DEMO_STORES.xuhui,
+        brand: '雅诗兰黛',
+        name: '雅诗兰黛专柜',
+        floor: 'L1',
+        kind: 'brand',
+        status: 'open',
+      },
+      {
+        _id: 'counter-xh-desk',
+        storeId: DEMO_STORES.xuhui,
+        brand: '',
+        name: '徐汇店服务台',
+        floor: 'L1',
+        kind: 'serviceDesk',
+        status: 'open',
+      },
+      {
+        _id: 'counter-pd-nike',
+        storeId: DEMO_STORES.pudong,
+        brand: '耐克',
+        name: '耐克专柜',
+        floor: 'L3',
+        kind: 'brand',
+        status: 'open',
+      },
+      {
+        _id: 'counter-pd-desk',
+        storeId: DEMO_STORES.pudong,
+        brand: '',
+        name: '浦东店服务台',
+        floor: 'L1',
+        kind: 'serviceDesk',
+        status: 'open',
+      },
+    ],
+    [COLLECTIONS.pointsRules]: [
+      {
+        _id: 'default',
+        name: '基础积分规则',
+        // 1 point per yuan spent, then the tier multiplier; fractions are dropped.
+        pointsPerYuan: 1,
+        tierMultipliers: { normal: 1, vip: 1.2, vvip: 1.5 },
+        rounding: 'floor',
+        status: 'active',
+        createdAt: at,
+      },
+    ],
+    [COLLECTIONS.rewards]: [
+      {
+        _id: 'reward-parking-2h',
+        name: '停车券（2小时）',
+        kind: 'parking',
+        points: 200,
+        stock: 1000,
+        perMemberLimit: 5,
+        status: 'active',
+      },
+      {
+        _id: 'reward-coffee',
+        name: '咖啡兑换券',
+        kind: 'coupon',
+        points: 300,
+        stock: 200,
+        perMemberLimit: 2,
+        status: 'active',
+      },
+      {
+        _id: 'reward-stroller',
+        name: '婴儿车租借（1次）',
+        kind: 'service',
+        points: 100,
+        stock: 20,
+        perMemberLimit: 1,
+        status: 'active',
+      },
+      {
+        _id: 'reward-voucher-50',
+        name: '50元购物抵用券',
+        kind: 'voucher',
+        points: 5000,
+        stock: 100,
+        perMemberLimit: 1,
+        status: 'active',
+      },
+    ],
+    [COLLECTIONS.staff]: [
+      {
+        _id: DEMO_PERSONAS.counter,
+        role: 'counter',
+        storeId: DEMO_STORES.xuhui,
+        counterId: 'counter-xh-lancome',
+        displayName: '兰蔻专柜导购',
+        status: 'active',
+        createdAt: at,
+      },
+      {
+        _id: DEMO_PERSONAS.manager,
+        role: 'manager',
+        storeId: DEMO_STORES.xuhui,
+        displayName: '徐汇店店长',
+        status: 'active',
+        createdAt: at,
+      },
+    ],
+  }
+}
+
+/** Adds the demo documents that are missing; answers how many were added. `database` is an SDK database. */
+export async function seedDemo(database: object, at: Date = new Date()): Promise<number> {
+  const db = asDb(database)
+  let added = 0
+  for (const [collection, docs] of Object.entries(demoDocuments(at))) {
+    for (const doc of docs) {
+      if (await addUnique(db, collection, doc)) added++
+    }
+  }
+  return added
+}

@@ -1,0 +1,88 @@
+/**
+ * The join form as a screen sees it (4.1.3, 4.2.1.1): its fields in screen order, each with its
+ * label and whether it is required, and a per-field check so a form can point at every faulty
+ * field at once. Personal fields take label and required from the data inventory; the service
+ * store and the SMS code are not customer information but the service needs them.
+ * `validateJoinInput` (join.ts) stays the one gate for a whole request.
+ */
+import { inventoryField, JOIN_FIELDS, type FieldKey } from './inventory'
+import {
+  checkBirthDate,
+  checkGender,
+  checkName,
+  checkPhone,
+  checkProvince,
+  checkSmsCode,
+  type Check,
+} from './validators'
+
+export type JoinFormField = 'name' | 'gender' | 'province' | 'storeId' | 'birthDate' | 'phone' | 'smsCode'
+
+export interface JoinFormFieldSpec {
+  key: JoinFormField
+  label: string
+  required: boolean
+  /** Customer information declared in the data inventory. */
+  personal: boolean
+}
+
+const SERVICE_FIELDS: Record<'storeId' | 'smsCode', { label: string; required: boolean }> = {
+  storeId: { label: '服务门店', required: true },
+  smsCode: { label: '短信验证码', required: true },
+}
+
+const SCREEN_ORDER: readonly JoinFormField[] = [
+  'name',
+  'gender',
+  'province',
+  'storeId',
+  'birthDate',
+  'phone',
+  'smsCode',
+]
+
+function isInventoryField(key: JoinFormField): key is JoinFormField & FieldKey {
+  return (JOIN_FIELDS as readonly string[]).includes(key)
+}
+
+export const JOIN_FORM_FIELDS: readonly JoinFormFieldSpec[] = SCREEN_ORDER.map((key) => {
+  if (isInventoryField(key)) {
+    const field = inventoryField(key)
+    return { key, label: field.label, required: field.required, personal: true }
+  }
+  const service = SERVICE_FIELDS[key as keyof typeof SERVICE_FIELDS]
+  return { key, label: service.label, required: service.required, personal: false }
+})
+
+const SPEC_BY_KEY = new Map(JOIN_FORM_FIELDS.map((f) => [f.key, f]))
+
+export function joinFormField(key: JoinFormField): JoinFormFieldSpec {
+  const spec = SPEC_BY_KEY.get(key)
+  if (!spec) throw new Error(`${key} is not a join form field`)
+  return spec
+}
+
+/**
+ * The first problem with one field's value, as `validateJoinInput` would report it; an empty
+ * optional field is fine. `today` is the date in China, `YYYY-MM-DD`.
+ */
+export function checkJoinField(key: JoinFormField, raw: string, today: string): Check {
+  const value = raw.trim()
+  if (value === '' && !joinFormField(key).required) return undefined
+  switch (key) {
+    case 'name':
+      return checkName(value)
+    case 'gender':
+      return checkGender(value)
+    case 'province':
+      return checkProvince(value)
+    case 'storeId':
+      return value === '' ? 'STORE_REQUIRED' : undefined
+    case 'birthDate':
+      return checkBirthDate(value, today)
+    case 'phone':
+      return checkPhone(value)
+    case 'smsCode':
+      return checkSmsCode(value)
+  }
+}

@@ -1,0 +1,146 @@
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import type { IdentityDoc } from '../../cloudfunctions/common/identity'
+import { DEMO_STORES } from '../../database/seed'
+import { INVENTORY } from '../../src/domain/inventory'
+import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { createTestEnv, dataOf, shopper, START, type TestEnv } from './support'
+
+let env: TestEnv
+beforeEach(async () => {
+  env = await createTestEnv()
+})
+afterEach(() => env.cloud.close())
+
+describe('member.joinForm', () => {
+  it('[4.1.2][L-1] answers the versioned notice with the controller from settings', async () => {
+    const answer = await env.call(shopper(), 'joinForm')
+    expect(answer).toMatchObject({
+      ok: true,
+      data: {
+        notice: {
+          version: NOTICE_VERSION,
+          title: '会员个人信息处理规则',
+          controller: { name: '星湖购物中心', contactPhone: '021-5000-0000' },
+        },
+      },
+    })
+    const { notice } = dataOf<{ notice: { sections: { fields: { key: string }[] }[] } }>(answer)
+    expect(notice.sections.flatMap((s) => s.fields.map((f) => f.key)).sort()).toEqual(
+      INVENTORY.map((f) => f.key).sort(),
+    )
+  })
+
+  it('[4.2.1.1] offers the open stores only, in their order', async () => {
+    const answer = await env.call(shopper(), 'joinForm')
+    expect(answer).toMatchObject({
+      ok: true,
+      data: {
+        stores: [
+          { id: DEMO_STORES.xuhui, name: '星湖购物中心·徐汇店', city: '上海市' },
+          { id: DEMO_STORES.pudong, name: '星湖购物中心·浦东店', city: '上海市' },
+        ],
+      },
+    })
+  })
+
+  it('[4.1.2] follows the controller as configured in settings', async () => {
+    await env.db
+      .collection('settings')
+      .doc('controller')
+      .update({ data: { name: '月湾百货', contactEmail: 'dpo@yuewan.example.com' } })
+    const answer = await env.call(shopper(), 'joinForm')
+    expect(answer).toMatchObject({ data: { notice: { controller: { name: '月湾百货' } } } })
+    expect(JSON.stringify(answer)).toContain('dpo@yuewan.example.com')
+  })
+})
+
+describe('member.home', () => {
+  it('[4.2.1.1] answers null for someone who is not a member', async () => {
+    expect(await env.call(shopper(), 'home')).toEqual({ ok: true, data: { member: null } })
+  })
+
+  it('[L-7] shows the member masked name and phone', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    env.clock.advance(3600_000)
+    const answer = await env.call(openid, 'home')
+    expect(answer).toEqual({
+      ok: true,
+      data: {
+        member: {
+          memberNo: '800000000011',
+          tier: 'normal',
+          tierLabel: '普通会员',
+          points: 0,
+          name: '张*',
+          phone: '138****5678',
+          store: { id: DEMO_STORES.xuhui, name: '星湖购物中心·徐汇店', city: '上海市' },
+          joinedAt: START,
+        },
+      },
+    })
+    expect(JSON.stringify(answer)).not.toMatch(/张三|13812345678/)
+  })
+
+  it('[L-14][5.5][6.1.1] audits each read of the identity under the membership purpose', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [member] = await env.all('members')
+    const before = (await env.all('audit_log')).length
+    env.clock.advance(60_000)
+    await env.call(openid, 'home')
+    const log = await env.all('audit_log')
+    expect(log).toHaveLength(before + 1)
+    expect(log[log.length - 1]).toEqual({
+      _id: expect.any(String),
+      at: new Date(Date.parse(START) + 60_000),
+      actor: `wx:${env.vault.keyedHash('actor', openid)}`,
+      action: 'read',
+      purpose: 'membership',
+      memberId: member._id,
+      fields: ['name', 'phone'],
+      success: true,
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
+  })
+
+  it('[5.5] makes audit entries tamper-evident', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    await env.call(openid, 'home')
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const log = await env.all('audit_log')
+    expect(log.length).toBeGreaterThan(0)
+    for (const entry of log) expect(audit.verify(entry)).toBe(true)
+    const forged = { ...log[log.length - 1], fields: ['name'] }
+    expect(audit.verify(forged)).toBe(false)
+    const backdated = { ...log[0], at: new Date(0) }
+    expect(audit.verify(backdated)).toBe(false)
+  })
+
+  it('[5.5] fails closed and audits the failure when the identity does not authenticate', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [identity] = (await env.all('identities')) as unknown as IdentityDoc[]
+    // Another member's phone ciphertext copied into this member: it must not decrypt.
+    const other = env.vault.createMemberKey('someone-else').cipher.encrypt('phone', '13999999999')
+    await env.db
+      .collection('identities')
+      .doc(identity._id)
+      .update({ data: { fields: { phone: other } } })
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    expect(await env.call(openid, 'home')).toMatchObject({ ok: false, code: 'INTERNAL' })
+    expect(JSON.stringify(errors.mock.calls)).not.toMatch(/13999999999|13812345678|张三/)
+    errors.mockRestore()
+    const log = await env.all('audit_log')
+    expect(log[log.length - 1]).toMatchObject({ action: 'read', success: false, memberId: identity._id })
+  })
+
+  it('[3.8][7.2] shows no member once the identity is gone (crypto-shredded)', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [identity] = await env.all('identities')
+    await env.db.collection('identities').doc(identity._id).remove()
+    expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
+  })
+})

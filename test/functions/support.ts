@@ -1,0 +1,156 @@
+/**
+ * Shared set-up for function tests: a fresh local-cloud per test with the manifest and the demo
+ * seed, test keys in the environment (the function reads them like in production), a manual
+ * clock, and helpers to call the `member` function and to inspect the database.
+ */
+import { randomBytes } from 'node:crypto'
+
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { manualClock, type ManualClock } from '../../cloudfunctions/common/clock'
+import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common/db'
+import type { SmsService } from '../../cloudfunctions/common/sms'
+import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
+import { createMain } from '../../cloudfunctions/member/index'
+import { createMemberService, type MemberService } from '../../cloudfunctions/member/service'
+import { manifest } from '../../database/manifest'
+import { DEMO_STORES, seedDemo } from '../../database/seed'
+import type { Manifest } from '../../local-cloud/manifest'
+import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
+import { NOTICE_VERSION } from '../../src/domain/purposes'
+
+/** 10:00 in Shanghai on 2024-06-15. */
+export const START = '2024-06-15T02:00:00.000Z'
+export const TODAY = '2024-06-15'
+
+export const VALID_FORM = {
+  name: '张三',
+  gender: 'female',
+  province: '31',
+  storeId: DEMO_STORES.xuhui,
+  birthDate: '1990-05-17',
+  phone: '13812345678',
+  noticeVersion: NOTICE_VERSION,
+}
+
+export type Answer =
+  { ok: true; data: Record<string, unknown> } | { ok: false; code: string; message: string; field?: string }
+
+/** The data of a successful answer; throws (failing the test) on a failure. */
+export function dataOf<T>(answer: Answer): T {
+  if (!answer.ok) throw new Error(`expected success, got ${answer.code}`)
+  return answer.data as T
+}
+
+/** Fresh random keys in the environment, as the function reads them in production. */
+export function installTestKeys(): void {
+  process.env.PI_MASTER_KEY = randomBytes(32).toString('base64')
+  process.env.PI_INDEX_KEY = randomBytes(32).toString('base64')
+  delete process.env.PI_MASTER_KEY_ID
+  delete process.env.PI_RETIRED_MASTER_KEYS
+}
+
+export interface TestEnv {
+  cloud: LocalCloud
+  clock: ManualClock
+  db: Db
+  vault: Vault
+  call(openid: string, action: string, data?: unknown): Promise<Answer>
+  /** Sends a join code to `phone` as `openid` and answers the code from the SMS outbox. */
+  sendCode(openid: string, phone?: string): Promise<string>
+  /** The code of the newest SMS to `phone`. */
+  lastCode(phone: string): string | undefined
+  /** Asks for a code and joins with it. */
+  join(openid: string, form?: Record<string, unknown>): Promise<Answer>
+  counts(): Promise<Record<string, number>>
+  /** Every document of every collection, as one JSON text. */
+  dump(): Promise<string>
+  all(collection: string): Promise<Doc[]>
+  /** The member service over this cloud's database, for tests that inject a dependency. */
+  service(overrides?: { sms?: SmsService }): MemberService
+}
+
+export async function createTestEnv(options: { manifest?: Manifest } = {}): Promise<TestEnv> {
+  installTestKeys()
+  const clock = manualClock(START)
+  const cloud = createTestCloud({
+    manifest: options.manifest ?? manifest,
+    functions: { member: () => ({ main: createMain({ clock }) }) },
+  })
+  await seedDemo(cloud.database())
+  const db = asDb(cloud.database(DB_OPTIONS))
+  const vault = vaultFromEnv(process.env)
+  const collections = (options.manifest ?? manifest).collections.map((c) => c.name)
+
+  const call = async (openid: string, action: string, data?: unknown) =>
+    (await cloud.invoke('member', data === undefined ? { action } : { action, data }, {
+      OPENID: openid,
+    })) as Answer
+
+  function lastCode(phone: string): string | undefined {
+    const sms = cloud.outbox
+      .list({ kind: 'sms' })
+      .find((item) =>
+        (item.payload as { phone_number_list: string[] }).phone_number_list.includes(`+86${phone}`),
+      )
+    return (sms?.payload as { template_param_list?: string[] } | undefined)?.template_param_list?.[0]
+  }
+
+  async function sendCode(openid: string, phone = VALID_FORM.phone): Promise<string> {
+    const sent = await call(openid, 'sendJoinCode', { phone })
+    if (!sent.ok) throw new Error(`sendJoinCode failed: ${sent.code}`)
+    const code = lastCode(phone)
+    if (!code) throw new Error('no SMS in the outbox')
+    return code
+  }
+
+  async function all(collection: string): Promise<Doc[]> {
+    const docs: Doc[] = []
+    for (;;) {
+      const { data } = await db.collection(collection).skip(docs.length).limit(1000).get()
+      docs.push(...data)
+      if (data.length < 1000) return docs
+    }
+  }
+
+  return {
+    cloud,
+    clock,
+    db,
+    vault,
+    call,
+    sendCode,
+    lastCode,
+    async join(openid, form = VALID_FORM) {
+      const phone = typeof form.phone === 'string' ? form.phone : VALID_FORM.phone
+      const smsCode = await sendCode(openid, phone)
+      return call(openid, 'join', { ...form, smsCode })
+    },
+    async counts() {
+      const out: Record<string, number> = {}
+      for (const name of collections) out[name] = (await db.collection(name).count()).total
+      return out
+    },
+    async dump() {
+      const out: Record<string, Doc[]> = {}
+      for (const name of collections) out[name] = await all(name)
+      return JSON.stringify(out)
+    },
+    all,
+    service(overrides = {}) {
+      return createMemberService({
+        db,
+        vault,
+        clock,
+        audit: createAuditLog({ db, vault, clock }),
+        openapi: cloud.sdk().openapi as never,
+        smsConfig: { env: cloud.env, templateId: 'test-template' },
+        ...overrides,
+      })
+    },
+  }
+}
+
+/** A new, unique shopper OPENID. */
+export function shopper(): string {
+  return `o-test-${randomBytes(9).toString('base64url')}`
+}

@@ -1,0 +1,89 @@
+import { validateJoinInput } from '@/domain/join'
+import { NOTICE_VERSION } from '@/domain/purposes'
+
+const today = '2024-06-15'
+const valid = {
+  name: '张三',
+  gender: 'female',
+  province: '31',
+  storeId: 'store-xuhui',
+  birthDate: '1990-05-17',
+  phone: '13812345678',
+  smsCode: '123456',
+  noticeVersion: NOTICE_VERSION,
+}
+
+describe('validateJoinInput', () => {
+  it('[4.2.1.1] accepts a complete form', () => {
+    expect(validateJoinInput(valid, today)).toEqual({ ok: true, value: valid })
+  })
+
+  it('[4.1.3][L-3] accepts the necessary fields only: gender, province and birth date are optional', () => {
+    const { gender: _g, province: _p, birthDate: _b, ...necessary } = valid
+    expect(validateJoinInput(necessary, today)).toEqual({ ok: true, value: necessary })
+    expect(validateJoinInput({ ...necessary, gender: '', province: '  ', birthDate: null }, today)).toEqual({
+      ok: true,
+      value: necessary,
+    })
+  })
+
+  it('[L-5] accepts a shopper who turns 14 today', () => {
+    expect(validateJoinInput({ ...valid, birthDate: '2010-06-15' }, today)).toMatchObject({ ok: true })
+  })
+
+  it('trims surrounding spaces', () => {
+    const result = validateJoinInput({ ...valid, name: ' 张三 ', phone: ' 13812345678 ' }, today)
+    expect(result).toMatchObject({ ok: true, value: { name: '张三', phone: '13812345678' } })
+  })
+
+  it('[L-17] drops identity-looking fields', () => {
+    const result = validateJoinInput({ ...valid, openid: 'forged', memberId: 'forged', userInfo: {} }, today)
+    expect(result).toEqual({ ok: true, value: valid })
+  })
+
+  it.each<[string, unknown, string, string | undefined]>([
+    ['not an object', 'name=张三', 'INVALID_ARGUMENT', undefined],
+    ['null', null, 'INVALID_ARGUMENT', undefined],
+    ['an array', [valid], 'INVALID_ARGUMENT', undefined],
+    ['no notice version', { ...valid, noticeVersion: undefined }, 'CONSENT_REQUIRED', 'noticeVersion'],
+    ['a string notice version', { ...valid, noticeVersion: '1' }, 'INVALID_ARGUMENT', 'noticeVersion'],
+    [
+      'an outdated notice',
+      { ...valid, noticeVersion: NOTICE_VERSION - 1 },
+      'NOTICE_OUTDATED',
+      'noticeVersion',
+    ],
+    ['no name', { ...valid, name: undefined }, 'NAME_REQUIRED', 'name'],
+    ['a blank name', { ...valid, name: '   ' }, 'NAME_REQUIRED', 'name'],
+    ['a one-character name', { ...valid, name: '张' }, 'NAME_INVALID', 'name'],
+    ['a numeric name', { ...valid, name: 12345 }, 'INVALID_ARGUMENT', 'name'],
+    ['a huge name', { ...valid, name: '张'.repeat(100_000) }, 'FIELD_TOO_LONG', 'name'],
+    ['an object as name', { ...valid, name: { $ne: '' } }, 'INVALID_ARGUMENT', 'name'],
+    ['an unknown gender', { ...valid, gender: 'x' }, 'GENDER_INVALID', 'gender'],
+    ['an unknown province', { ...valid, province: '99' }, 'PROVINCE_INVALID', 'province'],
+    ['no store', { ...valid, storeId: undefined }, 'STORE_REQUIRED', 'storeId'],
+    ['a huge store id', { ...valid, storeId: 's'.repeat(65) }, 'FIELD_TOO_LONG', 'storeId'],
+    ['a numeric store id', { ...valid, storeId: 7 }, 'INVALID_ARGUMENT', 'storeId'],
+    ['a future birth date', { ...valid, birthDate: '2024-06-16' }, 'BIRTH_DATE_FUTURE', 'birthDate'],
+    ['an impossible birth date', { ...valid, birthDate: '1990-02-30' }, 'BIRTH_DATE_INVALID', 'birthDate'],
+    [
+      '[L-5] a child under 14',
+      { ...valid, birthDate: '2010-06-16' },
+      'GUARDIAN_CONSENT_REQUIRED',
+      'birthDate',
+    ],
+    ['no phone', { ...valid, phone: '' }, 'PHONE_REQUIRED', 'phone'],
+    ['a malformed phone', { ...valid, phone: '1381234567' }, 'PHONE_INVALID', 'phone'],
+    ['a phone as number', { ...valid, phone: 13812345678 }, 'INVALID_ARGUMENT', 'phone'],
+    ['a huge phone', { ...valid, phone: '1'.repeat(1000) }, 'FIELD_TOO_LONG', 'phone'],
+    ['no code', { ...valid, smsCode: undefined }, 'SMS_CODE_REQUIRED', 'smsCode'],
+    ['a short code', { ...valid, smsCode: '12345' }, 'SMS_CODE_INVALID', 'smsCode'],
+    ['a seven-digit code', { ...valid, smsCode: '1234567' }, 'SMS_CODE_INVALID', 'smsCode'],
+    ['a numeric code', { ...valid, smsCode: 123456 }, 'INVALID_ARGUMENT', 'smsCode'],
+  ])('[4.2.1.1] refuses %s with %s', (_case, input, code, field) => {
+    const result = validateJoinInput(input, today)
+    expect(result.ok).toBe(false)
+    expect(result).toMatchObject({ code, ...(field ? { field } : {}) })
+    if (!result.ok) expect(result.message).toMatch(/[\u4e00-\u9fa5]/)
+  })
+})

@@ -1,0 +1,43 @@
+import { chinaDate, formatMemberNo, isValidMemberNo, TIER_LABELS } from '@/domain/member'
+
+describe('member numbers', () => {
+  it('[4.2.1.1] formats sequence 1 as 8, ten digits and a Luhn check digit', () => {
+    // Body 80000000001: doubled from the right, 1→2 and 8→16→7; 2 + 7 = 9, check digit 1.
+    expect(formatMemberNo(1)).toBe('800000000011')
+  })
+
+  it.each([1, 42, 123456, 9_999_999_999])('round-trips sequence %i', (sequence) => {
+    const no = formatMemberNo(sequence)
+    expect(no).toHaveLength(12)
+    expect(isValidMemberNo(no)).toBe(true)
+  })
+
+  it('detects every single-digit typing error', () => {
+    const no = formatMemberNo(2024_0615)
+    for (let i = 1; i < no.length; i++) {
+      for (let d = 0; d <= 9; d++) {
+        if (String(d) === no[i]) continue
+        const typo = no.slice(0, i) + d + no.slice(i + 1)
+        expect(isValidMemberNo(typo)).toBe(false)
+      }
+    }
+  })
+
+  it.each([0, -1, 1.5, 1e10, Number.NaN])('refuses sequence %p', (sequence) => {
+    expect(() => formatMemberNo(sequence)).toThrow(RangeError)
+  })
+
+  it('labels every tier in Chinese', () => {
+    expect(TIER_LABELS).toEqual({ normal: '普通会员', vip: 'VIP会员', vvip: 'VVIP会员' })
+  })
+})
+
+describe('chinaDate', () => {
+  it.each([
+    ['2024-01-01T15:59:59.999Z', '2024-01-01'],
+    ['2024-01-01T16:00:00.000Z', '2024-01-02'],
+    ['2024-02-28T23:00:00.000Z', '2024-02-29'],
+  ])('%s is %s in China', (instant, date) => {
+    expect(chinaDate(Date.parse(instant))).toBe(date)
+  })
+})

@@ -1,0 +1,54 @@
+import { INVENTORY } from '@/domain/inventory'
+import { buildNotice, type Controller } from '@/domain/notice'
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/purposes'
+
+const controller: Controller = {
+  name: '星湖购物中心',
+  contactName: '个人信息保护负责人',
+  contactPhone: '021-00000000',
+  contactEmail: 'privacy@example.com',
+}
+
+describe('privacy notice', () => {
+  const notice = buildNotice(controller)
+
+  it('[4.1.2] carries the current version and the controller', () => {
+    expect(notice.version).toBe(NOTICE_VERSION)
+    expect(notice.controller).toEqual(controller)
+    expect(notice.statements[0]).toContain('星湖购物中心')
+  })
+
+  it('[4.1.2] has one section per purpose, basic and sensitive flags as in the catalogue', () => {
+    expect(notice.sections.map((s) => s.purpose)).toEqual(PURPOSE_IDS)
+    for (const section of notice.sections) {
+      expect(section.basic).toBe(PURPOSES[section.purpose].basic)
+      expect(section.sensitive).toBe(PURPOSES[section.purpose].sensitive)
+    }
+  })
+
+  it('[4.1.1][4.1.2] lists every inventory field once, with its requirement and retention', () => {
+    const listed = notice.sections.flatMap((s) => s.fields)
+    expect(listed.map((f) => f.key).sort()).toEqual(INVENTORY.map((f) => f.key).sort())
+    for (const field of INVENTORY) {
+      const shown = listed.find((f) => f.key === field.key)
+      expect(shown).toMatchObject({
+        label: field.label,
+        required: field.required,
+        sensitive: field.sensitive,
+        retention: field.retention.text,
+      })
+    }
+  })
+
+  it('[4.1.2] names a contact for questions and requests', () => {
+    const contact = notice.statements.find((s) => s.includes('021-00000000'))
+    expect(contact).toContain('privacy@example.com')
+    expect(contact).toContain('15个工作日')
+  })
+
+  it('[L-4] lists the ID number and plates only under their sensitive purposes', () => {
+    const sectionOf = (key: string) => notice.sections.find((s) => s.fields.some((f) => f.key === key))
+    expect(sectionOf('idNumber')).toMatchObject({ purpose: 'idNumber', sensitive: true })
+    expect(sectionOf('plates')).toMatchObject({ purpose: 'parking', sensitive: true })
+  })
+})
