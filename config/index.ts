@@ -25,6 +25,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
     // the H5 build is what local-cloud serves.
     outputRoot: isH5 ? 'dist-h5' : 'dist',
     plugins: ['@tarojs/plugin-html'],
+    env: {
+      // The CloudBase environment the weapp build calls; a `.env` file with TARO_APP_CLOUD_ENV
+      // overrides it. Empty: the environment the mini-program is bound to.
+      TARO_APP_CLOUD_ENV: JSON.stringify(process.env.TARO_APP_CLOUD_ENV ?? ''),
+    },
     defineConstants: {
       // The persona switch and the SMS outbox viewer exist only in the local H5 build.
       LOCAL_DEV_TOOLS: JSON.stringify(isH5),
@@ -34,6 +39,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
+      // NutUI's per-component styles do not depend on one another's order.
+      miniCssExtractPluginOption: { ignoreOrder: true },
       postcss: {
         pxtransform: { enable: true, config: {} },
         cssModules: { enable: false },

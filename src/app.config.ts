@@ -1,8 +1,9 @@
 export default defineAppConfig({
-  pages: ['pages/index/index'],
+  pages: ['pages/index/index', 'pages/join/index'],
   window: {
     backgroundTextStyle: 'light',
-    navigationBarBackgroundColor: '#fff',
+    backgroundColor: '#f4f5f7',
+    navigationBarBackgroundColor: '#ffffff',
     navigationBarTitleText: '会员中心',
     navigationBarTextStyle: 'black',
   },

@@ -12,5 +12,7 @@ declare namespace NodeJS {
     NODE_ENV: 'development' | 'production' | 'test'
     TARO_ENV: 'weapp' | 'h5'
     TARO_APP_ID: string
+    /** CloudBase environment id for the weapp build; empty: the bound environment. */
+    TARO_APP_CLOUD_ENV?: string
   }
 }

@@ -1,5 +1,8 @@
-import { PropsWithChildren } from 'react'
+import type { PropsWithChildren } from 'react'
+import { initCloud } from '@/api'
 import './app.css'
+
+initCloud()
 
 function App({ children }: PropsWithChildren) {
   return children

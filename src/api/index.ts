@@ -1,0 +1,3 @@
+export { callFunction, toResult, type CloudEvent, type FunctionName } from './cloud'
+export { initCloud } from './init'
+export { memberApi, type HomeData, type JoinCodeSent, type JoinData, type JoinFormData } from './member'

@@ -1,0 +1,72 @@
+/**
+ * The local server's developer endpoints (docs/architecture.md, "Local HTTP"). Only the H5 dev
+ * build ever imports this module.
+ */
+export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager'
+
+export const PERSONAS: readonly { value: Persona; label: string }[] = [
+  { value: 'shopper', label: '顾客' },
+  { value: 'new-shopper', label: '新顾客' },
+  { value: 'counter', label: '专柜导购' },
+  { value: 'manager', label: '店长' },
+]
+
+/** One SMS the local cloud "sent", as far as the viewer needs it. */
+export interface SentSms {
+  id: string
+  at: number
+  phone: string
+  /** The verification code, or the message text when the SMS has no template. */
+  text: string
+}
+
+interface OutboxItem {
+  id?: unknown
+  kind?: unknown
+  at?: unknown
+  payload?: unknown
+}
+
+async function getJson(path: string, init?: RequestInit): Promise<unknown> {
+  const response = await fetch(path, { credentials: 'same-origin', ...init })
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`)
+  return response.json()
+}
+
+export async function currentPersona(): Promise<Persona | undefined> {
+  const session = (await getJson('/api/dev/session')) as { persona?: unknown }
+  return PERSONAS.find((p) => p.value === session?.persona)?.value
+}
+
+export async function switchPersona(persona: Persona): Promise<void> {
+  await getJson('/api/dev/persona', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ persona }),
+  })
+}
+
+function toSms(item: OutboxItem): SentSms | undefined {
+  if (item.kind !== 'sms' || typeof item.payload !== 'object' || item.payload === null) return undefined
+  const payload = item.payload as Record<string, unknown>
+  const phones = Array.isArray(payload.phone_number_list) ? payload.phone_number_list : []
+  const params = Array.isArray(payload.template_param_list) ? payload.template_param_list : []
+  const text = typeof payload.content === 'string' ? payload.content : String(params[0] ?? '')
+  return {
+    id: String(item.id ?? item.at),
+    at: typeof item.at === 'number' ? item.at : Date.now(),
+    phone: String(phones[0] ?? '').replace(/^\+86/, ''),
+    text,
+  }
+}
+
+/** The latest SMS first. */
+export async function latestSms(limit = 5): Promise<SentSms[]> {
+  const body = (await getJson('/api/dev/outbox')) as { items?: unknown }
+  const items = Array.isArray(body?.items) ? (body.items as OutboxItem[]) : []
+  return items
+    .map(toSms)
+    .filter((sms): sms is SentSms => sms !== undefined)
+    .sort((a, b) => b.at - a.at)
+    .slice(0, limit)
+}

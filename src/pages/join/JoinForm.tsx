@@ -1,0 +1,172 @@
+import { Text, View } from '@tarojs/components'
+import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { ChoiceChips } from '@/components/ChoiceChips'
+import { ConsentNotice } from '@/components/ConsentNotice'
+import { FormAlert } from '@/components/FormAlert'
+import { FormField } from '@/components/FormField'
+import { PickerField } from '@/components/PickerField'
+import { SmsCodeButton } from '@/components/SmsCodeButton'
+import { inventoryField } from '@/domain/inventory'
+import { joinFormField, type JoinFormField } from '@/domain/joinForm'
+import type { StoreOption } from '@/domain/member'
+import type { Notice } from '@/domain/notice'
+import { PROVINCES } from '@/domain/regions'
+import { GENDERS } from '@/domain/validators'
+import { useJoinForm } from './useJoinForm'
+
+const PROVINCE_OPTIONS = PROVINCES.map((p) => ({ value: p.code, label: p.name }))
+
+const placeholder = (key: JoinFormField, text: string) =>
+  joinFormField(key).required ? text : `${text}（选填）`
+
+export interface JoinFormProps {
+  notice: Notice
+  stores: readonly StoreOption[]
+  today: string
+  onJoined: () => void
+  onNoticeOutdated: () => void
+  onGoHome: () => void
+}
+
+/** The notice, the consent box (never pre-ticked), then the sign-up fields (4.1.2, 4.2.1.1). */
+export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, onGoHome }: JoinFormProps) {
+  const form = useJoinForm({ notice, onJoined, onNoticeOutdated })
+  const { values, messages } = form
+  const storeOptions = stores.map((s) => ({ value: s.id, label: `${s.city} · ${s.name}` }))
+
+  const field = (key: JoinFormField) => ({
+    name: key,
+    label: joinFormField(key).label,
+    required: joinFormField(key).required,
+    error: messages[key],
+  })
+
+  return (
+    <View className="join-form">
+      <View className="card join-form__notice">
+        <ConsentNotice notice={notice} />
+      </View>
+
+      <View
+        id="field-consent"
+        className={`card join-form__consent${messages.consent ? ' join-form__consent--error' : ''}`}
+      >
+        <Checkbox
+          className="join-form__agree"
+          checked={form.agreed}
+          onChange={form.agree}
+          label={`我已阅读并同意《${notice.title}》`}
+        />
+        {messages.consent && <Text className="join-form__consent-error">{messages.consent}</Text>}
+      </View>
+
+      <View className="card join-form__fields">
+        <FormField {...field('name')}>
+          <Input
+            className="join-form__input join-form__input--name"
+            type="text"
+            value={values.name}
+            maxLength={inventoryField('name').maxLength}
+            placeholder={placeholder('name', '与证件一致的姓名')}
+            onChange={(v) => form.change('name', v)}
+            onBlur={(v) => form.check('name', v)}
+          />
+        </FormField>
+        <FormField {...field('gender')}>
+          <ChoiceChips
+            name="gender"
+            options={GENDERS}
+            value={values.gender as '' | 'male' | 'female'}
+            onChange={(v) => form.choose('gender', v)}
+          />
+        </FormField>
+        <FormField {...field('province')}>
+          <PickerField
+            mode="selector"
+            name="province"
+            options={PROVINCE_OPTIONS}
+            value={values.province}
+            placeholder={placeholder('province', '请选择')}
+            onChange={(v) => form.choose('province', v)}
+            onClear={() => form.choose('province', '')}
+          />
+        </FormField>
+        <FormField {...field('storeId')}>
+          <PickerField
+            mode="selector"
+            name="storeId"
+            options={storeOptions}
+            value={values.storeId}
+            placeholder={placeholder('storeId', '请选择常去的门店')}
+            onChange={(v) => form.choose('storeId', v)}
+          />
+        </FormField>
+        <FormField {...field('birthDate')}>
+          <PickerField
+            mode="date"
+            name="birthDate"
+            start="1900-01-01"
+            end={today}
+            initial="1990-01-01"
+            value={values.birthDate}
+            placeholder={placeholder('birthDate', '请选择')}
+            onChange={(v) => form.choose('birthDate', v)}
+            onClear={() => form.choose('birthDate', '')}
+          />
+        </FormField>
+        <FormField {...field('phone')}>
+          <Input
+            className="join-form__input join-form__input--phone"
+            type="number"
+            value={values.phone}
+            maxLength={inventoryField('phone').maxLength}
+            placeholder={placeholder('phone', '11位手机号')}
+            onChange={(v) => form.change('phone', v)}
+            onBlur={(v) => form.check('phone', v)}
+          />
+        </FormField>
+        <FormField
+          {...field('smsCode')}
+          extra={<SmsCodeButton remaining={form.resendIn} sending={form.sending} onClick={form.sendCode} />}
+        >
+          <Input
+            className="join-form__input join-form__input--smsCode"
+            type="number"
+            value={values.smsCode}
+            maxLength={6}
+            placeholder={placeholder('smsCode', '6位数字')}
+            onChange={(v) => form.change('smsCode', v)}
+            onBlur={(v) => form.check('smsCode', v)}
+          />
+        </FormField>
+      </View>
+
+      <Text className="join-form__footnote">标注“选填”的信息可以不填，不影响成为会员。</Text>
+
+      <View className="join-form__bar">
+        {form.alert && (
+          <FormAlert
+            message={form.alert.message}
+            action={
+              form.alert.code === 'ALREADY_MEMBER' ? (
+                <Text className="join-form__alert-action" onClick={onGoHome}>
+                  查看会员卡
+                </Text>
+              ) : undefined
+            }
+          />
+        )}
+        <Button
+          type="primary"
+          size="large"
+          block
+          loading={form.submitting}
+          className="join-form__submit"
+          onClick={form.submit}
+        >
+          提交申请
+        </Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,66 @@
+import { Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { memberApi } from '@/api'
+import { useRemote } from '@/api/useRemote'
+import { PrivacyAuthorization, promptPrivacy, usePrivacy } from '@/components/PrivacyAuthorization'
+import { StatusView } from '@/components/StatusView'
+import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
+import { chinaDate } from '@/domain/member'
+import { JoinForm } from './JoinForm'
+import './index.css'
+
+const goHome = (joined: boolean) => {
+  Taro.reLaunch({ url: joined ? '/pages/index/index?joined=1' : '/pages/index/index' })
+}
+
+/** Shown instead of the form while the privacy guide is not agreed to (L-1). */
+function PrivacyRequired() {
+  return (
+    <View className="card join__privacy">
+      <Text className="card__title">需要您同意隐私保护指引</Text>
+      <Text className="join__privacy-text">
+        申请会员需要处理您的姓名、手机号等个人信息，请先阅读并同意隐私保护指引。
+      </Text>
+      <Button type="primary" block className="join__privacy-open" onClick={promptPrivacy}>
+        查看并同意
+      </Button>
+    </View>
+  )
+}
+
+/** 申请成为会员: the notice, consent, and the sign-up form. */
+export default function JoinPage() {
+  const privacy = usePrivacy()
+  const [form, reload] = useRemote(memberApi.joinForm)
+
+  const content = () => {
+    if (privacy.status === 'refused') return <PrivacyRequired />
+    if (privacy.status !== 'agreed' || form.state === 'loading') return <StatusView state="loading" />
+    if (form.state === 'failed') return <StatusView state="failed" failure={form.failure} onRetry={reload} />
+    return (
+      <JoinForm
+        notice={form.data.notice}
+        stores={form.data.stores}
+        today={chinaDate(Date.now())}
+        onJoined={() => goHome(true)}
+        onNoticeOutdated={reload}
+        onGoHome={() => goHome(false)}
+      />
+    )
+  }
+
+  return (
+    <View className="join">
+      <View className="join__intro">
+        <Text className="join__title">申请成为会员</Text>
+        <Text className="join__subtitle">
+          请先阅读下方规则。标注“必填”的信息为会员服务所必需，其余可以跳过。
+        </Text>
+      </View>
+      {content()}
+      <PrivacyAuthorization mode="required" />
+      <DevToolsSlot />
+    </View>
+  )
+}
