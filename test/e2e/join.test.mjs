@@ -1,0 +1,161 @@
+// A new shopper joins in the browser: privacy authorisation first, the notice and an unticked
+// consent box, the form, the SMS code from the dev panel, then the member home with masked
+// identifiers. Afterwards the database files must not contain the name or the phone in clear.
+import assert from 'node:assert/strict'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
+import path from 'node:path'
+import { after, before, test } from 'node:test'
+import { launchBrowser, screenshot, settle } from './browser.mjs'
+
+const BASE_URL = process.env.E2E_BASE_URL
+const DATA_DIR = process.env.E2E_DATA_DIR
+if (!BASE_URL || !DATA_DIR) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
+
+// A rare given name and a random number, so finding them in the files can only mean a leak.
+const NAME = '张珺'
+const PHONE = `138${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+const MASKED_PHONE = `${PHONE.slice(0, 3)}****${PHONE.slice(-4)}`
+
+let browser
+let page
+let joined = false
+const shots = []
+
+async function shot(name) {
+  await settle(page)
+  shots.push(await screenshot(page, name))
+}
+
+before(async () => {
+  browser = await launchBrowser()
+  page = await browser.context.newPage()
+})
+
+after(async () => {
+  await browser?.close()
+  if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+})
+
+/** Runs the journey's steps in order; after a failed step the rest are skipped, not failed. */
+function journey(t) {
+  let failed = false
+  let count = 0
+  return (name, fn) => {
+    const n = ++count
+    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+      try {
+        await fn()
+      } catch (error) {
+        failed = true
+        await shot(`failed-step-${n}`).catch(() => undefined)
+        throw error
+      }
+    })
+  }
+}
+
+test('[L-1][L-2][4.1.2][4.2.1.1][L-7] a new shopper joins and sees the masked member home', async (t) => {
+  const step = journey(t)
+  await step('[L-1] the privacy authorisation comes first', async () => {
+    await page.goto(BASE_URL)
+    const agree = page.locator('taro-button-core.privacy-auth__agree')
+    await agree.waitFor({ state: 'visible' })
+    await page.getByText('隐私保护提示').first().waitFor({ state: 'visible' })
+    await shot('01-privacy-authorisation')
+    await agree.click()
+    await agree.waitFor({ state: 'hidden' })
+  })
+
+  await step('the welcome card offers 申请成为会员', async () => {
+    const join = page.locator('taro-button-core.welcome-card__join')
+    await join.waitFor({ state: 'visible' })
+    await shot('02-member-centre-welcome')
+    await join.click()
+  })
+
+  await step('[4.1.2][L-2] the notice is shown and nothing is pre-ticked', async () => {
+    await page.locator('.notice__title').waitFor({ state: 'visible' })
+    await shot('03-join-notice')
+    const consent = page.locator('.join-form__agree')
+    assert.equal(await consent.getAttribute('aria-checked'), 'false', 'the consent box must start unticked')
+    await consent.scrollIntoViewIfNeeded()
+    await shot('04-consent-unticked')
+    await consent.click()
+    assert.equal(await consent.getAttribute('aria-checked'), 'true')
+  })
+
+  await step('the form is filled and the SMS code requested', async () => {
+    await page.locator('.join-form__input--name input').fill(NAME)
+    await page.locator('.picker-field__picker--storeId').click()
+    await page.locator('.weui-picker__action:visible', { hasText: '确定' }).click()
+    await page.locator('.picker-field__picker--storeId .picker-field__text').waitFor()
+    await page.locator('.join-form__input--phone input').fill(PHONE)
+    await page.locator('.sms-button').click()
+    await page.locator('.sms-button--waiting').waitFor()
+    await shot('05-form-filled-code-sent')
+  })
+
+  await step('the code is read from the dev panel outbox', async () => {
+    // Note: every page in the stack carries the panel; only the current page's is visible.
+    await page.locator('.dev-tools__fab:visible').click()
+    const sms = page.locator('.dev-tools__sms:visible', { hasText: PHONE.slice(-4) }).first()
+    await sms.waitFor({ state: 'visible' })
+    await shot('06-dev-panel-outbox')
+    const code = /\d{6}/.exec(await sms.locator('.dev-tools__sms-code').innerText())?.[0]
+    assert.ok(code, 'the outbox shows a 6-digit code')
+    // The panel agrees with the HTTP outbox (newest first).
+    const outbox = await (await page.request.get(new URL('/api/dev/outbox', BASE_URL).href)).json()
+    const latest = outbox.items.find(
+      (item) => item.kind === 'sms' && JSON.stringify(item.payload).includes(PHONE),
+    )
+    assert.ok(
+      latest && JSON.stringify(latest.payload).includes(code),
+      'the newest SMS for the phone carries the code',
+    )
+    await page.locator('.dev-tools__close:visible').click()
+    await page.locator('.join-form__input--smsCode input').fill(code)
+  })
+
+  await step('[L-7] joining leads to the member home with masked identifiers and 0 points', async () => {
+    await page.locator('taro-button-core.join-form__submit').click()
+    const card = page.locator('.member-card:visible')
+    await card.waitFor({ state: 'visible', timeout: 20_000 })
+    assert.equal(await card.locator('.member-card__name').innerText(), `${NAME[0]}*`)
+    assert.equal(await card.locator('.member-card__phone').innerText(), MASKED_PHONE)
+    assert.equal(await card.locator('.member-card__points-value').innerText(), '0')
+    await shot('07-member-home')
+    joined = true
+  })
+})
+
+/** Every file under the data directory (the SQLite file, its -wal and -shm, sessions …). */
+function filesUnder(dir) {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name)
+    return entry.isDirectory() ? filesUnder(file) : [file]
+  })
+}
+
+test('[5.1][3.9] the database files hold neither the name nor the phone in clear', (t) => {
+  if (!joined) {
+    t.skip('the journey did not store a member')
+    return
+  }
+  const files = filesUnder(DATA_DIR)
+  const databases = files.filter((f) => /\.(sqlite|db)(-wal|-shm)?$/.test(f))
+  assert.ok(
+    databases.some((f) => !/-(wal|shm)$/.test(f) && statSync(f).size > 0),
+    `a database file exists in ${DATA_DIR}`,
+  )
+  const needles = {
+    'name (UTF-8)': Buffer.from(NAME, 'utf8'),
+    'name (\\u escapes)': Buffer.from([...NAME].map((c) => `\\u${c.codePointAt(0).toString(16)}`).join('')),
+    phone: Buffer.from(PHONE),
+  }
+  for (const file of files) {
+    const bytes = readFileSync(file)
+    for (const [what, needle] of Object.entries(needles)) {
+      assert.equal(bytes.indexOf(needle), -1, `${path.basename(file)} contains the ${what}`)
+    }
+  }
+})
