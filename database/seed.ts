@@ -1,12 +1,15 @@
 /**
  * Demo data for `npm start`'s first run: the mall (controller of the personal information),
  * two open stores and a closed one, brand counters, the points rule, a small rewards catalogue
- * and two staff personas. No shopper and no personal information: shoppers join through the app.
+ * and two staff personas. No WeChat shopper: shoppers join through the app. With the keys in
+ * the environment (PI_MASTER_KEY, PI_INDEX_KEY) it also issues three service-desk cards (made
+ * up people, encrypted like real ones) with their points history, for "绑定会员卡".
  *
  * Idempotent: every document has a fixed `_id` and is only added when missing, so a second run
  * changes nothing (and keeps whatever a manager edited since).
  */
 import { addUnique, asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
 
 /** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
 export const DEMO_PERSONAS = {
@@ -21,6 +24,81 @@ export const DEMO_STORES = {
 } as const
 
 type SeedDoc = Record<string, unknown> & { _id: string }
+
+/** Cards issued at the service desk before any WeChat user (4.2.2.1); made-up people. */
+export const DEMO_CARDS = [
+  {
+    cardNo: '6200000000000001',
+    name: '王芳',
+    phone: '13700000001',
+    storeId: 'store-xuhui',
+    status: 'issued',
+    history: [
+      { delta: 100, reason: 'card_opening', note: '开卡赠送积分', at: '2023-03-01T02:00:00.000Z' },
+      { delta: 680, reason: 'purchase', note: '徐汇店消费', at: '2023-08-12T06:30:00.000Z' },
+      { delta: 500, reason: 'purchase', note: '徐汇店消费', at: '2024-01-20T07:15:00.000Z' },
+    ],
+  },
+  {
+    cardNo: '6200000000000002',
+    name: '李雷',
+    phone: '13700000002',
+    storeId: 'store-pudong',
+    status: 'issued',
+    history: [{ delta: 350, reason: 'purchase', note: '浦东店消费', at: '2023-11-05T04:00:00.000Z' }],
+  },
+  {
+    cardNo: '6200000000000003',
+    name: '赵敏',
+    phone: '13700000003',
+    storeId: 'store-xuhui',
+    status: 'cancelled',
+    history: [],
+  },
+] as const
+
+function demoCards(vault: Vault, at: Date): Record<string, SeedDoc[]> {
+  const cards: SeedDoc[] = []
+  const ledger: SeedDoc[] = []
+  for (const card of DEMO_CARDS) {
+    const _id = vault.blindIndex('card', card.cardNo)
+    const { keyId, wrappedKey, cipher } = vault.createMemberKey(_id)
+    const points = card.history.reduce((sum, entry) => sum + entry.delta, 0)
+    cards.push({
+      _id,
+      keyId,
+      wrappedKey,
+      fields: {
+        cardNo: cipher.encrypt('cardNo', card.cardNo),
+        name: cipher.encrypt('name', card.name),
+        phone: cipher.encrypt('phone', card.phone),
+      },
+      phoneIndex: vault.blindIndex('phone', card.phone),
+      storeId: card.storeId,
+      points,
+      status: card.status,
+      issuedAt: at,
+    })
+    card.history.forEach((entry, i) =>
+      ledger.push({
+        _id: `seed:${_id.slice(0, 16)}:${i + 1}`,
+        cardId: _id,
+        ...entry,
+        at: new Date(entry.at),
+      }),
+    )
+  }
+  return { [COLLECTIONS.cards]: cards, [COLLECTIONS.pointsLedger]: ledger }
+}
+
+function envVault(): Vault | undefined {
+  try {
+    return vaultFromEnv(process.env)
+  } catch (error) {
+    if (error instanceof VaultConfigError) return undefined
+    throw error
+  }
+}
 
 function demoDocuments(at: Date): Record<string, SeedDoc[]> {
   return {
@@ -181,10 +259,15 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
 }
 
 /** Adds the demo documents that are missing; answers how many were added. `database` is an SDK database. */
-export async function seedDemo(database: object, at: Date = new Date()): Promise<number> {
+export async function seedDemo(
+  database: object,
+  at: Date = new Date(),
+  vault: Vault | undefined = envVault(),
+): Promise<number> {
   const db = asDb(database)
   let added = 0
-  for (const [collection, docs] of Object.entries(demoDocuments(at))) {
+  const documents = { ...demoDocuments(at), ...(vault ? demoCards(vault, at) : {}) }
+  for (const [collection, docs] of Object.entries(documents)) {
     for (const doc of docs) {
       if (await addUnique(db, collection, doc)) added++
     }

@@ -94,6 +94,9 @@ export class Store {
 
   constructor(file: string | undefined) {
     this.sqlite = new Database(file ?? ':memory:')
+    // Deleting a member must leave nothing recoverable in the file (7.2): freed pages are zeroed
+    // instead of keeping the removed wrapped key and old ciphertexts as free-page residue.
+    this.sqlite.pragma('secure_delete = ON')
     if (file) {
       this.sqlite.pragma('journal_mode = WAL')
       // NORMAL in WAL mode: a committed write survives a crash of the process (not of the machine).

@@ -50,9 +50,19 @@ export interface DbCollection extends DbQuery {
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string | number }>
 }
 
+/** The operations CloudBase allows inside a transaction: single documents only. */
+export interface DbTransaction {
+  collection(name: string): {
+    doc(id: string): DbDocument
+    add(options: { data: Record<string, unknown> }): Promise<{ _id: string | number }>
+  }
+}
+
 export interface Db {
   command: DbCommand
   collection(name: string): DbCollection
+  /** Runs `fn` in a transaction, retried by the SDK on a commit conflict; a throw rolls back. */
+  runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T>
 }
 
 /**
@@ -82,6 +92,9 @@ export const COLLECTIONS = {
   pointsRules: 'points_rules',
   rewards: 'rewards',
   staff: 'staff',
+  cards: 'cards',
+  pointsLedger: 'points_ledger',
+  campaignClaims: 'campaign_claims',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -8,6 +8,7 @@ import type { PurposeId } from '../../src/domain/purposes'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+import type { Result } from './errors'
 import type { IndexKind, Sealed, Vault, WrappedKey } from './vault'
 
 export type IdentityValues = Partial<Record<FieldKey, string>>
@@ -34,9 +35,28 @@ export interface IdentityStore {
   create(memberId: string, values: IdentityValues, access: AccessContext): Promise<void>
   /** Decrypts the named fields; null when the member has no identity (cancelled or never made). */
   read(memberId: string, fields: FieldKey[], access: AccessContext): Promise<IdentityValues | null>
+  /**
+   * Changes fields: `change` sees the current values of `fields` and answers what to set and
+   * what to remove (or a failure, which writes nothing). A compare-and-set on `rev` makes a
+   * concurrent change of the same identity retry with fresh values. Null: no identity.
+   */
+  modify<T>(
+    memberId: string,
+    fields: FieldKey[],
+    access: AccessContext,
+    change: (current: IdentityValues) => Result<IdentityChange<T>> | Promise<Result<IdentityChange<T>>>,
+  ): Promise<Result<T> | null>
   /** Removes the identity document and with it the data key (crypto-shredding). */
   destroy(memberId: string, access: AccessContext): Promise<void>
 }
+
+export interface IdentityChange<T> {
+  set?: IdentityValues
+  remove?: FieldKey[]
+  value: T
+}
+
+const MAX_MODIFY_ROUNDS = 8
 
 const INDEX_KINDS: Partial<Record<FieldKey, IndexKind>> = {
   phone: 'phone',
@@ -92,6 +112,7 @@ export function createIdentityStore(deps: {
         if (field.blindIndex) doc[`${key}Index`] = vault.blindIndex(indexKind(key), value)
       }
       doc.fields = fields
+      doc.rev = 0
       await identities().add({ data: doc })
       await audit.record({ ...access, action: 'create', memberId, fields: keys, success: true })
     },
@@ -117,6 +138,48 @@ export function createIdentityStore(deps: {
         await audit.record({ ...access, action: 'read', memberId, fields, success: false })
         throw error
       }
+    },
+
+    async modify(memberId, fields, access, change) {
+      const _ = db.command
+      for (let round = 0; round < MAX_MODIFY_ROUNDS; round++) {
+        const doc = (await getDoc(db, COLLECTIONS.identities, memberId)) as
+          (IdentityDoc & { rev?: number }) | null
+        if (!doc) return null
+        const cipher = vault.openMemberKey(memberId, { keyId: doc.keyId, wrappedKey: doc.wrappedKey })
+        const current: IdentityValues = {}
+        for (const key of fields) {
+          const sealed = doc.fields?.[key]
+          if (sealed) current[key] = cipher.decrypt(key, sealed)
+        }
+        const decided = await change(current)
+        if (!decided.ok) return decided
+        const { set = {}, remove = [], value } = decided.data
+        const touched = [...Object.keys(set), ...remove] as FieldKey[]
+        assertPurpose(touched, access.purpose)
+        const data: Record<string, unknown> = { rev: (doc.rev ?? 0) + 1, updatedAt: new Date(clock.now()) }
+        for (const key of Object.keys(set) as FieldKey[]) {
+          const field = inventoryField(key)
+          if (field.store !== 'identity')
+            throw new Error(`field ${key} does not belong in the identity store`)
+          if (field.encrypted) data[`fields.${key}`] = cipher.encrypt(key, set[key] as string)
+          if (field.blindIndex && key !== 'plates')
+            data[`${key}Index`] = vault.blindIndex(indexKind(key), set[key] as string)
+        }
+        for (const key of remove) {
+          data[`fields.${key}`] = _.remove()
+          if (inventoryField(key).blindIndex) data[`${key}Index`] = _.remove()
+        }
+        const { stats } = await identities()
+          .where({ _id: memberId, rev: doc.rev === undefined ? _.exists(false) : doc.rev })
+          .update({ data })
+        if (stats.updated === 1) {
+          if (touched.length > 0)
+            await audit.record({ ...access, action: 'update', memberId, fields: touched, success: true })
+          return { ok: true, data: value }
+        }
+      }
+      throw new Error('identity changed too often concurrently')
     },
 
     async destroy(memberId, access) {

@@ -23,7 +23,10 @@ export interface RouterOptions {
   getContext?: () => { OPENID?: string; APPID?: string; SOURCE?: string }
 }
 
-export type Main = (event: unknown, context?: unknown) => Promise<Result<unknown>>
+export type Main = ((event: unknown, context?: unknown) => Promise<Result<unknown>>) & {
+  /** The action names, so tests can walk every action (a new one cannot be forgotten). */
+  readonly actions: readonly string[]
+}
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -39,7 +42,7 @@ export function createRouter(handlers: Record<string, Handler>, options: RouterO
   // A plain map lookup could reach Object.prototype members such as `constructor`.
   const table = new Map(Object.entries(handlers))
 
-  return async function main(event) {
+  async function main(event: unknown): Promise<Result<unknown>> {
     if (!isPlainObject(event) || typeof event.action !== 'string') return fail('INVALID_ARGUMENT')
     const data = event.data ?? {}
     if (!isPlainObject(data)) return fail('INVALID_ARGUMENT', 'data')
@@ -59,4 +62,5 @@ export function createRouter(handlers: Record<string, Handler>, options: RouterO
       return fail('INTERNAL')
     }
   }
+  return Object.assign(main, { actions: Object.freeze([...table.keys()]) })
 }

@@ -20,7 +20,8 @@ import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 import { errorSummary, fail, ok, type Result } from './errors'
 import type { Vault } from './vault'
 
-export type SmsPurpose = 'join'
+/** What a code proves; a code for one purpose never passes for another. */
+export type SmsPurpose = 'join' | 'changePhone' | 'bindCard' | 'guardian'
 
 export const SMS_CODE_TTL_MS = 5 * 60_000
 export const SMS_RESEND_AFTER_MS = 60_000

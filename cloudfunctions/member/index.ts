@@ -1,6 +1,7 @@
 /**
- * The `member` cloud function: a thin router over the member service (docs/architecture.md).
- * Actions: home, joinForm, sendJoinCode, join.
+ * The `member` cloud function: a thin router over the member services (docs/architecture.md):
+ * sign-up (home, joinForm, sendJoinCode, join) and the shopper's self service (profile, phone,
+ * plates, consents, guardian consent, card binding, data copy, account deletion).
  */
 import * as cloud from 'wx-server-sdk'
 
@@ -8,8 +9,16 @@ import { createAuditLog } from '../common/audit'
 import { systemClock, type Clock } from '../common/clock'
 import { asDb, DB_OPTIONS } from '../common/db'
 import { createRouter, type Main } from '../common/router'
+import type { PhoneOpenApi } from '../common/phone'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsOpenApi } from '../common/sms'
 import { vaultFromEnv, type Vault } from '../common/vault'
+import { createAccountActions } from './account'
+import { createCardActions } from './cards'
+import { createConsentActions } from './consents'
+import { createMemberContext } from './context'
+import { createGuardianActions } from './guardian'
+import { createPlateActions } from './plates'
+import { createProfileActions } from './profile'
 import { createMemberService } from './service'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
@@ -29,22 +38,32 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
 
   // Built per call: the database handle follows the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
-  function service() {
+  function context() {
     // Note: the SDK's typings omit `throwOnNotFound`, which its code reads.
     const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
     const vault = vaultOf()
-    return createMemberService({
+    return createMemberContext({
       db,
       vault,
       clock,
       audit: createAuditLog({ db, vault, clock }),
-      openapi: cloud.openapi as SmsOpenApi,
+      openapi: cloud.openapi as SmsOpenApi & PhoneOpenApi,
       smsConfig: {
         env: process.env.SMS_ENV ?? String(cloud.getWXContext().ENV ?? ''),
         templateId: process.env.SMS_TEMPLATE_ID || FALLBACK_SMS_TEMPLATE_ID,
       },
     })
   }
+  const service = () => {
+    const ctx = context()
+    return createMemberService({ ...ctx, openapi: ctx.openapi }, ctx)
+  }
+  const consents = () => createConsentActions(context())
+  const plates = () => createPlateActions(context())
+  const profile = () => createProfileActions(context())
+  const guardian = () => createGuardianActions(context())
+  const cards = () => createCardActions(context())
+  const account = () => createAccountActions(context())
 
   return createRouter(
     {
@@ -52,6 +71,21 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       joinForm: (_data, caller) => service().joinForm(caller),
       sendJoinCode: (data, caller) => service().sendJoinCode(caller, data),
       join: (data, caller) => service().join(caller, data),
+      profile: (_data, caller) => profile().profile(caller),
+      updateProfile: (data, caller) => profile().updateProfile(caller, data),
+      sendPhoneCode: (data, caller) => profile().sendPhoneCode(caller, data),
+      changePhone: (data, caller) => profile().changePhone(caller, data),
+      plates: (_data, caller) => plates().plates(caller),
+      bindPlate: (data, caller) => plates().bindPlate(caller, data),
+      unbindPlate: (data, caller) => plates().unbindPlate(caller, data),
+      consents: (_data, caller) => consents().consents(caller),
+      setConsent: (data, caller) => consents().setConsent(caller, data),
+      sendGuardianCode: (data, caller) => guardian().sendGuardianCode(caller, data),
+      recordGuardianConsent: (data, caller) => guardian().recordGuardianConsent(caller, data),
+      sendCardCode: (data, caller) => cards().sendCardCode(caller, data),
+      bindCard: (data, caller) => cards().bindCard(caller, data),
+      exportData: (_data, caller) => account().exportData(caller),
+      deleteAccount: (data, caller) => account().deleteAccount(caller, data),
     },
     { name: 'member' },
   )

@@ -12,8 +12,8 @@
  */
 import { randomBytes } from 'node:crypto'
 
-import { INVENTORY } from '../../src/domain/inventory'
-import { validateJoinInput } from '../../src/domain/join'
+import { INVENTORY, type FieldKey } from '../../src/domain/inventory'
+import { needsGuardian, validateJoinInput } from '../../src/domain/join'
 import { maskName, maskPhone } from '../../src/domain/mask'
 import {
   chinaDate,
@@ -21,34 +21,29 @@ import {
   TIER_LABELS,
   type MemberHome,
   type StoreOption,
-  type Tier,
 } from '../../src/domain/member'
 import { buildNotice, type Controller, type Notice } from '../../src/domain/notice'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
 import { checkPhone } from '../../src/domain/validators'
-import { wechatActor, type AuditLog } from '../common/audit'
+import type { AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
-import { createClaims, createIdentityStore, type IdentityValues } from '../common/identity'
+import type { IdentityValues } from '../common/identity'
+import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller } from '../common/router'
 import { nextSequence } from '../common/sequence'
-import {
-  createSmsService,
-  FALLBACK_SMS_TEMPLATE_ID,
-  type SmsConfig,
-  type SmsOpenApi,
-  type SmsService,
-} from '../common/sms'
+import type { SmsConfig, SmsOpenApi, SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
+import { channelOf, createMemberContext, type MemberContext, type MemberDoc } from './context'
 
+export { ABANDONED_CLAIM_MS, channelOf } from './context'
 export type Channel = 'weapp' | 'h5'
 
 export interface MemberServiceDeps {
   db: Db
   vault: Vault
   clock: Clock
-  openapi: SmsOpenApi
+  openapi: SmsOpenApi & PhoneOpenApi
   audit: AuditLog
   smsConfig?: SmsConfig
   /** Defaults to the real SMS service over `db` and `openapi`. */
@@ -65,43 +60,16 @@ export interface MemberService {
   join(caller: Caller, data: Record<string, unknown>): Promise<Result<{ member: MemberHome }>>
 }
 
-/** A claim older than this whose member never appeared was left by a sign-up that died. */
-export const ABANDONED_CLAIM_MS = 10 * 60_000
 const PHONE_INPUT_MAX = 32
 /** Personal fields the inventory keeps in the pseudonymous member record. */
 const MEMBER_RECORD_FIELDS = INVENTORY.filter((f) => f.store === 'member').map((f) => f.key)
 const MAX_STORES = 100
-
-// SOURCE values of calls made inside WeChat (the first element: a chain such as
-// "wx_client,scf" names the original caller first). Anything else — a browser through an HTTP
-// gateway, local-cloud's H5 server when it says so — is the H5 build.
-const WEAPP_SOURCES = new Set(['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_unknown'])
-
-/**
- * The sign-up channel recorded with the consent receipt. It comes from the platform's call
- * context, never from the request: a receipt must say how consent was given, not what the
- * client claims.
- */
-export function channelOf(source: string | undefined): Channel {
-  const first = source?.split(',')[0]?.trim()
-  return first !== undefined && WEAPP_SOURCES.has(first) ? 'weapp' : 'h5'
-}
 
 interface StoreDoc extends Doc {
   name: string
   city: string
   status: 'open' | 'closed'
   sort?: number
-}
-
-interface MemberDoc extends Doc {
-  memberNo: string
-  tier: Tier
-  points: number
-  storeId: string
-  status: 'active' | 'cancelled'
-  joinedAt: Date
-  consents?: { membership?: { granted?: boolean } }
 }
 
 const storeOption = (store: StoreDoc): StoreOption => ({ id: store._id, name: store.name, city: store.city })
@@ -115,90 +83,173 @@ function readController(doc: Doc | null): Controller {
   return { name, contactName, contactPhone, contactEmail }
 }
 
-export function createMemberService(deps: MemberServiceDeps): MemberService {
-  const { db, vault, clock, audit } = deps
-  const sms =
-    deps.sms ??
-    createSmsService({
-      db,
-      vault,
-      clock,
-      openapi: deps.openapi,
-      config: deps.smsConfig ?? { env: '', templateId: FALLBACK_SMS_TEMPLATE_ID },
-    })
-  const identities = createIdentityStore({ db, vault, audit, clock })
-  const claims = createClaims({
-    db,
-    vault,
-    clock,
-    isAbandoned: async (memberId, claimedAt) =>
-      clock.now() - claimedAt.getTime() > ABANDONED_CLAIM_MS &&
-      !(await getDoc(db, COLLECTIONS.members, memberId)),
-  })
+/** The identity fields the member centre's view reads. */
+export const HOME_FIELDS: FieldKey[] = ['name', 'phone', 'cardNo']
 
-  async function openStore(storeId: string): Promise<StoreDoc | null> {
-    const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
-    return store && store.status === 'open' ? store : null
+/** The member centre's view of a member: identifiers masked (L-7). */
+export function toHome(member: MemberDoc, identity: IdentityValues, store: StoreOption): MemberHome {
+  return {
+    memberNo: member.memberNo,
+    tier: member.tier,
+    tierLabel: TIER_LABELS[member.tier],
+    points: member.points,
+    name: maskName(identity.name ?? ''),
+    phone: maskPhone(identity.phone ?? ''),
+    store,
+    joinedAt: member.joinedAt.toISOString(),
+    status: member.status,
+    hasCard: Boolean(identity.cardNo),
+  }
+}
+
+export async function storeOf(db: Db, storeId: string): Promise<StoreOption> {
+  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+  // A store closed after the member joined still names the member's store.
+  return store ? storeOption(store) : { id: storeId, name: '', city: '' }
+}
+
+export async function openStore(db: Db, storeId: string): Promise<StoreDoc | null> {
+  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+  return store && store.status === 'open' ? store : null
+}
+
+/** What a new member starts with; used by join and by binding a card as a non-member. */
+export interface NewMember {
+  caller: Caller
+  name: string
+  phone: string
+  storeId: string
+  noticeVersion: number
+  gender?: string
+  province?: string
+  birthDate?: string
+  cardNo?: string
+}
+
+/**
+ * Creates a member: claims (WeChat user, phone), identity, receipt, record. A child under 14
+ * (L-5) is created `guardian_pending` with the minimum — name, phone, birth date — and no
+ * consent, no gender or province, no points, until a guardian's consent is recorded.
+ */
+export async function createMember(
+  ctx: MemberContext,
+  input: NewMember,
+  extra: { memberId?: string; cardId?: string } = {},
+): Promise<Result<MemberDoc>> {
+  const { db, clock, claims, identities, audit } = ctx
+  const now = clock.now()
+  const { caller } = input
+  const actor = ctx.actor(caller)
+  const pending = needsGuardian(input.birthDate, chinaDate(now))
+
+  // Claims decide under concurrency; PHONE_TAKEN is only answered after the phone was proven.
+  const memberId = extra.memberId ?? randomBytes(16).toString('hex')
+  if (!(await claims.claim('openid', caller.openid, memberId))) return fail('ALREADY_MEMBER')
+  if (!(await claims.claim('phone', input.phone, memberId))) {
+    await claims.release('openid', caller.openid, memberId)
+    return fail('PHONE_TAKEN', 'phone')
   }
 
-  /** The caller's active member record, if any. */
-  async function memberOf(openid: string): Promise<MemberDoc | null> {
-    const memberId = await claims.holder('openid', openid)
-    if (!memberId) return null
-    const member = (await getDoc(db, COLLECTIONS.members, memberId)) as MemberDoc | null
-    return member && member.status === 'active' ? member : null
-  }
+  const joinedAt = new Date(now)
+  const channel = channelOf(caller.source)
+  const member = {
+    _id: memberId,
+    memberNo: '',
+    tier: 'normal',
+    points: 0,
+    storeId: input.storeId,
+    channel,
+    status: pending ? 'guardian_pending' : 'active',
+    consents: pending
+      ? {}
+      : { membership: { granted: true, noticeVersion: input.noticeVersion, at: joinedAt } },
+    joinedAt,
+  } as MemberDoc
+  if (extra.cardId !== undefined) member.cardId = extra.cardId
+  // Gender and province belong to the pseudonymous record (see the data inventory).
+  if (!pending && input.gender !== undefined) member.gender = input.gender
+  if (!pending && input.province !== undefined) member.province = input.province
 
-  function toHome(member: MemberDoc, identity: IdentityValues, store: StoreOption): MemberHome {
-    return {
-      memberNo: member.memberNo,
-      tier: member.tier,
-      tierLabel: TIER_LABELS[member.tier],
-      points: member.points,
-      name: maskName(identity.name ?? ''),
-      phone: maskPhone(identity.phone ?? ''),
-      store,
-      joinedAt: member.joinedAt.toISOString(),
+  const identity: IdentityValues = { openid: caller.openid, name: input.name, phone: input.phone }
+  if (input.birthDate !== undefined) identity.birthDate = input.birthDate
+  if (input.cardNo !== undefined) identity.cardNo = input.cardNo
+
+  try {
+    member.memberNo = formatMemberNo(await nextSequence(db, 'memberNo'))
+    await identities.create(memberId, identity, { purpose: 'membership', actor })
+    if (!pending)
+      await db.collection(COLLECTIONS.consentReceipts).add({
+        data: {
+          memberId,
+          purpose: 'membership',
+          noticeVersion: input.noticeVersion,
+          granted: true,
+          at: joinedAt,
+          channel,
+        },
+      })
+    // Written last: the member exists for `home` once this document does.
+    await db.collection(COLLECTIONS.members).add({ data: member })
+    const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)
+    if (recordFields.length > 0)
+      await audit.record({
+        actor,
+        action: 'create',
+        purpose: 'membership',
+        memberId,
+        fields: recordFields,
+        success: true,
+      })
+  } catch (error) {
+    await undoJoin(ctx, memberId, caller.openid, input.phone, actor)
+    throw error
+  }
+  return ok(member)
+}
+
+/** Best-effort undo of a sign-up that failed after its claims were taken. */
+async function undoJoin(
+  ctx: MemberContext,
+  memberId: string,
+  openid: string,
+  phone: string,
+  actor: string,
+): Promise<void> {
+  const { db, identities, claims } = ctx
+  const steps = [
+    () => db.collection(COLLECTIONS.members).doc(memberId).remove(),
+    () => db.collection(COLLECTIONS.consentReceipts).where({ memberId }).remove(),
+    async () => {
+      if (await getDoc(db, COLLECTIONS.identities, memberId))
+        await identities.destroy(memberId, { purpose: 'membership', actor })
+    },
+    () => claims.release('phone', phone, memberId),
+    () => claims.release('openid', openid, memberId),
+  ]
+  for (const step of steps) {
+    try {
+      await step()
+    } catch {
+      // Keep undoing. Claims left behind are taken over later by the abandoned-claim rule.
     }
   }
+}
 
-  async function storeOf(storeId: string): Promise<StoreOption> {
-    const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
-    // A store closed after the member joined still names the member's store.
-    return store ? storeOption(store) : { id: storeId, name: '', city: '' }
-  }
-
-  /** Best-effort undo of a sign-up that failed after its claims were taken. */
-  async function undoJoin(memberId: string, openid: string, phone: string, actor: string): Promise<void> {
-    const steps = [
-      () => db.collection(COLLECTIONS.members).doc(memberId).remove(),
-      () => db.collection(COLLECTIONS.consentReceipts).where({ memberId }).remove(),
-      async () => {
-        if (await getDoc(db, COLLECTIONS.identities, memberId))
-          await identities.destroy(memberId, { purpose: 'membership', actor })
-      },
-      () => claims.release('phone', phone, memberId),
-      () => claims.release('openid', openid, memberId),
-    ]
-    for (const step of steps) {
-      try {
-        await step()
-      } catch {
-        // Keep undoing. Claims left behind are taken over later by the abandoned-claim rule.
-      }
-    }
-  }
+export function createMemberService(deps: MemberServiceDeps, context?: MemberContext): MemberService {
+  const ctx = context ?? createMemberContext(deps)
+  const { db, clock, sms, identities } = ctx
 
   return {
     async home(caller) {
-      const member = await memberOf(caller.openid)
-      if (!member || !member.consents?.membership?.granted) return ok({ member: null })
-      const identity = await identities.read(member._id, ['name', 'phone'], {
+      const member = await ctx.memberOf(caller)
+      if (!member) return ok({ member: null })
+      if (member.status === 'active' && !member.consents?.membership?.granted) return ok({ member: null })
+      const identity = await identities.read(member._id, HOME_FIELDS, {
         purpose: 'membership',
-        actor: wechatActor(vault, caller.openid),
+        actor: ctx.actor(caller),
       })
       if (!identity) return ok({ member: null })
-      return ok({ member: toHome(member, identity, await storeOf(member.storeId)) })
+      return ok({ member: toHome(member, identity, await storeOf(db, member.storeId)) })
     },
 
     async joinForm() {
@@ -223,88 +274,49 @@ export function createMemberService(deps: MemberServiceDeps): MemberService {
       if (phoneError) return fail(phoneError, 'phone')
       // No SMS (and no cost) for someone who is already a member. Whether the phone belongs to
       // a member is not answered here: that would tell anyone which numbers are registered.
-      if (await memberOf(caller.openid)) return fail('ALREADY_MEMBER')
-      return sms.send({ purpose: 'join', phone, requester: wechatActor(vault, caller.openid) })
+      if (await ctx.memberOf(caller)) return fail('ALREADY_MEMBER')
+      return sms.send({ purpose: 'join', phone, requester: ctx.actor(caller) })
     },
 
     async join(caller, data) {
-      const now = clock.now()
-      const checked = validateJoinInput(data, chinaDate(now))
+      const checked = validateJoinInput(data, chinaDate(clock.now()))
       if (!checked.ok) return checked
       const input = checked.value
 
-      const store = await openStore(input.storeId)
+      const store = await openStore(db, input.storeId)
       if (!store) return fail('STORE_UNKNOWN', 'storeId')
-      if (await memberOf(caller.openid)) return fail('ALREADY_MEMBER')
+      if (await ctx.memberOf(caller)) return fail('ALREADY_MEMBER')
 
-      const actor = wechatActor(vault, caller.openid)
-      const verified = await sms.verify({
-        purpose: 'join',
-        phone: input.phone,
-        requester: actor,
-        code: input.smsCode,
-      })
-      if (!verified.ok) return verified
-
-      // Claims decide under concurrency; PHONE_TAKEN is only answered after the code proved
-      // that the caller holds the phone, so it reveals nothing to a stranger.
-      const memberId = randomBytes(16).toString('hex')
-      if (!(await claims.claim('openid', caller.openid, memberId))) return fail('ALREADY_MEMBER')
-      if (!(await claims.claim('phone', input.phone, memberId))) {
-        await claims.release('openid', caller.openid, memberId)
-        return fail('PHONE_TAKEN', 'phone')
-      }
-
-      const joinedAt = new Date(now)
-      const channel = channelOf(caller.source)
-      const member: MemberDoc = {
-        _id: memberId,
-        memberNo: '',
-        tier: 'normal',
-        points: 0,
-        storeId: store._id,
-        channel,
-        status: 'active',
-        consents: { membership: { granted: true, noticeVersion: NOTICE_VERSION, at: joinedAt } },
-        joinedAt,
-      } as MemberDoc
-      // Gender and province belong to the pseudonymous record (see the data inventory).
-      if (input.gender !== undefined) member.gender = input.gender
-      if (input.province !== undefined) member.province = input.province
-
-      const identity: IdentityValues = { openid: caller.openid, name: input.name, phone: input.phone }
-      if (input.birthDate !== undefined) identity.birthDate = input.birthDate
-
-      try {
-        member.memberNo = formatMemberNo(await nextSequence(db, 'memberNo'))
-        await identities.create(memberId, identity, { purpose: 'membership', actor })
-        await db.collection(COLLECTIONS.consentReceipts).add({
-          data: {
-            memberId,
-            purpose: 'membership',
-            noticeVersion: input.noticeVersion,
-            granted: true,
-            at: joinedAt,
-            channel,
-          },
+      let phone: string
+      if ('phoneCode' in input) {
+        const exchanged = await exchangePhoneCode(ctx.openapi, input.phoneCode)
+        if (!exchanged.ok) return exchanged
+        phone = exchanged.data
+      } else {
+        const verified = await sms.verify({
+          purpose: 'join',
+          phone: input.phone,
+          requester: ctx.actor(caller),
+          code: input.smsCode,
         })
-        // Written last: the member exists for `home` once this document does.
-        await db.collection(COLLECTIONS.members).add({ data: member })
-        const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)
-        if (recordFields.length > 0)
-          await audit.record({
-            actor,
-            action: 'create',
-            purpose: 'membership',
-            memberId,
-            fields: recordFields,
-            success: true,
-          })
-      } catch (error) {
-        await undoJoin(memberId, caller.openid, input.phone, actor)
-        throw error
+        if (!verified.ok) return verified
+        phone = input.phone
       }
-      return ok({ member: toHome(member, identity, storeOption(store)) })
+
+      const created = await createMember(ctx, {
+        caller,
+        name: input.name,
+        phone,
+        storeId: store._id,
+        noticeVersion: input.noticeVersion,
+        gender: input.gender,
+        province: input.province,
+        birthDate: input.birthDate,
+      })
+      if (!created.ok) return created
+      return ok({
+        member: toHome(created.data, { name: input.name, phone }, storeOption(store)),
+      })
     },
   }
 }

@@ -3,6 +3,9 @@ import { HttpError, parseCookies, readJson, sendFailure, sendJson } from './http
 import type { SessionStore, SessionView } from './sessions'
 import { serveStatic } from './static'
 
+/** The call source the local H5 build's calls carry (a WeChat client would say `wx_client`). */
+export const H5_SOURCE = 'h5_local'
+
 export const SESSION_COOKIE = 'lc_session'
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600
 const FUNCTION_PATH = /^\/api\/functions\/([a-z][a-z0-9_-]{0,63})$/
@@ -60,7 +63,8 @@ export function createRequestHandler(options: AppOptions): Handler {
     const started = Date.now()
     const result = await cloud.invoke(name, event as Record<string, unknown>, {
       OPENID: session.openid,
-      SOURCE: 'wx_client',
+      // Not a WeChat client: consent receipts record this build's channel as 'h5'.
+      SOURCE: H5_SOURCE,
     })
     log?.(
       `${name}.${describeAction(event)} → ${describeResult(result)} ${Date.now() - started} ms (${session.persona})`,

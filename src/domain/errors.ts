@@ -43,6 +43,42 @@ export const ERROR_MESSAGES = {
   SMS_RESEND_TOO_SOON: '验证码发送过于频繁，请60秒后再试',
   SMS_DAILY_LIMIT: '今日获取验证码次数已达上限，请明天再试',
   SMS_SEND_FAILED: '短信发送失败，请稍后再试',
+
+  // Phone number from WeChat (getPhoneNumber)
+  PHONE_CODE_INVALID: '获取微信手机号失败，请重试或改用短信验证码',
+  PHONE_UNCHANGED: '新手机号与当前手机号相同',
+
+  // Self service: consents
+  PURPOSE_UNKNOWN: '不支持的授权项目',
+  PURPOSE_CONSENT_REQUIRED: '请先在“隐私与授权”中开启对应的授权',
+  BASIC_CONSENT_FIXED: '会员基础服务授权无法单独关闭，如需停止请注销会员',
+  GUARDIAN_PENDING: '需监护人同意后才能使用此功能',
+  GUARDIAN_NOT_NEEDED: '您已满14周岁或监护人已同意，无需再次办理',
+  GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
+
+  // Self service: profile
+  EMAIL_INVALID: '电子邮箱格式有误',
+  ID_NUMBER_INVALID: '身份证号格式或校验位有误，请核对',
+  ID_NUMBER_BIRTH_MISMATCH: '身份证号中的出生日期与您填写的出生日期不一致',
+
+  // Self service: licence plates
+  PLATE_INVALID: '车牌号格式有误，请核对（如 京A12345、沪AD12345）',
+  PLATE_LIMIT: '最多可绑定3个车牌',
+  PLATE_TAKEN: '该车牌已被其他会员绑定，如有疑问请联系服务台',
+  PLATE_DUPLICATE: '您已绑定该车牌',
+  PLATE_UNKNOWN: '未找到该车牌，可能已解绑',
+
+  // Self service: service-desk cards
+  CARD_NO_INVALID: '会员卡号应为10至16位数字',
+  CARD_UNKNOWN: '未找到该会员卡，请核对卡号',
+  CARD_PHONE_MISMATCH: '手机号与会员卡登记的手机号不一致',
+  CARD_ALREADY_BOUND: '该会员卡已被绑定，如有疑问请联系服务台',
+  CARD_CANCELLED: '该会员卡已注销，无法绑定',
+  MEMBER_HAS_CARD: '您已绑定一张会员卡，每位会员只能绑定一张',
+  CARD_TRIES_LIMIT: '今日核对会员卡信息的次数过多，请明天再试或到服务台办理',
+
+  // Account cancellation
+  CONFIRMATION_REQUIRED: '请确认注销：注销后会员信息将被删除且无法恢复',
 } as const
 
 export type ErrorCode = keyof typeof ERROR_MESSAGES

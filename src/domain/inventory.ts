@@ -17,6 +17,10 @@ export type FieldKey =
   | 'address'
   | 'email'
   | 'plates'
+  | 'cardNo'
+  | 'guardianName'
+  | 'guardianRelation'
+  | 'guardianPhone'
 
 export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts'
 
@@ -40,7 +44,7 @@ export interface InventoryField {
   /** Required for the basic membership service; everything else may be skipped (4.1.3). */
   required: boolean
   /** Where it is collected. */
-  collectedAt: 'launch' | 'join' | 'profile' | 'parking'
+  collectedAt: 'launch' | 'join' | 'profile' | 'parking' | 'card' | 'guardian'
   /** identity: the separate encrypted identity store; member: the pseudonymous member record. */
   store: 'identity' | 'member'
   /** Encrypted per field with the member's data key (AES-256-GCM). */
@@ -209,6 +213,68 @@ export const INVENTORY: readonly InventoryField[] = [
     mask: 'plate',
     retention: { until: 'unbound', text: '解绑或注销会员后立即删除' },
     maxLength: 8,
+  },
+  {
+    key: 'cardNo',
+    label: '会员卡号',
+    category: 'account',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'card',
+    store: 'identity',
+    encrypted: true,
+    // The card itself is found by the blind index of its number (cards/<index>).
+    blindIndex: false,
+    mask: 'idNumber',
+    retention: UNTIL_CANCELLED,
+    maxLength: 16,
+  },
+  // A guardian's consent for a member under 14 (L-5): who consented and how to reach them.
+  {
+    key: 'guardianName',
+    label: '监护人姓名',
+    category: 'identity',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'guardian',
+    store: 'identity',
+    encrypted: true,
+    blindIndex: false,
+    mask: 'name',
+    retention: UNTIL_CANCELLED,
+    maxLength: 40,
+  },
+  {
+    key: 'guardianRelation',
+    label: '监护关系',
+    category: 'identity',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'guardian',
+    store: 'identity',
+    encrypted: true,
+    blindIndex: false,
+    mask: 'hidden',
+    retention: UNTIL_CANCELLED,
+    maxLength: 8,
+  },
+  {
+    key: 'guardianPhone',
+    label: '监护人手机号',
+    category: 'contact',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'guardian',
+    store: 'identity',
+    encrypted: true,
+    blindIndex: false,
+    mask: 'phone',
+    retention: UNTIL_CANCELLED,
+    maxLength: 11,
   },
 ]
 

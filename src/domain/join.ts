@@ -28,7 +28,13 @@ export interface JoinInput {
   noticeVersion: number
 }
 
+/** Joining with a number from WeChat (`getPhoneNumber`) instead of phone + SMS code (L-11). */
+export type JoinByPhoneCode = Omit<JoinInput, 'phone' | 'smsCode'> & { phoneCode: string }
+
+export type JoinRequest = JoinInput | JoinByPhoneCode
+
 const STORE_ID_MAX = 64
+const PHONE_CODE_MAX = 128
 const SMS_CODE_MAX = 16
 /** Below this age (PIPL art. 28: under 14) a guardian must consent. */
 export const MIN_SELF_CONSENT_AGE = 14
@@ -56,7 +62,7 @@ const isFailure = (v: unknown): v is Failure =>
  * Validates an untrusted join request. `today` is the date in China, `YYYY-MM-DD`.
  * Unknown keys are ignored: identity never comes from the request.
  */
-export function validateJoinInput(raw: unknown, today: string): { ok: true; value: JoinInput } | Failure {
+export function validateJoinInput(raw: unknown, today: string): { ok: true; value: JoinRequest } | Failure {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('INVALID_ARGUMENT')
   const r = raw as Raw
 
@@ -88,9 +94,23 @@ export function validateJoinInput(raw: unknown, today: string): { ok: true; valu
   if (birthDate !== undefined) {
     const birthError = checkBirthDate(birthDate, today)
     if (birthError) return fail(birthError, 'birthDate')
-    // A child's information needs a guardian's consent first (L-5, PIPL art. 31), which
-    // self-service sign-up cannot record: nothing of it is processed here.
-    if (ageOn(birthDate, today) < MIN_SELF_CONSENT_AGE) return fail('GUARDIAN_CONSENT_REQUIRED', 'birthDate')
+  }
+
+  // A phone from WeChat's getPhoneNumber button replaces phone + SMS code.
+  if (r.phoneCode !== undefined && r.phoneCode !== null && (r.phone === undefined || r.phone === null)) {
+    const phoneCode = text(r, 'phoneCode', PHONE_CODE_MAX)
+    if (isFailure(phoneCode)) return phoneCode
+    if (phoneCode === undefined) return fail('PHONE_REQUIRED', 'phone')
+    const byCode: JoinByPhoneCode = {
+      name: name as string,
+      storeId,
+      phoneCode,
+      noticeVersion: r.noticeVersion,
+    }
+    if (gender !== undefined) byCode.gender = gender as Gender
+    if (province !== undefined) byCode.province = province
+    if (birthDate !== undefined) byCode.birthDate = birthDate
+    return { ok: true, value: byCode }
   }
 
   const phone = text(r, 'phone', inventoryField('phone').maxLength)
@@ -115,4 +135,11 @@ export function validateJoinInput(raw: unknown, today: string): { ok: true; valu
   if (province !== undefined) value.province = province
   if (birthDate !== undefined) value.birthDate = birthDate
   return { ok: true, value }
+}
+
+/**
+ * A member under 14 on `today` by birth date: held until a guardian consents (L-5, PIPL art. 31).
+ */
+export function needsGuardian(birthDate: string | undefined, today: string): boolean {
+  return birthDate !== undefined && ageOn(birthDate, today) < MIN_SELF_CONSENT_AGE
 }

@@ -57,4 +57,8 @@ export interface MemberHome {
   store: StoreOption
   /** ISO timestamp. */
   joinedAt: string
+  /** `guardian_pending` until a guardian's consent is recorded for a member under 14 (L-5). */
+  status: 'active' | 'guardian_pending'
+  /** Whether a service-desk card is bound: home offers 绑定会员卡 only to members without one. */
+  hasCard: boolean
 }

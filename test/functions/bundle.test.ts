@@ -46,3 +46,14 @@ describe('the bundled member function', () => {
     expect(await env.dump()).not.toContain(VALID_FORM.phone)
   })
 })
+
+describe('the bundled wxevents function', () => {
+  it('[L-10] builds with wx-server-sdk external and everything else inlined', () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-functions.mjs'), 'wxevents'], {
+      stdio: 'pipe',
+    })
+    const text = readFileSync(path.join(root, 'cloudfunctions/wxevents/index.js'), 'utf8')
+    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])
+    expect(new Set(required)).toEqual(new Set(['wx-server-sdk', 'node:crypto']))
+  })
+})

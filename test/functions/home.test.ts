@@ -76,6 +76,8 @@ describe('member.home', () => {
           phone: '138****5678',
           store: { id: DEMO_STORES.xuhui, name: '星湖购物中心·徐汇店', city: '上海市' },
           joinedAt: START,
+          status: 'active',
+          hasCard: false,
         },
       },
     })
@@ -98,7 +100,7 @@ describe('member.home', () => {
       action: 'read',
       purpose: 'membership',
       memberId: member._id,
-      fields: ['name', 'phone'],
+      fields: ['name', 'phone', 'cardNo'],
       success: true,
       mac: expect.stringMatching(/^[0-9a-f]{64}$/),
     })

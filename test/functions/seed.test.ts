@@ -1,6 +1,6 @@
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { manifest } from '../../database/manifest'
-import { DEMO_PERSONAS, seedDemo } from '../../database/seed'
+import { DEMO_CARDS, DEMO_PERSONAS, seedDemo } from '../../database/seed'
 import { MAX_INDEXES_PER_COLLECTION, validateManifest } from '../../local-cloud/manifest'
 import { createTestEnv, type TestEnv } from './support'
 
@@ -61,5 +61,25 @@ describe('database manifest', () => {
       expect(collection.retention).toBeTruthy()
       expect((collection.indexes ?? []).length).toBeLessThanOrEqual(MAX_INDEXES_PER_COLLECTION)
     }
+  })
+})
+
+describe('demo service-desk cards', () => {
+  it('[4.2.2.1][5.1] issues the demo cards encrypted, found by the blind index of their number', async () => {
+    const cards = await env.all('cards')
+    expect(cards.map((c) => c._id).sort()).toEqual(
+      DEMO_CARDS.map((c) => env.vault.blindIndex('card', c.cardNo)).sort(),
+    )
+    const dump = await env.dump()
+    for (const card of DEMO_CARDS) {
+      expect(dump).not.toContain(card.name)
+      expect(dump).not.toContain(card.phone)
+      expect(dump).not.toContain(card.cardNo)
+    }
+    const ledger = await env.all('points_ledger')
+    const wang = cards.find((c) => c._id === env.vault.blindIndex('card', DEMO_CARDS[0].cardNo))
+    expect(ledger.filter((e) => e.cardId === wang?._id).reduce((sum, e) => sum + Number(e.delta), 0)).toBe(
+      wang?.points,
+    )
   })
 })

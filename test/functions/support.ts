@@ -11,6 +11,7 @@ import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common
 import type { SmsService } from '../../cloudfunctions/common/sms'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/member/index'
+import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
 import { createMemberService, type MemberService } from '../../cloudfunctions/member/service'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
@@ -65,16 +66,30 @@ export interface TestEnv {
   /** Every document of every collection, as one JSON text. */
   dump(): Promise<string>
   all(collection: string): Promise<Doc[]>
+  /** Joins `openid` with `phone` and answers the new member's id. */
+  member(openid: string, form?: Record<string, unknown>): Promise<string>
+  /** The member id of `openid`, from its claim. */
+  memberIdOf(openid: string): Promise<string | null>
+  /** Turns an extended purpose on for a member. */
+  grant(openid: string, purpose: string): Promise<void>
+  /** Asks `action` for a code to `phone` and answers it from the outbox. */
+  codeVia(openid: string, action: string, data: Record<string, unknown>, phone: string): Promise<string>
   /** The member service over this cloud's database, for tests that inject a dependency. */
   service(overrides?: { sms?: SmsService }): MemberService
 }
 
-export async function createTestEnv(options: { manifest?: Manifest } = {}): Promise<TestEnv> {
+export async function createTestEnv(
+  options: { manifest?: Manifest; dataDir?: string } = {},
+): Promise<TestEnv> {
   installTestKeys()
   const clock = manualClock(START)
   const cloud = createTestCloud({
     manifest: options.manifest ?? manifest,
-    functions: { member: () => ({ main: createMain({ clock }) }) },
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    functions: {
+      member: () => ({ main: createMain({ clock }) }),
+      wxevents: () => ({ main: createWxEventsMain({ clock }) }),
+    },
   })
   await seedDemo(cloud.database())
   const db = asDb(cloud.database(DB_OPTIONS))
@@ -136,6 +151,39 @@ export async function createTestEnv(options: { manifest?: Manifest } = {}): Prom
       return JSON.stringify(out)
     },
     all,
+    async member(openid, form = VALID_FORM) {
+      const phone = typeof form.phone === 'string' ? form.phone : VALID_FORM.phone
+      const smsCode = await sendCode(openid, phone)
+      const answer = await call(openid, 'join', { ...form, smsCode })
+      if (!answer.ok) throw new Error(`join failed: ${answer.code}`)
+      const claim = await db
+        .collection('identity_index')
+        .doc(`openid:${vault.blindIndex('openid', openid)}`)
+        .get()
+      return String((claim.data as Doc).memberId)
+    },
+    async memberIdOf(openid) {
+      const claim = await db
+        .collection('identity_index')
+        .doc(`openid:${vault.blindIndex('openid', openid)}`)
+        .get()
+      return claim.data ? String((claim.data as Doc).memberId) : null
+    },
+    async grant(openid, purpose) {
+      const answer = await call(openid, 'setConsent', {
+        purpose,
+        granted: true,
+        noticeVersion: NOTICE_VERSION,
+      })
+      if (!answer.ok) throw new Error(`setConsent failed: ${answer.code}`)
+    },
+    async codeVia(openid, action, data, phone) {
+      const sent = await call(openid, action, data)
+      if (!sent.ok) throw new Error(`${action} failed: ${sent.code}`)
+      const code = lastCode(phone)
+      if (!code) throw new Error('no SMS in the outbox')
+      return code
+    },
     service(overrides = {}) {
       return createMemberService({
         db,

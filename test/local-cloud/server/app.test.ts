@@ -2,19 +2,20 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { createRequestHandler, SESSION_COOKIE } from '../../../local-cloud/server/app'
+import { createRequestHandler, H5_SOURCE, SESSION_COOKIE } from '../../../local-cloud/server/app'
 import { createSessionStore } from '../../../local-cloud/server/sessions'
+import { getWXContext } from '../../../local-cloud/context'
 import { createLocalCloud, type LocalCloud } from '../../../local-cloud/runtime'
 import { close, cookieOf, listen, request } from './request'
 
 const STAFF = { counter: 'staff-counter-openid', manager: 'staff-manager-openid' }
 
-// Functions as the platform runs them: the caller arrives as event.userInfo.openId too.
+// Functions learn the caller from getWXContext(), never from the event.
 const functions = {
   echo: () => ({
-    main: async (event: { action?: string; userInfo?: { openId?: string } }) => ({
+    main: async (event: { action?: string }) => ({
       ok: true,
-      data: { action: event.action, openid: event.userInfo?.openId },
+      data: { action: event.action, openid: getWXContext().OPENID, source: getWXContext().SOURCE },
     }),
   }),
   broken: () => ({
@@ -113,8 +114,10 @@ describe('POST /api/functions/<name>', () => {
   it('should run the function as the session shopper when called', async () => {
     const first = await post('/api/functions/echo', { action: 'home' })
     expect(first.status).toBe(200)
-    const { data } = first.json() as { data: { action: string; openid: string } }
+    const { data } = first.json() as { data: { action: string; openid: string; source: string } }
     expect(data.action).toBe('home')
+    // Not a WeChat client: consent receipts of the H5 build record the channel h5.
+    expect(data.source).toBe(H5_SOURCE)
     expect(data.openid).toMatch(/^o[\w-]{27}$/)
 
     const again = await post('/api/functions/echo', { action: 'home' }, cookieOf(first))

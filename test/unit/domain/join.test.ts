@@ -1,4 +1,4 @@
-import { validateJoinInput } from '@/domain/join'
+import { needsGuardian, validateJoinInput } from '@/domain/join'
 import { NOTICE_VERSION } from '@/domain/purposes'
 
 const today = '2024-06-15'
@@ -66,12 +66,6 @@ describe('validateJoinInput', () => {
     ['a numeric store id', { ...valid, storeId: 7 }, 'INVALID_ARGUMENT', 'storeId'],
     ['a future birth date', { ...valid, birthDate: '2024-06-16' }, 'BIRTH_DATE_FUTURE', 'birthDate'],
     ['an impossible birth date', { ...valid, birthDate: '1990-02-30' }, 'BIRTH_DATE_INVALID', 'birthDate'],
-    [
-      '[L-5] a child under 14',
-      { ...valid, birthDate: '2010-06-16' },
-      'GUARDIAN_CONSENT_REQUIRED',
-      'birthDate',
-    ],
     ['no phone', { ...valid, phone: '' }, 'PHONE_REQUIRED', 'phone'],
     ['a malformed phone', { ...valid, phone: '1381234567' }, 'PHONE_INVALID', 'phone'],
     ['a phone as number', { ...valid, phone: 13812345678 }, 'INVALID_ARGUMENT', 'phone'],
@@ -85,5 +79,26 @@ describe('validateJoinInput', () => {
     expect(result.ok).toBe(false)
     expect(result).toMatchObject({ code, ...(field ? { field } : {}) })
     if (!result.ok) expect(result.message).toMatch(/[\u4e00-\u9fa5]/)
+  })
+})
+
+describe('needsGuardian', () => {
+  it.each<[string | undefined, boolean]>([
+    ['2010-06-16', true],
+    ['2010-06-15', false],
+    ['1990-01-01', false],
+    [undefined, false],
+  ])('[L-5] says a member born %s needs a guardian on 2024-06-15: %s', (birthDate, expected) => {
+    expect(needsGuardian(birthDate, '2024-06-15')).toBe(expected)
+  })
+})
+
+describe('joining with a WeChat phone code', () => {
+  it('[L-11] accepts phoneCode instead of phone and SMS code', () => {
+    const { phone: _p, smsCode: _s, ...rest } = valid
+    expect(validateJoinInput({ ...rest, phoneCode: 'wx-code_1' }, '2024-06-15')).toMatchObject({
+      ok: true,
+      value: { phoneCode: 'wx-code_1', name: valid.name },
+    })
   })
 })

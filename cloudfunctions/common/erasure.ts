@@ -1,0 +1,99 @@
+/**
+ * Deletion (7.2, L-6, L-9, L-10), shared by the member's own actions and WeChat's
+ * authorisation events:
+ *
+ * - plates: the encrypted plates and their uniqueness claims go (unbinding, parking withdrawn,
+ *   RevokeInfo 1);
+ * - phone: the encrypted phone, its blind index and claim go (RevokeInfo 8);
+ * - the whole member: the identity document with the member's wrapped data key is removed
+ *   (crypto-shredding: backups of it can no longer be decrypted), every claim is released, the
+ *   member record is removed, and what must be kept as evidence is unlinked: consent receipts and
+ *   points-ledger entries are re-keyed to one fresh random id, a bound card is cancelled.
+ *
+ * Each step is idempotent and the WeChat identity claim is released last, so a deletion that
+ * dies half-way can simply be run again by the same shopper or event.
+ */
+import { randomBytes } from 'node:crypto'
+
+import { NOTICE_VERSION } from '../../src/domain/purposes'
+import type { AuditLog } from './audit'
+import type { Clock } from './clock'
+import { COLLECTIONS, type Db } from './db'
+import type { IdentityStore } from './identity'
+
+export type ErasureChannel = 'weapp' | 'h5' | 'wechat'
+
+export interface Erasure {
+  deletePlates(memberId: string, actor: string): Promise<void>
+  deletePhone(memberId: string, actor: string): Promise<void>
+  deleteIdNumber(memberId: string, actor: string): Promise<void>
+  eraseMember(memberId: string, actor: string, channel: ErasureChannel): Promise<void>
+}
+
+/** Collections whose entries are kept after deletion, unlinked from the member (L-10). */
+export const ANONYMISED_ON_ERASURE = [
+  COLLECTIONS.consentReceipts,
+  COLLECTIONS.pointsLedger,
+  COLLECTIONS.campaignClaims,
+] as const
+
+export function createErasure(deps: {
+  db: Db
+  clock: Clock
+  audit: AuditLog
+  identities: IdentityStore
+}): Erasure {
+  const { db, clock, identities } = deps
+  const _ = db.command
+  const claims = () => db.collection(COLLECTIONS.identityIndex)
+
+  async function removeField(memberId: string, actor: string, field: 'plates' | 'phone' | 'idNumber') {
+    const purpose = field === 'plates' ? 'parking' : field === 'idNumber' ? 'idNumber' : 'membership'
+    await identities.modify(memberId, [field], { purpose, actor }, (current) => ({
+      ok: true,
+      data: { remove: current[field] === undefined ? [] : [field], value: null },
+    }))
+  }
+
+  return {
+    async deletePlates(memberId, actor) {
+      await removeField(memberId, actor, 'plates')
+      await claims().where({ memberId, kind: 'plate' }).remove()
+    },
+
+    async deletePhone(memberId, actor) {
+      await removeField(memberId, actor, 'phone')
+      await claims().where({ memberId, kind: 'phone' }).remove()
+    },
+
+    async deleteIdNumber(memberId, actor) {
+      await removeField(memberId, actor, 'idNumber')
+    },
+
+    async eraseMember(memberId, actor, channel) {
+      const at = new Date(clock.now())
+      const anonymousId = `anon-${randomBytes(16).toString('hex')}`
+      // The end of the basic consent is itself evidence worth keeping (anonymised below).
+      await db.collection(COLLECTIONS.consentReceipts).add({
+        data: { memberId, purpose: 'membership', noticeVersion: NOTICE_VERSION, granted: false, at, channel },
+      })
+      for (const name of ANONYMISED_ON_ERASURE) {
+        await db
+          .collection(name)
+          .where({ memberId })
+          .update({ data: { memberId: anonymousId, anonymisedAt: at } })
+      }
+      await db
+        .collection(COLLECTIONS.cards)
+        .where({ memberId })
+        .update({ data: { status: 'cancelled', memberId: _.remove(), cancelledAt: at } })
+      await identities.destroy(memberId, { purpose: 'membership', actor })
+      await db.collection(COLLECTIONS.members).doc(memberId).remove()
+      // Claims last, the WeChat identity's among them: until then a retry finds this member.
+      await claims()
+        .where({ memberId, kind: _.neq('openid') })
+        .remove()
+      await claims().where({ memberId }).remove()
+    },
+  }
+}

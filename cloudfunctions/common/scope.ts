@@ -1,0 +1,97 @@
+/**
+ * The scope guard (6.1.1, 6.1.2, L-8, L-13): every read of personal information names a purpose;
+ * the guard reads the member's current consent for it from the member record (so a withdrawal
+ * takes effect on the very next call), counts a consent given under a notice older than the
+ * purpose's `scopeVersion` as not given, and audits the read — refused reads too.
+ */
+import type { FieldKey } from '../../src/domain/inventory'
+import { PURPOSES, type PurposeId } from '../../src/domain/purposes'
+import type { AuditLog } from './audit'
+import { COLLECTIONS, getDoc, type Db, type Doc } from './db'
+import { fail, ok, type Result } from './errors'
+import type { IdentityStore, IdentityValues } from './identity'
+
+export interface ConsentEntry {
+  granted: boolean
+  noticeVersion: number
+  at: Date
+}
+
+export type ConsentSummary = Partial<Record<PurposeId, ConsentEntry>>
+
+export type MemberStatus = 'active' | 'guardian_pending'
+
+export interface MemberRecord extends Doc {
+  status: MemberStatus
+  consents?: ConsentSummary
+}
+
+export type ConsentState = 'granted' | 'needsReconsent' | 'withdrawn' | 'unset'
+
+/** What the member's record says about one purpose right now. */
+export function consentState(member: Pick<MemberRecord, 'consents'>, purpose: PurposeId): ConsentState {
+  const entry = member.consents?.[purpose]
+  if (!entry) return 'unset'
+  if (!entry.granted) return 'withdrawn'
+  return entry.noticeVersion >= PURPOSES[purpose].scopeVersion ? 'granted' : 'needsReconsent'
+}
+
+/**
+ * Whether personal information may be processed for `purpose`. A member waiting for a
+ * guardian (L-5) is held with the minimum for the basic purpose and nothing else.
+ */
+export function allows(member: MemberRecord, purpose: PurposeId): boolean {
+  if (member.status === 'guardian_pending') return purpose === 'membership'
+  if (member.status !== 'active') return false
+  if (consentState(member, 'membership') !== 'granted') return false
+  return consentState(member, purpose) === 'granted'
+}
+
+export interface ScopeGuard {
+  /** The member record, fresh from the database; null when there is none. */
+  member(memberId: string): Promise<MemberRecord | null>
+  /** PURPOSE_CONSENT_REQUIRED (field = the purpose) unless the purpose is allowed now. */
+  check(
+    memberId: string,
+    purpose: PurposeId,
+    actor: string,
+    fields: FieldKey[],
+  ): Promise<Result<MemberRecord>>
+  /** Decrypts `fields` for `purpose` after the check; refused reads are audited as failures. */
+  read(
+    memberId: string,
+    purpose: PurposeId,
+    fields: FieldKey[],
+    actor: string,
+  ): Promise<Result<IdentityValues>>
+}
+
+export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audit: AuditLog }): ScopeGuard {
+  const { db, identities, audit } = deps
+  const member = async (memberId: string) =>
+    (await getDoc(db, COLLECTIONS.members, memberId)) as MemberRecord | null
+
+  async function check(memberId: string, purpose: PurposeId, actor: string, fields: FieldKey[]) {
+    const record = await member(memberId)
+    if (!record) return fail('NOT_A_MEMBER')
+    if (!allows(record, purpose)) {
+      await audit.record({ actor, action: 'read', purpose, memberId, fields, success: false })
+      return fail(
+        record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
+        purpose,
+      )
+    }
+    return ok(record)
+  }
+
+  return {
+    member,
+    check,
+    async read(memberId, purpose, fields, actor) {
+      const checked = await check(memberId, purpose, actor, fields)
+      if (!checked.ok) return checked
+      const values = await identities.read(memberId, fields, { purpose, actor })
+      return values ? ok(values) : fail('NOT_A_MEMBER')
+    },
+  }
+}

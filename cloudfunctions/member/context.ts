@@ -1,0 +1,135 @@
+/**
+ * What every member action shares: storage, the vault, SMS, claims, the scope guard, deletion,
+ * and how the caller (from the platform, L-17) becomes a member id.
+ */
+import { PURPOSES, type PurposeId } from '../../src/domain/purposes'
+import type { ConsentChannel } from '../../src/domain/selfService'
+import { wechatActor, type AuditLog } from '../common/audit'
+import type { Clock } from '../common/clock'
+import { COLLECTIONS, getDoc, type Db } from '../common/db'
+import { createErasure, type Erasure } from '../common/erasure'
+import { fail, ok, type Result } from '../common/errors'
+import { createClaims, createIdentityStore, type Claims, type IdentityStore } from '../common/identity'
+import type { Caller } from '../common/router'
+import { createScopeGuard, type MemberRecord, type ScopeGuard } from '../common/scope'
+import { createSmsService, FALLBACK_SMS_TEMPLATE_ID, type SmsConfig, type SmsService } from '../common/sms'
+import type { Vault } from '../common/vault'
+import type { MemberServiceDeps } from './service'
+
+/** A claim older than this whose member never appeared was left by a sign-up that died. */
+export const ABANDONED_CLAIM_MS = 10 * 60_000
+
+// SOURCE values of calls made inside WeChat (the first element: a chain such as
+// "wx_client,scf" names the original caller first). Anything else — a browser through an HTTP
+// gateway, local-cloud's H5 server when it says so — is the H5 build.
+const WEAPP_SOURCES = new Set(['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_unknown'])
+
+/**
+ * The channel recorded with a consent receipt. It comes from the platform's call context, never
+ * from the request: a receipt must say how consent was given, not what the client claims.
+ */
+export function channelOf(source: string | undefined): 'weapp' | 'h5' {
+  const first = source?.split(',')[0]?.trim()
+  return first !== undefined && WEAPP_SOURCES.has(first) ? 'weapp' : 'h5'
+}
+
+export interface MemberDoc extends MemberRecord {
+  memberNo: string
+  tier: 'normal' | 'vip' | 'vvip'
+  points: number
+  storeId: string
+  channel: string
+  joinedAt: Date
+  gender?: string
+  province?: string
+  cardId?: string
+}
+
+export interface MemberContext {
+  db: Db
+  vault: Vault
+  clock: Clock
+  audit: AuditLog
+  sms: SmsService
+  identities: IdentityStore
+  claims: Claims
+  guard: ScopeGuard
+  erasure: Erasure
+  openapi: MemberServiceDeps['openapi']
+  actor(caller: Caller): string
+  /** The caller's member record (active or waiting for a guardian), if any. */
+  memberOf(caller: Caller): Promise<MemberDoc | null>
+  /** NOT_A_MEMBER, or GUARDIAN_PENDING unless `allowPending`. */
+  requireMember(caller: Caller, options?: { allowPending?: boolean }): Promise<Result<MemberDoc>>
+  /** Records a consent change in the member summary and as a receipt. */
+  recordConsent(
+    memberId: string,
+    purpose: PurposeId,
+    granted: boolean,
+    noticeVersion: number,
+    channel: ConsentChannel,
+  ): Promise<void>
+}
+
+export function createMemberContext(deps: MemberServiceDeps): MemberContext {
+  const { db, vault, clock, audit } = deps
+  const sms =
+    deps.sms ??
+    createSmsService({
+      db,
+      vault,
+      clock,
+      openapi: deps.openapi,
+      config: deps.smsConfig ?? ({ env: '', templateId: FALLBACK_SMS_TEMPLATE_ID } satisfies SmsConfig),
+    })
+  const identities = createIdentityStore({ db, vault, audit, clock })
+  const claims = createClaims({
+    db,
+    vault,
+    clock,
+    isAbandoned: async (memberId, claimedAt) =>
+      clock.now() - claimedAt.getTime() > ABANDONED_CLAIM_MS &&
+      !(await getDoc(db, COLLECTIONS.members, memberId)),
+  })
+  const guard = createScopeGuard({ db, identities, audit })
+  const erasure = createErasure({ db, clock, audit, identities })
+
+  async function memberOf(caller: Caller): Promise<MemberDoc | null> {
+    const memberId = await claims.holder('openid', caller.openid)
+    if (!memberId) return null
+    const member = (await getDoc(db, COLLECTIONS.members, memberId)) as MemberDoc | null
+    return member && (member.status === 'active' || member.status === 'guardian_pending') ? member : null
+  }
+
+  return {
+    db,
+    vault,
+    clock,
+    audit,
+    sms,
+    identities,
+    claims,
+    guard,
+    erasure,
+    openapi: deps.openapi,
+    actor: (caller) => wechatActor(vault, caller.openid),
+    memberOf,
+    async requireMember(caller, options = {}) {
+      const member = await memberOf(caller)
+      if (!member) return fail('NOT_A_MEMBER')
+      if (member.status === 'guardian_pending' && !options.allowPending) return fail('GUARDIAN_PENDING')
+      return ok(member)
+    },
+    async recordConsent(memberId, purpose, granted, noticeVersion, channel) {
+      if (!PURPOSES[purpose]) throw new Error(`unknown purpose ${purpose}`)
+      const at = new Date(clock.now())
+      await db
+        .collection(COLLECTIONS.members)
+        .doc(memberId)
+        .update({ data: { [`consents.${purpose}`]: { granted, noticeVersion, at } } })
+      await db.collection(COLLECTIONS.consentReceipts).add({
+        data: { memberId, purpose, noticeVersion, granted, at, channel },
+      })
+    },
+  }
+}

@@ -1,0 +1,218 @@
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { ok } from '../../cloudfunctions/common/errors'
+import type { SmsService } from '../../cloudfunctions/common/sms'
+import { createCardActions } from '../../cloudfunctions/member/cards'
+import { createMemberContext } from '../../cloudfunctions/member/context'
+import { DEMO_CARDS } from '../../database/seed'
+import { NOTICE_VERSION } from '../../src/domain/purposes'
+import type { BindCardData, DataExport } from '../../src/domain/selfService'
+import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
+
+let env: TestEnv
+beforeEach(async () => {
+  env = await createTestEnv()
+})
+afterEach(() => env.cloud.close())
+
+const [WANG, LI, CANCELLED] = DEMO_CARDS
+
+/** Accepts any code: for what happens after verification (the race for the card). */
+const anyCode: SmsService = {
+  send: async () => ok({ expiresIn: 300, resendAfter: 60 }),
+  verify: async () => ok(null),
+}
+const cardId = (cardNo: string) => env.vault.blindIndex('card', cardNo)
+
+async function bind(
+  openid: string,
+  card: { cardNo: string; phone: string },
+  extra: Record<string, unknown> = {},
+) {
+  const smsCode = await env.codeVia(
+    openid,
+    'sendCardCode',
+    { cardNo: card.cardNo, phone: card.phone },
+    card.phone,
+  )
+  return env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode, ...extra })
+}
+
+describe('binding a card as a shopper who is not a member yet', () => {
+  it('[4.2.1.1][4.2.2.1][4.1.2] makes them the member of that card after accepting the notice, with a receipt', async () => {
+    const openid = shopper()
+    const answer = await bind(openid, WANG, { noticeVersion: NOTICE_VERSION })
+    const { member, pointsMoved } = dataOf<BindCardData>(answer)
+    expect(pointsMoved).toBe(1280)
+    expect(member).toMatchObject({
+      name: '王*',
+      phone: '137****0001',
+      points: 1280,
+      status: 'active',
+      hasCard: true,
+    })
+    expect(member.store.id).toBe(WANG.storeId)
+    expect(await env.all('consent_receipts')).toEqual([
+      expect.objectContaining({ purpose: 'membership', granted: true, noticeVersion: NOTICE_VERSION }),
+    ])
+    expect(await env.call(openid, 'profile')).toMatchObject({
+      data: { profile: { name: '王芳', phone: WANG.phone, card: { cardNo: WANG.cardNo } } },
+    })
+  })
+
+  it('[4.1.2] needs the notice first', async () => {
+    const openid = shopper()
+    const smsCode = await env.codeVia(
+      openid,
+      'sendCardCode',
+      { cardNo: WANG.cardNo, phone: WANG.phone },
+      WANG.phone,
+    )
+    expect(
+      await env.call(openid, 'bindCard', { cardNo: WANG.cardNo, phone: WANG.phone, smsCode }),
+    ).toMatchObject({
+      code: 'CONSENT_REQUIRED',
+    })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+  })
+})
+
+describe('binding a card as a member who joined online', () => {
+  it('[4.2.2.1][6.4] moves the card’s points to the member as ledger entries, in one transaction with the balance', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    env.clock.advance(61_000)
+    const { member, pointsMoved } = dataOf<BindCardData>(await bind(openid, LI))
+    expect(pointsMoved).toBe(350)
+    expect(member).toMatchObject({ points: 350, name: '张*', hasCard: true })
+    expect(await env.call(openid, 'home')).toMatchObject({ data: { member: { hasCard: true } } })
+    const ledger = await env.all('points_ledger')
+    const id = cardId(LI.cardNo)
+    expect(ledger).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ _id: `card-out:${id}`, cardId: id, delta: -350, reason: 'card_transfer' }),
+        expect.objectContaining({ _id: `card-in:${id}`, memberId, delta: 350, reason: 'card_transfer' }),
+      ]),
+    )
+    // The card: bound, no balance of its own, no copy of the identifiers any more.
+    const card = (await env.all('cards')).find((c) => c._id === id)
+    expect(card).toMatchObject({ status: 'bound', memberId, points: 0 })
+    expect(card).not.toHaveProperty('fields')
+    expect(card).not.toHaveProperty('wrappedKey')
+    // The card's history became the member's: it is in the data copy.
+    const copy = dataOf<{ export: DataExport }>(await env.call(openid, 'exportData')).export
+    expect(copy.pointsLedger.map((e) => e.delta).sort((a, b) => a - b)).toEqual([-350, 350, 350])
+    expect(copy.card).toEqual({ cardNo: LI.cardNo, boundAt: expect.any(String) })
+  })
+
+  it('[4.2.2.1] a member holds one card: a second one is refused with MEMBER_HAS_CARD', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    env.clock.advance(61_000)
+    await bind(openid, LI)
+    expect(await env.call(openid, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({
+      code: 'MEMBER_HAS_CARD',
+    })
+  })
+})
+
+describe('card errors', () => {
+  it('[4.2.2.1] refuses a card bound elsewhere with CARD_ALREADY_BOUND', async () => {
+    await bind(shopper(), WANG, { noticeVersion: NOTICE_VERSION })
+    const other = shopper()
+    await env.member(other, { ...VALID_FORM, phone: '13900000001' })
+    expect(await env.call(other, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({
+      code: 'CARD_ALREADY_BOUND',
+      field: 'cardNo',
+    })
+  })
+
+  it('[4.2.2.1] binds a card once when 10 shoppers race past the code check at the same time', async () => {
+    const openids = Array.from({ length: 10 }, () => shopper())
+    for (const [i, openid] of openids.entries())
+      await env.member(openid, { ...VALID_FORM, phone: `1390000001${i}` })
+    const cards = createCardActions(
+      createMemberContext({
+        db: env.db,
+        vault: env.vault,
+        clock: env.clock,
+        audit: createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }),
+        openapi: env.cloud.sdk().openapi as never,
+        sms: anyCode,
+      }),
+    )
+    const answers = await Promise.all(
+      openids.map((openid) =>
+        cards.bindCard({ openid }, { cardNo: LI.cardNo, phone: LI.phone, smsCode: '000000' }),
+      ),
+    )
+    expect(answers.filter((x) => x.ok)).toHaveLength(1)
+    expect(answers.filter((x) => !x.ok && x.code === 'CARD_ALREADY_BOUND')).toHaveLength(9)
+    const members = await env.all('members')
+    expect(members.reduce((sum, m) => sum + Number(m.points), 0)).toBe(350)
+    expect((await env.all('points_ledger')).filter((e) => e.reason === 'card_transfer')).toHaveLength(2)
+  })
+
+  it.each<[string, Record<string, unknown>, string, string | undefined]>([
+    ['a malformed number', { cardNo: '12ab', phone: WANG.phone }, 'CARD_NO_INVALID', 'cardNo'],
+    ['an unknown number', { cardNo: '6200000000009999', phone: WANG.phone }, 'CARD_UNKNOWN', 'cardNo'],
+    ['the wrong phone', { cardNo: WANG.cardNo, phone: '13900000000' }, 'CARD_PHONE_MISMATCH', 'phone'],
+    ['a cancelled card', { cardNo: CANCELLED.cardNo, phone: CANCELLED.phone }, 'CARD_CANCELLED', 'cardNo'],
+    ['no phone', { cardNo: WANG.cardNo }, 'PHONE_REQUIRED', 'phone'],
+  ])('[4.2.2.1] refuses %s with %s and sends no SMS', async (_case, data, code, field) => {
+    expect(await env.call(shopper(), 'sendCardCode', data)).toMatchObject({ ok: false, code, field })
+    expect(env.cloud.outbox.list({ kind: 'sms' })).toHaveLength(0)
+  })
+
+  it('[4.2.2.1] checks the code: a wrong one binds nothing', async () => {
+    const openid = shopper()
+    const code = await env.codeVia(
+      openid,
+      'sendCardCode',
+      { cardNo: WANG.cardNo, phone: WANG.phone },
+      WANG.phone,
+    )
+    const wrong = code === '000000' ? '111111' : '000000'
+    const answer = await env.call(openid, 'bindCard', {
+      cardNo: WANG.cardNo,
+      phone: WANG.phone,
+      smsCode: wrong,
+      noticeVersion: NOTICE_VERSION,
+    })
+    expect(answer).toMatchObject({ code: 'SMS_CODE_WRONG' })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+    expect((await env.all('cards')).find((c) => c._id === cardId(WANG.cardNo))).toMatchObject({
+      status: 'issued',
+    })
+  })
+})
+
+describe('guessing card numbers or phones', () => {
+  it('[4.2.2.1][5.1] allows 10 wrong card checks a day per WeChat user, then refuses even a right one', async () => {
+    const openid = shopper()
+    for (let i = 0; i < 5; i++)
+      expect(
+        await env.call(openid, 'sendCardCode', { cardNo: WANG.cardNo, phone: `1390000000${i}` }),
+      ).toMatchObject({
+        code: 'CARD_PHONE_MISMATCH',
+      })
+    for (let i = 0; i < 5; i++)
+      expect(
+        await env.call(openid, 'sendCardCode', { cardNo: `620000000000990${i}`, phone: WANG.phone }),
+      ).toMatchObject({ code: 'CARD_UNKNOWN' })
+    expect(await env.call(openid, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({
+      code: 'CARD_TRIES_LIMIT',
+    })
+    expect(env.cloud.outbox.list({ kind: 'sms' })).toHaveLength(0)
+    // Another WeChat user is not affected; the next day in China the count starts again.
+    expect(
+      await env.call(shopper(), 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone }),
+    ).toMatchObject({
+      ok: true,
+    })
+    env.clock.set('2024-06-15T16:00:00.000Z')
+    env.clock.advance(61_000)
+    expect(await env.call(openid, 'sendCardCode', { cardNo: LI.cardNo, phone: LI.phone })).toMatchObject({
+      ok: true,
+    })
+  })
+})

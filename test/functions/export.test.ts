@@ -1,0 +1,102 @@
+import { DEMO_CARDS } from '../../database/seed'
+import { manifest, MEMBER_DATA } from '../../database/manifest'
+import { PURPOSE_IDS } from '../../src/domain/purposes'
+import type { DataExport } from '../../src/domain/selfService'
+import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
+
+let env: TestEnv
+beforeEach(async () => {
+  env = await createTestEnv()
+})
+afterEach(() => env.cloud.close())
+
+/** A member with every kind of data the product holds today. */
+async function fullMember(openid: string): Promise<string> {
+  const memberId = await env.member(openid)
+  await env.grant(openid, 'parking')
+  await env.grant(openid, 'idNumber')
+  await env.call(openid, 'bindPlate', { plate: '京A12345' })
+  await env.call(openid, 'updateProfile', {
+    address: '上海市徐汇区漕溪北路1号',
+    email: 'zhang@example.com',
+    idNumber: '110105199005170011',
+  })
+  env.clock.advance(61_000)
+  const card = DEMO_CARDS[1]
+  const code = await env.codeVia(
+    openid,
+    'sendCardCode',
+    { cardNo: card.cardNo, phone: card.phone },
+    card.phone,
+  )
+  await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code })
+  return memberId
+}
+
+const exportOf = async (openid: string) =>
+  dataOf<{ export: DataExport }>(await env.call(openid, 'exportData')).export
+
+describe('member.exportData', () => {
+  it('[L-8] gives a complete copy as JSON: profile in clear, plates, card, consents, receipts, ledger, claims', async () => {
+    const openid = shopper()
+    await fullMember(openid)
+    const copy = await exportOf(openid)
+    expect(copy.format).toBe('mall-membership/export/v1')
+    expect(copy.profile).toMatchObject({
+      name: '张三',
+      phone: VALID_FORM.phone,
+      birthDate: '1990-05-17',
+      gender: 'female',
+      province: '31',
+      address: '上海市徐汇区漕溪北路1号',
+      email: 'zhang@example.com',
+      idNumber: '110105199005170011',
+      card: { cardNo: DEMO_CARDS[1].cardNo },
+    })
+    expect(copy.plates.map((p) => p.plate)).toEqual(['京A12345'])
+    expect(copy.card?.cardNo).toBe(DEMO_CARDS[1].cardNo)
+    expect(copy.consents.map((c) => c.purpose)).toEqual(PURPOSE_IDS)
+    expect(copy.consentReceipts.map((r) => r.purpose).sort()).toEqual(['idNumber', 'membership', 'parking'])
+    expect(copy.pointsLedger.length).toBeGreaterThan(0)
+    expect(copy.other.campaign_claims).toEqual([])
+    expect(copy.other.audit_log.length).toBeGreaterThan(0)
+    // Every inventory field the member gave is in the copy, in clear.
+    const text = JSON.stringify(copy)
+    for (const value of ['张三', VALID_FORM.phone, '1990-05-17', '京A12345', 'zhang@example.com'])
+      expect(text).toContain(value)
+    // The copy itself is an audited read.
+    const reads = (await env.all('audit_log')).filter((e) => e.action === 'read')
+    expect(reads.map((e) => e.purpose)).toEqual(expect.arrayContaining(['membership', 'parking', 'idNumber']))
+  })
+
+  it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {
+    const names = manifest.collections.map((c) => c.name).sort()
+    expect(Object.keys(MEMBER_DATA).sort()).toEqual(names)
+    for (const entry of Object.values(MEMBER_DATA)) {
+      if ('excluded' in entry) expect(entry.excluded.length).toBeGreaterThan(10)
+      if ('reason' in entry) expect(entry.reason.length).toBeGreaterThan(10)
+    }
+  })
+
+  it('[L-8] every collection that holds the member id is covered by the copy or excluded with a reason', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const copy = await exportOf(openid)
+    const all = JSON.parse(await env.dump()) as Record<string, Record<string, unknown>[]>
+    const holding = Object.entries(all)
+      .filter(([, docs]) => docs.some((d) => JSON.stringify(d).includes(memberId)))
+      .map(([name]) => name)
+    expect(holding.length).toBeGreaterThan(3)
+    for (const name of holding) {
+      const entry = MEMBER_DATA[name]
+      expect([name, entry?.link]).not.toEqual([name, 'none'])
+      expect([name, entry?.link]).not.toEqual([name, undefined])
+      if (entry && 'section' in entry && entry.section === 'other')
+        expect(Object.keys(copy.other)).toContain(name)
+    }
+  })
+
+  it('[L-8] answers NOT_A_MEMBER to someone who is not a member', async () => {
+    expect(await env.call(shopper(), 'exportData')).toMatchObject({ code: 'NOT_A_MEMBER' })
+  })
+})

@@ -1,0 +1,328 @@
+import { NOTICE_VERSION } from '../../src/domain/purposes'
+import type { Profile } from '../../src/domain/selfService'
+import type { MemberHome } from '../../src/domain/member'
+import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
+
+let env: TestEnv
+beforeEach(async () => {
+  env = await createTestEnv()
+})
+afterEach(() => env.cloud.close())
+
+const profileOf = (answer: unknown) => dataOf<{ profile: Profile }>(answer as never).profile
+// 1990-05-17, matching VALID_FORM's birth date; check character computed by MOD 11-2.
+const ID_1990 = '110105199005170011'
+
+describe('member.profile', () => {
+  it('[L-7][L-8] shows the member their own data in clear, as an audited read under membership', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const before = (await env.all('audit_log')).length
+    expect(profileOf(await env.call(openid, 'profile'))).toEqual({
+      memberNo: '800000000011',
+      status: 'active',
+      name: '张三',
+      phone: VALID_FORM.phone,
+      gender: 'female',
+      province: '31',
+      birthDate: '1990-05-17',
+      address: null,
+      email: null,
+      idNumber: null,
+      idNumberConsent: false,
+      store: { id: VALID_FORM.storeId, name: '星湖购物中心·徐汇店', city: '上海市' },
+      card: null,
+      joinedAt: START,
+    })
+    const log = (await env.all('audit_log')).slice(before)
+    expect(log).toEqual([
+      expect.objectContaining({ action: 'read', purpose: 'membership', memberId, success: true }),
+    ])
+  })
+})
+
+describe('member.updateProfile', () => {
+  it('[4.2.1.1][5.1] sets and removes address and e-mail, stored encrypted', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const set = profileOf(
+      await env.call(openid, 'updateProfile', {
+        address: '上海市徐汇区漕溪北路1号',
+        email: 'zhang@example.com',
+      }),
+    )
+    expect(set).toMatchObject({ address: '上海市徐汇区漕溪北路1号', email: 'zhang@example.com' })
+    const dump = await env.dump()
+    expect(dump).not.toContain('漕溪北路')
+    expect(dump).not.toContain('zhang@example.com')
+    const cleared = profileOf(await env.call(openid, 'updateProfile', { address: null, email: '' }))
+    expect(cleared).toMatchObject({ address: null, email: null })
+    const [identity] = await env.all('identities')
+    expect(Object.keys(identity.fields as object).sort()).toEqual(['birthDate', 'name', 'phone'])
+  })
+
+  it('[L-4][3.2] takes an ID number only under its separate consent, never required, and shows it only while consented', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    expect(await env.call(openid, 'updateProfile', { idNumber: ID_1990 })).toMatchObject({
+      code: 'PURPOSE_CONSENT_REQUIRED',
+      field: 'idNumber',
+    })
+    await env.grant(openid, 'idNumber')
+    expect(profileOf(await env.call(openid, 'updateProfile', { idNumber: ID_1990 }))).toMatchObject({
+      idNumber: ID_1990,
+      idNumberConsent: true,
+    })
+    expect(await env.dump()).not.toContain(ID_1990)
+    // Withdrawing the consent deletes the number (L-6).
+    await env.call(openid, 'setConsent', { purpose: 'idNumber', granted: false })
+    const [identity] = await env.all('identities')
+    expect(identity.fields).not.toHaveProperty('idNumber')
+    expect(profileOf(await env.call(openid, 'profile'))).toMatchObject({
+      idNumber: null,
+      idNumberConsent: false,
+    })
+  })
+
+  it.each<[string, Record<string, unknown>, string, string]>([
+    ['a wrong check character', { idNumber: '110105199005170012' }, 'ID_NUMBER_INVALID', 'idNumber'],
+    ['an impossible date', { idNumber: '110105194902300020' }, 'ID_NUMBER_INVALID', 'idNumber'],
+    [
+      'a birth date other than the profile’s',
+      { idNumber: '11010519491231002X' },
+      'ID_NUMBER_BIRTH_MISMATCH',
+      'idNumber',
+    ],
+    ['a malformed e-mail', { email: 'zhang@' }, 'EMAIL_INVALID', 'email'],
+    ['a huge address', { address: '路'.repeat(500) }, 'FIELD_TOO_LONG', 'address'],
+    ['an address that is an object', { address: { $set: 1 } }, 'INVALID_ARGUMENT', 'address'],
+  ])('[4.2.1.1] refuses %s with %s and writes nothing', async (_case, data, code, field) => {
+    const openid = shopper()
+    await env.member(openid)
+    await env.grant(openid, 'idNumber')
+    // Reads made for the checks are audited; nothing else may change.
+    const withoutAudit = async () => ({ ...JSON.parse(await env.dump()), audit_log: [] })
+    const before = await withoutAudit()
+    expect(await env.call(openid, 'updateProfile', { email: 'ok@example.com', ...data })).toMatchObject({
+      ok: false,
+      code,
+      field,
+    })
+    expect(await withoutAudit()).toEqual(before)
+  })
+})
+
+describe('changing the phone', () => {
+  it('[4.2.1.1][5.1] re-verifies the new phone by SMS and moves the blind index and its claim', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const code = await env.codeVia(openid, 'sendPhoneCode', { phone: '13900000009' }, '13900000009')
+    expect(
+      profileOf(await env.call(openid, 'changePhone', { phone: '13900000009', smsCode: code })).phone,
+    ).toBe('13900000009')
+    const claims = await env.all('identity_index')
+    expect(claims.map((c) => c._id)).toContain(`phone:${env.vault.blindIndex('phone', '13900000009')}`)
+    expect(claims.map((c) => c._id)).not.toContain(`phone:${env.vault.blindIndex('phone', VALID_FORM.phone)}`)
+    const [identity] = await env.all('identities')
+    expect(identity.phoneIndex).toBe(env.vault.blindIndex('phone', '13900000009'))
+    // The old phone is free for someone else; the new one is this member's.
+    env.clock.advance(61_000)
+    expect(await env.join(shopper())).toMatchObject({ ok: true })
+    expect(memberId).toBe(await env.memberIdOf(openid))
+  })
+
+  it('[L-11] changes the phone with WeChat’s getPhoneNumber code, exchanged in the function', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    env.cloud.setPhoneNumber('13900000010', 'wx-phone-code-1')
+    expect(profileOf(await env.call(openid, 'changePhone', { phoneCode: 'wx-phone-code-1' })).phone).toBe(
+      '13900000010',
+    )
+    // The code is single-use.
+    expect(await env.call(openid, 'changePhone', { phoneCode: 'wx-phone-code-1' })).toMatchObject({
+      code: 'PHONE_CODE_INVALID',
+    })
+  })
+
+  it('[4.2.1.1] refuses a phone held by another member with PHONE_TAKEN and the same phone with PHONE_UNCHANGED', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    await env.member(shopper(), { ...VALID_FORM, phone: '13900000001' })
+    expect(await env.call(openid, 'sendPhoneCode', { phone: VALID_FORM.phone })).toMatchObject({
+      code: 'PHONE_UNCHANGED',
+    })
+    const code = await env.codeVia(openid, 'sendPhoneCode', { phone: '13900000001' }, '13900000001')
+    expect(await env.call(openid, 'changePhone', { phone: '13900000001', smsCode: code })).toMatchObject({
+      code: 'PHONE_TAKEN',
+    })
+    expect(profileOf(await env.call(openid, 'profile')).phone).toBe(VALID_FORM.phone)
+  })
+
+  it('[4.2.1.1] a join code does not change the phone: codes are bound to their purpose', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const other = shopper()
+    const joinCode = await env.sendCode(other, '13900000002')
+    expect(await env.call(openid, 'changePhone', { phone: '13900000002', smsCode: joinCode })).toMatchObject({
+      code: 'SMS_CODE_EXPIRED',
+    })
+  })
+})
+
+describe('SMS limits on every action that sends a code', () => {
+  type Setup = (openid: string) => Promise<void>
+  const joined: Setup = async (openid) => {
+    await env.member(openid)
+  }
+  const none: Setup = async () => undefined
+  const child: Setup = async (openid) => {
+    await env.member(openid, { ...VALID_FORM, birthDate: '2014-01-01' })
+  }
+  const cases: [string, Setup, (phone: string) => Record<string, unknown>][] = [
+    ['sendJoinCode', none, (phone) => ({ phone })],
+    ['sendPhoneCode', joined, (phone) => ({ phone })],
+    ['sendGuardianCode', child, (phone) => ({ phone })],
+  ]
+
+  it.each(cases)(
+    '[4.2.1.1][L-11] %s: 6 digits, resend after 60 s, 10 a day per WeChat user',
+    async (action, setup, data) => {
+      const openid = shopper()
+      await setup(openid)
+      env.clock.advance(61_000)
+      const first = await env.codeVia(openid, action, data('13600000000'), '13600000000')
+      expect(first).toMatch(/^\d{6}$/)
+      expect(await env.call(openid, action, data('13600000000'))).toMatchObject({
+        code: 'SMS_RESEND_TOO_SOON',
+      })
+      const used = env.cloud.outbox.list({ kind: 'sms' }).length
+      for (let i = used; i < 10; i++)
+        await env.codeVia(openid, action, data(`1360000001${i}`), `1360000001${i}`)
+      expect(await env.call(openid, action, data('13600000099'))).toMatchObject({ code: 'SMS_DAILY_LIMIT' })
+    },
+  )
+
+  it('[4.2.1.1] locks a phone-change code after 5 wrong tries', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const code = await env.codeVia(openid, 'sendPhoneCode', { phone: '13900000009' }, '13900000009')
+    const wrong = code === '000000' ? '111111' : '000000'
+    for (let i = 0; i < 4; i++)
+      expect(await env.call(openid, 'changePhone', { phone: '13900000009', smsCode: wrong })).toMatchObject({
+        code: 'SMS_CODE_WRONG',
+      })
+    expect(await env.call(openid, 'changePhone', { phone: '13900000009', smsCode: wrong })).toMatchObject({
+      code: 'SMS_CODE_LOCKED',
+    })
+    expect(await env.call(openid, 'changePhone', { phone: '13900000009', smsCode: code })).toMatchObject({
+      code: 'SMS_CODE_LOCKED',
+    })
+  })
+})
+
+describe('joining with getPhoneNumber', () => {
+  it('[L-11][4.2.1.1] joins with the number WeChat gives for the code, no SMS', async () => {
+    const openid = shopper()
+    env.cloud.setPhoneNumber('13900000011', 'join-code')
+    const { phone: _p, ...form } = VALID_FORM
+    const answer = await env.call(openid, 'join', { ...form, phoneCode: 'join-code' })
+    expect(answer).toMatchObject({ ok: true, data: { member: { phone: '139****0011' } } })
+    expect(env.cloud.outbox.list({ kind: 'sms' })).toHaveLength(0)
+    expect(await env.call(shopper(), 'join', { ...form, phoneCode: 'join-code' })).toMatchObject({
+      code: 'PHONE_CODE_INVALID',
+    })
+  })
+})
+
+describe('a member under 14 (L-5)', () => {
+  const CHILD = { ...VALID_FORM, birthDate: '2014-01-01' }
+
+  it('[L-5][3.2] is created guardian_pending with only what is needed: no consent, no gender, no province', async () => {
+    const openid = shopper()
+    const answer = await env.join(openid, CHILD)
+    expect(answer).toMatchObject({ ok: true, data: { member: { status: 'guardian_pending', points: 0 } } })
+    const [member] = await env.all('members')
+    expect(member).toMatchObject({ status: 'guardian_pending', consents: {} })
+    expect(member).not.toHaveProperty('gender')
+    expect(member).not.toHaveProperty('province')
+    expect(await env.all('consent_receipts')).toEqual([])
+  })
+
+  it.each([
+    'bindPlate',
+    'setConsent',
+    'updateProfile',
+    'changePhone',
+    'sendPhoneCode',
+    'plates',
+    'sendCardCode',
+  ])('[L-5] refuses %s with GUARDIAN_PENDING until the guardian consents', async (action) => {
+    const openid = shopper()
+    await env.join(openid, CHILD)
+    const before = await env.counts()
+    expect(
+      await env.call(openid, action, {
+        plate: '京A12345',
+        purpose: 'marketing',
+        granted: true,
+        noticeVersion: NOTICE_VERSION,
+        email: 'a@example.com',
+        phone: '13900000001',
+        cardNo: '6200000000000001',
+      }),
+    ).toMatchObject({ ok: false, code: 'GUARDIAN_PENDING' })
+    expect({ ...(await env.counts()), audit_log: 0 }).toEqual({ ...before, audit_log: 0 })
+  })
+
+  it('[L-5][4.1.2] becomes active once a guardian with an SMS-verified phone consents, with its own receipt', async () => {
+    const openid = shopper()
+    await env.join(openid, CHILD)
+    env.clock.advance(61_000)
+    const code = await env.codeVia(openid, 'sendGuardianCode', { phone: '13900000020' }, '13900000020')
+    const answer = await env.call(openid, 'recordGuardianConsent', {
+      guardianName: '张大山',
+      relation: 'father',
+      phone: '13900000020',
+      smsCode: code,
+      noticeVersion: NOTICE_VERSION,
+    })
+    expect(dataOf<{ member: MemberHome }>(answer).member.status).toBe('active')
+    expect(await env.all('consent_receipts')).toEqual([
+      expect.objectContaining({ purpose: 'membership', granted: true, givenBy: 'guardian' }),
+    ])
+    expect(await env.dump()).not.toContain('张大山')
+    expect(await env.call(openid, 'recordGuardianConsent', {})).toMatchObject({ code: 'GUARDIAN_NOT_NEEDED' })
+    const exported = await env.call(openid, 'exportData')
+    expect(exported).toMatchObject({
+      data: { export: { guardian: { name: '张大山', relation: 'father', phone: '13900000020' } } },
+    })
+  })
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no notice', { noticeVersion: undefined }, 'CONSENT_REQUIRED'],
+    ['an unknown relation', { relation: 'uncle' }, 'GUARDIAN_RELATION_INVALID'],
+    ['a malformed guardian name', { guardianName: 'x' }, 'NAME_INVALID'],
+    ['a wrong code', { smsCode: '000000' }, 'SMS_CODE_EXPIRED'],
+  ])('[L-5] refuses a guardian consent with %s (%s)', async (_case, data, code) => {
+    const openid = shopper()
+    await env.join(openid, CHILD)
+    const input = {
+      guardianName: '张大山',
+      relation: 'mother',
+      phone: '13900000020',
+      smsCode: '123456',
+      noticeVersion: NOTICE_VERSION,
+      ...data,
+    }
+    expect(await env.call(openid, 'recordGuardianConsent', input)).toMatchObject({ ok: false, code })
+    expect(await env.all('members')).toEqual([expect.objectContaining({ status: 'guardian_pending' })])
+  })
+
+  it('[L-5] answers GUARDIAN_NOT_NEEDED to an adult member', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    expect(await env.call(openid, 'sendGuardianCode', { phone: '13900000020' })).toMatchObject({
+      code: 'GUARDIAN_NOT_NEEDED',
+    })
+  })
+})
