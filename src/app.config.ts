@@ -1,5 +1,21 @@
 export default defineAppConfig({
   pages: ['pages/index/index', 'pages/join/index'],
+  // Rarely used shopper pages stay out of the main package (budget: bench/budgets.json).
+  subPackages: [
+    {
+      root: 'account',
+      pages: [
+        'settings/index',
+        'consents/index',
+        'plates/index',
+        'data/index',
+        'delete/index',
+        'bind/index',
+        'profile/index',
+        'phone/index',
+      ],
+    },
+  ],
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f4f5f7',

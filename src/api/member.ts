@@ -1,6 +1,6 @@
 /** Typed calls to the `member` cloud function (docs/architecture.md, sign-up slice). */
 import type { Result } from '@/domain/errors'
-import type { JoinInput } from '@/domain/join'
+import type { JoinRequest } from '@/domain/join'
 import type { MemberHome, StoreOption, Tier } from '@/domain/member'
 import type { Notice, NoticeField, NoticeSection } from '@/domain/notice'
 import { callFunction } from './cloud'
@@ -30,7 +30,7 @@ const isTier = (value: unknown): value is Tier => value === 'normal' || value ==
 
 const isStoreOption = hasShape<StoreOption>({ id: isString, name: isString, city: isString })
 
-const isMemberHome = hasShape<MemberHome>({
+export const isMemberHome = hasShape<MemberHome>({
   memberNo: isString,
   tier: isTier,
   tierLabel: isString,
@@ -39,6 +39,8 @@ const isMemberHome = hasShape<MemberHome>({
   phone: isString,
   store: isStoreOption,
   joinedAt: isString,
+  status: ((v: unknown) => v === 'active' || v === 'guardian_pending') as Guard<MemberHome['status']>,
+  hasCard: isBoolean,
 })
 
 const isNoticeField = hasShape<NoticeField>({
@@ -98,7 +100,7 @@ export const memberApi = {
   },
 
   /** Joins with the validated form; the answer is the new member card. */
-  join(input: JoinInput): Promise<Result<JoinData>> {
+  join(input: JoinRequest): Promise<Result<JoinData>> {
     return callFunction('member', 'join', input, hasShape<JoinData>({ member: isMemberHome }))
   },
 }

@@ -4,8 +4,12 @@ import type { Failure, Result } from '@/domain/errors'
 export type Remote<T> =
   { state: 'loading' } | { state: 'ready'; data: T } | { state: 'failed'; failure: Failure }
 
-/** Loads `fetch` once on mount; `reload` runs it again (retry buttons, an outdated notice). */
-export function useRemote<T>(fetch: () => Promise<Result<T>>): [Remote<T>, () => void] {
+/**
+ * Loads `fetch` once on mount; `reload` runs it again (retry buttons, an outdated notice).
+ * While `enabled` is false nothing is called and the state stays `loading` (L-1: no call before
+ * the privacy agreement); it loads as soon as `enabled` turns true.
+ */
+export function useRemote<T>(fetch: () => Promise<Result<T>>, enabled = true): [Remote<T>, () => void] {
   const [remote, setRemote] = useState<Remote<T>>({ state: 'loading' })
   const latest = useRef(0)
 
@@ -21,13 +25,14 @@ export function useRemote<T>(fetch: () => Promise<Result<T>>): [Remote<T>, () =>
   }, [fetch])
 
   useEffect(() => {
+    if (!enabled) return undefined
     const calls = latest
     load()
     // An answer that arrives after the page is gone is dropped.
     return () => {
       calls.current++
     }
-  }, [load])
+  }, [load, enabled])
 
   return [remote, load]
 }

@@ -20,13 +20,13 @@ const CHROMIUM_FLAGS = [
 ]
 
 /** A phone-sized browser on a fresh user-data dir; `close()` removes the profile. */
-export async function launchBrowser() {
+export async function launchBrowser({ viewport = { width: 390, height: 844 } } = {}) {
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'e2e-chromium-'))
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     headless: true,
     args: CHROMIUM_FLAGS,
-    viewport: { width: 390, height: 844 },
+    viewport,
     deviceScaleFactor: 2,
     isMobile: true,
     hasTouch: true,

@@ -34,6 +34,19 @@ describe('member centre (compiled weapp)', () => {
     expect(page.find('.welcome-card')).toBeUndefined()
   })
 
+  it.each([
+    [false, true],
+    [true, false],
+  ])('[4.2.1.1] offers 绑定会员卡 to a member when hasCard is %s: %s', async (hasCard, offered) => {
+    stubCloud({ home: () => ok({ member: { ...MEMBER, hasCard } }) })
+    stubPrivacy(false)
+    const page = launch(ROUTE)
+
+    await until(() => page.find('.member-card'), 'the member card')
+    expect(page.find('.entry-list__item--account')).toBeDefined()
+    expect(page.find('.entry-list__item--bind') !== undefined).toBe(offered)
+  })
+
   it('[4.2.1.1] offers 申请成为会员 to a shopper who is not a member', async () => {
     stubCloud({ home: () => ok({ member: null }) })
     stubPrivacy(false)
@@ -90,5 +103,33 @@ describe('member centre (compiled weapp)', () => {
     expect(page.text('.privacy-links__link')).toBe('《和平百货会员隐私保护指引》')
     await page.tap('.privacy-links__link')
     expect(privacy.openContract).toHaveBeenCalledTimes(1)
+  })
+
+  it('[L-1] makes no cloud call before the privacy guide is agreed, and loads the member once it is', async () => {
+    const calls = stubCloud({ home: () => ok({ member: MEMBER }) })
+    stubPrivacy(true)
+    stubStorage()
+    const page = launch(ROUTE)
+
+    await until(() => page.shown('.privacy-auth__title'), 'the privacy popup')
+    await until(() => page.find('.welcome-card'), 'the non-member welcome')
+    expect(calls).toEqual([])
+
+    await page.trigger('.privacy-auth__agree', 'agreeprivacyauthorization')
+    await until(() => page.find('.member-card'), 'the member card after agreeing')
+    expect(calls).toEqual([{ name: 'member', action: 'home', data: undefined }])
+  })
+
+  it('[L-1] after a refusal the welcome is shown without any cloud call', async () => {
+    const calls = stubCloud({ home: () => ok({ member: MEMBER }) })
+    stubPrivacy(true)
+    stubStorage()
+    const page = launch(ROUTE)
+    await until(() => page.shown('.privacy-auth__title'), 'the privacy popup')
+    await page.tap('.privacy-auth__refuse')
+    await until(() => page.find('.welcome-card'), 'the welcome card')
+    await page.settle()
+    expect(calls).toEqual([])
+    expect(page.find('.member-card')).toBeUndefined()
   })
 })

@@ -297,7 +297,7 @@ describe('join page (compiled weapp)', () => {
     privacy.needAuthorization = false
     await page.trigger('.privacy-auth__agree', 'agreeprivacyauthorization')
     await until(() => page.find('.join-form__submit'), 'the form after agreeing')
-    expect(page.shown('.privacy-auth__title')).toBe(false)
+    await until(() => !page.shown('.privacy-auth__title'), 'the popup closed')
   })
 
   it('[L-1] [L-2] after a refusal the form stays closed until the shopper asks again', async () => {
@@ -316,5 +316,25 @@ describe('join page (compiled weapp)', () => {
     privacy.needAuthorization = false
     await page.trigger('.privacy-auth__agree', 'agreeprivacyauthorization')
     await until(() => page.find('.join-form__submit'), 'the form after agreeing')
+  })
+
+  it('[L-11] [L-3] joins with the one-time code of getPhoneNumber instead of phone and SMS code', async () => {
+    const { page, calls, navigation } = await openJoinPage()
+    await page.tap('.join-form__agree')
+    await page.type(INPUT('name'), '张三')
+    await page.pick('.picker-field__picker--storeId', 1)
+    await page.trigger('.join-form__wechat-phone', 'getphonenumber', {
+      code: 'one-time-code',
+      errMsg: 'getPhoneNumber:ok',
+    })
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).toEqual({
+      name: '张三',
+      storeId: STORES[1].id,
+      phoneCode: 'one-time-code',
+      noticeVersion: NOTICE_VERSION,
+    })
+    expect(callsOf(calls, 'sendJoinCode')).toEqual([])
+    await until(() => navigation.reLaunch.mock.calls.length > 0, 'the way home')
   })
 })

@@ -1,7 +1,8 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
+import { EntryList } from '@/components/EntryList'
 import { MemberCard } from '@/components/MemberCard'
-import { PrivacyAuthorization } from '@/components/PrivacyAuthorization'
+import { PrivacyAuthorization, usePrivacy } from '@/components/PrivacyAuthorization'
 import { PrivacyLinks } from '@/components/PrivacyLinks'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
@@ -10,31 +11,72 @@ import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
 import './index.css'
 
-const goJoin = () => {
-  Taro.navigateTo({ url: '/pages/join/index' })
+const go = (url: string) => () => {
+  Taro.navigateTo({ url })
 }
 
-/** The member centre: the member card, or the way to join. */
+const goJoin = go('/pages/join/index')
+
+const BIND_CARD = {
+  key: 'bind',
+  title: '绑定会员卡',
+  hint: '已在服务台办过卡？用卡号和手机验证码绑定',
+  onClick: go('/account/bind/index'),
+}
+
+const ACCOUNT = {
+  key: 'account',
+  title: '账户与隐私',
+  hint: '个人资料、车牌、授权管理、我的数据、注销账户',
+  onClick: go('/account/settings/index'),
+}
+
+/**
+ * The member centre: the member card, or the way to join. Nothing personal is processed before
+ * the privacy guide is agreed to (L-1): until then no cloud call is made and the non-member
+ * welcome is shown.
+ */
 export default function MemberCentre() {
-  const [home, reload] = useRemote(memberApi.home)
-  const justJoined = useRouter().params.joined === '1'
+  const privacy = usePrivacy()
+  const agreed = privacy.status === 'agreed'
+  const [home, reload] = useRemote(memberApi.home, agreed)
+  const { params } = useRouter()
+  const justJoined = params.joined === '1'
+  const justDeleted = params.deleted === '1'
+
+  const content = () => {
+    if (privacy.status === 'checking') return <StatusView state="loading" />
+    if (home.state === 'failed') return <StatusView state="failed" failure={home.failure} onRetry={reload} />
+    if (agreed && home.state === 'loading') return <StatusView state="loading" />
+    if (!agreed || home.state !== 'ready' || !home.data.member) {
+      return (
+        <>
+          {justDeleted && (
+            <Text className="home__deleted">账户已注销，您的个人信息已删除。欢迎随时重新申请。</Text>
+          )}
+          <WelcomeCard onJoin={goJoin} />
+          <EntryList className="home__entries" entries={[BIND_CARD]} />
+        </>
+      )
+    }
+    return (
+      <>
+        <MemberCard member={home.data.member} />
+        {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
+        <EntryList
+          className="home__entries"
+          entries={home.data.member.hasCard ? [ACCOUNT] : [ACCOUNT, BIND_CARD]}
+        />
+      </>
+    )
+  }
 
   return (
     <View className="home">
       <View className="home__hero">
         <Text className="home__greeting">会员中心</Text>
       </View>
-      <View className="home__body">
-        {home.state === 'loading' && <StatusView state="loading" />}
-        {home.state === 'failed' && <StatusView state="failed" failure={home.failure} onRetry={reload} />}
-        {home.state === 'ready' && home.data.member && (
-          <>
-            <MemberCard member={home.data.member} />
-            {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
-          </>
-        )}
-        {home.state === 'ready' && !home.data.member && <WelcomeCard onJoin={goJoin} />}
-      </View>
+      <View className="home__body">{content()}</View>
       <PrivacyLinks />
       <PrivacyAuthorization mode="launch" />
       <DevToolsSlot />

@@ -6,6 +6,7 @@ import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
 import { PickerField } from '@/components/PickerField'
 import { SmsCodeButton } from '@/components/SmsCodeButton'
+import { hasWechatPhone, WechatPhoneButton } from '@/components/WechatPhoneButton'
 import { inventoryField } from '@/domain/inventory'
 import { joinFormField, type JoinFormField } from '@/domain/joinForm'
 import type { StoreOption } from '@/domain/member'
@@ -140,6 +141,17 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           />
         </FormField>
       </View>
+
+      {hasWechatPhone && (
+        <View className="join-form__wechat">
+          <WechatPhoneButton
+            className="join-form__wechat-phone"
+            label="不填手机号，使用微信手机号申请"
+            loading={form.submitting}
+            onCode={form.submitWithPhoneCode}
+          />
+        </View>
+      )}
 
       <Text className="join-form__footnote">标注“选填”的信息可以不填，不影响成为会员。</Text>
 

@@ -115,11 +115,16 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
     Taro.showToast({ title: '验证码已发送', icon: 'none' }).catch(() => undefined)
   }
 
-  const submit = async () => {
+  /**
+   * Joins with phone + SMS code, or with `phoneCode` from WeChat's getPhoneNumber button (L-11),
+   * which replaces both.
+   */
+  const submitWith = async (phoneCode?: string) => {
     if (submitting) return
     const day = today()
     const found: Partial<Record<MessageSlot, string>> = {}
-    for (const key of FORM_KEYS) {
+    const keys = phoneCode ? FORM_KEYS.filter((key) => key !== 'phone' && key !== 'smsCode') : FORM_KEYS
+    for (const key of keys) {
       const code = checkJoinField(key, values[key], day)
       if (code) found[key] = ERROR_MESSAGES[code]
     }
@@ -132,7 +137,9 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
       return
     }
 
-    const checked = validateJoinInput({ ...values, noticeVersion: notice.version }, day)
+    const { phone: _phone, smsCode: _smsCode, ...rest } = values
+    const request = phoneCode ? { ...rest, phoneCode } : values
+    const checked = validateJoinInput({ ...request, noticeVersion: notice.version }, day)
     if (!checked.ok) {
       showFailure(checked)
       return
@@ -157,6 +164,7 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
     choose,
     agree,
     sendCode,
-    submit,
+    submit: () => submitWith(),
+    submitWithPhoneCode: (phoneCode: string) => submitWith(phoneCode),
   }
 }

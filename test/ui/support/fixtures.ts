@@ -1,6 +1,8 @@
 /** Realistic answers of the `member` function, built from the same domain code the server uses. */
 import { buildNotice } from '@/domain/notice'
 import type { MemberHome, StoreOption } from '@/domain/member'
+import { PURPOSE_IDS, PURPOSES, type PurposeId } from '@/domain/purposes'
+import type { ConsentReceiptView, ConsentsData, DataExport, PlateView, Profile } from '@/domain/selfService'
 
 export const CONTROLLER = {
   name: '和平百货',
@@ -25,6 +27,75 @@ export const MEMBER: MemberHome = {
   phone: '138****1234',
   store: STORES[0],
   joinedAt: '2026-11-29T08:00:00.000Z',
+  status: 'active',
+  hasCard: false,
 }
 
 export const ok = <T>(data: T) => ({ ok: true, data })
+
+/** The `consents` answer: every purpose from the catalogue, `granted` as listed. */
+export function consentsData(
+  granted: Partial<Record<PurposeId, boolean>> = {},
+  options: { reconsent?: PurposeId[]; receipts?: ConsentReceiptView[] } = {},
+): ConsentsData {
+  return {
+    consents: PURPOSE_IDS.map((purpose) => ({
+      purpose,
+      title: PURPOSES[purpose].title,
+      description: PURPOSES[purpose].description,
+      basic: PURPOSES[purpose].basic,
+      sensitive: PURPOSES[purpose].sensitive,
+      granted: PURPOSES[purpose].basic || granted[purpose] === true,
+      needsReconsent: options.reconsent?.includes(purpose) ?? false,
+      refused: granted[purpose] === false,
+      changedAt: null,
+    })),
+    receipts: options.receipts ?? [
+      {
+        id: 'r1',
+        purpose: 'membership',
+        noticeVersion: 1,
+        granted: true,
+        at: '2026-11-29T08:00:00.000Z',
+        channel: 'weapp',
+      },
+    ],
+  }
+}
+
+export const plateView = (plate: string, id = `plate-${plate}`): PlateView => ({
+  id,
+  plate,
+  masked: `${plate.slice(0, 2)}·***${plate.slice(-2)}`,
+  boundAt: '2026-11-29T08:00:00.000Z',
+})
+
+export const PROFILE: Profile = {
+  memberNo: MEMBER.memberNo,
+  status: 'active',
+  name: '张三',
+  phone: '13800001234',
+  gender: 'female',
+  province: null,
+  birthDate: null,
+  address: null,
+  email: null,
+  idNumber: null,
+  idNumberConsent: false,
+  store: STORES[0],
+  card: null,
+  joinedAt: MEMBER.joinedAt,
+}
+
+export const exportOf = (profile: Profile = PROFILE): DataExport => ({
+  exportedAt: '2026-11-29T09:00:00.000Z',
+  format: 'mall-membership/export/v1',
+  profile,
+  plates: [plateView('京A12345')],
+  card: null,
+  consents: consentsData().consents,
+  consentReceipts: consentsData().receipts,
+  pointsLedger: [],
+  guardian: null,
+  other: {},
+})

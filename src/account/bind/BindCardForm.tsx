@@ -1,0 +1,90 @@
+import { Text, View } from '@tarojs/components'
+import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { FormAlert } from '@/components/FormAlert'
+import { FormField } from '@/components/FormField'
+import { showPrivacyGuide } from '@/components/PrivacyAuthorization'
+import { SmsCodeButton } from '@/components/SmsCodeButton'
+import type { useBindCard } from './useBindCard'
+
+export interface BindCardFormProps {
+  form: ReturnType<typeof useBindCard>
+  /** A shopper who is not a member yet agrees to the notice here (unticked, L-2). */
+  needsConsent: boolean
+}
+
+export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
+  const { values, messages } = form
+  return (
+    <View className="bind-form">
+      <View className="card bind-form__fields">
+        <FormField name="cardNo" label="会员卡号" required error={messages.cardNo}>
+          <Input
+            className="bind-form__input bind-form__input--cardNo"
+            type="number"
+            value={values.cardNo}
+            maxLength={19}
+            placeholder="卡背面的10至16位数字"
+            onChange={(v) => form.change('cardNo', v)}
+          />
+        </FormField>
+        <FormField name="phone" label="手机号" required error={messages.phone}>
+          <Input
+            className="bind-form__input bind-form__input--phone"
+            type="number"
+            value={values.phone}
+            maxLength={11}
+            placeholder="办卡时登记的手机号"
+            onChange={(v) => form.change('phone', v)}
+          />
+        </FormField>
+        <FormField
+          name="smsCode"
+          label="验证码"
+          required
+          error={messages.smsCode}
+          extra={<SmsCodeButton remaining={form.resendIn} sending={form.sending} onClick={form.sendCode} />}
+        >
+          <Input
+            className="bind-form__input bind-form__input--smsCode"
+            type="number"
+            value={values.smsCode}
+            maxLength={6}
+            placeholder="6位数字"
+            onChange={(v) => form.change('smsCode', v)}
+          />
+        </FormField>
+      </View>
+      {needsConsent && (
+        <View className={`card bind-form__consent${messages.consent ? ' bind-form__consent--error' : ''}`}>
+          <Checkbox
+            className="bind-form__agree"
+            checked={form.agreed}
+            onChange={form.agree}
+            label="我已阅读并同意《会员个人信息处理规则》"
+          />
+          <Text className="bind-form__notice" onClick={showPrivacyGuide}>
+            查看隐私保护指引
+          </Text>
+          {messages.consent && <Text className="bind-form__consent-error">{messages.consent}</Text>}
+        </View>
+      )}
+      {form.alert && (
+        <View className="page-shell__alert">
+          <FormAlert message={form.alert.message} />
+        </View>
+      )}
+      <View className="bind-form__actions">
+        <Button
+          type="primary"
+          block
+          size="large"
+          className="bind-form__submit"
+          loading={form.submitting}
+          onClick={form.submit}
+        >
+          绑定
+        </Button>
+      </View>
+    </View>
+  )
+}

@@ -1,0 +1,121 @@
+import { Text, View } from '@tarojs/components'
+import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { useState } from 'react'
+import { selfServiceApi } from '@/api'
+import { ChoiceChips } from '@/components/ChoiceChips'
+import { FormAlert } from '@/components/FormAlert'
+import { FormField } from '@/components/FormField'
+import { SmsCodeButton } from '@/components/SmsCodeButton'
+import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
+import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
+import { NOTICE_VERSION } from '@/domain/purposes'
+import { GUARDIAN_RELATIONS, type GuardianRelation } from '@/domain/selfService'
+import { checkName, checkPhone, checkSmsCode } from '@/domain/validators'
+
+/**
+ * A member under 14 is held until a guardian consents (L-5): the guardian's name, relation and
+ * phone, proven by an SMS code to that phone.
+ */
+export function GuardianStep({ onDone }: { onDone: () => void }) {
+  const [values, setValues] = useState({ guardianName: '', phone: '', smsCode: '' })
+  const [relation, setRelation] = useState<GuardianRelation | ''>('')
+  const [agreed, setAgreed] = useState(false)
+  const [alert, setAlert] = useState<Failure | { message: string }>()
+  const [sending, setSending] = useState(false)
+  const [saving, setSaving] = useState(false)
+  const countdown = useCountdown()
+
+  const change = (field: keyof typeof values, value: string) => setValues((v) => ({ ...v, [field]: value }))
+
+  const sendCode = async () => {
+    const phoneError = checkPhone(values.phone.trim())
+    if (phoneError) return setAlert({ message: ERROR_MESSAGES[phoneError] })
+    setSending(true)
+    const result = await selfServiceApi.sendGuardianCode(values.phone.trim())
+    setSending(false)
+    if (result.ok) countdown.start(result.data.resendAfter)
+    else setAlert(result)
+  }
+
+  const submit = async () => {
+    const problem =
+      checkName(values.guardianName.trim()) ??
+      (relation === '' ? 'GUARDIAN_RELATION_INVALID' : undefined) ??
+      checkPhone(values.phone.trim()) ??
+      checkSmsCode(values.smsCode.trim()) ??
+      (agreed ? undefined : 'CONSENT_REQUIRED')
+    if (problem) return setAlert({ message: ERROR_MESSAGES[problem] })
+    setAlert(undefined)
+    setSaving(true)
+    const result = await selfServiceApi.recordGuardianConsent({
+      guardianName: values.guardianName.trim(),
+      relation: relation as GuardianRelation,
+      phone: values.phone.trim(),
+      smsCode: values.smsCode.trim(),
+      noticeVersion: NOTICE_VERSION,
+    })
+    setSaving(false)
+    if (result.ok) onDone()
+    else setAlert(result)
+  }
+
+  return (
+    <View className="card guardian">
+      <Text className="card__title">需要监护人同意</Text>
+      <Text className="guardian__text">
+        会员未满14周岁。根据法律规定，需由监护人阅读会员规则并同意后，才能使用会员服务。请监护人填写以下信息。
+      </Text>
+      <FormField name="guardianName" label="监护人姓名" required>
+        <Input
+          className="guardian__input guardian__input--name"
+          value={values.guardianName}
+          maxLength={40}
+          onChange={(v) => change('guardianName', v)}
+        />
+      </FormField>
+      <FormField name="relation" label="与会员关系" required>
+        <ChoiceChips name="relation" options={GUARDIAN_RELATIONS} value={relation} onChange={setRelation} />
+      </FormField>
+      <FormField name="guardianPhone" label="监护人手机号" required>
+        <Input
+          className="guardian__input guardian__input--phone"
+          type="number"
+          value={values.phone}
+          maxLength={11}
+          onChange={(v) => change('phone', v)}
+        />
+      </FormField>
+      <FormField
+        name="guardianCode"
+        label="验证码"
+        required
+        extra={<SmsCodeButton remaining={countdown.remaining} sending={sending} onClick={sendCode} />}
+      >
+        <Input
+          className="guardian__input guardian__input--code"
+          type="number"
+          value={values.smsCode}
+          maxLength={6}
+          onChange={(v) => change('smsCode', v)}
+        />
+      </FormField>
+      <Checkbox
+        className="guardian__agree"
+        checked={agreed}
+        onChange={setAgreed}
+        label="我是该会员的监护人，已阅读并同意《会员个人信息处理规则》"
+      />
+      {alert && <FormAlert message={alert.message} />}
+      <Button
+        type="primary"
+        block
+        size="large"
+        className="guardian__submit"
+        loading={saving}
+        onClick={submit}
+      >
+        监护人同意
+      </Button>
+    </View>
+  )
+}

@@ -1,0 +1,80 @@
+import { useState } from 'react'
+import { selfServiceApi } from '@/api'
+import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
+import { NOTICE_VERSION } from '@/domain/purposes'
+import type { Profile, ProfileChanges } from '@/domain/selfService'
+import { checkEmail, isValidIdNumber } from '@/domain/validators'
+import type { ProfilePageData } from './load'
+
+export type OptionalField = 'address' | 'email' | 'idNumber'
+
+const text = (value: string | null) => value ?? ''
+
+/** Editing the optional address, email and ID number; the ID number only with its own consent (L-4). */
+export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Profile) => void) {
+  const [values, setValues] = useState({
+    address: text(initial.profile.address),
+    email: text(initial.profile.email),
+    idNumber: text(initial.profile.idNumber),
+  })
+  // What is stored now: the changes are computed against it.
+  const [base, setBase] = useState<Profile>(initial.profile)
+  const [idConsent, setIdConsent] = useState(initial.idConsent)
+  const [idAgreed, setIdAgreed] = useState(false)
+  const [messages, setMessages] = useState<Partial<Record<OptionalField | 'idConsent', string>>>({})
+  const [alert, setAlert] = useState<Failure>()
+  const [saving, setSaving] = useState(false)
+  const [saved, setSaved] = useState(false)
+
+  const change = (field: OptionalField, value: string) => {
+    setValues((v) => ({ ...v, [field]: field === 'idNumber' ? value.toUpperCase() : value }))
+    setMessages((m) => ({ ...m, [field]: undefined }))
+    setSaved(false)
+  }
+
+  const changes = (): ProfileChanges => {
+    const result: ProfileChanges = {}
+    for (const field of ['address', 'email', 'idNumber'] as const) {
+      const value = values[field].trim()
+      if (value !== text(base[field])) result[field] = value === '' ? null : value
+    }
+    return result
+  }
+
+  const save = async () => {
+    const pending = changes()
+    const errors: typeof messages = {}
+    if (pending.email && !checkEmail(pending.email)) errors.email = ERROR_MESSAGES.EMAIL_INVALID
+    if (pending.idNumber && !isValidIdNumber(pending.idNumber))
+      errors.idNumber = ERROR_MESSAGES.ID_NUMBER_INVALID
+    if (pending.idNumber && !idConsent && !idAgreed) errors.idConsent = '填写身份证号需要您单独同意'
+    setMessages(errors)
+    setAlert(undefined)
+    if (Object.keys(errors).length > 0 || Object.keys(pending).length === 0) return
+
+    setSaving(true)
+    if (pending.idNumber && !idConsent) {
+      const granted = await selfServiceApi.setConsent('idNumber', true, NOTICE_VERSION)
+      if (!granted.ok) {
+        setSaving(false)
+        setAlert(granted)
+        return
+      }
+      setIdConsent(true)
+    }
+    const result = await selfServiceApi.updateProfile(pending)
+    setSaving(false)
+    if (!result.ok) {
+      const field = result.field as OptionalField | undefined
+      if (field === 'address' || field === 'email' || field === 'idNumber') {
+        setMessages({ [field]: result.message })
+      } else setAlert(result)
+      return
+    }
+    setSaved(true)
+    setBase(result.data.profile)
+    onSaved(result.data.profile)
+  }
+
+  return { values, idConsent, idAgreed, messages, alert, saving, saved, change, setIdAgreed, save }
+}

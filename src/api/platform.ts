@@ -1,0 +1,50 @@
+/**
+ * Platform services pages need besides the cloud: the clipboard, a file download (H5) and
+ * WeChat's licence-plate picker. Pages call these, never `wx` / `Taro` platform APIs directly.
+ */
+import Taro from '@tarojs/taro'
+
+const isWeapp = process.env.TARO_ENV === 'weapp'
+
+/** Copies `text`; false when the platform refused (no permission, too large …). */
+export async function copyText(text: string): Promise<boolean> {
+  try {
+    await Taro.setClipboardData({ data: text })
+    return true
+  } catch (_error) {
+    return false
+  }
+}
+
+/** Whether a file can be saved from the page (H5: a Blob download; weapp: no). */
+export const canDownload = !isWeapp && typeof document !== 'undefined' && typeof Blob !== 'undefined'
+
+/** Saves `text` as a file in the browser (H5 only). */
+export function downloadText(fileName: string, text: string, type = 'application/json'): boolean {
+  if (!canDownload) return false
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }))
+  const link = document.createElement('a')
+  link.href = url
+  link.download = fileName
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  // Note: revoking at once can cancel the download in some browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return true
+}
+
+/** WeChat's own plate picker (a privacy API: WeChat shows the authorisation first when needed). */
+export const canChoosePlate =
+  isWeapp && typeof wx !== 'undefined' && typeof wx.chooseLicensePlate === 'function'
+
+/** The plate the shopper chose in WeChat, or undefined when cancelled or unavailable. */
+export function chooseLicensePlate(): Promise<string | undefined> {
+  if (!canChoosePlate) return Promise.resolve(undefined)
+  return new Promise((resolve) => {
+    wx.chooseLicensePlate({
+      success: ({ plateNumber }) => resolve(plateNumber),
+      fail: () => resolve(undefined),
+    })
+  })
+}

@@ -1,0 +1,47 @@
+import { Text, View } from '@tarojs/components'
+import { PURPOSES } from '@/domain/purposes'
+import type { ConsentChannel, ConsentReceiptView } from '@/domain/selfService'
+import './index.css'
+
+const CHANNEL_LABELS: Record<ConsentChannel, string> = {
+  weapp: '微信小程序',
+  h5: '网页',
+  wechat: '微信平台',
+}
+
+/** 2026-11-29T08:05:00Z → 2026-11-29 16:05 (China time, whatever the phone's zone). */
+export function formatChinaTime(iso: string): string {
+  const at = Date.parse(iso)
+  if (Number.isNaN(at)) return iso
+  return new Date(at + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/** The member's consent receipts, newest first: purpose, notice version, granted/withdrawn, time, channel. */
+export function ConsentReceipts({ receipts }: { receipts: ConsentReceiptView[] }) {
+  if (receipts.length === 0) {
+    return <Text className="consent-receipts__empty">暂无授权记录</Text>
+  }
+  return (
+    <View className="consent-receipts">
+      {receipts.map((receipt) => (
+        <View
+          key={receipt.id}
+          className={`consent-receipts__item consent-receipts__item--${receipt.purpose}`}
+        >
+          <View className="consent-receipts__line">
+            <Text className="consent-receipts__purpose">{PURPOSES[receipt.purpose].title}</Text>
+            <Text
+              className={`consent-receipts__action consent-receipts__action--${receipt.granted ? 'granted' : 'withdrawn'}`}
+            >
+              {receipt.granted ? '同意' : '撤回'}
+            </Text>
+          </View>
+          <Text className="consent-receipts__meta">
+            {formatChinaTime(receipt.at)} · {CHANNEL_LABELS[receipt.channel] ?? receipt.channel} · 规则第
+            {receipt.noticeVersion}版
+          </Text>
+        </View>
+      ))}
+    </View>
+  )
+}

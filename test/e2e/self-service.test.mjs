@@ -1,0 +1,210 @@
+// A member looks after their own data on a phone-sized screen (375×812): adds a plate with the
+// plate keyboard, withdraws the marketing consent, copies a complete copy of their data, deletes
+// the account and joins again as a new member.
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { launchBrowser, screenshot, settle } from './browser.mjs'
+import { join, openAccountPage, openHome, randomPhone } from './shopper.mjs'
+
+const BASE_URL = process.env.E2E_BASE_URL
+if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
+
+const NAME = '李晓'
+const PHONE = randomPhone()
+const PLATE = '沪AD12345'
+
+// SMS codes for one phone may be requested once a minute (docs/architecture.md).
+const RESEND_AFTER_MS = 61_000
+
+let browser
+let page
+let firstCodeAt = 0
+const shots = []
+
+async function shot(name) {
+  await settle(page)
+  shots.push(await screenshot(page, `self-service-${name}`))
+}
+
+before(async () => {
+  browser = await launchBrowser({ viewport: { width: 375, height: 812 } })
+  await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
+    origin: new URL(BASE_URL).origin,
+  })
+  page = await browser.context.newPage()
+})
+
+after(async () => {
+  await browser?.close()
+  if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+})
+
+/** Runs the journey's steps in order; after a failed step the rest are skipped, not failed. */
+function journey(t) {
+  let failed = false
+  let count = 0
+  return (name, fn) => {
+    const n = ++count
+    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+      try {
+        await fn()
+      } catch (error) {
+        failed = true
+        await shot(`failed-step-${n}`).catch(() => undefined)
+        throw error
+      }
+    })
+  }
+}
+
+const back = () => page.goBack()
+
+test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, their data and deletes the account', async (t) => {
+  const step = journey(t)
+
+  await step('a new shopper joins', async () => {
+    await openHome(page, BASE_URL)
+    await join(page, BASE_URL, { name: NAME, phone: PHONE })
+    firstCodeAt = Date.now()
+    await page.locator('.entry-list__item--account:visible').waitFor()
+    await shot('01-member-home')
+  })
+
+  await step('[L-2] 账户与隐私 is one tap from home and lists every self-service page', async () => {
+    await page.locator('.entry-list__item--account:visible').click()
+    await page.locator('.entry-list__item--consents:visible').waitFor()
+    for (const entry of ['profile', 'phone', 'plates', 'bind', 'consents', 'data', 'delete']) {
+      assert.ok(await page.locator(`.entry-list__item--${entry}:visible`).isVisible(), `${entry} is listed`)
+    }
+    await shot('02-account-settings')
+    await back()
+  })
+
+  await step('[4.2.2.6][L-4] the plates page asks for the parking consent first', async () => {
+    await openAccountPage(page, 'plates')
+    const grant = page.locator('taro-button-core.plates__consent-grant:visible')
+    await grant.waitFor()
+    await shot('03-plates-parking-consent')
+    await grant.click()
+    await page.locator('taro-button-core.plates__add-button:visible').waitFor()
+    await shot('04-plates-empty')
+  })
+
+  await step('[4.2.2.6] a new-energy plate is typed on the plate keyboard and bound', async () => {
+    await page.locator('taro-button-core.plates__add-button:visible').click()
+    await page.locator('.plate-keyboard--provinces:visible').waitFor()
+    await shot('05-plate-keyboard-provinces')
+    await page.locator('.plate-keyboard__key:visible', { hasText: PLATE[0] }).click()
+    for (const char of PLATE.slice(1)) {
+      await page.locator(`.plate-keyboard__key--${char}:visible`).click()
+    }
+    assert.match(await page.locator('.plate-keyboard__key--I:visible').getAttribute('class'), /disabled/)
+    await shot('06-plate-keyboard-typed')
+    await page.locator('.plate-keyboard__done:visible').click()
+    const bound = page.locator('.plates__plate:visible')
+    await bound.waitFor()
+    assert.equal(await bound.innerText(), `${PLATE.slice(0, 2)}·${PLATE.slice(2)}`)
+    await shot('07-plate-bound')
+    await back()
+    await back()
+  })
+
+  await step(
+    '[L-8][L-4] the profile shows own data in clear; the ID number needs its own consent',
+    async () => {
+      await openAccountPage(page, 'profile')
+      const name = page.locator('.profile-facts__row--name .profile-facts__value:visible')
+      await name.waitFor()
+      assert.equal(await name.innerText(), NAME)
+      assert.equal(
+        await page.locator('.profile-facts__row--phone .profile-facts__value:visible').innerText(),
+        PHONE,
+      )
+      await shot('08a-profile')
+      await page.locator('.optional-info__input--email input').fill('li.xiao@example.com')
+      await page.locator('.optional-info__input--idNumber input').fill('11010519491231002X')
+      await page.locator('.optional-info__id-agree').waitFor()
+      await page.locator('.optional-info__id-agree').scrollIntoViewIfNeeded()
+      await shot('08b-profile-id-consent')
+      await page.locator('.optional-info__id-agree').click()
+      await page.locator('taro-button-core.optional-info__save:visible').click()
+      await page.locator('.optional-info__saved:visible').waitFor()
+      await shot('08c-profile-saved')
+      await back()
+      await back()
+    },
+  )
+
+  await step('[6.1.1][L-8] marketing is switched on, then withdrawn at once, with receipts', async () => {
+    await openAccountPage(page, 'consents')
+    const marketing = page.locator('.consent-list__switch--marketing:visible')
+    await marketing.waitFor()
+    assert.doesNotMatch(await marketing.getAttribute('class'), /toggle--on/, 'marketing is not pre-ticked')
+    // Parking was granted on the plates page; nothing else is on.
+    assert.match(
+      await page.locator('.consent-list__switch--parking:visible').getAttribute('class'),
+      /toggle--on/,
+    )
+    await shot('09-consents')
+    await marketing.click()
+    await page.locator('.consent-list__switch--marketing.toggle--on:visible').waitFor()
+    await marketing.click()
+    await page.locator('.consent-list__switch--marketing:not(.toggle--on):visible').waitFor()
+    await page.locator('.consent-receipts__item--marketing:visible').first().waitFor()
+    const latest = await page.locator('.consent-receipts__item:visible').first().innerText()
+    assert.match(latest, /营销信息推送/)
+    assert.match(latest, /撤回/)
+    await page.locator('.consent-receipts:visible').scrollIntoViewIfNeeded()
+    await shot('10-consent-withdrawn-receipts')
+    await back()
+    await back()
+  })
+
+  await step('[L-8] 我的数据 gives a complete copy to copy', async () => {
+    await openAccountPage(page, 'data')
+    const copy = page.locator('taro-button-core.my-data__copy:visible')
+    await copy.waitFor()
+    await shot('11-my-data')
+    await copy.click()
+    await page.locator('.my-data__done:visible').waitFor()
+    const copied = await page.evaluate(() => navigator.clipboard.readText())
+    const data = JSON.parse(copied)
+    assert.equal(data.format, 'mall-membership/export/v1')
+    assert.equal(data.profile.phone, PHONE)
+    assert.equal(data.profile.name, NAME)
+    assert.equal(data.profile.idNumber, '11010519491231002X')
+    assert.deepEqual(
+      data.plates.map((p) => p.plate),
+      [PLATE],
+    )
+    assert.ok(data.consentReceipts.some((r) => r.purpose === 'marketing' && r.granted === false))
+    await shot('12-my-data-copied')
+    await back()
+    await back()
+  })
+
+  await step(
+    '[7.2][L-9] 注销账户: one button, a confirmation, then back to the non-member home',
+    async () => {
+      await openAccountPage(page, 'delete')
+      const start = page.locator('taro-button-core.delete__start:visible')
+      await start.waitFor()
+      await shot('13-delete-account')
+      await start.click()
+      const confirm = page.locator('taro-button-core.delete__confirm-button:visible')
+      await confirm.waitFor()
+      await shot('14-delete-confirm')
+      await confirm.click()
+      await page.locator('.welcome-card:visible').waitFor({ timeout: 20_000 })
+      await page.locator('.home__deleted:visible').waitFor()
+      await shot('15-deleted-home')
+    },
+  )
+
+  await step('[7.2] the same shopper joins again with the same phone as a new member', async () => {
+    await page.waitForTimeout(Math.max(0, RESEND_AFTER_MS - (Date.now() - firstCodeAt)))
+    await join(page, BASE_URL, { name: NAME, phone: PHONE })
+    assert.equal(await page.locator('.member-card__points-value:visible').innerText(), '0')
+    await shot('16-joined-again')
+  })
+})

@@ -1,0 +1,49 @@
+// Steps shared by the journeys: agree to the privacy guide, join with an SMS code from the dev
+// panel's outbox, open the account pages.
+import assert from 'node:assert/strict'
+
+/** A random mainland mobile number, so reruns on one data directory never collide. */
+export const randomPhone = () => `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`
+
+/** The newest 6-digit SMS code sent to `phone`, read from the dev HTTP outbox. */
+export async function latestCode(page, baseUrl, phone) {
+  const outbox = await (await page.request.get(new URL('/api/dev/outbox', baseUrl).href)).json()
+  const item = outbox.items.find((i) => i.kind === 'sms' && JSON.stringify(i.payload).includes(phone))
+  const code = item?.payload?.template_param_list?.[0]
+  assert.match(String(code), /^\d{6}$/, `an SMS code for ${phone} is in the outbox`)
+  return code
+}
+
+/** From a fresh browser: agree to the privacy guide (when asked) and wait for the home page. */
+export async function openHome(page, baseUrl) {
+  await page.goto(baseUrl)
+  const agree = page.locator('taro-button-core.privacy-auth__agree')
+  await agree.or(page.locator('.welcome-card:visible, .member-card:visible').first()).first().waitFor()
+  if (await agree.isVisible()) {
+    await agree.click()
+    await agree.waitFor({ state: 'hidden' })
+  }
+}
+
+/** Joins from the member centre's welcome card; ends on the member home. */
+export async function join(page, baseUrl, { name, phone }) {
+  await page.locator('taro-button-core.welcome-card__join:visible').click()
+  await page.locator('.notice__title').waitFor({ state: 'visible' })
+  await page.locator('.join-form__agree').click()
+  await page.locator('.join-form__input--name input').fill(name)
+  await page.locator('.picker-field__picker--storeId').click()
+  await page.locator('.weui-picker__action:visible', { hasText: '确定' }).click()
+  await page.locator('.picker-field__picker--storeId .picker-field__text').waitFor()
+  await page.locator('.join-form__input--phone input').fill(phone)
+  await page.locator('.sms-button').click()
+  await page.locator('.sms-button--waiting').waitFor()
+  await page.locator('.join-form__input--smsCode input').fill(await latestCode(page, baseUrl, phone))
+  await page.locator('taro-button-core.join-form__submit').click()
+  await page.locator('.member-card:visible').waitFor({ timeout: 20_000 })
+}
+
+/** From the member home: 账户与隐私, then one of its entries. */
+export async function openAccountPage(page, entry) {
+  await page.locator('.entry-list__item--account:visible').click()
+  await page.locator(`.entry-list__item--${entry}:visible`).click()
+}

@@ -1,0 +1,132 @@
+/**
+ * The compiled consents page (dist/account/consents/index) in miniprogram-simulate: one switch
+ * per extended purpose, nothing on unless agreed, a change sent at once, the receipts listed.
+ */
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/purposes'
+import { consentsData, MEMBER, ok } from './support/fixtures'
+import { launch, stubCloud, stubNavigation, stubPrivacy, until, type CloudHandlers } from './support/weapp'
+
+const ROUTE = 'account/consents/index'
+const EXTENDED = PURPOSE_IDS.filter((p) => !PURPOSES[p].basic)
+
+async function openConsents(handlers: CloudHandlers) {
+  const calls = stubCloud(handlers)
+  stubPrivacy(false)
+  const navigation = stubNavigation()
+  const page = launch(ROUTE)
+  await until(() => page.find('.consent-list'), 'the consent list')
+  return { page, calls, navigation }
+}
+
+const isOn = (page: ReturnType<typeof launch>, purpose: string) =>
+  page.find(`.consent-list__switch--${purpose}`)?.dom?.className.includes('toggle--on') ?? false
+
+describe('consents page (compiled weapp)', () => {
+  it('[L-2] [6.6.1] lists each extended purpose with its own switch and meaning, nothing pre-ticked', async () => {
+    const { page, calls } = await openConsents({ consents: () => ok(consentsData()) })
+
+    expect(calls.map((c) => c.action)).toEqual(['consents'])
+    for (const purpose of EXTENDED) {
+      expect(page.text(`.consent-list__item--${purpose} .consent-list__title`)).toBe(PURPOSES[purpose].title)
+      expect(page.text(`.consent-list__item--${purpose} .consent-list__description`)).toBe(
+        PURPOSES[purpose].description,
+      )
+      expect(page.find(`.consent-list__switch--${purpose}`)).toBeDefined()
+      expect(isOn(page, purpose)).toBe(false)
+    }
+    // The basic purpose has no switch: withdrawing it is cancelling the membership.
+    expect(page.find('.consent-list__switch--membership')).toBeUndefined()
+    expect(page.text('.consent-list__item--membership')).toContain('撤回即注销会员账户')
+  })
+
+  it('[6.1.1] [L-8] turning marketing on and off again takes effect at once, one call each', async () => {
+    let granted = false
+    const { page, calls } = await openConsents({
+      consents: () => ok(consentsData()),
+      setConsent: (data) => {
+        granted = (data as { granted: boolean }).granted
+        return ok(consentsData({ marketing: granted }))
+      },
+    })
+
+    await page.tap('.consent-list__switch--marketing')
+    await until(() => isOn(page, 'marketing'), 'marketing switched on')
+    await page.tap('.consent-list__switch--marketing')
+    await until(() => !isOn(page, 'marketing'), 'marketing switched off')
+    expect(calls.filter((c) => c.action === 'setConsent').map((c) => c.data)).toEqual([
+      { purpose: 'marketing', granted: true, noticeVersion: NOTICE_VERSION },
+      { purpose: 'marketing', granted: false, noticeVersion: NOTICE_VERSION },
+    ])
+    expect(page.text('.consent-list__state--marketing')).toBe('未同意')
+    // The other purposes were neither touched nor asked for.
+    expect(isOn(page, 'parking')).toBe(false)
+  })
+
+  it('[6.1.2] a purpose whose notice widened is asked again, that purpose only', async () => {
+    const { page } = await openConsents({
+      consents: () =>
+        ok(consentsData({ marketing: true, personalisation: true }, { reconsent: ['personalisation'] })),
+    })
+
+    expect(isOn(page, 'marketing')).toBe(true)
+    expect(isOn(page, 'personalisation')).toBe(false)
+    expect(page.find('.consent-list__item--personalisation.consent-list__item--renewal')).toBeDefined()
+    expect(page.text('.consent-list__state--personalisation')).toContain('需重新同意')
+    expect(page.findAll('.consent-list__item--renewal')).toHaveLength(1)
+  })
+
+  it('[L-8] shows the consent receipts: purpose, granted or withdrawn, time, channel and version', async () => {
+    const { page } = await openConsents({
+      consents: () =>
+        ok(
+          consentsData(
+            { marketing: false },
+            {
+              receipts: [
+                {
+                  id: 'r2',
+                  purpose: 'marketing',
+                  noticeVersion: 1,
+                  granted: false,
+                  at: '2026-11-29T09:30:00.000Z',
+                  channel: 'weapp',
+                },
+                {
+                  id: 'r1',
+                  purpose: 'marketing',
+                  noticeVersion: 1,
+                  granted: true,
+                  at: '2026-11-29T09:00:00.000Z',
+                  channel: 'h5',
+                },
+              ],
+            },
+          ),
+        ),
+    })
+
+    const items = page.findAll('.consent-receipts__item')
+    expect(items).toHaveLength(2)
+    expect(items[0]?.dom?.textContent).toContain('营销信息推送')
+    expect(items[0]?.dom?.textContent).toContain('撤回')
+    expect(items[0]?.dom?.textContent).toContain('2026-11-29 17:30')
+    expect(items[0]?.dom?.textContent).toContain('微信小程序')
+    expect(items[0]?.dom?.textContent).toContain('第1版')
+    expect(items[1]?.dom?.textContent).toContain('同意')
+  })
+
+  it('[L-2] is two taps from the member centre: 账户与隐私, then 隐私与授权', async () => {
+    stubCloud({ home: () => ok({ member: MEMBER }) })
+    stubPrivacy(false)
+    const navigation = stubNavigation()
+    const home = launch('pages/index/index')
+    await until(() => home.find('.entry-list__item--account'), 'the account entry')
+    await home.tap('.entry-list__item--account')
+    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/account/settings/index' })
+
+    const settings = launch('account/settings/index')
+    await until(() => settings.find('.entry-list__item--consents'), 'the consents entry')
+    await settings.tap('.entry-list__item--consents')
+    expect(navigation.navigateTo.mock.calls[1][0]).toMatchObject({ url: '/account/consents/index' })
+  })
+})

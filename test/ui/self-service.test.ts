@@ -1,0 +1,231 @@
+/**
+ * The compiled self-service pages (dist/account/*) in miniprogram-simulate: my data, account
+ * deletion, card binding, profile with the ID number and the guardian step, phone change.
+ */
+import { ERROR_MESSAGES } from '@/domain/errors'
+import { NOTICE_VERSION } from '@/domain/purposes'
+import { consentsData, exportOf, MEMBER, ok, PROFILE } from './support/fixtures'
+import {
+  launch,
+  stubCloud,
+  stubNavigation,
+  stubPrivacy,
+  until,
+  type CloudCall,
+  type CloudHandlers,
+} from './support/weapp'
+
+const g = global as unknown as { wx: Record<string, unknown> }
+
+const failWith = (code: keyof typeof ERROR_MESSAGES, field?: string) => ({
+  ok: false,
+  code,
+  message: ERROR_MESSAGES[code],
+  ...(field ? { field } : {}),
+})
+
+const dataOf = (calls: CloudCall[], action: string) =>
+  calls.filter((c) => c.action === action).map((c) => c.data)
+
+function open(route: string, handlers: CloudHandlers) {
+  const calls = stubCloud(handlers)
+  stubPrivacy(false)
+  const navigation = stubNavigation()
+  const page = launch(route)
+  return { page, calls, navigation }
+}
+
+const INPUT = (name: string) => `.${name} .nut-input-native`
+
+describe('我的数据 (compiled weapp)', () => {
+  it('[L-8] copies the complete copy made by the function as JSON', async () => {
+    const copied: string[] = []
+    g.wx.setClipboardData = ({ data, success }: { data: string; success?: (r: object) => void }) => {
+      copied.push(data)
+      success?.({ errMsg: 'setClipboardData:ok' })
+    }
+    const { page, calls } = open('account/data/index', { exportData: () => ok({ export: exportOf() }) })
+    await until(() => page.find('.my-data__copy'), 'the copy button')
+    expect(calls.map((c) => c.action)).toEqual(['exportData'])
+    expect(page.find('.my-data__download')).toBeUndefined()
+    expect(page.text('.my-data__text')).toContain('"format": "mall-membership/export/v1"')
+
+    await page.tap('.my-data__copy')
+    await until(() => page.find('.my-data__done--copied'), 'the copied note')
+    expect(JSON.parse(copied[0])).toEqual(exportOf())
+  })
+})
+
+describe('注销账户 (compiled weapp)', () => {
+  it('[7.2] [L-9] one button, a confirmation saying what happens, then the deletion and the non-member home', async () => {
+    const { page, calls, navigation } = open('account/delete/index', {
+      deleteAccount: () => ok({ deleted: true }),
+    })
+    await until(() => page.find('.delete__start'), 'the delete button')
+    const said = page.text('.delete__card')
+    for (const consequence of ['积分作废', '会员卡解除绑定', '个人信息立即删除', '重新申请']) {
+      expect(said).toContain(consequence)
+    }
+    expect(calls).toEqual([])
+
+    await page.tap('.delete__start')
+    await until(() => page.find('.delete__confirm-button'), 'the confirmation')
+    await page.tap('.delete__keep')
+    await until(() => !page.find('.delete__confirm-button'), 'the confirmation closed')
+    expect(calls).toEqual([])
+
+    await page.tap('.delete__start')
+    await until(() => page.find('.delete__confirm-button'), 'the confirmation again')
+    await page.tap('.delete__confirm-button')
+    await until(() => navigation.reLaunch.mock.calls.length > 0, 'the way home')
+    expect(dataOf(calls, 'deleteAccount')).toEqual([{ confirm: true }])
+    expect(navigation.reLaunch.mock.calls[0][0]).toMatchObject({ url: '/pages/index/index?deleted=1' })
+  })
+
+  it('[7.2] a failed deletion says so and stays', async () => {
+    const { page, navigation } = open('account/delete/index', {
+      deleteAccount: () => new Error('request:fail'),
+    })
+    await until(() => page.find('.delete__start'), 'the delete button')
+    await page.tap('.delete__start')
+    await page.tap('.delete__confirm-button')
+    await until(() => page.text('.form-alert__message'), 'the message')
+    expect(page.text('.form-alert__message')).toBe(ERROR_MESSAGES.NETWORK)
+    expect(navigation.reLaunch).not.toHaveBeenCalled()
+  })
+})
+
+describe('绑定会员卡 (compiled weapp)', () => {
+  const fill = async (page: ReturnType<typeof launch>) => {
+    await page.type(INPUT('bind-form__input--cardNo'), '8800123456')
+    await page.type(INPUT('bind-form__input--phone'), '13800001234')
+  }
+
+  it.each([
+    ['CARD_UNKNOWN', 'cardNo'],
+    ['CARD_ALREADY_BOUND', 'cardNo'],
+    ['CARD_CANCELLED', 'cardNo'],
+    ['CARD_PHONE_MISMATCH', 'phone'],
+  ] as const)('[4.2.1.1] %s is shown at the %s field', async (code, field) => {
+    const { page } = open('account/bind/index', {
+      home: () => ok({ member: MEMBER }),
+      sendCardCode: () => failWith(code),
+    })
+    await until(() => page.find('.bind-form__submit'), 'the bind form')
+    await fill(page)
+    await page.tap('.sms-button')
+    await until(() => page.text(`.form-field__error--${field}`), 'the field message')
+    expect(page.text(`.form-field__error--${field}`)).toBe(ERROR_MESSAGES[code])
+  })
+
+  it('[4.2.1.1] [L-2] a non-member agrees to the unticked notice, then binds and sees the points moved', async () => {
+    const { page, calls } = open('account/bind/index', {
+      home: () => ok({ member: null }),
+      sendCardCode: () => ok({ expiresIn: 300, resendAfter: 60 }),
+      bindCard: () => ok({ member: MEMBER, pointsMoved: 1280 }),
+    })
+    await until(() => page.find('.bind-form__agree'), 'the consent box')
+    expect(page.find('.nut-checkbox-active')).toBeUndefined()
+    await fill(page)
+    await page.type(INPUT('bind-form__input--smsCode'), '135790')
+    await page.tap('.bind-form__submit')
+    await until(() => page.text('.bind-form__consent-error'), 'the consent message')
+    expect(page.text('.bind-form__consent-error')).toBe(ERROR_MESSAGES.CONSENT_REQUIRED)
+    expect(dataOf(calls, 'bindCard')).toEqual([])
+
+    await page.tap('.bind-form__agree')
+    await page.tap('.bind-form__submit')
+    await until(() => page.find('.bind__done'), 'the result')
+    expect(page.text('.bind__done-text')).toContain('1280 积分已转入')
+    expect(dataOf(calls, 'bindCard')).toEqual([
+      { cardNo: '8800123456', phone: '13800001234', smsCode: '135790', noticeVersion: NOTICE_VERSION },
+    ])
+  })
+})
+
+describe('个人资料 (compiled weapp)', () => {
+  const handlers = (overrides: CloudHandlers = {}): CloudHandlers => ({
+    profile: () => ok({ profile: PROFILE }),
+    consents: () => ok(consentsData()),
+    setConsent: () => ok(consentsData({ idNumber: true })),
+    updateProfile: (data) => ok({ profile: { ...PROFILE, ...(data as object) } }),
+    ...overrides,
+  })
+
+  it('[L-8] [L-7] shows the member their own data in clear, with one cloud call', async () => {
+    const { page, calls } = open('account/profile/index', handlers())
+    await until(() => page.find('.profile-facts'), 'the profile')
+    expect(calls.map((c) => c.action)).toEqual(['profile'])
+    expect(page.text('.profile-facts__row--name .profile-facts__value')).toBe('张三')
+    expect(page.text('.profile-facts__row--phone .profile-facts__value')).toBe('13800001234')
+    expect(page.text('.profile-facts__row--card .profile-facts__value')).toBe('未绑定')
+  })
+
+  it('[L-4] the ID number is checked on the device (GB 11643) and needs its own consent first', async () => {
+    const { page, calls } = open('account/profile/index', handlers())
+    await until(() => page.find('.optional-info__save'), 'the form')
+
+    await page.type(INPUT('optional-info__input--idNumber'), '110105194912310021')
+    await page.tap('.optional-info__save')
+    await until(() => page.text('.form-field__error--idNumber'), 'the ID number message')
+    expect(page.text('.form-field__error--idNumber')).toBe(ERROR_MESSAGES.ID_NUMBER_INVALID)
+
+    await page.type(INPUT('optional-info__input--idNumber'), '11010519491231002x')
+    await page.tap('.optional-info__save')
+    await until(() => page.text('.optional-info__id-error'), 'the separate-consent message')
+    expect(page.text('.optional-info__id-error')).toContain('单独同意')
+    expect(dataOf(calls, 'updateProfile')).toEqual([])
+
+    await page.tap('.optional-info__id-agree')
+    await page.tap('.optional-info__save')
+    await until(() => page.find('.optional-info__saved'), 'saved')
+    expect(dataOf(calls, 'setConsent')).toEqual([
+      { purpose: 'idNumber', granted: true, noticeVersion: NOTICE_VERSION },
+    ])
+    expect(dataOf(calls, 'updateProfile')).toEqual([{ idNumber: '11010519491231002X' }])
+  })
+
+  it('[L-5] a member under 14 sees the guardian-consent step', async () => {
+    const { page } = open(
+      'account/profile/index',
+      handlers({
+        profile: () => ok({ profile: { ...PROFILE, status: 'guardian_pending', birthDate: '2016-05-01' } }),
+      }),
+    )
+    await until(() => page.find('.guardian'), 'the guardian step')
+    expect(page.text('.guardian')).toContain('需要监护人同意')
+  })
+})
+
+describe('更换手机号 (compiled weapp)', () => {
+  it('[L-11] changes the phone with an SMS code to the new number', async () => {
+    const { page, calls } = open('account/phone/index', {
+      sendPhoneCode: () => ok({ expiresIn: 300, resendAfter: 60 }),
+      changePhone: () => ok({ profile: { ...PROFILE, phone: '13900005678' } }),
+    })
+    await until(() => page.find('.phone__submit'), 'the phone form')
+    // WeChat's own number is offered beside the SMS code.
+    expect(page.find('.wechat-phone')).toBeDefined()
+    await page.type(INPUT('phone__input--phone'), '13900005678')
+    await page.tap('.sms-button')
+    await until(() => dataOf(calls, 'sendPhoneCode').length === 1, 'the code request')
+    await page.type(INPUT('phone__input--smsCode'), '246810')
+    await page.tap('.phone__submit')
+    await until(() => page.find('.phone__done'), 'the result')
+    expect(page.text('.phone__done-text')).toContain('139****5678')
+    expect(dataOf(calls, 'changePhone')).toEqual([{ phone: '13900005678', smsCode: '246810' }])
+  })
+
+  it('[L-11] sends only the one-time code from getPhoneNumber', async () => {
+    const { page, calls } = open('account/phone/index', {
+      changePhone: () => ok({ profile: { ...PROFILE, phone: '13900005678' } }),
+    })
+    await until(() => page.find('.wechat-phone'), 'the WeChat phone button')
+    await page.trigger('.wechat-phone', 'getphonenumber', {
+      code: 'one-time-code',
+      errMsg: 'getPhoneNumber:ok',
+    })
+    await until(() => page.find('.phone__done'), 'the result')
+    expect(dataOf(calls, 'changePhone')).toEqual([{ phoneCode: 'one-time-code' }])
+  })
+})
