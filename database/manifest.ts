@@ -13,6 +13,7 @@ export const manifest: Manifest = {
   collections: [
     {
       name: 'members',
+      large: true,
       description:
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, tier, points, storeId, gender?, ' +
         'province?, channel, status, consents summary, joinedAt. No direct identifier.',
@@ -26,6 +27,7 @@ export const manifest: Manifest = {
     },
     {
       name: 'identities',
+      large: true,
       description:
         'Identity store (5.1, 5.3): _id = member id; keyId + wrappedKey (AES-256-GCM under a master key); ' +
         'fields.{name,phone,birthDate,…} each {iv,tag,ct} under the member data key; phoneIndex and ' +
@@ -36,15 +38,21 @@ export const manifest: Manifest = {
     },
     {
       name: 'identity_index',
+      large: true,
       description:
         'Uniqueness claims: _id = "<kind>:<blind index>" (kind phone, openid, plate, card) → { kind, memberId, at }. ' +
         'Created with add() of that fixed _id, so a concurrent duplicate fails.',
       // memberId: cancellation removes every claim of a member.
-      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
-      retention: 'until cancellation or unbinding',
+      // at: the scheduler releases claims left by sign-ups that died half-way.
+      indexes: [
+        { name: 'member', fields: [{ field: 'memberId' }] },
+        { name: 'claimed_at', fields: [{ field: 'at' }] },
+      ],
+      retention: 'until cancellation or unbinding; abandoned claims: PT10M (scheduler)',
     },
     {
       name: 'consent_receipts',
+      large: true,
       description:
         'Append-only consent receipts (4.1.2): { memberId, purpose, noticeVersion, granted, at, channel }.',
       indexes: [{ name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] }],
@@ -52,6 +60,7 @@ export const manifest: Manifest = {
     },
     {
       name: 'sms_codes',
+      large: true,
       description:
         'SMS verification codes: _id = "<purpose>:<phone blind index>"; codeHash (keyed HMAC, never the code), ' +
         'requester (actor hash), sentAt, expiresAt, tries, consumed.',
@@ -60,14 +69,17 @@ export const manifest: Manifest = {
     },
     {
       name: 'sms_quota',
+      large: true,
       description:
         'Daily SMS send counts: _id = "<China date>:phone:<blind index>" or "<China date>:user:<actor hash>"; ' +
+        'wrong card checks: "<China date>:cardtry:<actor hash>"; ' +
         '{ day, count, expiresAt }.',
       indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
       retention: 'P2D (expiresAt)',
     },
     {
       name: 'audit_log',
+      large: true,
       description:
         'Append-only access log of personal information (5.5, L-14): { at, actor (wx:<keyed hash of OPENID> or ' +
         'staff:<id>), action, purpose, memberId, fields, success, mac }. Only ever added to.',
@@ -77,6 +89,13 @@ export const manifest: Manifest = {
         { name: 'time', fields: [{ field: 'at', direction: -1 }] },
       ],
       retention: 'P3Y',
+    },
+    {
+      name: 'jobs',
+      description:
+        'Progress of the scheduler’s resumable jobs: _id = job key (key-rotation:<key id>, sweep:abandoned-claims) → ' +
+        '{ job, cursor, counts, done, updatedAt }. Member ids only where a job failed on them.',
+      retention: 'permanent (no personal information beyond pseudonymous ids of failures)',
     },
     {
       name: 'counters',
@@ -124,5 +143,77 @@ export const manifest: Manifest = {
       indexes: [{ name: 'store_role', fields: [{ field: 'storeId' }, { field: 'role' }] }],
       retention: 'until the account is closed',
     },
+    {
+      name: 'cards',
+      large: true,
+      description:
+        'Service-desk membership cards (4.2.1.1, 4.2.2.1): _id = card-number blind index; keyId + wrappedKey ' +
+        '(the card’s own data key); fields.{cardNo,name,phone} encrypted until bound; phoneIndex; storeId, ' +
+        'points, status issued|bound|cancelled, memberId once bound, issuedAt, boundAt.',
+      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
+      retention:
+        'issued: until bound or cancelled; bound: identifiers move to the member, the card is cancelled with the account',
+    },
+    {
+      name: 'points_ledger',
+      large: true,
+      description:
+        'Append-only points ledger (6.4, DESIGN 5): _id = idempotency key → { memberId? | cardId?, delta, reason, ' +
+        'note, at }. The member’s points are a cache written in the same transaction.',
+      indexes: [
+        { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
+        { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },
+      ],
+      retention: 'P10Y for accounting; on cancellation memberId is replaced by an anonymous id',
+    },
+    {
+      name: 'campaign_claims',
+      large: true,
+      description:
+        'Claims of gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): { memberId, campaignId, fields, at }.',
+      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
+      retention: 'the campaign’s declared retention; on cancellation memberId is replaced by an anonymous id',
+    },
   ],
+}
+
+/**
+ * How each collection relates to a member, for the data copy (L-8) and deletion (7.2). Every
+ * collection of the manifest has an entry (a test enforces it), so a new member-linked
+ * collection cannot be forgotten by the export.
+ * - `section`: exported under that key of `DataExport` (`other` = exported as stored documents);
+ * - `excluded`: linked to the member but left out of the copy, with the reason;
+ * - `none`: holds nothing linked to a member id.
+ */
+export type MemberLink =
+  | { link: '_id' | 'memberId'; section: 'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'other' }
+  | { link: '_id' | 'memberId'; excluded: string }
+  | { link: 'none'; reason: string }
+
+export const MEMBER_DATA: Record<string, MemberLink> = {
+  members: { link: '_id', section: 'profile' },
+  identities: { link: '_id', section: 'profile' },
+  identity_index: {
+    link: 'memberId',
+    excluded: 'keyed hashes of the phone, plates and WeChat id, which the copy holds in clear',
+  },
+  consent_receipts: { link: 'memberId', section: 'consentReceipts' },
+  sms_codes: { link: 'none', reason: 'keyed hashes of a phone and of a code, not linked to a member id' },
+  sms_quota: { link: 'none', reason: 'daily counters under keyed hashes, not linked to a member id' },
+  audit_log: { link: 'memberId', section: 'other' },
+  jobs: {
+    link: 'none',
+    reason:
+      'scheduler job progress; at most the pseudonymous ids of members a job failed on, kept for operations',
+  },
+  counters: { link: 'none', reason: 'sequences, no personal information' },
+  settings: { link: 'none', reason: 'programme settings, no personal information' },
+  stores: { link: 'none', reason: 'stores, no personal information' },
+  store_counters: { link: 'none', reason: 'counters in stores, no personal information' },
+  points_rules: { link: 'none', reason: 'rules, no personal information' },
+  rewards: { link: 'none', reason: 'catalogue, no personal information' },
+  staff: { link: 'none', reason: 'staff accounts, not shoppers' },
+  cards: { link: 'memberId', section: 'card' },
+  points_ledger: { link: 'memberId', section: 'pointsLedger' },
+  campaign_claims: { link: 'memberId', section: 'other' },
 }

@@ -16,6 +16,11 @@ export interface ManifestCollection {
   indexes?: ManifestIndex[]
   /** Free-form retention rule (for example "P3Y" or "until member deletion"); documentation only here. */
   retention?: string
+  /**
+   * Grows with the number of members or events (up to millions of documents): every query on it
+   * must narrow by `_id` or the leading field of an index. The function tests fail on a full scan.
+   */
+  large?: boolean
 }
 
 export interface Manifest {

@@ -1,0 +1,106 @@
+/**
+ * The `scheduler` cloud function: timer-triggered jobs (7.1 retention sweeps, 5.3 key rotation).
+ *
+ * CloudBase invokes a timer trigger with the event
+ * `{ Type: 'Timer', TriggerName: '<name in config.json>', Time: '<ISO time>', Message: '' }`
+ * and no WeChat user: `getWXContext().OPENID` is empty. Anything else is refused — a shopper
+ * calling `wx.cloud.callFunction({ name: 'scheduler' })` always has an OPENID, whatever the
+ * event says. The console's "云端测试" (no OPENID) can run a trigger by hand with the same event.
+ *
+ * Triggers (config.json), each a list of jobs that share the invocation's time budget:
+ * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, and
+ *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
+ * - `retention` (daily, 03:30 China time): the audit log past 3 years.
+ */
+import * as cloud from 'wx-server-sdk'
+
+import { systemClock, type Clock } from '../common/clock'
+import { asDb, DB_OPTIONS, type Db } from '../common/db'
+import { errorSummary, fail, ok, type Result } from '../common/errors'
+import { vaultFromEnv } from '../common/vault'
+import { retiredKeyIds } from './jobs'
+import { createKeyRotation } from './rotation'
+import { createSweeps } from './sweeps'
+
+cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
+
+export const TRIGGERS = {
+  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'rotateKeys'],
+  retention: ['auditLog'],
+} as const
+
+export type TriggerName = keyof typeof TRIGGERS
+export type JobName = (typeof TRIGGERS)[TriggerName][number]
+
+export type SchedulerResult = Result<{ trigger: TriggerName; jobs: Partial<Record<JobName, unknown>> }>
+
+export interface SchedulerOptions {
+  clock?: Clock
+  env?: Record<string, string | undefined>
+  getContext?: () => { OPENID?: string }
+  /** When the SCF context gives no time limit (the default function timeout is 3 s). */
+  defaultTimeLimitMs?: number
+}
+
+/** Time kept back from the function's time limit for the last page and the answer. */
+const SAFETY_MS = 1500
+const MIN_BUDGET_MS = 500
+
+const isTrigger = (name: unknown): name is TriggerName =>
+  typeof name === 'string' && Object.prototype.hasOwnProperty.call(TRIGGERS, name)
+
+export function createMain(options: SchedulerOptions = {}) {
+  const clock = options.clock ?? systemClock
+  const env = options.env ?? process.env
+  const getContext = options.getContext ?? (() => cloud.getWXContext())
+
+  async function runJob(name: JobName, db: Db, budgetMs: number): Promise<unknown> {
+    const sweeps = createSweeps({ db, clock })
+    switch (name) {
+      case 'smsCodes':
+        return sweeps.smsCodes({ budgetMs })
+      case 'smsQuota':
+        return sweeps.smsQuota({ budgetMs })
+      case 'abandonedClaims':
+        return sweeps.abandonedClaims({ budgetMs })
+      case 'auditLog':
+        return sweeps.auditLog({ budgetMs })
+      case 'rotateKeys': {
+        const retired = retiredKeyIds(env)
+        if (retired.length === 0) return { skipped: 'no PI_RETIRED_MASTER_KEYS' }
+        const rotation = createKeyRotation({ db, vault: vaultFromEnv(env), clock, retiredKeyIds: retired })
+        const run = await rotation.run({ budgetMs })
+        return { ...run, remaining: await rotation.remaining() }
+      }
+    }
+  }
+
+  return async function main(event: unknown, context?: unknown): Promise<SchedulerResult> {
+    const caller = getContext()
+    if (typeof caller?.OPENID === 'string' && caller.OPENID !== '') return fail('FORBIDDEN')
+    const { Type, TriggerName } = (typeof event === 'object' && event !== null ? event : {}) as Record<
+      string,
+      unknown
+    >
+    if (Type !== 'Timer') return fail('FORBIDDEN')
+    if (!isTrigger(TriggerName)) return fail('INVALID_ARGUMENT')
+
+    const limit = (context as { time_limit_in_ms?: unknown } | undefined)?.time_limit_in_ms
+    const timeLimitMs = typeof limit === 'number' && limit > 0 ? limit : (options.defaultTimeLimitMs ?? 3000)
+    const deadline = clock.now() + Math.max(timeLimitMs - SAFETY_MS, MIN_BUDGET_MS)
+    const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
+    const jobs: Partial<Record<JobName, unknown>> = {}
+    // One job's failure must not starve the others: each is reported and the rest still run.
+    for (const name of TRIGGERS[TriggerName]) {
+      try {
+        jobs[name] = await runJob(name, db, Math.max(deadline - clock.now(), 0))
+      } catch (error) {
+        console.error(`[scheduler] ${TriggerName}/${name} failed`, errorSummary(error))
+        jobs[name] = { failed: errorSummary(error).name }
+      }
+    }
+    return ok({ trigger: TriggerName, jobs })
+  }
+}
+
+export const main = createMain()

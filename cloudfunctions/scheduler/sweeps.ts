@@ -1,0 +1,157 @@
+/**
+ * Retention sweeps (7.1, L-6): what the manifest's retention rules allow to enforce today.
+ *
+ * - `sms_codes`: removed 1 hour after they expire (manifest: PT1H after expiresAt).
+ * - `sms_quota`: removed once `expiresAt` (day + 2 days) has passed (manifest: P2D).
+ * - `identity_index`: uniqueness claims left by a sign-up that died half-way (older than
+ *   ABANDONED_CLAIM_MS and no member with that id) are released, so nobody's phone stays blocked
+ *   and no blind index of a non-member is kept.
+ * - `audit_log`: entries older than 3 years are removed (manifest: P3Y).
+ *
+ * Every query is on an indexed field (expiresAt, at, memberId, _id); removals go in bounded
+ * batches so one call never exceeds the platform's limits, and a sweep stops when its time
+ * budget is spent: the next timer tick continues.
+ */
+import { ABANDONED_CLAIM_MS } from '../member/service'
+import type { Clock } from '../common/clock'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { JOBS_COLLECTION } from './jobs'
+
+export const SMS_CODE_GRACE_MS = 3600_000
+export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
+/** Documents removed or examined per round: one get() page. */
+export const SWEEP_PAGE = 1000
+
+export interface SweepResult {
+  removed: number
+  /** False when the budget ran out before everything due was handled. */
+  complete: boolean
+}
+
+export interface SweepOptions {
+  /** Stop starting new rounds after this long. */
+  budgetMs?: number
+  pageSize?: number
+}
+
+export interface Sweeps {
+  smsCodes(options?: SweepOptions): Promise<SweepResult>
+  smsQuota(options?: SweepOptions): Promise<SweepResult>
+  abandonedClaims(options?: SweepOptions): Promise<SweepResult & { examined: number }>
+  auditLog(options?: SweepOptions): Promise<SweepResult>
+}
+
+interface ClaimDoc extends Doc {
+  memberId: string
+  at: Date
+}
+
+export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
+  const _ = db.command
+
+  /**
+   * Removes the documents of `collection` whose `field` is before `cutoff`, a page of ids at a
+   * time: the ids are read with an indexed range query, then removed by `_id`, so every round
+   * is bounded whatever the platform's cap on `where().remove()` is.
+   */
+  async function removeBefore(
+    collection: string,
+    field: string,
+    cutoff: Date,
+    options: SweepOptions,
+  ): Promise<SweepResult> {
+    const started = clock.now()
+    const pageSize = Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE)
+    let removed = 0
+    while (clock.now() - started < (options.budgetMs ?? Infinity)) {
+      const { data } = await db
+        .collection(collection)
+        .where({ [field]: _.lt(cutoff) })
+        .limit(pageSize)
+        .get()
+      if (data.length === 0) return { removed, complete: true }
+      const ids = data.map((doc) => doc._id)
+      // The condition is repeated: a document refreshed meanwhile (a new code) is kept.
+      const { stats } = await db
+        .collection(collection)
+        .where({ _id: _.in(ids), [field]: _.lt(cutoff) })
+        .remove()
+      removed += stats.removed
+      if (data.length < pageSize) return { removed, complete: true }
+    }
+    return { removed, complete: false }
+  }
+
+  const CLAIMS_CURSOR = 'sweep:abandoned-claims'
+
+  return {
+    smsCodes: (options = {}) =>
+      removeBefore(COLLECTIONS.smsCodes, 'expiresAt', new Date(clock.now() - SMS_CODE_GRACE_MS), options),
+
+    smsQuota: (options = {}) =>
+      removeBefore(COLLECTIONS.smsQuota, 'expiresAt', new Date(clock.now()), options),
+
+    auditLog: (options = {}) =>
+      removeBefore(COLLECTIONS.auditLog, 'at', new Date(clock.now() - AUDIT_RETENTION_MS), options),
+
+    /**
+     * Walks the claims made since the last sweep (cursor on `at`, kept in `jobs`) up to
+     * ABANDONED_CLAIM_MS ago; a claim whose member does not exist is removed, conditionally on
+     * being the same claim (a concurrent takeover by a new sign-up is left alone).
+     */
+    async abandonedClaims(options = {}) {
+      const started = clock.now()
+      const pageSize = Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE)
+      const until = new Date(clock.now() - ABANDONED_CLAIM_MS)
+      const saved = await getDoc(db, JOBS_COLLECTION, CLAIMS_CURSOR)
+      let from = saved?.cursor instanceof Date ? saved.cursor : new Date(0)
+      let removed = 0
+      let examined = 0
+      while (clock.now() - started < (options.budgetMs ?? Infinity)) {
+        const { data } = await db
+          .collection(COLLECTIONS.identityIndex)
+          .where({ at: _.gte(from) })
+          .orderBy('at', 'asc')
+          .limit(pageSize)
+          .get()
+        // Claims younger than ABANDONED_CLAIM_MS may belong to a sign-up still running.
+        const claims = (data as ClaimDoc[]).filter((claim) => new Date(claim.at) <= until)
+        const reachedUntil = claims.length < data.length || data.length < pageSize
+        const memberIds = [...new Set(claims.map((claim) => claim.memberId))]
+        const existing = new Set<string>()
+        if (memberIds.length > 0) {
+          const { data: members } = await db
+            .collection(COLLECTIONS.members)
+            .where({ _id: _.in(memberIds) })
+            .limit(SWEEP_PAGE)
+            .get()
+          for (const member of members) existing.add(member._id)
+        }
+        for (const claim of claims) {
+          examined++
+          if (existing.has(claim.memberId)) continue
+          const { stats } = await db
+            .collection(COLLECTIONS.identityIndex)
+            .where({ _id: claim._id, memberId: claim.memberId })
+            .remove()
+          removed += stats.removed
+        }
+        const last = claims[claims.length - 1]
+        if (reachedUntil) {
+          from = until
+        } else if (last) {
+          // Several claims can share one instant and the next page starts at it again (`gte`):
+          // a full page on a single instant would never advance, so step past it.
+          const at = new Date(last.at)
+          from = at.getTime() === from.getTime() ? new Date(at.getTime() + 1) : at
+        }
+        await db
+          .collection(JOBS_COLLECTION)
+          .doc(CLAIMS_CURSOR)
+          .set({ data: { job: 'abandoned-claims', cursor: from, updatedAt: new Date(clock.now()) } })
+        if (reachedUntil) return { removed, examined, complete: true }
+      }
+      return { removed, examined, complete: false }
+    },
+  }
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env node
+/**
+ * npm run db:manifest — how to create the collections and indexes of database/manifest.ts on
+ * CloudBase (local-cloud applies the manifest by itself).
+ *
+ *   npm run db:manifest                      every form below, one after the other
+ *   npm run db:manifest -- --format console  console steps (云开发控制台 → 数据库)
+ *   npm run db:manifest -- --format http     curl commands for WeChat's HTTP API
+ *                                            (/tcb/databasecollectionadd, /tcb/updateindex)
+ *   npm run db:manifest -- --format manager  a Node script for @cloudbase/manager-node
+ *   npm run db:manifest -- --format json     the manifest itself
+ *
+ * Nothing here talks to CloudBase: it prints what to run. Every collection is for the cloud
+ * functions only: set its permission to "仅管理端可读写" (ADMINONLY) — the mini-program never
+ * reads the database directly.
+ */
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { build } from 'esbuild'
+import { BUILD_DIR, ROOT } from './lib/builds.mjs'
+
+const FORMATS = ['all', 'console', 'http', 'manager', 'json']
+
+let format
+try {
+  format = parseArgs({ options: { format: { type: 'string', default: 'all' } } }).values.format
+} catch (error) {
+  console.error(`db:manifest: ${error.message}`)
+  process.exit(2)
+}
+if (!FORMATS.includes(format)) {
+  console.error(`db:manifest: --format must be one of ${FORMATS.join(', ')}`)
+  process.exit(2)
+}
+
+/** database/manifest.ts, validated like local-cloud does (CloudBase's limits). */
+async function loadManifest() {
+  const outfile = path.join(BUILD_DIR, 'db-manifest/manifest.cjs')
+  await build({
+    stdin: {
+      contents:
+        "export { manifest } from './database/manifest'\nexport { validateManifest } from './local-cloud/manifest'\n",
+      resolveDir: ROOT,
+      loader: 'ts',
+    },
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  })
+  const require = createRequire(import.meta.url)
+  delete require.cache[outfile]
+  const { manifest, validateManifest } = require(outfile)
+  validateManifest(manifest)
+  return manifest
+}
+
+const direction = (d) => (d === -1 ? '-1' : '1')
+const describeFields = (index) =>
+  index.fields.map((f) => `${f.field} ${f.direction === -1 ? '降序 (desc)' : '升序 (asc)'}`).join(', ')
+
+function consoleSteps(manifest) {
+  const lines = [
+    '## Console (云开发控制台 → 数据库)',
+    '',
+    'For each collection: 新建集合 → name; 权限设置 → 仅管理端可读写 (functions only);',
+    '索引管理 → 添加索引 → the indexes below (`_id` is always indexed).',
+    '',
+  ]
+  manifest.collections.forEach((collection, i) => {
+    const size = collection.large ? ' [large: every query must use an index]' : ''
+    lines.push(`${i + 1}. ${collection.name}${size}`)
+    lines.push(`   retention: ${collection.retention ?? 'not declared'}`)
+    for (const index of collection.indexes ?? []) {
+      lines.push(
+        `   - index ${index.name}: ${describeFields(index)}${index.unique ? ', 唯一 (unique)' : ', 非唯一'}`,
+      )
+    }
+  })
+  return lines.join('\n')
+}
+
+function httpCommands(manifest) {
+  const lines = [
+    '## WeChat HTTP API (an access token of the mini-program: /cgi-bin/stable_token with AppID + AppSecret)',
+    '',
+    '# export ENV_ID=<CloudBase env id>  ACCESS_TOKEN=<token>',
+    'API=https://api.weixin.qq.com/tcb',
+  ]
+  for (const collection of manifest.collections) {
+    lines.push('', `# ${collection.name}`)
+    lines.push(
+      `curl -sS -X POST "$API/databasecollectionadd?access_token=$ACCESS_TOKEN" -H 'Content-Type: application/json' \\`,
+      `  -d "{\\"env\\":\\"$ENV_ID\\",\\"collection_name\\":\\"${collection.name}\\"}"`,
+    )
+    const indexes = collection.indexes ?? []
+    if (indexes.length === 0) continue
+    const body = {
+      collection_name: collection.name,
+      create_indexes: indexes.map((index) => ({
+        name: index.name,
+        unique: Boolean(index.unique),
+        keys: index.fields.map((f) => ({ name: f.field, direction: direction(f.direction) })),
+      })),
+      drop_indexes: [],
+    }
+    // The env id comes from the shell: the single-quoted JSON is closed around "$ENV_ID".
+    const json = JSON.stringify({ env: '@ENV@', ...body }).replace('"@ENV@"', `"'"$ENV_ID"'"`)
+    lines.push(
+      `curl -sS -X POST "$API/updateindex?access_token=$ACCESS_TOKEN" -H 'Content-Type: application/json' \\`,
+      `  -d '${json}'`,
+    )
+  }
+  lines.push(
+    '',
+    '# Each answer must be {"errcode":0,...}; databasecollectionadd answers an error for an existing',
+    '# collection (harmless on a re-run); updateindex fails for an index name that exists.',
+  )
+  return lines.join('\n')
+}
+
+function managerScript(manifest) {
+  const collections = manifest.collections.map((c) => ({
+    name: c.name,
+    indexes: (c.indexes ?? []).map((index) => ({
+      IndexName: index.name,
+      MgoKeySchema: {
+        MgoIsUnique: Boolean(index.unique),
+        MgoIndexKeys: index.fields.map((f) => ({ Name: f.field, Direction: direction(f.direction) })),
+      },
+    })),
+  }))
+  return [
+    '## @cloudbase/manager-node (Tencent Cloud API keys of a sub-account limited to this environment)',
+    '',
+    '// npm install @cloudbase/manager-node   (outside this repository), then:',
+    '// TCB_SECRET_ID=… TCB_SECRET_KEY=… TCB_ENV_ID=… node create-collections.js',
+    "const CloudBase = require('@cloudbase/manager-node')",
+    'const { database } = new CloudBase({',
+    '  secretId: process.env.TCB_SECRET_ID,',
+    '  secretKey: process.env.TCB_SECRET_KEY,',
+    '  envId: process.env.TCB_ENV_ID,',
+    '})',
+    `const collections = ${JSON.stringify(collections, null, 2)}`,
+    ';(async () => {',
+    '  for (const { name, indexes } of collections) {',
+    '    await database.createCollectionIfNotExists(name)',
+    '    for (const index of indexes) {',
+    '      if ((await database.checkIndexExists(name, index.IndexName)).Exists) continue',
+    '      await database.updateCollection(name, { CreateIndexes: [index] })',
+    '    }',
+    "    console.log('ok', name)",
+    '  }',
+    '})().catch((error) => {',
+    '  console.error(error)',
+    '  process.exit(1)',
+    '})',
+    '// Then set each collection to 仅管理端可读写 in the console (数据库 → 权限设置).',
+  ].join('\n')
+}
+
+const manifest = await loadManifest()
+const sections = {
+  console: () => consoleSteps(manifest),
+  http: () => httpCommands(manifest),
+  manager: () => managerScript(manifest),
+  json: () => JSON.stringify(manifest, null, 2),
+}
+const chosen = format === 'all' ? ['console', 'http', 'manager'] : [format]
+console.log(chosen.map((name) => sections[name]()).join('\n\n'))

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * npm run keys:rotate — re-wraps every member's data key under the current master key, against
+ * local-cloud's data directory (LC_DATA_DIR, default .data/). On CloudBase the same job runs
+ * inside the `scheduler` function, where the keys are (docs/deployment.md).
+ *
+ *   npm run keys:rotate                 re-wrap what is still under a retired key (resumable)
+ *   npm run keys:rotate -- --new        start a rotation: new master key in <data dir>/keys.json,
+ *                                       the old one kept as retired until every member is done
+ *   npm run keys:rotate -- --status     only count the identities still under a retired key
+ *   options: --data-dir DIR  --page-size N (≤ 1000)  --max-pages N
+ *
+ * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY
+ * from the environment, else from <data dir>/keys.json (what `npm start` generated). Progress is
+ * recorded per page in the `jobs` collection: run it again after an interruption and it
+ * continues. When nothing is left under a retired key and the keys came from keys.json, the
+ * retired keys are dropped from it.
+ */
+import { randomBytes } from 'node:crypto'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { parseArgs } from 'node:util'
+import { build } from 'esbuild'
+import { BUILD_DIR, ROOT } from './lib/builds.mjs'
+
+const NAMES = ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY']
+
+let options
+try {
+  options = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      'page-size': { type: 'string' },
+      'max-pages': { type: 'string' },
+      new: { type: 'boolean' },
+      status: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }).values
+} catch (error) {
+  console.error(`keys:rotate: ${error.message}`)
+  process.exit(2)
+}
+if (options.help) {
+  console.log(
+    'usage: npm run keys:rotate [-- --new] [-- --status] [--data-dir DIR] [--page-size N] [--max-pages N]',
+  )
+  process.exit(0)
+}
+const positive = (name) => {
+  const value = options[name]
+  if (value === undefined) return undefined
+  const n = Number(value)
+  if (!Number.isInteger(n) || n < 1) {
+    console.error(`keys:rotate: --${name} must be a positive integer`)
+    process.exit(2)
+  }
+  return n
+}
+const pageSize = positive('page-size')
+const maxPages = positive('max-pages')
+
+const dataDir = path.resolve(ROOT, options['data-dir'] ?? process.env.LC_DATA_DIR ?? '.data')
+const keysFile = path.join(dataDir, 'keys.json')
+const saved = existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : {}
+const fromEnv = NAMES.filter((name) => process.env[name])
+
+if (options.new) {
+  if (fromEnv.some((name) => name !== 'PI_INDEX_KEY')) {
+    console.error(
+      'keys:rotate --new manages the keys in keys.json: unset PI_MASTER_KEY* in the environment first',
+    )
+    process.exit(2)
+  }
+  if (!saved.PI_MASTER_KEY || !saved.PI_MASTER_KEY_ID) {
+    console.error(`keys:rotate --new: no master key in ${keysFile} (run npm start once, or set the keys)`)
+    process.exit(2)
+  }
+  const retired = [saved.PI_RETIRED_MASTER_KEYS, `${saved.PI_MASTER_KEY_ID}:${saved.PI_MASTER_KEY}`]
+    .filter(Boolean)
+    .join(',')
+  const id = `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(2).toString('hex')}`
+  // Written before any member is touched: an interrupted rotation still has every key it needs.
+  Object.assign(saved, {
+    PI_MASTER_KEY: randomBytes(32).toString('base64'),
+    PI_MASTER_KEY_ID: id,
+    PI_RETIRED_MASTER_KEYS: retired,
+  })
+  writeFileSync(keysFile, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 })
+  console.log(`New master key ${id} in ${path.relative(ROOT, keysFile)}; the previous one is retired.`)
+}
+
+const env = {}
+for (const name of NAMES) env[name] = process.env[name] || saved[name] || undefined
+const keysFromFile = NAMES.filter((name) => env[name] && !process.env[name])
+
+// The rotation job is TypeScript shared with the scheduler function: bundle it for node.
+const entry = path.join(ROOT, 'scripts/lib/keys-rotate-local.ts')
+const outfile = path.join(BUILD_DIR, 'keys-rotate/main.cjs')
+await build({
+  entryPoints: [entry],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  packages: 'external',
+  tsconfig: path.join(ROOT, 'tsconfig.json'),
+  logLevel: 'warning',
+})
+const { rotateLocal } = createRequire(import.meta.url)(outfile)
+
+let result
+try {
+  result = await rotateLocal({ dataDir, env, pageSize, maxPages, statusOnly: options.status })
+} catch (error) {
+  // VaultConfigError names the variable, never a key value.
+  console.error(`keys:rotate: ${error.name}: ${error.message}`)
+  process.exit(1)
+}
+
+const { run, remaining } = result
+if (run) {
+  console.log(
+    `Rotation to ${run.targetKeyId} (retired: ${run.retiredKeyIds.join(', ') || 'none'}): ` +
+      `${run.rewrapped} re-wrapped, ${run.skipped} skipped, ${run.failed} failed in this run; ` +
+      `totals ${run.progress.rewrapped} / ${run.progress.skipped} / ${run.progress.failed}.`,
+  )
+  if (run.progress.failedIds.length > 0)
+    console.log(`Failed member ids: ${run.progress.failedIds.join(', ')}`)
+}
+console.log(`${remaining} identit${remaining === 1 ? 'y' : 'ies'} still under a retired key.`)
+
+if (remaining === 0 && !options.status && env.PI_RETIRED_MASTER_KEYS) {
+  if (keysFromFile.includes('PI_RETIRED_MASTER_KEYS')) {
+    delete saved.PI_RETIRED_MASTER_KEYS
+    writeFileSync(keysFile, JSON.stringify(saved, null, 2) + '\n', { mode: 0o600 })
+    console.log(`Done: the retired keys were removed from ${path.relative(ROOT, keysFile)}.`)
+  } else {
+    console.log(
+      'Done: PI_RETIRED_MASTER_KEYS is no longer needed; remove it (keep the old key in the register).',
+    )
+  }
+}
+// Exit 1 only when a finished run left members behind (failures to look at).
+process.exit(options.status || remaining === 0 || !run.done ? 0 : 1)

@@ -1,0 +1,227 @@
+/**
+ * Master-key rotation (5.3): after it, every member decrypts with the new key alone; an
+ * interrupted rotation resumes where it stopped; a member that cannot be verified is never written.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import os from 'node:os'
+import path from 'node:path'
+
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { manualClock } from '../../cloudfunctions/common/clock'
+import { asDb, COLLECTIONS, DB_OPTIONS, type Db } from '../../cloudfunctions/common/db'
+import { createIdentityStore } from '../../cloudfunctions/common/identity'
+import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
+import { createMain } from '../../cloudfunctions/scheduler/index'
+import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
+import { manifest } from '../../database/manifest'
+import { createLocalCloud } from '../../local-cloud/runtime'
+import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
+
+const key = () => randomBytes(32).toString('base64')
+const INDEX_KEY = key()
+const OLD = { id: 'k2025a', key: key() }
+const NEW = { id: 'k2026a', key: key() }
+
+/** Only the old key: how members were written before the rotation. */
+const oldEnv = { PI_MASTER_KEY: OLD.key, PI_MASTER_KEY_ID: OLD.id, PI_INDEX_KEY: INDEX_KEY }
+/** During the rotation: the new key current, the old one retired. */
+const rotatingEnv = {
+  PI_MASTER_KEY: NEW.key,
+  PI_MASTER_KEY_ID: NEW.id,
+  PI_RETIRED_MASTER_KEYS: `${OLD.id}:${OLD.key}`,
+  PI_INDEX_KEY: INDEX_KEY,
+}
+/** After it: the new key alone. */
+const newOnlyEnv = { PI_MASTER_KEY: NEW.key, PI_MASTER_KEY_ID: NEW.id, PI_INDEX_KEY: INDEX_KEY }
+
+const clock = manualClock('2026-03-01T02:00:00.000Z')
+const access = { purpose: 'membership', actor: 'staff:test' } as const
+
+async function addMembers(db: Db, vault: Vault, count: number): Promise<string[]> {
+  const store = createIdentityStore({ db, vault, clock, audit: createAuditLog({ db, vault, clock }) })
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const id = `m${String(i).padStart(4, '0')}`
+    await store.create(id, { name: `会员${i}`, phone: `1380000${String(i).padStart(4, '0')}` }, access)
+    ids.push(id)
+  }
+  return ids
+}
+
+/** Reads every member's name with `vault`; throws when one does not decrypt. */
+async function readAll(db: Db, vault: Vault, ids: string[]): Promise<string[]> {
+  const store = createIdentityStore({ db, vault, clock, audit: createAuditLog({ db, vault, clock }) })
+  const names: string[] = []
+  for (const id of ids) names.push(String((await store.read(id, ['name'], access))?.name))
+  return names
+}
+
+async function keyIds(db: Db): Promise<Record<string, number>> {
+  const { data } = await db.collection(COLLECTIONS.identities).limit(1000).get()
+  const out: Record<string, number> = {}
+  for (const doc of data) out[String(doc.keyId)] = (out[String(doc.keyId)] ?? 0) + 1
+  return out
+}
+
+describe('key rotation against local-cloud', () => {
+  let cloud: LocalCloud
+  let db: Db
+
+  beforeEach(() => {
+    cloud = createTestCloud()
+    db = asDb(cloud.database(DB_OPTIONS))
+  })
+  afterEach(() => cloud.close())
+
+  test('should leave every member readable with the new key alone', async () => {
+    const ids = await addMembers(db, vaultFromEnv(oldEnv), 12)
+    const rotation = createKeyRotation({
+      db,
+      vault: vaultFromEnv(rotatingEnv),
+      clock,
+      retiredKeyIds: [OLD.id],
+    })
+    expect(await rotation.remaining()).toBe(12)
+
+    const run = await rotation.run({ pageSize: 5 })
+    expect(run).toMatchObject({ done: true, rewrapped: 12, failed: 0 })
+    expect(await rotation.remaining()).toBe(0)
+    expect(await keyIds(db)).toEqual({ [NEW.id]: 12 })
+    expect(await readAll(db, vaultFromEnv(newOnlyEnv), ids)).toEqual(ids.map((_id, i) => `会员${i}`))
+    await expect(readAll(db, vaultFromEnv(oldEnv), ids.slice(0, 1))).rejects.toThrow('unknown master key id')
+  })
+
+  test('should resume an interrupted rotation after the last page done', async () => {
+    const ids = await addMembers(db, vaultFromEnv(oldEnv), 12)
+    const rotation = () =>
+      createKeyRotation({ db, vault: vaultFromEnv(rotatingEnv), clock, retiredKeyIds: [OLD.id] })
+
+    const first = await rotation().run({ pageSize: 5, maxPages: 1 })
+    expect(first).toMatchObject({ done: false, rewrapped: 5 })
+    expect(first.progress.cursor).toBe(ids[4])
+    expect(await keyIds(db)).toEqual({ [OLD.id]: 7, [NEW.id]: 5 })
+
+    // A new process (a later timer tick) picks up the recorded cursor.
+    const second = await rotation().run({ pageSize: 5 })
+    expect(second).toMatchObject({ done: true, rewrapped: 7 })
+    expect(second.progress).toMatchObject({ rewrapped: 12, failed: 0, done: true })
+    expect(await readAll(db, vaultFromEnv(newOnlyEnv), ids)).toHaveLength(12)
+
+    // Idempotent: a further run changes nothing.
+    expect(await rotation().run()).toMatchObject({ rewrapped: 0, done: true })
+  })
+
+  test('should start a new pass for a member wrapped under the old key after a pass finished', async () => {
+    await addMembers(db, vaultFromEnv(oldEnv), 3)
+    const rotation = () =>
+      createKeyRotation({ db, vault: vaultFromEnv(rotatingEnv), clock, retiredKeyIds: [OLD.id] })
+    expect(await rotation().run()).toMatchObject({ done: true, rewrapped: 3 })
+
+    // A function instance still on the old configuration signs somebody up.
+    const store = createIdentityStore({
+      db,
+      vault: vaultFromEnv(oldEnv),
+      clock,
+      audit: createAuditLog({ db, vault: vaultFromEnv(oldEnv), clock }),
+    })
+    await store.create('m-late', { name: '迟到', phone: '13900009999' }, access)
+
+    expect(await rotation().run()).toMatchObject({ done: true, rewrapped: 1 })
+    expect(await readAll(db, vaultFromEnv(newOnlyEnv), ['m-late'])).toEqual(['迟到'])
+  })
+
+  test('should skip and report a member whose key cannot be verified, and rotate the others', async () => {
+    const ids = await addMembers(db, vaultFromEnv(oldEnv), 4)
+    const before = (await db.collection(COLLECTIONS.identities).doc(ids[1]).get()).data
+    // A tampered wrapped key: authentication fails.
+    await db
+      .collection(COLLECTIONS.identities)
+      .doc(ids[1])
+      .update({ data: { wrappedKey: { ...(before?.wrappedKey as object), ct: key() } } })
+
+    const run = await createKeyRotation({
+      db,
+      vault: vaultFromEnv(rotatingEnv),
+      clock,
+      retiredKeyIds: [OLD.id],
+    }).run()
+    expect(run).toMatchObject({ rewrapped: 3, failed: 1, done: true })
+    expect(run.progress.failedIds).toEqual([ids[1]])
+    const after = (await db.collection(COLLECTIONS.identities).doc(ids[1]).get()).data
+    expect(after?.keyId).toBe(OLD.id)
+  })
+
+  test('should rotate from the scheduler timer with the keys of the function environment', async () => {
+    const ids = await addMembers(db, vaultFromEnv(oldEnv), 3)
+    cloud.register('scheduler', () => ({ main: createMain({ clock, env: rotatingEnv }) }))
+    const answer = (await cloud.invoke(
+      'scheduler',
+      { Type: 'Timer', TriggerName: 'sweep' },
+      { OPENID: undefined as unknown as string, SOURCE: 'scf' },
+    )) as { ok: boolean; data: { jobs: { rotateKeys: Record<string, unknown> } } }
+    expect(answer.ok).toBe(true)
+    expect(answer.data.jobs.rotateKeys).toMatchObject({ rewrapped: 3, done: true, remaining: 0 })
+    expect(await readAll(db, vaultFromEnv(newOnlyEnv), ids)).toHaveLength(3)
+  })
+})
+
+describe('npm run keys:rotate on a local data directory', () => {
+  const ROOT = path.resolve(__dirname, '../..')
+  let dataDir: string
+
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'keys-rotate-'))
+  })
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  function rotate(args: string[]) {
+    const env = { ...process.env }
+    for (const name of ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY'])
+      delete env[name]
+    return spawnSync(
+      process.execPath,
+      [path.join(ROOT, 'scripts/keys-rotate.mjs'), '--data-dir', dataDir, ...args],
+      {
+        cwd: ROOT,
+        env,
+        encoding: 'utf8',
+      },
+    )
+  }
+
+  test('should start a rotation with --new, resume it after an interruption and finish with one key', async () => {
+    writeFileSync(path.join(dataDir, 'keys.json'), JSON.stringify(oldEnv))
+    let cloud = createLocalCloud({ dataDir, manifest })
+    const ids = await addMembers(asDb(cloud.database(DB_OPTIONS)), vaultFromEnv(oldEnv), 7)
+    cloud.close()
+
+    const first = rotate(['--new', '--page-size', '3', '--max-pages', '1'])
+    expect(first.stderr).toBe('')
+    expect(first.status).toBe(0)
+    expect(first.stdout).toContain('3 re-wrapped')
+    expect(first.stdout).toContain('4 identities still under a retired key')
+    const during = JSON.parse(readFileSync(path.join(dataDir, 'keys.json'), 'utf8'))
+    expect(during.PI_RETIRED_MASTER_KEYS).toBe(`${OLD.id}:${OLD.key}`)
+    expect(during.PI_MASTER_KEY_ID).not.toBe(OLD.id)
+    // Key values never reach the output.
+    expect(first.stdout).not.toContain(OLD.key)
+    expect(first.stdout).not.toContain(during.PI_MASTER_KEY)
+
+    const second = rotate(['--page-size', '3'])
+    expect(second.status).toBe(0)
+    expect(second.stdout).toContain('4 re-wrapped')
+    expect(second.stdout).toContain('0 identities still under a retired key')
+    const after = JSON.parse(readFileSync(path.join(dataDir, 'keys.json'), 'utf8'))
+    expect(after.PI_RETIRED_MASTER_KEYS).toBeUndefined()
+
+    cloud = createLocalCloud({ dataDir, manifest })
+    try {
+      const names = await readAll(asDb(cloud.database(DB_OPTIONS)), vaultFromEnv(after), ids)
+      expect(names).toEqual(ids.map((_id, i) => `会员${i}`))
+    } finally {
+      cloud.close()
+    }
+  }, 60_000)
+})

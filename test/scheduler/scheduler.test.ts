@@ -1,0 +1,166 @@
+/**
+ * The scheduler function against local-cloud: who may run it, and the retention sweeps (7.1)
+ * on the state the member function really leaves behind.
+ */
+import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { COLLECTIONS } from '../../cloudfunctions/common/db'
+import { createClaims } from '../../cloudfunctions/common/identity'
+import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/member/service'
+import { createMain } from '../../cloudfunctions/scheduler/index'
+import { AUDIT_RETENTION_MS, SMS_CODE_GRACE_MS } from '../../cloudfunctions/scheduler/sweeps'
+import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
+
+const HOUR = 3600_000
+const DAY = 24 * HOUR
+
+let env: TestEnv
+
+/** Invokes the scheduler as CloudBase's timer does: no WeChat user, `Type: 'Timer'`. */
+async function tick(trigger: string, caller: { OPENID?: string } = {}) {
+  return (await env.cloud.invoke(
+    'scheduler',
+    { Type: 'Timer', TriggerName: trigger, Time: new Date(env.clock.now()).toISOString(), Message: '' },
+    // Note: a timer invocation has no OPENID; CallerContext types it as required for shoppers.
+    { OPENID: caller.OPENID as string, SOURCE: 'scf' },
+  )) as { ok: boolean; code?: string; data?: { jobs: Record<string, Record<string, unknown>> } }
+}
+
+beforeEach(async () => {
+  env = await createTestEnv()
+  const clock = env.clock
+  env.cloud.register('scheduler', () => ({ main: createMain({ clock, env: process.env }) }))
+})
+
+afterEach(() => env.cloud.close())
+
+describe('scheduler: who may run it', () => {
+  test('should refuse a shopper even with a timer-shaped event', async () => {
+    const answer = await tick('sweep', { OPENID: shopper() })
+    expect(answer).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+  })
+
+  test.each([
+    ['an action call', { action: 'sweep' }],
+    ['an empty event', {}],
+    ['a wrong type', { Type: 'Http', TriggerName: 'sweep' }],
+  ])('should refuse %s without a WeChat user', async (_label, event) => {
+    const answer = await env.cloud.invoke('scheduler', event, {
+      OPENID: undefined as unknown as string,
+      SOURCE: 'scf',
+    })
+    expect(answer).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+  })
+
+  test('should refuse an unknown trigger', async () => {
+    expect(await tick('everything')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+  })
+
+  test('should run every job of a trigger and report each', async () => {
+    const answer = await tick('sweep')
+    expect(answer.ok).toBe(true)
+    expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
+      ['abandonedClaims', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
+    )
+    expect(answer.data?.jobs.rotateKeys).toEqual({ skipped: 'no PI_RETIRED_MASTER_KEYS' })
+  })
+})
+
+describe('scheduler: SMS codes and quotas', () => {
+  test('should remove a code only an hour after it expired, and quotas after their day', async () => {
+    await env.sendCode(shopper())
+    expect((await env.counts()).sms_codes).toBe(1)
+    const quotas = (await env.counts()).sms_quota
+    expect(quotas).toBeGreaterThan(0)
+
+    env.clock.advance(5 * 60_000 + SMS_CODE_GRACE_MS - 1000)
+    await tick('sweep')
+    expect((await env.counts()).sms_codes).toBe(1)
+
+    env.clock.advance(2000)
+    const answer = await tick('sweep')
+    expect(answer.data?.jobs.smsCodes).toEqual({ removed: 1, complete: true })
+    expect((await env.counts()).sms_codes).toBe(0)
+    expect((await env.counts()).sms_quota).toBe(quotas)
+
+    env.clock.advance(2 * DAY)
+    expect((await tick('sweep')).data?.jobs.smsQuota).toEqual({ removed: quotas, complete: true })
+    expect((await env.counts()).sms_quota).toBe(0)
+  })
+
+  test('should keep a fresh code that replaced an expired one', async () => {
+    const openid = shopper()
+    await env.sendCode(openid)
+    env.clock.advance(2 * HOUR)
+    await env.sendCode(openid)
+    await tick('sweep')
+    expect((await env.counts()).sms_codes).toBe(1)
+    // The fresh code still works after the sweep.
+    const code = env.lastCode(VALID_FORM.phone) as string
+    const joined = await env.call(openid, 'join', { ...VALID_FORM, smsCode: code })
+    expect(joined.ok).toBe(true)
+  })
+})
+
+describe('scheduler: abandoned uniqueness claims', () => {
+  function claims() {
+    return createClaims({ db: env.db, vault: env.vault, clock: env.clock, isAbandoned: async () => false })
+  }
+
+  test('should release claims of a sign-up that died, and keep those of members', async () => {
+    const member = shopper()
+    expect((await env.join(member)).ok).toBe(true)
+    const before = (await env.all(COLLECTIONS.identityIndex)).length
+
+    // A sign-up that claimed a phone and an openid, then died before writing the member.
+    await claims().claim('phone', '13900000001', 'ghost-member')
+    await claims().claim('openid', 'o-ghost', 'ghost-member')
+
+    env.clock.advance(ABANDONED_CLAIM_MS - 1000)
+    expect((await tick('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 0 })
+    expect(await claims().holder('phone', '13900000001')).toBe('ghost-member')
+
+    env.clock.advance(2000)
+    expect((await tick('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 2, complete: true })
+    expect(await claims().holder('phone', '13900000001')).toBeNull()
+    expect((await env.all(COLLECTIONS.identityIndex)).length).toBe(before)
+    expect(await env.call(member, 'home')).toMatchObject({
+      ok: true,
+      data: { member: { tier: expect.any(String) } },
+    })
+  })
+
+  test('should not examine old claims again on the next tick', async () => {
+    for (const openid of [shopper(), shopper()])
+      expect(
+        (await env.join(openid, { ...VALID_FORM, phone: `1390000${String(Math.random()).slice(2, 6)}` })).ok,
+      ).toBe(true)
+    env.clock.advance(ABANDONED_CLAIM_MS + 1000)
+    const first = (await tick('sweep')).data?.jobs.abandonedClaims as { examined: number }
+    expect(first.examined).toBeGreaterThanOrEqual(4)
+    env.clock.advance(60_000)
+    const second = (await tick('sweep')).data?.jobs.abandonedClaims as { examined: number }
+    expect(second.examined).toBeLessThan(first.examined)
+  })
+})
+
+describe('scheduler: audit log retention (P3Y)', () => {
+  test('should remove entries older than three years and keep the rest', async () => {
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const event = {
+      actor: 'staff:s1',
+      purpose: 'membership',
+      action: 'read',
+      memberId: 'm1',
+      fields: ['name'],
+      success: true,
+    } satisfies AuditEvent
+    await audit.record(event)
+    env.clock.advance(DAY)
+    await audit.record(event)
+    const total = (await env.counts()).audit_log
+
+    env.clock.advance(AUDIT_RETENTION_MS - DAY + 1000)
+    expect((await tick('retention')).data?.jobs.auditLog).toEqual({ removed: 1, complete: true })
+    expect((await env.counts()).audit_log).toBe(total - 1)
+  })
+})
