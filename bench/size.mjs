@@ -56,6 +56,13 @@ export function check(packages, budgets) {
     })
   }
   for (const p of packages) {
+    if (p.name === 'main') continue
+    // A subpackage's own budget (`packages`), else the default for every subpackage.
+    const limitKB = budgets.weapp?.packages?.[p.name] ?? budgets.weapp?.subpackageKB
+    if (limitKB !== undefined)
+      checks.push({ what: `subpackage ${p.name} (budget)`, limitKB, actualKB: kb(p.bytes) })
+  }
+  for (const p of packages) {
     const what = p.name === 'main' ? 'main package (WeChat limit)' : `subpackage ${p.name} (WeChat limit)`
     checks.push({ what, limitKB: PLATFORM_PACKAGE_LIMIT_KB, actualKB: kb(p.bytes) })
   }

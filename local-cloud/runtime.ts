@@ -30,6 +30,9 @@ export interface FunctionModule {
 
 export type FunctionLoader = () => FunctionModule
 
+/** Sees each wire request before it is answered (benchmarks count database operations). */
+export type WireListener = (action: string, params: Record<string, unknown>) => void
+
 /** The real SDK's database type (from wx-server-sdk's typings), so services accept either. */
 export type WxDatabase = ReturnType<typeof import('wx-server-sdk').database>
 
@@ -104,6 +107,7 @@ export class LocalCloud {
   private readonly functions = new Map<string, { loader: FunctionLoader; module?: FunctionModule }>()
   private readonly sdkInstances = new WeakMap<object, SdkInstance>()
   private readonly defaultInit: Record<string, unknown>
+  private readonly wireListeners = new Set<WireListener>()
   private closed = false
 
   constructor(options: LocalCloudOptions = {}) {
@@ -226,12 +230,21 @@ export class LocalCloud {
     this.store.close()
   }
 
+  /** Calls `listener` for every wire request from now on; answers a function that stops it. */
+  onWire(listener: WireListener): () => void {
+    this.wireListeners.add(listener)
+    return () => {
+      this.wireListeners.delete(listener)
+    }
+  }
+
   /**
    * The wire-level entry: one CloudBase API request (`action` plus its params as the SDK sends
    * them) → the response body. Plain JSON in and out except `wx.openApi` (protobuf buffers).
    */
   async wire(action: string, params: Record<string, unknown>): Promise<unknown> {
     if (this.closed) throw new Error('local-cloud: LocalCloud is closed')
+    for (const listener of this.wireListeners) listener(action, params)
     if (action.startsWith('database.')) return this.engine.handle(action, params)
     if (action === 'functions.invokeFunction') return this.invokeFromFunction(params)
     if (action === 'wx.openApi') {

@@ -1,0 +1,104 @@
+/**
+ * The registry of benchmarked function actions. Each case prepares its calls before the clock
+ * starts (members to look at, SMS codes to join with); only the calls themselves are timed and
+ * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
+ * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
+ */
+import { NOTICE_VERSION } from '../src/domain/purposes'
+import type { BenchEnv } from './lib/env'
+
+export interface BenchCall {
+  openid: string
+  data?: Record<string, unknown>
+}
+
+export interface ActionCase {
+  fn: string
+  action: string
+  /** Builds `n` calls, in order; runs before timing. */
+  prepare(env: BenchEnv, n: number): Promise<BenchCall[]>
+}
+
+/** Members prepared once per environment and reused by every `asMember` case. */
+const MEMBER_POOL = 32
+const pools = new WeakMap<BenchEnv, Promise<string[]>>()
+
+function memberPool(env: BenchEnv): Promise<string[]> {
+  let pool = pools.get(env)
+  if (!pool) {
+    pool = env.newMembers(MEMBER_POOL)
+    pools.set(env, pool)
+  }
+  return pool
+}
+
+/**
+ * An action called by existing members (round robin over a small pool), with fixed data.
+ * `before`: calls each pool member makes once while preparing (a consent the action needs …).
+ */
+export function asMember(
+  fn: string,
+  action: string,
+  data?: Record<string, unknown>,
+  before: Array<{ action: string; data?: Record<string, unknown> }> = [],
+): ActionCase {
+  return {
+    fn,
+    action,
+    async prepare(env, n) {
+      const members = await memberPool(env)
+      for (const openid of members) {
+        for (const step of before) {
+          const answer = await env.call(fn, step.action, openid, step.data)
+          if (!answer.ok) throw new Error(`${fn}.${step.action} before ${action} failed: ${answer.code}`)
+        }
+      }
+      return Array.from({ length: n }, (_v, i) => ({ openid: members[i % members.length], data }))
+    },
+  }
+}
+
+/** An action called by shoppers who are not members yet, one new shopper per call. */
+export function asShopper(fn: string, action: string, data?: Record<string, unknown>): ActionCase {
+  return {
+    fn,
+    action,
+    prepare: async (env, n) => Array.from({ length: n }, () => ({ openid: env.newOpenid(), data })),
+  }
+}
+
+export const ACTION_CASES: ActionCase[] = [
+  asMember('member', 'home'),
+  asShopper('member', 'joinForm'),
+  {
+    fn: 'member',
+    action: 'sendJoinCode',
+    prepare: async (env, n) =>
+      Array.from({ length: n }, () => ({ openid: env.newOpenid(), data: { phone: env.newPhone() } })),
+  },
+  {
+    fn: 'member',
+    action: 'join',
+    async prepare(env, n) {
+      const calls: BenchCall[] = []
+      for (let i = 0; i < n; i++) {
+        const openid = env.newOpenid()
+        const phone = env.newPhone()
+        const smsCode = await env.sendCode(openid, phone)
+        calls.push({ openid, data: { ...env.joinForm(phone), smsCode } })
+      }
+      return calls
+    },
+  },
+  // Self-service (account subpackage).
+  asMember('member', 'profile'),
+  asMember('member', 'updateProfile', { name: '王晓明' }),
+  asMember('member', 'plates', undefined, [
+    { action: 'setConsent', data: { purpose: 'parking', granted: true, noticeVersion: NOTICE_VERSION } },
+  ]),
+  asMember('member', 'consents'),
+  asMember('member', 'setConsent', { purpose: 'marketing', granted: false }),
+  asMember('member', 'exportData'),
+]
+
+export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}`

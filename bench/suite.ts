@@ -1,0 +1,243 @@
+/**
+ * The runtime half of `npm run bench` (bench/run.mjs bundles this file with `wx-server-sdk`
+ * resolved to local-cloud and runs it): raw SQLite and vault baselines, every registered action
+ * at 1 and 16 concurrent callers with database operations per call, and optionally a scale test.
+ * Writes its measurements as JSON to the path after `--out`.
+ */
+import { writeFileSync } from 'node:fs'
+import os from 'node:os'
+
+import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { vaultFromEnv } from '../cloudfunctions/common/vault'
+import { ACTION_CASES, caseName, type ActionCase } from './actions'
+import { createBenchEnv, type BenchEnv, type OpCounts } from './lib/env'
+import { percentile, runConcurrent, type Timing } from './lib/measure'
+import { sqliteRates, vaultCosts, type SqliteRates, type VaultCosts } from './lib/raw'
+import { generatedMemberNo, generatedPhone, generateMembers, type GenerateReport } from './scale'
+
+export const CONCURRENCY = [1, 16] as const
+
+export interface ActionResult extends Timing {
+  name: string
+  readsPerCall: number
+  writesPerCall: number
+  transactionsPerCall: number
+  /** The code of the first failed answer, if any. */
+  failureCode?: string
+}
+
+export interface LookupResult {
+  name: string
+  perSecond: number
+  p50Ms: number
+  p99Ms: number
+  readsPerLookup: number
+}
+
+export interface ScaleResult {
+  members: number
+  generate: GenerateReport
+  actions: ActionResult[]
+  lookups: LookupResult[]
+  databaseMB: number
+}
+
+export interface SuiteResult {
+  machine: { cpu: string; cores: number; node: string; platform: string; date: string }
+  quick: boolean
+  sqlite: SqliteRates
+  vault: VaultCosts
+  actions: ActionResult[]
+  scale?: ScaleResult
+}
+
+interface Options {
+  quick: boolean
+  scale?: number
+  only?: string
+  out?: string
+}
+
+function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text)
+  if (!match) throw new Error(`--scale expects a size such as 100k or 1M, not "${text}"`)
+  const factor = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[match[2]] ?? 1
+  return Math.round(Number(match[1]) * factor)
+}
+
+function parseArgs(argv: string[]): Options {
+  const options: Options = { quick: false }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--quick') options.quick = true
+    else if (arg === '--scale') options.scale = parseSize(argv[++i] ?? '')
+    else if (arg === '--only') options.only = argv[++i]
+    else if (arg === '--out') options.out = argv[++i]
+    else throw new Error(`unknown argument ${arg}`)
+  }
+  return options
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`)
+
+/** Calls per run of one action at one concurrency. */
+function callsFor(c: ActionCase, concurrency: number, quick: boolean): number {
+  const heavy = c.action === 'join' || c.action === 'sendJoinCode'
+  const base = quick ? (heavy ? 120 : 300) : heavy ? 600 : 2000
+  return concurrency === 1 ? base / 2 : base
+}
+
+async function benchAction(
+  env: BenchEnv,
+  c: ActionCase,
+  concurrency: number,
+  calls: number,
+): Promise<ActionResult> {
+  const prepared = await c.prepare(env, calls)
+  env.resetOps()
+  let failureCode: string | undefined
+  const timing = await runConcurrent(calls, concurrency, async (i) => {
+    const answer = await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
+    if (!answer.ok) failureCode ??= answer.code
+    return answer.ok
+  })
+  const ops: OpCounts = { ...env.ops }
+  return {
+    name: caseName(c),
+    ...timing,
+    readsPerCall: ops.reads / calls,
+    writesPerCall: ops.writes / calls,
+    transactionsPerCall: ops.transactions / calls,
+    ...(failureCode === undefined ? {} : { failureCode }),
+  }
+}
+
+async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASES): Promise<ActionResult[]> {
+  const results: ActionResult[] = []
+  for (const c of cases) {
+    if (options.only && !caseName(c).includes(options.only)) continue
+    for (const concurrency of CONCURRENCY) {
+      const result = await benchAction(env, c, concurrency, callsFor(c, concurrency, options.quick))
+      log(
+        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(1)} reads + ${result.writesPerCall.toFixed(1)} writes per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
+      )
+      results.push(result)
+    }
+  }
+  return results
+}
+
+async function lookup(
+  env: BenchEnv,
+  name: string,
+  count: number,
+  find: (i: number) => Promise<boolean>,
+): Promise<LookupResult> {
+  env.resetOps()
+  const latencies: number[] = []
+  const started = process.hrtime.bigint()
+  for (let i = 0; i < count; i++) {
+    const t0 = process.hrtime.bigint()
+    if (!(await find(i))) throw new Error(`${name}: lookup ${i} found nothing`)
+    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6)
+  }
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9
+  latencies.sort((a, b) => a - b)
+  return {
+    name,
+    perSecond: count / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    readsPerLookup: env.ops.reads / count,
+  }
+}
+
+async function benchScale(members: number, options: Options): Promise<ScaleResult> {
+  const env = await createBenchEnv()
+  try {
+    log(`scale: generating ${members.toLocaleString('en')} members …`)
+    const step = Math.max(10_000, Math.round(members / 10))
+    const generate = await generateMembers(env.cloud, members, {
+      onProgress: (done) => {
+        if (done % step === 0) log(`  ${done.toLocaleString('en')} members`)
+      },
+    })
+    env.cloud.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+    log(
+      `  ${generate.documents.toLocaleString('en')} documents in ${generate.seconds.toFixed(1)} s (${generate.membersPerSecond.toFixed(0)} members/s)`,
+    )
+    const db = asDb(env.cloud.database({ throwOnNotFound: false }))
+    const vault = vaultFromEnv(process.env)
+    const pick = (i: number) => (i * 7_919 + 13) % members
+    const count = options.quick ? 200 : 2000
+    const lookups = [
+      await lookup(env, 'member by phone (blind index → claim → member)', count, async (i) => {
+        const claim = await db
+          .collection(COLLECTIONS.identityIndex)
+          .doc(`phone:${vault.blindIndex('phone', generatedPhone(pick(i)))}`)
+          .get()
+        if (!claim.data) return false
+        const member = await db.collection(COLLECTIONS.members).doc(String(claim.data.memberId)).get()
+        return member.data !== null
+      }),
+      await lookup(env, 'member by member number (indexed where)', count, async (i) => {
+        const { data } = await db
+          .collection(COLLECTIONS.members)
+          .where({ memberNo: generatedMemberNo(pick(i)) })
+          .limit(1)
+          .get()
+        return data.length === 1
+      }),
+    ]
+    for (const l of lookups) log(`  ${l.name}: ${l.perSecond.toFixed(0)}/s p99 ${l.p99Ms.toFixed(2)} ms`)
+    const scaleCases = ACTION_CASES.filter((c) => ['home', 'join'].includes(c.action) && c.fn === 'member')
+    const actions = await benchActions(env, { ...options, only: undefined }, scaleCases)
+    const pageCount = env.cloud.sqlite.pragma('page_count', { simple: true }) as number
+    const pageSize = env.cloud.sqlite.pragma('page_size', { simple: true }) as number
+    return { members, generate, actions, lookups, databaseMB: (pageCount * pageSize) / 1024 / 1024 }
+  } finally {
+    env.close()
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2))
+  const cpus = os.cpus()
+  const machine = {
+    cpu: cpus[0]?.model?.trim() ?? 'unknown',
+    cores: cpus.length,
+    node: process.version,
+    platform: `${os.platform()} ${os.arch()}`,
+    date: new Date().toISOString(),
+  }
+  log(`machine: ${machine.cpu}, ${machine.cores} cores, node ${machine.node}`)
+  const baseline = options.quick ? 5_000 : 50_000
+  const sqlite = sqliteRates(baseline)
+  log(
+    `raw SQLite: insert ${sqlite.insertPerSecond.toFixed(0)}/s, select ${sqlite.selectPerSecond.toFixed(0)}/s`,
+  )
+  const vault = vaultCosts(options.quick ? 2_000 : 20_000)
+  log(`vault: encrypt ${vault.encryptUs.toFixed(1)} µs, decrypt ${vault.decryptUs.toFixed(1)} µs per profile`)
+
+  log('actions:')
+  const env = await createBenchEnv()
+  let actions: ActionResult[]
+  try {
+    actions = await benchActions(env, options)
+  } finally {
+    env.close()
+  }
+  const result: SuiteResult = { machine, quick: options.quick, sqlite, vault, actions }
+  if (options.scale) result.scale = await benchScale(options.scale, options)
+  const text = JSON.stringify(result, null, 2)
+  if (options.out) writeFileSync(options.out, text)
+  else process.stdout.write(`${text}\n`)
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error)
+    process.exit(1)
+  },
+)
