@@ -15,14 +15,31 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'local-cloud', testMatch: ['<rootDir>/test/local-cloud/**/*.test.ts'] },
-    { ...shared, displayName: 'functions', testMatch: ['<rootDir>/test/functions/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'functions',
+      testMatch: [
+        '<rootDir>/test/functions/**/*.test.ts',
+        '<rootDir>/test/scheduler/**/*.test.ts',
+        '<rootDir>/test/db/**/*.test.ts',
+      ],
+      // Fails a test whose function calls scan a whole collection the manifest marks large.
+      setupFilesAfterEnv: ['<rootDir>/test/support/no-full-scans.ts'],
+    },
+    {
+      ...shared,
+      displayName: 'deploy',
+      // WeChat's compiler (miniprogram-ci) over a copy of dist/: the file sets its own timeout.
+      testMatch: ['<rootDir>/test/deploy/**/*.test.ts'],
+    },
+    // The same database calls through local-cloud and through the unpatched SDK over HTTP.
+    { ...shared, displayName: 'contract', testMatch: ['<rootDir>/test/contract/**/*.test.ts'] },
     {
       ...shared,
       displayName: 'ui',
       testMatch: ['<rootDir>/test/ui/**/*.test.ts'],
       testEnvironment: 'jsdom',
-      // Compiled pages render through Taro's asynchronous setData: slow on a busy 2-core machine.
-      testTimeout: 20000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/slow-pages.ts'],
     },
   ],
 }
