@@ -3,7 +3,7 @@
 // unticked notice, and the card's points on the new member home.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { launchBrowser, screenshot, settle } from './browser.mjs'
+import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
 import { latestCode, openHome } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -32,30 +32,13 @@ after(async () => {
   if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
 })
 
-function journey(t) {
-  let failed = false
-  let count = 0
-  return (name, fn) => {
-    const n = ++count
-    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
-      try {
-        await fn()
-      } catch (error) {
-        failed = true
-        await shot(`failed-step-${n}`).catch(() => undefined)
-        throw error
-      }
-    })
-  }
-}
-
 async function fillCard({ cardNo, phone }) {
   await page.locator('.bind-form__input--cardNo input').fill(cardNo)
   await page.locator('.bind-form__input--phone input').fill(phone)
 }
 
 test('[4.2.1.1][4.2.2.1][L-11] a non-member binds a service-desk card', async (t) => {
-  const step = journey(t)
+  const step = journey(t, (n) => shot(`failed-step-${n}`))
 
   await step('绑定会员卡 is offered on the non-member home', async () => {
     await openHome(page, BASE_URL)

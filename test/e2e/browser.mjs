@@ -65,3 +65,24 @@ export async function settle(page) {
     ),
   )
 }
+
+/**
+ * Runs a journey's steps in order: `step(name, fn)` is a subtest of `t`; after a failed step
+ * `onFailure(n)` runs (a screenshot) and the remaining steps are skipped, not failed.
+ */
+export function journey(t, onFailure) {
+  let failed = false
+  let count = 0
+  return (name, fn) => {
+    const n = ++count
+    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
+      try {
+        await fn()
+      } catch (error) {
+        failed = true
+        await onFailure(n).catch(() => undefined)
+        throw error
+      }
+    })
+  }
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
-import { launchBrowser, screenshot, settle } from './browser.mjs'
+import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 const DATA_DIR = process.env.E2E_DATA_DIR
@@ -36,26 +36,8 @@ after(async () => {
   if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
 })
 
-/** Runs the journey's steps in order; after a failed step the rest are skipped, not failed. */
-function journey(t) {
-  let failed = false
-  let count = 0
-  return (name, fn) => {
-    const n = ++count
-    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
-      try {
-        await fn()
-      } catch (error) {
-        failed = true
-        await shot(`failed-step-${n}`).catch(() => undefined)
-        throw error
-      }
-    })
-  }
-}
-
 test('[L-1][L-2][4.1.2][4.2.1.1][L-7] a new shopper joins and sees the masked member home', async (t) => {
-  const step = journey(t)
+  const step = journey(t, (n) => shot(`failed-step-${n}`))
   await step('[L-1] the privacy authorisation comes first', async () => {
     await page.goto(BASE_URL)
     const agree = page.locator('taro-button-core.privacy-auth__agree')

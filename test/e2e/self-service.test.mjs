@@ -3,7 +3,7 @@
 // the account and joins again as a new member.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { launchBrowser, screenshot, settle } from './browser.mjs'
+import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
 import { join, openAccountPage, openHome, randomPhone } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -39,28 +39,10 @@ after(async () => {
   if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
 })
 
-/** Runs the journey's steps in order; after a failed step the rest are skipped, not failed. */
-function journey(t) {
-  let failed = false
-  let count = 0
-  return (name, fn) => {
-    const n = ++count
-    return t.test(name, { skip: failed && 'an earlier step failed' }, async () => {
-      try {
-        await fn()
-      } catch (error) {
-        failed = true
-        await shot(`failed-step-${n}`).catch(() => undefined)
-        throw error
-      }
-    })
-  }
-}
-
 const back = () => page.goBack()
 
 test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, their data and deletes the account', async (t) => {
-  const step = journey(t)
+  const step = journey(t, (n) => shot(`failed-step-${n}`))
 
   await step('a new shopper joins', async () => {
     await openHome(page, BASE_URL)
