@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
-import { latestCode, openHome } from './shopper.mjs'
+import { latestCode, openHome, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -79,8 +79,7 @@ test('[4.2.1.1][4.2.2.1][L-11] a non-member binds a service-desk card', async (t
 
   await step('the code to the phone on the card binds it, with the notice agreed', async () => {
     await fillCard(CARD)
-    await page.locator('.sms-button').click()
-    await page.locator('.sms-button--waiting').waitFor()
+    await requestCode(page)
     await page.locator('.bind-form__input--smsCode input').fill(await latestCode(page, BASE_URL, CARD.phone))
     await shot('06-filled')
     await page.locator('taro-button-core.bind-form__submit').click()

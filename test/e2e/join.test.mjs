@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
+import { requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 const DATA_DIR = process.env.E2E_DATA_DIR
@@ -72,8 +73,7 @@ test('[L-1][L-2][4.1.2][4.2.1.1][L-7] a new shopper joins and sees the masked me
     await page.locator('.weui-picker__action:visible', { hasText: '确定' }).click()
     await page.locator('.picker-field__picker--storeId .picker-field__text').waitFor()
     await page.locator('.join-form__input--phone input').fill(PHONE)
-    await page.locator('.sms-button').click()
-    await page.locator('.sms-button--waiting').waitFor()
+    await requestCode(page)
     await shot('05-form-filled-code-sent')
   })
 

@@ -14,6 +14,15 @@ export async function latestCode(page, baseUrl, phone) {
   return code
 }
 
+/**
+ * Taps 获取验证码 and waits until the send has been answered: the button says 发送中… while the
+ * call is in flight, and only a started countdown means the code is in the outbox.
+ */
+export async function requestCode(page) {
+  await page.locator('.sms-button').click()
+  await page.locator('.sms-button', { hasText: '秒后重发' }).waitFor({ timeout: 20_000 })
+}
+
 /** From a fresh browser: agree to the privacy guide (when asked) and wait for the home page. */
 export async function openHome(page, baseUrl) {
   await page.goto(baseUrl)
@@ -35,8 +44,7 @@ export async function join(page, baseUrl, { name, phone }) {
   await page.locator('.weui-picker__action:visible', { hasText: '确定' }).click()
   await page.locator('.picker-field__picker--storeId .picker-field__text').waitFor()
   await page.locator('.join-form__input--phone input').fill(phone)
-  await page.locator('.sms-button').click()
-  await page.locator('.sms-button--waiting').waitFor()
+  await requestCode(page)
   await page.locator('.join-form__input--smsCode input').fill(await latestCode(page, baseUrl, phone))
   await page.locator('taro-button-core.join-form__submit').click()
   await page.locator('.member-card:visible').waitFor({ timeout: 20_000 })
