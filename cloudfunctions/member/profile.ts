@@ -54,6 +54,16 @@ function change(
   return trimmed
 }
 
+/** The new phone as typed: trimmed, a string, not absurdly long, a mainland mobile number. */
+function phoneInput(data: Record<string, unknown>): Result<string> {
+  const phone = typeof data.phone === 'string' ? data.phone.trim() : data.phone
+  if (typeof phone !== 'string')
+    return fail(phone === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
+  if (phone.length > PHONE_INPUT_MAX) return fail('FIELD_TOO_LONG', 'phone')
+  const phoneError = checkPhone(phone)
+  return phoneError ? fail(phoneError, 'phone') : ok(phone)
+}
+
 const isFailure = (v: unknown): v is Failure =>
   typeof v === 'object' && v !== null && (v as Failure).ok === false
 
@@ -83,12 +93,9 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
       if (!isPhoneCode(data.phoneCode)) return fail('INVALID_ARGUMENT', 'phoneCode')
       return exchangePhoneCode(ctx.openapi, data.phoneCode)
     }
-    const phone = typeof data.phone === 'string' ? data.phone.trim() : data.phone
-    if (typeof phone !== 'string')
-      return fail(phone === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
-    if (phone.length > PHONE_INPUT_MAX) return fail('FIELD_TOO_LONG', 'phone')
-    const phoneError = checkPhone(phone)
-    if (phoneError) return fail(phoneError, 'phone')
+    const entered = phoneInput(data)
+    if (!entered.ok) return entered
+    const phone = entered.data
     const code = typeof data.smsCode === 'string' ? data.smsCode.trim() : ''
     const codeError = checkSmsCode(code)
     if (codeError) return fail(codeError, 'smsCode')
@@ -166,12 +173,9 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
     async sendPhoneCode(caller, data) {
       const member = await ctx.requireMember(caller)
       if (!member.ok) return member
-      const phone = typeof data.phone === 'string' ? data.phone.trim() : data.phone
-      if (typeof phone !== 'string')
-        return fail(phone === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
-      if (phone.length > PHONE_INPUT_MAX) return fail('FIELD_TOO_LONG', 'phone')
-      const phoneError = checkPhone(phone)
-      if (phoneError) return fail(phoneError, 'phone')
+      const entered = phoneInput(data)
+      if (!entered.ok) return entered
+      const phone = entered.data
       if ((await currentPhoneIndex(member.data._id)) === vault.blindIndex('phone', phone))
         return fail('PHONE_UNCHANGED', 'phone')
       return sms.send({ purpose: 'changePhone', phone, requester: ctx.actor(caller) })
