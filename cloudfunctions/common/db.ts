@@ -16,6 +16,8 @@ export interface DbCommand {
   exists(flag: boolean): unknown
   inc(by: number): unknown
   remove(): unknown
+  addToSet(value: unknown): unknown
+  pull(value: unknown): unknown
 }
 
 export interface UpdateResult {

@@ -5,7 +5,7 @@
  * purpose's `scopeVersion` as not given, and audits the read — refused reads too.
  */
 import type { FieldKey } from '../../src/domain/inventory'
-import { PURPOSES, type PurposeId } from '../../src/domain/purposes'
+import { PURPOSES, type PurposeId, type SubscribeTopicId } from '../../src/domain/purposes'
 import type { AuditLog } from './audit'
 import { COLLECTIONS, getDoc, type Db, type Doc } from './db'
 import { fail, ok, type Result } from './errors'
@@ -24,6 +24,11 @@ export type MemberStatus = 'active' | 'guardian_pending'
 export interface MemberRecord extends Doc {
   status: MemberStatus
   consents?: ConsentSummary
+  /**
+   * One-time subscribe-message allowances per topic (L-12): the caller-chosen id of each
+   * "allow" in WeChat's dialog; sending a message of the topic spends one.
+   */
+  subscriptions?: Partial<Record<SubscribeTopicId, string[]>>
 }
 
 export type ConsentState = 'granted' | 'needsReconsent' | 'withdrawn' | 'unset'
@@ -38,12 +43,15 @@ export function consentState(member: Pick<MemberRecord, 'consents'>, purpose: Pu
 
 /**
  * Whether personal information may be processed for `purpose`. A member waiting for a
- * guardian (L-5) is held with the minimum for the basic purpose and nothing else.
+ * guardian (L-5) is held with the minimum for the basic purpose and nothing else; a purpose
+ * that needs another (a parking reminder, the parking service) is off while that one is.
  */
 export function allows(member: MemberRecord, purpose: PurposeId): boolean {
   if (member.status === 'guardian_pending') return purpose === 'membership'
   if (member.status !== 'active') return false
   if (consentState(member, 'membership') !== 'granted') return false
+  const requires = PURPOSES[purpose].requires
+  if (requires && consentState(member, requires) !== 'granted') return false
   return consentState(member, purpose) === 'granted'
 }
 

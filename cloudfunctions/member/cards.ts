@@ -22,6 +22,7 @@ import { chinaDate } from '../../src/domain/member'
 import { addUnique, COLLECTIONS, getDoc, type Doc } from '../common/db'
 import { fail, ok, type ErrorCode, type Result } from '../common/errors'
 import type { Caller } from '../common/router'
+import { allows } from '../common/scope'
 import type { Sealed, WrappedKey } from '../common/vault'
 import type { MemberContext, MemberDoc } from './context'
 import { randomBytes } from 'node:crypto'
@@ -248,6 +249,21 @@ export function createCardActions(ctx: MemberContext): CardActions {
       await stripCard(card._id)
 
       const fresh = ((await getDoc(db, COLLECTIONS.members, memberId)) as MemberDoc | null) ?? record
+      // The card's points are the member's now: a points reminder if the member asked for one.
+      // A message that cannot go out (no allowance left) never fails the binding.
+      if (moved.data !== 0 && allows(fresh, 'subscribePoints')) {
+        await ctx.notifier.send({
+          memberId,
+          topic: 'subscribePoints',
+          values: {
+            change: moved.data,
+            balance: fresh.points,
+            reason: '会员卡积分并入',
+            time: new Date(clock.now()),
+          },
+          actor,
+        })
+      }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({
         member: toHome(fresh, identity ?? {}, await storeOf(db, fresh.storeId)),

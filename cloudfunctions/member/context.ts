@@ -11,6 +11,7 @@ import { createErasure, type Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
 import { createClaims, createIdentityStore, type Claims, type IdentityStore } from '../common/identity'
 import type { Caller } from '../common/router'
+import { createNotifier, type Notifier, type SubscribeTemplates } from '../common/notify'
 import { createScopeGuard, type MemberRecord, type ScopeGuard } from '../common/scope'
 import { createSmsService, FALLBACK_SMS_TEMPLATE_ID, type SmsConfig, type SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
@@ -56,6 +57,9 @@ export interface MemberContext {
   guard: ScopeGuard
   erasure: Erasure
   openapi: MemberServiceDeps['openapi']
+  /** Subscribe-message templates the retailer configured, per topic. */
+  templates: SubscribeTemplates
+  notifier: Notifier
   actor(caller: Caller): string
   /** The caller's member record (active or waiting for a guardian), if any. */
   memberOf(caller: Caller): Promise<MemberDoc | null>
@@ -93,6 +97,8 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
   })
   const guard = createScopeGuard({ db, identities, audit })
   const erasure = createErasure({ db, clock, audit, identities })
+  const templates = deps.subscribeTemplates ?? {}
+  const notifier = createNotifier({ db, guard, identities, openapi: deps.openapi, templates })
 
   async function memberOf(caller: Caller): Promise<MemberDoc | null> {
     const memberId = await claims.holder('openid', caller.openid)
@@ -112,6 +118,8 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
     guard,
     erasure,
     openapi: deps.openapi,
+    templates,
+    notifier,
     actor: (caller) => wechatActor(vault, caller.openid),
     memberOf,
     async requireMember(caller, options = {}) {

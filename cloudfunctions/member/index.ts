@@ -9,6 +9,7 @@ import { createAuditLog } from '../common/audit'
 import { systemClock, type Clock } from '../common/clock'
 import { asDb, DB_OPTIONS } from '../common/db'
 import { createRouter, type Main } from '../common/router'
+import { templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsOpenApi } from '../common/sms'
 import { vaultFromEnv, type Vault } from '../common/vault'
@@ -47,11 +48,12 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       vault,
       clock,
       audit: createAuditLog({ db, vault, clock }),
-      openapi: cloud.openapi as SmsOpenApi & PhoneOpenApi,
+      openapi: cloud.openapi as SmsOpenApi & PhoneOpenApi & SubscribeOpenApi,
       smsConfig: {
         env: process.env.SMS_ENV ?? String(cloud.getWXContext().ENV ?? ''),
         templateId: process.env.SMS_TEMPLATE_ID || FALLBACK_SMS_TEMPLATE_ID,
       },
+      subscribeTemplates: templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),
     })
   }
   const service = () => {

@@ -29,6 +29,7 @@ import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
 import type { IdentityValues } from '../common/identity'
+import type { SubscribeOpenApi, SubscribeTemplates } from '../common/notify'
 import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller } from '../common/router'
 import { nextSequence } from '../common/sequence'
@@ -43,9 +44,11 @@ export interface MemberServiceDeps {
   db: Db
   vault: Vault
   clock: Clock
-  openapi: SmsOpenApi & PhoneOpenApi
+  openapi: SmsOpenApi & PhoneOpenApi & SubscribeOpenApi
   audit: AuditLog
   smsConfig?: SmsConfig
+  /** Subscribe-message templates per topic (`SUBSCRIBE_TEMPLATES`); none configured by default. */
+  subscribeTemplates?: SubscribeTemplates
   /** Defaults to the real SMS service over `db` and `openapi`. */
   sms?: SmsService
 }

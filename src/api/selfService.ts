@@ -53,11 +53,15 @@ const isConsentView = hasShape<ConsentView>({
   needsReconsent: isBoolean,
   refused: isBoolean,
   changedAt: orNull(isString),
+  requires: orNull(isPurpose),
+  subscription: orNull(
+    hasShape<NonNullable<ConsentView['subscription']>>({ templateId: orNull(isString), pending: isNumber }),
+  ),
 })
 
 const isReceipt = hasShape<ConsentReceiptView>({
   id: isString,
-  purpose: isPurpose,
+  purpose: isString,
   noticeVersion: isNumber,
   granted: isBoolean,
   at: isString,
@@ -119,8 +123,22 @@ export const selfServiceApi = {
     return callFunction('member', 'consents', undefined, isConsentsData)
   },
 
-  setConsent(purpose: PurposeId, granted: boolean, noticeVersion: number): Promise<Result<ConsentsData>> {
-    return callFunction('member', 'setConsent', { purpose, granted, noticeVersion }, isConsentsData)
+  /**
+   * `subscription`: turning a subscribe-message topic on after WeChat's dialog was allowed; the
+   * request id makes a retried call count the allowance once.
+   */
+  setConsent(
+    purpose: PurposeId,
+    granted: boolean,
+    noticeVersion: number,
+    subscription?: { requestId: string },
+  ): Promise<Result<ConsentsData>> {
+    return callFunction(
+      'member',
+      'setConsent',
+      subscription ? { purpose, granted, noticeVersion, subscription } : { purpose, granted, noticeVersion },
+      isConsentsData,
+    )
   },
 
   sendCardCode(cardNo: string, phone: string): Promise<Result<CodeSent>> {

@@ -55,6 +55,15 @@ export const ERROR_MESSAGES = {
   GUARDIAN_PENDING: '需监护人同意后才能使用此功能',
   GUARDIAN_NOT_NEEDED: '您已满14周岁或监护人已同意，无需再次办理',
   GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
+  PURPOSE_PREREQUISITE: '请先开启它所依赖的授权：停车缴费提醒需先开启“停车服务”',
+
+  // Subscribe messages (one-time, allowed in WeChat's dialog)
+  SUBSCRIBE_REJECTED: '您在微信中未允许接收该提醒，开关未开启',
+  SUBSCRIBE_UNAVAILABLE: '暂时无法开启订阅提醒，请稍后再试',
+  SUBSCRIBE_NOT_CONFIGURED: '商场暂未开通该提醒',
+  SUBSCRIBE_NO_ALLOWANCE: '您没有可用的订阅次数，未发送提醒',
+  SUBSCRIBE_SEND_FAILED: '订阅消息发送失败',
+  SUBSCRIBE_ID_INVALID: '订阅请求标识有误，请重试',
 
   // Self service: profile
   EMAIL_INVALID: '电子邮箱格式有误',

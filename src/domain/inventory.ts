@@ -4,7 +4,7 @@
  * form, the privacy notice, the encryption policy, masking and the data export read it, and a
  * field that is not here cannot be stored.
  */
-import type { PurposeId } from './purposes'
+import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from './purposes'
 
 export type FieldKey =
   | 'openid'
@@ -67,13 +67,14 @@ export const INVENTORY: readonly InventoryField[] = [
     key: 'openid',
     label: '微信用户标识',
     category: 'account',
-    purposes: ['membership'],
+    // The keyed hash recognises the member; the encrypted value addresses the subscribe messages
+    // the member allowed, read only under that topic's consent.
+    purposes: ['membership', ...SUBSCRIBE_TOPIC_IDS],
     sensitive: false,
     required: true,
     collectedAt: 'launch',
     store: 'identity',
-    encrypted: false,
-    // Only its keyed hash is stored: enough to recognise the member, useless elsewhere.
+    encrypted: true,
     blindIndex: true,
     mask: 'hidden',
     retention: UNTIL_CANCELLED,

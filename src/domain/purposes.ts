@@ -3,7 +3,15 @@
  * member. Every other purpose is an extended function, opted into one by one; refusing one
  * never degrades the basic function and is not asked again unprompted (L-2).
  */
-export type PurposeId = 'membership' | 'marketing' | 'personalisation' | 'parking' | 'idNumber' | 'subscribe'
+export type PurposeId =
+  'membership' | 'marketing' | 'personalisation' | 'parking' | 'idNumber' | SubscribeTopicId
+
+/**
+ * Subscribe-message topics (6.3.1, L-12): each is a purpose of its own, switched on and off by
+ * itself. WeChat's retail subscriptions are one-time: every "allow" in WeChat's dialog lets one
+ * message of that topic through, so a granted topic also counts the messages still allowed.
+ */
+export type SubscribeTopicId = 'subscribePoints' | 'subscribeCoupon' | 'subscribeEvent' | 'subscribeParking'
 
 export interface Purpose {
   id: PurposeId
@@ -14,10 +22,62 @@ export interface Purpose {
   sensitive: boolean
   /** Notice version in which this purpose's scope last widened: older consents must be asked again (6.1.2). */
   scopeVersion: number
+  /** Another purpose this one is useless without (a parking reminder needs the parking service). */
+  requires?: PurposeId
+}
+
+/** A subscribe-message topic: a purpose plus what one message of it says. */
+export interface SubscribeTopic extends Purpose {
+  id: SubscribeTopicId
+  /**
+   * The values a message of this topic carries, each with WeChat's keyword type (`thing` ≤ 20
+   * characters, `number`, `time`, `amount`); the retailer maps them to its template's keywords.
+   */
+  values: Record<string, 'thing' | 'number' | 'time' | 'amount'>
 }
 
 /** The current version of the privacy notice. Raise it when the notice text changes. */
-export const NOTICE_VERSION = 1
+export const NOTICE_VERSION = 2
+
+export const SUBSCRIBE_TOPICS: Record<SubscribeTopicId, SubscribeTopic> = {
+  subscribePoints: {
+    id: 'subscribePoints',
+    title: '积分变动提醒',
+    description: '积分到账、扣减或并入会员卡积分时，通过微信服务通知提醒您一次。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 2,
+    values: { change: 'number', balance: 'number', reason: 'thing', time: 'time' },
+  },
+  subscribeCoupon: {
+    id: 'subscribeCoupon',
+    title: '优惠券到期提醒',
+    description: '您领取的优惠券即将到期时提醒您一次，避免错过。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 2,
+    values: { coupon: 'thing', expires: 'time', note: 'thing' },
+  },
+  subscribeEvent: {
+    id: 'subscribeEvent',
+    title: '会员活动提醒',
+    description: '您报名的会员活动开始前提醒您一次，包括活动名称、时间与地点。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 2,
+    values: { event: 'thing', starts: 'time', place: 'thing' },
+  },
+  subscribeParking: {
+    id: 'subscribeParking',
+    title: '停车缴费提醒',
+    description: '离场缴费或积分抵扣停车费后提醒您一次。需同时开启“停车服务”。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 2,
+    requires: 'parking',
+    values: { plate: 'thing', fee: 'amount', time: 'time' },
+  },
+}
 
 export const PURPOSES: Record<PurposeId, Purpose> = {
   membership: {
@@ -61,14 +121,7 @@ export const PURPOSES: Record<PurposeId, Purpose> = {
     sensitive: true,
     scopeVersion: 1,
   },
-  subscribe: {
-    id: 'subscribe',
-    title: '订阅消息',
-    description: '按您每次的点选，通过微信订阅消息发送一次性的服务提醒。',
-    basic: false,
-    sensitive: false,
-    scopeVersion: 1,
-  },
+  ...SUBSCRIBE_TOPICS,
 }
 
 export const PURPOSE_IDS = Object.keys(PURPOSES) as PurposeId[]
@@ -76,3 +129,17 @@ export const PURPOSE_IDS = Object.keys(PURPOSES) as PurposeId[]
 export function isPurposeId(value: unknown): value is PurposeId {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(PURPOSES, value)
 }
+
+export const SUBSCRIBE_TOPIC_IDS = Object.keys(SUBSCRIBE_TOPICS) as SubscribeTopicId[]
+
+export function isSubscribeTopic(value: unknown): value is SubscribeTopicId {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(SUBSCRIBE_TOPICS, value)
+}
+
+/** The title of a purpose, also for one a receipt names but the catalogue no longer has. */
+export function purposeTitle(id: string): string {
+  return isPurposeId(id) ? PURPOSES[id].title : `已停用的授权项（${id}）`
+}
+
+/** The most one-time subscriptions of a topic kept waiting for a message. */
+export const MAX_PENDING_SUBSCRIPTIONS = 20

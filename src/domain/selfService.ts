@@ -69,11 +69,20 @@ export interface ConsentView {
   refused: boolean
   /** ISO time of the last change, null when never set. */
   changedAt: string | null
+  /** Another purpose this one only works with (granted here, still off until that one is on). */
+  requires: PurposeId | null
+  /**
+   * Subscribe-message topics only: the WeChat template the client asks the member to allow
+   * (null when the retailer has not configured one), and how many one-time messages the member
+   * has allowed and not yet received.
+   */
+  subscription: { templateId: string | null; pending: number } | null
 }
 
 export interface ConsentReceiptView {
   id: string
-  purpose: PurposeId
+  /** A purpose id; a receipt can outlive a purpose the catalogue has since dropped. */
+  purpose: string
   noticeVersion: number
   granted: boolean
   at: string

@@ -60,10 +60,10 @@ describe('member.consents', () => {
   it('[4.1.2] writes no second receipt when nothing changes', async () => {
     const openid = shopper()
     await env.member(openid)
-    await env.grant(openid, 'subscribe')
-    await env.grant(openid, 'subscribe')
+    await env.grant(openid, 'subscribePoints')
+    await env.grant(openid, 'subscribePoints')
     const receipts = await env.all('consent_receipts')
-    expect(receipts.filter((r) => r.purpose === 'subscribe')).toHaveLength(1)
+    expect(receipts.filter((r) => r.purpose === 'subscribePoints')).toHaveLength(1)
   })
 
   type Case = [string, Record<string, unknown>, string, string]

@@ -58,7 +58,7 @@ describe('member.updateProfile', () => {
     const cleared = profileOf(await env.call(openid, 'updateProfile', { address: null, email: '' }))
     expect(cleared).toMatchObject({ address: null, email: null })
     const [identity] = await env.all('identities')
-    expect(Object.keys(identity.fields as object).sort()).toEqual(['birthDate', 'name', 'phone'])
+    expect(Object.keys(identity.fields as object).sort()).toEqual(['birthDate', 'name', 'openid', 'phone'])
   })
 
   it('[L-4][3.2] takes an ID number only under its separate consent, never required, and shows it only while consented', async () => {

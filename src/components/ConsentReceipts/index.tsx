@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { PURPOSES } from '@/domain/purposes'
+import { purposeTitle } from '@/domain/purposes'
 import type { ConsentChannel, ConsentReceiptView } from '@/domain/selfService'
 import './index.css'
 
@@ -29,7 +29,7 @@ export function ConsentReceipts({ receipts }: { receipts: ConsentReceiptView[] }
           className={`consent-receipts__item consent-receipts__item--${receipt.purpose}`}
         >
           <View className="consent-receipts__line">
-            <Text className="consent-receipts__purpose">{PURPOSES[receipt.purpose].title}</Text>
+            <Text className="consent-receipts__purpose">{purposeTitle(receipt.purpose)}</Text>
             <Text
               className={`consent-receipts__action consent-receipts__action--${receipt.granted ? 'granted' : 'withdrawn'}`}
             >

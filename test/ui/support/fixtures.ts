@@ -1,7 +1,7 @@
 /** Realistic answers of the `member` function, built from the same domain code the server uses. */
 import { buildNotice } from '@/domain/notice'
 import type { MemberHome, StoreOption } from '@/domain/member'
-import { PURPOSE_IDS, PURPOSES, type PurposeId } from '@/domain/purposes'
+import { PURPOSE_IDS, PURPOSES, isSubscribeTopic, type PurposeId } from '@/domain/purposes'
 import type { ConsentReceiptView, ConsentsData, DataExport, PlateView, Profile } from '@/domain/selfService'
 
 export const CONTROLLER = {
@@ -36,7 +36,11 @@ export const ok = <T>(data: T) => ({ ok: true, data })
 /** The `consents` answer: every purpose from the catalogue, `granted` as listed. */
 export function consentsData(
   granted: Partial<Record<PurposeId, boolean>> = {},
-  options: { reconsent?: PurposeId[]; receipts?: ConsentReceiptView[] } = {},
+  options: {
+    reconsent?: PurposeId[]
+    receipts?: ConsentReceiptView[]
+    pending?: Partial<Record<PurposeId, number>>
+  } = {},
 ): ConsentsData {
   return {
     consents: PURPOSE_IDS.map((purpose) => ({
@@ -49,6 +53,10 @@ export function consentsData(
       needsReconsent: options.reconsent?.includes(purpose) ?? false,
       refused: granted[purpose] === false,
       changedAt: null,
+      requires: PURPOSES[purpose].requires ?? null,
+      subscription: isSubscribeTopic(purpose)
+        ? { templateId: `tmpl-${purpose}`, pending: options.pending?.[purpose] ?? 0 }
+        : null,
     })),
     receipts: options.receipts ?? [
       {
