@@ -48,3 +48,29 @@ export function chooseLicensePlate(): Promise<string | undefined> {
     })
   })
 }
+
+export type SubscriptionAnswer = 'accept' | 'reject' | 'unavailable'
+
+/**
+ * Asks WeChat's one-time subscribe dialog for one template (L-12). Call it straight from the
+ * tap, before any await: WeChat refuses it otherwise. `reject` covers "ban" (the member turned
+ * the template off in WeChat's settings) and a dismissed dialog. In the browser build there is
+ * no WeChat to ask: the tap itself is the member's answer.
+ */
+export function requestSubscription(templateId: string | null): Promise<SubscriptionAnswer> {
+  if (!isWeapp) return Promise.resolve('accept')
+  if (!templateId) return Promise.resolve('unavailable')
+  return new Promise((resolve) => {
+    wx.requestSubscribeMessage({
+      tmplIds: [templateId],
+      success: (result) => resolve(result[templateId] === 'accept' ? 'accept' : 'reject'),
+      fail: () => resolve('unavailable'),
+    })
+  })
+}
+
+/** Scrolls the page to the first element matching `selector`; nothing where the platform cannot. */
+export function scrollToSelector(selector: string): void {
+  if (typeof Taro.pageScrollTo !== 'function') return
+  Taro.pageScrollTo({ selector, duration: 0 }).catch(() => undefined)
+}

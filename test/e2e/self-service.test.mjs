@@ -1,10 +1,11 @@
 // A member looks after their own data on a phone-sized screen (375×812): adds a plate with the
-// plate keyboard, withdraws the marketing consent, copies a complete copy of their data, deletes
+// plate keyboard, withdraws the marketing consent, is asked before parking goes, turns on the
+// points reminder and gets it when a card is bound, copies a complete copy of their data, deletes
 // the account and joins again as a new member.
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
-import { join, openAccountPage, openHome, randomPhone } from './shopper.mjs'
+import { join, latestCode, openAccountPage, openHome, randomPhone, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -12,6 +13,8 @@ if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2
 const NAME = '李晓'
 const PHONE = randomPhone()
 const PLATE = '沪AD12345'
+// From database/seed.ts (DEMO_CARDS): an issued card with 350 points (the bind-card journey takes the first).
+const CARD = { cardNo: '6200000000000002', phone: '13700000002', points: 350 }
 
 // SMS codes for one phone may be requested once a minute (docs/architecture.md).
 const RESEND_AFTER_MS = 61_000
@@ -138,8 +141,60 @@ test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, th
     assert.match(latest, /撤回/)
     await page.locator('.consent-receipts:visible').scrollIntoViewIfNeeded()
     await shot('10-consent-withdrawn-receipts')
+  })
+
+  await step('[L-6] switching parking off asks first; 暂不关闭 keeps it and the plate', async () => {
+    await page.locator('.consent-list__switch--parking:visible').click()
+    const confirm = page.locator('.consent-list__confirm--parking:visible')
+    await confirm.waitFor()
+    assert.match(await confirm.innerText(), /立即删除已绑定的车牌/)
+    await shot('10b-parking-confirm')
+    await confirm.locator('.consent-list__confirm-cancel').click()
+    await confirm.waitFor({ state: 'detached' })
+    assert.match(
+      await page.locator('.consent-list__switch--parking:visible').getAttribute('class'),
+      /toggle--on/,
+    )
+  })
+
+  await step('[L-12] 积分变动提醒 is a switch of its own, one message allowed per tap', async () => {
+    const points = page.locator('.consent-list__switch--subscribePoints:visible')
+    await points.scrollIntoViewIfNeeded()
+    assert.doesNotMatch(await points.getAttribute('class'), /toggle--on/, 'no topic is pre-ticked')
+    await points.click()
+    await page.locator('.consent-list__switch--subscribePoints.toggle--on:visible').waitFor()
+    assert.equal(
+      await page.locator('.consent-list__state--subscribePoints:visible').innerText(),
+      '已同意，还可提醒1次',
+    )
+    assert.doesNotMatch(
+      await page.locator('.consent-list__switch--subscribeCoupon:visible').getAttribute('class'),
+      /toggle--on/,
+    )
+    await shot('10c-subscribe-topics')
     await back()
     await back()
+  })
+
+  await step('[6.3.1] binding a service-desk card sends the one points reminder allowed', async () => {
+    await openAccountPage(page, 'bind')
+    await page.locator('.bind-form__input--cardNo input').fill(CARD.cardNo)
+    await page.locator('.bind-form__input--phone input').fill(CARD.phone)
+    await requestCode(page)
+    await page.locator('.bind-form__input--smsCode input').fill(await latestCode(page, BASE_URL, CARD.phone))
+    await page.locator('taro-button-core.bind-form__submit').click()
+    const done = page.locator('.bind__done-text:visible')
+    await done.waitFor({ timeout: 20_000 })
+    assert.match(await done.innerText(), new RegExp(`${CARD.points} 积分已转入`))
+    const outbox = await (await page.request.get(new URL('/api/dev/outbox', BASE_URL).href)).json()
+    const reminders = outbox.items.filter((i) => i.kind === 'subscribeMessage')
+    assert.equal(reminders.length, 1, 'exactly one reminder went out')
+    const values = Object.values(reminders[0].payload.data).map((v) => v.value)
+    assert.deepEqual(values.slice(0, 3), [String(CARD.points), String(CARD.points), '会员卡积分并入'])
+    assert.equal(reminders[0].payload.page, 'account/consents/index?topic=subscribePoints')
+    await shot('10d-card-bound')
+    await page.locator('taro-button-core.bind__home:visible').click()
+    await page.locator('.entry-list__item--account:visible').waitFor()
   })
 
   await step('[L-8] 我的数据 gives a complete copy to copy', async () => {

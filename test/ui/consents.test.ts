@@ -2,18 +2,26 @@
  * The compiled consents page (dist/account/consents/index) in miniprogram-simulate: one switch
  * per extended purpose, nothing on unless agreed, a change sent at once, the receipts listed.
  */
-import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/purposes'
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES, SUBSCRIBE_TOPIC_IDS } from '@/domain/purposes'
 import { consentsData, MEMBER, ok } from './support/fixtures'
-import { launch, stubCloud, stubNavigation, stubPrivacy, until, type CloudHandlers } from './support/weapp'
+import {
+  launch,
+  stubCloud,
+  stubNavigation,
+  stubPrivacy,
+  stubSubscribe,
+  until,
+  type CloudHandlers,
+} from './support/weapp'
 
 const ROUTE = 'account/consents/index'
 const EXTENDED = PURPOSE_IDS.filter((p) => !PURPOSES[p].basic)
 
-async function openConsents(handlers: CloudHandlers) {
+async function openConsents(handlers: CloudHandlers, query: Record<string, string> = {}) {
   const calls = stubCloud(handlers)
   stubPrivacy(false)
   const navigation = stubNavigation()
-  const page = launch(ROUTE)
+  const page = launch(ROUTE, query)
   await until(() => page.find('.consent-list'), 'the consent list')
   return { page, calls, navigation }
 }
@@ -60,6 +68,101 @@ describe('consents page (compiled weapp)', () => {
     expect(page.text('.consent-list__state--marketing')).toBe('未同意')
     // The other purposes were neither touched nor asked for.
     expect(isOn(page, 'parking')).toBe(false)
+  })
+
+  it('[L-6] switching parking off asks first, and only the confirmation withdraws it', async () => {
+    const { page, calls } = await openConsents({
+      consents: () => ok(consentsData({ parking: true })),
+      setConsent: () => ok(consentsData({ parking: false })),
+    })
+    const setConsents = () => calls.filter((c) => c.action === 'setConsent')
+
+    await page.tap('.consent-list__switch--parking')
+    await until(() => page.find('.consent-list__confirm--parking'), 'the confirmation')
+    expect(page.text('.consent-list__confirm--parking')).toContain('立即删除已绑定的车牌')
+    expect(setConsents()).toHaveLength(0)
+    await page.tap('.consent-list__confirm--parking .consent-list__confirm-cancel')
+    await until(() => !page.find('.consent-list__confirm--parking'), 'the confirmation closed')
+    expect(setConsents()).toHaveLength(0)
+    expect(isOn(page, 'parking')).toBe(true)
+
+    await page.tap('.consent-list__switch--parking')
+    await until(() => page.find('.consent-list__confirm--parking'), 'the confirmation again')
+    await page.tap('.consent-list__confirm--parking .consent-list__confirm-ok')
+    await until(() => !isOn(page, 'parking'), 'parking switched off')
+    expect(setConsents().map((c) => c.data)).toEqual([
+      { purpose: 'parking', granted: false, noticeVersion: NOTICE_VERSION },
+    ])
+  })
+
+  it('[L-12] each subscribe-message topic is its own switch, in its own group', async () => {
+    const { page } = await openConsents({ consents: () => ok(consentsData()) })
+
+    const topics = page.findAll('.consent-list--topics .consent-list__item')
+    expect(topics).toHaveLength(SUBSCRIBE_TOPIC_IDS.length)
+    for (const topic of SUBSCRIBE_TOPIC_IDS) {
+      expect(page.find(`.consent-list--topics .consent-list__switch--${topic}`)).toBeDefined()
+      expect(isOn(page, topic)).toBe(false)
+    }
+    // The parking reminder needs the parking service: it cannot be switched on without it.
+    expect(page.text('.consent-list__state--subscribeParking')).toBe('需先开启“停车服务”')
+    expect(page.find('.consent-list__switch--subscribeParking.toggle--disabled')).toBeDefined()
+  })
+
+  it('[L-12] turning a topic on asks WeChat from the tap and sends the allowance with its id', async () => {
+    const dialog = stubSubscribe('accept')
+    const { page, calls } = await openConsents({
+      consents: () => ok(consentsData()),
+      setConsent: () => ok(consentsData({ subscribePoints: true }, { pending: { subscribePoints: 1 } })),
+    })
+
+    await page.tap('.consent-list__switch--subscribePoints')
+    await until(() => isOn(page, 'subscribePoints'), 'the topic switched on')
+    expect(dialog).toHaveBeenCalledTimes(1)
+    expect(dialog.mock.calls[0][0].tmplIds).toEqual(['tmpl-subscribePoints'])
+    const sent = calls.filter((c) => c.action === 'setConsent').map((c) => c.data)
+    expect(sent).toEqual([
+      {
+        purpose: 'subscribePoints',
+        granted: true,
+        noticeVersion: NOTICE_VERSION,
+        subscription: { requestId: expect.stringMatching(/^[A-Za-z0-9_-]{8,64}$/) },
+      },
+    ])
+    expect(page.text('.consent-list__state--subscribePoints')).toBe('已同意，还可提醒1次')
+    expect(page.find('.consent-list__again--subscribePoints')).toBeDefined()
+  })
+
+  it('[L-12] a refused WeChat dialog leaves the topic off and says so, nothing sent', async () => {
+    const dialog = stubSubscribe('reject')
+    const { page, calls } = await openConsents({ consents: () => ok(consentsData()) })
+
+    await page.tap('.consent-list__switch--subscribeCoupon')
+    await until(() => page.find('.form-alert'), 'the message')
+    expect(dialog).toHaveBeenCalledTimes(1)
+    expect(page.text('.form-alert')).toContain('未允许接收该提醒')
+    expect(calls.filter((c) => c.action === 'setConsent')).toHaveLength(0)
+    expect(isOn(page, 'subscribeCoupon')).toBe(false)
+  })
+
+  it('[L-12] "再订阅一次" allows one more message of a topic that is on', async () => {
+    stubSubscribe('accept')
+    const { page, calls } = await openConsents(
+      {
+        consents: () => ok(consentsData({ subscribeEvent: true }, { pending: { subscribeEvent: 0 } })),
+        setConsent: () => ok(consentsData({ subscribeEvent: true }, { pending: { subscribeEvent: 1 } })),
+      },
+      { topic: 'subscribeEvent' },
+    )
+
+    // Opened from a message of this topic: its row is pointed at.
+    expect(page.find('.consent-list__item--subscribeEvent.consent-list__item--focus')).toBeDefined()
+    expect(page.text('.consent-list__state--subscribeEvent')).toBe('已同意，提醒次数已用完')
+    await page.tap('.consent-list__again--subscribeEvent')
+    await until(() => page.text('.consent-list__state--subscribeEvent') === '已同意，还可提醒1次', 'one more')
+    expect(calls.filter((c) => c.action === 'setConsent').map((c) => c.data)).toEqual([
+      expect.objectContaining({ purpose: 'subscribeEvent', granted: true, subscription: expect.any(Object) }),
+    ])
   })
 
   it('[6.1.2] a purpose whose notice widened is asked again, that purpose only', async () => {

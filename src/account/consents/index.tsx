@@ -1,15 +1,16 @@
 import { Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
-import { useState } from 'react'
+import Taro, { useRouter } from '@tarojs/taro'
+import { useEffect, useState } from 'react'
 import { selfServiceApi } from '@/api'
+import { requestSubscription, scrollToSelector } from '@/api/platform'
 import { useRemote } from '@/api/useRemote'
 import { ConsentReceipts } from '@/components/ConsentReceipts'
-import { ConsentSwitchList, type ConsentSwitch } from '@/components/ConsentSwitchList'
+import { ConsentSwitchList, WITHDRAW_EFFECT, type ConsentSwitch } from '@/components/ConsentSwitchList'
 import { FormAlert } from '@/components/FormAlert'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
-import type { Failure } from '@/domain/errors'
+import { fail, type Failure } from '@/domain/errors'
 import { NOTICE_VERSION, type PurposeId } from '@/domain/purposes'
 import type { ConsentsData } from '@/domain/selfService'
 
@@ -17,24 +18,38 @@ const goDelete = () => {
   Taro.navigateTo({ url: '/account/delete/index' })
 }
 
+/** A caller-chosen id for one allowance, so a retried call counts it once. */
+const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
+
 /**
- * 隐私与授权 (6.1.1, 6.1.2, 6.6.1, L-2, L-8): each purpose with its own switch, off unless the
- * member agreed; a change takes effect at once; the receipts of every change below.
+ * 隐私与授权 (6.1.1, 6.1.2, 6.6.1, L-2, L-8, L-12): each purpose with its own switch, off unless
+ * the member agreed; a change takes effect at once; switching off what deletes data asks first;
+ * each subscribe-message topic is its own switch and asks WeChat's dialog from the tap; the
+ * receipts of every change below.
  */
 export default function ConsentsPage() {
   const privacy = usePrivacy()
+  const focus = useRouter().params.topic
   const [remote, reload] = useRemote(selfServiceApi.consents, privacy.status === 'agreed')
   // The latest answer of a change replaces the loaded one.
   const [changed, setChanged] = useState<ConsentsData>()
   const [busy, setBusy] = useState<PurposeId>()
+  const [confirming, setConfirming] = useState<PurposeId>()
   const [failure, setFailure] = useState<Failure>()
 
   const data = changed ?? (remote.state === 'ready' ? remote.data : undefined)
+  const ready = data !== undefined
 
-  const handleChange = async (purpose: PurposeId, grant: boolean) => {
+  useEffect(() => {
+    if (!ready || !focus) return
+    // Coming from a subscribe message: show that topic's switch.
+    scrollToSelector('.consent-list__item--focus')
+  }, [ready, focus])
+
+  const apply = async (purpose: PurposeId, grant: boolean, subscription?: { requestId: string }) => {
     setBusy(purpose)
     setFailure(undefined)
-    const result = await selfServiceApi.setConsent(purpose, grant, NOTICE_VERSION)
+    const result = await selfServiceApi.setConsent(purpose, grant, NOTICE_VERSION, subscription)
     setBusy(undefined)
     if (result.ok) {
       setChanged(result.data)
@@ -47,15 +62,51 @@ export default function ConsentsPage() {
     }
   }
 
+  /** Turns a topic on, or allows one more message: WeChat's dialog first, straight from the tap. */
+  const subscribe = (purpose: PurposeId) => {
+    const view = data?.consents.find((c) => c.purpose === purpose)
+    const asked = requestSubscription(view?.subscription?.templateId ?? null)
+    setBusy(purpose)
+    setFailure(undefined)
+    void asked.then((answer) => {
+      if (answer === 'accept') return apply(purpose, true, { requestId: newRequestId() })
+      setBusy(undefined)
+      setFailure(fail(answer === 'reject' ? 'SUBSCRIBE_REJECTED' : 'SUBSCRIBE_UNAVAILABLE'))
+      return undefined
+    })
+  }
+
+  const handleChange = (purpose: PurposeId, grant: boolean) => {
+    setConfirming(undefined)
+    const view = data?.consents.find((c) => c.purpose === purpose)
+    if (grant && view?.subscription) {
+      subscribe(purpose)
+      return
+    }
+    if (!grant && WITHDRAW_EFFECT[purpose]) {
+      setConfirming(purpose)
+      return
+    }
+    void apply(purpose, grant)
+  }
+
+  const confirmWithdraw = (purpose: PurposeId) => {
+    setConfirming(undefined)
+    void apply(purpose, false)
+  }
+
   const content = () => {
     if (remote.state === 'failed' && !data) {
       return <StatusView state="failed" failure={remote.failure} onRetry={reload} />
     }
     if (!data) return <StatusView state="loading" />
+    const granted = new Set(data.consents.filter((c) => c.granted).map((c) => c.purpose))
     const items: ConsentSwitch[] = data.consents.map((c) => ({
       purpose: c.purpose,
       granted: c.granted,
       renewal: c.needsReconsent,
+      blocked: c.requires !== null && !granted.has(c.requires),
+      ...(c.subscription ? { pending: c.subscription.pending } : {}),
     }))
     return (
       <>
@@ -64,7 +115,17 @@ export default function ConsentsPage() {
             <FormAlert message={failure.message} />
           </View>
         )}
-        <ConsentSwitchList items={items} busy={busy} onChange={handleChange} onCancelMembership={goDelete} />
+        <ConsentSwitchList
+          items={items}
+          busy={busy}
+          focus={focus}
+          confirming={confirming}
+          onChange={handleChange}
+          onSubscribeAgain={subscribe}
+          onConfirm={confirmWithdraw}
+          onCancelConfirm={() => setConfirming(undefined)}
+          onCancelMembership={goDelete}
+        />
         <Text className="page-shell__section">授权记录</Text>
         <ConsentReceipts receipts={data.receipts} />
       </>

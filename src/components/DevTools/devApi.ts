@@ -11,12 +11,13 @@ export const PERSONAS: readonly { value: Persona; label: string }[] = [
   { value: 'manager', label: '店长' },
 ]
 
-/** One SMS the local cloud "sent", as far as the viewer needs it. */
+/** One SMS or subscribe message the local cloud "sent", as far as the viewer needs it. */
 export interface SentSms {
   id: string
   at: number
+  /** The phone of an SMS; 服务通知 for a subscribe message. */
   phone: string
-  /** The verification code, or the message text when the SMS has no template. */
+  /** The verification code, the message text, or a subscribe message's values. */
   text: string
 }
 
@@ -46,9 +47,26 @@ export async function switchPersona(persona: Persona): Promise<void> {
   })
 }
 
+/** A subscribe message as WeChat would list it: its keyword values in template order. */
+function toNotice(item: OutboxItem, payload: Record<string, unknown>): SentSms {
+  const data =
+    typeof payload.data === 'object' && payload.data !== null ? (payload.data as Record<string, unknown>) : {}
+  const values = Object.values(data).map((entry) =>
+    String((entry as { value?: unknown } | null)?.value ?? ''),
+  )
+  return {
+    id: String(item.id ?? item.at),
+    at: typeof item.at === 'number' ? item.at : Date.now(),
+    phone: '服务通知',
+    text: values.join(' · '),
+  }
+}
+
 function toSms(item: OutboxItem): SentSms | undefined {
-  if (item.kind !== 'sms' || typeof item.payload !== 'object' || item.payload === null) return undefined
+  if (typeof item.payload !== 'object' || item.payload === null) return undefined
   const payload = item.payload as Record<string, unknown>
+  if (item.kind === 'subscribeMessage') return toNotice(item, payload)
+  if (item.kind !== 'sms') return undefined
   const phones = Array.isArray(payload.phone_number_list) ? payload.phone_number_list : []
   const params = Array.isArray(payload.template_param_list) ? payload.template_param_list : []
   const text = typeof payload.content === 'string' ? payload.content : String(params[0] ?? '')
@@ -60,7 +78,7 @@ function toSms(item: OutboxItem): SentSms | undefined {
   }
 }
 
-/** The latest SMS first. */
+/** The latest SMS and subscribe messages first. */
 export async function latestSms(limit = 5): Promise<SentSms[]> {
   const body = (await getJson('/api/dev/outbox')) as { items?: unknown }
   const items = Array.isArray(body?.items) ? (body.items as OutboxItem[]) : []

@@ -67,13 +67,13 @@ export default function DevTools() {
         ))}
       </View>
       <View className="dev-tools__row">
-        <Text className="dev-tools__label">短信发件箱</Text>
+        <Text className="dev-tools__label">发件箱（短信与服务通知）</Text>
         <Text className="dev-tools__refresh" onClick={refresh}>
           刷新
         </Text>
       </View>
       {problem && <Text className="dev-tools__problem">{problem}</Text>}
-      {sms.length === 0 && !problem && <Text className="dev-tools__empty">还没有发送过短信</Text>}
+      {sms.length === 0 && !problem && <Text className="dev-tools__empty">还没有发送过短信或服务通知</Text>}
       {sms.map((item) => (
         <View key={item.id} className="dev-tools__sms">
           <Text className="dev-tools__sms-phone">{item.phone}</Text>

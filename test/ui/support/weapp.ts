@@ -66,6 +66,35 @@ export function stubPrivacy(needAuthorization: boolean): PrivacyStub {
   return stub
 }
 
+/**
+ * WeChat's one-time subscribe dialog: answers `answer` for every template it is asked for (or
+ * fails, as it does for an unknown template); the mock records each request.
+ */
+export function stubSubscribe(answer: 'accept' | 'reject' | 'fail'): jest.Mock {
+  const request = jest.fn(
+    ({
+      tmplIds,
+      success,
+      fail,
+    }: {
+      tmplIds: string[]
+      success: (r: Anything) => void
+      fail: (e: Anything) => void
+    }) => {
+      if (answer === 'fail') {
+        fail({ errCode: 20001, errMsg: 'requestSubscribeMessage:fail No template data return' })
+        return
+      }
+      success({
+        errMsg: 'requestSubscribeMessage:ok',
+        ...Object.fromEntries(tmplIds.map((id) => [id, answer])),
+      })
+    },
+  )
+  g.wx.requestSubscribeMessage = request
+  return request
+}
+
 /** A working local storage (the simulator's keeps nothing), shared across launches. */
 export function stubStorage(): Map<string, unknown> {
   const store = new Map<string, unknown>()
