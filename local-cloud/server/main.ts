@@ -14,6 +14,7 @@ import { createRequestHandler } from './app'
 import { aliasWxServerSdk, asCommonJs, findFunctions, loadFunctions } from './functions'
 import { resolveKeys, type KeysReport } from './keys'
 import { createSessionStore } from './sessions'
+import { demoSubscribeTemplates } from './templates'
 
 /** Written into a data directory we created, so `npm run reset` knows what it may wipe. */
 export const DATA_DIR_MARKER = '.local-cloud'
@@ -109,6 +110,7 @@ async function boot(
   if (keys.generated.length > 0)
     say(`local-cloud: generated local keys ${keys.generated.join(', ')} → ${shown(keys.file)}`)
   if (keys.fromEnv.length > 0) say(`local-cloud: keys from the environment: ${keys.fromEnv.join(', ')}`)
+  if (!process.env.SUBSCRIBE_TEMPLATES) process.env.SUBSCRIBE_TEMPLATES = demoSubscribeTemplates()
   const hadDatabase = existsSync(path.join(dataDir, DATABASE_FILE))
   if (hadDatabase && keys.generated.some((k) => k !== 'PI_MASTER_KEY_ID')) {
     console.warn(
