@@ -1,9 +1,8 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { FormAlert } from '@/components/FormAlert'
-import { FormField } from '@/components/FormField'
 import { showPrivacyGuide } from '@/components/PrivacyAuthorization'
-import { SmsCodeButton } from '@/components/SmsCodeButton'
+import { SmsCodeField, TextField } from '@/components/TextField'
 import type { useBindCard } from './useBindCard'
 
 export interface BindCardFormProps {
@@ -17,42 +16,39 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
   return (
     <View className="bind-form">
       <View className="card bind-form__fields">
-        <FormField name="cardNo" label="会员卡号" required error={messages.cardNo}>
-          <Input
-            className="bind-form__input bind-form__input--cardNo"
-            type="number"
-            value={values.cardNo}
-            maxLength={19}
-            placeholder="卡背面的10至16位数字"
-            onChange={(v) => form.change('cardNo', v)}
-          />
-        </FormField>
-        <FormField name="phone" label="手机号" required error={messages.phone}>
-          <Input
-            className="bind-form__input bind-form__input--phone"
-            type="number"
-            value={values.phone}
-            maxLength={11}
-            placeholder="办卡时登记的手机号"
-            onChange={(v) => form.change('phone', v)}
-          />
-        </FormField>
-        <FormField
-          name="smsCode"
-          label="验证码"
+        <TextField
+          block="bind-form"
+          name="cardNo"
+          label="会员卡号"
           required
+          error={messages.cardNo}
+          type="number"
+          value={values.cardNo}
+          maxLength={19}
+          placeholder="卡背面的10至16位数字"
+          onChange={(v) => form.change('cardNo', v)}
+        />
+        <TextField
+          block="bind-form"
+          name="phone"
+          label="手机号"
+          required
+          error={messages.phone}
+          type="number"
+          value={values.phone}
+          maxLength={11}
+          placeholder="办卡时登记的手机号"
+          onChange={(v) => form.change('phone', v)}
+        />
+        <SmsCodeField
+          block="bind-form"
           error={messages.smsCode}
-          extra={<SmsCodeButton remaining={form.resendIn} sending={form.sending} onClick={form.sendCode} />}
-        >
-          <Input
-            className="bind-form__input bind-form__input--smsCode"
-            type="number"
-            value={values.smsCode}
-            maxLength={6}
-            placeholder="6位数字"
-            onChange={(v) => form.change('smsCode', v)}
-          />
-        </FormField>
+          value={values.smsCode}
+          onChange={(v) => form.change('smsCode', v)}
+          resendIn={form.resendIn}
+          sending={form.sending}
+          onSend={form.sendCode}
+        />
       </View>
       {needsConsent && (
         <View className={`card bind-form__consent${messages.consent ? ' bind-form__consent--error' : ''}`}>

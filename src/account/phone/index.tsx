@@ -1,12 +1,11 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Input } from '@nutui/nutui-react-taro'
+import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { selfServiceApi, type PhoneChange } from '@/api'
 import { FormAlert } from '@/components/FormAlert'
-import { FormField } from '@/components/FormField'
 import { PageShell } from '@/components/PageShell'
-import { SmsCodeButton } from '@/components/SmsCodeButton'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
+import { SmsCodeField, TextField } from '@/components/TextField'
 import { WechatPhoneButton } from '@/components/WechatPhoneButton'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
 import { maskPhone } from '@/domain/mask'
@@ -70,31 +69,25 @@ export default function PhonePage() {
         onDenied={() => setFailure({ message: ERROR_MESSAGES.PHONE_CODE_INVALID })}
       />
       <View className="card phone__form">
-        <FormField name="phone" label="新手机号" required>
-          <Input
-            className="phone__input phone__input--phone"
-            type="number"
-            value={phone}
-            maxLength={11}
-            placeholder="11位手机号"
-            onChange={setPhone}
-          />
-        </FormField>
-        <FormField
-          name="smsCode"
-          label="验证码"
+        <TextField
+          block="phone"
+          name="phone"
+          label="新手机号"
           required
-          extra={<SmsCodeButton remaining={countdown.remaining} sending={sending} onClick={sendCode} />}
-        >
-          <Input
-            className="phone__input phone__input--smsCode"
-            type="number"
-            value={smsCode}
-            maxLength={6}
-            placeholder="6位数字"
-            onChange={setSmsCode}
-          />
-        </FormField>
+          type="number"
+          value={phone}
+          maxLength={11}
+          placeholder="11位手机号"
+          onChange={setPhone}
+        />
+        <SmsCodeField
+          block="phone"
+          value={smsCode}
+          onChange={setSmsCode}
+          resendIn={countdown.remaining}
+          sending={sending}
+          onSend={sendCode}
+        />
       </View>
       {failure && (
         <View className="page-shell__alert">

@@ -1,12 +1,12 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { selfServiceApi } from '@/api'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
-import { SmsCodeButton } from '@/components/SmsCodeButton'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
+import { SmsCodeField, TextField } from '@/components/TextField'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
 import { NOTICE_VERSION } from '@/domain/purposes'
 import { GUARDIAN_RELATIONS, type GuardianRelation } from '@/domain/selfService'
@@ -65,40 +65,40 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
       <Text className="guardian__text">
         会员未满14周岁。根据法律规定，需由监护人阅读会员规则并同意后，才能使用会员服务。请监护人填写以下信息。
       </Text>
-      <FormField name="guardianName" label="监护人姓名" required>
-        <Input
-          className="guardian__input guardian__input--name"
-          value={values.guardianName}
-          maxLength={40}
-          onChange={(v) => change('guardianName', v)}
-        />
-      </FormField>
+      <TextField
+        block="guardian"
+        name="guardianName"
+        input="name"
+        label="监护人姓名"
+        required
+        value={values.guardianName}
+        maxLength={40}
+        onChange={(v) => change('guardianName', v)}
+      />
       <FormField name="relation" label="与会员关系" required>
         <ChoiceChips name="relation" options={GUARDIAN_RELATIONS} value={relation} onChange={setRelation} />
       </FormField>
-      <FormField name="guardianPhone" label="监护人手机号" required>
-        <Input
-          className="guardian__input guardian__input--phone"
-          type="number"
-          value={values.phone}
-          maxLength={11}
-          onChange={(v) => change('phone', v)}
-        />
-      </FormField>
-      <FormField
-        name="guardianCode"
-        label="验证码"
+      <TextField
+        block="guardian"
+        name="guardianPhone"
+        input="phone"
+        label="监护人手机号"
         required
-        extra={<SmsCodeButton remaining={countdown.remaining} sending={sending} onClick={sendCode} />}
-      >
-        <Input
-          className="guardian__input guardian__input--code"
-          type="number"
-          value={values.smsCode}
-          maxLength={6}
-          onChange={(v) => change('smsCode', v)}
-        />
-      </FormField>
+        type="number"
+        value={values.phone}
+        maxLength={11}
+        onChange={(v) => change('phone', v)}
+      />
+      <SmsCodeField
+        block="guardian"
+        name="guardianCode"
+        input="code"
+        value={values.smsCode}
+        onChange={(v) => change('smsCode', v)}
+        resendIn={countdown.remaining}
+        sending={sending}
+        onSend={sendCode}
+      />
       <Checkbox
         className="guardian__agree"
         checked={agreed}

@@ -1,9 +1,13 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { FormAlert } from '@/components/FormAlert'
-import { FormField } from '@/components/FormField'
+import { TextField } from '@/components/TextField'
+import { inventoryField } from '@/domain/inventory'
 import { PURPOSES } from '@/domain/purposes'
 import type { useOptionalInfo } from './useOptionalInfo'
+
+/** The optional fields, in form order; label and length come from the data inventory. */
+const OPTIONAL_FIELDS = ['address', 'email', 'idNumber'] as const
 
 /** 选填信息: address, email, ID number — each may be left empty or removed at any time. */
 export function OptionalInfoForm({ form }: { form: ReturnType<typeof useOptionalInfo> }) {
@@ -12,33 +16,20 @@ export function OptionalInfoForm({ form }: { form: ReturnType<typeof useOptional
   return (
     <View className="optional-info">
       <View className="card optional-info__fields">
-        <FormField name="address" label="联系地址" required={false} error={messages.address}>
-          <Input
-            className="optional-info__input optional-info__input--address"
-            value={values.address}
-            maxLength={120}
+        {OPTIONAL_FIELDS.map((key) => (
+          <TextField
+            key={key}
+            block="optional-info"
+            name={key}
+            label={inventoryField(key).label}
+            required={false}
+            error={messages[key]}
+            value={values[key]}
+            maxLength={inventoryField(key).maxLength}
             placeholder="可不填"
-            onChange={(v) => form.change('address', v)}
+            onChange={(v) => form.change(key, v)}
           />
-        </FormField>
-        <FormField name="email" label="电子邮箱" required={false} error={messages.email}>
-          <Input
-            className="optional-info__input optional-info__input--email"
-            value={values.email}
-            maxLength={100}
-            placeholder="可不填"
-            onChange={(v) => form.change('email', v)}
-          />
-        </FormField>
-        <FormField name="idNumber" label="身份证号" required={false} error={messages.idNumber}>
-          <Input
-            className="optional-info__input optional-info__input--idNumber"
-            value={values.idNumber}
-            maxLength={18}
-            placeholder="可不填"
-            onChange={(v) => form.change('idNumber', v)}
-          />
-        </FormField>
+        ))}
         {askIdConsent && (
           <View className="optional-info__id-consent">
             <Text className="optional-info__id-text">

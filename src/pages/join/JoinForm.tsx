@@ -1,11 +1,11 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox, Input } from '@nutui/nutui-react-taro'
+import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { ConsentNotice } from '@/components/ConsentNotice'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
 import { PickerField } from '@/components/PickerField'
-import { SmsCodeButton } from '@/components/SmsCodeButton'
+import { SmsCodeField, TextField } from '@/components/TextField'
 import { hasWechatPhone, WechatPhoneButton } from '@/components/WechatPhoneButton'
 import { inventoryField } from '@/domain/inventory'
 import { joinFormField, type JoinFormField } from '@/domain/joinForm'
@@ -62,17 +62,16 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
       </View>
 
       <View className="card join-form__fields">
-        <FormField {...field('name')}>
-          <Input
-            className="join-form__input join-form__input--name"
-            type="text"
-            value={values.name}
-            maxLength={inventoryField('name').maxLength}
-            placeholder={placeholder('name', '与证件一致的姓名')}
-            onChange={(v) => form.change('name', v)}
-            onBlur={(v) => form.check('name', v)}
-          />
-        </FormField>
+        <TextField
+          {...field('name')}
+          block="join-form"
+          type="text"
+          value={values.name}
+          maxLength={inventoryField('name').maxLength}
+          placeholder={placeholder('name', '与证件一致的姓名')}
+          onChange={(v) => form.change('name', v)}
+          onBlur={(v) => form.check('name', v)}
+        />
         <FormField {...field('gender')}>
           <ChoiceChips
             name="gender"
@@ -115,31 +114,27 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
             onClear={() => form.choose('birthDate', '')}
           />
         </FormField>
-        <FormField {...field('phone')}>
-          <Input
-            className="join-form__input join-form__input--phone"
-            type="number"
-            value={values.phone}
-            maxLength={inventoryField('phone').maxLength}
-            placeholder={placeholder('phone', '11位手机号')}
-            onChange={(v) => form.change('phone', v)}
-            onBlur={(v) => form.check('phone', v)}
-          />
-        </FormField>
-        <FormField
+        <TextField
+          {...field('phone')}
+          block="join-form"
+          type="number"
+          value={values.phone}
+          maxLength={inventoryField('phone').maxLength}
+          placeholder={placeholder('phone', '11位手机号')}
+          onChange={(v) => form.change('phone', v)}
+          onBlur={(v) => form.check('phone', v)}
+        />
+        <SmsCodeField
           {...field('smsCode')}
-          extra={<SmsCodeButton remaining={form.resendIn} sending={form.sending} onClick={form.sendCode} />}
-        >
-          <Input
-            className="join-form__input join-form__input--smsCode"
-            type="number"
-            value={values.smsCode}
-            maxLength={6}
-            placeholder={placeholder('smsCode', '6位数字')}
-            onChange={(v) => form.change('smsCode', v)}
-            onBlur={(v) => form.check('smsCode', v)}
-          />
-        </FormField>
+          block="join-form"
+          value={values.smsCode}
+          placeholder={placeholder('smsCode', '6位数字')}
+          onChange={(v) => form.change('smsCode', v)}
+          onBlur={(v) => form.check('smsCode', v)}
+          resendIn={form.resendIn}
+          sending={form.sending}
+          onSend={form.sendCode}
+        />
       </View>
 
       {hasWechatPhone && (
