@@ -102,14 +102,19 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
   const hashCode = (purpose: SmsPurpose, phone: string, code: string) =>
     vault.keyedHash('sms-code', `${purpose}|${phone}|${code}`)
 
-  /** Takes one unit of a daily quota; false when it is used up. */
+  /**
+   * Takes one unit of a daily quota; false when it is used up. Most sends are the first of the
+   * day for their phone and user, so the quota document is created with the unit taken (one
+   * write); only when it exists does a conditional increment follow.
+   */
   async function take(id: string, day: string): Promise<boolean> {
-    await addUnique(db, COLLECTIONS.smsQuota, {
+    const created = await addUnique(db, COLLECTIONS.smsQuota, {
       _id: id,
       day,
-      count: 0,
+      count: 1,
       expiresAt: new Date(clock.now() + QUOTA_RETENTION_MS),
     })
+    if (created) return true
     const { stats } = await quota()
       .where({ _id: id, count: _.lt(SMS_DAILY_LIMIT) })
       .update({ data: { count: _.inc(1) } })
@@ -122,15 +127,19 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
       .update({ data: { count: _.inc(-1) } })
   }
 
-  /** Writes the new code unless one was sent less than 60 s ago; false when too soon. */
+  /**
+   * Writes the new code unless one was sent less than 60 s ago; false when too soon. The first
+   * code for a phone and purpose is a plain add; a later one replaces the old code only when the
+   * resend interval has passed (a conditional update, so concurrent sends cannot both win).
+   */
   async function place(doc: CodeDoc): Promise<boolean> {
-    const now = clock.now()
+    if (await addUnique(db, COLLECTIONS.smsCodes, doc as unknown as CodeDoc & Record<string, unknown>))
+      return true
     const { _id, ...fields } = doc
     const { stats } = await codes()
-      .where({ _id, sentAt: _.lte(new Date(now - SMS_RESEND_AFTER_MS)) })
+      .where({ _id, sentAt: _.lte(new Date(clock.now() - SMS_RESEND_AFTER_MS)) })
       .update({ data: fields })
-    if (stats.updated === 1) return true
-    return addUnique(db, COLLECTIONS.smsCodes, doc as unknown as CodeDoc & Record<string, unknown>)
+    return stats.updated === 1
   }
 
   return {
