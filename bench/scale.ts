@@ -1,8 +1,8 @@
 /**
  * Realistic members in bulk, for scale tests: for each member the pseudonymous record, the
- * identity document encrypted through the real vault (same keys as the functions), the phone
- * and OPENID uniqueness claims, the consent receipt and the audit entry of its creation —
- * the documents `join` writes, in the same shapes. Inserted in batches through local-cloud's
+ * identity document encrypted through the real vault (same keys as the functions), its wrapped
+ * data key in the key environment, the phone and OPENID uniqueness claims, the consent receipt
+ * and the audit entry of its creation — the documents `join` writes, in the same shapes. Inserted in batches through local-cloud's
  * wire handler (the SDK's insertDocument request with many documents), which skips only the
  * function and the SDK's serialisation.
  */
@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto'
 
 import { wechatActor } from '../cloudfunctions/common/audit'
 import { COLLECTIONS } from '../cloudfunctions/common/db'
+import { keyDocument, memberKey } from '../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../cloudfunctions/common/vault'
 import { DEMO_STORES } from '../database/seed'
 import { toWire } from '../local-cloud/codec'
@@ -52,14 +53,13 @@ function memberDocs(vault: Vault, i: number, batch: Batch): void {
     consents: { membership: { granted: true, noticeVersion: NOTICE_VERSION, at: joinedAt } },
     joinedAt,
   })
-  const { keyId, wrappedKey, cipher } = vault.createMemberKey(memberId)
+  const { cipher, ...wrapped } = vault.createMemberKey(memberId)
+  batch[COLLECTIONS.memberKeys].push(keyDocument(memberKey(memberId), wrapped, joinedAt))
   const birthDate = `${1960 + (i % 45)}-${String((i % 12) + 1).padStart(2, '0')}-${String((i % 28) + 1).padStart(2, '0')}`
   const phoneIndex = vault.blindIndex('phone', phone)
   const openidIndex = vault.blindIndex('openid', openid)
   batch[COLLECTIONS.identities].push({
     _id: memberId,
-    keyId,
-    wrappedKey,
     fields: {
       name: cipher.encrypt('name', name),
       phone: cipher.encrypt('phone', phone),
@@ -111,10 +111,12 @@ async function insertAll(cloud: LocalCloud, batch: Batch): Promise<number> {
   let count = 0
   for (const [collectionName, docs] of Object.entries(batch)) {
     if (docs.length === 0) continue
-    const answer = (await cloud.wire('database.insertDocument', {
-      collectionName,
-      data: docs.map(toWire),
-    })) as { code?: string; message?: string }
+    const env = collectionName === COLLECTIONS.memberKeys ? cloud.keyEnv : undefined
+    const answer = (await cloud.wire(
+      'database.insertDocument',
+      { collectionName, data: docs.map(toWire) },
+      env,
+    )) as { code?: string; message?: string }
     if (answer.code) throw new Error(`insert into ${collectionName} failed: ${answer.message}`)
     count += docs.length
     docs.length = 0
@@ -136,6 +138,7 @@ export async function generateMembers(
   const batch: Batch = {
     [COLLECTIONS.members]: [],
     [COLLECTIONS.identities]: [],
+    [COLLECTIONS.memberKeys]: [],
     [COLLECTIONS.identityIndex]: [],
     [COLLECTIONS.consentReceipts]: [],
     [COLLECTIONS.auditLog]: [],

@@ -1,8 +1,12 @@
 import type { Manifest } from '../local-cloud/manifest'
 
 /**
- * Collections, indexes and retention of the CloudBase environment. local-cloud applies this to
- * its SQLite database; for CloudBase it documents what to create in the console / CLI.
+ * Collections, indexes and retention of the CloudBase environments. local-cloud applies this to
+ * its SQLite databases; for CloudBase it documents what to create in the console / CLI.
+ *
+ * Two environments: the main one (every collection without `env`) and the key environment
+ * (`env: 'keys'`, the environment `PI_KEY_ENV` names), which holds only the wrapped data keys so
+ * that no backup or export of the main environment contains key material (crypto-shredding).
  *
  * Rules: every field a function filters on with where() in a collection that grows with the
  * number of members or events has an index here (`_id` is always indexed); documents are looked
@@ -29,12 +33,28 @@ export const manifest: Manifest = {
       name: 'identities',
       large: true,
       description:
-        'Identity store (5.1, 5.3): _id = member id; keyId + wrappedKey (AES-256-GCM under a master key); ' +
-        'fields.{name,phone,birthDate,…} each {iv,tag,ct} under the member data key; phoneIndex and ' +
-        'openidIndex blind indexes. Read only under a purpose, every read audited.',
-      // keyId: the re-wrap job after a master-key rotation finds the members still on an old key.
+        'Identity store (5.1): _id = member id; fields.{name,phone,birthDate,…} each {iv,tag,ct} under the ' +
+        'member data key (the wrapped key itself is in member_keys, key environment); phoneIndex and ' +
+        'openidIndex blind indexes; rev. Read only under a purpose, every read audited.',
+      // keyId: documents written before the key store still carry keyId + wrappedKey; the
+      // scheduler's key migration finds them with this index and moves the key to member_keys.
       indexes: [{ name: 'key_id', fields: [{ field: 'keyId' }] }],
-      retention: 'until cancellation: the document and its data key are deleted (crypto-shredding)',
+      retention: 'until cancellation: its data key is destroyed first, then the document (crypto-shredding)',
+    },
+    {
+      name: 'member_keys',
+      env: 'keys',
+      large: true,
+      description:
+        'Key store (5.1, 5.3, 7.2), in the key environment (PI_KEY_ENV) only: the data key of each member ' +
+        '(_id = member id) and of each unbound service-desk card (_id = "card:<card-number blind index>"), ' +
+        'wrapped with AES-256-GCM under a master key → { kind member|card, owner, keyId, wrappedKey {iv,tag,ct}, ' +
+        'createdAt, updatedAt }. No personal information and no ciphertext of any field.',
+      // keyId: the re-wrap job after a master-key rotation finds the keys still on an old master key.
+      indexes: [{ name: 'key_id', fields: [{ field: 'keyId' }] }],
+      retention:
+        'until the member is deleted or the card bound: removed first, which makes every copy of the ' +
+        'main environment unreadable for that owner; the key environment keeps a short backup window only',
     },
     {
       name: 'identity_index',
@@ -147,10 +167,14 @@ export const manifest: Manifest = {
       name: 'cards',
       large: true,
       description:
-        'Service-desk membership cards (4.2.1.1, 4.2.2.1): _id = card-number blind index; keyId + wrappedKey ' +
-        '(the card’s own data key); fields.{cardNo,name,phone} encrypted until bound; phoneIndex; storeId, ' +
+        'Service-desk membership cards (4.2.1.1, 4.2.2.1): _id = card-number blind index; fields.{cardNo,name,phone} ' +
+        'encrypted under the card’s own data key (in member_keys as "card:<_id>") until bound; phoneIndex; storeId, ' +
         'points, status issued|bound|cancelled, memberId once bound, issuedAt, boundAt.',
-      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
+      // keyId: cards issued before the key store carry keyId + wrappedKey until the migration moves them.
+      indexes: [
+        { name: 'member', fields: [{ field: 'memberId' }] },
+        { name: 'key_id', fields: [{ field: 'keyId' }] },
+      ],
       retention:
         'issued: until bound or cancelled; bound: identifiers move to the member, the card is cancelled with the account',
     },
@@ -193,6 +217,10 @@ export type MemberLink =
 export const MEMBER_DATA: Record<string, MemberLink> = {
   members: { link: '_id', section: 'profile' },
   identities: { link: '_id', section: 'profile' },
+  member_keys: {
+    link: '_id',
+    excluded: 'the wrapped data key: key material under the master key, no information about the member',
+  },
   identity_index: {
     link: 'memberId',
     excluded: 'keyed hashes of the phone, plates and WeChat id, which the copy holds in clear',

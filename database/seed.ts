@@ -2,13 +2,15 @@
  * Demo data for `npm start`'s first run: the mall (controller of the personal information),
  * two open stores and a closed one, brand counters, the points rule, a small rewards catalogue
  * and two staff personas. No WeChat shopper: shoppers join through the app. With the keys in
- * the environment (PI_MASTER_KEY, PI_INDEX_KEY) it also issues three service-desk cards (made
- * up people, encrypted like real ones) with their points history, for "绑定会员卡".
+ * the environment (PI_MASTER_KEY, PI_INDEX_KEY) and the key environment's database it also
+ * issues three service-desk cards (made-up people, encrypted like real ones: each card's data
+ * key in the key store, `member_keys/card:<card id>`) with their points history, for "绑定会员卡".
  *
  * Idempotent: every document has a fixed `_id` and is only added when missing, so a second run
- * changes nothing (and keeps whatever a manager edited since).
+ * changes nothing (and keeps whatever a manager edited since, a card bound since included).
  */
-import { addUnique, asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
+import { cardKey, createKeyStore, keyDocId, wrappedKeyOf } from '../cloudfunctions/common/keystore'
 import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
 
 /** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
@@ -57,38 +59,54 @@ export const DEMO_CARDS = [
   },
 ] as const
 
-function demoCards(vault: Vault, at: Date): Record<string, SeedDoc[]> {
-  const cards: SeedDoc[] = []
-  const ledger: SeedDoc[] = []
+/**
+ * Issues the demo cards that do not exist yet: the card's data key first (or the one a run that
+ * stopped half-way left), then the card encrypted under it, then its history. A card that exists
+ * is left alone, its key too (a bound card has none any more). Answers the documents added.
+ */
+async function seedCards(db: Db, keyDb: Db, vault: Vault, at: Date): Promise<number> {
+  const keys = createKeyStore({ db: keyDb, vault, clock: { now: () => at.getTime() } })
+  // Queries rather than doc().get(): the databases may be opened with throwOnNotFound.
+  const find = async (target: Db, collection: string, _id: string) =>
+    (await target.collection(collection).where({ _id }).limit(1).get()).data[0]
+  let added = 0
   for (const card of DEMO_CARDS) {
     const _id = vault.blindIndex('card', card.cardNo)
-    const { keyId, wrappedKey, cipher } = vault.createMemberKey(_id)
-    const points = card.history.reduce((sum, entry) => sum + entry.delta, 0)
-    cards.push({
-      _id,
-      keyId,
-      wrappedKey,
-      fields: {
-        cardNo: cipher.encrypt('cardNo', card.cardNo),
-        name: cipher.encrypt('name', card.name),
-        phone: cipher.encrypt('phone', card.phone),
-      },
-      phoneIndex: vault.blindIndex('phone', card.phone),
-      storeId: card.storeId,
-      points,
-      status: card.status,
-      issuedAt: at,
-    })
-    card.history.forEach((entry, i) =>
-      ledger.push({
+    if (!(await find(db, COLLECTIONS.cards, _id))) {
+      const owner = cardKey(_id)
+      const left = wrappedKeyOf(await find(keyDb, COLLECTIONS.memberKeys, keyDocId(owner)))
+      let cipher = left && vault.openMemberKey(_id, left)
+      if (!cipher) {
+        cipher = await keys.create(owner)
+        added++
+      }
+      const points = card.history.reduce((sum, entry) => sum + entry.delta, 0)
+      const doc: SeedDoc = {
+        _id,
+        fields: {
+          cardNo: cipher.encrypt('cardNo', card.cardNo),
+          name: cipher.encrypt('name', card.name),
+          phone: cipher.encrypt('phone', card.phone),
+        },
+        phoneIndex: vault.blindIndex('phone', card.phone),
+        storeId: card.storeId,
+        points,
+        status: card.status,
+        issuedAt: at,
+      }
+      if (await addUnique(db, COLLECTIONS.cards, doc)) added++
+    }
+    for (const [i, entry] of card.history.entries()) {
+      const ledger = {
         _id: `seed:${_id.slice(0, 16)}:${i + 1}`,
         cardId: _id,
         ...entry,
         at: new Date(entry.at),
-      }),
-    )
+      }
+      if (await addUnique(db, COLLECTIONS.pointsLedger, ledger)) added++
+    }
   }
-  return { [COLLECTIONS.cards]: cards, [COLLECTIONS.pointsLedger]: ledger }
+  return added
 }
 
 function envVault(): Vault | undefined {
@@ -258,19 +276,25 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
   }
 }
 
+export interface SeedOptions {
+  at?: Date
+  /** Default: the keys in the environment; without keys no card is issued. */
+  vault?: Vault
+  /** The key environment's SDK database (`database({ env: PI_KEY_ENV })`); without it no card is issued. */
+  keyDatabase?: object
+}
+
 /** Adds the demo documents that are missing; answers how many were added. `database` is an SDK database. */
-export async function seedDemo(
-  database: object,
-  at: Date = new Date(),
-  vault: Vault | undefined = envVault(),
-): Promise<number> {
+export async function seedDemo(database: object, options: SeedOptions = {}): Promise<number> {
   const db = asDb(database)
+  const at = options.at ?? new Date()
+  const vault = options.vault ?? envVault()
   let added = 0
-  const documents = { ...demoDocuments(at), ...(vault ? demoCards(vault, at) : {}) }
-  for (const [collection, docs] of Object.entries(documents)) {
+  for (const [collection, docs] of Object.entries(demoDocuments(at))) {
     for (const doc of docs) {
       if (await addUnique(db, collection, doc)) added++
     }
   }
+  if (vault && options.keyDatabase) added += await seedCards(db, asDb(options.keyDatabase), vault, at)
   return added
 }

@@ -21,7 +21,17 @@ export interface ManifestCollection {
    * must narrow by `_id` or the leading field of an index. The function tests fail on a full scan.
    */
   large?: boolean
+  /**
+   * The environment the collection lives in. Absent: the main environment. `keys`: the key
+   * environment (`PI_KEY_ENV`), a separate CloudBase environment of the same account with its
+   * own database, backups and collaborators, which holds nothing but wrapped data keys.
+   */
+  env?: ManifestEnv
 }
+
+/** Environments a collection can live in besides the main one. */
+export const MANIFEST_ENVS = ['keys'] as const
+export type ManifestEnv = (typeof MANIFEST_ENVS)[number]
 
 export interface Manifest {
   collections: ManifestCollection[]
@@ -42,6 +52,9 @@ export function validateManifest(manifest: Manifest): void {
     }
     if (seen.has(collection.name)) throw new Error(`manifest: duplicate collection "${collection.name}"`)
     seen.add(collection.name)
+    if (collection.env !== undefined && !MANIFEST_ENVS.includes(collection.env)) {
+      throw new Error(`manifest: ${collection.name} names an unknown environment "${String(collection.env)}"`)
+    }
     const indexes = collection.indexes ?? []
     if (indexes.length > MAX_INDEXES_PER_COLLECTION) {
       throw new Error(`manifest: ${collection.name} declares ${indexes.length} indexes (max 20)`)

@@ -16,7 +16,11 @@ import path from 'node:path'
 /** Key in the SDK config that names the LocalCloud answering its requests. */
 export const LOCAL_CLOUD_KEY = '__localCloudId'
 
-export type WireHandler = (action: string, params: Record<string, unknown>) => Promise<unknown>
+/**
+ * `env`: the environment the request names (`database({ env })`, or the instance's `init({ env })`);
+ * undefined for the current or default environment (DYNAMIC_CURRENT_ENV, none given).
+ */
+export type WireHandler = (action: string, params: Record<string, unknown>, env?: string) => Promise<unknown>
 
 /** The subset of the wx-server-sdk export local-cloud uses. */
 export interface RealSdk {
@@ -87,6 +91,15 @@ function localId(config: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined
 }
 
+/**
+ * The environment of a request: node-sdk keeps it as `envName` in the instance config (a string,
+ * or a symbol for the current / default environment, resolved only on the real transport).
+ */
+function envOf(config: unknown): string | undefined {
+  const name = (config as Record<string, unknown> | undefined)?.envName
+  return typeof name === 'string' && name !== '' ? name : undefined
+}
+
 function jsonCopy<T>(value: T): T {
   return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T)
 }
@@ -102,9 +115,10 @@ if (!flags[PATCHED]) {
     if (!handler)
       throw new Error('local-cloud: this LocalCloud is closed (was cloud.close() called too early?)')
     const { action, instance: _instance, database: _database, ...params } = args.params
-    if (action === 'wx.openApi') return handler(String(action), params)
+    const env = envOf(args.config)
+    if (action === 'wx.openApi') return handler(String(action), params, env)
     // Other requests travel as JSON on the real wire; copying keeps that contract honest.
-    return jsonCopy(await handler(String(action), jsonCopy(params)))
+    return jsonCopy(await handler(String(action), jsonCopy(params), env))
   }
   flags[PATCHED] = true
 

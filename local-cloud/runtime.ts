@@ -5,7 +5,7 @@ import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { currentInvocation, runInInvocation, type InvocationContext } from './context'
 import { DatabaseEngine, yieldToEventLoop } from './engine'
-import { validateManifest, type Manifest } from './manifest'
+import { validateManifest, type Manifest, type ManifestEnv } from './manifest'
 import { OpenApiFakes, Outbox } from './openapi'
 import { plan } from './planner'
 import {
@@ -30,14 +30,17 @@ export interface FunctionModule {
 
 export type FunctionLoader = () => FunctionModule
 
-/** Sees each wire request before it is answered (benchmarks count database operations). */
-export type WireListener = (action: string, params: Record<string, unknown>) => void
+/**
+ * Sees each wire request before it is answered (benchmarks count database operations). `env` is
+ * the environment the request names; undefined: the main one.
+ */
+export type WireListener = (action: string, params: Record<string, unknown>, env?: string) => void
 
 /** The real SDK's database type (from wx-server-sdk's typings), so services accept either. */
 export type WxDatabase = ReturnType<typeof import('wx-server-sdk').database>
 
 export interface LocalCloudOptions {
-  /** Directory for the SQLite file; absent: an in-memory database. */
+  /** Directory for the SQLite files (one per environment); absent: in-memory databases. */
   dataDir?: string
   manifest?: Manifest
   functions?: Record<string, FunctionLoader>
@@ -45,6 +48,12 @@ export interface LocalCloudOptions {
   phoneNumber?: string
   /** Environment id reported by getWXContext().ENV (default "local-cloud"). */
   env?: string
+  /**
+   * Id of the key environment (what `PI_KEY_ENV` names): a second environment of the same
+   * account with its own database, holding the manifest's `env: 'keys'` collections. Default
+   * `<env>-keys`. `database({ env })` with any other id fails as for a non-existent environment.
+   */
+  keyEnv?: string
   appId?: string
 }
 
@@ -81,6 +90,29 @@ export class InvokeError extends Error {
 
 export const MAX_FUNCTION_RESULT_BYTES = 1024 * 1024
 
+/** SQLite file of each environment inside the data directory. */
+export const DATABASE_FILES: Record<'main' | ManifestEnv, string> = {
+  main: 'local-cloud.sqlite',
+  keys: 'local-cloud-keys.sqlite',
+}
+
+interface EnvDatabase {
+  store: Store
+  engine: DatabaseEngine
+}
+
+/**
+ * The answer of CloudBase for a request naming an environment that does not exist. The code is
+ * the one wx-server-sdk's error table maps to -501005 "invalid env" (its key spells it so).
+ */
+function invalidEnv(env: string): Record<string, unknown> {
+  return {
+    code: 'INVALIID_ENV',
+    message: `[InvalidParameter] env "${env}" does not exist in this account (local-cloud knows the main and the key environment)`,
+    requestId: randomUUID(),
+  }
+}
+
 const FUNCTION_NOT_FOUND = (name: string) =>
   `[ResourceNotFound.FunctionName] FunctionName parameter could not be found (local-cloud has no function "${name}")`
 
@@ -99,10 +131,12 @@ function serialiseResult(result: unknown): { value: unknown; text: string } {
 export class LocalCloud {
   readonly id = randomUUID()
   readonly env: string
+  /** The key environment's id (`PI_KEY_ENV`). */
+  readonly keyEnv: string
   readonly appId: string
   readonly outbox = new Outbox()
-  private readonly store: Store
-  private readonly engine: DatabaseEngine
+  /** One separate SQLite database per environment: main first, then the key environment. */
+  private readonly databases = new Map<string, EnvDatabase>()
   private readonly fakes: OpenApiFakes
   private readonly functions = new Map<string, { loader: FunctionLoader; module?: FunctionModule }>()
   private readonly sdkInstances = new WeakMap<object, SdkInstance>()
@@ -114,14 +148,20 @@ export class LocalCloud {
     // Before anything is opened or registered: a bad manifest must not leak a database.
     if (options.manifest) validateManifest(options.manifest)
     this.env = options.env ?? 'local-cloud'
+    this.keyEnv = options.keyEnv ?? `${this.env}-keys`
+    if (this.keyEnv === this.env)
+      throw new Error('local-cloud: the key environment must differ from the main one')
     this.appId = options.appId ?? 'wx0000000000000000'
-    let file: string | undefined
-    if (options.dataDir) {
-      fs.mkdirSync(options.dataDir, { recursive: true })
-      file = path.join(options.dataDir, 'local-cloud.sqlite')
+    if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true })
+    const file = (role: keyof typeof DATABASE_FILES) =>
+      options.dataDir ? path.join(options.dataDir, DATABASE_FILES[role]) : undefined
+    for (const [env, role] of [
+      [this.env, 'main'],
+      [this.keyEnv, 'keys'],
+    ] as const) {
+      const store = new Store(file(role))
+      this.databases.set(env, { store, engine: new DatabaseEngine(store, env) })
     }
-    this.store = new Store(file)
-    this.engine = new DatabaseEngine(this.store, this.env)
     this.fakes = new OpenApiFakes(this.outbox, {
       appId: this.appId,
       env: this.env,
@@ -129,41 +169,58 @@ export class LocalCloud {
     })
     this.defaultInit = { env: this.env }
     for (const [name, loader] of Object.entries(options.functions ?? {})) this.register(name, loader)
-    registerWireHandler(this.id, (action, params) => this.wire(action, params))
+    registerWireHandler(this.id, (action, params, env) => this.wire(action, params, env))
     registerCloud(this)
     if (options.manifest) this.applyManifest(options.manifest)
   }
 
-  /** The raw better-sqlite3 handle (benchmarks, index inspection). */
+  /** The raw better-sqlite3 handle of the main environment (benchmarks, index inspection). */
   get sqlite(): BetterSqlite3.Database {
-    return this.store.sqlite
+    return this.storeOf(this.env).sqlite
   }
 
-  /** Creates the manifest's collections and their indexes (idempotent). */
+  /** The raw better-sqlite3 handle of an environment (the main one or `keyEnv`). */
+  sqliteOf(env: string): BetterSqlite3.Database {
+    return this.storeOf(env).sqlite
+  }
+
+  /** Ids of the environments this cloud has: the main one, then the key environment. */
+  envs(): string[] {
+    return [...this.databases.keys()]
+  }
+
+  /** The environment id of a manifest collection: `keyEnv` for `env: 'keys'`, else the main one. */
+  envOf(collection: { env?: ManifestEnv }): string {
+    return collection.env === 'keys' ? this.keyEnv : this.env
+  }
+
+  /** Creates the manifest's collections and their indexes, each in its environment (idempotent). */
   applyManifest(manifest: Manifest): void {
     validateManifest(manifest)
     for (const collection of manifest.collections) {
-      this.store.createCollection(collection.name)
-      for (const index of collection.indexes ?? []) this.store.ensureIndex(collection.name, index)
+      const store = this.storeOf(this.envOf(collection))
+      store.createCollection(collection.name)
+      for (const index of collection.indexes ?? []) store.ensureIndex(collection.name, index)
     }
   }
 
   /** Like the console's "add collection"; false when it already exists. */
-  createCollection(name: string): boolean {
-    return this.store.createCollection(name)
+  createCollection(name: string, env: string = this.env): boolean {
+    return this.storeOf(env).createCollection(name)
   }
 
-  collectionNames(): string[] {
-    return this.store.collectionNames()
+  collectionNames(env: string = this.env): string[] {
+    return this.storeOf(env).collectionNames()
   }
 
   /**
    * SQLite's plan for the candidate rows of a where() query (after the SDK's serialisation,
    * e.g. `{ 'p.level': 2 }`): shows whether a manifest index narrows it or the table is scanned.
    */
-  explain(collection: string, query: Record<string, unknown>): string[] {
-    const { sql, params } = this.store.scanQuery(collection, plan(query, this.store.indexes(collection)))
-    const rows = this.store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{
+  explain(collection: string, query: Record<string, unknown>, env: string = this.env): string[] {
+    const store = this.storeOf(env)
+    const { sql, params } = store.scanQuery(collection, plan(query, store.indexes(collection)))
+    const rows = store.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{
       detail: string
     }>
     return rows.map((row) => row.detail)
@@ -180,7 +237,10 @@ export class LocalCloud {
     return instance
   }
 
-  /** `cloud.database(config)` of the real SDK, backed by this cloud. */
+  /**
+   * `cloud.database(config)` of the real SDK, backed by this cloud: the main environment, or
+   * with `{ env: cloud.keyEnv }` the key environment's separate database.
+   */
   database(config?: { env?: string; throwOnNotFound?: boolean }): WxDatabase {
     return this.sdk().database(config) as WxDatabase
   }
@@ -226,8 +286,10 @@ export class LocalCloud {
     this.closed = true
     unregisterWireHandler(this.id)
     unregisterCloud(this)
-    this.engine.close()
-    this.store.close()
+    for (const { engine, store } of this.databases.values()) {
+      engine.close()
+      store.close()
+    }
   }
 
   /** Calls `listener` for every wire request from now on; answers a function that stops it. */
@@ -240,12 +302,20 @@ export class LocalCloud {
 
   /**
    * The wire-level entry: one CloudBase API request (`action` plus its params as the SDK sends
-   * them) → the response body. Plain JSON in and out except `wx.openApi` (protobuf buffers).
+   * them, `env` the environment it names; undefined: the main one) → the response body. Plain
+   * JSON in and out except `wx.openApi` (protobuf buffers).
    */
-  async wire(action: string, params: Record<string, unknown>): Promise<unknown> {
+  async wire(action: string, params: Record<string, unknown>, env?: string): Promise<unknown> {
     if (this.closed) throw new Error('local-cloud: LocalCloud is closed')
-    for (const listener of this.wireListeners) listener(action, params)
-    if (action.startsWith('database.')) return this.engine.handle(action, params)
+    for (const listener of this.wireListeners) listener(action, params, env)
+    if (action.startsWith('database.')) {
+      const database = this.databases.get(env ?? this.env)
+      if (!database) {
+        await yieldToEventLoop()
+        return invalidEnv(String(env))
+      }
+      return database.engine.handle(action, params)
+    }
     if (action === 'functions.invokeFunction') return this.invokeFromFunction(params)
     if (action === 'wx.openApi') {
       await yieldToEventLoop()
@@ -258,6 +328,12 @@ export class LocalCloud {
       message: `[InvalidParameter] local-cloud does not implement ${action}`,
       requestId: randomUUID(),
     }
+  }
+
+  private storeOf(env: string): Store {
+    const database = this.databases.get(env)
+    if (!database) throw new Error(`local-cloud: no environment "${env}" (${this.envs().join(', ')})`)
+    return database.store
   }
 
   private assertOpen(): void {

@@ -19,7 +19,8 @@ import type { AddressInfo } from 'node:net'
  * multipart bodies and protobuf and is not served.
  */
 
-export type WireHandler = (action: string, params: Record<string, unknown>) => Promise<unknown>
+/** `env`: the environment the request names (the body's `envName`), if any. */
+export type WireHandler = (action: string, params: Record<string, unknown>, env?: string) => Promise<unknown>
 
 export interface WireServerOptions {
   /** The secret id the client must sign with (the dummy TENCENTCLOUD_SECRETID); any when absent. */
@@ -110,10 +111,15 @@ async function answer(
   const params: Record<string, unknown> = { ...body }
   for (const field of TRANSPORT_FIELDS) delete params[field]
   counts.set(action, (counts.get(action) ?? 0) + 1)
-  return { status: 200, body: await handler(action, params) }
+  const env = typeof body.envName === 'string' && body.envName !== '' ? body.envName : undefined
+  return { status: 200, body: await handler(action, params, env) }
 }
 
-/** Serves `handler` (usually `cloud.wire.bind(cloud)`) on 127.0.0.1 and a free port by default. */
+/**
+ * Serves `handler` (usually `cloud.wire.bind(cloud)`) on 127.0.0.1 and a free port by default.
+ * A handler that takes the environment routes each request to it; one that does not (two
+ * parameters) answers every environment from the main database.
+ */
 export function startWireServer(handler: WireHandler, options: WireServerOptions = {}): Promise<WireServer> {
   const requests = new Map<string, number>()
   const server = http.createServer((request, response) => {

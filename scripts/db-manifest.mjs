@@ -13,6 +13,10 @@
  * Nothing here talks to CloudBase: it prints what to run. Every collection is for the cloud
  * functions only: set its permission to "仅管理端可读写" (ADMINONLY) — the mini-program never
  * reads the database directly.
+ *
+ * Two environments: the main one (CLOUD_ENV_ID) and the key environment (PI_KEY_ENV), a separate
+ * CloudBase environment that holds only the wrapped data keys (collections marked `env: 'keys'`
+ * in the manifest). Each collection is printed under the environment it belongs in.
  */
 import { createRequire } from 'node:module'
 import path from 'node:path'
@@ -60,6 +64,25 @@ async function loadManifest() {
 }
 
 const direction = (d) => (d === -1 ? '-1' : '1')
+
+/** The environments, in order, with the collections of each and how the output names them. */
+const ENVIRONMENTS = [
+  {
+    env: undefined,
+    title: 'Main environment (CLOUD_ENV_ID: the functions’ own)',
+    shellVar: 'ENV_ID',
+    managerVar: 'TCB_ENV_ID',
+  },
+  {
+    env: 'keys',
+    title:
+      'Key environment (PI_KEY_ENV): a separate environment for the wrapped data keys only — ' +
+      'restricted collaborators, no exports, short backup retention (docs/deployment.md)',
+    shellVar: 'KEY_ENV_ID',
+    managerVar: 'TCB_KEY_ENV_ID',
+  },
+]
+const collectionsIn = (manifest, env) => manifest.collections.filter((c) => c.env === env)
 const describeFields = (index) =>
   index.fields.map((f) => `${f.field} ${f.direction === -1 ? '降序 (desc)' : '升序 (asc)'}`).join(', ')
 
@@ -71,31 +94,40 @@ function consoleSteps(manifest) {
     '索引管理 → 添加索引 → the indexes below (`_id` is always indexed).',
     '',
   ]
-  manifest.collections.forEach((collection, i) => {
-    const size = collection.large ? ' [large: every query must use an index]' : ''
-    lines.push(`${i + 1}. ${collection.name}${size}`)
-    lines.push(`   retention: ${collection.retention ?? 'not declared'}`)
-    for (const index of collection.indexes ?? []) {
-      lines.push(
-        `   - index ${index.name}: ${describeFields(index)}${index.unique ? ', 唯一 (unique)' : ', 非唯一'}`,
-      )
+  let number = 0
+  for (const { env, title } of ENVIRONMENTS) {
+    const collections = collectionsIn(manifest, env)
+    if (collections.length === 0) continue
+    lines.push(`### ${title}`, '')
+    for (const collection of collections) {
+      const size = collection.large ? ' [large: every query must use an index]' : ''
+      lines.push(`${++number}. ${collection.name}${size}`)
+      lines.push(`   retention: ${collection.retention ?? 'not declared'}`)
+      for (const index of collection.indexes ?? []) {
+        lines.push(
+          `   - index ${index.name}: ${describeFields(index)}${index.unique ? ', 唯一 (unique)' : ', 非唯一'}`,
+        )
+      }
     }
-  })
-  return lines.join('\n')
+    lines.push('')
+  }
+  return lines.join('\n').trimEnd()
 }
 
 function httpCommands(manifest) {
   const lines = [
     '## WeChat HTTP API (an access token of the mini-program: /cgi-bin/stable_token with AppID + AppSecret)',
     '',
-    '# export ENV_ID=<CloudBase env id>  ACCESS_TOKEN=<token>',
+    '# export ENV_ID=<main env id>  KEY_ENV_ID=<key env id, PI_KEY_ENV>  ACCESS_TOKEN=<token>',
     'API=https://api.weixin.qq.com/tcb',
   ]
+  const shellVarOf = (collection) => ENVIRONMENTS.find((e) => e.env === collection.env).shellVar
   for (const collection of manifest.collections) {
-    lines.push('', `# ${collection.name}`)
+    const envVar = shellVarOf(collection)
+    lines.push('', `# ${collection.name}${collection.env ? ` (key environment: $${envVar})` : ''}`)
     lines.push(
       `curl -sS -X POST "$API/databasecollectionadd?access_token=$ACCESS_TOKEN" -H 'Content-Type: application/json' \\`,
-      `  -d "{\\"env\\":\\"$ENV_ID\\",\\"collection_name\\":\\"${collection.name}\\"}"`,
+      `  -d "{\\"env\\":\\"$${envVar}\\",\\"collection_name\\":\\"${collection.name}\\"}"`,
     )
     const indexes = collection.indexes ?? []
     if (indexes.length === 0) continue
@@ -109,7 +141,7 @@ function httpCommands(manifest) {
       drop_indexes: [],
     }
     // The env id comes from the shell: the single-quoted JSON is closed around "$ENV_ID".
-    const json = JSON.stringify({ env: '@ENV@', ...body }).replace('"@ENV@"', `"'"$ENV_ID"'"`)
+    const json = JSON.stringify({ env: '@ENV@', ...body }).replace('"@ENV@"', `"'"$${envVar}"'"`)
     lines.push(
       `curl -sS -X POST "$API/updateindex?access_token=$ACCESS_TOKEN" -H 'Content-Type: application/json' \\`,
       `  -d '${json}'`,
@@ -126,6 +158,7 @@ function httpCommands(manifest) {
 function managerScript(manifest) {
   const collections = manifest.collections.map((c) => ({
     name: c.name,
+    envVar: ENVIRONMENTS.find((e) => e.env === c.env).managerVar,
     indexes: (c.indexes ?? []).map((index) => ({
       IndexName: index.name,
       MgoKeySchema: {
@@ -135,25 +168,29 @@ function managerScript(manifest) {
     })),
   }))
   return [
-    '## @cloudbase/manager-node (Tencent Cloud API keys of a sub-account limited to this environment)',
+    '## @cloudbase/manager-node (Tencent Cloud API keys of a sub-account limited to these two environments)',
     '',
     '// npm install @cloudbase/manager-node   (outside this repository), then:',
-    '// TCB_SECRET_ID=… TCB_SECRET_KEY=… TCB_ENV_ID=… node create-collections.js',
+    '// TCB_SECRET_ID=… TCB_SECRET_KEY=… TCB_ENV_ID=<main env> TCB_KEY_ENV_ID=<key env> node create-collections.js',
     "const CloudBase = require('@cloudbase/manager-node')",
-    'const { database } = new CloudBase({',
-    '  secretId: process.env.TCB_SECRET_ID,',
-    '  secretKey: process.env.TCB_SECRET_KEY,',
-    '  envId: process.env.TCB_ENV_ID,',
-    '})',
+    'const databaseOf = (envVar) => {',
+    '  if (!process.env[envVar]) throw new Error(`${envVar} is not set`)',
+    '  return new CloudBase({',
+    '    secretId: process.env.TCB_SECRET_ID,',
+    '    secretKey: process.env.TCB_SECRET_KEY,',
+    '    envId: process.env[envVar],',
+    '  }).database',
+    '}',
     `const collections = ${JSON.stringify(collections, null, 2)}`,
     ';(async () => {',
-    '  for (const { name, indexes } of collections) {',
+    '  for (const { name, envVar, indexes } of collections) {',
+    '    const database = databaseOf(envVar)',
     '    await database.createCollectionIfNotExists(name)',
     '    for (const index of indexes) {',
     '      if ((await database.checkIndexExists(name, index.IndexName)).Exists) continue',
     '      await database.updateCollection(name, { CreateIndexes: [index] })',
     '    }',
-    "    console.log('ok', name)",
+    "    console.log('ok', name, process.env[envVar])",
     '  }',
     '})().catch((error) => {',
     '  console.error(error)',

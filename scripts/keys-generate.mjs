@@ -8,7 +8,8 @@
  *
  * Keys are 32 random bytes from node:crypto, base64. The values go to stdout only: paste them
  * into the console (云开发 → 云函数 → 函数配置 → 环境变量) and the key register, never into the
- * repository.
+ * repository. PI_KEY_ENV (the id of the key environment) is not generated: it names the separate
+ * CloudBase environment you create for the wrapped data keys (docs/deployment.md).
  */
 import { randomBytes } from 'node:crypto'
 
@@ -37,6 +38,7 @@ console.error(
   args.has('--rotate')
     ? '\nRotation: set these on every function, move the old PI_MASTER_KEY_ID:PI_MASTER_KEY into ' +
         'PI_RETIRED_MASTER_KEYS, keep PI_INDEX_KEY unchanged (docs/deployment.md, "Rotating the master key").'
-    : '\nSet all three on every function (and record them in the key register, 5.3). ' +
+    : '\nSet all three on every function (and record them in the key register, 5.3), together with ' +
+        'PI_KEY_ENV, the id of the separate key environment (docs/deployment.md). ' +
         'Losing PI_MASTER_KEY makes every identity unreadable; losing PI_INDEX_KEY makes phones unfindable.',
 )

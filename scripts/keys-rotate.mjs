@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * npm run keys:rotate — re-wraps every member's data key under the current master key, against
- * local-cloud's data directory (LC_DATA_DIR, default .data/). On CloudBase the same job runs
- * inside the `scheduler` function, where the keys are (docs/deployment.md).
+ * npm run keys:rotate — re-wraps every data key of the key store (members, unbound cards) under
+ * the current master key, against local-cloud's data directory (LC_DATA_DIR, default .data/),
+ * after moving any key still on a document written before the key store into it. On CloudBase
+ * the same jobs run inside the `scheduler` function, where the keys are (docs/deployment.md).
  *
  *   npm run keys:rotate                 re-wrap what is still under a retired key (resumable)
  *   npm run keys:rotate -- --new        start a rotation: new master key in <data dir>/keys.json,
  *                                       the old one kept as retired until every member is done
- *   npm run keys:rotate -- --status     only count the identities still under a retired key
+ *   npm run keys:rotate -- --status     only count the data keys still under a retired key
  *   options: --data-dir DIR  --page-size N (≤ 1000)  --max-pages N
  *
  * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY
@@ -120,7 +121,9 @@ try {
   process.exit(1)
 }
 
-const { run, remaining } = result
+const { migration, run, remaining } = result
+if (migration && migration.moved > 0)
+  console.log(`Moved ${migration.moved} data key${migration.moved === 1 ? '' : 's'} into the key store.`)
 if (run) {
   console.log(
     `Rotation to ${run.targetKeyId} (retired: ${run.retiredKeyIds.join(', ') || 'none'}): ` +
@@ -128,9 +131,9 @@ if (run) {
       `totals ${run.progress.rewrapped} / ${run.progress.skipped} / ${run.progress.failed}.`,
   )
   if (run.progress.failedIds.length > 0)
-    console.log(`Failed member ids: ${run.progress.failedIds.join(', ')}`)
+    console.log(`Failed key ids (member ids, card:<card id>): ${run.progress.failedIds.join(', ')}`)
 }
-console.log(`${remaining} identit${remaining === 1 ? 'y' : 'ies'} still under a retired key.`)
+console.log(`${remaining} data key${remaining === 1 ? '' : 's'} still under a retired key.`)
 
 if (remaining === 0 && !options.status && env.PI_RETIRED_MASTER_KEYS) {
   if (keysFromFile.includes('PI_RETIRED_MASTER_KEYS')) {

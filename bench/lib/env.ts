@@ -1,7 +1,8 @@
 /**
  * A benchmark environment: a file-backed local-cloud (WAL, as `npm start` runs it) with the
- * project's manifest and demo seed, keys in the environment, the cloud functions registered,
- * and a counter of database operations at the wire handler (what CloudBase bills per call).
+ * project's manifest and demo seed, keys in the environment (PI_KEY_ENV: the cloud's key
+ * environment), the cloud functions registered, and a counter of database operations at the wire
+ * handler (what CloudBase bills per call), in both environments.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -66,7 +67,8 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
   const ownDir = options.dataDir === undefined
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'bench-'))
   const cloud = createLocalCloud({ dataDir, manifest, functions: FUNCTIONS }).use()
-  await seedDemo(cloud.database())
+  process.env.PI_KEY_ENV = cloud.keyEnv
+  await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
   const ops: OpCounts = { reads: 0, writes: 0, transactions: 0, other: 0 }
   cloud.onWire((action) => {
     if (READS.has(action)) ops.reads++

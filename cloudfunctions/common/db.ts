@@ -78,10 +78,14 @@ export function asDb(database: object): Db {
 /** The options every function opens its database with: a missing doc reads as `data: null`. */
 export const DB_OPTIONS = { throwOnNotFound: false } as const
 
-/** Collection names, in one place so a typo is a compile error. */
+/**
+ * Collection names, in one place so a typo is a compile error. All are in the main environment
+ * but `memberKeys`, which is in the key environment (`PI_KEY_ENV`, see keystore.ts).
+ */
 export const COLLECTIONS = {
   members: 'members',
   identities: 'identities',
+  memberKeys: 'member_keys',
   identityIndex: 'identity_index',
   consentReceipts: 'consent_receipts',
   smsCodes: 'sms_codes',

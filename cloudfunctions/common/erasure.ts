@@ -5,10 +5,12 @@
  * - plates: the encrypted plates and their uniqueness claims go (unbinding, parking withdrawn,
  *   RevokeInfo 1);
  * - phone: the encrypted phone, its blind index and claim go (RevokeInfo 8);
- * - the whole member: the identity document with the member's wrapped data key is removed
- *   (crypto-shredding: backups of it can no longer be decrypted), every claim is released, the
- *   member record is removed, and what must be kept as evidence is unlinked: consent receipts and
- *   points-ledger entries are re-keyed to one fresh random id, a bound card is cancelled.
+ * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
+ *   from that moment no backup or export of the main environment can be decrypted for the
+ *   member), then the identity document is removed, every claim is released, the member record
+ *   is removed, and what must be kept as evidence is unlinked: consent receipts and points-ledger
+ *   entries are re-keyed to one fresh random id, a bound card is cancelled (and whatever key or
+ *   copy of identifiers a binding that died half-way left on it goes too).
  *
  * Each step is idempotent and the WeChat identity claim is released last, so a deletion that
  * dies half-way can simply be run again by the same shopper or event.
@@ -20,6 +22,7 @@ import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import { COLLECTIONS, type Db } from './db'
 import type { IdentityStore } from './identity'
+import { cardKey, type KeyStore } from './keystore'
 
 export type ErasureChannel = 'weapp' | 'h5' | 'wechat'
 
@@ -37,13 +40,17 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.campaignClaims,
 ] as const
 
+/** A member holds one card; a few more are read in case an old binding left more. */
+const CARDS_PER_MEMBER_MAX = 10
+
 export function createErasure(deps: {
   db: Db
   clock: Clock
   audit: AuditLog
   identities: IdentityStore
+  keys: KeyStore
 }): Erasure {
-  const { db, clock, identities } = deps
+  const { db, clock, identities, keys } = deps
   const _ = db.command
   const claims = () => db.collection(COLLECTIONS.identityIndex)
 
@@ -83,10 +90,27 @@ export function createErasure(deps: {
           .where({ memberId })
           .update({ data: { memberId: anonymousId, anonymisedAt: at } })
       }
+      const { data: cards } = await db
+        .collection(COLLECTIONS.cards)
+        .where({ memberId })
+        .limit(CARDS_PER_MEMBER_MAX)
+        .get()
+      // A bound card's key went at binding; one a binding left behind goes now, before its copy.
+      for (const card of cards) await keys.destroy(cardKey(card._id))
       await db
         .collection(COLLECTIONS.cards)
         .where({ memberId })
-        .update({ data: { status: 'cancelled', memberId: _.remove(), cancelledAt: at } })
+        .update({
+          data: {
+            status: 'cancelled',
+            memberId: _.remove(),
+            cancelledAt: at,
+            fields: _.remove(),
+            phoneIndex: _.remove(),
+            keyId: _.remove(),
+            wrappedKey: _.remove(),
+          },
+        })
       await identities.destroy(memberId, { purpose: 'membership', actor })
       await db.collection(COLLECTIONS.members).doc(memberId).remove()
       // Claims last, the WeChat identity's among them: until then a retry finds this member.

@@ -2,6 +2,11 @@
  * The identity store (3.9, 5.1): identifiers live apart from the pseudonymous member record,
  * each field encrypted with the member's data key, lookups only through blind indexes. Every
  * read and write names a purpose, is checked against the data inventory and is audited.
+ *
+ * The member's wrapped data key is not in the identity document but in the key store
+ * (keystore.ts, another environment): a read fetches both at once. A document written before
+ * the key store still carries `keyId` + `wrappedKey`; it is read with those until the key
+ * migration (scheduler) has moved them.
  */
 import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inventory'
 import type { PurposeId } from '../../src/domain/purposes'
@@ -9,15 +14,17 @@ import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 import type { Result } from './errors'
-import type { IndexKind, Sealed, Vault, WrappedKey } from './vault'
+import { memberKey, type KeyStore } from './keystore'
+import type { IndexKind, MemberCipher, Sealed, Vault } from './vault'
 
 export type IdentityValues = Partial<Record<FieldKey, string>>
 
-/** The stored shape: no plaintext identifier anywhere in it. */
+/** The stored shape: no plaintext identifier and no key material anywhere in it. */
 export interface IdentityDoc {
   _id: string
-  keyId: string
-  wrappedKey: Sealed
+  /** Only on documents written before the key store, until the key migration moved them. */
+  keyId?: string
+  wrappedKey?: Sealed
   fields: Partial<Record<FieldKey, Sealed>>
   /** Blind indexes, `<field>Index`, for the fields the inventory marks `blindIndex`. */
   [index: `${string}Index`]: string
@@ -33,7 +40,10 @@ export interface AccessContext {
 export interface IdentityStore {
   /** Writes the identity document of a new member. */
   create(memberId: string, values: IdentityValues, access: AccessContext): Promise<void>
-  /** Decrypts the named fields; null when the member has no identity (cancelled or never made). */
+  /**
+   * Decrypts the named fields; null when the member has no identity (cancelled or never made) or
+   * no data key any more (a deletion under way: the key goes first).
+   */
   read(memberId: string, fields: FieldKey[], access: AccessContext): Promise<IdentityValues | null>
   /**
    * Changes fields: `change` sees the current values of `fields` and answers what to set and
@@ -46,7 +56,11 @@ export interface IdentityStore {
     access: AccessContext,
     change: (current: IdentityValues) => Result<IdentityChange<T>> | Promise<Result<IdentityChange<T>>>,
   ): Promise<Result<T> | null>
-  /** Removes the identity document and with it the data key (crypto-shredding). */
+  /**
+   * Destroys the member's data key, then removes the identity document (crypto-shredding): once
+   * the key is gone, no copy of the identity anywhere can be decrypted, even if the second step
+   * fails.
+   */
   destroy(memberId: string, access: AccessContext): Promise<void>
 }
 
@@ -84,48 +98,75 @@ export function createIdentityStore(deps: {
   vault: Vault
   audit: AuditLog
   clock: Clock
+  /** The key store in the key environment: where the member data keys are. */
+  keys: KeyStore
 }): IdentityStore {
-  const { db, vault, audit, clock } = deps
+  const { db, vault, audit, clock, keys } = deps
   const identities = () => db.collection(COLLECTIONS.identities)
+
+  /**
+   * The identity document and the member's cipher, read in parallel. The cipher is null when no
+   * key is found: the key was destroyed (a deletion under way), unless the key migration moved
+   * it from the document to the store between the two reads — one more look at the store tells.
+   */
+  async function load(
+    memberId: string,
+  ): Promise<{ doc: IdentityDoc | null; cipher: () => MemberCipher | null }> {
+    const owner = memberKey(memberId)
+    const [doc, fetched] = await Promise.all([
+      getDoc(db, COLLECTIONS.identities, memberId) as Promise<IdentityDoc | null>,
+      keys.fetch(owner),
+    ])
+    if (!doc) return { doc, cipher: () => null }
+    const late = !fetched && !doc.wrappedKey ? await keys.fetch(owner) : fetched
+    return { doc, cipher: () => keys.open(owner, late, doc) }
+  }
 
   return {
     async create(memberId, values, access) {
-      const keys = Object.keys(values) as FieldKey[]
-      assertPurpose(keys, access.purpose)
-      const { keyId, wrappedKey, cipher } = vault.createMemberKey(memberId)
+      const keyFields = Object.keys(values) as FieldKey[]
+      assertPurpose(keyFields, access.purpose)
+      for (const key of keyFields) {
+        const field = inventoryField(key)
+        if (field.store !== 'identity') throw new Error(`field ${key} does not belong in the identity store`)
+        if (!field.encrypted && !field.blindIndex)
+          throw new Error(`field ${key} would be stored in plaintext`)
+      }
+      const owner = memberKey(memberId)
+      const cipher = await keys.create(owner)
       const now = new Date(clock.now())
       const doc: Record<string, unknown> = {
         _id: memberId,
-        keyId,
-        wrappedKey,
         createdAt: now,
         updatedAt: now,
       }
       const fields: Partial<Record<FieldKey, Sealed>> = {}
-      for (const key of keys) {
+      for (const key of keyFields) {
         const field = inventoryField(key)
         const value = values[key] as string
-        if (field.store !== 'identity') throw new Error(`field ${key} does not belong in the identity store`)
-        if (!field.encrypted && !field.blindIndex)
-          throw new Error(`field ${key} would be stored in plaintext`)
         if (field.encrypted) fields[key] = cipher.encrypt(key, value)
         if (field.blindIndex) doc[`${key}Index`] = vault.blindIndex(indexKind(key), value)
       }
       doc.fields = fields
       doc.rev = 0
-      await identities().add({ data: doc })
-      await audit.record({ ...access, action: 'create', memberId, fields: keys, success: true })
+      try {
+        await identities().add({ data: doc })
+      } catch (error) {
+        // No identity, so no key either: a key without a document would be kept for nothing.
+        await keys.destroy(owner).catch(() => undefined)
+        throw error
+      }
+      await audit.record({ ...access, action: 'create', memberId, fields: keyFields, success: true })
     },
 
     async read(memberId, fields, access) {
       assertPurpose(fields, access.purpose)
-      const doc = (await getDoc(db, COLLECTIONS.identities, memberId)) as IdentityDoc | null
+      const loaded = await load(memberId)
+      const doc = loaded.doc
       if (!doc) return null
       try {
-        const cipher = vault.openMemberKey(memberId, {
-          keyId: doc.keyId,
-          wrappedKey: doc.wrappedKey,
-        } as WrappedKey)
+        const cipher = loaded.cipher()
+        if (!cipher) return null
         const values: IdentityValues = {}
         for (const key of fields) {
           const sealed = doc.fields?.[key]
@@ -143,10 +184,12 @@ export function createIdentityStore(deps: {
     async modify(memberId, fields, access, change) {
       const _ = db.command
       for (let round = 0; round < MAX_MODIFY_ROUNDS; round++) {
-        const doc = (await getDoc(db, COLLECTIONS.identities, memberId)) as
-          (IdentityDoc & { rev?: number }) | null
+        // From the second round on the key is known: only the identity document is read again.
+        const loaded = await load(memberId)
+        const doc = loaded.doc as (IdentityDoc & { rev?: number }) | null
         if (!doc) return null
-        const cipher = vault.openMemberKey(memberId, { keyId: doc.keyId, wrappedKey: doc.wrappedKey })
+        const cipher = loaded.cipher()
+        if (!cipher) return null
         const current: IdentityValues = {}
         for (const key of fields) {
           const sealed = doc.fields?.[key]
@@ -183,6 +226,7 @@ export function createIdentityStore(deps: {
     },
 
     async destroy(memberId, access) {
+      await keys.destroy(memberKey(memberId))
       await identities().doc(memberId).remove()
       const fields = INVENTORY.filter((f) => f.store === 'identity').map((f) => f.key)
       await audit.record({ ...access, action: 'delete', memberId, fields, success: true })

@@ -4,6 +4,8 @@
  * - Each member has a random 256-bit data key. It is stored only wrapped (AES-256-GCM) by a
  *   master key that lives in the function's environment, with the master key's id beside it so
  *   master keys can be rotated: old ids stay readable, new keys are wrapped under the current one.
+ *   The wrapped keys are kept in the key store (keystore.ts), in another environment than the
+ *   ciphertexts they open.
  * - Each identity field is encrypted with AES-256-GCM under the member's data key; the
  *   associated data names the member and the field, so a ciphertext moved to another member or
  *   field fails to decrypt instead of silently reading as someone else's data.

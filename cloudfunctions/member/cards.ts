@@ -1,7 +1,8 @@
 /**
  * Binding a service-desk card (4.2.1.1 绑定会员卡, 4.2.2.1). Cards exist before any WeChat user:
  * `cards/<card-number blind index>` holds the card's name and phone encrypted under the card's
- * own data key, its phone's blind index, store, points and status.
+ * own data key (wrapped in the key store, `member_keys/card:<card id>`, key environment), its
+ * phone's blind index, store, points and status.
  *
  * The shopper gives the card number and the phone on the card; an SMS code to that phone proves
  * they hold it. A card binds to one member (a claim `card:<index>` decides races) and a member
@@ -12,8 +13,9 @@
  *   added to their identity.
  * In both cases the card's points move to the member as two ledger entries (out of the card,
  * into the member; idempotency keys derived from the card) in one transaction with the member's
- * balance cache and the card's status; afterwards the card's own copy of name and phone is
- * removed (the member's identity now holds what is needed).
+ * balance cache and the card's status; afterwards the card's data key is destroyed and its own
+ * copy of name and phone removed (the member's identity, under the member's key, now holds what
+ * is needed).
  */
 import { NOTICE_VERSION } from '../../src/domain/purposes'
 import { isValidCardNo, normaliseCardNo, type BindCardData } from '../../src/domain/selfService'
@@ -21,14 +23,16 @@ import { checkPhone, checkSmsCode } from '../../src/domain/validators'
 import { chinaDate } from '../../src/domain/member'
 import { addUnique, COLLECTIONS, getDoc, type Doc } from '../common/db'
 import { fail, ok, type ErrorCode, type Result } from '../common/errors'
+import { cardKey } from '../common/keystore'
 import type { Caller } from '../common/router'
 import { allows } from '../common/scope'
-import type { Sealed, WrappedKey } from '../common/vault'
+import type { Sealed } from '../common/vault'
 import type { MemberContext, MemberDoc } from './context'
 import { randomBytes } from 'node:crypto'
 import { createMember, HOME_FIELDS, storeOf, toHome } from './service'
 
 export interface CardDoc extends Doc {
+  /** Only on cards issued before the key store, until the key migration moved them. */
   keyId?: string
   wrappedKey?: Sealed
   fields?: { cardNo?: Sealed; name?: Sealed; phone?: Sealed }
@@ -64,7 +68,7 @@ export interface CardActions {
 }
 
 export function createCardActions(ctx: MemberContext): CardActions {
-  const { db, vault, sms, claims, clock, identities } = ctx
+  const { db, vault, sms, claims, clock, identities, keys } = ctx
 
   const triesId = (caller: Caller) => `${chinaDate(clock.now())}:cardtry:${ctx.actor(caller)}`
 
@@ -170,9 +174,13 @@ export function createCardActions(ctx: MemberContext): CardActions {
     return 'error' in outcome ? fail(outcome.error as ErrorCode, 'cardNo') : ok(outcome.points)
   }
 
-  /** The card's own copy of identifiers goes once the member holds them (5.1, L-6). */
+  /**
+   * The card's own copy of identifiers goes once the member holds them (5.1, L-6): its data key
+   * first (every copy of the card's fields becomes unreadable), then the fields.
+   */
   async function stripCard(cardId: string): Promise<void> {
     const _ = db.command
+    await keys.destroy(cardKey(cardId))
     await db
       .collection(COLLECTIONS.cards)
       .doc(cardId)
@@ -181,11 +189,9 @@ export function createCardActions(ctx: MemberContext): CardActions {
       })
   }
 
-  function cardValues(card: CardDoc): { name: string } {
-    const cipher = vault.openMemberKey(card._id, {
-      keyId: card.keyId,
-      wrappedKey: card.wrappedKey,
-    } as WrappedKey)
+  async function cardValues(card: CardDoc): Promise<{ name: string }> {
+    const cipher = await keys.cipher(cardKey(card._id), card)
+    if (!cipher) throw new Error('an issued card has no data key')
     return { name: cipher.decrypt('name', card.fields?.name as Sealed) }
   }
 
@@ -222,7 +228,7 @@ export function createCardActions(ctx: MemberContext): CardActions {
           ctx,
           {
             caller,
-            name: cardValues(card).name,
+            name: (await cardValues(card)).name,
             phone,
             storeId: card.storeId,
             noticeVersion: NOTICE_VERSION,

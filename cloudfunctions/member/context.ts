@@ -10,6 +10,7 @@ import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { createErasure, type Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
 import { createClaims, createIdentityStore, type Claims, type IdentityStore } from '../common/identity'
+import type { KeyStore } from '../common/keystore'
 import type { Caller } from '../common/router'
 import { createNotifier, type Notifier, type SubscribeTemplates } from '../common/notify'
 import { createScopeGuard, type MemberRecord, type ScopeGuard } from '../common/scope'
@@ -53,6 +54,7 @@ export interface MemberContext {
   audit: AuditLog
   sms: SmsService
   identities: IdentityStore
+  keys: KeyStore
   claims: Claims
   guard: ScopeGuard
   erasure: Erasure
@@ -76,7 +78,7 @@ export interface MemberContext {
 }
 
 export function createMemberContext(deps: MemberServiceDeps): MemberContext {
-  const { db, vault, clock, audit } = deps
+  const { db, vault, clock, audit, keys } = deps
   const sms =
     deps.sms ??
     createSmsService({
@@ -86,7 +88,7 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
       openapi: deps.openapi,
       config: deps.smsConfig ?? ({ env: '', templateId: FALLBACK_SMS_TEMPLATE_ID } satisfies SmsConfig),
     })
-  const identities = createIdentityStore({ db, vault, audit, clock })
+  const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createClaims({
     db,
     vault,
@@ -96,7 +98,7 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
       !(await getDoc(db, COLLECTIONS.members, memberId)),
   })
   const guard = createScopeGuard({ db, identities, audit })
-  const erasure = createErasure({ db, clock, audit, identities })
+  const erasure = createErasure({ db, clock, audit, identities, keys })
   const templates = deps.subscribeTemplates ?? {}
   const notifier = createNotifier({ db, guard, identities, openapi: deps.openapi, templates })
 
@@ -114,6 +116,7 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
     audit,
     sms,
     identities,
+    keys,
     claims,
     guard,
     erasure,

@@ -8,6 +8,7 @@ import * as cloud from 'wx-server-sdk'
 import { createAuditLog } from '../common/audit'
 import { systemClock, type Clock } from '../common/clock'
 import { asDb, DB_OPTIONS } from '../common/db'
+import { createKeyStore, keyEnvFromEnv } from '../common/keystore'
 import { createRouter, type Main } from '../common/router'
 import { templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
@@ -28,7 +29,7 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
 export interface MemberFunctionOptions {
   clock?: Clock
-  /** Defaults to the keys in the environment (PI_MASTER_KEY, PI_INDEX_KEY …). */
+  /** Defaults to the keys in the environment (PI_MASTER_KEY, PI_INDEX_KEY …; PI_KEY_ENV for the key store). */
   vault?: () => Vault
 }
 
@@ -43,11 +44,14 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
     // Note: the SDK's typings omit `throwOnNotFound`, which its code reads.
     const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
     const vault = vaultOf()
+    const keyEnv = keyEnvFromEnv(process.env, String(cloud.getWXContext().ENV ?? '') || undefined)
+    const keyDb = asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
     return createMemberContext({
       db,
       vault,
       clock,
       audit: createAuditLog({ db, vault, clock }),
+      keys: createKeyStore({ db: keyDb, vault, clock }),
       openapi: cloud.openapi as SmsOpenApi & PhoneOpenApi & SubscribeOpenApi,
       smsConfig: {
         env: process.env.SMS_ENV ?? String(cloud.getWXContext().ENV ?? ''),

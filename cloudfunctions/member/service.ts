@@ -29,6 +29,7 @@ import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
 import type { IdentityValues } from '../common/identity'
+import type { KeyStore } from '../common/keystore'
 import type { SubscribeOpenApi, SubscribeTemplates } from '../common/notify'
 import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller } from '../common/router'
@@ -46,6 +47,8 @@ export interface MemberServiceDeps {
   clock: Clock
   openapi: SmsOpenApi & PhoneOpenApi & SubscribeOpenApi
   audit: AuditLog
+  /** The key store over the key environment's database (PI_KEY_ENV). */
+  keys: KeyStore
   smsConfig?: SmsConfig
   /** Subscribe-message templates per topic (`SUBSCRIBE_TEMPLATES`); none configured by default. */
   subscribeTemplates?: SubscribeTemplates

@@ -8,8 +8,9 @@
  * event says. The console's "云端测试" (no OPENID) can run a trigger by hand with the same event.
  *
  * Triggers (config.json), each a list of jobs that share the invocation's time budget:
- * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, and
- *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
+ * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, the
+ *   move of wrapped keys written before the key store into it (migration.ts; nothing to do once
+ *   done), and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
  * - `retention` (daily, 03:30 China time): the audit log past 3 years.
  */
 import * as cloud from 'wx-server-sdk'
@@ -17,15 +18,17 @@ import * as cloud from 'wx-server-sdk'
 import { systemClock, type Clock } from '../common/clock'
 import { asDb, DB_OPTIONS, type Db } from '../common/db'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
+import { keyEnvFromEnv } from '../common/keystore'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
+import { createKeyMigration } from './migration'
 import { createKeyRotation } from './rotation'
 import { createSweeps } from './sweeps'
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
 export const TRIGGERS = {
-  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'rotateKeys'],
+  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'migrateKeys', 'rotateKeys'],
   retention: ['auditLog'],
 } as const
 
@@ -54,6 +57,12 @@ export function createMain(options: SchedulerOptions = {}) {
   const env = options.env ?? process.env
   const getContext = options.getContext ?? (() => cloud.getWXContext())
 
+  /** The key environment's database (PI_KEY_ENV); a missing variable fails the jobs needing it. */
+  function keyDb(): Db {
+    const keyEnv = keyEnvFromEnv(env, String(cloud.getWXContext().ENV ?? '') || undefined)
+    return asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
+  }
+
   async function runJob(name: JobName, db: Db, budgetMs: number): Promise<unknown> {
     const sweeps = createSweeps({ db, clock })
     switch (name) {
@@ -65,10 +74,18 @@ export function createMain(options: SchedulerOptions = {}) {
         return sweeps.abandonedClaims({ budgetMs })
       case 'auditLog':
         return sweeps.auditLog({ budgetMs })
+      case 'migrateKeys':
+        return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {
         const retired = retiredKeyIds(env)
         if (retired.length === 0) return { skipped: 'no PI_RETIRED_MASTER_KEYS' }
-        const rotation = createKeyRotation({ db, vault: vaultFromEnv(env), clock, retiredKeyIds: retired })
+        const rotation = createKeyRotation({
+          db,
+          keyDb: keyDb(),
+          vault: vaultFromEnv(env),
+          clock,
+          retiredKeyIds: retired,
+        })
         const run = await rotation.run({ budgetMs })
         return { ...run, remaining: await rotation.remaining() }
       }

@@ -1,34 +1,46 @@
 /**
- * Master-key rotation (5.3): re-wraps every member's data key under the current master key.
+ * Master-key rotation (5.3): re-wraps every data key of the key store under the current master
+ * key.
  *
- * The encrypted fields never change: only `keyId` + `wrappedKey` of each identity document are
- * replaced. The job is
- * - resumable: it walks the identities still on a retired key in `_id` order, a page (≤ 1000)
- *   at a time, and records the last `_id` done in `jobs/key-rotation:<current key id>`, so a
- *   restart (timeout, crash, next timer tick) continues after it;
- * - idempotent per member: the write is conditional on the old `keyId`, so a member re-wrapped
- *   twice, cancelled meanwhile or rotated by a parallel run is left alone;
+ * The encrypted fields never change: only `keyId` + `wrappedKey` of each `member_keys`
+ * document (key environment) are replaced. The job is
+ * - resumable: it walks the key documents still on a retired key in `_id` order, a page (≤ 1000)
+ *   at a time, and records the last `_id` done in `jobs/key-rotation:<current key id>` (main
+ *   environment), so a restart (timeout, crash, next timer tick) continues after it;
+ * - idempotent per key: the write is conditional on the old `keyId`, so a key re-wrapped twice,
+ *   destroyed meanwhile (a deletion) or rotated by a parallel run is left alone;
  * - verified: before writing, the new wrapped key is unwrapped again and one encrypted field of
- *   the member is decrypted with it; a member that fails is counted, listed (ids only) and
- *   skipped — never written.
+ *   its owner (the member's identity, or the card) is decrypted with it; a key that fails is
+ *   counted, listed (owner ids only) and skipped — never written.
+ *
+ * Keys still on a document written before the key store are not rotated here: the key migration
+ * (migration.ts, the job before this one) moves them into the store first, and `remaining()`
+ * counts them, so a retired master key is never dropped while one of them still needs it.
  *
  * It needs the keys only where the functions have them: the current master key and the old ones
  * in `PI_RETIRED_MASTER_KEYS`.
  */
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { ownerOf, type KeyDoc, type KeyKind } from '../common/keystore'
 import type { Sealed, Vault, WrappedKey } from '../common/vault'
 import { JOBS_COLLECTION } from './jobs'
 
 export const ROTATION_PAGE_MAX = 1000
-/** Failed member ids kept in the progress document (the count is always complete). */
+/** Failed owner ids kept in the progress document (the count is always complete). */
 const FAILED_IDS_KEPT = 100
+
+/** Where the encrypted fields of each kind of key owner are. */
+const OWNER_COLLECTIONS: Record<KeyKind, string> = {
+  member: COLLECTIONS.identities,
+  card: COLLECTIONS.cards,
+}
 
 export interface RotationProgress {
   _id: string
   job: 'key-rotation'
   targetKeyId: string
-  /** `_id` of the last identity handled; the next page starts after it. */
+  /** `_id` of the last key document handled; the next page starts after it. */
   cursor: string
   rewrapped: number
   skipped: number
@@ -49,12 +61,12 @@ export interface RotationRun {
   failed: number
   /** Totals since the rotation to this key id started. */
   progress: Omit<RotationProgress, '_id' | 'job'>
-  /** True when no identity on a retired key is left after the cursor. */
+  /** True when no key document on a retired key is left after the cursor. */
   done: boolean
 }
 
 export interface RotationOptions {
-  /** Identities per page, at most 1000 (the SDK's maximum per get()). */
+  /** Key documents per page, at most 1000 (the SDK's maximum per get()). */
   pageSize?: number
   /** Stop starting new pages after this long (a function has a time limit). */
   budgetMs?: number
@@ -64,28 +76,32 @@ export interface RotationOptions {
 
 export interface KeyRotation {
   run(options?: RotationOptions): Promise<RotationRun>
-  /** Identities still wrapped under a retired key (indexed count). */
+  /**
+   * Data keys still wrapped under a retired key (indexed counts): in the key store, plus those
+   * still on main-environment documents written before it (until the key migration moved them).
+   */
   remaining(): Promise<number>
 }
 
-interface IdentityKeyDoc extends Doc {
-  keyId: string
-  wrappedKey: Sealed
+interface OwnerDoc extends Doc {
   fields?: Record<string, Sealed>
 }
 
 export function createKeyRotation(deps: {
+  /** The main environment: owners' encrypted fields, legacy keys, the progress document. */
   db: Db
+  /** The key environment: `member_keys`. */
+  keyDb: Db
   vault: Vault
   clock: Clock
   retiredKeyIds: string[]
 }): KeyRotation {
-  const { db, vault, clock } = deps
+  const { db, keyDb, vault, clock } = deps
   const _ = db.command
   const target = vault.currentKeyId
   const retired = deps.retiredKeyIds.filter((id) => id !== target)
   const progressId = `key-rotation:${target}`
-  const identities = () => db.collection(COLLECTIONS.identities)
+  const keys = () => keyDb.collection(COLLECTIONS.memberKeys)
 
   async function loadProgress(): Promise<RotationProgress> {
     const saved = (await getDoc(db, JOBS_COLLECTION, progressId)) as RotationProgress | null
@@ -114,30 +130,64 @@ export function createKeyRotation(deps: {
     await db.collection(JOBS_COLLECTION).doc(_id).set({ data })
   }
 
+  /** The owners of a page of keys, by kind and id: one indexed `_id` query per kind. */
+  async function ownersOf(page: KeyDoc[]): Promise<Map<string, OwnerDoc>> {
+    const owners = new Map<string, OwnerDoc>()
+    for (const kind of Object.keys(OWNER_COLLECTIONS) as KeyKind[]) {
+      const ids = page.filter((doc) => ownerOf(doc).kind === kind).map((doc) => String(doc.owner))
+      if (ids.length === 0) continue
+      const { data } = await db
+        .collection(OWNER_COLLECTIONS[kind])
+        .where({ _id: _.in(ids) })
+        .limit(ROTATION_PAGE_MAX)
+        .get()
+      for (const owner of data) owners.set(`${kind}:${owner._id}`, owner)
+    }
+    return owners
+  }
+
   /** 'rewrapped' | 'skipped' (no longer on that key) | 'failed' (cannot be verified). */
-  async function rotateOne(doc: IdentityKeyDoc): Promise<'rewrapped' | 'skipped' | 'failed'> {
+  async function rotateOne(
+    doc: KeyDoc,
+    owner: OwnerDoc | undefined,
+  ): Promise<'rewrapped' | 'skipped' | 'failed'> {
+    const subject = ownerOf(doc).id
     let next: WrappedKey
     try {
-      next = vault.rewrapMemberKey(doc._id, { keyId: doc.keyId, wrappedKey: doc.wrappedKey })
-      const cipher = vault.openMemberKey(doc._id, next)
-      const [field, sealed] = Object.entries(doc.fields ?? {})[0] ?? []
+      next = vault.rewrapMemberKey(subject, { keyId: doc.keyId, wrappedKey: doc.wrappedKey })
+      const cipher = vault.openMemberKey(subject, next)
+      const [field, sealed] = Object.entries(owner?.fields ?? {})[0] ?? []
       if (field && sealed) cipher.decrypt(field, sealed)
     } catch {
       return 'failed'
     }
-    const { stats } = await identities()
+    const { stats } = await keys()
       .where({ _id: doc._id, keyId: doc.keyId })
       .update({ data: { keyId: next.keyId, wrappedKey: next.wrappedKey, updatedAt: new Date(clock.now()) } })
     return stats.updated === 1 ? 'rewrapped' : 'skipped'
   }
 
-  async function remaining(): Promise<number> {
+  async function inStore(): Promise<number> {
     if (retired.length === 0) return 0
     return (
-      await identities()
+      await keys()
         .where({ keyId: _.in(retired) })
         .count()
     ).total
+  }
+
+  async function remaining(): Promise<number> {
+    if (retired.length === 0) return 0
+    let total = await inStore()
+    for (const name of Object.values(OWNER_COLLECTIONS)) {
+      total += (
+        await db
+          .collection(name)
+          .where({ keyId: _.in(retired) })
+          .count()
+      ).total
+    }
+    return total
   }
 
   return {
@@ -149,10 +199,10 @@ export function createKeyRotation(deps: {
       const budgetMs = options.budgetMs ?? Infinity
       const maxPages = options.maxPages ?? Infinity
       const progress = await loadProgress()
-      // A finished pass can miss members wrapped under the old key afterwards (a function
-      // instance that had not yet picked up the new key): when more identities than the known
-      // failures are still on a retired key, start a new pass from the beginning.
-      if (progress.done && (await remaining()) > progress.failed) {
+      // A finished pass can miss keys wrapped under the old key afterwards (a function instance
+      // that had not yet picked up the new key, a key the migration moved since): when more keys
+      // than the known failures are still on a retired key, start a new pass from the beginning.
+      if (progress.done && (await inStore()) > progress.failed) {
         Object.assign(progress, { cursor: '', done: false, failed: 0, failedIds: [] })
         delete progress.finishedAt
       }
@@ -163,21 +213,24 @@ export function createKeyRotation(deps: {
       while (!done && pages < maxPages && clock.now() - started < budgetMs) {
         const where: Record<string, unknown> = { keyId: _.in(retired) }
         if (progress.cursor !== '') where._id = _.gt(progress.cursor)
-        const { data } = await identities().where(where).orderBy('_id', 'asc').limit(pageSize).get()
+        const { data } = await keys().where(where).orderBy('_id', 'asc').limit(pageSize).get()
+        const page = data as KeyDoc[]
         pages++
+        const owners = await ownersOf(page)
         let handled = 0
-        for (const doc of data as IdentityKeyDoc[]) {
-          // A page can take longer than the budget: stop between members, the cursor says where.
+        for (const doc of page) {
+          // A page can take longer than the budget: stop between keys, the cursor says where.
           if (clock.now() - started >= budgetMs) break
           handled++
-          const outcome = await rotateOne(doc)
+          const owner = ownerOf(doc)
+          const outcome = await rotateOne(doc, owners.get(`${owner.kind}:${owner.id}`))
           run[outcome]++
           progress[outcome]++
           if (outcome === 'failed' && progress.failedIds.length < FAILED_IDS_KEPT)
             progress.failedIds.push(doc._id)
           progress.cursor = doc._id
         }
-        done = handled === data.length && data.length < pageSize
+        done = handled === page.length && page.length < pageSize
         progress.done = done
         progress.updatedAt = new Date(clock.now())
         if (done) progress.finishedAt = progress.updatedAt

@@ -10,6 +10,7 @@ import * as cloud from 'wx-server-sdk'
 import { systemClock, type Clock } from '../common/clock'
 import { asDb, DB_OPTIONS } from '../common/db'
 import { errorSummary } from '../common/errors'
+import { createKeyStore, keyEnvFromEnv } from '../common/keystore'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createWxEventsService, type EventOutcome, type PushContext } from './service'
 
@@ -36,7 +37,11 @@ export function createMain(options: WxEventsOptions = {}) {
     try {
       // Note: the SDK's typings omit `throwOnNotFound`, which its code reads.
       const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
-      const service = createWxEventsService({ db, vault: vaultOf(), clock })
+      const vault = vaultOf()
+      const keyEnv = keyEnvFromEnv(process.env, String(cloud.getWXContext().ENV ?? '') || undefined)
+      const keyDb = asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
+      const keys = createKeyStore({ db: keyDb, vault, clock })
+      const service = createWxEventsService({ db, vault, clock, keys })
       const outcome = await service.handle(event as Record<string, unknown>, getContext())
       if (outcome === 'refused') console.warn('[wxevents] refused a call that is not a platform push')
       return { outcome }

@@ -21,6 +21,7 @@ import { createAuditLog } from '../common/audit'
 import { COLLECTIONS, type Db } from '../common/db'
 import { createErasure } from '../common/erasure'
 import { createClaims, createIdentityStore } from '../common/identity'
+import type { KeyStore } from '../common/keystore'
 import type { Vault } from '../common/vault'
 import { NOTICE_VERSION } from '../../src/domain/purposes'
 
@@ -66,12 +67,12 @@ export function isTrustedPush(event: Record<string, unknown>, context: PushConte
   return true
 }
 
-export function createWxEventsService(deps: { db: Db; vault: Vault; clock: Clock }) {
-  const { db, vault, clock } = deps
+export function createWxEventsService(deps: { db: Db; vault: Vault; clock: Clock; keys: KeyStore }) {
+  const { db, vault, clock, keys } = deps
   const audit = createAuditLog({ db, vault, clock })
-  const identities = createIdentityStore({ db, vault, audit, clock })
+  const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createClaims({ db, vault, clock, isAbandoned: async () => false })
-  const erasure = createErasure({ db, clock, audit, identities })
+  const erasure = createErasure({ db, clock, audit, identities, keys })
 
   async function withdrawParking(memberId: string): Promise<void> {
     const at = new Date(clock.now())

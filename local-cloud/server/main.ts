@@ -1,14 +1,18 @@
 /**
- * `npm start`'s server: opens local-cloud in a data directory, loads the built functions with
- * `wx-server-sdk` swapped for the stand-in, and serves the H5 app and the local HTTP API.
+ * `npm start`'s server: opens local-cloud in a data directory (the main environment and the key
+ * environment, each its own SQLite file), loads the built functions with `wx-server-sdk` swapped
+ * for the stand-in, and serves the H5 app and the local HTTP API.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
+import { systemClock } from '../../cloudfunctions/common/clock'
+import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { createKeyMigration } from '../../cloudfunctions/scheduler/migration'
 import { manifest } from '../../database/manifest'
 import { DEMO_PERSONAS, seedDemo } from '../../database/seed'
-import { createLocalCloud } from '../runtime'
+import { createLocalCloud, DATABASE_FILES } from '../runtime'
 import * as sdk from '../sdk'
 import { createRequestHandler } from './app'
 import { aliasWxServerSdk, asCommonJs, findFunctions, loadFunctions } from './functions'
@@ -18,9 +22,9 @@ import { demoSubscribeTemplates } from './templates'
 
 /** Written into a data directory we created, so `npm run reset` knows what it may wipe. */
 export const DATA_DIR_MARKER = '.local-cloud'
-/** Where local-cloud/runtime.ts keeps the database inside the data directory. */
-const DATABASE_FILE = 'local-cloud.sqlite'
 const PID_FILE = 'server.pid'
+/** The main environment's id locally (what getWXContext().ENV answers). */
+const LOCAL_ENV = 'local-cloud'
 
 export interface ServerOptions {
   /** Repository root: dist-h5/ and cloudfunctions/ are found under it. */
@@ -111,7 +115,7 @@ async function boot(
     say(`local-cloud: generated local keys ${keys.generated.join(', ')} → ${shown(keys.file)}`)
   if (keys.fromEnv.length > 0) say(`local-cloud: keys from the environment: ${keys.fromEnv.join(', ')}`)
   if (!process.env.SUBSCRIBE_TEMPLATES) process.env.SUBSCRIBE_TEMPLATES = demoSubscribeTemplates()
-  const hadDatabase = existsSync(path.join(dataDir, DATABASE_FILE))
+  const hadDatabase = existsSync(path.join(dataDir, DATABASE_FILES.main))
   if (hadDatabase && keys.generated.some((k) => k !== 'PI_MASTER_KEY_ID')) {
     console.warn(
       'local-cloud: new keys for existing data: identities stored before are unreadable (npm run reset)',
@@ -127,11 +131,26 @@ async function boot(
   // Loaded now rather than on first call, so a broken bundle shows at start.
   const functions = loadFunctions(functionsRoot, found.built)
 
-  const cloud = createLocalCloud({ dataDir, manifest, functions })
+  // The functions read the key environment's id from PI_KEY_ENV, as on CloudBase; locally it
+  // defaults to a second environment beside the main one.
+  const keyEnv = process.env.PI_KEY_ENV?.trim() || `${LOCAL_ENV}-keys`
+  if (keyEnv === LOCAL_ENV)
+    throw new StartupError(`local-cloud: PI_KEY_ENV must not be ${LOCAL_ENV}, the main environment`)
+  const cloud = createLocalCloud({ dataDir, manifest, functions, env: LOCAL_ENV, keyEnv })
+  process.env.PI_KEY_ENV = cloud.keyEnv
   cloud.use()
   // The seed adds only missing documents: on the first run that is all of them.
-  const added = await seedDemo(cloud.database())
+  const added = await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
   if (added > 0) say(`local-cloud: ${hadDatabase ? '' : 'first run: '}seeded demo data (${added} documents)`)
+  // Data written before the key store (an older checkout's .data): its keys move now, as the
+  // scheduler's sweep does on CloudBase.
+  const migrated = await createKeyMigration({
+    db: asDb(cloud.database(DB_OPTIONS)),
+    keyDb: asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv })),
+    clock: systemClock,
+  }).run()
+  if (migrated.moved > 0)
+    say(`local-cloud: moved ${migrated.moved} data keys into the key environment (${cloud.keyEnv})`)
 
   const sessions = createSessionStore({
     staff: DEMO_PERSONAS,

@@ -1,17 +1,20 @@
 /**
- * `npm run keys:rotate` against local-cloud's data directory: the scheduler's rotation job
- * (cloudfunctions/scheduler/rotation.ts) over the SQLite database `npm start` uses.
- * Bundled and run by scripts/keys-rotate.mjs.
+ * `npm run keys:rotate` against local-cloud's data directory: the scheduler's key migration and
+ * rotation jobs (cloudfunctions/scheduler/migration.ts, rotation.ts) over the SQLite databases
+ * `npm start` uses (main and key environment). Bundled and run by scripts/keys-rotate.mjs.
  */
 import { systemClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
 import { retiredKeyIds } from '../../cloudfunctions/scheduler/jobs'
+import { createKeyMigration, type MigrationRun } from '../../cloudfunctions/scheduler/migration'
 import { createKeyRotation, type RotationRun } from '../../cloudfunctions/scheduler/rotation'
 import { manifest } from '../../database/manifest'
 import { createLocalCloud } from '../../local-cloud/runtime'
 
 export interface LocalRotation {
+  /** Keys moved from documents written before the key store (null with statusOnly). */
+  migration: MigrationRun | null
   run: RotationRun | null
   remaining: number
 }
@@ -27,16 +30,14 @@ export async function rotateLocal(options: {
   const cloud = createLocalCloud({ dataDir: options.dataDir, manifest })
   try {
     const db = asDb(cloud.database(DB_OPTIONS))
-    const rotation = createKeyRotation({
-      db,
-      vault,
-      clock: systemClock,
-      retiredKeyIds: retiredKeyIds(options.env),
-    })
+    const keyDb = asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }))
+    const clock = systemClock
+    const migration = options.statusOnly ? null : await createKeyMigration({ db, keyDb, clock }).run()
+    const rotation = createKeyRotation({ db, keyDb, vault, clock, retiredKeyIds: retiredKeyIds(options.env) })
     const run = options.statusOnly
       ? null
       : await rotation.run({ pageSize: options.pageSize, maxPages: options.maxPages })
-    return { run, remaining: await rotation.remaining() }
+    return { migration, run, remaining: await rotation.remaining() }
   } finally {
     cloud.close()
   }

@@ -86,6 +86,34 @@ describe('wire-server', () => {
     expect(response.status).toBe(405)
   })
 
+  it('should route a request to the environment its envName names', async () => {
+    const envs = createLocalCloud({
+      manifest: { collections: [{ name: 'secrets', env: 'keys', description: 'Key-environment items' }] },
+    })
+    const routed = await startWireServer((action, params, env) => envs.wire(action, params, env))
+    const send = async (envName: string) =>
+      (
+        await fetch(routed.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: SIGNED },
+          body: JSON.stringify({
+            action: 'database.calculateDocument',
+            collectionName: 'secrets',
+            query: '{}',
+            envName,
+          }),
+        })
+      ).json() as Promise<Record<string, unknown>>
+    try {
+      expect((await send(envs.keyEnv)).data).toEqual({ total: 0 })
+      expect((await send(envs.env)).code).toBe('DATABASE_COLLECTION_NOT_EXIST')
+      expect((await send('no-such-env')).code).toBe('INVALIID_ENV')
+    } finally {
+      await routed.close()
+      envs.close()
+    }
+  })
+
   it('should stop calling a wire listener once it is removed', async () => {
     let count = 0
     const stop = cloud.onWire(() => count++)

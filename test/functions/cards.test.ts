@@ -98,6 +98,8 @@ describe('binding a card as a member who joined online', () => {
     expect(card).toMatchObject({ status: 'bound', memberId, points: 0 })
     expect(card).not.toHaveProperty('fields')
     expect(card).not.toHaveProperty('wrappedKey')
+    // Its data key is destroyed: no copy of the card's fields anywhere can be read again.
+    expect((await env.all('member_keys')).map((k) => k._id)).not.toContain(`card:${id}`)
     // The card's history became the member's: it is in the data copy.
     const copy = dataOf<{ export: DataExport }>(await env.call(openid, 'exportData')).export
     expect(copy.pointsLedger.map((e) => e.delta).sort((a, b) => a - b)).toEqual([-350, 350, 350])
@@ -136,6 +138,7 @@ describe('card errors', () => {
         vault: env.vault,
         clock: env.clock,
         audit: createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }),
+        keys: env.keys(),
         openapi: env.cloud.sdk().openapi as never,
         sms: anyCode,
       }),

@@ -113,21 +113,32 @@ describe('member.deleteAccount', () => {
     expect(again).not.toBe(await env.memberIdOf(shopper()))
   })
 
-  it('[7.2][3.8][5.3] leaves no plaintext and no data key of the member in the SQLite file', async () => {
+  it('[7.2][3.8][5.3] leaves no plaintext and no data key of the member in the SQLite files of either environment', async () => {
     env.cloud.close()
     dir = mkdtempSync(path.join(tmpdir(), 'mm-deletion-'))
     env = await createTestEnv({ dataDir: dir })
-    // local-cloud's store zeroes freed pages (secure_delete): without it the removed wrapped key
-    // would stay in the file as free-page residue.
-    expect(env.cloud.sqlite.pragma('secure_delete', { simple: true })).toBe(1)
+    // local-cloud's stores zero freed pages (secure_delete): without it the removed wrapped key
+    // would stay in the key environment's file as free-page residue.
+    for (const name of env.cloud.envs())
+      expect(env.cloud.sqliteOf(name).pragma('secure_delete', { simple: true })).toBe(1)
     const openid = shopper()
+    const cardKeyId = `card:${env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)}`
+    const cardWrapped = (
+      (await env.keyDb.collection('member_keys').doc(cardKeyId).get()).data?.wrappedKey as {
+        ct: string
+      }
+    ).ct
     const memberId = await fullMember(openid)
-    const [identity] = (await env.all('identities')).filter((i) => i._id === memberId)
-    const wrapped = (identity.wrappedKey as { ct: string }).ct
+    const [key] = (await env.all('member_keys')).filter((k) => k._id === memberId)
+    const wrapped = (key.wrappedKey as { ct: string }).ct
 
     await env.call(openid, 'deleteAccount', { confirm: true })
     env.cloud.close()
 
+    // Both databases (main and key environment) with their write-ahead logs.
+    expect(readdirSync(dir)).toEqual(
+      expect.arrayContaining(['local-cloud.sqlite', 'local-cloud-keys.sqlite']),
+    )
     const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(path.join(dir as string, f))))
     const found = [
       NAME,
@@ -139,8 +150,10 @@ describe('member.deleteAccount', () => {
       DEMO_CARDS[0].phone,
     ].filter((secret) => bytes.includes(Buffer.from(secret, 'utf8')))
     expect(found).toEqual([])
-    // The wrapped data key is gone from the file too (no stale page keeps it): crypto-shredding.
+    // The wrapped data keys (the member's, and the bound card's) are gone from the files too (no
+    // stale page keeps them): crypto-shredding.
     expect(bytes.includes(Buffer.from(wrapped, 'utf8'))).toBe(false)
+    expect(bytes.includes(Buffer.from(cardWrapped, 'utf8'))).toBe(false)
     env = await createTestEnv()
   })
 

@@ -1,6 +1,7 @@
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { ok } from '../../cloudfunctions/common/errors'
 import type { SmsService } from '../../cloudfunctions/common/sms'
+import type { Sealed } from '../../cloudfunctions/common/vault'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES } from '../../database/seed'
 import { isValidMemberNo } from '../../src/domain/member'
@@ -109,12 +110,19 @@ describe('member.join: what is stored (5.1)', () => {
     const [member] = await env.all('members')
     const [identity] = (await env.all('identities')) as unknown as IdentityDoc[]
     expect(identity._id).toBe(member._id)
-    expect(identity.keyId).toBe('k1')
+    // The wrapped data key is in the key environment's store, never beside the ciphertexts.
+    expect(identity).not.toHaveProperty('keyId')
+    expect(identity).not.toHaveProperty('wrappedKey')
+    const [key] = (await env.all('member_keys')).filter((k) => k.kind === 'member')
+    expect(key).toMatchObject({ _id: member._id, kind: 'member', owner: member._id, keyId: 'k1' })
     expect(identity.phoneIndex).toBe(env.vault.blindIndex('phone', VALID_FORM.phone))
     expect(identity.openidIndex).toBe(env.vault.blindIndex('openid', openid))
     expect(Object.keys(identity.fields).sort()).toEqual(['birthDate', 'name', 'openid', 'phone'])
 
-    const cipher = env.vault.openMemberKey(identity._id, identity)
+    const cipher = env.vault.openMemberKey(identity._id, {
+      keyId: String(key.keyId),
+      wrappedKey: key.wrappedKey as Sealed,
+    })
     expect(cipher.decrypt('name', identity.fields.name!)).toBe('张三')
     expect(cipher.decrypt('phone', identity.fields.phone!)).toBe('13812345678')
     expect(cipher.decrypt('birthDate', identity.fields.birthDate!)).toBe('1990-05-17')
@@ -395,6 +403,8 @@ describe('member.join: failures half-way', () => {
     const answer = await env.join(shopper())
     expect(answer).toEqual({ ok: false, code: 'INTERNAL', message: '系统繁忙，请稍后再试' })
     expect(await env.counts()).toMatchObject({ members: 0, identities: 0, identity_index: 0 })
+    // The data key made for the identity went with it.
+    expect((await env.all('member_keys')).filter((k) => k.kind === 'member')).toEqual([])
     const log = await env.all('audit_log')
     expect(log.map((e) => e.action)).toEqual(['create', 'delete'])
     expect(errors).toHaveBeenCalledTimes(1)

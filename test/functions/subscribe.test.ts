@@ -59,6 +59,7 @@ function context(openapi?: SubscribeOpenApi): MemberContext {
     vault: env.vault,
     clock: env.clock,
     audit: createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }),
+    keys: env.keys(),
     openapi: (openapi ?? env.cloud.sdk().openapi) as never,
     subscribeTemplates: templatesFromEnv(JSON.stringify(TEMPLATES)),
   })

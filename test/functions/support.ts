@@ -1,13 +1,15 @@
 /**
  * Shared set-up for function tests: a fresh local-cloud per test with the manifest and the demo
- * seed, test keys in the environment (the function reads them like in production), a manual
- * clock, and helpers to call the `member` function and to inspect the database.
+ * seed, test keys in the environment (the function reads them like in production, the key
+ * environment's id in PI_KEY_ENV), a manual clock, and helpers to call the `member` function and
+ * to inspect both databases (main and key environment).
  */
 import { randomBytes } from 'node:crypto'
 
 import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { manualClock, type ManualClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common/db'
+import { createKeyStore, type KeyStore } from '../../cloudfunctions/common/keystore'
 import type { SmsService } from '../../cloudfunctions/common/sms'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/member/index'
@@ -54,7 +56,11 @@ export interface TestEnv {
   cloud: LocalCloud
   clock: ManualClock
   db: Db
+  /** The key environment's database (member_keys). */
+  keyDb: Db
   vault: Vault
+  /** A fresh key store over `keyDb`, as one function call has it. */
+  keys(): KeyStore
   call(openid: string, action: string, data?: unknown): Promise<Answer>
   /** Sends a join code to `phone` as `openid` and answers the code from the SMS outbox. */
   sendCode(openid: string, phone?: string): Promise<string>
@@ -63,8 +69,9 @@ export interface TestEnv {
   /** Asks for a code and joins with it. */
   join(openid: string, form?: Record<string, unknown>): Promise<Answer>
   counts(): Promise<Record<string, number>>
-  /** Every document of every collection, as one JSON text. */
+  /** Every document of every collection of both environments, as one JSON text. */
   dump(): Promise<string>
+  /** Every document of a collection, in whichever environment the manifest puts it. */
   all(collection: string): Promise<Doc[]>
   /** Joins `openid` with `phone` and answers the new member's id. */
   member(openid: string, form?: Record<string, unknown>): Promise<string>
@@ -91,10 +98,15 @@ export async function createTestEnv(
       wxevents: () => ({ main: createWxEventsMain({ clock }) }),
     },
   })
-  await seedDemo(cloud.database())
+  process.env.PI_KEY_ENV = cloud.keyEnv
+  await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
   const db = asDb(cloud.database(DB_OPTIONS))
+  const keyDb = asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }))
   const vault = vaultFromEnv(process.env)
-  const collections = (options.manifest ?? manifest).collections.map((c) => c.name)
+  const declared = (options.manifest ?? manifest).collections
+  const collections = declared.map((c) => c.name)
+  const dbOf = (collection: string) =>
+    declared.find((c) => c.name === collection)?.env === 'keys' ? keyDb : db
 
   const call = async (openid: string, action: string, data?: unknown) =>
     (await cloud.invoke('member', data === undefined ? { action } : { action, data }, {
@@ -121,7 +133,7 @@ export async function createTestEnv(
   async function all(collection: string): Promise<Doc[]> {
     const docs: Doc[] = []
     for (;;) {
-      const { data } = await db.collection(collection).skip(docs.length).limit(1000).get()
+      const { data } = await dbOf(collection).collection(collection).skip(docs.length).limit(1000).get()
       docs.push(...data)
       if (data.length < 1000) return docs
     }
@@ -131,7 +143,9 @@ export async function createTestEnv(
     cloud,
     clock,
     db,
+    keyDb,
     vault,
+    keys: () => createKeyStore({ db: keyDb, vault, clock }),
     call,
     sendCode,
     lastCode,
@@ -142,7 +156,7 @@ export async function createTestEnv(
     },
     async counts() {
       const out: Record<string, number> = {}
-      for (const name of collections) out[name] = (await db.collection(name).count()).total
+      for (const name of collections) out[name] = (await dbOf(name).collection(name).count()).total
       return out
     },
     async dump() {
@@ -190,6 +204,7 @@ export async function createTestEnv(
         vault,
         clock,
         audit: createAuditLog({ db, vault, clock }),
+        keys: createKeyStore({ db: keyDb, vault, clock }),
         openapi: cloud.sdk().openapi as never,
         smsConfig: { env: cloud.env, templateId: 'test-template' },
         ...overrides,

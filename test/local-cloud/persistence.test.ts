@@ -113,20 +113,28 @@ describe('durability', () => {
 })
 
 describe('manifest and indexes', () => {
-  it('createTestCloud applies database/manifest.ts: every collection and index exists', () => {
+  it('createTestCloud applies database/manifest.ts: every collection and index exists, each in its environment', () => {
     const cloud = createTestCloud()
     open.push(cloud)
-    const indexes = new Set(
-      (
-        cloud.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{
-          name: string
-        }>
-      ).map((row) => row.name),
-    )
-    expect(cloud.collectionNames().sort()).toEqual(projectManifest.collections.map((c) => c.name).sort())
+    const indexesOf = (env: string) =>
+      new Set(
+        (
+          cloud.sqliteOf(env).prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as Array<{
+            name: string
+          }>
+        ).map((row) => row.name),
+      )
+    const namesIn = (env: 'keys' | undefined) =>
+      projectManifest.collections
+        .filter((c) => c.env === env)
+        .map((c) => c.name)
+        .sort()
+    expect(cloud.collectionNames().sort()).toEqual(namesIn(undefined))
+    expect(cloud.collectionNames(cloud.keyEnv).sort()).toEqual(namesIn('keys'))
+    expect(namesIn('keys')).toEqual(['member_keys'])
     for (const collection of projectManifest.collections) {
       for (const index of collection.indexes ?? []) {
-        expect(indexes).toContain(`ix_c_${collection.name}__${index.name}`)
+        expect(indexesOf(cloud.envOf(collection))).toContain(`ix_c_${collection.name}__${index.name}`)
       }
     }
   })

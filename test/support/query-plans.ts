@@ -14,6 +14,8 @@ import { manifest } from '../../database/manifest'
 export interface QueryPlanRecord {
   functionName: string
   action: string
+  /** The environment the request named (undefined: the main one). */
+  env?: string
   collection: string
   /** Field names of the query (values left out). */
   fields: string[]
@@ -72,17 +74,18 @@ export function recordQueryPlans(): void {
   if (installed) return
   installed = true
   const wire = LocalCloud.prototype.wire
-  LocalCloud.prototype.wire = async function (this: LocalCloud, action, params) {
+  LocalCloud.prototype.wire = async function (this: LocalCloud, action, params, env) {
     const invocation = currentInvocation()
     const collection = typeof params.collectionName === 'string' ? params.collectionName : ''
     if (invocation && QUERY_ACTIONS.has(action) && collection !== '') {
       try {
         const query = queryOf(action, params)
         if (query) {
-          const plan = this.explain(collection, query)
+          const plan = this.explain(collection, query, env)
           records.push({
             functionName: invocation.functionName,
             action,
+            env,
             collection,
             fields: fieldsOf(query),
             plan,
@@ -93,7 +96,7 @@ export function recordQueryPlans(): void {
         // An unknown collection or a malformed query: the engine answers it with its own error.
       }
     }
-    return wire.call(this, action, params)
+    return wire.call(this, action, params, env)
   }
 }
 
