@@ -47,13 +47,7 @@ async function fullMember(openid: string): Promise<string> {
   await env.call(openid, 'updateProfile', { address: ADDRESS, idNumber: ID_NUMBER })
   env.clock.advance(61_000)
   const card = DEMO_CARDS[0]
-  const code = await env.codeVia(
-    openid,
-    'sendCardCode',
-    { cardNo: card.cardNo, phone: card.phone },
-    card.phone,
-  )
-  const bound = await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code })
+  const bound = await env.bindCard(openid, card)
   if (!bound.ok) throw new Error(`bindCard failed: ${bound.code}`)
   return memberId
 }
@@ -220,15 +214,7 @@ describe('a backup of the main environment after a card is bound', () => {
     const openid = shopper()
     await env.member(openid)
     env.clock.advance(61_000)
-    const code = await env.codeVia(
-      openid,
-      'sendCardCode',
-      { cardNo: card.cardNo, phone: card.phone },
-      card.phone,
-    )
-    expect(
-      await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code }),
-    ).toMatchObject({ ok: true })
+    expect(await env.bindCard(openid, card)).toMatchObject({ ok: true })
 
     expect((await keyStoreNow()).map((k) => k._id)).not.toContain(`card:${cardId}`)
     expect(decryptFromBackup(backup, await keyStoreNow(), env.vault, 'cards', cardId)).toEqual({})

@@ -23,24 +23,10 @@ const anyCode: SmsService = {
 }
 const cardId = (cardNo: string) => env.vault.blindIndex('card', cardNo)
 
-async function bind(
-  openid: string,
-  card: { cardNo: string; phone: string },
-  extra: Record<string, unknown> = {},
-) {
-  const smsCode = await env.codeVia(
-    openid,
-    'sendCardCode',
-    { cardNo: card.cardNo, phone: card.phone },
-    card.phone,
-  )
-  return env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode, ...extra })
-}
-
 describe('binding a card as a shopper who is not a member yet', () => {
   it('[4.2.1.1][4.2.2.1][4.1.2] makes them the member of that card after accepting the notice, with a receipt', async () => {
     const openid = shopper()
-    const answer = await bind(openid, WANG, { noticeVersion: NOTICE_VERSION })
+    const answer = await env.bindCard(openid, WANG, { noticeVersion: NOTICE_VERSION })
     const { member, pointsMoved } = dataOf<BindCardData>(answer)
     expect(pointsMoved).toBe(1280)
     expect(member).toMatchObject({
@@ -81,7 +67,7 @@ describe('binding a card as a member who joined online', () => {
     const openid = shopper()
     const memberId = await env.member(openid)
     env.clock.advance(61_000)
-    const { member, pointsMoved } = dataOf<BindCardData>(await bind(openid, LI))
+    const { member, pointsMoved } = dataOf<BindCardData>(await env.bindCard(openid, LI))
     expect(pointsMoved).toBe(350)
     expect(member).toMatchObject({ points: 350, name: '张*', hasCard: true })
     expect(await env.call(openid, 'home')).toMatchObject({ data: { member: { hasCard: true } } })
@@ -110,7 +96,7 @@ describe('binding a card as a member who joined online', () => {
     const openid = shopper()
     await env.member(openid)
     env.clock.advance(61_000)
-    await bind(openid, LI)
+    await env.bindCard(openid, LI)
     expect(await env.call(openid, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({
       code: 'MEMBER_HAS_CARD',
     })
@@ -119,7 +105,7 @@ describe('binding a card as a member who joined online', () => {
 
 describe('card errors', () => {
   it('[4.2.2.1] refuses a card bound elsewhere with CARD_ALREADY_BOUND', async () => {
-    await bind(shopper(), WANG, { noticeVersion: NOTICE_VERSION })
+    await env.bindCard(shopper(), WANG, { noticeVersion: NOTICE_VERSION })
     const other = shopper()
     await env.member(other, { ...VALID_FORM, phone: '13900000001' })
     expect(await env.call(other, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({

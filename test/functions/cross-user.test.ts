@@ -45,13 +45,7 @@ async function makeVictim(): Promise<Victim> {
   await env.call(openid, 'updateProfile', { address: VICTIM_ADDRESS, idNumber: VICTIM_ID })
   const card = DEMO_CARDS[1]
   env.clock.advance(61_000)
-  const code = await env.codeVia(
-    openid,
-    'sendCardCode',
-    { cardNo: card.cardNo, phone: card.phone },
-    card.phone,
-  )
-  await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code })
+  await env.bindCard(openid, card)
   const profile = dataOf<{ profile: { memberNo: string } }>(await env.call(openid, 'profile')).profile
   return { openid, memberId, memberNo: profile.memberNo, plateId: plate.id }
 }

@@ -33,13 +33,7 @@ async function fullMember(openid: string): Promise<string> {
   })
   const card = DEMO_CARDS[0]
   env.clock.advance(61_000)
-  const code = await env.codeVia(
-    openid,
-    'sendCardCode',
-    { cardNo: card.cardNo, phone: card.phone },
-    card.phone,
-  )
-  const bound = await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code })
+  const bound = await env.bindCard(openid, card)
   if (!bound.ok) throw new Error(`bindCard failed: ${bound.code}`)
   return memberId
 }

@@ -285,18 +285,8 @@ describe('subscribe-message topics', () => {
   })
 
   /** Binds the first demo card (with points) to the member `openid`. */
-  async function bindDemoCard(openid: string) {
-    const card = DEMO_CARDS[0]
-    const code = await env.codeVia(
-      openid,
-      'sendCardCode',
-      { cardNo: card.cardNo, phone: card.phone },
-      card.phone,
-    )
-    return dataOf<{ pointsMoved: number; member: { points: number } }>(
-      await env.call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode: code }),
-    )
-  }
+  const bindDemoCard = async (openid: string) =>
+    dataOf<{ pointsMoved: number; member: { points: number } }>(await env.bindCard(openid, DEMO_CARDS[0]))
 
   it('[6.3.1] binding a card with points sends one points reminder when the member allowed one', async () => {
     const { openid } = await memberAllowing()

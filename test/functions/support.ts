@@ -81,6 +81,12 @@ export interface TestEnv {
   grant(openid: string, purpose: string): Promise<void>
   /** Asks `action` for a code to `phone` and answers it from the outbox. */
   codeVia(openid: string, action: string, data: Record<string, unknown>, phone: string): Promise<string>
+  /** Sends a card code to the phone on `card` and binds it with that code (`extra`: more data). */
+  bindCard(
+    openid: string,
+    card: { cardNo: string; phone: string },
+    extra?: Record<string, unknown>,
+  ): Promise<Answer>
   /** The member service over this cloud's database, for tests that inject a dependency. */
   service(overrides?: { sms?: SmsService }): MemberService
 }
@@ -125,6 +131,14 @@ export async function createTestEnv(
   async function sendCode(openid: string, phone = VALID_FORM.phone): Promise<string> {
     const sent = await call(openid, 'sendJoinCode', { phone })
     if (!sent.ok) throw new Error(`sendJoinCode failed: ${sent.code}`)
+    const code = lastCode(phone)
+    if (!code) throw new Error('no SMS in the outbox')
+    return code
+  }
+
+  async function codeVia(openid: string, action: string, data: Record<string, unknown>, phone: string) {
+    const sent = await call(openid, action, data)
+    if (!sent.ok) throw new Error(`${action} failed: ${sent.code}`)
     const code = lastCode(phone)
     if (!code) throw new Error('no SMS in the outbox')
     return code
@@ -191,12 +205,15 @@ export async function createTestEnv(
       })
       if (!answer.ok) throw new Error(`setConsent failed: ${answer.code}`)
     },
-    async codeVia(openid, action, data, phone) {
-      const sent = await call(openid, action, data)
-      if (!sent.ok) throw new Error(`${action} failed: ${sent.code}`)
-      const code = lastCode(phone)
-      if (!code) throw new Error('no SMS in the outbox')
-      return code
+    codeVia,
+    async bindCard(openid, card, extra = {}) {
+      const smsCode = await codeVia(
+        openid,
+        'sendCardCode',
+        { cardNo: card.cardNo, phone: card.phone },
+        card.phone,
+      )
+      return call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode, ...extra })
     },
     service(overrides = {}) {
       return createMemberService({
