@@ -18,11 +18,8 @@
  * CloudBase environment that holds only the wrapped data keys (collections marked `env: 'keys'`
  * in the manifest). Each collection is printed under the environment it belongs in.
  */
-import { createRequire } from 'node:module'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
-import { BUILD_DIR, ROOT } from './lib/builds.mjs'
+import { loadTypeScript } from './lib/node-bundle.mjs'
 
 const FORMATS = ['all', 'console', 'http', 'manager', 'json']
 
@@ -40,25 +37,10 @@ if (!FORMATS.includes(format)) {
 
 /** database/manifest.ts, validated like local-cloud does (CloudBase's limits). */
 async function loadManifest() {
-  const outfile = path.join(BUILD_DIR, 'db-manifest/manifest.cjs')
-  await build({
-    stdin: {
-      contents:
-        "export { manifest } from './database/manifest'\nexport { validateManifest } from './local-cloud/manifest'\n",
-      resolveDir: ROOT,
-      loader: 'ts',
-    },
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
+  const { manifest, validateManifest } = await loadTypeScript('db-manifest', {
+    contents:
+      "export { manifest } from './database/manifest'\nexport { validateManifest } from './local-cloud/manifest'\n",
   })
-  const require = createRequire(import.meta.url)
-  delete require.cache[outfile]
-  const { manifest, validateManifest } = require(outfile)
   validateManifest(manifest)
   return manifest
 }

@@ -19,11 +19,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { build } from 'esbuild'
-import { BUILD_DIR, ROOT } from './lib/builds.mjs'
+import { ROOT } from './lib/builds.mjs'
+import { loadTypeScript } from './lib/node-bundle.mjs'
 
 const NAMES = ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY']
 
@@ -97,20 +96,7 @@ for (const name of NAMES) env[name] = process.env[name] || saved[name] || undefi
 const keysFromFile = NAMES.filter((name) => env[name] && !process.env[name])
 
 // The rotation job is TypeScript shared with the scheduler function: bundle it for node.
-const entry = path.join(ROOT, 'scripts/lib/keys-rotate-local.ts')
-const outfile = path.join(BUILD_DIR, 'keys-rotate/main.cjs')
-await build({
-  entryPoints: [entry],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  packages: 'external',
-  tsconfig: path.join(ROOT, 'tsconfig.json'),
-  logLevel: 'warning',
-})
-const { rotateLocal } = createRequire(import.meta.url)(outfile)
+const { rotateLocal } = await loadTypeScript('keys-rotate', 'scripts/lib/keys-rotate-local.ts')
 
 let result
 try {

@@ -8,25 +8,13 @@
  *   npm run privacy:guide             the text to enter
  *   npm run privacy:guide -- --json   the entries as JSON
  */
-import { createRequire } from 'node:module'
 import path from 'node:path'
-import { build } from 'esbuild'
-import { BUILD_DIR, ROOT } from './lib/builds.mjs'
+import { ROOT } from './lib/builds.mjs'
+import { loadTypeScript } from './lib/node-bundle.mjs'
 
-const outfile = path.join(BUILD_DIR, 'privacy-guide/main.cjs')
-await build({
-  entryPoints: [path.join(ROOT, 'scripts/lib/privacy-guide.ts')],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  packages: 'external',
+const guide = await loadTypeScript('privacy-guide', 'scripts/lib/privacy-guide.ts', {
   alias: { '@': path.join(ROOT, 'src') },
-  tsconfig: path.join(ROOT, 'tsconfig.json'),
-  logLevel: 'warning',
 })
-const guide = createRequire(import.meta.url)(outfile)
 
 const usages = guide.scanSources(path.join(ROOT, 'src'), ROOT)
 const unknown = guide.unclassified(usages)

@@ -2,22 +2,17 @@
 import { build } from 'esbuild'
 import path from 'node:path'
 import { BUILD_DIR, ROOT } from './builds.mjs'
+import { NODE_BUNDLE_OPTIONS } from './node-bundle.mjs'
 
 export const SERVER_BUNDLE = path.join(BUILD_DIR, 'server/main.cjs')
 
 export async function bundleServer() {
   const started = Date.now()
   await build({
+    ...NODE_BUNDLE_OPTIONS,
     entryPoints: [path.join(ROOT, 'local-cloud/server/main.ts')],
     outfile: SERVER_BUNDLE,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
     sourcemap: 'linked',
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
-    logLevel: 'warning',
   })
   return Date.now() - started
 }
