@@ -22,7 +22,7 @@ import { isValidCardNo, normaliseCardNo, type BindCardData } from '../../src/dom
 import { checkPhone, checkSmsCode } from '../../src/domain/validators'
 import { chinaDate } from '../../src/domain/member'
 import { addUnique, COLLECTIONS, getDoc, type Doc } from '../common/db'
-import { fail, ok, type ErrorCode, type Result } from '../common/errors'
+import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
 import { cardKey } from '../common/keystore'
 import type { Caller } from '../common/router'
 import { allows } from '../common/scope'
@@ -258,17 +258,19 @@ export function createCardActions(ctx: MemberContext): CardActions {
       // The card's points are the member's now: a points reminder if the member asked for one.
       // A message that cannot go out (no allowance left) never fails the binding.
       if (moved.data !== 0 && allows(fresh, 'subscribePoints')) {
-        await ctx.notifier.send({
-          memberId,
-          topic: 'subscribePoints',
-          values: {
-            change: moved.data,
-            balance: fresh.points,
-            reason: '会员卡积分并入',
-            time: new Date(clock.now()),
-          },
-          actor,
-        })
+        await ctx.notifier
+          .send({
+            memberId,
+            topic: 'subscribePoints',
+            values: {
+              change: moved.data,
+              balance: fresh.points,
+              reason: '会员卡积分并入',
+              time: new Date(clock.now()),
+            },
+            actor,
+          })
+          .catch((error: unknown) => console.error('[member] points reminder failed', errorSummary(error)))
       }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({

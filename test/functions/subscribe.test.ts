@@ -4,6 +4,7 @@
  */
 import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { templatesFromEnv, type SubscribeOpenApi } from '../../cloudfunctions/common/notify'
+import { createCardActions } from '../../cloudfunctions/member/cards'
 import { createMemberContext, type MemberContext } from '../../cloudfunctions/member/context'
 import { DEMO_CARDS } from '../../database/seed'
 import {
@@ -302,6 +303,30 @@ describe('subscribe-message topics', () => {
         thing3: { value: '会员卡积分并入' },
       },
     })
+  })
+
+  it('[6.3.1] a reminder that fails unexpectedly never fails the binding it follows', async () => {
+    const { openid } = await memberAllowing()
+    const card = DEMO_CARDS[0]
+    const smsCode = await env.codeVia(
+      openid,
+      'sendCardCode',
+      { cardNo: card.cardNo, phone: card.phone },
+      card.phone,
+    )
+    const ctx = context()
+    ctx.notifier = { send: () => Promise.reject(new Error('database unavailable')) }
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    try {
+      const answer = await createCardActions(ctx).bindCard(
+        { openid },
+        { cardNo: card.cardNo, phone: card.phone, smsCode },
+      )
+      expect(answer).toMatchObject({ ok: true, data: { pointsMoved: expect.any(Number) } })
+      expect(errors).toHaveBeenCalledWith('[member] points reminder failed', expect.any(Object))
+    } finally {
+      errors.mockRestore()
+    }
   })
 
   it('[6.3.1] binding a card sends nothing to a member who did not ask for points reminders', async () => {
