@@ -99,6 +99,13 @@ export const ACTION_CASES: ActionCase[] = [
   asMember('member', 'consents'),
   asMember('member', 'setConsent', { purpose: 'marketing', granted: false }),
   asMember('member', 'exportData'),
+  {
+    fn: 'member',
+    action: 'deleteAccount',
+    // A deletion cannot be repeated: one member per call, all made before the clock starts.
+    prepare: async (env, n) =>
+      (await env.newMembers(n)).map((openid) => ({ openid, data: { confirm: true } })),
+  },
 ]
 
 export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}`
