@@ -210,7 +210,10 @@ export const manifest: Manifest = {
  * - `none`: holds nothing linked to a member id.
  */
 export type MemberLink =
-  | { link: '_id' | 'memberId'; section: 'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'other' }
+  | {
+      link: '_id' | 'memberId'
+      section: 'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'accessLog' | 'other'
+    }
   | { link: '_id' | 'memberId'; excluded: string }
   | { link: 'none'; reason: string }
 
@@ -228,7 +231,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   consent_receipts: { link: 'memberId', section: 'consentReceipts' },
   sms_codes: { link: 'none', reason: 'keyed hashes of a phone and of a code, not linked to a member id' },
   sms_quota: { link: 'none', reason: 'daily counters under keyed hashes, not linked to a member id' },
-  audit_log: { link: 'memberId', section: 'other' },
+  audit_log: { link: 'memberId', section: 'accessLog' },
   jobs: {
     link: 'none',
     reason:

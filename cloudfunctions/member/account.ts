@@ -6,8 +6,10 @@
  * - `deleteAccount`: one action with an explicit confirmation; deletion completes at once.
  */
 import { MEMBER_DATA, manifest } from '../../database/manifest'
+import { chinaDate } from '../../src/domain/member'
 import {
   POINTS_REASON_LABELS,
+  type AccessLogDay,
   type DataExport,
   type GuardianRelation,
   type LedgerEntryView,
@@ -39,6 +41,28 @@ function ledgerView(doc: Doc): LedgerEntryView {
     at: new Date(doc.at as Date).toISOString(),
     note: typeof doc.note === 'string' && doc.note !== '' ? doc.note : (POINTS_REASON_LABELS[reason] ?? ''),
   }
+}
+
+/** Audit entries of one day that say the same thing become one counted row (newest day first). */
+export function accessLog(entries: Doc[], self: string): AccessLogDay[] {
+  const days = new Map<string, AccessLogDay>()
+  for (const entry of entries) {
+    const actor = String(entry.actor)
+    const row: AccessLogDay = {
+      day: chinaDate(new Date(entry.at as Date).getTime()),
+      by: actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system',
+      action: entry.action as AccessLogDay['action'],
+      purpose: String(entry.purpose),
+      fields: Array.isArray(entry.fields) ? entry.fields.map(String) : [],
+      success: entry.success === true,
+      count: 1,
+    }
+    const key = JSON.stringify([row.day, row.by, row.action, row.purpose, row.fields, row.success])
+    const seen = days.get(key)
+    if (seen) seen.count++
+    else days.set(key, row)
+  }
+  return [...days.values()].sort((a, b) => b.day.localeCompare(a.day))
 }
 
 export function createAccountActions(ctx: MemberContext): AccountActions {
@@ -100,6 +124,7 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
         consentReceipts: [],
         pointsLedger: [],
         guardian: null,
+        accessLog: [],
         other: {},
       }
       if (values.guardianName !== undefined)
@@ -127,6 +152,9 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
             out.pointsLedger = [...docs, ...cardDocs].map(ledgerView).sort((a, b) => b.at.localeCompare(a.at))
             break
           }
+          case 'accessLog':
+            out.accessLog = accessLog(docs, actor)
+            break
           case 'card': {
             const card = docs[0]
             if (card && values.cardNo)

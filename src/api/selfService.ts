@@ -85,7 +85,8 @@ const isDataExport: Guard<DataExport> = (value): value is DataExport =>
   Array.isArray(value.plates) &&
   Array.isArray(value.consents) &&
   Array.isArray(value.consentReceipts) &&
-  Array.isArray(value.pointsLedger)
+  Array.isArray(value.pointsLedger) &&
+  Array.isArray(value.accessLog)
 
 /** Phone input of `changePhone`: a new phone with its SMS code, or WeChat's one-time code. */
 export type PhoneChange = { phone: string; smsCode: string } | { phoneCode: string }

@@ -138,8 +138,25 @@ export interface DataExport {
   consentReceipts: ConsentReceiptView[]
   pointsLedger: LedgerEntryView[]
   guardian: { name: string; relation: GuardianRelation; phone: string; at: string } | null
+  /** Who processed the member's information, when and why (the audit log), newest day first. */
+  accessLog: AccessLogDay[]
   /** Every other member-linked collection of the inventory, by name (e.g. campaign_claims). */
   other: Record<string, Record<string, unknown>[]>
+}
+
+/**
+ * The audit entries of one China day that say the same thing, counted: a member who opens the
+ * app every day for years gets a log that stays readable and within a function's 1 MB answer.
+ */
+export interface AccessLogDay {
+  day: string
+  /** The member themself, service-desk or store staff, or the system (scheduled jobs, WeChat events). */
+  by: 'self' | 'staff' | 'system'
+  action: 'create' | 'read' | 'update' | 'delete'
+  purpose: string
+  fields: string[]
+  success: boolean
+  count: number
 }
 
 export type GuardianRelation = 'father' | 'mother' | 'other'

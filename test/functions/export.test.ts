@@ -53,7 +53,14 @@ describe('member.exportData', () => {
     expect(copy.consentReceipts.map((r) => r.purpose).sort()).toEqual(['idNumber', 'membership', 'parking'])
     expect(copy.pointsLedger.length).toBeGreaterThan(0)
     expect(copy.other.campaign_claims).toEqual([])
-    expect(copy.other.audit_log.length).toBeGreaterThan(0)
+    // Who read or changed what: the member's own accesses, counted per day and kind.
+    expect(copy.other.audit_log).toBeUndefined()
+    expect(copy.accessLog).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ day: '2024-06-15', by: 'self', action: 'create', purpose: 'membership' }),
+        expect.objectContaining({ by: 'self', action: 'read', purpose: 'parking', fields: ['plates'] }),
+      ]),
+    )
     // Every inventory field the member gave is in the copy, in clear.
     const text = JSON.stringify(copy)
     for (const value of ['张三', VALID_FORM.phone, '1990-05-17', '京A12345', 'zhang@example.com'])
@@ -61,6 +68,33 @@ describe('member.exportData', () => {
     // The copy itself is an audited read.
     const reads = (await env.all('audit_log')).filter((e) => e.action === 'read')
     expect(reads.map((e) => e.purpose)).toEqual(expect.arrayContaining(['membership', 'parking', 'idNumber']))
+  })
+
+  it('[L-8] counts repeated accesses of a day in one row, so a long history stays small', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    for (let i = 0; i < 30; i++) await env.call(openid, 'home')
+    env.clock.advance(24 * 3600_000)
+    for (let i = 0; i < 5; i++) await env.call(openid, 'home')
+    const copy = await exportOf(openid)
+    const homeReads = copy.accessLog.filter(
+      (row) => row.by === 'self' && row.action === 'read' && row.purpose === 'membership',
+    )
+    expect(homeReads.map((row) => [row.day, row.count])).toEqual(
+      expect.arrayContaining([
+        ['2024-06-16', expect.any(Number)],
+        ['2024-06-15', expect.any(Number)],
+      ]),
+    )
+    const total = homeReads.reduce((sum, row) => sum + row.count, 0)
+    const entries = (await env.all('audit_log')).filter(
+      (e) => e.action === 'read' && e.purpose === 'membership' && e.success === true,
+    )
+    // Every audited read is counted (the export's own reads are audited after it is built).
+    expect(total).toBeGreaterThanOrEqual(35)
+    expect(total).toBeLessThanOrEqual(entries.length)
+    expect(copy.accessLog[0]?.day).toBe('2024-06-16')
+    expect(homeReads.length).toBeLessThanOrEqual(4)
   })
 
   it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {

@@ -105,5 +105,16 @@ export const exportOf = (profile: Profile = PROFILE): DataExport => ({
   consentReceipts: consentsData().receipts,
   pointsLedger: [],
   guardian: null,
+  accessLog: [
+    {
+      day: '2026-11-29',
+      by: 'self',
+      action: 'read',
+      purpose: 'membership',
+      fields: ['name', 'phone'],
+      success: true,
+      count: 3,
+    },
+  ],
   other: {},
 })
