@@ -38,7 +38,11 @@ export const manifest: Manifest = {
         'openidIndex blind indexes; rev. Read only under a purpose, every read audited.',
       // keyId: documents written before the key store still carry keyId + wrappedKey; the
       // scheduler's key migration finds them with this index and moves the key to member_keys.
-      indexes: [{ name: 'key_id', fields: [{ field: 'keyId' }] }],
+      // createdAt: the orphan sweep walks identities whose member record never came to be.
+      indexes: [
+        { name: 'key_id', fields: [{ field: 'keyId' }] },
+        { name: 'created_at', fields: [{ field: 'createdAt' }] },
+      ],
       retention: 'until cancellation: its data key is destroyed first, then the document (crypto-shredding)',
     },
     {
@@ -50,8 +54,12 @@ export const manifest: Manifest = {
         '(_id = member id) and of each unbound service-desk card (_id = "card:<card-number blind index>"), ' +
         'wrapped with AES-256-GCM under a master key → { kind member|card, owner, keyId, wrappedKey {iv,tag,ct}, ' +
         'createdAt, updatedAt }. No personal information and no ciphertext of any field.',
-      // keyId: the re-wrap job after a master-key rotation finds the keys still on an old master key.
-      indexes: [{ name: 'key_id', fields: [{ field: 'keyId' }] }],
+      // keyId: the re-wrap job after a master-key rotation finds the keys still on an old master key;
+      // createdAt: the orphan sweep walks keys whose owner is gone.
+      indexes: [
+        { name: 'key_id', fields: [{ field: 'keyId' }] },
+        { name: 'created_at', fields: [{ field: 'createdAt' }] },
+      ],
       retention:
         'until the member is deleted or the card bound: removed first, which makes every copy of the ' +
         'main environment unreadable for that owner; the key environment keeps a short backup window only',

@@ -8,7 +8,8 @@
  * event says. The console's "云端测试" (no OPENID) can run a trigger by hand with the same event.
  *
  * Triggers (config.json), each a list of jobs that share the invocation's time budget:
- * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, the
+ * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, what a
+ *   sign-up or binding that died half-way left behind (orphans.ts: identity, receipts, keys), the
  *   move of wrapped keys written before the key store into it (migration.ts; nothing to do once
  *   done), and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
  * - `retention` (daily, 03:30 China time): the audit log past 3 years.
@@ -22,13 +23,14 @@ import { keyEnvFromEnv } from '../common/keystore'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
 import { createKeyMigration } from './migration'
+import { createOrphanSweep } from './orphans'
 import { createKeyRotation } from './rotation'
 import { createSweeps } from './sweeps'
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
 export const TRIGGERS = {
-  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'migrateKeys', 'rotateKeys'],
+  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'orphans', 'migrateKeys', 'rotateKeys'],
   retention: ['auditLog'],
 } as const
 
@@ -72,6 +74,8 @@ export function createMain(options: SchedulerOptions = {}) {
         return sweeps.smsQuota({ budgetMs })
       case 'abandonedClaims':
         return sweeps.abandonedClaims({ budgetMs })
+      case 'orphans':
+        return createOrphanSweep({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'auditLog':
         return sweeps.auditLog({ budgetMs })
       case 'migrateKeys':

@@ -14,8 +14,8 @@
  */
 import { ABANDONED_CLAIM_MS } from '../member/service'
 import type { Clock } from '../common/clock'
-import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import { JOBS_COLLECTION } from './jobs'
+import { COLLECTIONS, type Db, type Doc } from '../common/db'
+import { walkForward } from './walk'
 
 export const SMS_CODE_GRACE_MS = 3600_000
 export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
@@ -95,63 +95,47 @@ export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
       removeBefore(COLLECTIONS.auditLog, 'at', new Date(clock.now() - AUDIT_RETENTION_MS), options),
 
     /**
-     * Walks the claims made since the last sweep (cursor on `at`, kept in `jobs`) up to
+     * Walks the claims made since the last sweep (walk.ts: cursor in `jobs`) up to
      * ABANDONED_CLAIM_MS ago; a claim whose member does not exist is removed, conditionally on
      * being the same claim (a concurrent takeover by a new sign-up is left alone).
      */
     async abandonedClaims(options = {}) {
-      const started = clock.now()
-      const pageSize = Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE)
-      const until = new Date(clock.now() - ABANDONED_CLAIM_MS)
-      const saved = await getDoc(db, JOBS_COLLECTION, CLAIMS_CURSOR)
-      let from = saved?.cursor instanceof Date ? saved.cursor : new Date(0)
       let removed = 0
-      let examined = 0
-      while (clock.now() - started < (options.budgetMs ?? Infinity)) {
-        const { data } = await db
-          .collection(COLLECTIONS.identityIndex)
-          .where({ at: _.gte(from) })
-          .orderBy('at', 'asc')
-          .limit(pageSize)
-          .get()
-        // Claims younger than ABANDONED_CLAIM_MS may belong to a sign-up still running.
-        const claims = (data as ClaimDoc[]).filter((claim) => new Date(claim.at) <= until)
-        const reachedUntil = claims.length < data.length || data.length < pageSize
-        const memberIds = [...new Set(claims.map((claim) => claim.memberId))]
-        const existing = new Set<string>()
-        if (memberIds.length > 0) {
-          const { data: members } = await db
-            .collection(COLLECTIONS.members)
-            .where({ _id: _.in(memberIds) })
-            .limit(SWEEP_PAGE)
-            .get()
-          for (const member of members) existing.add(member._id)
-        }
-        for (const claim of claims) {
-          examined++
-          if (existing.has(claim.memberId)) continue
-          const { stats } = await db
-            .collection(COLLECTIONS.identityIndex)
-            .where({ _id: claim._id, memberId: claim.memberId })
-            .remove()
-          removed += stats.removed
-        }
-        const last = claims[claims.length - 1]
-        if (reachedUntil) {
-          from = until
-        } else if (last) {
-          // Several claims can share one instant and the next page starts at it again (`gte`):
-          // a full page on a single instant would never advance, so step past it.
-          const at = new Date(last.at)
-          from = at.getTime() === from.getTime() ? new Date(at.getTime() + 1) : at
-        }
-        await db
-          .collection(JOBS_COLLECTION)
-          .doc(CLAIMS_CURSOR)
-          .set({ data: { job: 'abandoned-claims', cursor: from, updatedAt: new Date(clock.now()) } })
-        if (reachedUntil) return { removed, examined, complete: true }
-      }
-      return { removed, examined, complete: false }
+      const walked = await walkForward(
+        db,
+        clock,
+        {
+          store: db,
+          collection: COLLECTIONS.identityIndex,
+          field: 'at',
+          cursor: CLAIMS_CURSOR,
+          until: new Date(clock.now() - ABANDONED_CLAIM_MS),
+          pageSize: Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE),
+          deadline: clock.now() + (options.budgetMs ?? Infinity),
+        },
+        async (docs) => {
+          const claims = docs as ClaimDoc[]
+          const memberIds = [...new Set(claims.map((claim) => claim.memberId))]
+          const existing = new Set<string>()
+          if (memberIds.length > 0) {
+            const { data: members } = await db
+              .collection(COLLECTIONS.members)
+              .where({ _id: _.in(memberIds) })
+              .limit(SWEEP_PAGE)
+              .get()
+            for (const member of members) existing.add(member._id)
+          }
+          for (const claim of claims) {
+            if (existing.has(claim.memberId)) continue
+            const { stats } = await db
+              .collection(COLLECTIONS.identityIndex)
+              .where({ _id: claim._id, memberId: claim.memberId })
+              .remove()
+            removed += stats.removed
+          }
+        },
+      )
+      return { removed, examined: walked.examined, complete: walked.complete }
     },
   }
 }

@@ -59,7 +59,7 @@ describe('scheduler: who may run it', () => {
     const answer = await tick('sweep')
     expect(answer.ok).toBe(true)
     expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
-      ['abandonedClaims', 'migrateKeys', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
+      ['abandonedClaims', 'migrateKeys', 'orphans', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })
     expect(answer.data?.jobs.rotateKeys).toEqual({ skipped: 'no PI_RETIRED_MASTER_KEYS' })
