@@ -133,6 +133,20 @@ describe('consents page (compiled weapp)', () => {
     expect(page.find('.consent-list__again--subscribePoints')).toBeDefined()
   })
 
+  it('[L-12] a topic the mall has no template for says so and cannot be switched on', async () => {
+    const dialog = stubSubscribe('accept')
+    const { page, calls } = await openConsents({
+      consents: () => ok(consentsData({}, { unconfigured: ['subscribeCoupon'] })),
+    })
+
+    expect(page.text('.consent-list__state--subscribeCoupon')).toBe('商场暂未开通该提醒')
+    expect(page.find('.consent-list__switch--subscribeCoupon.toggle--disabled')).toBeDefined()
+    await page.tap('.consent-list__switch--subscribeCoupon')
+    expect(dialog).not.toHaveBeenCalled()
+    expect(calls.filter((c) => c.action === 'setConsent')).toHaveLength(0)
+    expect(page.find('.consent-list__switch--subscribePoints.toggle--disabled')).toBeUndefined()
+  })
+
   it('[L-12] a refused WeChat dialog leaves the topic off and says so, nothing sent', async () => {
     const dialog = stubSubscribe('reject')
     const { page, calls } = await openConsents({ consents: () => ok(consentsData()) })

@@ -10,12 +10,21 @@ import { FormAlert } from '@/components/FormAlert'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
-import { fail, type Failure } from '@/domain/errors'
-import { NOTICE_VERSION, type PurposeId } from '@/domain/purposes'
-import type { ConsentsData } from '@/domain/selfService'
+import { ERROR_MESSAGES, fail, type Failure } from '@/domain/errors'
+import { NOTICE_VERSION, PURPOSES, type PurposeId } from '@/domain/purposes'
+import type { ConsentsData, ConsentView } from '@/domain/selfService'
 
 const goDelete = () => {
   Taro.navigateTo({ url: '/account/delete/index' })
+}
+
+/** Why a purpose cannot be switched on now, if it cannot. */
+function blockedOf(view: ConsentView, granted: Set<PurposeId>): { blocked?: string } {
+  if (view.requires !== null && !granted.has(view.requires))
+    return { blocked: `需先开启“${PURPOSES[view.requires].title}”` }
+  if (view.subscription && view.subscription.templateId === null)
+    return { blocked: ERROR_MESSAGES.SUBSCRIBE_NOT_CONFIGURED }
+  return {}
 }
 
 /** A caller-chosen id for one allowance, so a retried call counts it once. */
@@ -105,7 +114,7 @@ export default function ConsentsPage() {
       purpose: c.purpose,
       granted: c.granted,
       renewal: c.needsReconsent,
-      blocked: c.requires !== null && !granted.has(c.requires),
+      ...blockedOf(c, granted),
       ...(c.subscription ? { pending: c.subscription.pending } : {}),
     }))
     return (

@@ -9,8 +9,11 @@ export interface ConsentSwitch {
   granted: boolean
   /** Agreed to under an older, narrower notice: asked again for this purpose only (6.1.2). */
   renewal: boolean
-  /** The purpose it only works with is off (a parking reminder without the parking service). */
-  blocked?: boolean
+  /**
+   * Why it cannot be switched on now, said in its place: the purpose it only works with is off
+   * (a parking reminder without the parking service), or the mall offers no template for it.
+   */
+  blocked?: string
   /** Subscribe-message topics: one-time messages allowed and not yet sent. */
   pending?: number
 }
@@ -39,10 +42,7 @@ export const WITHDRAW_EFFECT: Partial<Record<PurposeId, string>> = {
 }
 
 function stateText(item: ConsentSwitch): string {
-  if (item.blocked) {
-    const requires = PURPOSES[item.purpose].requires
-    return `需先开启“${requires ? PURPOSES[requires].title : ''}”`
-  }
+  if (item.blocked) return item.blocked
   if (item.renewal) return '规则已更新，需重新同意后才会使用'
   if (!item.granted) return '未同意'
   if (item.pending !== undefined)
@@ -85,7 +85,7 @@ function Row({ item, props }: { item: ConsentSwitch; props: ConsentSwitchListPro
             className={`consent-list__switch consent-list__switch--${item.purpose}`}
             checked={on && !item.blocked}
             busy={busy === item.purpose || confirming === item.purpose}
-            disabled={item.blocked && !on}
+            disabled={item.blocked !== undefined && !on}
             label={purpose.title}
             onChange={(next) => onChange(item.purpose, next)}
           />

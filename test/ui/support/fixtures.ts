@@ -40,6 +40,8 @@ export function consentsData(
     reconsent?: PurposeId[]
     receipts?: ConsentReceiptView[]
     pending?: Partial<Record<PurposeId, number>>
+    /** Topics the mall has no subscribe template for. */
+    unconfigured?: PurposeId[]
   } = {},
 ): ConsentsData {
   return {
@@ -55,7 +57,10 @@ export function consentsData(
       changedAt: null,
       requires: PURPOSES[purpose].requires ?? null,
       subscription: isSubscribeTopic(purpose)
-        ? { templateId: `tmpl-${purpose}`, pending: options.pending?.[purpose] ?? 0 }
+        ? {
+            templateId: options.unconfigured?.includes(purpose) ? null : `tmpl-${purpose}`,
+            pending: options.pending?.[purpose] ?? 0,
+          }
         : null,
     })),
     receipts: options.receipts ?? [
