@@ -7,30 +7,23 @@
 import { randomBytes } from 'node:crypto'
 
 import { COLLECTIONS, type Doc } from '../../cloudfunctions/common/db'
-import { createMain } from '../../cloudfunctions/scheduler/index'
 import { createKeyMigration } from '../../cloudfunctions/scheduler/migration'
 import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
 import { DEMO_CARDS } from '../../database/seed'
 import { NOTICE_VERSION } from '../../src/domain/purposes'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
+import { registerScheduler, tick } from './support'
 
 let env: TestEnv
 
 beforeEach(async () => {
   env = await createTestEnv()
-  const clock = env.clock
-  env.cloud.register('scheduler', () => ({ main: createMain({ clock, env: process.env }) }))
+  registerScheduler(env)
 })
 afterEach(() => env.cloud.close())
 
-async function sweep() {
-  return (await env.cloud.invoke(
-    'scheduler',
-    { Type: 'Timer', TriggerName: 'sweep' },
-    { OPENID: undefined as unknown as string, SOURCE: 'scf' },
-  )) as { ok: boolean; data: { jobs: Record<string, Record<string, unknown>> } }
-}
+const sweep = () => tick(env, 'sweep')
 
 /**
  * Puts a key back where the code before the key store kept it: on the main document (identity
@@ -152,8 +145,7 @@ describe('documents written before the key store', () => {
     })
     // The legacy member and the three demo cards are under k1.
     expect(await rotation.remaining()).toBe(4)
-    const clock = env.clock
-    env.cloud.register('scheduler', () => ({ main: createMain({ clock, env: rotatingEnv }) }))
+    registerScheduler(env, rotatingEnv)
     const answer = await sweep()
     expect(answer.data.jobs.migrateKeys).toMatchObject({ moved: 1 })
     expect(answer.data.jobs.rotateKeys).toMatchObject({ rewrapped: 4, remaining: 0 })

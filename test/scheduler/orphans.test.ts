@@ -4,28 +4,20 @@
  * receipts — and keys whose owner is gone, once they are older than any write still running.
  */
 import { COLLECTIONS, type Doc } from '../../cloudfunctions/common/db'
-import { createMain } from '../../cloudfunctions/scheduler/index'
 import { ORPHAN_AFTER_MS } from '../../cloudfunctions/scheduler/orphans'
 import { DEMO_CARDS } from '../../database/seed'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
+import { registerScheduler, tick } from './support'
 
 let env: TestEnv
 
 beforeEach(async () => {
   env = await createTestEnv()
-  const clock = env.clock
-  env.cloud.register('scheduler', () => ({ main: createMain({ clock, env: process.env }) }))
+  registerScheduler(env)
 })
 afterEach(() => env.cloud.close())
 
-async function sweep() {
-  const answer = (await env.cloud.invoke(
-    'scheduler',
-    { Type: 'Timer', TriggerName: 'sweep' },
-    { OPENID: undefined as unknown as string, SOURCE: 'scf' },
-  )) as { ok: boolean; data: { jobs: Record<string, Record<string, unknown>> } }
-  return answer.data.jobs.orphans
-}
+const sweep = async () => (await tick(env, 'sweep')).data.jobs.orphans
 
 const keyOf = async (id: string) => (await env.keyDb.collection(COLLECTIONS.memberKeys).doc(id).get()).data
 const identityOf = async (id: string) => (await env.db.collection(COLLECTIONS.identities).doc(id).get()).data

@@ -6,36 +6,27 @@ import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/aud
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
 import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/member/service'
-import { createMain } from '../../cloudfunctions/scheduler/index'
 import { AUDIT_RETENTION_MS, SMS_CODE_GRACE_MS } from '../../cloudfunctions/scheduler/sweeps'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
+import { registerScheduler, tick } from './support'
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR
 
 let env: TestEnv
 
-/** Invokes the scheduler as CloudBase's timer does: no WeChat user, `Type: 'Timer'`. */
-async function tick(trigger: string, caller: { OPENID?: string } = {}) {
-  return (await env.cloud.invoke(
-    'scheduler',
-    { Type: 'Timer', TriggerName: trigger, Time: new Date(env.clock.now()).toISOString(), Message: '' },
-    // Note: a timer invocation has no OPENID; CallerContext types it as required for shoppers.
-    { OPENID: caller.OPENID as string, SOURCE: 'scf' },
-  )) as { ok: boolean; code?: string; data?: { jobs: Record<string, Record<string, unknown>> } }
-}
+const run = (trigger: string, caller: { OPENID?: string } = {}) => tick(env, trigger, caller)
 
 beforeEach(async () => {
   env = await createTestEnv()
-  const clock = env.clock
-  env.cloud.register('scheduler', () => ({ main: createMain({ clock, env: process.env }) }))
+  registerScheduler(env)
 })
 
 afterEach(() => env.cloud.close())
 
 describe('scheduler: who may run it', () => {
   test('should refuse a shopper even with a timer-shaped event', async () => {
-    const answer = await tick('sweep', { OPENID: shopper() })
+    const answer = await run('sweep', { OPENID: shopper() })
     expect(answer).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
 
@@ -52,11 +43,11 @@ describe('scheduler: who may run it', () => {
   })
 
   test('should refuse an unknown trigger', async () => {
-    expect(await tick('everything')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    expect(await run('everything')).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
   })
 
   test('should run every job of a trigger and report each', async () => {
-    const answer = await tick('sweep')
+    const answer = await run('sweep')
     expect(answer.ok).toBe(true)
     expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
       ['abandonedClaims', 'migrateKeys', 'orphans', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
@@ -74,17 +65,17 @@ describe('scheduler: SMS codes and quotas', () => {
     expect(quotas).toBeGreaterThan(0)
 
     env.clock.advance(5 * 60_000 + SMS_CODE_GRACE_MS - 1000)
-    await tick('sweep')
+    await run('sweep')
     expect((await env.counts()).sms_codes).toBe(1)
 
     env.clock.advance(2000)
-    const answer = await tick('sweep')
+    const answer = await run('sweep')
     expect(answer.data?.jobs.smsCodes).toEqual({ removed: 1, complete: true })
     expect((await env.counts()).sms_codes).toBe(0)
     expect((await env.counts()).sms_quota).toBe(quotas)
 
     env.clock.advance(2 * DAY)
-    expect((await tick('sweep')).data?.jobs.smsQuota).toEqual({ removed: quotas, complete: true })
+    expect((await run('sweep')).data?.jobs.smsQuota).toEqual({ removed: quotas, complete: true })
     expect((await env.counts()).sms_quota).toBe(0)
   })
 
@@ -93,7 +84,7 @@ describe('scheduler: SMS codes and quotas', () => {
     await env.sendCode(openid)
     env.clock.advance(2 * HOUR)
     await env.sendCode(openid)
-    await tick('sweep')
+    await run('sweep')
     expect((await env.counts()).sms_codes).toBe(1)
     // The fresh code still works after the sweep.
     const code = env.lastCode(VALID_FORM.phone) as string
@@ -117,11 +108,11 @@ describe('scheduler: abandoned uniqueness claims', () => {
     await claims().claim('openid', 'o-ghost', 'ghost-member')
 
     env.clock.advance(ABANDONED_CLAIM_MS - 1000)
-    expect((await tick('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 0 })
+    expect((await run('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 0 })
     expect(await claims().holder('phone', '13900000001')).toBe('ghost-member')
 
     env.clock.advance(2000)
-    expect((await tick('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 2, complete: true })
+    expect((await run('sweep')).data?.jobs.abandonedClaims).toMatchObject({ removed: 2, complete: true })
     expect(await claims().holder('phone', '13900000001')).toBeNull()
     expect((await env.all(COLLECTIONS.identityIndex)).length).toBe(before)
     expect(await env.call(member, 'home')).toMatchObject({
@@ -136,10 +127,10 @@ describe('scheduler: abandoned uniqueness claims', () => {
         (await env.join(openid, { ...VALID_FORM, phone: `1390000${String(Math.random()).slice(2, 6)}` })).ok,
       ).toBe(true)
     env.clock.advance(ABANDONED_CLAIM_MS + 1000)
-    const first = (await tick('sweep')).data?.jobs.abandonedClaims as { examined: number }
+    const first = (await run('sweep')).data?.jobs.abandonedClaims as { examined: number }
     expect(first.examined).toBeGreaterThanOrEqual(4)
     env.clock.advance(60_000)
-    const second = (await tick('sweep')).data?.jobs.abandonedClaims as { examined: number }
+    const second = (await run('sweep')).data?.jobs.abandonedClaims as { examined: number }
     expect(second.examined).toBeLessThan(first.examined)
   })
 })
@@ -161,7 +152,7 @@ describe('scheduler: audit log retention (P3Y)', () => {
     const total = (await env.counts()).audit_log
 
     env.clock.advance(AUDIT_RETENTION_MS - DAY + 1000)
-    expect((await tick('retention')).data?.jobs.auditLog).toEqual({ removed: 1, complete: true })
+    expect((await run('retention')).data?.jobs.auditLog).toEqual({ removed: 1, complete: true })
     expect((await env.counts()).audit_log).toBe(total - 1)
   })
 })
