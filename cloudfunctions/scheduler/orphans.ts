@@ -15,6 +15,7 @@ import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
 import { keyDocId, memberKey, ownerOf, type KeyDoc, type KeyOwner } from '../common/keystore'
 import { ABANDONED_CLAIM_MS } from '../member/service'
+import { docsById, keyOwners } from './owners'
 import { SWEEP_PAGE, type SweepOptions } from './sweeps'
 import { walkForward } from './walk'
 
@@ -36,20 +37,8 @@ export interface OrphanSweep {
 
 export function createOrphanSweep(deps: { db: Db; keyDb: Db; clock: Clock }): OrphanSweep {
   const { db, keyDb, clock } = deps
-  const _ = db.command
   const destroyKey = (owner: KeyOwner) =>
     keyDb.collection(COLLECTIONS.memberKeys).doc(keyDocId(owner)).remove()
-
-  /** Ids among `ids` that have a document in `collection`. */
-  async function existing(collection: string, ids: string[]): Promise<Set<string>> {
-    if (ids.length === 0) return new Set()
-    const { data } = await db
-      .collection(collection)
-      .where({ _id: _.in(ids) })
-      .limit(SWEEP_PAGE)
-      .get()
-    return new Set(data.map((doc) => doc._id))
-  }
 
   return {
     async run(options = {}) {
@@ -71,7 +60,8 @@ export function createOrphanSweep(deps: { db: Db; keyDb: Db; clock: Clock }): Or
       const out: OrphanRun = { identities: 0, keys: 0, examined: 0, complete: true }
 
       const identities = await walk(db, COLLECTIONS.identities, 'sweep:orphan-identities', async (docs) => {
-        const members = await existing(
+        const members = await docsById(
+          db,
           COLLECTIONS.members,
           docs.map((doc) => doc._id),
         )
@@ -87,23 +77,11 @@ export function createOrphanSweep(deps: { db: Db; keyDb: Db; clock: Clock }): Or
       if (!identities.complete) return { ...out, complete: false }
 
       const keyDocs = await walk(keyDb, COLLECTIONS.memberKeys, 'sweep:orphan-keys', async (docs) => {
-        const owners = (docs as KeyDoc[]).map(ownerOf)
-        const memberIds = owners.filter((o) => o.kind === 'member').map((o) => o.id)
-        const cardIds = owners.filter((o) => o.kind === 'card').map((o) => o.id)
-        const withIdentity = await existing(COLLECTIONS.identities, memberIds)
-        const cards = new Map<string, Doc>()
-        if (cardIds.length > 0) {
-          const { data } = await db
-            .collection(COLLECTIONS.cards)
-            .where({ _id: _.in(cardIds) })
-            .limit(SWEEP_PAGE)
-            .get()
-          for (const card of data) cards.set(card._id, card)
-        }
-        for (const owner of owners) {
-          const gone =
-            owner.kind === 'member' ? !withIdentity.has(owner.id) : cards.get(owner.id)?.fields === undefined
-          if (!gone) continue
+        const owners = await keyOwners(db, docs as KeyDoc[])
+        for (const doc of docs as KeyDoc[]) {
+          const owner = ownerOf(doc)
+          // Gone: no identity or card any more, or a card whose identifiers were removed (bound).
+          if (owners.get(`${owner.kind}:${owner.id}`)?.fields !== undefined) continue
           await destroyKey(owner)
           out.keys++
         }

@@ -22,19 +22,14 @@
  */
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import { ownerOf, type KeyDoc, type KeyKind } from '../common/keystore'
+import { ownerOf, type KeyDoc } from '../common/keystore'
 import type { Sealed, Vault, WrappedKey } from '../common/vault'
 import { JOBS_COLLECTION } from './jobs'
+import { keyOwners, OWNER_COLLECTIONS } from './owners'
 
 export const ROTATION_PAGE_MAX = 1000
 /** Failed owner ids kept in the progress document (the count is always complete). */
 const FAILED_IDS_KEPT = 100
-
-/** Where the encrypted fields of each kind of key owner are. */
-const OWNER_COLLECTIONS: Record<KeyKind, string> = {
-  member: COLLECTIONS.identities,
-  card: COLLECTIONS.cards,
-}
 
 export interface RotationProgress {
   _id: string
@@ -130,22 +125,6 @@ export function createKeyRotation(deps: {
     await db.collection(JOBS_COLLECTION).doc(_id).set({ data })
   }
 
-  /** The owners of a page of keys, by kind and id: one indexed `_id` query per kind. */
-  async function ownersOf(page: KeyDoc[]): Promise<Map<string, OwnerDoc>> {
-    const owners = new Map<string, OwnerDoc>()
-    for (const kind of Object.keys(OWNER_COLLECTIONS) as KeyKind[]) {
-      const ids = page.filter((doc) => ownerOf(doc).kind === kind).map((doc) => String(doc.owner))
-      if (ids.length === 0) continue
-      const { data } = await db
-        .collection(OWNER_COLLECTIONS[kind])
-        .where({ _id: _.in(ids) })
-        .limit(ROTATION_PAGE_MAX)
-        .get()
-      for (const owner of data) owners.set(`${kind}:${owner._id}`, owner)
-    }
-    return owners
-  }
-
   /** 'rewrapped' | 'skipped' (no longer on that key) | 'failed' (cannot be verified). */
   async function rotateOne(
     doc: KeyDoc,
@@ -216,7 +195,7 @@ export function createKeyRotation(deps: {
         const { data } = await keys().where(where).orderBy('_id', 'asc').limit(pageSize).get()
         const page = data as KeyDoc[]
         pages++
-        const owners = await ownersOf(page)
+        const owners = await keyOwners(db, page)
         let handled = 0
         for (const doc of page) {
           // A page can take longer than the budget: stop between keys, the cursor says where.

@@ -15,6 +15,7 @@
 import { ABANDONED_CLAIM_MS } from '../member/service'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
+import { docsById } from './owners'
 import { walkForward } from './walk'
 
 export const SMS_CODE_GRACE_MS = 3600_000
@@ -115,18 +116,11 @@ export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
         },
         async (docs) => {
           const claims = docs as ClaimDoc[]
-          const memberIds = [...new Set(claims.map((claim) => claim.memberId))]
-          const existing = new Set<string>()
-          if (memberIds.length > 0) {
-            const { data: members } = await db
-              .collection(COLLECTIONS.members)
-              .where({ _id: _.in(memberIds) })
-              .limit(SWEEP_PAGE)
-              .get()
-            for (const member of members) existing.add(member._id)
-          }
+          const members = await docsById(db, COLLECTIONS.members, [
+            ...new Set(claims.map((claim) => claim.memberId)),
+          ])
           for (const claim of claims) {
-            if (existing.has(claim.memberId)) continue
+            if (members.has(claim.memberId)) continue
             const { stats } = await db
               .collection(COLLECTIONS.identityIndex)
               .where({ _id: claim._id, memberId: claim.memberId })
