@@ -47,34 +47,31 @@ export async function switchPersona(persona: Persona): Promise<void> {
   })
 }
 
-/** A subscribe message as WeChat would list it: its keyword values in template order. */
-function toNotice(item: OutboxItem, payload: Record<string, unknown>): SentSms {
-  const data =
-    typeof payload.data === 'object' && payload.data !== null ? (payload.data as Record<string, unknown>) : {}
-  const values = Object.values(data).map((entry) =>
-    String((entry as { value?: unknown } | null)?.value ?? ''),
-  )
-  return {
-    id: String(item.id ?? item.at),
-    at: typeof item.at === 'number' ? item.at : Date.now(),
-    phone: '服务通知',
-    text: values.join(' · '),
+/** To whom and what, for one SMS (the code, or its text) or one subscribe message (its values). */
+function recipientAndText(kind: unknown, payload: Record<string, unknown>): [string, string] | undefined {
+  if (kind === 'subscribeMessage') {
+    const data = typeof payload.data === 'object' && payload.data !== null ? payload.data : {}
+    const values = Object.values(data).map((entry) =>
+      String((entry as { value?: unknown } | null)?.value ?? ''),
+    )
+    return ['服务通知', values.join(' · ')]
   }
+  if (kind !== 'sms') return undefined
+  const phones = Array.isArray(payload.phone_number_list) ? payload.phone_number_list : []
+  const params = Array.isArray(payload.template_param_list) ? payload.template_param_list : []
+  const text = typeof payload.content === 'string' ? payload.content : String(params[0] ?? '')
+  return [String(phones[0] ?? '').replace(/^\+86/, ''), text]
 }
 
 function toSms(item: OutboxItem): SentSms | undefined {
   if (typeof item.payload !== 'object' || item.payload === null) return undefined
-  const payload = item.payload as Record<string, unknown>
-  if (item.kind === 'subscribeMessage') return toNotice(item, payload)
-  if (item.kind !== 'sms') return undefined
-  const phones = Array.isArray(payload.phone_number_list) ? payload.phone_number_list : []
-  const params = Array.isArray(payload.template_param_list) ? payload.template_param_list : []
-  const text = typeof payload.content === 'string' ? payload.content : String(params[0] ?? '')
+  const shown = recipientAndText(item.kind, item.payload as Record<string, unknown>)
+  if (!shown) return undefined
   return {
     id: String(item.id ?? item.at),
     at: typeof item.at === 'number' ? item.at : Date.now(),
-    phone: String(phones[0] ?? '').replace(/^\+86/, ''),
-    text,
+    phone: shown[0],
+    text: shown[1],
   }
 }
 
