@@ -4,7 +4,7 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
-import { NOTICE_VERSION } from '../src/domain/purposes'
+import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import type { BenchEnv } from './lib/env'
 
 export interface BenchCall {

@@ -166,8 +166,9 @@ export const manifest: Manifest = {
     {
       name: 'staff',
       description:
-        'Staff accounts: _id = the staff member’s OPENID → { role counter|manager|privacyOfficer, storeId, ' +
-        'counterId?, displayName, status }. Looked up by _id on every staff call.',
+        'Staff accounts: _id = the blind index of the staff member’s OPENID (never the OPENID) → { staffId, ' +
+        'role counter|manager|privacyOfficer|admin, storeIds, counterId?, displayName, status }. Looked up by ' +
+        '_id on every call of an action that admits a staff role.',
       indexes: [{ name: 'store_role', fields: [{ field: 'storeId' }, { field: 'role' }] }],
       retention: 'until the account is closed',
     },

@@ -1,7 +1,8 @@
 /**
  * Demo data for `npm start`'s first run: the mall (controller of the personal information),
  * two open stores and a closed one, brand counters, the points rule, a small rewards catalogue
- * and two staff personas. No WeChat shopper: shoppers join through the app. With the keys in
+ * and two staff personas (with the keys: their documents are keyed by their OPENIDs' blind index).
+ * No WeChat shopper: shoppers join through the app. With the keys in
  * the environment (PI_MASTER_KEY, PI_INDEX_KEY) and the key environment's database it also
  * issues three service-desk cards (made-up people, encrypted like real ones: each card's data
  * key in the key store, `member_keys/card:<card id>`) with their points history, for "绑定会员卡".
@@ -11,6 +12,7 @@
  */
 import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
 import { cardKey, createKeyStore, keyDocId, wrappedKeyOf } from '../cloudfunctions/common/keystore'
+import { staffDocId } from '../cloudfunctions/common/staff'
 import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
 
 /** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
@@ -254,26 +256,32 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
         status: 'active',
       },
     ],
-    [COLLECTIONS.staff]: [
-      {
-        _id: DEMO_PERSONAS.counter,
-        role: 'counter',
-        storeId: DEMO_STORES.xuhui,
-        counterId: 'counter-xh-lancome',
-        displayName: '兰蔻专柜导购',
-        status: 'active',
-        createdAt: at,
-      },
-      {
-        _id: DEMO_PERSONAS.manager,
-        role: 'manager',
-        storeId: DEMO_STORES.xuhui,
-        displayName: '徐汇店店长',
-        status: 'active',
-        createdAt: at,
-      },
-    ],
   }
+}
+
+/** The staff personas, keyed by the blind index of their OPENIDs (never the OPENIDs themselves). */
+export function demoStaff(vault: Vault, at: Date): SeedDoc[] {
+  return [
+    {
+      _id: staffDocId(vault, DEMO_PERSONAS.counter),
+      staffId: 'staff-demo-counter',
+      role: 'counter',
+      storeIds: [DEMO_STORES.xuhui],
+      counterId: 'counter-xh-lancome',
+      displayName: '兰蔻专柜导购',
+      status: 'active',
+      createdAt: at,
+    },
+    {
+      _id: staffDocId(vault, DEMO_PERSONAS.manager),
+      staffId: 'staff-demo-manager',
+      role: 'manager',
+      storeIds: [DEMO_STORES.xuhui],
+      displayName: '徐汇店店长',
+      status: 'active',
+      createdAt: at,
+    },
+  ]
 }
 
 export interface SeedOptions {
@@ -294,6 +302,9 @@ export async function seedDemo(database: object, options: SeedOptions = {}): Pro
     for (const doc of docs) {
       if (await addUnique(db, collection, doc)) added++
     }
+  }
+  if (vault) {
+    for (const doc of demoStaff(vault, at)) if (await addUnique(db, COLLECTIONS.staff, doc)) added++
   }
   if (vault && options.keyDatabase) added += await seedCards(db, asDb(options.keyDatabase), vault, at)
   return added

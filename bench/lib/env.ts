@@ -13,7 +13,7 @@ import { createMain } from '../../cloudfunctions/member/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 
 /** Cloud functions the benchmarks can call, by name. A new function is one line here. */
 const FUNCTIONS: Record<string, FunctionLoader> = {

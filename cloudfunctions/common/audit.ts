@@ -6,8 +6,8 @@
  * entry edited in the console no longer verifies. The actor is a keyed hash of the OPENID (or a
  * staff id): the log says who acted without itself becoming a store of WeChat identifiers.
  */
-import type { FieldKey } from '../../src/domain/inventory'
-import type { PurposeId } from '../../src/domain/purposes'
+import type { FieldKey } from '../../src/domain/identity/inventory'
+import type { PurposeId } from '../../src/domain/consent/purposes'
 import type { Clock } from './clock'
 import { COLLECTIONS, type Db } from './db'
 import type { Vault } from './vault'

@@ -17,20 +17,19 @@
  */
 import { randomBytes } from 'node:crypto'
 
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import type { Channel } from '../../src/domain/consent/model'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
+import type { ConsentRecorder } from './consents/recorder'
 import { COLLECTIONS, type Db } from './db'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
-
-export type ErasureChannel = 'weapp' | 'h5' | 'wechat'
 
 export interface Erasure {
   deletePlates(memberId: string, actor: string): Promise<void>
   deletePhone(memberId: string, actor: string): Promise<void>
   deleteIdNumber(memberId: string, actor: string): Promise<void>
-  eraseMember(memberId: string, actor: string, channel: ErasureChannel): Promise<void>
+  eraseMember(memberId: string, actor: string, channel: Channel): Promise<void>
 }
 
 /** Collections whose entries are kept after deletion, unlinked from the member (L-10). */
@@ -49,8 +48,9 @@ export function createErasure(deps: {
   audit: AuditLog
   identities: IdentityStore
   keys: KeyStore
+  consents: ConsentRecorder
 }): Erasure {
-  const { db, clock, identities, keys } = deps
+  const { db, clock, identities, keys, consents } = deps
   const _ = db.command
   const claims = () => db.collection(COLLECTIONS.identityIndex)
 
@@ -81,9 +81,7 @@ export function createErasure(deps: {
       const at = new Date(clock.now())
       const anonymousId = `anon-${randomBytes(16).toString('hex')}`
       // The end of the basic consent is itself evidence worth keeping (anonymised below).
-      await db.collection(COLLECTIONS.consentReceipts).add({
-        data: { memberId, purpose: 'membership', noticeVersion: NOTICE_VERSION, granted: false, at, channel },
-      })
+      await consents.receipt({ memberId, purpose: 'membership', granted: false, channel, at })
       for (const name of ANONYMISED_ON_ERASURE) {
         await db
           .collection(name)

@@ -8,8 +8,8 @@
  * the key store still carries `keyId` + `wrappedKey`; it is read with those until the key
  * migration (scheduler) has moved them.
  */
-import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inventory'
-import type { PurposeId } from '../../src/domain/purposes'
+import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
+import type { PurposeId } from '../../src/domain/consent/purposes'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'

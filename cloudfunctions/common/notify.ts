@@ -14,11 +14,12 @@ import {
   isSubscribeTopic,
   type SubscribeTopic,
   type SubscribeTopicId,
-} from '../../src/domain/purposes'
+} from '../../src/domain/consent/purposes'
 import { COLLECTIONS, type Db } from './db'
 import { fail, ok, type Result } from './errors'
 import type { IdentityStore } from './identity'
-import type { MemberRecord, ScopeGuard } from './scope'
+import type { MemberRecord } from './members/model'
+import type { ScopeGuard } from './scope'
 
 /** A template the retailer chose in the WeChat console, and which keyword carries which value. */
 export interface SubscribeTemplate {

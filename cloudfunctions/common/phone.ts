@@ -3,7 +3,7 @@
  * one-time code (valid 5 minutes) and the function exchanges it server-side, so the number
  * arrives from WeChat itself and needs no SMS. Billed per successful exchange.
  */
-import { checkPhone } from '../../src/domain/validators'
+import { checkPhone } from '../../src/domain/identity/rules'
 import { errorSummary, fail, ok, type Result } from './errors'
 
 /** The subset of `cloud.openapi` used here (response keys as the SDK answers them: camelCase). */

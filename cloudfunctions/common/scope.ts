@@ -1,59 +1,33 @@
 /**
- * The scope guard (6.1.1, 6.1.2, L-8, L-13): every read of personal information names a purpose;
- * the guard reads the member's current consent for it from the member record (so a withdrawal
- * takes effect on the very next call), counts a consent given under a notice older than the
- * purpose's `scopeVersion` as not given, and audits the read — refused reads too.
+ * The scope guard (6.1.1, 6.1.2, L-7, L-8, L-13): every read of personal information names a
+ * purpose and a reader; the guard reads the member's current consent for the purpose from the
+ * member record (so a withdrawal takes effect on the very next call), counts a consent given
+ * under a notice older than the purpose's `scopeVersion` as not given, audits the read — refused
+ * reads too — and masks what the reader may not see in clear: a member reading their own data
+ * gets it in clear, staff get each field masked by the inventory's mask rule unless the action
+ * is a declared reveal (audited like any read).
  */
-import type { FieldKey } from '../../src/domain/inventory'
-import { PURPOSES, type PurposeId, type SubscribeTopicId } from '../../src/domain/purposes'
+import { allows } from '../../src/domain/consent/rules'
+import type { PurposeId } from '../../src/domain/consent/purposes'
+import { inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
+import { mask } from '../../src/domain/identity/mask'
 import type { AuditLog } from './audit'
-import { COLLECTIONS, getDoc, type Db, type Doc } from './db'
+import { COLLECTIONS, getDoc, type Db } from './db'
 import { fail, ok, type Result } from './errors'
 import type { IdentityStore, IdentityValues } from './identity'
+import type { MemberRecord } from './members/model'
 
-export interface ConsentEntry {
-  granted: boolean
-  noticeVersion: number
-  at: Date
+/** Who reads, as the audit log names them, and what they may see. */
+export interface Reader {
+  /** The audit actor: `wx:<hash>` for the member, `staff:<id>`, `system:<job>`. */
+  actor: string
+  /** `self`: the member; `staff`: masked unless `reveal`; `system`: a job acting for the member. */
+  viewer: 'self' | 'staff' | 'system'
+  /** A staff action declared as a reveal (the staff issue's 查看完整信息), audited as a read. */
+  reveal?: boolean
 }
 
-export type ConsentSummary = Partial<Record<PurposeId, ConsentEntry>>
-
-export type MemberStatus = 'active' | 'guardian_pending'
-
-export interface MemberRecord extends Doc {
-  status: MemberStatus
-  consents?: ConsentSummary
-  /**
-   * One-time subscribe-message allowances per topic (L-12): the caller-chosen id of each
-   * "allow" in WeChat's dialog; sending a message of the topic spends one.
-   */
-  subscriptions?: Partial<Record<SubscribeTopicId, string[]>>
-}
-
-export type ConsentState = 'granted' | 'needsReconsent' | 'withdrawn' | 'unset'
-
-/** What the member's record says about one purpose right now. */
-export function consentState(member: Pick<MemberRecord, 'consents'>, purpose: PurposeId): ConsentState {
-  const entry = member.consents?.[purpose]
-  if (!entry) return 'unset'
-  if (!entry.granted) return 'withdrawn'
-  return entry.noticeVersion >= PURPOSES[purpose].scopeVersion ? 'granted' : 'needsReconsent'
-}
-
-/**
- * Whether personal information may be processed for `purpose`. A member waiting for a
- * guardian (L-5) is held with the minimum for the basic purpose and nothing else; a purpose
- * that needs another (a parking reminder, the parking service) is off while that one is.
- */
-export function allows(member: MemberRecord, purpose: PurposeId): boolean {
-  if (member.status === 'guardian_pending') return purpose === 'membership'
-  if (member.status !== 'active') return false
-  if (consentState(member, 'membership') !== 'granted') return false
-  const requires = PURPOSES[purpose].requires
-  if (requires && consentState(member, requires) !== 'granted') return false
-  return consentState(member, purpose) === 'granted'
-}
+export const selfReader = (actor: string): Reader => ({ actor, viewer: 'self' })
 
 export interface ScopeGuard {
   /** The member record, fresh from the database; null when there is none. */
@@ -65,13 +39,22 @@ export interface ScopeGuard {
     actor: string,
     fields: FieldKey[],
   ): Promise<Result<MemberRecord>>
-  /** Decrypts `fields` for `purpose` after the check; refused reads are audited as failures. */
+  /** Decrypts `fields` for `purpose` after the check, masked for the reader; refused reads are audited. */
   read(
     memberId: string,
     purpose: PurposeId,
     fields: FieldKey[],
-    actor: string,
+    reader: Reader,
   ): Promise<Result<IdentityValues>>
+}
+
+/** The values a reader may see: in clear for the member and the system, masked for staff. */
+export function forReader(values: IdentityValues, reader: Reader): IdentityValues {
+  if (reader.viewer !== 'staff' || reader.reveal) return values
+  const masked: IdentityValues = {}
+  for (const [key, value] of Object.entries(values) as [FieldKey, string][])
+    masked[key] = mask(inventoryField(key).mask, value)
+  return masked
 }
 
 export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audit: AuditLog }): ScopeGuard {
@@ -95,11 +78,11 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   return {
     member,
     check,
-    async read(memberId, purpose, fields, actor) {
-      const checked = await check(memberId, purpose, actor, fields)
+    async read(memberId, purpose, fields, reader) {
+      const checked = await check(memberId, purpose, reader.actor, fields)
       if (!checked.ok) return checked
-      const values = await identities.read(memberId, fields, { purpose, actor })
-      return values ? ok(values) : fail('NOT_A_MEMBER')
+      const values = await identities.read(memberId, fields, { purpose, actor: reader.actor })
+      return values ? ok(forReader(values, reader)) : fail('NOT_A_MEMBER')
     },
   }
 }

@@ -14,7 +14,7 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto'
 
-import { chinaDate } from '../../src/domain/member'
+import { chinaDate } from '../../src/domain/dates'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 import { errorSummary, fail, ok, type Result } from './errors'

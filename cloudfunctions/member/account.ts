@@ -6,31 +6,30 @@
  * - `deleteAccount`: one action with an explicit confirmation; deletion completes at once.
  */
 import { MEMBER_DATA, manifest } from '../../database/manifest'
-import { chinaDate } from '../../src/domain/member'
-import {
-  POINTS_REASON_LABELS,
-  type AccessLogDay,
-  type DataExport,
-  type GuardianRelation,
-  type LedgerEntryView,
-  type PointsReason,
-} from '../../src/domain/selfService'
-import { COLLECTIONS, getDoc, type Doc } from '../common/db'
-import { fail, ok, type Result } from '../common/errors'
-import type { Caller } from '../common/router'
-import { allows } from '../common/scope'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { allows } from '../../src/domain/consent/rules'
+import { chinaDate } from '../../src/domain/dates'
+import type { AccessLogDay, DataExport, GuardianRelation } from '../../src/domain/member/model'
+import { POINTS_REASON_LABELS, type LedgerEntryView, type PointsReason } from '../../src/domain/points/model'
+import { wechatActor } from '../common/audit'
+import type { Clock } from '../common/clock'
+import { channelOf } from '../common/consents/recorder'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import type { Erasure } from '../common/erasure'
+import { fail, ok } from '../common/errors'
+import type { Claims } from '../common/identity'
+import type { MemberDoc } from '../common/members/model'
+import { storeOf } from '../common/members/repository'
+import { toProfile } from '../common/members/views'
+import type { Handlers } from '../common/router'
+import { selfReader, type ScopeGuard } from '../common/scope'
+import type { Vault } from '../common/vault'
 import { consentViews, receiptView } from './consents'
-import { channelOf, type MemberContext } from './context'
 import { parsePlates } from './plates'
-import { toProfile } from './profile'
-import { storeOf } from './service'
 
 const PAGE = 1000
 
-export interface AccountActions {
-  exportData(caller: Caller): Promise<Result<{ export: DataExport }>>
-  deleteAccount(caller: Caller, data: Record<string, unknown>): Promise<Result<{ deleted: true }>>
-}
+type AccountActions = Pick<Handlers<MemberContract, MemberDoc>, 'exportData' | 'deleteAccount'>
 
 function ledgerView(doc: Doc): LedgerEntryView {
   const reason = doc.reason as PointsReason
@@ -65,8 +64,15 @@ export function accessLog(entries: Doc[], self: string): AccessLogDay[] {
   return [...days.values()].sort((a, b) => b.day.localeCompare(a.day))
 }
 
-export function createAccountActions(ctx: MemberContext): AccountActions {
-  const { db, guard, clock } = ctx
+export function createAccountActions(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  claims: Claims
+  guard: ScopeGuard
+  erasure: Erasure
+}): AccountActions {
+  const { db, vault, guard, clock, claims, erasure } = deps
 
   async function linked(collection: string, where: Record<string, unknown>): Promise<Doc[]> {
     const docs: Doc[] = []
@@ -78,12 +84,10 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
   }
 
   return {
-    async exportData(caller) {
-      const member = await ctx.requireMember(caller, { allowPending: true })
-      if (!member.ok) return member
-      const record = member.data
+    async exportData(_input, { caller, member: record }) {
       const memberId = record._id
-      const actor = ctx.actor(caller)
+      const actor = wechatActor(vault, caller.openid)
+      const reader = selfReader(actor)
 
       const read = await guard.read(
         memberId,
@@ -99,18 +103,18 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
           'guardianRelation',
           'guardianPhone',
         ],
-        actor,
+        reader,
       )
       if (!read.ok) return read
       const values = read.data
       let idNumber: string | null = null
       let plates: DataExport['plates'] = []
       if (allows(record, 'idNumber')) {
-        const id = await guard.read(memberId, 'idNumber', ['idNumber'], actor)
+        const id = await guard.read(memberId, 'idNumber', ['idNumber'], reader)
         if (id.ok) idNumber = id.data.idNumber ?? null
       }
       if (allows(record, 'parking')) {
-        const p = await guard.read(memberId, 'parking', ['plates'], actor)
+        const p = await guard.read(memberId, 'parking', ['plates'], reader)
         if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
       }
 
@@ -168,19 +172,18 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
       return ok({ export: out })
     },
 
-    async deleteAccount(caller, data) {
-      if (data.confirm !== true) return fail('CONFIRMATION_REQUIRED', 'confirm')
+    async deleteAccount(_input, { caller }) {
       // By the claim, not the record: a deletion that died half-way can be run again.
-      const memberId = await ctx.claims.holder('openid', caller.openid)
+      const memberId = await claims.holder('openid', caller.openid)
       if (!memberId) return fail('NOT_A_MEMBER')
       const exists =
         (await getDoc(db, COLLECTIONS.members, memberId)) ??
         (await getDoc(db, COLLECTIONS.identities, memberId))
       if (!exists) {
-        await ctx.erasure.eraseMember(memberId, ctx.actor(caller), channelOf(caller.source))
+        await erasure.eraseMember(memberId, wechatActor(vault, caller.openid), channelOf(caller.source))
         return fail('NOT_A_MEMBER')
       }
-      await ctx.erasure.eraseMember(memberId, ctx.actor(caller), channelOf(caller.source))
+      await erasure.eraseMember(memberId, wechatActor(vault, caller.openid), channelOf(caller.source))
       return ok({ deleted: true })
     },
   }

@@ -17,19 +17,28 @@
  * copy of name and phone removed (the member's identity, under the member's key, now holds what
  * is needed).
  */
-import { NOTICE_VERSION } from '../../src/domain/purposes'
-import { isValidCardNo, normaliseCardNo, type BindCardData } from '../../src/domain/selfService'
-import { checkPhone, checkSmsCode } from '../../src/domain/validators'
-import { chinaDate } from '../../src/domain/member'
-import { addUnique, COLLECTIONS, getDoc, type Doc } from '../common/db'
-import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
-import { cardKey } from '../common/keystore'
-import type { Caller } from '../common/router'
-import { allows } from '../common/scope'
-import type { Sealed } from '../common/vault'
-import type { MemberContext, MemberDoc } from './context'
 import { randomBytes } from 'node:crypto'
-import { createMember, HOME_FIELDS, storeOf, toHome } from './service'
+
+import { allows } from '../../src/domain/consent/rules'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import type { Caller } from '../../src/domain/access'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { chinaDate } from '../../src/domain/dates'
+import { wechatActor } from '../common/audit'
+import type { Clock } from '../common/clock'
+import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import type { Erasure } from '../common/erasure'
+import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
+import type { Claims, IdentityStore } from '../common/identity'
+import { cardKey, type KeyStore } from '../common/keystore'
+import type { MemberDoc } from '../common/members/model'
+import type { Registration } from '../common/members/registration'
+import { storeOf } from '../common/members/repository'
+import { HOME_FIELDS, toHome } from '../common/members/views'
+import type { Notifier } from '../common/notify'
+import type { Handlers } from '../common/router'
+import type { SmsService } from '../common/sms'
+import type { Sealed, Vault } from '../common/vault'
 
 export interface CardDoc extends Doc {
   /** Only on cards issued before the key store, until the key migration moved them. */
@@ -51,7 +60,6 @@ interface CardRequest {
   card: CardDoc
 }
 
-const INPUT_MAX = 32
 /**
  * Wrong card numbers or phones a WeChat user may try per day (China date): without a limit,
  * `sendCardCode` would answer "is this the phone on card N?" for any guess.
@@ -59,18 +67,26 @@ const INPUT_MAX = 32
 export const CARD_TRIES_PER_DAY = 10
 const TRIES_RETENTION_MS = 2 * 24 * 3600_000
 
-export interface CardActions {
-  sendCardCode(
-    caller: Caller,
-    data: Record<string, unknown>,
-  ): Promise<Result<{ expiresIn: number; resendAfter: number }>>
-  bindCard(caller: Caller, data: Record<string, unknown>): Promise<Result<BindCardData>>
+type CardActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendCardCode' | 'bindCard'>
+
+export interface CardDeps {
+  db: Db
+  vault: Vault
+  clock: Clock
+  sms: SmsService
+  claims: Claims
+  keys: KeyStore
+  identities: IdentityStore
+  registration: Registration
+  erasure: Erasure
+  notifier: Notifier
 }
 
-export function createCardActions(ctx: MemberContext): CardActions {
-  const { db, vault, sms, claims, clock, identities, keys } = ctx
+export function createCardActions(deps: CardDeps): CardActions {
+  const { db, vault, sms, claims, clock, identities, keys } = deps
+  const actorOf = (caller: Caller) => wechatActor(vault, caller.openid)
 
-  const triesId = (caller: Caller) => `${chinaDate(clock.now())}:cardtry:${ctx.actor(caller)}`
+  const triesId = (caller: Caller) => `${chinaDate(clock.now())}:cardtry:${actorOf(caller)}`
 
   async function triesLeft(caller: Caller): Promise<boolean> {
     const doc = await getDoc(db, COLLECTIONS.smsQuota, triesId(caller))
@@ -93,24 +109,13 @@ export function createCardActions(ctx: MemberContext): CardActions {
       .update({ data: { count: _.inc(1) } })
   }
 
-  /** Checks the request and the card in the order the shopper can act on. */
+  /** Checks the card in the order the shopper can act on (the input is parsed already). */
   async function check(
     caller: Caller,
-    data: Record<string, unknown>,
+    input: { cardNo: string; phone: string },
     member: MemberDoc | null,
   ): Promise<Result<CardRequest>> {
-    if (member?.status === 'guardian_pending') return fail('GUARDIAN_PENDING')
-    if (typeof data.cardNo !== 'string')
-      return fail(data.cardNo === undefined ? 'CARD_NO_INVALID' : 'INVALID_ARGUMENT', 'cardNo')
-    if (data.cardNo.length > INPUT_MAX) return fail('FIELD_TOO_LONG', 'cardNo')
-    const cardNo = normaliseCardNo(data.cardNo)
-    if (!isValidCardNo(cardNo)) return fail('CARD_NO_INVALID', 'cardNo')
-    if (typeof data.phone !== 'string')
-      return fail(data.phone === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
-    const phone = data.phone.trim()
-    if (phone.length > INPUT_MAX) return fail('FIELD_TOO_LONG', 'phone')
-    const phoneError = checkPhone(phone)
-    if (phoneError) return fail(phoneError, 'phone')
+    const { cardNo, phone } = input
     if (member?.cardId) return fail('MEMBER_HAS_CARD')
 
     if (!(await triesLeft(caller))) return fail('CARD_TRIES_LIMIT')
@@ -196,36 +201,27 @@ export function createCardActions(ctx: MemberContext): CardActions {
   }
 
   return {
-    async sendCardCode(caller, data) {
-      const checked = await check(caller, data, await ctx.memberOf(caller))
+    async sendCardCode(input, { caller, member }) {
+      const checked = await check(caller, input, member)
       if (!checked.ok) return checked
-      return sms.send({ purpose: 'bindCard', phone: checked.data.phone, requester: ctx.actor(caller) })
+      return sms.send({ purpose: 'bindCard', phone: checked.data.phone, requester: actorOf(caller) })
     },
 
-    async bindCard(caller, data) {
-      const member = await ctx.memberOf(caller)
-      if (!member) {
-        const { noticeVersion } = data
-        if (noticeVersion === undefined || noticeVersion === null)
-          return fail('CONSENT_REQUIRED', 'noticeVersion')
-        if (noticeVersion !== NOTICE_VERSION) return fail('NOTICE_OUTDATED', 'noticeVersion')
-      }
-      const checked = await check(caller, data, member)
+    async bindCard(input, { caller, member }) {
+      // Becoming a member by the card needs the notice the shopper agreed to.
+      if (!member && input.noticeVersion === undefined) return fail('CONSENT_REQUIRED', 'noticeVersion')
+      const checked = await check(caller, input, member)
       if (!checked.ok) return checked
       const { cardNo, phone, card } = checked.data
-      const code = typeof data.smsCode === 'string' ? data.smsCode.trim() : ''
-      const codeError = checkSmsCode(code)
-      if (codeError) return fail(codeError, 'smsCode')
-      const actor = ctx.actor(caller)
-      const verified = await sms.verify({ purpose: 'bindCard', phone, requester: actor, code })
+      const actor = actorOf(caller)
+      const verified = await sms.verify({ purpose: 'bindCard', phone, requester: actor, code: input.smsCode })
       if (!verified.ok) return verified
 
       const memberId = member?._id ?? randomBytes(16).toString('hex')
       if (!(await claims.claim('card', cardNo, memberId))) return fail('CARD_ALREADY_BOUND', 'cardNo')
       let record = member
       if (!record) {
-        const created = await createMember(
-          ctx,
+        const created = await deps.registration.create(
           {
             caller,
             name: (await cardValues(card)).name,
@@ -244,7 +240,7 @@ export function createCardActions(ctx: MemberContext): CardActions {
       }
       const moved = await transfer(card._id, memberId)
       if (!moved.ok) {
-        if (!member) await ctx.erasure.eraseMember(memberId, actor, 'weapp')
+        if (!member) await deps.erasure.eraseMember(memberId, actor, 'weapp')
         else await claims.release('card', cardNo, memberId)
         return moved
       }
@@ -258,7 +254,7 @@ export function createCardActions(ctx: MemberContext): CardActions {
       // The card's points are the member's now: a points reminder if the member asked for one.
       // A message that cannot go out (no allowance left) never fails the binding.
       if (moved.data !== 0 && allows(fresh, 'subscribePoints')) {
-        await ctx.notifier
+        await deps.notifier
           .send({
             memberId,
             topic: 'subscribePoints',

@@ -6,30 +6,27 @@
  * only with the account (7.2). Turning a topic on carries the id of the member's "allow" in
  * WeChat's one-time subscribe dialog: each such allowance lets one message of the topic out.
  */
+import type { Channel, ConsentReceiptView, ConsentsData, ConsentView } from '../../src/domain/consent/model'
 import {
   MAX_PENDING_SUBSCRIPTIONS,
-  NOTICE_VERSION,
   PURPOSES,
   PURPOSE_IDS,
-  isPurposeId,
   isSubscribeTopic,
-} from '../../src/domain/purposes'
-import type {
-  ConsentChannel,
-  ConsentReceiptView,
-  ConsentsData,
-  ConsentView,
-} from '../../src/domain/selfService'
-import { COLLECTIONS, type Doc } from '../common/db'
+} from '../../src/domain/consent/purposes'
+import { allows, consentState } from '../../src/domain/consent/rules'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { wechatActor } from '../common/audit'
+import { channelOf, type ConsentRecorder } from '../common/consents/recorder'
+import { COLLECTIONS, type Db, type Doc } from '../common/db'
+import type { Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
-import type { Caller } from '../common/router'
+import type { MemberDoc, MemberRecord } from '../common/members/model'
 import type { SubscribeTemplates } from '../common/notify'
-import { allows, consentState, type MemberRecord } from '../common/scope'
-import { channelOf, type MemberContext } from './context'
+import type { Handlers } from '../common/router'
+import type { ScopeGuard } from '../common/scope'
+import type { Vault } from '../common/vault'
 
 const MAX_RECEIPTS = 1000
-/** A caller-chosen id of one "allow" in WeChat's subscribe dialog (a UUID or similar). */
-const REQUEST_ID = /^[A-Za-z0-9_-]{8,64}$/
 
 export function consentViews(member: MemberRecord, templates: SubscribeTemplates = {}): ConsentView[] {
   return PURPOSE_IDS.map((id) => {
@@ -64,17 +61,21 @@ export function receiptView(doc: Doc): ConsentReceiptView {
     noticeVersion: Number(doc.noticeVersion),
     granted: doc.granted === true,
     at: new Date(doc.at as Date).toISOString(),
-    channel: doc.channel as ConsentChannel,
+    channel: doc.channel as Channel,
   }
 }
 
-export interface ConsentActions {
-  consents(caller: Caller): Promise<Result<ConsentsData>>
-  setConsent(caller: Caller, data: Record<string, unknown>): Promise<Result<ConsentsData>>
-}
+type ConsentActions = Pick<Handlers<MemberContract, MemberDoc>, 'consents' | 'setConsent'>
 
-export function createConsentActions(ctx: MemberContext): ConsentActions {
-  const { db } = ctx
+export function createConsentActions(deps: {
+  db: Db
+  vault: Vault
+  guard: ScopeGuard
+  consents: ConsentRecorder
+  erasure: Erasure
+  templates: SubscribeTemplates
+}): ConsentActions {
+  const { db, vault, guard, erasure } = deps
 
   async function receipts(memberId: string): Promise<ConsentReceiptView[]> {
     const { data } = await db
@@ -87,61 +88,42 @@ export function createConsentActions(ctx: MemberContext): ConsentActions {
   }
 
   async function view(memberId: string): Promise<Result<ConsentsData>> {
-    const member = await ctx.guard.member(memberId)
+    const member = await guard.member(memberId)
     if (!member) return fail('NOT_A_MEMBER')
-    return ok({ consents: consentViews(member, ctx.templates), receipts: await receipts(memberId) })
+    return ok({ consents: consentViews(member, deps.templates), receipts: await receipts(memberId) })
   }
 
   return {
-    async consents(caller) {
-      const member = await ctx.requireMember(caller, { allowPending: true })
-      if (!member.ok) return member
-      return view(member.data._id)
+    async consents(_input, { member }) {
+      return view(member._id)
     },
 
-    async setConsent(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const { purpose, granted, noticeVersion, subscription } = data
-      if (!isPurposeId(purpose)) return fail('PURPOSE_UNKNOWN', 'purpose')
+    async setConsent({ purpose, granted, subscription }, { caller, member }) {
       if (PURPOSES[purpose].basic) return fail('BASIC_CONSENT_FIXED', 'purpose')
-      if (typeof granted !== 'boolean') return fail('INVALID_ARGUMENT', 'granted')
-      if (granted) {
-        // Agreeing needs the notice the member read; nothing is pre-ticked (L-2).
-        if (noticeVersion === undefined || noticeVersion === null)
-          return fail('CONSENT_REQUIRED', 'noticeVersion')
-        if (typeof noticeVersion !== 'number') return fail('INVALID_ARGUMENT', 'noticeVersion')
-        if (noticeVersion !== NOTICE_VERSION) return fail('NOTICE_OUTDATED', 'noticeVersion')
-      }
-      // An "allow" in WeChat's subscribe dialog, which comes only with turning a topic on.
-      let requestId: string | undefined
-      if (subscription !== undefined && subscription !== null) {
-        if (!isSubscribeTopic(purpose) || !granted) return fail('INVALID_ARGUMENT', 'subscription')
-        const id = (subscription as { requestId?: unknown }).requestId
-        if (typeof id !== 'string' || !REQUEST_ID.test(id))
-          return fail('SUBSCRIBE_ID_INVALID', 'subscription')
-        requestId = id
-      }
+      // An "allow" in WeChat's subscribe dialog comes only with turning a topic on.
+      if (subscription !== undefined && (!isSubscribeTopic(purpose) || !granted))
+        return fail('INVALID_ARGUMENT', 'subscription')
       const requires = PURPOSES[purpose].requires
-      if (granted && requires && !allows(member.data, requires)) return fail('PURPOSE_PREREQUISITE', requires)
+      if (granted && requires && !allows(member, requires)) return fail('PURPOSE_PREREQUISITE', requires)
 
-      const memberId = member.data._id
-      const state = consentState(member.data, purpose)
+      const memberId = member._id
+      const actor = wechatActor(vault, caller.openid)
+      const state = consentState(member, purpose)
       const unchanged = granted ? state === 'granted' : state === 'withdrawn'
       if (!unchanged) {
-        await ctx.recordConsent(memberId, purpose, granted, NOTICE_VERSION, channelOf(caller.source))
+        await deps.consents.record({ memberId, purpose, granted, channel: channelOf(caller.source) })
         // The switch is off from here on; then what only this purpose justified goes (L-6).
-        if (!granted && purpose === 'parking') await ctx.erasure.deletePlates(memberId, ctx.actor(caller))
-        if (!granted && purpose === 'idNumber') await ctx.erasure.deleteIdNumber(memberId, ctx.actor(caller))
+        if (!granted && purpose === 'parking') await erasure.deletePlates(memberId, actor)
+        if (!granted && purpose === 'idNumber') await erasure.deleteIdNumber(memberId, actor)
       }
-      if (requestId !== undefined && isSubscribeTopic(purpose)) {
-        const pending = member.data.subscriptions?.[purpose] ?? []
+      if (subscription !== undefined && isSubscribeTopic(purpose)) {
+        const pending = member.subscriptions?.[purpose] ?? []
         // A retried call names the same id: a set keeps it once.
         if (pending.length < MAX_PENDING_SUBSCRIPTIONS) {
           await db
             .collection(COLLECTIONS.members)
             .doc(memberId)
-            .update({ data: { [`subscriptions.${purpose}`]: db.command.addToSet(requestId) } })
+            .update({ data: { [`subscriptions.${purpose}`]: db.command.addToSet(subscription.requestId) } })
         }
       }
       return view(memberId)

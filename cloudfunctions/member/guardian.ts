@@ -4,105 +4,60 @@
  * extended purpose, no points. The guardian proves their phone by SMS; name, relation and phone
  * are kept encrypted with the member's identity and the consent gets its own receipt.
  */
-import type { MemberHome } from '../../src/domain/member'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
-import { GUARDIAN_RELATIONS } from '../../src/domain/selfService'
-import { checkName, checkPhone, checkSmsCode } from '../../src/domain/validators'
-import { COLLECTIONS } from '../common/db'
-import { fail, ok, type Result } from '../common/errors'
-import type { Caller } from '../common/router'
-import { channelOf, type MemberContext, type MemberDoc } from './context'
-import { HOME_FIELDS, storeOf, toHome } from './service'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { wechatActor } from '../common/audit'
+import { channelOf, type ConsentRecorder } from '../common/consents/recorder'
+import type { Db } from '../common/db'
+import { fail, ok } from '../common/errors'
+import type { IdentityStore } from '../common/identity'
+import type { MemberDoc } from '../common/members/model'
+import { storeOf } from '../common/members/repository'
+import { HOME_FIELDS, toHome } from '../common/members/views'
+import type { Handlers } from '../common/router'
+import type { SmsService } from '../common/sms'
+import type { Vault } from '../common/vault'
 
-const TEXT_MAX = 40
+type GuardianActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendGuardianCode' | 'recordGuardianConsent'>
 
-const str = (v: unknown) => (typeof v === 'string' ? v.trim() : undefined)
-
-export interface GuardianActions {
-  sendGuardianCode(
-    caller: Caller,
-    data: Record<string, unknown>,
-  ): Promise<Result<{ expiresIn: number; resendAfter: number }>>
-  recordGuardianConsent(
-    caller: Caller,
-    data: Record<string, unknown>,
-  ): Promise<Result<{ member: MemberHome }>>
-}
-
-export function createGuardianActions(ctx: MemberContext): GuardianActions {
-  const { db, sms, identities, clock } = ctx
-
-  async function pending(caller: Caller): Promise<Result<MemberDoc>> {
-    const member = await ctx.requireMember(caller, { allowPending: true })
-    if (!member.ok) return member
-    return member.data.status === 'guardian_pending' ? member : fail('GUARDIAN_NOT_NEEDED')
-  }
-
-  function checkedPhone(raw: unknown): Result<string> {
-    const phone = str(raw)
-    if (phone === undefined) return fail(raw === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
-    if (phone.length > TEXT_MAX) return fail('FIELD_TOO_LONG', 'phone')
-    const error = checkPhone(phone)
-    return error ? fail(error, 'phone') : ok(phone)
-  }
+export function createGuardianActions(deps: {
+  db: Db
+  vault: Vault
+  sms: SmsService
+  identities: IdentityStore
+  consents: ConsentRecorder
+}): GuardianActions {
+  const { db, vault, sms, identities } = deps
 
   return {
-    async sendGuardianCode(caller, data) {
-      const member = await pending(caller)
-      if (!member.ok) return member
-      const phone = checkedPhone(data.phone)
-      if (!phone.ok) return phone
-      return sms.send({ purpose: 'guardian', phone: phone.data, requester: ctx.actor(caller) })
+    // Only for a member waiting for a guardian: the router answers GUARDIAN_NOT_NEEDED otherwise.
+    async sendGuardianCode({ phone }, { caller }) {
+      return sms.send({ purpose: 'guardian', phone, requester: wechatActor(vault, caller.openid) })
     },
 
-    async recordGuardianConsent(caller, data) {
-      const member = await pending(caller)
-      if (!member.ok) return member
-      const { noticeVersion } = data
-      if (noticeVersion === undefined || noticeVersion === null)
-        return fail('CONSENT_REQUIRED', 'noticeVersion')
-      if (noticeVersion !== NOTICE_VERSION) return fail('NOTICE_OUTDATED', 'noticeVersion')
-      const guardianName = str(data.guardianName) ?? ''
-      if (guardianName.length > TEXT_MAX) return fail('FIELD_TOO_LONG', 'guardianName')
-      const nameError = checkName(guardianName)
-      if (nameError) return fail(nameError, 'guardianName')
-      const relation = GUARDIAN_RELATIONS.find((r) => r.value === data.relation)?.value
-      if (!relation) return fail('GUARDIAN_RELATION_INVALID', 'relation')
-      const phone = checkedPhone(data.phone)
-      if (!phone.ok) return phone
-      const code = str(data.smsCode) ?? ''
-      const codeError = checkSmsCode(code)
-      if (codeError) return fail(codeError, 'smsCode')
-      const actor = ctx.actor(caller)
-      const verified = await sms.verify({ purpose: 'guardian', phone: phone.data, requester: actor, code })
+    async recordGuardianConsent(input, { caller, member }) {
+      const { guardianName, relation, phone, smsCode, noticeVersion } = input
+      const actor = wechatActor(vault, caller.openid)
+      const verified = await sms.verify({ purpose: 'guardian', phone, requester: actor, code: smsCode })
       if (!verified.ok) return verified
 
-      const memberId = member.data._id
+      const memberId = member._id
       await identities.modify(memberId, [], { purpose: 'membership', actor }, () =>
-        ok({ set: { guardianName, guardianRelation: relation, guardianPhone: phone.data }, value: null }),
+        ok({ set: { guardianName, guardianRelation: relation, guardianPhone: phone }, value: null }),
       )
-      const at = new Date(clock.now())
-      const channel = channelOf(caller.source)
       // The guardian's consent is the member's basic consent: its own receipt says who gave it.
-      await db.collection(COLLECTIONS.consentReceipts).add({
-        data: {
+      const activated = await deps.consents.record(
+        {
           memberId,
           purpose: 'membership',
-          noticeVersion,
           granted: true,
-          at,
-          channel,
+          noticeVersion,
+          channel: channelOf(caller.source),
           givenBy: 'guardian',
         },
-      })
-      const { stats } = await db
-        .collection(COLLECTIONS.members)
-        .where({ _id: memberId, status: 'guardian_pending' })
-        .update({
-          data: { status: 'active', 'consents.membership': { granted: true, noticeVersion, at } },
-        })
-      if (stats.updated !== 1) return fail('GUARDIAN_NOT_NEEDED')
-      const updated = { ...member.data, status: 'active' as const }
+        { when: { status: 'guardian_pending' }, also: { status: 'active' } },
+      )
+      if (!activated) return fail('GUARDIAN_NOT_NEEDED')
+      const updated = { ...member, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({ member: toHome(updated, identity ?? {}, await storeOf(db, updated.storeId)) })
     },

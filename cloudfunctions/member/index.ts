@@ -1,27 +1,29 @@
 /**
- * The `member` cloud function: a thin router over the member services (docs/architecture.md):
+ * The `member` cloud function: a thin router over the member actions (docs/architecture.md):
  * sign-up (home, joinForm, sendJoinCode, join) and the shopper's self service (profile, phone,
- * plates, consents, guardian consent, card binding, data copy, account deletion).
+ * plates, consents, guardian consent, card binding, data copy, account deletion). The contract
+ * (src/domain/contracts/member.ts) declares each action's input, answer, errors and access.
  */
 import * as cloud from 'wx-server-sdk'
 
-import { createAuditLog } from '../common/audit'
+import { memberContract, type MemberContract } from '../../src/domain/contracts/member'
 import { systemClock, type Clock } from '../common/clock'
-import { asDb, DB_OPTIONS } from '../common/db'
-import { createKeyStore, keyEnvFromEnv } from '../common/keystore'
+import type { ErrorCode } from '../common/errors'
+import type { MemberDoc } from '../common/members/model'
+import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
+import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
-import { templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
-import type { PhoneOpenApi } from '../common/phone'
-import { FALLBACK_SMS_TEMPLATE_ID, type SmsOpenApi } from '../common/sms'
+import { FALLBACK_SMS_TEMPLATE_ID, type SmsService } from '../common/sms'
+import { createStaffDirectory } from '../common/staff'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createAccountActions } from './account'
 import { createCardActions } from './cards'
 import { createConsentActions } from './consents'
-import { createMemberContext } from './context'
 import { createGuardianActions } from './guardian'
 import { createPlateActions } from './plates'
 import { createProfileActions } from './profile'
-import { createMemberService } from './service'
+import { createSignupActions } from './signup'
+import { wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
 // documented way to follow the environment the function runs in.
@@ -31,6 +33,12 @@ export interface MemberFunctionOptions {
   clock?: Clock
   /** Defaults to the keys in the environment (PI_MASTER_KEY, PI_INDEX_KEY …; PI_KEY_ENV for the key store). */
   vault?: () => Vault
+  /** Tests only: another SMS service, WeChat's openapi, subscribe templates than the configured ones. */
+  sms?: SmsService
+  openapi?: MemberOpenApi
+  templates?: SubscribeTemplates
+  getContext?: () => { OPENID?: string; APPID?: string; SOURCE?: string }
+  onUndeclared?: (action: string, code: ErrorCode) => void
 }
 
 /** Builds the function's `main`; tests pass a manual clock. */
@@ -38,62 +46,47 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
 
-  // Built per call: the database handle follows the current environment, and a missing key
+  // Wired per call: the database handles follow the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
-  function context() {
-    // Note: the SDK's typings omit `throwOnNotFound`, which its code reads.
-    const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
-    const vault = vaultOf()
-    const keyEnv = keyEnvFromEnv(process.env, String(cloud.getWXContext().ENV ?? '') || undefined)
-    const keyDb = asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
-    return createMemberContext({
+  function wire(): MemberDeps {
+    const { db, keyDb } = openDatabases(cloud)
+    return wireMember({
       db,
-      vault,
+      keyDb: keyDb(),
+      vault: vaultOf(),
       clock,
-      audit: createAuditLog({ db, vault, clock }),
-      keys: createKeyStore({ db: keyDb, vault, clock }),
-      openapi: cloud.openapi as SmsOpenApi & PhoneOpenApi & SubscribeOpenApi,
+      openapi: options.openapi ?? (cloud.openapi as unknown as MemberOpenApi),
+      templates: options.templates ?? templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),
       smsConfig: {
         env: process.env.SMS_ENV ?? String(cloud.getWXContext().ENV ?? ''),
         templateId: process.env.SMS_TEMPLATE_ID || FALLBACK_SMS_TEMPLATE_ID,
       },
-      subscribeTemplates: templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),
+      sms: options.sms,
     })
   }
-  const service = () => {
-    const ctx = context()
-    return createMemberService({ ...ctx, openapi: ctx.openapi }, ctx)
-  }
-  const consents = () => createConsentActions(context())
-  const plates = () => createPlateActions(context())
-  const profile = () => createProfileActions(context())
-  const guardian = () => createGuardianActions(context())
-  const cards = () => createCardActions(context())
-  const account = () => createAccountActions(context())
 
-  return createRouter(
-    {
-      home: (_data, caller) => service().home(caller),
-      joinForm: (_data, caller) => service().joinForm(caller),
-      sendJoinCode: (data, caller) => service().sendJoinCode(caller, data),
-      join: (data, caller) => service().join(caller, data),
-      profile: (_data, caller) => profile().profile(caller),
-      updateProfile: (data, caller) => profile().updateProfile(caller, data),
-      sendPhoneCode: (data, caller) => profile().sendPhoneCode(caller, data),
-      changePhone: (data, caller) => profile().changePhone(caller, data),
-      plates: (_data, caller) => plates().plates(caller),
-      bindPlate: (data, caller) => plates().bindPlate(caller, data),
-      unbindPlate: (data, caller) => plates().unbindPlate(caller, data),
-      consents: (_data, caller) => consents().consents(caller),
-      setConsent: (data, caller) => consents().setConsent(caller, data),
-      sendGuardianCode: (data, caller) => guardian().sendGuardianCode(caller, data),
-      recordGuardianConsent: (data, caller) => guardian().recordGuardianConsent(caller, data),
-      sendCardCode: (data, caller) => cards().sendCardCode(caller, data),
-      bindCard: (data, caller) => cards().bindCard(caller, data),
-      exportData: (_data, caller) => account().exportData(caller),
-      deleteAccount: (data, caller) => account().deleteAccount(caller, data),
+  return createRouter<MemberContract, MemberDoc>(
+    memberContract,
+    () => {
+      const deps = wire()
+      const staff = createStaffDirectory(deps)
+      return {
+        handlers: {
+          ...createSignupActions(deps),
+          ...createProfileActions(deps),
+          ...createPlateActions(deps),
+          ...createConsentActions(deps),
+          ...createGuardianActions(deps),
+          ...createCardActions(deps),
+          ...createAccountActions(deps),
+        },
+        principals: {
+          member: (caller) => deps.members.memberOf(caller),
+          staff: (caller) => staff.find(caller),
+        },
+      }
     },
-    { name: 'member' },
+    { name: 'member', clock, getContext: options.getContext, onUndeclared: options.onUndeclared },
   )
 }
 

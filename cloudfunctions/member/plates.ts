@@ -6,22 +6,25 @@
  */
 import { randomBytes } from 'node:crypto'
 
-import { maskPlate } from '../../src/domain/mask'
-import { MAX_PLATES, normalisePlateInput, type PlateView } from '../../src/domain/selfService'
-import { isValidPlate } from '../../src/domain/validators'
-import { fail, ok, type Result } from '../common/errors'
-import type { Caller } from '../common/router'
-import { allows } from '../common/scope'
-import type { MemberContext } from './context'
+import { allows } from '../../src/domain/consent/rules'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { maskPlate } from '../../src/domain/identity/mask'
+import { MAX_PLATES, type PlateView } from '../../src/domain/plate/model'
+import { wechatActor } from '../common/audit'
+import type { Clock } from '../common/clock'
+import type { Erasure } from '../common/erasure'
+import { fail, ok } from '../common/errors'
+import type { Claims, IdentityStore } from '../common/identity'
+import type { MemberDoc } from '../common/members/model'
+import type { Handlers } from '../common/router'
+import { selfReader, type ScopeGuard } from '../common/scope'
+import type { Vault } from '../common/vault'
 
 interface StoredPlate {
   id: string
   plate: string
   boundAt: string
 }
-
-const PLATE_INPUT_MAX = 16
-const PLATE_ID = /^[0-9a-f]{16}$/
 
 export function parsePlates(text: string | undefined): StoredPlate[] {
   if (!text) return []
@@ -36,38 +39,35 @@ const plateView = (p: StoredPlate): PlateView => ({
   boundAt: p.boundAt,
 })
 
-export interface PlateActions {
-  plates(caller: Caller): Promise<Result<{ plates: PlateView[] }>>
-  bindPlate(caller: Caller, data: Record<string, unknown>): Promise<Result<{ plates: PlateView[] }>>
-  unbindPlate(caller: Caller, data: Record<string, unknown>): Promise<Result<{ plates: PlateView[] }>>
-}
+type PlateActions = Pick<Handlers<MemberContract, MemberDoc>, 'plates' | 'bindPlate' | 'unbindPlate'>
 
-export function createPlateActions(ctx: MemberContext): PlateActions {
-  const { identities, claims, guard, clock } = ctx
+export function createPlateActions(deps: {
+  vault: Vault
+  clock: Clock
+  identities: IdentityStore
+  claims: Claims
+  guard: ScopeGuard
+  erasure: Erasure
+}): PlateActions {
+  const { vault, identities, claims, guard, clock } = deps
 
   return {
-    async plates(caller) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const read = await guard.read(member.data._id, 'parking', ['plates'], ctx.actor(caller))
+    async plates(_input, { caller, member }) {
+      const read = await guard.read(
+        member._id,
+        'parking',
+        ['plates'],
+        selfReader(wechatActor(vault, caller.openid)),
+      )
       if (!read.ok) return read
       return ok({ plates: parsePlates(read.data.plates).map(plateView) })
     },
 
-    async bindPlate(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const raw = data.plate
-      if (typeof raw !== 'string')
-        return fail(raw === undefined ? 'PLATE_INVALID' : 'INVALID_ARGUMENT', 'plate')
-      if (raw.length > PLATE_INPUT_MAX) return fail('FIELD_TOO_LONG', 'plate')
-      const plate = normalisePlateInput(raw)
-      if (!isValidPlate(plate)) return fail('PLATE_INVALID', 'plate')
-      const memberId = member.data._id
-      const actor = ctx.actor(caller)
+    async bindPlate({ plate }, { caller, member }) {
+      const memberId = member._id
+      const actor = wechatActor(vault, caller.openid)
       const checked = await guard.check(memberId, 'parking', actor, ['plates'])
       if (!checked.ok) return checked
-
       if (!(await claims.claim('plate', plate, memberId))) return fail('PLATE_TAKEN', 'plate')
       const changed = await identities.modify(
         memberId,
@@ -94,19 +94,15 @@ export function createPlateActions(ctx: MemberContext): PlateActions {
       // Parking withdrawn while this call ran: the withdrawal wins and deletes the plates (L-6).
       const now = await guard.member(memberId)
       if (!now || !allows(now, 'parking')) {
-        await ctx.erasure.deletePlates(memberId, actor)
+        await deps.erasure.deletePlates(memberId, actor)
         return fail('PURPOSE_CONSENT_REQUIRED', 'parking')
       }
       return ok({ plates: changed.data.map(plateView) })
     },
 
-    async unbindPlate(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const id = data.id
-      if (typeof id !== 'string' || !PLATE_ID.test(id)) return fail('PLATE_UNKNOWN', 'id')
-      const memberId = member.data._id
-      const actor = ctx.actor(caller)
+    async unbindPlate({ id }, { caller, member }) {
+      const memberId = member._id
+      const actor = wechatActor(vault, caller.openid)
       // Unbinding is always allowed, with or without the parking consent: it only deletes.
       const changed = await identities.modify(
         memberId,

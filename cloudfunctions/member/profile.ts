@@ -5,101 +5,65 @@
  * with the profile). Changing the phone re-verifies it (SMS code or WeChat's getPhoneNumber) and
  * moves the blind index and its uniqueness claim.
  */
-import { inventoryField, type FieldKey } from '../../src/domain/inventory'
-import { needsGuardian } from '../../src/domain/join'
-import { chinaDate } from '../../src/domain/member'
-import type { Profile, ProfileChanges } from '../../src/domain/selfService'
-import {
-  checkEmail,
-  checkPhone,
-  checkSmsCode,
-  idNumberBirthDate,
-  isValidIdNumber,
-  type Gender,
-} from '../../src/domain/validators'
-import { COLLECTIONS, getDoc } from '../common/db'
-import { fail, ok, type Failure, type Result } from '../common/errors'
-import type { IdentityValues } from '../common/identity'
-import { exchangePhoneCode, isPhoneCode } from '../common/phone'
-import type { Caller } from '../common/router'
-import { allows } from '../common/scope'
-import type { MemberContext, MemberDoc } from './context'
-import { storeOf } from './service'
+import { allows } from '../../src/domain/consent/rules'
+import type { MemberContract, PhoneProof } from '../../src/domain/contracts/member'
+import { chinaDate } from '../../src/domain/dates'
+import type { FieldKey } from '../../src/domain/identity/inventory'
+import { idNumberBirthDate } from '../../src/domain/identity/rules'
+import { needsGuardian } from '../../src/domain/member/rules'
+import { wechatActor } from '../common/audit'
+import type { Clock } from '../common/clock'
+import { COLLECTIONS, getDoc, type Db } from '../common/db'
+import { fail, ok, type Result } from '../common/errors'
+import type { Claims, IdentityStore, IdentityValues } from '../common/identity'
+import type { MemberDoc } from '../common/members/model'
+import { storeOf, type MemberRepository } from '../common/members/repository'
+import { PROFILE_FIELDS, toProfile } from '../common/members/views'
+import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
+import type { Caller, Handlers } from '../common/router'
+import { selfReader, type ScopeGuard } from '../common/scope'
+import type { SmsService } from '../common/sms'
+import type { Vault } from '../common/vault'
 
-const MEMBERSHIP_FIELDS: FieldKey[] = ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo']
-const PHONE_INPUT_MAX = 32
+type ProfileActions = Pick<
+  Handlers<MemberContract, MemberDoc>,
+  'profile' | 'updateProfile' | 'sendPhoneCode' | 'changePhone'
+>
 
-export interface ProfileActions {
-  profile(caller: Caller): Promise<Result<{ profile: Profile }>>
-  updateProfile(caller: Caller, data: Record<string, unknown>): Promise<Result<{ profile: Profile }>>
-  sendPhoneCode(
-    caller: Caller,
-    data: Record<string, unknown>,
-  ): Promise<Result<{ expiresIn: number; resendAfter: number }>>
-  changePhone(caller: Caller, data: Record<string, unknown>): Promise<Result<{ profile: Profile }>>
-}
-
-/** undefined: keep; null: remove; string: set. A Failure for a value of the wrong shape. */
-function change(
-  data: Record<string, unknown>,
-  key: keyof ProfileChanges,
-): string | null | undefined | Failure {
-  if (!(key in data) || data[key] === undefined) return undefined
-  const value = data[key]
-  if (value === null) return null
-  if (typeof value !== 'string') return fail('INVALID_ARGUMENT', key)
-  const trimmed = value.trim()
-  if (trimmed === '') return null
-  if (trimmed.length > inventoryField(key).maxLength) return fail('FIELD_TOO_LONG', key)
-  return trimmed
-}
-
-/** The new phone as typed: trimmed, a string, not absurdly long, a mainland mobile number. */
-function phoneInput(data: Record<string, unknown>): Result<string> {
-  const phone = typeof data.phone === 'string' ? data.phone.trim() : data.phone
-  if (typeof phone !== 'string')
-    return fail(phone === undefined ? 'PHONE_REQUIRED' : 'INVALID_ARGUMENT', 'phone')
-  if (phone.length > PHONE_INPUT_MAX) return fail('FIELD_TOO_LONG', 'phone')
-  const phoneError = checkPhone(phone)
-  return phoneError ? fail(phoneError, 'phone') : ok(phone)
-}
-
-const isFailure = (v: unknown): v is Failure =>
-  typeof v === 'object' && v !== null && (v as Failure).ok === false
-
-export function createProfileActions(ctx: MemberContext): ProfileActions {
-  const { db, identities, guard, sms, claims, vault, clock } = ctx
+export function createProfileActions(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  sms: SmsService
+  claims: Claims
+  identities: IdentityStore
+  guard: ScopeGuard
+  members: MemberRepository
+  openapi: PhoneOpenApi
+}): ProfileActions {
+  const { db, identities, guard, sms, claims, vault, clock, members } = deps
+  const actorOf = (caller: Caller) => wechatActor(vault, caller.openid)
 
   /** The member's own data in clear; the ID number only while its consent holds. */
-  async function build(member: MemberDoc, caller: Caller): Promise<Result<{ profile: Profile }>> {
-    const actor = ctx.actor(caller)
-    const read = await guard.read(member._id, 'membership', MEMBERSHIP_FIELDS, actor)
+  async function build(member: MemberDoc, caller: Caller) {
+    const reader = selfReader(actorOf(caller))
+    const read = await guard.read(member._id, 'membership', PROFILE_FIELDS, reader)
     if (!read.ok) return read
     let idNumber: string | null = null
     if (allows(member, 'idNumber')) {
-      const id = await guard.read(member._id, 'idNumber', ['idNumber'], actor)
+      const id = await guard.read(member._id, 'idNumber', ['idNumber'], reader)
       if (id.ok) idNumber = id.data.idNumber ?? null
     }
     return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(db, member.storeId)) })
   }
 
-  async function fresh(member: MemberDoc): Promise<MemberDoc> {
-    return ((await getDoc(db, COLLECTIONS.members, member._id)) as MemberDoc | null) ?? member
-  }
+  const fresh = async (member: MemberDoc) => (await members.get(member._id)) ?? member
 
   /** The new phone, proven by an SMS code or by WeChat. */
-  async function provenPhone(caller: Caller, data: Record<string, unknown>): Promise<Result<string>> {
-    if (data.phoneCode !== undefined && data.phone === undefined) {
-      if (!isPhoneCode(data.phoneCode)) return fail('INVALID_ARGUMENT', 'phoneCode')
-      return exchangePhoneCode(ctx.openapi, data.phoneCode)
-    }
-    const entered = phoneInput(data)
-    if (!entered.ok) return entered
-    const phone = entered.data
-    const code = typeof data.smsCode === 'string' ? data.smsCode.trim() : ''
-    const codeError = checkSmsCode(code)
-    if (codeError) return fail(codeError, 'smsCode')
-    const verified = await sms.verify({ purpose: 'changePhone', phone, requester: ctx.actor(caller), code })
+  async function provenPhone(caller: Caller, proof: PhoneProof): Promise<Result<string>> {
+    if ('phoneCode' in proof) return exchangePhoneCode(deps.openapi, proof.phoneCode)
+    const { phone, smsCode: code } = proof
+    const verified = await sms.verify({ purpose: 'changePhone', phone, requester: actorOf(caller), code })
     return verified.ok ? ok(phone) : verified
   }
 
@@ -109,34 +73,17 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
   }
 
   return {
-    async profile(caller) {
-      const member = await ctx.requireMember(caller, { allowPending: true })
-      if (!member.ok) return member
-      return build(member.data, caller)
+    async profile(_input, { caller, member }) {
+      return build(member, caller)
     },
 
-    async updateProfile(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const memberId = member.data._id
-      const actor = ctx.actor(caller)
-
-      const address = change(data, 'address')
-      if (isFailure(address)) return address
-      const email = change(data, 'email')
-      if (isFailure(email)) return email
-      if (typeof email === 'string' && !checkEmail(email)) return fail('EMAIL_INVALID', 'email')
-      const rawId = change(data, 'idNumber')
-      if (isFailure(rawId)) return rawId
-      const idNumber = typeof rawId === 'string' ? rawId.toUpperCase() : rawId
+    async updateProfile({ address, email, idNumber }, { caller, member }) {
+      const memberId = member._id
+      const actor = actorOf(caller)
       if (typeof idNumber === 'string') {
-        if (!isValidIdNumber(idNumber)) return fail('ID_NUMBER_INVALID', 'idNumber')
         const checked = await guard.check(memberId, 'idNumber', actor, ['idNumber'])
         if (!checked.ok) return fail(checked.code, 'idNumber')
-      }
-
-      // Validate everything before writing anything.
-      if (typeof idNumber === 'string') {
+        // Validate everything before writing anything.
         const own = await identities.read(memberId, ['birthDate'], { purpose: 'membership', actor })
         const birth = idNumberBirthDate(idNumber)
         if (own?.birthDate !== undefined && own.birthDate !== birth)
@@ -167,26 +114,19 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
               : { set: { idNumber }, value: null },
           ),
         )
-      return build(await fresh(member.data), caller)
+      return build(await fresh(member), caller)
     },
 
-    async sendPhoneCode(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const entered = phoneInput(data)
-      if (!entered.ok) return entered
-      const phone = entered.data
-      if ((await currentPhoneIndex(member.data._id)) === vault.blindIndex('phone', phone))
+    async sendPhoneCode({ phone }, { caller, member }) {
+      if ((await currentPhoneIndex(member._id)) === vault.blindIndex('phone', phone))
         return fail('PHONE_UNCHANGED', 'phone')
-      return sms.send({ purpose: 'changePhone', phone, requester: ctx.actor(caller) })
+      return sms.send({ purpose: 'changePhone', phone, requester: actorOf(caller) })
     },
 
-    async changePhone(caller, data) {
-      const member = await ctx.requireMember(caller)
-      if (!member.ok) return member
-      const memberId = member.data._id
-      const actor = ctx.actor(caller)
-      const proven = await provenPhone(caller, data)
+    async changePhone(proof, { caller, member }) {
+      const memberId = member._id
+      const actor = actorOf(caller)
+      const proven = await provenPhone(caller, proof)
       if (!proven.ok) return proven
       const phone = proven.data
       if ((await currentPhoneIndex(memberId)) === vault.blindIndex('phone', phone))
@@ -203,31 +143,7 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
         return changed ?? fail('NOT_A_MEMBER')
       }
       if (changed.data !== undefined) await claims.release('phone', changed.data, memberId)
-      return build(await fresh(member.data), caller)
+      return build(await fresh(member), caller)
     },
-  }
-}
-
-export function toProfile(
-  member: MemberDoc,
-  values: IdentityValues,
-  idNumber: string | null,
-  store: Profile['store'],
-): Profile {
-  return {
-    memberNo: member.memberNo,
-    status: member.status,
-    name: values.name ?? '',
-    phone: values.phone ?? '',
-    gender: (member.gender as Gender | undefined) ?? null,
-    province: member.province ?? null,
-    birthDate: values.birthDate ?? null,
-    address: values.address ?? null,
-    email: values.email ?? null,
-    idNumber,
-    idNumberConsent: allows(member, 'idNumber'),
-    store,
-    card: values.cardNo ? { cardNo: values.cardNo } : null,
-    joinedAt: member.joinedAt.toISOString(),
   }
 }

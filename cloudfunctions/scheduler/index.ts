@@ -17,9 +17,8 @@
 import * as cloud from 'wx-server-sdk'
 
 import { systemClock, type Clock } from '../common/clock'
-import { asDb, DB_OPTIONS, type Db } from '../common/db'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
-import { keyEnvFromEnv } from '../common/keystore'
+import { openDatabases, type Databases } from '../common/platform'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
 import { createKeyMigration } from './migration'
@@ -59,13 +58,9 @@ export function createMain(options: SchedulerOptions = {}) {
   const env = options.env ?? process.env
   const getContext = options.getContext ?? (() => cloud.getWXContext())
 
-  /** The key environment's database (PI_KEY_ENV); a missing variable fails the jobs needing it. */
-  function keyDb(): Db {
-    const keyEnv = keyEnvFromEnv(env, String(cloud.getWXContext().ENV ?? '') || undefined)
-    return asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
-  }
-
-  async function runJob(name: JobName, db: Db, budgetMs: number): Promise<unknown> {
+  // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
+  // variable fails those jobs only.
+  async function runJob(name: JobName, { db, keyDb }: Databases, budgetMs: number): Promise<unknown> {
     const sweeps = createSweeps({ db, clock })
     switch (name) {
       case 'smsCodes':
@@ -109,12 +104,12 @@ export function createMain(options: SchedulerOptions = {}) {
     const limit = (context as { time_limit_in_ms?: unknown } | undefined)?.time_limit_in_ms
     const timeLimitMs = typeof limit === 'number' && limit > 0 ? limit : (options.defaultTimeLimitMs ?? 3000)
     const deadline = clock.now() + Math.max(timeLimitMs - SAFETY_MS, MIN_BUDGET_MS)
-    const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
+    const databases = openDatabases(cloud, env)
     const jobs: Partial<Record<JobName, unknown>> = {}
     // One job's failure must not starve the others: each is reported and the rest still run.
     for (const name of TRIGGERS[TriggerName]) {
       try {
-        jobs[name] = await runJob(name, db, Math.max(deadline - clock.now(), 0))
+        jobs[name] = await runJob(name, databases, Math.max(deadline - clock.now(), 0))
       } catch (error) {
         console.error(`[scheduler] ${TriggerName}/${name} failed`, errorSummary(error))
         jobs[name] = { failed: errorSummary(error).name }

@@ -14,7 +14,7 @@
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
 import { keyDocId, memberKey, ownerOf, type KeyDoc, type KeyOwner } from '../common/keystore'
-import { ABANDONED_CLAIM_MS } from '../member/service'
+import { ABANDONED_CLAIM_MS } from '../common/members/registration'
 import { docsById, keyOwners } from './owners'
 import { SWEEP_PAGE, type SweepOptions } from './sweeps'
 import { walkForward } from './walk'

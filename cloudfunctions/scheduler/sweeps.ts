@@ -12,7 +12,7 @@
  * batches so one call never exceeds the platform's limits, and a sweep stops when its time
  * budget is spent: the next timer tick continues.
  */
-import { ABANDONED_CLAIM_MS } from '../member/service'
+import { ABANDONED_CLAIM_MS } from '../common/members/registration'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
 import { docsById } from './owners'

@@ -8,9 +8,9 @@
 import * as cloud from 'wx-server-sdk'
 
 import { systemClock, type Clock } from '../common/clock'
-import { asDb, DB_OPTIONS } from '../common/db'
 import { errorSummary } from '../common/errors'
-import { createKeyStore, keyEnvFromEnv } from '../common/keystore'
+import { createKeyStore } from '../common/keystore'
+import { openDatabases } from '../common/platform'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createWxEventsService, type EventOutcome, type PushContext } from './service'
 
@@ -35,12 +35,9 @@ export function createMain(options: WxEventsOptions = {}) {
   return async function main(event: unknown): Promise<WxEventsResult> {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) return { outcome: 'ignored' }
     try {
-      // Note: the SDK's typings omit `throwOnNotFound`, which its code reads.
-      const db = asDb((cloud.database as (config: object) => object)(DB_OPTIONS))
+      const { db, keyDb } = openDatabases(cloud)
       const vault = vaultOf()
-      const keyEnv = keyEnvFromEnv(process.env, String(cloud.getWXContext().ENV ?? '') || undefined)
-      const keyDb = asDb((cloud.database as (config: object) => object)({ ...DB_OPTIONS, env: keyEnv }))
-      const keys = createKeyStore({ db: keyDb, vault, clock })
+      const keys = createKeyStore({ db: keyDb(), vault, clock })
       const service = createWxEventsService({ db, vault, clock, keys })
       const outcome = await service.handle(event as Record<string, unknown>, getContext())
       if (outcome === 'refused') console.warn('[wxevents] refused a call that is not a platform push')

@@ -18,12 +18,12 @@
  */
 import type { Clock } from '../common/clock'
 import { createAuditLog } from '../common/audit'
-import { COLLECTIONS, type Db } from '../common/db'
+import { createConsentRecorder } from '../common/consents/recorder'
+import type { Db } from '../common/db'
 import { createErasure } from '../common/erasure'
 import { createClaims, createIdentityStore } from '../common/identity'
 import type { KeyStore } from '../common/keystore'
 import type { Vault } from '../common/vault'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
 
 export interface PushContext {
   OPENID?: string
@@ -72,25 +72,8 @@ export function createWxEventsService(deps: { db: Db; vault: Vault; clock: Clock
   const audit = createAuditLog({ db, vault, clock })
   const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createClaims({ db, vault, clock, isAbandoned: async () => false })
-  const erasure = createErasure({ db, clock, audit, identities, keys })
-
-  async function withdrawParking(memberId: string): Promise<void> {
-    const at = new Date(clock.now())
-    await db
-      .collection(COLLECTIONS.members)
-      .doc(memberId)
-      .update({ data: { 'consents.parking': { granted: false, noticeVersion: NOTICE_VERSION, at } } })
-    await db.collection(COLLECTIONS.consentReceipts).add({
-      data: {
-        memberId,
-        purpose: 'parking',
-        noticeVersion: NOTICE_VERSION,
-        granted: false,
-        at,
-        channel: 'wechat',
-      },
-    })
-  }
+  const consents = createConsentRecorder({ db, clock })
+  const erasure = createErasure({ db, clock, audit, identities, keys, consents })
 
   return {
     async handle(event: Record<string, unknown>, context: PushContext): Promise<EventOutcome> {
@@ -110,7 +93,7 @@ export function createWxEventsService(deps: { db: Db; vault: Vault; clock: Clock
       const plate = ids.includes(REVOKE_PLATE)
       const phone = ids.includes(REVOKE_PHONE)
       if (plate) {
-        await withdrawParking(memberId)
+        await consents.record({ memberId, purpose: 'parking', granted: false, channel: 'wechat' })
         await erasure.deletePlates(memberId, ACTOR)
       }
       if (phone) await erasure.deletePhone(memberId, ACTOR)

@@ -1,4 +1,4 @@
-import { SUBSCRIBE_TOPICS, SUBSCRIBE_TOPIC_IDS } from '../../src/domain/purposes'
+import { SUBSCRIBE_TOPICS, SUBSCRIBE_TOPIC_IDS } from '../../src/domain/consent/purposes'
 
 /**
  * Subscribe-message templates for the local server: one per topic, its values on keywords named

@@ -10,8 +10,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 
-import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inventory'
-import { PURPOSES } from '../../src/domain/purposes'
+import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
+import { PURPOSES } from '../../src/domain/consent/purposes'
 
 export type ApiKind = 'call' | 'openType' | 'component'
 

@@ -1,28 +1,31 @@
 /**
  * The one client for cloud functions. weapp: `Taro.cloud.callFunction`; H5: POST to the local
  * cloud's HTTP endpoint. Whatever happens on the way, the caller gets a `Result`: a network
- * failure is `NETWORK`, an answer that breaks the contract is `INTERNAL`.
+ * failure is `NETWORK`, an answer that is not a Result is `INTERNAL`. Inputs and answers are
+ * typed by the function's contract (src/domain/contracts), which the function is checked
+ * against too.
  */
 import Taro from '@tarojs/taro'
-import { fail, isErrorCode, type Result } from '@/domain/errors'
-import { isRecord, isString, type Guard } from './guards'
 
-export type FunctionName = 'member'
+import type { Contract, InputOf, OutputOf } from '@/domain/contracts/contract'
+import { CONTRACTS, type Contracts, type FunctionName } from '@/domain/contracts'
+import { fail, isErrorCode, type Result } from '@/domain/errors'
 
 export interface CloudEvent {
   action: string
   data?: object
 }
 
-/** Checks an answer against `{ ok: true, data } | { ok: false, code, message, field? }`. */
-export function toResult<T>(raw: unknown, guard?: Guard<T>): Result<T> {
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Reads an answer as `{ ok: true, data } | { ok: false, code, message, field? }`. */
+export function toResult<T>(raw: unknown): Result<T> {
   if (!isRecord(raw)) return fail('INTERNAL')
-  if (raw.ok === true && 'data' in raw) {
-    return guard && !guard(raw.data) ? fail('INTERNAL') : { ok: true, data: raw.data as T }
-  }
+  if (raw.ok === true && 'data' in raw) return { ok: true, data: raw.data as T }
   if (raw.ok === false && isErrorCode(raw.code)) {
     // Note: the message shown is the local zh-CN text for the code, never server-provided text.
-    return fail(raw.code, isString(raw.field) && raw.field !== '' ? raw.field : undefined)
+    return fail(raw.code, typeof raw.field === 'string' && raw.field !== '' ? raw.field : undefined)
   }
   return fail('INTERNAL')
 }
@@ -53,24 +56,40 @@ async function callHttp(name: FunctionName, event: CloudEvent): Promise<unknown>
 
 const transport = process.env.TARO_ENV === 'weapp' ? callWeapp : callHttp
 
-/** Calls `action` of cloud function `name`; `guard` checks the answer's `data`. */
-export async function callFunction<T>(
-  name: FunctionName,
-  action: string,
-  data?: object,
-  guard?: Guard<T>,
-): Promise<Result<T>> {
-  const event: CloudEvent = data === undefined ? { action } : { action, data }
+/** The platform reached the function but it failed (WeChat: errCode -504002): not a network problem. */
+function isFunctionFailure(error: unknown): boolean {
+  return isRecord(error) && error.errCode === -504002
+}
+
+/** An action without input is called without arguments. */
+type InputArgs<In> = [In] extends [Record<string, never>] ? [] : [input: In]
+
+/** Calls `action` of cloud function `name` with `input`, as its contract declares them. */
+export async function callAction<F extends FunctionName, A extends keyof Contracts[F] & string>(
+  name: F,
+  action: A,
+  ...args: InputArgs<InputOf<Contracts[F][A]>>
+): Promise<Result<OutputOf<Contracts[F][A]>>> {
+  const [input] = args as unknown[]
+  const event: CloudEvent = input === undefined ? { action } : { action, data: input as object }
   let raw: unknown
   try {
     raw = await transport(name, event)
   } catch (error) {
     return isFunctionFailure(error) ? fail('INTERNAL') : fail('NETWORK')
   }
-  return raw === UNREADABLE ? fail('INTERNAL') : toResult(raw, guard)
+  return raw === UNREADABLE ? fail('INTERNAL') : toResult(raw)
 }
 
-/** The platform reached the function but it failed (WeChat: errCode -504002): not a network problem. */
-function isFunctionFailure(error: unknown): boolean {
-  return isRecord(error) && error.errCode === -504002
+export type Client<C extends Contract> = {
+  [A in keyof C]: (...args: InputArgs<InputOf<C[A]>>) => Promise<Result<OutputOf<C[A]>>>
+}
+
+/** One stable function per action of `name` (pages pass them to hooks as dependencies). */
+export function clientOf<F extends FunctionName>(name: F): Client<Contracts[F]> {
+  const actions = Object.keys(CONTRACTS[name]).map((action) => [
+    action,
+    (...args: unknown[]) => (callAction as (...a: unknown[]) => Promise<unknown>)(name, action, ...args),
+  ])
+  return Object.fromEntries(actions) as Client<Contracts[F]>
 }

@@ -1,4 +1,3 @@
-export { callFunction, toResult, type CloudEvent, type FunctionName } from './cloud'
+export { callAction, clientOf, toResult, type CloudEvent } from './cloud'
 export { initCloud } from './init'
-export { memberApi, type HomeData, type JoinCodeSent, type JoinData, type JoinFormData } from './member'
-export { selfServiceApi, type PhoneChange } from './selfService'
+export { memberApi } from './member'

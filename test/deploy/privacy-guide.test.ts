@@ -13,7 +13,7 @@ import {
   scanText,
   unclassified,
 } from '../../scripts/lib/privacy-guide'
-import { INVENTORY } from '../../src/domain/inventory'
+import { INVENTORY } from '../../src/domain/identity/inventory'
 
 const ROOT = path.resolve(__dirname, '../..')
 const usages = scanSources(path.join(ROOT, 'src'), ROOT)

@@ -1,11 +1,9 @@
-import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { ok } from '../../cloudfunctions/common/errors'
 import type { SmsService } from '../../cloudfunctions/common/sms'
-import { createCardActions } from '../../cloudfunctions/member/cards'
-import { createMemberContext } from '../../cloudfunctions/member/context'
 import { DEMO_CARDS } from '../../database/seed'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
-import type { BindCardData, DataExport } from '../../src/domain/selfService'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import type { BindCardData } from '../../src/domain/card/model'
+import type { DataExport } from '../../src/domain/member/model'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
@@ -118,20 +116,10 @@ describe('card errors', () => {
     const openids = Array.from({ length: 10 }, () => shopper())
     for (const [i, openid] of openids.entries())
       await env.member(openid, { ...VALID_FORM, phone: `1390000001${i}` })
-    const cards = createCardActions(
-      createMemberContext({
-        db: env.db,
-        vault: env.vault,
-        clock: env.clock,
-        audit: createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }),
-        keys: env.keys(),
-        openapi: env.cloud.sdk().openapi as never,
-        sms: anyCode,
-      }),
-    )
+    const call = env.memberWith({ sms: anyCode })
     const answers = await Promise.all(
       openids.map((openid) =>
-        cards.bindCard({ openid }, { cardNo: LI.cardNo, phone: LI.phone, smsCode: '000000' }),
+        call(openid, 'bindCard', { cardNo: LI.cardNo, phone: LI.phone, smsCode: '000000' }),
       ),
     )
     expect(answers.filter((x) => x.ok)).toHaveLength(1)

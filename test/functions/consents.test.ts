@@ -1,6 +1,6 @@
 import { H5_SOURCE } from '../../local-cloud/server/app'
-import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '../../src/domain/purposes'
-import type { ConsentsData } from '../../src/domain/selfService'
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '../../src/domain/consent/purposes'
+import type { ConsentsData } from '../../src/domain/consent/model'
 import { createTestEnv, dataOf, shopper, type TestEnv } from './support'
 
 let env: TestEnv

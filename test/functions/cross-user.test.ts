@@ -5,8 +5,8 @@
  */
 import { createMain } from '../../cloudfunctions/member/index'
 import { DEMO_CARDS } from '../../database/seed'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
-import type { PlateView } from '../../src/domain/selfService'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import type { PlateView } from '../../src/domain/plate/model'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
 
 const MEMBER_ACTIONS = createMain().actions

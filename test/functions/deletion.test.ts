@@ -4,7 +4,7 @@ import path from 'node:path'
 
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
 import { DEMO_CARDS } from '../../database/seed'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv

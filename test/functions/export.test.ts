@@ -1,7 +1,7 @@
 import { DEMO_CARDS } from '../../database/seed'
 import { manifest, MEMBER_DATA } from '../../database/manifest'
-import { PURPOSE_IDS } from '../../src/domain/purposes'
-import type { DataExport } from '../../src/domain/selfService'
+import { PURPOSE_IDS } from '../../src/domain/consent/purposes'
+import type { DataExport } from '../../src/domain/member/model'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv

@@ -1,8 +1,8 @@
 import { createAuditLog } from '../../cloudfunctions/common/audit'
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { DEMO_STORES } from '../../database/seed'
-import { INVENTORY } from '../../src/domain/inventory'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { INVENTORY } from '../../src/domain/identity/inventory'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { createTestEnv, dataOf, shopper, START, type TestEnv } from './support'
 
 let env: TestEnv

@@ -4,8 +4,8 @@ import type { SmsService } from '../../cloudfunctions/common/sms'
 import type { Sealed } from '../../cloudfunctions/common/vault'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES } from '../../database/seed'
-import { isValidMemberNo } from '../../src/domain/member'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { isValidMemberNo } from '../../src/domain/member/rules'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
@@ -199,11 +199,9 @@ describe('member.join: joining twice', () => {
   })
 
   it('[4.2.1.1][5.1] 20 concurrent joins with one phone from different WeChat users make exactly one member', async () => {
-    const service = env.service({ sms: anyCode })
+    const join = env.memberWith({ sms: anyCode })
     const answers = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        service.join({ openid: shopper() }, { ...VALID_FORM, smsCode: '000000' }),
-      ),
+      Array.from({ length: 20 }, () => join(shopper(), 'join', { ...VALID_FORM, smsCode: '000000' })),
     )
     expect(answers.filter((a) => a.ok)).toHaveLength(1)
     expect(answers.filter((a) => !a.ok && a.code === 'PHONE_TAKEN')).toHaveLength(19)
@@ -216,14 +214,15 @@ describe('member.join: joining twice', () => {
   })
 
   it('[4.2.1.1] 20 concurrent joins by one WeChat user with different phones make exactly one member', async () => {
-    const service = env.service({ sms: anyCode })
+    const join = env.memberWith({ sms: anyCode })
     const openid = shopper()
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        service.join(
-          { openid },
-          { ...VALID_FORM, phone: `139000000${String(i).padStart(2, '0')}`, smsCode: '000000' },
-        ),
+        join(openid, 'join', {
+          ...VALID_FORM,
+          phone: `139000000${String(i).padStart(2, '0')}`,
+          smsCode: '000000',
+        }),
       ),
     )
     expect(answers.filter((a) => a.ok)).toHaveLength(1)
@@ -412,15 +411,15 @@ describe('member.join: failures half-way', () => {
   })
 
   it('[4.2.1.1] takes over a claim abandoned by a sign-up that died, but not a fresh one', async () => {
-    const service = env.service({ sms: anyCode })
+    const join = env.memberWith({ sms: anyCode })
     const claimId = `phone:${env.vault.blindIndex('phone', VALID_FORM.phone)}`
     await env.db.collection('identity_index').add({
       data: { _id: claimId, kind: 'phone', memberId: 'died-half-way', at: new Date(env.clock.now()) },
     })
     const form = { ...VALID_FORM, smsCode: '000000' }
-    expect(await service.join({ openid: shopper() }, form)).toMatchObject({ ok: false, code: 'PHONE_TAKEN' })
+    expect(await join(shopper(), 'join', form)).toMatchObject({ ok: false, code: 'PHONE_TAKEN' })
     env.clock.advance(11 * 60_000)
-    expect(await service.join({ openid: shopper() }, form)).toMatchObject({ ok: true })
+    expect(await join(shopper(), 'join', form)).toMatchObject({ ok: true })
     expect(await env.counts()).toMatchObject({ members: 1, identity_index: 2 })
   })
 })

@@ -1,4 +1,4 @@
-import type { PlateView } from '../../src/domain/selfService'
+import type { PlateView } from '../../src/domain/plate/model'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv

@@ -1,6 +1,6 @@
-import { NOTICE_VERSION } from '../../src/domain/purposes'
-import type { Profile } from '../../src/domain/selfService'
-import type { MemberHome } from '../../src/domain/member'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import type { Profile } from '../../src/domain/member/model'
+import type { MemberHome } from '../../src/domain/member/model'
 import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv

@@ -1,8 +1,13 @@
-import { createRouter } from '../../cloudfunctions/common/router'
+import { manualClock } from '../../cloudfunctions/common/clock'
+import { createRouter, type Principals } from '../../cloudfunctions/common/router'
+import { action } from '../../src/domain/contracts/contract'
 import { fail, ok } from '../../src/domain/errors'
+import { empty, int, schema } from '../../src/domain/input'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
+const clock = manualClock('2024-06-15T02:00:00.000Z')
+const NOBODY: Principals<{ status: 'active' }> = { member: async () => null, staff: async () => null }
 beforeEach(async () => {
   env = await createTestEnv()
 })
@@ -31,26 +36,35 @@ describe('the member function as a router', () => {
     expect(answer).toMatchObject({ ok: false, code: 'UNAUTHENTICATED' })
   })
 
-  it('[L-17] ignores identity-looking fields in the event', async () => {
+  it('[L-17] ignores identity-looking fields beside the data and refuses them inside it', async () => {
     const victim = shopper()
     await env.join(victim)
     const [member] = await env.all('members')
     const attacker = shopper()
     const forged = { openid: victim, OPENID: victim, memberId: member._id, userInfo: { openId: victim } }
 
-    const home = await env.cloud.invoke(
-      'member',
-      { action: 'home', ...forged, data: forged },
-      { OPENID: attacker },
-    )
+    const home = await env.cloud.invoke('member', { action: 'home', ...forged }, { OPENID: attacker })
     expect(home).toEqual({ ok: true, data: { member: null } })
+    expect(
+      await env.cloud.invoke('member', { action: 'home', data: forged }, { OPENID: attacker }),
+    ).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', field: 'openid' })
 
-    // A join with forged fields creates the attacker's own member, bound to the attacker.
     env.clock.advance(61_000)
     const code = await env.sendCode(attacker, '13900000001')
+    const form = { ...VALID_FORM, phone: '13900000001', smsCode: code }
+    expect(
+      await env.cloud.invoke(
+        'member',
+        { action: 'join', data: { ...form, ...forged } },
+        { OPENID: attacker },
+      ),
+    ).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', field: 'openid' })
+    expect(await env.counts()).toMatchObject({ members: 1 })
+
+    // Forged fields beside the data change nothing: the attacker joins as themself.
     const joined = await env.cloud.invoke(
       'member',
-      { action: 'join', ...forged, data: { ...VALID_FORM, ...forged, phone: '13900000001', smsCode: code } },
+      { action: 'join', ...forged, data: form },
       { OPENID: attacker },
     )
     expect(joined).toMatchObject({ ok: true })
@@ -82,13 +96,18 @@ describe('the member function as a router', () => {
 
   it('[4.1.4] answers INTERNAL, never a stack trace, when a handler throws; the log is redacted', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    const contract = { boom: action<never>()({ input: empty, access: ['shopper'], errors: [] }) }
     const main = createRouter(
-      {
-        boom: async () => {
-          throw new Error('cannot save 13812345678 for zhang.san@example.com')
+      contract,
+      () => ({
+        handlers: {
+          boom: async () => {
+            throw new Error('cannot save 13812345678 for zhang.san@example.com')
+          },
         },
-      },
-      { name: 'test', getContext: () => ({ OPENID: 'o1' }) },
+        principals: NOBODY,
+      }),
+      { name: 'test', clock, getContext: () => ({ OPENID: 'o1' }) },
     )
     const answer = await main({ action: 'boom' })
     expect(answer).toEqual({ ok: false, code: 'INTERNAL', message: '系统繁忙，请稍后再试' })
@@ -99,13 +118,21 @@ describe('the member function as a router', () => {
     errors.mockRestore()
   })
 
-  it('[L-17] passes the data and the platform caller to the handler, and its Result back', async () => {
+  it('[L-17] passes the parsed input and the platform caller to the handler, and its Result back', async () => {
+    const contract = {
+      echo: action<unknown>()({ input: schema({ a: int(0, 9) }), access: ['shopper'], errors: [] }),
+      refuse: action<never>()({ input: empty, access: ['shopper'], errors: [] }),
+    }
     const main = createRouter(
-      {
-        echo: async (data, caller) => ok({ data, caller }),
-        refuse: async () => fail('FORBIDDEN'),
-      },
-      { name: 'test', getContext: () => ({ OPENID: 'o1', APPID: 'wx1', SOURCE: 'wx_client' }) },
+      contract,
+      () => ({
+        handlers: {
+          echo: async (data, { caller }) => ok({ data, caller }),
+          refuse: async () => fail('FORBIDDEN'),
+        },
+        principals: NOBODY,
+      }),
+      { name: 'test', clock, getContext: () => ({ OPENID: 'o1', APPID: 'wx1', SOURCE: 'wx_client' }) },
     )
     expect(await main({ action: 'echo', data: { a: 1 }, userInfo: { openId: 'forged' } })).toEqual({
       ok: true,

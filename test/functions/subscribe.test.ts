@@ -2,18 +2,17 @@
  * Subscribe-message topics (6.3.1, L-12): a consent per topic, one-time allowances counted on the
  * server, and a sender that refuses without the topic's consent, an allowance or a template.
  */
-import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { templatesFromEnv, type SubscribeOpenApi } from '../../cloudfunctions/common/notify'
 import { createCardActions } from '../../cloudfunctions/member/cards'
-import { createMemberContext, type MemberContext } from '../../cloudfunctions/member/context'
+import type { MemberDeps } from '../../cloudfunctions/member/wiring'
 import { DEMO_CARDS } from '../../database/seed'
 import {
   MAX_PENDING_SUBSCRIPTIONS,
   NOTICE_VERSION,
   SUBSCRIBE_TOPIC_IDS,
   type SubscribeTopicId,
-} from '../../src/domain/purposes'
-import type { ConsentsData, ConsentView } from '../../src/domain/selfService'
+} from '../../src/domain/consent/purposes'
+import type { ConsentsData, ConsentView } from '../../src/domain/consent/model'
 import { createTestEnv, dataOf, type TestEnv } from './support'
 
 const TEMPLATES = {
@@ -54,16 +53,9 @@ const allow = (openid: string, topic: SubscribeTopicId, requestId: string) =>
     subscription: { requestId },
   })
 
-function context(openapi?: SubscribeOpenApi): MemberContext {
-  return createMemberContext({
-    db: env.db,
-    vault: env.vault,
-    clock: env.clock,
-    audit: createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }),
-    keys: env.keys(),
-    openapi: (openapi ?? env.cloud.sdk().openapi) as never,
-    subscribeTemplates: templatesFromEnv(JSON.stringify(TEMPLATES)),
-  })
+function context(openapi?: SubscribeOpenApi): MemberDeps {
+  const templates = templatesFromEnv(JSON.stringify(TEMPLATES))
+  return env.deps({ templates, ...(openapi ? { openapi: openapi as never } : {}) })
 }
 
 const pointsMessage = (memberId: string) => ({
@@ -314,13 +306,13 @@ describe('subscribe-message topics', () => {
       { cardNo: card.cardNo, phone: card.phone },
       card.phone,
     )
-    const ctx = context()
-    ctx.notifier = { send: () => Promise.reject(new Error('database unavailable')) }
+    const ctx = { ...context(), notifier: { send: () => Promise.reject(new Error('database unavailable')) } }
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     try {
+      const member = await ctx.members.memberOf({ openid })
       const answer = await createCardActions(ctx).bindCard(
-        { openid },
         { cardNo: card.cardNo, phone: card.phone, smsCode },
+        { caller: { openid }, member },
       )
       expect(answer).toMatchObject({ ok: true, data: { pointsMoved: expect.any(Number) } })
       expect(errors).toHaveBeenCalledWith('[member] points reminder failed', expect.any(Object))

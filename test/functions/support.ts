@@ -6,20 +6,18 @@
  */
 import { randomBytes } from 'node:crypto'
 
-import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { manualClock, type ManualClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common/db'
 import { createKeyStore, type KeyStore } from '../../cloudfunctions/common/keystore'
-import type { SmsService } from '../../cloudfunctions/common/sms'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
-import { createMain } from '../../cloudfunctions/member/index'
+import { createMain, type MemberFunctionOptions } from '../../cloudfunctions/member/index'
+import { wireMember, type MemberDeps, type MemberWiringInput } from '../../cloudfunctions/member/wiring'
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
-import { createMemberService, type MemberService } from '../../cloudfunctions/member/service'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import type { Manifest } from '../../local-cloud/manifest'
 import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 
 /** 10:00 in Shanghai on 2024-06-15. */
 export const START = '2024-06-15T02:00:00.000Z'
@@ -87,9 +85,26 @@ export interface TestEnv {
     card: { cardNo: string; phone: string },
     extra?: Record<string, unknown>,
   ): Promise<Answer>
-  /** The member service over this cloud's database, for tests that inject a dependency. */
-  service(overrides?: { sms?: SmsService }): MemberService
+  /**
+   * The member function built with other dependencies (an SMS service that accepts any code,
+   * another openapi …), called as `openid` like `call`.
+   */
+  memberWith(
+    overrides: Omit<MemberFunctionOptions, 'clock'>,
+  ): (openid: string, action: string, data?: unknown) => Promise<Answer>
+  /** What the member actions run with, over this cloud's databases, for tests of one part. */
+  deps(overrides?: Partial<MemberWiringInput>): MemberDeps
 }
+
+/**
+ * An answer with an error code its action does not declare fails the call (INTERNAL, logged):
+ * the contract's error lists stay complete.
+ */
+function undeclared(action: string, code: string): never {
+  throw new Error(`member.${action} answered ${code}, which its contract does not declare`)
+}
+
+let functionCount = 0
 
 export async function createTestEnv(
   options: { manifest?: Manifest; dataDir?: string } = {},
@@ -100,7 +115,7 @@ export async function createTestEnv(
     manifest: options.manifest ?? manifest,
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     functions: {
-      member: () => ({ main: createMain({ clock }) }),
+      member: () => ({ main: createMain({ clock, onUndeclared: undeclared }) }),
       wxevents: () => ({ main: createWxEventsMain({ clock }) }),
     },
   })
@@ -215,14 +230,22 @@ export async function createTestEnv(
       )
       return call(openid, 'bindCard', { cardNo: card.cardNo, phone: card.phone, smsCode, ...extra })
     },
-    service(overrides = {}) {
-      return createMemberService({
+    memberWith(overrides) {
+      const name = `member${++functionCount}`
+      cloud.register(name, () => ({ main: createMain({ clock, onUndeclared: undeclared, ...overrides }) }))
+      return async (openid, action, data) =>
+        (await cloud.invoke(name, data === undefined ? { action } : { action, data }, {
+          OPENID: openid,
+        })) as Answer
+    },
+    deps(overrides = {}) {
+      return wireMember({
         db,
+        keyDb,
         vault,
         clock,
-        audit: createAuditLog({ db, vault, clock }),
-        keys: createKeyStore({ db: keyDb, vault, clock }),
         openapi: cloud.sdk().openapi as never,
+        templates: {},
         smsConfig: { env: cloud.env, templateId: 'test-template' },
         ...overrides,
       })

@@ -11,7 +11,7 @@ import { createKeyMigration } from '../../cloudfunctions/scheduler/migration'
 import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
 import { DEMO_CARDS } from '../../database/seed'
-import { NOTICE_VERSION } from '../../src/domain/purposes'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
 import { registerScheduler, tick } from './support'
 

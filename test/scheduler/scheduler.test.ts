@@ -5,7 +5,7 @@
 import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/audit'
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
-import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/member/service'
+import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
 import { AUDIT_RETENTION_MS, SMS_CODE_GRACE_MS } from '../../cloudfunctions/scheduler/sweeps'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
 import { registerScheduler, tick } from './support'

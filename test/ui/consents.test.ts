@@ -2,7 +2,7 @@
  * The compiled consents page (dist/account/consents/index) in miniprogram-simulate: one switch
  * per extended purpose, nothing on unless agreed, a change sent at once, the receipts listed.
  */
-import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES, SUBSCRIBE_TOPIC_IDS } from '@/domain/purposes'
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES, SUBSCRIBE_TOPIC_IDS } from '@/domain/consent/purposes'
 import { consentsData, MEMBER, ok } from './support/fixtures'
 import {
   launch,

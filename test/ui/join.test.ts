@@ -3,9 +3,9 @@
  * sees before giving anything, and exactly what the page sends to the `member` function.
  */
 import { ERROR_MESSAGES } from '@/domain/errors'
-import { inventoryField, JOIN_FIELDS } from '@/domain/inventory'
-import { JOIN_FORM_FIELDS } from '@/domain/joinForm'
-import { NOTICE_VERSION } from '@/domain/purposes'
+import { inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
+import { JOIN_FORM_FIELDS } from '@/domain/member/joinForm'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
 import { MEMBER, NOTICE, ok, STORES } from './support/fixtures'
 import {
   launch,

@@ -4,9 +4,9 @@
  * key, validation with isValidPlate, up to 3 plates under the separate parking consent.
  */
 import { ERROR_MESSAGES } from '@/domain/errors'
-import { NOTICE_VERSION } from '@/domain/purposes'
-import { PLATE_PROVINCES } from '@/domain/regions'
-import type { PlateView } from '@/domain/selfService'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import { PLATE_PROVINCES } from '@/domain/identity/regions'
+import type { PlateView } from '@/domain/plate/model'
 import { consentsData, ok, plateView } from './support/fixtures'
 import { launch, stubCloud, stubPrivacy, until, type CloudHandlers, type RenderedPage } from './support/weapp'
 

@@ -3,7 +3,7 @@
  * deletion, card binding, profile with the ID number and the guardian step, phone change.
  */
 import { ERROR_MESSAGES } from '@/domain/errors'
-import { NOTICE_VERSION } from '@/domain/purposes'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
 import { consentsData, exportOf, MEMBER, ok, PROFILE } from './support/fixtures'
 import {
   launch,

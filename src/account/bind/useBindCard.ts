@@ -1,10 +1,10 @@
 import { useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
 import { ERROR_MESSAGES, type ErrorCode, type Failure } from '@/domain/errors'
-import { NOTICE_VERSION } from '@/domain/purposes'
-import { isValidCardNo, normaliseCardNo, type BindCardData } from '@/domain/selfService'
-import { checkPhone, checkSmsCode } from '@/domain/validators'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import { isValidCardNo, normaliseCardNo, type BindCardData } from '@/domain/card/model'
+import { checkPhone, checkSmsCode } from '@/domain/identity/rules'
 
 export type BindField = 'cardNo' | 'phone' | 'smsCode' | 'consent'
 
@@ -73,7 +73,7 @@ export function useBindCard(needsConsent: boolean) {
     if (Object.keys(errors).length > 0) return
     setSending(true)
     const sent = await run(() =>
-      selfServiceApi.sendCardCode(normaliseCardNo(values.cardNo), values.phone.trim()),
+      memberApi.sendCardCode({ cardNo: normaliseCardNo(values.cardNo), phone: values.phone.trim() }),
     )
     setSending(false)
     if (sent) countdown.start(sent.resendAfter)
@@ -85,7 +85,7 @@ export function useBindCard(needsConsent: boolean) {
     if (Object.keys(errors).length > 0) return
     setSubmitting(true)
     const data = await run(() =>
-      selfServiceApi.bindCard({
+      memberApi.bindCard({
         cardNo: normaliseCardNo(values.cardNo),
         phone: values.phone.trim(),
         smsCode: values.smsCode.trim(),

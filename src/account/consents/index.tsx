@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { useEffect, useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { requestSubscription, scrollToSelector } from '@/api/platform'
 import { useRemote } from '@/api/useRemote'
 import { ConsentReceipts } from '@/components/ConsentReceipts'
@@ -11,8 +11,8 @@ import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import { ERROR_MESSAGES, fail, type Failure } from '@/domain/errors'
-import { NOTICE_VERSION, PURPOSES, type PurposeId } from '@/domain/purposes'
-import type { ConsentsData, ConsentView } from '@/domain/selfService'
+import { NOTICE_VERSION, PURPOSES, type PurposeId } from '@/domain/consent/purposes'
+import type { ConsentsData, ConsentView } from '@/domain/consent/model'
 
 const goDelete = () => {
   Taro.navigateTo({ url: '/account/delete/index' })
@@ -39,7 +39,7 @@ const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(
 export default function ConsentsPage() {
   const privacy = usePrivacy()
   const focus = useRouter().params.topic
-  const [remote, reload] = useRemote(selfServiceApi.consents, privacy.status === 'agreed')
+  const [remote, reload] = useRemote(memberApi.consents, privacy.status === 'agreed')
   // The latest answer of a change replaces the loaded one.
   const [changed, setChanged] = useState<ConsentsData>()
   const [busy, setBusy] = useState<PurposeId>()
@@ -58,7 +58,12 @@ export default function ConsentsPage() {
   const apply = async (purpose: PurposeId, grant: boolean, subscription?: { requestId: string }) => {
     setBusy(purpose)
     setFailure(undefined)
-    const result = await selfServiceApi.setConsent(purpose, grant, NOTICE_VERSION, subscription)
+    const result = await memberApi.setConsent({
+      purpose,
+      granted: grant,
+      noticeVersion: NOTICE_VERSION,
+      subscription,
+    })
     setBusy(undefined)
     if (result.ok) {
       setChanged(result.data)

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useMemo, useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { canDownload, copyText, downloadText } from '@/api/platform'
 import { useRemote } from '@/api/useRemote'
 import { PageShell } from '@/components/PageShell'
@@ -20,7 +20,7 @@ const DONE_TEXT: Record<Done, string> = {
 /** 我的数据 (L-8): a complete copy of everything held about the member, made by the function. */
 export default function MyDataPage() {
   const privacy = usePrivacy()
-  const [remote, reload] = useRemote(selfServiceApi.exportData, privacy.status === 'agreed')
+  const [remote, reload] = useRemote(memberApi.exportData, privacy.status === 'agreed')
   const [done, setDone] = useState<Done>()
 
   const json = useMemo(

@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { FormAlert } from '@/components/FormAlert'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
@@ -27,7 +27,7 @@ export default function DeleteAccountPage() {
   const handleDelete = async () => {
     setDeleting(true)
     setFailure(undefined)
-    const result = await selfServiceApi.deleteAccount()
+    const result = await memberApi.deleteAccount({ confirm: true })
     setDeleting(false)
     if (!result.ok) {
       setFailure(result)

@@ -1,15 +1,16 @@
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
-import { selfServiceApi, type PhoneChange } from '@/api'
+import { memberApi } from '@/api'
+import type { PhoneProof } from '@/domain/contracts/member'
 import { FormAlert } from '@/components/FormAlert'
 import { PageShell } from '@/components/PageShell'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
 import { SmsCodeField, TextField } from '@/components/TextField'
 import { WechatPhoneButton } from '@/components/WechatPhoneButton'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
-import { maskPhone } from '@/domain/mask'
-import { checkPhone, checkSmsCode } from '@/domain/validators'
+import { maskPhone } from '@/domain/identity/mask'
+import { checkPhone, checkSmsCode } from '@/domain/identity/rules'
 import './index.css'
 
 /** 更换手机号 (L-11): a new phone proven by an SMS code, or (weapp) the number WeChat holds. */
@@ -27,16 +28,16 @@ export default function PhonePage() {
     if (problem) return setFailure({ message: ERROR_MESSAGES[problem] })
     setFailure(undefined)
     setSending(true)
-    const result = await selfServiceApi.sendPhoneCode(phone.trim())
+    const result = await memberApi.sendPhoneCode({ phone: phone.trim() })
     setSending(false)
     if (result.ok) countdown.start(result.data.resendAfter)
     else setFailure(result)
   }
 
-  const change = async (input: PhoneChange) => {
+  const change = async (input: PhoneProof) => {
     setFailure(undefined)
     setSaving(true)
-    const result = await selfServiceApi.changePhone(input)
+    const result = await memberApi.changePhone(input)
     setSaving(false)
     if (result.ok) setChanged(result.data.profile.phone)
     else setFailure(result)

@@ -3,8 +3,8 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { canChoosePlate, chooseLicensePlate } from '@/api/platform'
 import { PlateDisplay, PlateKeyboard } from '@/components/PlateKeyboard'
-import { normalisePlateInput } from '@/domain/selfService'
-import { isValidPlate } from '@/domain/validators'
+import { normalisePlateInput } from '@/domain/plate/model'
+import { isValidPlate } from '@/domain/plate/model'
 
 export interface AddPlateProps {
   saving: boolean

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { PlateView } from '@/domain/selfService'
+import type { PlateView } from '@/domain/plate/model'
 import { formatChinaTime } from '@/components/ConsentReceipts'
 
 export interface PlateListProps {

@@ -1,15 +1,15 @@
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
 import { FormAlert } from '@/components/FormAlert'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import type { Failure } from '@/domain/errors'
-import { NOTICE_VERSION, PURPOSES } from '@/domain/purposes'
-import { MAX_PLATES, type PlateView } from '@/domain/selfService'
+import { NOTICE_VERSION, PURPOSES } from '@/domain/consent/purposes'
+import { MAX_PLATES, type PlateView } from '@/domain/plate/model'
 import { AddPlate } from './AddPlate'
 import { PlateList } from './PlateList'
 import './index.css'
@@ -33,7 +33,7 @@ function ParkingConsent({ busy, onGrant }: { busy: boolean; onGrant: () => void 
 /** 车牌管理 (4.2.2.6): up to 3 plates under the separate parking consent; unbind any time. */
 export default function PlatesPage() {
   const privacy = usePrivacy()
-  const [remote, reload] = useRemote(selfServiceApi.plates, privacy.status === 'agreed')
+  const [remote, reload] = useRemote(memberApi.plates, privacy.status === 'agreed')
   const [plates, setPlates] = useState<PlateView[]>()
   const [adding, setAdding] = useState(false)
   const [busy, setBusy] = useState<string>()
@@ -62,14 +62,18 @@ export default function PlatesPage() {
   const handleGrant = async () => {
     setBusy('consent')
     setFailure(undefined)
-    const result = await selfServiceApi.setConsent('parking', true, NOTICE_VERSION)
+    const result = await memberApi.setConsent({
+      purpose: 'parking',
+      granted: true,
+      noticeVersion: NOTICE_VERSION,
+    })
     setBusy(undefined)
     if (result.ok) reload()
     else setFailure(result)
   }
 
   const handleSave = async (plate: string) => {
-    if (await run('add', () => selfServiceApi.bindPlate(plate))) setAdding(false)
+    if (await run('add', () => memberApi.bindPlate({ plate }))) setAdding(false)
   }
 
   const content = () => {
@@ -85,7 +89,7 @@ export default function PlatesPage() {
         <PlateList
           plates={shown}
           busy={busy}
-          onUnbind={(p) => run(p.id, () => selfServiceApi.unbindPlate(p.id))}
+          onUnbind={(p) => run(p.id, () => memberApi.unbindPlate({ id: p.id }))}
         />
         {shown.length < MAX_PLATES ? (
           <View className="plates__add">

@@ -1,16 +1,16 @@
 import { Text, View } from '@tarojs/components'
 import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
 import { SmsCodeField, TextField } from '@/components/TextField'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
-import { NOTICE_VERSION } from '@/domain/purposes'
-import { GUARDIAN_RELATIONS, type GuardianRelation } from '@/domain/selfService'
-import { checkName, checkPhone, checkSmsCode } from '@/domain/validators'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import { GUARDIAN_RELATIONS, type GuardianRelation } from '@/domain/member/model'
+import { checkName, checkPhone, checkSmsCode } from '@/domain/identity/rules'
 
 /**
  * A member under 14 is held until a guardian consents (L-5): the guardian's name, relation and
@@ -31,7 +31,7 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
     const phoneError = checkPhone(values.phone.trim())
     if (phoneError) return setAlert({ message: ERROR_MESSAGES[phoneError] })
     setSending(true)
-    const result = await selfServiceApi.sendGuardianCode(values.phone.trim())
+    const result = await memberApi.sendGuardianCode({ phone: values.phone.trim() })
     setSending(false)
     if (result.ok) countdown.start(result.data.resendAfter)
     else setAlert(result)
@@ -47,7 +47,7 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
     if (problem) return setAlert({ message: ERROR_MESSAGES[problem] })
     setAlert(undefined)
     setSaving(true)
-    const result = await selfServiceApi.recordGuardianConsent({
+    const result = await memberApi.recordGuardianConsent({
       guardianName: values.guardianName.trim(),
       relation: relation as GuardianRelation,
       phone: values.phone.trim(),

@@ -2,8 +2,8 @@ import { Text, View } from '@tarojs/components'
 import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { FormAlert } from '@/components/FormAlert'
 import { TextField } from '@/components/TextField'
-import { inventoryField } from '@/domain/inventory'
-import { PURPOSES } from '@/domain/purposes'
+import { inventoryField } from '@/domain/identity/inventory'
+import { PURPOSES } from '@/domain/consent/purposes'
 import type { useOptionalInfo } from './useOptionalInfo'
 
 /** The optional fields, in form order; label and length come from the data inventory. */

@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
-import { GENDERS } from '@/domain/validators'
-import { provinceName } from '@/domain/regions'
-import type { Profile } from '@/domain/selfService'
+import { GENDERS } from '@/domain/identity/rules'
+import { provinceName } from '@/domain/identity/regions'
+import type { Profile } from '@/domain/member/model'
 
 /** The member's own data in clear (L-7: the viewer is the member). */
 export function ProfileFacts({ profile }: { profile: Profile }) {

@@ -1,6 +1,6 @@
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import type { Result } from '@/domain/errors'
-import type { Profile } from '@/domain/selfService'
+import type { Profile } from '@/domain/member/model'
 
 export interface ProfilePageData {
   profile: Profile
@@ -10,7 +10,7 @@ export interface ProfilePageData {
 
 /** The profile and whether the ID-number consent is granted: one cloud call on load. */
 export async function loadProfilePage(): Promise<Result<ProfilePageData>> {
-  const answer = await selfServiceApi.profile()
+  const answer = await memberApi.profile()
   if (!answer.ok) return answer
   return { ok: true, data: { profile: answer.data.profile, idConsent: answer.data.profile.idNumberConsent } }
 }

@@ -1,9 +1,10 @@
 import { useState } from 'react'
-import { selfServiceApi } from '@/api'
+import { memberApi } from '@/api'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
-import { NOTICE_VERSION } from '@/domain/purposes'
-import type { Profile, ProfileChanges } from '@/domain/selfService'
-import { checkEmail, isValidIdNumber } from '@/domain/validators'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import type { Profile } from '@/domain/member/model'
+import type { ProfileChanges } from '@/domain/contracts/member'
+import { checkEmail, isValidIdNumber } from '@/domain/identity/rules'
 import type { ProfilePageData } from './load'
 
 export type OptionalField = 'address' | 'email' | 'idNumber'
@@ -54,7 +55,11 @@ export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Pro
 
     setSaving(true)
     if (pending.idNumber && !idConsent) {
-      const granted = await selfServiceApi.setConsent('idNumber', true, NOTICE_VERSION)
+      const granted = await memberApi.setConsent({
+        purpose: 'idNumber',
+        granted: true,
+        noticeVersion: NOTICE_VERSION,
+      })
       if (!granted.ok) {
         setSaving(false)
         setAlert(granted)
@@ -62,7 +67,7 @@ export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Pro
       }
       setIdConsent(true)
     }
-    const result = await selfServiceApi.updateProfile(pending)
+    const result = await memberApi.updateProfile(pending)
     setSaving(false)
     if (!result.ok) {
       const field = result.field as OptionalField | undefined

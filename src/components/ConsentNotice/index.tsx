@@ -1,7 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { RequirementTag } from '@/components/RequirementTag'
-import type { Notice, NoticeSection } from '@/domain/notice'
+import type { Notice, NoticeSection } from '@/domain/consent/notice'
 import './index.css'
 
 function retentionOf(section: NoticeSection): string {

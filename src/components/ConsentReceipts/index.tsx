@@ -1,9 +1,9 @@
 import { Text, View } from '@tarojs/components'
-import { purposeTitle } from '@/domain/purposes'
-import type { ConsentChannel, ConsentReceiptView } from '@/domain/selfService'
+import { purposeTitle } from '@/domain/consent/purposes'
+import type { Channel, ConsentReceiptView } from '@/domain/consent/model'
 import './index.css'
 
-const CHANNEL_LABELS: Record<ConsentChannel, string> = {
+const CHANNEL_LABELS: Record<Channel, string> = {
   weapp: '微信小程序',
   h5: '网页',
   wechat: '微信平台',

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { Toggle } from '@/components/Toggle'
-import { PURPOSES, isSubscribeTopic, type PurposeId } from '@/domain/purposes'
+import { PURPOSES, isSubscribeTopic, type PurposeId } from '@/domain/consent/purposes'
 import './index.css'
 
 export interface ConsentSwitch {

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import type { MemberHome } from '@/domain/member'
+import type { MemberHome } from '@/domain/member/model'
 import './index.css'
 
 /** 800000000011 → 8000 0000 0011, easier to read out at a counter. */

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import { isValidPlate } from '@/domain/validators'
+import { isValidPlate } from '@/domain/plate/model'
 import { CHAR_ROWS, canType, PROVINCE_KEYS } from './keys'
 import './index.css'
 

@@ -1,5 +1,5 @@
 /** The keys of the plate keyboard and which of them may be typed next (GA 36-2018). */
-import { PLATE_PROVINCES } from '@/domain/regions'
+import { PLATE_PROVINCES } from '@/domain/identity/regions'
 
 /** Ordinary plates have 7 characters, new-energy plates 8. */
 export const PLATE_MAX_LENGTH = 8

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
-import { INVENTORY } from '@/domain/inventory'
-import { PURPOSES } from '@/domain/purposes'
+import { INVENTORY } from '@/domain/identity/inventory'
+import { PURPOSES } from '@/domain/consent/purposes'
 
 /** What the mini-program processes before and at sign-up, read from the data inventory (H5 guide). */
 const ITEMS = INVENTORY.filter((f) => f.collectedAt === 'launch' || f.collectedAt === 'join').map((f) => ({

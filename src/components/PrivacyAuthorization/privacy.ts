@@ -9,7 +9,7 @@
  * asked again unprompted.
  */
 import Taro from '@tarojs/taro'
-import { NOTICE_VERSION } from '@/domain/purposes'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
 
 export type PrivacyStatus = 'checking' | 'agreed' | 'needed' | 'refused'
 

@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
-import { JOIN_FORM_FIELDS } from '@/domain/joinForm'
+import { JOIN_FORM_FIELDS } from '@/domain/member/joinForm'
 import './index.css'
 
 /** What joining asks for at the least: the required fields of the join form, from the inventory. */

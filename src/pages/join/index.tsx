@@ -6,7 +6,7 @@ import { useRemote } from '@/api/useRemote'
 import { PrivacyAuthorization, promptPrivacy, usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
-import { chinaDate } from '@/domain/member'
+import { chinaDate } from '@/domain/dates'
 import { JoinForm } from './JoinForm'
 import './index.css'
 

@@ -3,10 +3,10 @@ import { useState } from 'react'
 import { memberApi } from '@/api'
 import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
 import { ERROR_MESSAGES, type ErrorCode, type Failure } from '@/domain/errors'
-import { validateJoinInput } from '@/domain/join'
-import { checkJoinField, JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/joinForm'
-import { chinaDate } from '@/domain/member'
-import type { Notice } from '@/domain/notice'
+import { joinSchema } from '@/domain/contracts/member'
+import { checkJoinField, JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/member/joinForm'
+import { chinaDate } from '@/domain/dates'
+import type { Notice } from '@/domain/consent/notice'
 
 export type JoinValues = Record<JoinFormField, string>
 
@@ -104,7 +104,7 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
       return
     }
     setSending(true)
-    const result = await memberApi.sendJoinCode(values.phone.trim())
+    const result = await memberApi.sendJoinCode({ phone: values.phone.trim() })
     setSending(false)
     if (!result.ok) {
       showFailure(result, 'smsCode')
@@ -139,13 +139,13 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
 
     const { phone: _phone, smsCode: _smsCode, ...rest } = values
     const request = phoneCode ? { ...rest, phoneCode } : values
-    const checked = validateJoinInput({ ...request, noticeVersion: notice.version }, day)
+    const checked = joinSchema.parse({ ...request, noticeVersion: notice.version }, { today: day })
     if (!checked.ok) {
       showFailure(checked)
       return
     }
     setSubmitting(true)
-    const result = await memberApi.join(checked.value)
+    const result = await memberApi.join(checked.data)
     setSubmitting(false)
     if (result.ok) onJoined()
     else showFailure(result)

@@ -1,8 +1,10 @@
 /** Realistic answers of the `member` function, built from the same domain code the server uses. */
-import { buildNotice } from '@/domain/notice'
-import type { MemberHome, StoreOption } from '@/domain/member'
-import { PURPOSE_IDS, PURPOSES, isSubscribeTopic, type PurposeId } from '@/domain/purposes'
-import type { ConsentReceiptView, ConsentsData, DataExport, PlateView, Profile } from '@/domain/selfService'
+import { buildNotice } from '@/domain/consent/notice'
+import type { MemberHome, StoreOption } from '@/domain/member/model'
+import { PURPOSE_IDS, PURPOSES, isSubscribeTopic, type PurposeId } from '@/domain/consent/purposes'
+import type { ConsentReceiptView, ConsentsData } from '@/domain/consent/model'
+import type { DataExport, Profile } from '@/domain/member/model'
+import type { PlateView } from '@/domain/plate/model'
 
 export const CONTROLLER = {
   name: '和平百货',

@@ -1,5 +1,5 @@
-import { ENCRYPTED_FIELDS, INVENTORY, inventoryField, JOIN_FIELDS } from '@/domain/inventory'
-import { PURPOSES } from '@/domain/purposes'
+import { ENCRYPTED_FIELDS, INVENTORY, inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
+import { PURPOSES } from '@/domain/consent/purposes'
 
 describe('data inventory', () => {
   it('[4.1.1] gives every field at least one declared purpose', () => {

@@ -1,5 +1,6 @@
-import { needsGuardian, validateJoinInput } from '@/domain/join'
-import { NOTICE_VERSION } from '@/domain/purposes'
+import { joinSchema } from '@/domain/contracts/member'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import { needsGuardian } from '@/domain/member/rules'
 
 const today = '2024-06-15'
 const valid = {
@@ -12,33 +13,44 @@ const valid = {
   smsCode: '123456',
   noticeVersion: NOTICE_VERSION,
 }
+const parse = (input: unknown) => joinSchema.parse(input, { today })
 
-describe('validateJoinInput', () => {
+describe('the join schema', () => {
   it('[4.2.1.1] accepts a complete form', () => {
-    expect(validateJoinInput(valid, today)).toEqual({ ok: true, value: valid })
+    expect(parse(valid)).toEqual({ ok: true, data: valid })
   })
 
   it('[4.1.3][L-3] accepts the necessary fields only: gender, province and birth date are optional', () => {
     const { gender: _g, province: _p, birthDate: _b, ...necessary } = valid
-    expect(validateJoinInput(necessary, today)).toEqual({ ok: true, value: necessary })
-    expect(validateJoinInput({ ...necessary, gender: '', province: '  ', birthDate: null }, today)).toEqual({
+    expect(parse(necessary)).toEqual({ ok: true, data: necessary })
+    expect(parse({ ...necessary, gender: '', province: '  ', birthDate: null })).toEqual({
       ok: true,
-      value: necessary,
+      data: necessary,
     })
   })
 
   it('[L-5] accepts a shopper who turns 14 today', () => {
-    expect(validateJoinInput({ ...valid, birthDate: '2010-06-15' }, today)).toMatchObject({ ok: true })
+    expect(parse({ ...valid, birthDate: '2010-06-15' })).toMatchObject({ ok: true })
   })
 
   it('trims surrounding spaces', () => {
-    const result = validateJoinInput({ ...valid, name: ' 张三 ', phone: ' 13812345678 ' }, today)
-    expect(result).toMatchObject({ ok: true, value: { name: '张三', phone: '13812345678' } })
+    const result = parse({ ...valid, name: ' 张三 ', phone: ' 13812345678 ' })
+    expect(result).toMatchObject({ ok: true, data: { name: '张三', phone: '13812345678' } })
   })
 
-  it('[L-17] drops identity-looking fields', () => {
-    const result = validateJoinInput({ ...valid, openid: 'forged', memberId: 'forged', userInfo: {} }, today)
-    expect(result).toEqual({ ok: true, value: valid })
+  it.each(['openid', 'memberId', 'userInfo', 'email', 'address'])(
+    '[4.1.1] refuses a field the join form does not declare: %s',
+    (field) => {
+      expect(parse({ ...valid, [field]: 'x' })).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', field })
+    },
+  )
+
+  it('[3.3] refuses a sign-up that carries a face image', () => {
+    expect(parse({ ...valid, faceImage: 'data:image/jpeg;base64,/9j/4AAQ' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      field: 'faceImage',
+    })
   })
 
   it.each<[string, unknown, string, string | undefined]>([
@@ -59,6 +71,8 @@ describe('validateJoinInput', () => {
     ['a numeric name', { ...valid, name: 12345 }, 'INVALID_ARGUMENT', 'name'],
     ['a huge name', { ...valid, name: '张'.repeat(100_000) }, 'FIELD_TOO_LONG', 'name'],
     ['an object as name', { ...valid, name: { $ne: '' } }, 'INVALID_ARGUMENT', 'name'],
+    ['a name with a NUL', { ...valid, name: '张\u0000三' }, 'TEXT_INVALID', 'name'],
+    ['a name with a bidi override', { ...valid, name: '张\u202e三' }, 'TEXT_INVALID', 'name'],
     ['an unknown gender', { ...valid, gender: 'x' }, 'GENDER_INVALID', 'gender'],
     ['an unknown province', { ...valid, province: '99' }, 'PROVINCE_INVALID', 'province'],
     ['no store', { ...valid, storeId: undefined }, 'STORE_REQUIRED', 'storeId'],
@@ -75,7 +89,7 @@ describe('validateJoinInput', () => {
     ['a seven-digit code', { ...valid, smsCode: '1234567' }, 'SMS_CODE_INVALID', 'smsCode'],
     ['a numeric code', { ...valid, smsCode: 123456 }, 'INVALID_ARGUMENT', 'smsCode'],
   ])('[4.2.1.1] refuses %s with %s', (_case, input, code, field) => {
-    const result = validateJoinInput(input, today)
+    const result = parse(input)
     expect(result.ok).toBe(false)
     expect(result).toMatchObject({ code, ...(field ? { field } : {}) })
     if (!result.ok) expect(result.message).toMatch(/[\u4e00-\u9fa5]/)
@@ -96,9 +110,9 @@ describe('needsGuardian', () => {
 describe('joining with a WeChat phone code', () => {
   it('[L-11] accepts phoneCode instead of phone and SMS code', () => {
     const { phone: _p, smsCode: _s, ...rest } = valid
-    expect(validateJoinInput({ ...rest, phoneCode: 'wx-code_1' }, '2024-06-15')).toMatchObject({
+    expect(parse({ ...rest, phoneCode: 'wx-code_1' })).toMatchObject({
       ok: true,
-      value: { phoneCode: 'wx-code_1', name: valid.name },
+      data: { phoneCode: 'wx-code_1', name: valid.name },
     })
   })
 })

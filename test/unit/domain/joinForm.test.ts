@@ -1,7 +1,7 @@
-import { inventoryField, JOIN_FIELDS } from '@/domain/inventory'
-import { validateJoinInput } from '@/domain/join'
-import { checkJoinField, JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/joinForm'
-import { NOTICE_VERSION } from '@/domain/purposes'
+import { inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
+import { joinSchema } from '@/domain/contracts/member'
+import { checkJoinField, JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/member/joinForm'
+import { NOTICE_VERSION } from '@/domain/consent/purposes'
 
 const TODAY = '2026-11-29'
 
@@ -33,6 +33,7 @@ describe('join form fields', () => {
         label: inventoryField(key).label,
         required: inventoryField(key).required,
         personal: true,
+        maxLength: inventoryField(key).maxLength,
       })
     }
     expect(JOIN_FORM_FIELDS.filter((f) => !f.personal).map((f) => [f.key, f.required])).toEqual([
@@ -59,9 +60,12 @@ describe('join form fields', () => {
     ['phone', '12800001234', 'PHONE_INVALID'],
     ['smsCode', '', 'SMS_CODE_REQUIRED'],
     ['smsCode', '12345a', 'SMS_CODE_INVALID'],
-  ])('[4.1.3] %s = %j → %s, as validateJoinInput reports it', (key, value, expected) => {
+  ])('[4.1.3] %s = %j → %s, as the join schema reports it', (key, value, expected) => {
     expect(checkJoinField(key, value, TODAY)).toBe(expected)
-    const whole = validateJoinInput({ ...VALID, [key]: value, noticeVersion: NOTICE_VERSION }, TODAY)
+    const whole = joinSchema.parse(
+      { ...VALID, [key]: value, noticeVersion: NOTICE_VERSION },
+      { today: TODAY },
+    )
     if (expected) expect(whole).toMatchObject({ ok: false, code: expected, field: key })
     else expect(whole.ok).toBe(true)
   })

@@ -1,5 +1,5 @@
-import type { MaskKind } from '@/domain/inventory'
-import { mask, maskName, maskPhone, maskPlate } from '@/domain/mask'
+import type { MaskKind } from '@/domain/identity/inventory'
+import { mask, maskName, maskPhone, maskPlate } from '@/domain/identity/mask'
 
 describe('masks', () => {
   it('[L-7] shows the SPEC examples: 138****1234, 张*, 京A·***45', () => {

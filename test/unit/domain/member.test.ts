@@ -1,4 +1,6 @@
-import { chinaDate, formatMemberNo, isValidMemberNo, TIER_LABELS } from '@/domain/member'
+import { chinaDate } from '@/domain/dates'
+import { formatMemberNo, isValidMemberNo } from '@/domain/member/rules'
+import { TIER_LABELS } from '@/domain/member/model'
 
 describe('member numbers', () => {
   it('[4.2.1.1] formats sequence 1 as 8, ten digits and a Luhn check digit', () => {

@@ -1,6 +1,6 @@
-import { INVENTORY } from '@/domain/inventory'
-import { buildNotice, type Controller } from '@/domain/notice'
-import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/purposes'
+import { INVENTORY } from '@/domain/identity/inventory'
+import { buildNotice, type Controller } from '@/domain/consent/notice'
+import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/consent/purposes'
 
 const controller: Controller = {
   name: '星湖购物中心',

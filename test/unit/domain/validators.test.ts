@@ -1,5 +1,5 @@
+import { ageOn, parseIsoDate } from '@/domain/dates'
 import {
-  ageOn,
   checkBirthDate,
   checkEmail,
   checkGender,
@@ -9,9 +9,8 @@ import {
   checkSmsCode,
   idNumberBirthDate,
   isValidIdNumber,
-  isValidPlate,
-  parseIsoDate,
-} from '@/domain/validators'
+} from '@/domain/identity/rules'
+import { isValidPlate } from '@/domain/plate/model'
 
 describe('checkPhone', () => {
   it.each([

@@ -2,15 +2,15 @@
  * One validator per rule, used by pages and functions alike. Each returns the error code of
  * the first problem, or undefined when the value is acceptable.
  */
-import type { ErrorCode } from './errors'
-import { PLATE_PROVINCES, provinceName } from './regions'
+import type { ErrorCode } from '../errors'
+import { parseIsoDate } from '../dates'
+import { provinceName } from './regions'
 
 export type Check = ErrorCode | undefined
 
 const MOBILE = /^1[3-9]\d{9}$/
 const CHINESE_NAME = /^[\u4e00-\u9fa5]+(?:[·•][\u4e00-\u9fa5]+)*$/
 const LATIN_NAME = /^[A-Za-z]+(?:[ .'-][A-Za-z]+)*$/
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 const SMS_CODE = /^\d{6}$/
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/
 
@@ -42,27 +42,11 @@ export function checkProvince(code: string): Check {
   return provinceName(code) ? undefined : 'PROVINCE_INVALID'
 }
 
-/** A calendar date `YYYY-MM-DD` that exists; undefined otherwise. */
-export function parseIsoDate(value: string): { y: number; m: number; d: number } | undefined {
-  const match = ISO_DATE.exec(value)
-  if (!match) return undefined
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])]
-  const date = new Date(Date.UTC(y, m - 1, d))
-  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) return undefined
-  return { y, m, d }
-}
-
 /** `today` is the calendar date in China (UTC+8), `YYYY-MM-DD`; ISO dates compare as strings. */
 export function checkBirthDate(value: string, today: string): Check {
   const parsed = parseIsoDate(value)
   if (!parsed || parsed.y < 1900) return 'BIRTH_DATE_INVALID'
   return value > today ? 'BIRTH_DATE_FUTURE' : undefined
-}
-
-/** Full years between a birth date and today (both `YYYY-MM-DD`). */
-export function ageOn(birthDate: string, today: string): number {
-  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4))
-  return today.slice(5) >= birthDate.slice(5) ? years : years - 1
 }
 
 export function checkSmsCode(value: string): Check {
@@ -88,16 +72,4 @@ export function isValidIdNumber(value: string): boolean {
 
 export function idNumberBirthDate(value: string): string {
   return `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`
-}
-
-const PLATE_LETTER = '[A-HJ-NP-Z]'
-const PLATE_CHAR = '[A-HJ-NP-Z0-9]'
-const ORDINARY_PLATE = new RegExp(`^[${PLATE_PROVINCES}]${PLATE_LETTER}${PLATE_CHAR}{5}$`)
-// New-energy plates (GA 36-2018): small vehicles D/F + letter-or-digit + 4 digits; large ones 5 digits + D/F.
-const NEW_ENERGY_PLATE = new RegExp(
-  `^[${PLATE_PROVINCES}]${PLATE_LETTER}(?:[DF]${PLATE_CHAR}\\d{4}|\\d{5}[DF])$`,
-)
-
-export function isValidPlate(value: string): boolean {
-  return ORDINARY_PLATE.test(value) || NEW_ENERGY_PLATE.test(value)
 }

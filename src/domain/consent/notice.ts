@@ -2,7 +2,7 @@
  * The privacy notice shown before anything personal is collected (4.1.2, L-1), generated from
  * the data inventory and the consent catalogue so that it cannot drift from what is stored.
  */
-import { INVENTORY, type InventoryField } from './inventory'
+import { INVENTORY, type InventoryField } from '../identity/inventory'
 import { NOTICE_VERSION, PURPOSES, PURPOSE_IDS, type PurposeId } from './purposes'
 
 /** The organisation that runs the programme, as configured in the database. */

@@ -4,7 +4,7 @@
  * form, the privacy notice, the encryption policy, masking and the data export read it, and a
  * field that is not here cannot be stored.
  */
-import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from './purposes'
+import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from '../consent/purposes'
 
 export type FieldKey =
   | 'openid'

@@ -3,18 +3,11 @@
  * label and whether it is required, and a per-field check so a form can point at every faulty
  * field at once. Personal fields take label and required from the data inventory; the service
  * store and the SMS code are not customer information but the service needs them.
- * `validateJoinInput` (join.ts) stays the one gate for a whole request.
+ * The join schema (contracts/member.ts) stays the one gate for a whole request.
  */
-import { inventoryField, JOIN_FIELDS, type FieldKey } from './inventory'
-import {
-  checkBirthDate,
-  checkGender,
-  checkName,
-  checkPhone,
-  checkProvince,
-  checkSmsCode,
-  type Check,
-} from './validators'
+import { inventoryField, JOIN_FIELDS, type FieldKey } from '../identity/inventory'
+import { joinSchema } from '../contracts/member'
+import type { Check } from '../identity/rules'
 
 export type JoinFormField = 'name' | 'gender' | 'province' | 'storeId' | 'birthDate' | 'phone' | 'smsCode'
 
@@ -24,6 +17,8 @@ export interface JoinFormFieldSpec {
   required: boolean
   /** Customer information declared in the data inventory. */
   personal: boolean
+  /** The longest input the form lets the shopper type (the schema's limit). */
+  maxLength?: number
 }
 
 const SERVICE_FIELDS: Record<'storeId' | 'smsCode', { label: string; required: boolean }> = {
@@ -48,10 +43,22 @@ function isInventoryField(key: JoinFormField): key is JoinFormField & FieldKey {
 export const JOIN_FORM_FIELDS: readonly JoinFormFieldSpec[] = SCREEN_ORDER.map((key) => {
   if (isInventoryField(key)) {
     const field = inventoryField(key)
-    return { key, label: field.label, required: field.required, personal: true }
+    return {
+      key,
+      label: field.label,
+      required: field.required,
+      personal: true,
+      maxLength: joinSchema.fields[key].maxLength,
+    }
   }
   const service = SERVICE_FIELDS[key as keyof typeof SERVICE_FIELDS]
-  return { key, label: service.label, required: service.required, personal: false }
+  return {
+    key,
+    label: service.label,
+    required: service.required,
+    personal: false,
+    maxLength: joinSchema.fields[key].maxLength,
+  }
 })
 
 const SPEC_BY_KEY = new Map(JOIN_FORM_FIELDS.map((f) => [f.key, f]))
@@ -62,27 +69,18 @@ export function joinFormField(key: JoinFormField): JoinFormFieldSpec {
   return spec
 }
 
+/** Codes of required fields the request schema leaves to its whole-request rule (a phone, or WeChat's code). */
+const REQUIRED_CODES: Partial<Record<JoinFormField, Check>> = {
+  phone: 'PHONE_REQUIRED',
+  smsCode: 'SMS_CODE_REQUIRED',
+}
+
 /**
- * The first problem with one field's value, as `validateJoinInput` would report it; an empty
- * optional field is fine. `today` is the date in China, `YYYY-MM-DD`.
+ * The first problem with one field's value, as the join schema reports it; an empty optional
+ * field is fine. `today` is the date in China, `YYYY-MM-DD`.
  */
 export function checkJoinField(key: JoinFormField, raw: string, today: string): Check {
-  const value = raw.trim()
-  if (value === '' && !joinFormField(key).required) return undefined
-  switch (key) {
-    case 'name':
-      return checkName(value)
-    case 'gender':
-      return checkGender(value)
-    case 'province':
-      return checkProvince(value)
-    case 'storeId':
-      return value === '' ? 'STORE_REQUIRED' : undefined
-    case 'birthDate':
-      return checkBirthDate(value, today)
-    case 'phone':
-      return checkPhone(value)
-    case 'smsCode':
-      return checkSmsCode(value)
-  }
+  const parsed = joinSchema.fields[key].parse(raw, key, { today })
+  if (!parsed.ok) return parsed.code
+  return parsed.data === undefined && joinFormField(key).required ? REQUIRED_CODES[key] : undefined
 }

@@ -1,0 +1,40 @@
+/**
+ * The pseudonymous member record, `members/<random id>` (5.1): number, tier, points, store,
+ * gender, province, channel, status, consent summary, join time. No direct identifier: those
+ * are in the identity store, encrypted.
+ */
+import type { ConsentSummary } from '../../../src/domain/consent/model'
+import type { SubscribeTopicId } from '../../../src/domain/consent/purposes'
+import type { MemberStatus, Tier } from '../../../src/domain/member/model'
+import type { Doc } from '../db'
+
+/** What the scope guard reads of a member record. */
+export interface MemberRecord extends Doc {
+  status: MemberStatus
+  consents?: ConsentSummary
+  /**
+   * One-time subscribe-message allowances per topic (L-12): the caller-chosen id of each
+   * "allow" in WeChat's dialog; sending a message of the topic spends one.
+   */
+  subscriptions?: Partial<Record<SubscribeTopicId, string[]>>
+}
+
+export interface MemberDoc extends MemberRecord {
+  memberNo: string
+  tier: Tier
+  points: number
+  storeId: string
+  /** Where the member joined: the mini-program or the H5 build. */
+  channel: string
+  joinedAt: Date
+  gender?: string
+  province?: string
+  cardId?: string
+}
+
+export interface StoreDoc extends Doc {
+  name: string
+  city: string
+  status: 'open' | 'closed'
+  sort?: number
+}

@@ -1,0 +1,170 @@
+/**
+ * Creating a member (4.1.2, 4.1.3, 4.2.1.1): by joining, or by binding a service-desk card as a
+ * non-member. What is stored where (5.1):
+ * - `members/<random id>`: pseudonymous (see model.ts);
+ * - `identities/<member id>`: name / phone / birth date encrypted, blind indexes of phone and
+ *   OPENID (the data key in the key environment);
+ * - `identity_index/<kind>:<blind index>`: one claim per phone and per OPENID; `add` with that
+ *   fixed `_id` is atomic, so concurrent sign-ups with one phone end as exactly one member;
+ * - `consent_receipts`: what was agreed to, which notice version, when, through which channel.
+ */
+import { randomBytes } from 'node:crypto'
+
+import type { Caller } from '../../../src/domain/access'
+import { chinaDate } from '../../../src/domain/dates'
+import { INVENTORY } from '../../../src/domain/identity/inventory'
+import { formatMemberNo, needsGuardian } from '../../../src/domain/member/rules'
+import { wechatActor, type AuditLog } from '../audit'
+import type { Clock } from '../clock'
+import { channelOf, type ConsentRecorder } from '../consents/recorder'
+import { COLLECTIONS, getDoc, type Db } from '../db'
+import { fail, ok, type Result } from '../errors'
+import { createClaims, type Claims, type IdentityStore, type IdentityValues } from '../identity'
+import { nextSequence } from '../sequence'
+import type { Vault } from '../vault'
+import type { MemberDoc } from './model'
+
+/** A claim older than this whose member never appeared was left by a sign-up that died. */
+export const ABANDONED_CLAIM_MS = 10 * 60_000
+
+/** The uniqueness claims of members: one a sign-up that died left behind can be taken over. */
+export function createMemberClaims({ db, vault, clock }: { db: Db; vault: Vault; clock: Clock }): Claims {
+  return createClaims({
+    db,
+    vault,
+    clock,
+    isAbandoned: async (memberId, claimedAt) =>
+      clock.now() - claimedAt.getTime() > ABANDONED_CLAIM_MS &&
+      !(await getDoc(db, COLLECTIONS.members, memberId)),
+  })
+}
+
+/** Personal fields the inventory keeps in the pseudonymous member record. */
+const MEMBER_RECORD_FIELDS = INVENTORY.filter((f) => f.store === 'member').map((f) => f.key)
+
+/** What a new member starts with. */
+export interface NewMember {
+  caller: Caller
+  name: string
+  phone: string
+  storeId: string
+  noticeVersion: number
+  gender?: string
+  province?: string
+  birthDate?: string
+  cardNo?: string
+}
+
+export interface Registration {
+  /**
+   * Creates a member: claims (WeChat user, phone), identity, receipt, record. A child under 14
+   * (L-5) is created `guardian_pending` with the minimum — name, phone, birth date — and no
+   * consent, no gender or province, no points, until a guardian's consent is recorded.
+   * ALREADY_MEMBER or PHONE_TAKEN when a claim is held; anything unexpected is undone and thrown.
+   */
+  create(input: NewMember, extra?: { memberId?: string; cardId?: string }): Promise<Result<MemberDoc>>
+}
+
+export function createRegistration(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  claims: Claims
+  identities: IdentityStore
+  audit: AuditLog
+  consents: ConsentRecorder
+}): Registration {
+  const { db, vault, clock, claims, identities, audit, consents } = deps
+
+  /** Best-effort undo of a sign-up that failed after its claims were taken. */
+  async function undo(memberId: string, openid: string, phone: string, actor: string): Promise<void> {
+    const steps = [
+      () => db.collection(COLLECTIONS.members).doc(memberId).remove(),
+      () => db.collection(COLLECTIONS.consentReceipts).where({ memberId }).remove(),
+      async () => {
+        if (await getDoc(db, COLLECTIONS.identities, memberId))
+          await identities.destroy(memberId, { purpose: 'membership', actor })
+      },
+      () => claims.release('phone', phone, memberId),
+      () => claims.release('openid', openid, memberId),
+    ]
+    for (const step of steps) {
+      try {
+        await step()
+      } catch {
+        // Keep undoing. Claims left behind are taken over later by the abandoned-claim rule.
+      }
+    }
+  }
+
+  return {
+    async create(input, extra = {}) {
+      const now = clock.now()
+      const { caller } = input
+      const actor = wechatActor(vault, caller.openid)
+      const pending = needsGuardian(input.birthDate, chinaDate(now))
+
+      // Claims decide under concurrency; PHONE_TAKEN is only answered after the phone was proven.
+      const memberId = extra.memberId ?? randomBytes(16).toString('hex')
+      if (!(await claims.claim('openid', caller.openid, memberId))) return fail('ALREADY_MEMBER')
+      if (!(await claims.claim('phone', input.phone, memberId))) {
+        await claims.release('openid', caller.openid, memberId)
+        return fail('PHONE_TAKEN', 'phone')
+      }
+
+      const joinedAt = new Date(now)
+      const channel = channelOf(caller.source)
+      const member = {
+        _id: memberId,
+        memberNo: '',
+        tier: 'normal',
+        points: 0,
+        storeId: input.storeId,
+        channel,
+        status: pending ? 'guardian_pending' : 'active',
+        consents: pending
+          ? {}
+          : { membership: { granted: true, noticeVersion: input.noticeVersion, at: joinedAt } },
+        joinedAt,
+      } as MemberDoc
+      if (extra.cardId !== undefined) member.cardId = extra.cardId
+      // Gender and province belong to the pseudonymous record (see the data inventory).
+      if (!pending && input.gender !== undefined) member.gender = input.gender
+      if (!pending && input.province !== undefined) member.province = input.province
+
+      const identity: IdentityValues = { openid: caller.openid, name: input.name, phone: input.phone }
+      if (input.birthDate !== undefined) identity.birthDate = input.birthDate
+      if (input.cardNo !== undefined) identity.cardNo = input.cardNo
+
+      try {
+        member.memberNo = formatMemberNo(await nextSequence(db, 'memberNo'))
+        await identities.create(memberId, identity, { purpose: 'membership', actor })
+        if (!pending)
+          await consents.receipt({
+            memberId,
+            purpose: 'membership',
+            granted: true,
+            noticeVersion: input.noticeVersion,
+            channel,
+            at: joinedAt,
+          })
+        // Written last: the member exists for `home` once this document does.
+        await db.collection(COLLECTIONS.members).add({ data: member })
+        const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)
+        if (recordFields.length > 0)
+          await audit.record({
+            actor,
+            action: 'create',
+            purpose: 'membership',
+            memberId,
+            fields: recordFields,
+            success: true,
+          })
+      } catch (error) {
+        await undo(memberId, caller.openid, input.phone, actor)
+        throw error
+      }
+      return ok(member)
+    },
+  }
+}

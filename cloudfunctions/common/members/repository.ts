@@ -1,0 +1,58 @@
+/**
+ * Finding members and stores: the caller's member record through the claim on their OPENID's
+ * blind index (L-17: the caller comes from the platform), and the stores a member belongs to.
+ */
+import type { Caller } from '../../../src/domain/access'
+import type { StoreOption } from '../../../src/domain/member/model'
+import { COLLECTIONS, getDoc, type Db } from '../db'
+import type { Claims } from '../identity'
+import type { MemberDoc, StoreDoc } from './model'
+
+/** The open stores a sign-up form lists; far more than a mall has. */
+const MAX_STORES = 100
+
+export interface MemberRepository {
+  /** The caller's member record (active or waiting for a guardian), if any. */
+  memberOf(caller: Caller): Promise<MemberDoc | null>
+  /** The member record, fresh from the database. */
+  get(memberId: string): Promise<MemberDoc | null>
+}
+
+export function createMemberRepository({ db, claims }: { db: Db; claims: Claims }): MemberRepository {
+  const get = async (memberId: string) =>
+    (await getDoc(db, COLLECTIONS.members, memberId)) as MemberDoc | null
+  return {
+    get,
+    async memberOf(caller) {
+      const memberId = await claims.holder('openid', caller.openid)
+      if (!memberId) return null
+      const member = await get(memberId)
+      return member && (member.status === 'active' || member.status === 'guardian_pending') ? member : null
+    },
+  }
+}
+
+export const storeOption = (store: StoreDoc): StoreOption => ({
+  id: store._id,
+  name: store.name,
+  city: store.city,
+})
+
+export async function storeOf(db: Db, storeId: string): Promise<StoreOption> {
+  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+  // A store closed after the member joined still names the member's store.
+  return store ? storeOption(store) : { id: storeId, name: '', city: '' }
+}
+
+export async function openStore(db: Db, storeId: string): Promise<StoreDoc | null> {
+  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+  return store && store.status === 'open' ? store : null
+}
+
+/** The open stores in the order the mall set, then by name. */
+export async function openStores(db: Db): Promise<StoreOption[]> {
+  const { data } = await db.collection(COLLECTIONS.stores).where({ status: 'open' }).limit(MAX_STORES).get()
+  return (data as StoreDoc[])
+    .sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || a.name.localeCompare(b.name, 'zh'))
+    .map(storeOption)
+}

@@ -1,0 +1,99 @@
+/**
+ * Sign-up (4.1.2, 4.1.3, 4.2.1.1) and the member centre's home (L-7): the notice and stores to
+ * join with, the SMS code, joining, and the masked member card.
+ */
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { buildNotice, type Controller } from '../../src/domain/consent/notice'
+import { wechatActor } from '../common/audit'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { fail, ok } from '../common/errors'
+import type { IdentityStore } from '../common/identity'
+import type { MemberDoc } from '../common/members/model'
+import type { Registration } from '../common/members/registration'
+import { openStore, openStores, storeOf, storeOption } from '../common/members/repository'
+import { HOME_FIELDS, toHome } from '../common/members/views'
+import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
+import type { Handlers } from '../common/router'
+import type { SmsService } from '../common/sms'
+import type { Vault } from '../common/vault'
+
+function readController(doc: Doc | null): Controller {
+  const fields = ['name', 'contactName', 'contactPhone', 'contactEmail'] as const
+  if (!doc || fields.some((key) => typeof doc[key] !== 'string' || doc[key] === '')) {
+    throw new Error('settings/controller is missing or incomplete')
+  }
+  const { name, contactName, contactPhone, contactEmail } = doc as unknown as Controller
+  return { name, contactName, contactPhone, contactEmail }
+}
+
+type SignupActions = Pick<Handlers<MemberContract, MemberDoc>, 'home' | 'joinForm' | 'sendJoinCode' | 'join'>
+
+export function createSignupActions(deps: {
+  db: Db
+  vault: Vault
+  sms: SmsService
+  identities: IdentityStore
+  registration: Registration
+  openapi: PhoneOpenApi
+}): SignupActions {
+  const { db, vault, sms, identities, registration } = deps
+
+  return {
+    async home(_input, { caller, member }) {
+      if (!member) return ok({ member: null })
+      if (member.status === 'active' && !member.consents?.membership?.granted) return ok({ member: null })
+      const identity = await identities.read(member._id, HOME_FIELDS, {
+        purpose: 'membership',
+        actor: wechatActor(vault, caller.openid),
+      })
+      if (!identity) return ok({ member: null })
+      return ok({ member: toHome(member, identity, await storeOf(db, member.storeId)) })
+    },
+
+    async joinForm() {
+      const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
+      return ok({ notice: buildNotice(controller), stores: await openStores(db) })
+    },
+
+    // Only for a shopper who is not a member (the router answers ALREADY_MEMBER otherwise): no
+    // SMS and no cost for a member. Whether the phone belongs to a member is not answered here:
+    // that would tell anyone which numbers are registered.
+    async sendJoinCode({ phone }, { caller }) {
+      return sms.send({ purpose: 'join', phone, requester: wechatActor(vault, caller.openid) })
+    },
+
+    async join(input, { caller }) {
+      const store = await openStore(db, input.storeId)
+      if (!store) return fail('STORE_UNKNOWN', 'storeId')
+
+      let phone: string
+      if ('phoneCode' in input) {
+        const exchanged = await exchangePhoneCode(deps.openapi, input.phoneCode)
+        if (!exchanged.ok) return exchanged
+        phone = exchanged.data
+      } else {
+        const verified = await sms.verify({
+          purpose: 'join',
+          phone: input.phone,
+          requester: wechatActor(vault, caller.openid),
+          code: input.smsCode,
+        })
+        if (!verified.ok) return verified
+        phone = input.phone
+      }
+
+      const created = await registration.create({
+        caller,
+        name: input.name,
+        phone,
+        storeId: store._id,
+        noticeVersion: input.noticeVersion,
+        gender: input.gender,
+        province: input.province,
+        birthDate: input.birthDate,
+      })
+      if (!created.ok) return created
+      return ok({ member: toHome(created.data, { name: input.name, phone }, storeOption(store)) })
+    },
+  }
+}

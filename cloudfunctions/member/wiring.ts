@@ -1,0 +1,64 @@
+/**
+ * What the member actions run with, wired from the two databases: each action factory takes
+ * the few of these it uses.
+ */
+import type { Clock } from '../common/clock'
+import { createAuditLog } from '../common/audit'
+import { createConsentRecorder } from '../common/consents/recorder'
+import type { Db } from '../common/db'
+import { createErasure } from '../common/erasure'
+import { createIdentityStore } from '../common/identity'
+import { createKeyStore } from '../common/keystore'
+import { createMemberClaims, createRegistration } from '../common/members/registration'
+import { createMemberRepository } from '../common/members/repository'
+import { createNotifier, type SubscribeOpenApi, type SubscribeTemplates } from '../common/notify'
+import type { PhoneOpenApi } from '../common/phone'
+import { createScopeGuard } from '../common/scope'
+import { createSmsService, type SmsConfig, type SmsOpenApi, type SmsService } from '../common/sms'
+import type { Vault } from '../common/vault'
+
+export type MemberOpenApi = SmsOpenApi & PhoneOpenApi & SubscribeOpenApi
+
+export interface MemberWiringInput {
+  db: Db
+  /** The key environment's database (PI_KEY_ENV). */
+  keyDb: Db
+  vault: Vault
+  clock: Clock
+  openapi: MemberOpenApi
+  /** Subscribe-message templates per topic (`SUBSCRIBE_TEMPLATES`). */
+  templates: SubscribeTemplates
+  smsConfig: SmsConfig
+  /** Another SMS service than the real one over `db` and `openapi` (tests). */
+  sms?: SmsService
+}
+
+export type MemberDeps = ReturnType<typeof wireMember>
+
+export function wireMember(input: MemberWiringInput) {
+  const { db, vault, clock, openapi, templates } = input
+  const audit = createAuditLog({ db, vault, clock })
+  const keys = createKeyStore({ db: input.keyDb, vault, clock })
+  const identities = createIdentityStore({ db, vault, audit, clock, keys })
+  const claims = createMemberClaims({ db, vault, clock })
+  const consents = createConsentRecorder({ db, clock })
+  const guard = createScopeGuard({ db, identities, audit })
+  return {
+    db,
+    vault,
+    clock,
+    openapi,
+    templates,
+    audit,
+    keys,
+    identities,
+    claims,
+    consents,
+    guard,
+    sms: input.sms ?? createSmsService({ db, vault, clock, openapi, config: input.smsConfig }),
+    members: createMemberRepository({ db, claims }),
+    erasure: createErasure({ db, clock, audit, identities, keys, consents }),
+    registration: createRegistration({ db, vault, clock, claims, identities, audit, consents }),
+    notifier: createNotifier({ db, guard, identities, openapi, templates }),
+  }
+}

@@ -1,0 +1,23 @@
+/** Membership: joining, being a member, a guardian's consent, cancelling. */
+export type MemberError =
+  | 'NOT_A_MEMBER'
+  | 'ALREADY_MEMBER'
+  | 'STORE_REQUIRED'
+  | 'STORE_UNKNOWN'
+  | 'GUARDIAN_CONSENT_REQUIRED'
+  | 'GUARDIAN_PENDING'
+  | 'GUARDIAN_NOT_NEEDED'
+  | 'GUARDIAN_RELATION_INVALID'
+  | 'CONFIRMATION_REQUIRED'
+
+export const MEMBER_MESSAGES = {
+  NOT_A_MEMBER: '您还不是会员，请先申请成为会员',
+  ALREADY_MEMBER: '您已是会员，无需重复申请',
+  STORE_REQUIRED: '请选择服务门店',
+  STORE_UNKNOWN: '所选门店不存在或已停止服务，请重新选择',
+  GUARDIAN_CONSENT_REQUIRED: '未满14周岁的未成年人需经监护人同意，请由监护人陪同到服务台办理',
+  GUARDIAN_PENDING: '需监护人同意后才能使用此功能',
+  GUARDIAN_NOT_NEEDED: '您已满14周岁或监护人已同意，无需再次办理',
+  GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
+  CONFIRMATION_REQUIRED: '请确认注销：注销后会员信息将被删除且无法恢复',
+} satisfies Record<MemberError, string>

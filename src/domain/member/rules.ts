@@ -1,0 +1,37 @@
+/** Membership rules shared by pages and functions: member numbers and the age of consent. */
+import { ageOn } from '../dates'
+
+/** Below this age (PIPL art. 28: under 14) a guardian must consent. */
+export const MIN_SELF_CONSENT_AGE = 14
+
+/**
+ * A member under 14 on `today` by birth date: held until a guardian consents (L-5, PIPL art. 31).
+ */
+export function needsGuardian(birthDate: string | undefined, today: string): boolean {
+  return birthDate !== undefined && ageOn(birthDate, today) < MIN_SELF_CONSENT_AGE
+}
+
+/** Member numbers are 12 digits: '8', a zero-padded sequence of 10, and a Luhn check digit. */
+export function formatMemberNo(sequence: number): string {
+  if (!Number.isInteger(sequence) || sequence < 1 || sequence >= 1e10)
+    throw new RangeError('member sequence out of range')
+  const body = `8${String(sequence).padStart(10, '0')}`
+  return body + luhnDigit(body)
+}
+
+export function isValidMemberNo(value: string): boolean {
+  return /^8\d{11}$/.test(value) && luhnDigit(value.slice(0, 11)) === value[11]
+}
+
+function luhnDigit(body: string): string {
+  let sum = 0
+  for (let i = 0; i < body.length; i++) {
+    let d = Number(body[body.length - 1 - i])
+    if (i % 2 === 0) {
+      d *= 2
+      if (d > 9) d -= 9
+    }
+    sum += d
+  }
+  return String((10 - (sum % 10)) % 10)
+}

@@ -1,0 +1,18 @@
+/** Points as the member reads them: ledger entries and their reasons. */
+export type PointsReason = 'card_opening' | 'card_transfer' | 'purchase' | 'redemption' | 'adjustment'
+
+export const POINTS_REASON_LABELS: Record<PointsReason, string> = {
+  card_opening: '开卡积分',
+  card_transfer: '会员卡积分转入',
+  purchase: '消费积分',
+  redemption: '积分兑换',
+  adjustment: '积分调整',
+}
+
+export interface LedgerEntryView {
+  id: string
+  delta: number
+  reason: PointsReason
+  at: string
+  note: string
+}

@@ -1,0 +1,34 @@
+/** Staff of the mall as the server knows them on every call (5.3 role permissions). */
+
+/**
+ * - `counter`: 专柜导购 / 服务台, one store (optionally one counter);
+ * - `manager`: 店长, one or more stores;
+ * - `privacyOfficer`: 个人信息保护负责人, every store, no marketing;
+ * - `admin`: 商场管理员, every store.
+ */
+export type StaffRole = 'counter' | 'manager' | 'privacyOfficer' | 'admin'
+
+export const STAFF_ROLES: readonly StaffRole[] = ['counter', 'manager', 'privacyOfficer', 'admin']
+
+export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
+  counter: '专柜导购',
+  manager: '店长',
+  privacyOfficer: '个人信息保护负责人',
+  admin: '商场管理员',
+}
+
+/** Roles whose scope is every store of the mall. */
+export const ALL_STORE_ROLES: readonly StaffRole[] = ['privacyOfficer', 'admin']
+
+/** A staff member as a call sees them: found by the blind index of their OPENID, active. */
+export interface StaffIdentity {
+  id: string
+  role: StaffRole
+  /** The stores they act for; every store for the roles in ALL_STORE_ROLES. */
+  storeIds: readonly string[] | 'all'
+}
+
+/** Whether a staff member may act for `storeId`. */
+export function inStoreScope(staff: StaffIdentity, storeId: string): boolean {
+  return staff.storeIds === 'all' || staff.storeIds.includes(storeId)
+}
