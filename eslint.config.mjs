@@ -35,6 +35,76 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: reactHooks.configs.recommended.rules,
   },
+  // The layers (docs/architecture.md): src/domain is pure TypeScript shared by pages and
+  // functions; the mini-program never reaches into the server or the stand-in; product code
+  // never imports local-cloud, which is never deployed.
+  {
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@tarojs/*', 'react', 'react-dom', '@nutui/*'],
+              message: 'src/domain imports no UI framework.',
+            },
+            { group: ['wx-server-sdk', 'node:*'], message: 'src/domain imports no wx or node module.' },
+            {
+              regex: '^(crypto|fs|path|os|util|buffer|stream|events|child_process)$',
+              message: 'src/domain imports no node module.',
+            },
+            {
+              group: ['@/api/*', '@/api', '@/components/*', '@/pages/*', '@/account/*'],
+              message: 'src/domain imports nothing above it.',
+            },
+            {
+              group: ['**/cloudfunctions/**', '**/local-cloud/**', '**/database/**'],
+              message: 'src/domain imports no server code.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/cloudfunctions/**', '**/local-cloud/**', '**/database/**'],
+              message: 'The mini-program never imports server or stand-in code.',
+            },
+            { group: ['wx-server-sdk'], message: 'Pages call cloud functions through src/api only.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['cloudfunctions/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/local-cloud/**'],
+              message: 'Product code never imports local-cloud (it is never deployed).',
+            },
+            {
+              group: ['**/src/api/**', '**/src/components/**', '**/src/pages/**', '**/src/account/**', '@/*'],
+              message: 'Functions share only src/domain with the mini-program.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // CLI entry points print to the terminal by design.
     files: ['scripts/**', 'bench/**', 'test/e2e/**', 'local-cloud/cli/**'],

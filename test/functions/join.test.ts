@@ -336,6 +336,18 @@ describe('member.join: bad input writes nothing', () => {
       'phone',
     ],
     ['a huge phone', (c) => ({ ...VALID_FORM, phone: huge, smsCode: c }), 'FIELD_TOO_LONG', 'phone'],
+    [
+      'a name with a bidi override',
+      (c) => ({ ...VALID_FORM, name: '张\u202e三', smsCode: c }),
+      'TEXT_INVALID',
+      'name',
+    ],
+    [
+      'a field the inventory does not declare',
+      (c) => ({ ...VALID_FORM, email: 'zhang@example.com', smsCode: c }),
+      'INVALID_ARGUMENT',
+      'email',
+    ],
     ['no code', () => ({ ...VALID_FORM }), 'SMS_CODE_REQUIRED', 'smsCode'],
     ['a malformed code', () => ({ ...VALID_FORM, smsCode: '12a456' }), 'SMS_CODE_INVALID', 'smsCode'],
     [
@@ -351,6 +363,20 @@ describe('member.join: bad input writes nothing', () => {
       'smsCode',
     ],
   ]
+
+  it('[3.3] refuses a sign-up that carries a face image and stores nothing of it', async () => {
+    const openid = shopper()
+    const smsCode = await env.sendCode(openid)
+    const before = await env.counts()
+    const face = 'data:image/jpeg;base64,/9j/4AAQSkZJRgABAQ'
+    expect(await env.call(openid, 'join', { ...VALID_FORM, smsCode, faceImage: face })).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      field: 'faceImage',
+    })
+    expect(await env.counts()).toEqual(before)
+    expect(await env.dump()).not.toContain('/9j/4AAQ')
+  })
 
   it.each(cases)(
     '[4.2.1.1][4.1.3] refuses %s with %s and writes nothing',

@@ -96,6 +96,16 @@ describe('member.updateProfile', () => {
     ['a malformed e-mail', { email: 'zhang@' }, 'EMAIL_INVALID', 'email'],
     ['a huge address', { address: '路'.repeat(500) }, 'FIELD_TOO_LONG', 'address'],
     ['an address that is an object', { address: { $set: 1 } }, 'INVALID_ARGUMENT', 'address'],
+    ['an address with a NUL', { address: '上海市\u0000徐汇区' }, 'TEXT_INVALID', 'address'],
+    ['an address with a bidi override', { address: '上海市\u202e区汇徐' }, 'TEXT_INVALID', 'address'],
+    ['an address with a zero-width space', { address: '上海市\u200b徐汇区' }, 'TEXT_INVALID', 'address'],
+    ['an e-mail with a lone surrogate', { email: 'a\ud800@example.com' }, 'TEXT_INVALID', 'email'],
+    [
+      'a field the profile does not have',
+      { faceImage: 'data:image/png;base64,iVBOR' },
+      'INVALID_ARGUMENT',
+      'faceImage',
+    ],
   ])('[4.2.1.1] refuses %s with %s and writes nothing', async (_case, data, code, field) => {
     const openid = shopper()
     await env.member(openid)
