@@ -266,7 +266,7 @@ export function renderGuide(entries: GuideEntry[]): string {
   })
   lines.push(
     '',
-    '## Information the app collects through its own forms (data inventory, src/domain/inventory.ts)',
+    '## Information the app collects through its own forms (data inventory, src/domain/identity/inventory.ts)',
     'Declare them under the matching type where the form has one; the privacy notice shown at sign-up covers them all.',
     '',
   )
