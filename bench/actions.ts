@@ -92,7 +92,7 @@ export const ACTION_CASES: ActionCase[] = [
   },
   // Self-service (account subpackage).
   asMember('member', 'profile'),
-  asMember('member', 'updateProfile', { name: '王晓明' }),
+  asMember('member', 'updateProfile', { address: '上海市徐汇区漕溪北路1号' }),
   asMember('member', 'plates', undefined, [
     { action: 'setConsent', data: { purpose: 'parking', granted: true, noticeVersion: NOTICE_VERSION } },
   ]),
