@@ -26,7 +26,8 @@ export class WireError extends Error {
   }
 }
 
-const HINT = 'Please check your request, but if the problem cannot be solved, contact us.'
+// The suffix CloudBase appends to its database errors.
+const HINT = 'Please check your request, but if the problem persists, contact us.'
 
 export const errors = {
   collectionNotExist: (name: string) =>
@@ -39,10 +40,17 @@ export const errors = {
   invalidParam: (message: string) => new WireError('INVALID_PARAM', `[InvalidParameter] ${message}. ${HINT}`),
   failed: (message: string) =>
     new WireError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${message}. ${HINT}`),
-  conflict: (message: string) =>
+  // The texts of these two are CloudBase's own, as the integration tests of
+  // TencentCloudBase/node-sdk (test/database/unit/transaction.test.ts) receive them.
+  conflict: () =>
     new WireError(
       'DATABASE_TRANSACTION_CONFLICT',
-      `[ResourceUnavailable.TransactionConflict] ${message}. ${HINT}`,
+      `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. ${HINT}`,
+    ),
+  transactionNotExist: () =>
+    new WireError(
+      'DATABASE_TRANSACTION_FAIL',
+      `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. ${HINT}`,
     ),
 }
 
@@ -51,8 +59,8 @@ export const LIMITS = {
   defaultGetLimit: 100,
   maxGetLimit: 1000,
   maxResultBytes: 1024 * 1024,
-  lockWaitMs: 5000,
-  transactionIdleMs: 30_000,
+  /** A transaction not committed or aborted by then is aborted: its locks go, its writes too. */
+  transactionLifetimeMs: 30_000,
 }
 
 const MINGO: Partial<MingoOptions> = { scriptEnabled: false }
@@ -80,85 +88,72 @@ interface PendingWrite {
 
 interface Transaction {
   id: string
-  lastUsed: number
-  locks: Set<string>
-  watched: Set<string>
+  /** Fixed by the transaction's first operation, as MongoDB (CloudBase's database) does. */
+  snapshot: boolean
+  /**
+   * Committed versions, as of the snapshot, of the documents others wrote since (null: it did
+   * not exist). Reads return them; a write to one of them is a conflict.
+   */
+  before: Map<string, Doc | null>
   writes: Map<string, PendingWrite>
-  conflicted: boolean
+  locks: Set<string>
+  expiry: NodeJS.Timeout
 }
+
+/** One request of a transaction, as a step hook sees it once the engine has answered it. */
+export interface TransactionStep {
+  transactionId: string
+  /** `database.startTransaction`, `database.getDocument`, … `database.commitTransaction`. */
+  action: string
+  collection?: string
+  /** The error code of the answer, when the step failed. */
+  error?: string
+}
+
+/** Runs between the steps of transactions: the step waits for it before its answer goes back. */
+export type TransactionStepHook = (step: TransactionStep) => void | Promise<void>
 
 interface Waiter {
-  tx: Transaction
   resolve: () => void
   reject: (error: Error) => void
-  timer: NodeJS.Timeout
 }
 
-/**
- * Transactions lock each document they touch (read or write) until commit or abort, so two
- * transactions on the same document run one after the other and never both commit a stale read.
- * Writes outside transactions do not wait for locks; they mark the transactions that saw the
- * document as conflicted, and those fail at commit with DATABASE_TRANSACTION_CONFLICT (which
- * runTransaction retries), as CloudBase does.
- */
+/** The document locks open transactions hold, and the plain writes waiting for them. */
 class LockTable {
-  private readonly held = new Map<string, { owner: Transaction; queue: Waiter[] }>()
+  private readonly held = new Map<string, { owner: Transaction; waiters: Waiter[] }>()
 
-  constructor(private readonly expire: (tx: Transaction) => void) {}
+  holder(key: string): Transaction | undefined {
+    return this.held.get(key)?.owner
+  }
 
-  async acquire(key: string, tx: Transaction): Promise<void> {
+  take(key: string, tx: Transaction): void {
+    if (!this.held.has(key)) this.held.set(key, { owner: tx, waiters: [] })
+    tx.locks.add(key)
+  }
+
+  /**
+   * Resolves when the lock on `key` is released. Check `holder()` again after it: a lock can be
+   * taken again before the waiter runs.
+   */
+  released(key: string): Promise<void> {
     const entry = this.held.get(key)
-    if (!entry) {
-      this.held.set(key, { owner: tx, queue: [] })
-      tx.locks.add(key)
-      return
-    }
-    if (entry.owner === tx) return
-    if (Date.now() - entry.owner.lastUsed > LIMITS.transactionIdleMs) {
-      // An abandoned transaction (never committed nor rolled back) expires like on CloudBase.
-      this.expire(entry.owner)
-      return this.acquire(key, tx)
-    }
-    await new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        tx,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          entry.queue = entry.queue.filter((w) => w !== waiter)
-          reject(
-            errors.conflict('transaction lock wait timeout, the document is used by another transaction'),
-          )
-        }, LIMITS.lockWaitMs),
-      }
-      waiter.timer.unref?.()
-      entry.queue.push(waiter)
-    })
+    if (!entry) return Promise.resolve()
+    return new Promise((resolve, reject) => entry.waiters.push({ resolve, reject }))
   }
 
   releaseAll(tx: Transaction): void {
     for (const key of tx.locks) {
       const entry = this.held.get(key)
       if (!entry || entry.owner !== tx) continue
-      const next = entry.queue.shift()
-      if (next) {
-        clearTimeout(next.timer)
-        entry.owner = next.tx
-        next.tx.locks.add(key)
-        next.resolve()
-      } else {
-        this.held.delete(key)
-      }
+      this.held.delete(key)
+      for (const waiter of entry.waiters) waiter.resolve()
     }
     tx.locks.clear()
   }
 
   clear(): void {
     for (const entry of this.held.values()) {
-      for (const waiter of entry.queue) {
-        clearTimeout(waiter.timer)
-        waiter.reject(errors.failed('database closed'))
-      }
+      for (const waiter of entry.waiters) waiter.reject(errors.failed('database closed'))
     }
     this.held.clear()
   }
@@ -256,10 +251,18 @@ function project(docs: Doc[], projection: Record<string, unknown> | undefined): 
   }
 }
 
+/**
+ * Transactions follow the model of the cloud development guide's page 数据库事务 (事务 → 快照隔离):
+ * reads in a transaction see a snapshot; a write takes the document's lock; a write of another
+ * transaction to a locked document — or to one written by anybody since the snapshot — fails at
+ * once with DATABASE_TRANSACTION_CONFLICT and ends that transaction (MongoDB aborts on a write
+ * conflict); a plain write to a locked document waits until the lock goes (commit, abort, or
+ * the holder's lifetime running out).
+ */
 export class DatabaseEngine {
   private readonly transactions = new Map<string, Transaction>()
-  private readonly watchers = new Map<string, Set<Transaction>>()
-  private readonly locks = new LockTable((tx) => this.finish(tx))
+  private readonly locks = new LockTable()
+  private readonly stepHooks = new Set<TransactionStepHook>()
 
   constructor(
     private readonly store: Store,
@@ -267,23 +270,40 @@ export class DatabaseEngine {
   ) {}
 
   close(): void {
+    for (const tx of this.transactions.values()) clearTimeout(tx.expiry)
     this.locks.clear()
     this.transactions.clear()
-    this.watchers.clear()
+  }
+
+  /** Calls `hook` after every step of every transaction; answers a function that stops it. */
+  onTransactionStep(hook: TransactionStepHook): () => void {
+    this.stepHooks.add(hook)
+    return () => {
+      this.stepHooks.delete(hook)
+    }
   }
 
   async handle(action: string, params: WireParams): Promise<WireResponse> {
     await yieldToEventLoop()
+    let response: WireResponse
     try {
       const data = await this.dispatch(action, params)
-      return { requestId: randomUUID(), ...data }
+      response = { requestId: randomUUID(), ...data }
     } catch (error) {
       const wire =
         error instanceof WireError ? error : errors.failed(`local-cloud: ${(error as Error).message}`)
-      return { code: wire.code, message: wire.message, requestId: randomUUID() }
-    } finally {
-      await yieldToEventLoop()
+      response = { code: wire.code, message: wire.message, requestId: randomUUID() }
     }
+    const transactionId =
+      action === 'database.startTransaction' ? response.transactionId : params.transactionId
+    if (this.stepHooks.size > 0 && typeof transactionId === 'string' && transactionId !== '') {
+      const step: TransactionStep = { transactionId, action }
+      if (typeof params.collectionName === 'string') step.collection = params.collectionName
+      if (typeof response.code === 'string') step.error = response.code
+      for (const hook of [...this.stepHooks]) await hook(step)
+    }
+    await yieldToEventLoop()
+    return response
   }
 
   private dispatch(action: string, params: WireParams): WireResponse | Promise<WireResponse> {
@@ -343,7 +363,7 @@ export class DatabaseEngine {
     }
   }
 
-  private async getDocument(params: WireParams): Promise<WireResponse> {
+  private getDocument(params: WireParams): WireResponse {
     const collection = this.collection(params)
     const query = parseObject(str(params, 'query'), 'query')
     const projection = params.projection ? parseObject(str(params, 'projection'), 'projection') : undefined
@@ -352,7 +372,7 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       if (!validId(query._id)) throw errors.invalidParam('document id is required')
       const doc = tx
-        ? await this.readInTransaction(tx, collection, query._id)
+        ? this.snapshotRead(tx, collection, query._id)
         : this.store.getById(collection, query._id)
       docs = doc ? [doc] : []
     } else {
@@ -436,11 +456,28 @@ export class DatabaseEngine {
 
   // ---- writes ------------------------------------------------------------------------------
 
-  /** Marks transactions that saw a document as conflicted when someone else writes it. */
-  private touched(collection: string, id: DocId, writer?: Transaction): void {
-    const watchers = this.watchers.get(docKey(collection, id))
-    if (!watchers) return
-    for (const tx of watchers) if (tx !== writer) tx.conflicted = true
+  /**
+   * A committed change of a document (a plain write or a commit): open transactions whose
+   * snapshot is older keep the version they saw. `previous`: the committed version before it.
+   */
+  private committed(collection: string, id: DocId, previous: Doc | undefined, writer?: Transaction): void {
+    const key = docKey(collection, id)
+    for (const tx of this.transactions.values()) {
+      if (tx === writer || !tx.snapshot || tx.before.has(key)) continue
+      tx.before.set(key, previous ?? null)
+    }
+  }
+
+  /**
+   * Resolves once no open transaction holds any of `keys`. The caller must act on the documents
+   * without awaiting anything after it, so that no transaction can take a lock in between.
+   */
+  private async unlocked(keys: () => string[]): Promise<void> {
+    for (;;) {
+      const busy = keys().find((key) => this.locks.holder(key) !== undefined)
+      if (busy === undefined) return
+      await this.locks.released(busy)
+    }
   }
 
   private duplicate(error: DuplicateKeyError): WireError {
@@ -463,41 +500,41 @@ export class DatabaseEngine {
     if (tx) {
       for (const doc of docs) {
         const key = docKey(collection, doc._id)
-        await this.locks.acquire(key, tx)
-        const existing = tx.writes.get(key)
-        const exists = existing
-          ? existing.doc !== null
-          : this.store.getById(collection, doc._id) !== undefined
+        const exists = this.snapshotRead(tx, collection, doc._id) !== undefined
+        this.assertWritable(tx, key)
         if (exists)
           throw this.duplicate(
             new DuplicateKeyError(collection, '_id_', `{ _id: ${JSON.stringify(doc._id)} }`),
           )
-        this.watch(tx, key)
+        this.locks.take(key, tx)
         tx.writes.set(key, { collection, id: doc._id, doc })
       }
-    } else {
-      try {
-        this.store.atomically(() => {
-          for (const doc of docs) this.store.insert(collection, doc)
-        })
-      } catch (error) {
-        if (error instanceof DuplicateKeyError) throw this.duplicate(error)
-        throw error
-      }
-      for (const doc of docs) this.touched(collection, doc._id)
+      return { data: { insertedIds: docs.map((doc) => doc._id) } }
     }
+    // An insert with the _id of a document a transaction holds (adds, say) waits for its outcome.
+    await this.unlocked(() => docs.map((doc) => docKey(collection, doc._id)))
+    try {
+      this.store.atomically(() => {
+        for (const doc of docs) this.store.insert(collection, doc)
+      })
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+      throw error
+    }
+    for (const doc of docs) this.committed(collection, doc._id, undefined)
     return { data: { insertedIds: docs.map((doc) => doc._id) } }
   }
 
-  private write(collection: string, doc: Doc, insert: boolean): void {
+  /** A plain write of one document; `previous` undefined: it is new. */
+  private write(collection: string, doc: Doc, previous: Doc | undefined): void {
     try {
-      if (insert) this.store.insert(collection, doc)
+      if (previous === undefined) this.store.insert(collection, doc)
       else this.store.replace(collection, doc)
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw this.duplicate(error)
       throw error
     }
-    this.touched(collection, doc._id)
+    this.committed(collection, doc._id, previous)
   }
 
   private async modifyDocument(params: WireParams): Promise<WireResponse> {
@@ -509,9 +546,9 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       const id = query._id
       if (!validId(id)) throw errors.invalidParam('document id is required')
-      const existing = tx
-        ? await this.readInTransaction(tx, collection, id)
-        : this.store.getById(collection, id)
+      const key = docKey(collection, id)
+      if (!tx) await this.unlocked(() => [key])
+      const existing = tx ? this.snapshotRead(tx, collection, id) : this.store.getById(collection, id)
       let next: Doc | undefined
       let updated = 0
       let upsertId: DocId | undefined
@@ -528,22 +565,39 @@ export class DatabaseEngine {
         }
       }
       if (next && (updated || upsertId !== undefined)) {
-        if (tx) tx.writes.set(docKey(collection, id), { collection, id, doc: next })
-        else this.write(collection, next, existing === undefined)
+        if (tx) {
+          this.assertWritable(tx, key)
+          this.locks.take(key, tx)
+          tx.writes.set(key, { collection, id, doc: next })
+        } else {
+          this.write(collection, next, existing)
+        }
       }
       return { data: upsertId !== undefined ? { updated, upsert_id: upsertId } : { updated } }
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().update())')
     if (!merge) throw errors.invalidParam('set() needs a document id')
-    const matched: Doc[] = []
-    for (const doc of this.matching(collection, query)) {
-      matched.push(doc)
-      if (params.multi === false) break
-    }
-    const changed = matched.map((doc) => modify(doc, data)).filter((r) => r.changed)
-    this.store.atomically(() => {
-      for (const { doc } of changed) this.write(collection, doc, false)
+    let matched: Doc[] = []
+    await this.unlocked(() => {
+      matched = []
+      for (const doc of this.matching(collection, query)) {
+        matched.push(doc)
+        if (params.multi === false) break
+      }
+      return matched.map((doc) => docKey(collection, doc._id))
     })
+    const changed = matched
+      .map((previous) => ({ previous, ...modify(previous, data) }))
+      .filter((r) => r.changed)
+    try {
+      this.store.atomically(() => {
+        for (const { doc } of changed) this.store.replace(collection, doc)
+      })
+    } catch (error) {
+      if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+      throw error
+    }
+    for (const { doc, previous } of changed) this.committed(collection, doc._id, previous)
     return { data: { updated: changed.length } }
   }
 
@@ -554,27 +608,36 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       const id = query._id
       if (!validId(id)) throw errors.invalidParam('document id is required')
+      const key = docKey(collection, id)
       if (tx) {
-        const existing = await this.readInTransaction(tx, collection, id)
-        if (!existing) return { data: { deleted: 0 } }
-        tx.writes.set(docKey(collection, id), { collection, id, doc: null })
+        if (!this.snapshotRead(tx, collection, id)) return { data: { deleted: 0 } }
+        this.assertWritable(tx, key)
+        this.locks.take(key, tx)
+        tx.writes.set(key, { collection, id, doc: null })
         return { data: { deleted: 1 } }
       }
-      const deleted = this.store.remove(collection, id) ? 1 : 0
-      if (deleted) this.touched(collection, id)
-      return { data: { deleted } }
+      await this.unlocked(() => [key])
+      const previous = this.store.getById(collection, id)
+      if (!previous) return { data: { deleted: 0 } }
+      this.store.remove(collection, id)
+      this.committed(collection, id, previous)
+      return { data: { deleted: 1 } }
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().remove())')
-    const ids: DocId[] = []
-    for (const doc of this.matching(collection, query)) {
-      ids.push(doc._id)
-      if (params.multi === false) break
-    }
-    this.store.atomically(() => {
-      for (const id of ids) this.store.remove(collection, id)
+    let matched: Doc[] = []
+    await this.unlocked(() => {
+      matched = []
+      for (const doc of this.matching(collection, query)) {
+        matched.push(doc)
+        if (params.multi === false) break
+      }
+      return matched.map((doc) => docKey(collection, doc._id))
     })
-    for (const id of ids) this.touched(collection, id)
-    return { data: { deleted: ids.length } }
+    this.store.atomically(() => {
+      for (const doc of matched) this.store.remove(collection, doc._id)
+    })
+    for (const doc of matched) this.committed(collection, doc._id, doc)
+    return { data: { deleted: matched.length } }
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -583,55 +646,54 @@ export class DatabaseEngine {
     const id = params.transactionId
     if (id === undefined || id === null || id === '') return undefined
     const tx = this.transactions.get(String(id))
-    if (!tx) throw errors.failed(`transaction ${String(id)} is not active (committed, aborted or expired)`)
-    tx.lastUsed = Date.now()
+    if (!tx) throw errors.transactionNotExist()
     return tx
   }
 
-  private watch(tx: Transaction, key: string): void {
-    tx.watched.add(key)
-    let set = this.watchers.get(key)
-    if (!set) {
-      set = new Set()
-      this.watchers.set(key, set)
-    }
-    set.add(tx)
-  }
-
-  private async readInTransaction(tx: Transaction, collection: string, id: DocId): Promise<Doc | undefined> {
+  /** A document as the transaction sees it: its own write, else the snapshot. */
+  private snapshotRead(tx: Transaction, collection: string, id: DocId): Doc | undefined {
+    tx.snapshot = true
     const key = docKey(collection, id)
-    await this.locks.acquire(key, tx)
-    if (!this.transactions.has(tx.id)) {
-      this.locks.releaseAll(tx)
-      throw errors.conflict('transaction expired while waiting for a lock')
-    }
     const pending = tx.writes.get(key)
     if (pending) return pending.doc ? clone(pending.doc) : undefined
-    this.watch(tx, key)
+    if (tx.before.has(key)) {
+      const seen = tx.before.get(key)
+      return seen ? clone(seen) : undefined
+    }
     return this.store.getById(collection, id)
+  }
+
+  /**
+   * A transaction may write a document unless another open transaction holds it or someone
+   * wrote it after the snapshot. Otherwise it fails at once and is over, as on CloudBase
+   * (MongoDB aborts a transaction on a write conflict; the SDK's rollback then finds nothing).
+   */
+  private assertWritable(tx: Transaction, key: string): void {
+    const holder = this.locks.holder(key)
+    if ((holder === undefined || holder === tx) && !tx.before.has(key)) return
+    this.finish(tx)
+    throw errors.conflict()
   }
 
   private startTransaction(): WireResponse {
     const id = randomBytes(16).toString('hex')
-    this.transactions.set(id, {
+    const tx: Transaction = {
       id,
-      lastUsed: Date.now(),
-      locks: new Set(),
-      watched: new Set(),
+      snapshot: false,
+      before: new Map(),
       writes: new Map(),
-      conflicted: false,
-    })
+      locks: new Set(),
+      // CloudBase ends a transaction neither committed nor aborted in time.
+      expiry: setTimeout(() => this.finish(tx), LIMITS.transactionLifetimeMs),
+    }
+    tx.expiry.unref?.()
+    this.transactions.set(id, tx)
     return { transactionId: id }
   }
 
   private finish(tx: Transaction): void {
+    clearTimeout(tx.expiry)
     this.transactions.delete(tx.id)
-    for (const key of tx.watched) {
-      const set = this.watchers.get(key)
-      set?.delete(tx)
-      if (set && set.size === 0) this.watchers.delete(key)
-    }
-    tx.watched.clear()
     this.locks.releaseAll(tx)
   }
 
@@ -639,16 +701,18 @@ export class DatabaseEngine {
     const tx = this.transaction(params)
     if (!tx) throw errors.invalidParam('transactionId is required')
     try {
-      if (tx.conflicted)
-        throw errors.conflict('a document read in this transaction was modified by another operation')
-      const writes = [...tx.writes.values()]
+      const writes = [...tx.writes.values()].map((write) => ({
+        ...write,
+        previous: this.store.hasCollection(write.collection)
+          ? this.store.getById(write.collection, write.id)
+          : undefined,
+      }))
       try {
         this.store.atomically(() => {
           for (const write of writes) {
             if (!this.store.hasCollection(write.collection)) throw errors.collectionNotExist(write.collection)
             if (write.doc === null) this.store.remove(write.collection, write.id)
-            else if (this.store.getById(write.collection, write.id))
-              this.store.replace(write.collection, write.doc)
+            else if (write.previous) this.store.replace(write.collection, write.doc)
             else this.store.insert(write.collection, write.doc)
           }
         })
@@ -656,7 +720,10 @@ export class DatabaseEngine {
         if (error instanceof DuplicateKeyError) throw this.duplicate(error)
         throw error
       }
-      for (const write of writes) this.touched(write.collection, write.id, tx)
+      for (const write of writes) {
+        if (write.doc !== null || write.previous)
+          this.committed(write.collection, write.id, write.previous, tx)
+      }
       return {}
     } finally {
       this.finish(tx)

@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { currentInvocation, runInInvocation, type InvocationContext } from './context'
-import { DatabaseEngine, yieldToEventLoop } from './engine'
+import { DatabaseEngine, yieldToEventLoop, type TransactionStepHook } from './engine'
 import { validateManifest, type Manifest, type ManifestEnv } from './manifest'
 import { OpenApiFakes, Outbox } from './openapi'
 import { plan } from './planner'
@@ -21,6 +21,7 @@ import { Store } from './store'
 export type { Manifest } from './manifest'
 export type { OutboxItem, OutboxKind } from './openapi'
 export type { WXContext } from './context'
+export type { TransactionStep, TransactionStepHook } from './engine'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- function modules take and return arbitrary JSON */
 export interface FunctionModule {
@@ -297,6 +298,18 @@ export class LocalCloud {
     this.wireListeners.add(listener)
     return () => {
       this.wireListeners.delete(listener)
+    }
+  }
+
+  /**
+   * Calls `hook` after each step of every transaction in every environment (start, each
+   * operation, commit, abort), and lets the step answer only when the hook is done: a test runs
+   * competing work between two steps. Answers a function that stops it.
+   */
+  onTransactionStep(hook: TransactionStepHook): () => void {
+    const stops = [...this.databases.values()].map(({ engine }) => engine.onTransactionStep(hook))
+    return () => {
+      for (const stop of stops) stop()
     }
   }
 
