@@ -182,37 +182,111 @@ function byteLength(list: string[]): number {
   return total
 }
 
-function getPath(doc: unknown, path: string): unknown {
-  let value = doc
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined
-    value = (value as Record<string, unknown>)[segment]
-  }
-  return value
-}
-
 const ID_MESSAGE = "Performing an update on the path '_id' would modify the immutable field '_id'"
 
+/** A plain object, not a Date, RegExp or array: what a dotted path can step into by name. */
+function isObjectLike(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]'
+}
+
+/** MongoDB's name of a value's type, as its error messages use it. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (value instanceof Date) return 'date'
+  if (value instanceof RegExp) return 'regex'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return 'double'
+  return typeof value
+}
+
+type PathState =
+  | { blocked: false; value: unknown }
+  /** A segment cannot be stepped into: `value` (at `parent`) is neither an object nor an array. */
+  | { blocked: true; segment: string; parent: string; value: unknown }
+
+/** Follows a dotted update path; a missing step is fine (an update creates it). */
+function resolvePath(doc: Doc, path: string): PathState {
+  let value: unknown = doc
+  const segments = path.split('.')
+  for (const [i, segment] of segments.entries()) {
+    if (value === undefined) return { blocked: false, value }
+    const steppable = Array.isArray(value) ? /^\d+$/.test(segment) : isObjectLike(value)
+    if (!steppable) return { blocked: true, segment, parent: segments[i - 1], value }
+    value = (value as Record<string, unknown>)[segment]
+  }
+  return { blocked: false, value }
+}
+
+/** Operators that create the fields on their path; the others do nothing where a path is missing. */
+const CREATING = new Set(['$set', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate'])
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop'])
+
+/**
+ * Refuses what MongoDB (CloudBase's database) refuses, with its wording: a path through a value
+ * that has no fields, arithmetic on a non-number, array operators on a non-array.
+ */
 function checkModifier(doc: Doc, modifier: Record<string, unknown>): void {
+  const id = JSON.stringify(doc._id)
   for (const [op, fields] of Object.entries(modifier)) {
     if (!op.startsWith('$')) throw errors.invalidParam(`unknown update operator: ${op}`)
     if (!isPlainObject(fields)) throw errors.invalidParam(`${op} expects an object`)
     for (const [path, operand] of Object.entries(fields)) {
       if (path === '_id' || path.startsWith('_id.')) throw errors.invalidParam(ID_MESSAGE)
-      if (op === '$inc' || op === '$mul') {
-        const current = getPath(doc, path)
-        if (typeof operand !== 'number')
+      if ((op === '$inc' || op === '$mul') && typeof operand !== 'number')
+        throw errors.failed(
+          `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`,
+        )
+      const state = resolvePath(doc, path)
+      if (state.blocked) {
+        if (!CREATING.has(op)) continue
+        throw errors.failed(
+          `Cannot create field '${state.segment}' in element {${state.parent}: ${JSON.stringify(state.value)}}`,
+        )
+      }
+      const current = state.value
+      if (current === undefined) continue
+      const type = typeName(current)
+      if ((op === '$inc' || op === '$mul') && typeof current !== 'number')
+        throw errors.failed(
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path}' of non-numeric type ${type}`,
+        )
+      if (!ARRAY_OPERATORS.has(op) || Array.isArray(current)) continue
+      const name = path.split('.').pop()
+      switch (op) {
+        case '$push':
           throw errors.failed(
-            `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`,
+            `The field '${path}' must be an array but is of type ${type} in document {_id: ${id}}`,
           )
-        if (current !== undefined && current !== null && typeof current !== 'number') {
+        case '$addToSet':
           throw errors.failed(
-            `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${Array.isArray(current) ? 'array' : typeof current}`,
+            `Cannot apply $addToSet to non-array field. Field named '${name}' has non-array type ${type}`,
           )
-        }
+        case '$pop':
+          throw errors.failed(`Path '${path}' contains an element of non-array type '${type}'`)
+        default:
+          throw errors.failed('Cannot apply $pull to a non-array value')
       }
     }
   }
+}
+
+/**
+ * NaN and Infinity travel as `{"$numberDouble":"NaN"}` and would be stored as null here: refused
+ * instead (what CloudBase does with them: `npm run smoke`).
+ */
+function checkFinite(value: unknown, what: string, path = ''): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw errors.invalidParam(
+        `${what} holds ${value} at ${path || 'its root'}; local-cloud stores no NaN or Infinity`,
+      )
+    return
+  }
+  if (Array.isArray(value))
+    value.forEach((item, i) => checkFinite(item, what, path ? `${path}.${i}` : String(i)))
+  else if (isObjectLike(value))
+    for (const [key, item] of Object.entries(value)) checkFinite(item, what, path ? `${path}.${key}` : key)
 }
 
 /** Applies update operators to a copy of the document; returns the copy and whether it changed. */
@@ -492,6 +566,7 @@ export class DatabaseEngine {
     if (items.length === 0) throw errors.invalidParam('data is required')
     const docs = items.map((item) => {
       const data = parseObject(typeof item === 'string' ? item : JSON.stringify(item), 'data')
+      checkFinite(data, 'the document')
       const id = data._id === undefined ? newDocId() : data._id
       if (!validId(id)) throw errors.invalidParam('_id must be a non-empty string or a number')
       return { ...data, _id: id } as Doc
@@ -541,6 +616,7 @@ export class DatabaseEngine {
     const collection = this.collection(params)
     const query = parseObject(str(params, 'query'), 'query')
     const data = parseObject(str(params, 'data'), 'data')
+    checkFinite(data, 'the update')
     const merge = params.merge !== false
     const tx = this.transaction(params)
     if (params.queryType === 'DOC') {
