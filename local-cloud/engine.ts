@@ -325,6 +325,35 @@ function project(docs: Doc[], projection: Record<string, unknown> | undefined): 
   }
 }
 
+export interface EngineOptions {
+  /**
+   * Random numbers in [0, 1): when given, a `get()` without `orderBy` answers its documents in
+   * an order drawn from it, as CloudBase promises no order for it.
+   */
+  shuffle?: () => number
+}
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same seed, the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Fisher–Yates, in place. */
+function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[items[i], items[j]] = [items[j], items[i]]
+  }
+  return items
+}
+
 /**
  * Transactions follow the model of the cloud development guide's page 数据库事务 (事务 → 快照隔离):
  * reads in a transaction see a snapshot; a write takes the document's lock; a write of another
@@ -341,6 +370,7 @@ export class DatabaseEngine {
   constructor(
     private readonly store: Store,
     private readonly env: string,
+    private readonly options: EngineOptions = {},
   ) {}
 
   close(): void {
@@ -466,6 +496,10 @@ export class DatabaseEngine {
     const limit = Math.min(requested, LIMITS.maxGetLimit)
     const offset = typeof params.offset === 'number' && params.offset > 0 ? params.offset : 0
     const order = params.order ? parseObject(str(params, 'order'), 'order') : undefined
+    const { shuffle } = this.options
+    if (shuffle && !(order && Object.keys(order).length > 0)) {
+      return shuffleInPlace([...this.matching(collection, query)], shuffle).slice(offset, offset + limit)
+    }
     if (order && Object.keys(order).length > 0) {
       const all = [...this.matching(collection, query)]
       try {

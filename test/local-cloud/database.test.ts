@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- SDK results are untyped JSON documents */
 import { createLocalCloud, type LocalCloud } from '../../local-cloud/runtime'
+import { shuffleSeedFor } from '../../local-cloud/testing'
 import { dbOf, failure, testManifest, type Db } from './helpers'
 
 let cloud: LocalCloud
@@ -563,6 +564,75 @@ describe('serverDate, dates and RegExp', () => {
     await db.collection('plain').add({ data: { _id: 't', at: db.serverDate() } })
     const row = cloud.sqlite.prepare('SELECT doc FROM "c_plain" WHERE id = ?').get('t') as { doc: string }
     expect(JSON.parse(row.doc).at).toEqual({ $date: expect.any(Number) })
+  })
+})
+
+describe('shuffleUnordered: no order without orderBy', () => {
+  const idsOf = (res: any) => res.data.map((doc: any) => doc._id)
+  const shuffled = async (seed: number | boolean) => {
+    const other = createLocalCloud({ manifest: testManifest, shuffleUnordered: seed })
+    try {
+      const odb = dbOf(other)
+      await odb.collection('plain').add({ data: Array.from({ length: 20 }, (_v, i) => ({ _id: `p${i}` })) })
+      const orders: string[][] = []
+      for (let i = 0; i < 5; i++) orders.push(idsOf(await odb.collection('plain').get()))
+      const ordered = idsOf(await odb.collection('plain').orderBy('_id', 'asc').limit(3).get())
+      const pages = [
+        ...idsOf(await odb.collection('plain').limit(10).get()),
+        ...idsOf(await odb.collection('plain').skip(10).limit(10).get()),
+      ]
+      return { orders, ordered, pages, seed: other.shuffleSeed }
+    } finally {
+      other.close()
+    }
+  }
+
+  it('answers the same documents in an order drawn from the seed: the same seed, the same orders', async () => {
+    const first = await shuffled(7)
+    expect(first.seed).toBe(7)
+    for (const order of first.orders) expect([...order].sort()).toEqual([...first.orders[0]].sort())
+    expect(new Set(first.orders.map((order) => order.join()))).not.toEqual(new Set([first.orders[0].join()]))
+    expect(await shuffled(7)).toEqual(first)
+    expect((await shuffled(8)).orders).not.toEqual(first.orders)
+  })
+
+  it('leaves orderBy alone, and shows what paging with skip and no order does', async () => {
+    const { ordered, pages } = await shuffled(7)
+    expect(ordered).toEqual(['p0', 'p1', 'p10'])
+    // Two pages of an unordered query are two independent draws: some documents twice, some never.
+    expect(new Set(pages).size).toBeLessThan(20)
+  })
+
+  it('true takes the seed from LOCAL_CLOUD_SHUFFLE_SEED', async () => {
+    const saved = process.env.LOCAL_CLOUD_SHUFFLE_SEED
+    process.env.LOCAL_CLOUD_SHUFFLE_SEED = '7'
+    try {
+      expect(await shuffled(true)).toEqual({ ...(await shuffled(7)) })
+    } finally {
+      if (saved === undefined) delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      else process.env.LOCAL_CLOUD_SHUFFLE_SEED = saved
+    }
+  })
+
+  it('shuffleSeedFor derives a seed from the test name and LOCAL_CLOUD_SHUFFLE_SEED', () => {
+    const saved = process.env.LOCAL_CLOUD_SHUFFLE_SEED
+    try {
+      delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      const plain = shuffleSeedFor('a test')
+      expect(shuffleSeedFor('a test')).toBe(plain)
+      expect(shuffleSeedFor('another test')).not.toBe(plain)
+      process.env.LOCAL_CLOUD_SHUFFLE_SEED = '1'
+      expect(shuffleSeedFor('a test')).not.toBe(plain)
+    } finally {
+      if (saved === undefined) delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      else process.env.LOCAL_CLOUD_SHUFFLE_SEED = saved
+    }
+  })
+
+  it('is off by default: natural order', async () => {
+    await db.collection('plain').add({ data: [{ _id: 'z' }, { _id: 'y' }, { _id: 'x' }] })
+    expect(cloud.shuffleSeed).toBeUndefined()
+    expect(idsOf(await db.collection('plain').get())).toEqual(['z', 'y', 'x'])
   })
 })
 
