@@ -115,10 +115,12 @@ describe('member.exportData', () => {
       ['2024-06-11', 300],
     ]
     for (const [day, count] of days) {
-      for (let i = 0; i < count; i += 500)
-        await env.db
-          .collection('audit_log')
-          .add({ data: Array.from({ length: Math.min(500, count - i) }, () => entry(day)) })
+      for (let i = 0; i < count; i += 100)
+        await Promise.all(
+          Array.from({ length: Math.min(100, count - i) }, () =>
+            env.db.collection('audit_log').add({ data: entry(day) }),
+          ),
+        )
     }
     const copy = await exportOf(openid)
     const parkingReads = copy.accessLog.filter((row) => row.purpose === 'parking' && row.action === 'read')
