@@ -21,7 +21,7 @@ import { NOTICE_VERSION } from '../../src/domain/purposes'
 import { isValidCardNo, normaliseCardNo, type BindCardData } from '../../src/domain/selfService'
 import { checkPhone, checkSmsCode } from '../../src/domain/validators'
 import { chinaDate } from '../../src/domain/member'
-import { addUnique, COLLECTIONS, getDoc, type Doc } from '../common/db'
+import { addUnique, COLLECTIONS, getDoc, inTransaction, isTransactionConflict, type Doc } from '../common/db'
 import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
 import { cardKey } from '../common/keystore'
 import type { Caller } from '../common/router'
@@ -131,7 +131,7 @@ export function createCardActions(ctx: MemberContext): CardActions {
   /** Card → member: status, balance cache and two ledger entries, all in one transaction. */
   async function transfer(cardId: string, memberId: string): Promise<Result<number>> {
     const at = new Date(clock.now())
-    const outcome = await db.runTransaction(async (tx) => {
+    const outcome = await inTransaction(db, async (tx) => {
       const card = (await tx.collection(COLLECTIONS.cards).doc(cardId).get()).data as CardDoc | null
       const member = (await tx.collection(COLLECTIONS.members).doc(memberId).get()).data as MemberDoc | null
       if (!card || !member) return { error: 'CARD_UNKNOWN' as ErrorCode }
@@ -170,6 +170,11 @@ export function createCardActions(ctx: MemberContext): CardActions {
         })
       }
       return { points }
+    }).catch((error: unknown) => {
+      // Another transaction held the member (or the card) through every run: another card is
+      // being bound to this member at this very moment.
+      if (isTransactionConflict(error)) return { error: 'MEMBER_HAS_CARD' as ErrorCode }
+      throw error
     })
     return 'error' in outcome ? fail(outcome.error as ErrorCode, 'cardNo') : ok(outcome.points)
   }
@@ -242,10 +247,15 @@ export function createCardActions(ctx: MemberContext): CardActions {
         }
         record = created.data
       }
-      const moved = await transfer(card._id, memberId)
+      // A binding that did not happen keeps no claim: a live member's claim is never swept.
+      const undo = () =>
+        member ? claims.release('card', cardNo, memberId) : ctx.erasure.eraseMember(memberId, actor, 'weapp')
+      const moved = await transfer(card._id, memberId).catch(async (error: unknown) => {
+        await undo()
+        throw error
+      })
       if (!moved.ok) {
-        if (!member) await ctx.erasure.eraseMember(memberId, actor, 'weapp')
-        else await claims.release('card', cardNo, memberId)
+        await undo()
         return moved
       }
       if (member)
