@@ -577,13 +577,14 @@ export class DatabaseEngine {
   }
 
   /**
-   * Resolves once no open transaction holds any of `keys`. The caller must act on the documents
-   * without awaiting anything after it, so that no transaction can take a lock in between.
+   * Runs `write` once no open transaction holds any of `keys()`: a plain write queues behind a
+   * transaction's lock. `write` runs synchronously right after the check, so that no transaction
+   * can take a lock in between.
    */
-  private async unlocked(keys: () => string[]): Promise<void> {
+  private async unlocked<T>(keys: () => string[], write: () => T): Promise<T> {
     for (;;) {
       const busy = keys().find((key) => this.locks.holder(key) !== undefined)
-      if (busy === undefined) return
+      if (busy === undefined) return write()
       await this.locks.released(busy)
     }
   }
@@ -621,17 +622,21 @@ export class DatabaseEngine {
       return { data: { insertedIds: docs.map((doc) => doc._id) } }
     }
     // An insert with the _id of a document a transaction holds (adds, say) waits for its outcome.
-    await this.unlocked(() => docs.map((doc) => docKey(collection, doc._id)))
-    try {
-      this.store.atomically(() => {
-        for (const doc of docs) this.store.insert(collection, doc)
-      })
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw this.duplicate(error)
-      throw error
-    }
-    for (const doc of docs) this.committed(collection, doc._id, undefined)
-    return { data: { insertedIds: docs.map((doc) => doc._id) } }
+    return this.unlocked(
+      () => docs.map((doc) => docKey(collection, doc._id)),
+      () => {
+        try {
+          this.store.atomically(() => {
+            for (const doc of docs) this.store.insert(collection, doc)
+          })
+        } catch (error) {
+          if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+          throw error
+        }
+        for (const doc of docs) this.committed(collection, doc._id, undefined)
+        return { data: { insertedIds: docs.map((doc) => doc._id) } }
+      },
+    )
   }
 
   /** A plain write of one document; `previous` undefined: it is new. */
@@ -656,59 +661,73 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       const id = query._id
       if (!validId(id)) throw errors.invalidParam('document id is required')
-      const key = docKey(collection, id)
-      if (!tx) await this.unlocked(() => [key])
-      const existing = tx ? this.snapshotRead(tx, collection, id) : this.store.getById(collection, id)
-      let next: Doc | undefined
-      let updated = 0
-      let upsertId: DocId | undefined
-      if (!merge) {
-        next = replacement(id, data)
-        if (existing) updated = toWire(existing) === toWire(next) ? 0 : 1
-        else if (params.upsert) upsertId = id
-        else next = undefined
-      } else if (existing) {
-        const result = modify(existing, data)
-        if (result.changed) {
-          next = result.doc
-          updated = 1
-        }
-      }
-      if (next && (updated || upsertId !== undefined)) {
-        if (tx) {
-          this.assertWritable(tx, key)
-          this.locks.take(key, tx)
-          tx.writes.set(key, { collection, id, doc: next })
-        } else {
-          this.write(collection, next, existing)
-        }
-      }
-      return { data: upsertId !== undefined ? { updated, upsert_id: upsertId } : { updated } }
+      const modifyOne = () => this.modifyOne(tx, collection, id, data, merge, params.upsert === true)
+      return tx ? modifyOne() : this.unlocked(() => [docKey(collection, id)], modifyOne)
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().update())')
     if (!merge) throw errors.invalidParam('set() needs a document id')
     let matched: Doc[] = []
-    await this.unlocked(() => {
+    const keys = () => {
       matched = []
       for (const doc of this.matching(collection, query)) {
         matched.push(doc)
         if (params.multi === false) break
       }
       return matched.map((doc) => docKey(collection, doc._id))
-    })
-    const changed = matched
-      .map((previous) => ({ previous, ...modify(previous, data) }))
-      .filter((r) => r.changed)
-    try {
-      this.store.atomically(() => {
-        for (const { doc } of changed) this.store.replace(collection, doc)
-      })
-    } catch (error) {
-      if (error instanceof DuplicateKeyError) throw this.duplicate(error)
-      throw error
     }
-    for (const { doc, previous } of changed) this.committed(collection, doc._id, previous)
-    return { data: { updated: changed.length } }
+    return this.unlocked(keys, () => {
+      const changed = matched
+        .map((previous) => ({ previous, ...modify(previous, data) }))
+        .filter((r) => r.changed)
+      try {
+        this.store.atomically(() => {
+          for (const { doc } of changed) this.store.replace(collection, doc)
+        })
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+        throw error
+      }
+      for (const { doc, previous } of changed) this.committed(collection, doc._id, previous)
+      return { data: { updated: changed.length } }
+    })
+  }
+
+  /** `doc().update()` (merge) or `doc().set()`, in a transaction or not. */
+  private modifyOne(
+    tx: Transaction | undefined,
+    collection: string,
+    id: DocId,
+    data: Record<string, unknown>,
+    merge: boolean,
+    upsert: boolean,
+  ): WireResponse {
+    const existing = tx ? this.snapshotRead(tx, collection, id) : this.store.getById(collection, id)
+    let next: Doc | undefined
+    let updated = 0
+    let upsertId: DocId | undefined
+    if (!merge) {
+      next = replacement(id, data)
+      if (existing) updated = toWire(existing) === toWire(next) ? 0 : 1
+      else if (upsert) upsertId = id
+      else next = undefined
+    } else if (existing) {
+      const result = modify(existing, data)
+      if (result.changed) {
+        next = result.doc
+        updated = 1
+      }
+    }
+    if (next && (updated || upsertId !== undefined)) {
+      if (tx) {
+        const key = docKey(collection, id)
+        this.assertWritable(tx, key)
+        this.locks.take(key, tx)
+        tx.writes.set(key, { collection, id, doc: next })
+      } else {
+        this.write(collection, next, existing)
+      }
+    }
+    return { data: upsertId !== undefined ? { updated, upsert_id: upsertId } : { updated } }
   }
 
   private async removeDocument(params: WireParams): Promise<WireResponse> {
@@ -726,28 +745,34 @@ export class DatabaseEngine {
         tx.writes.set(key, { collection, id, doc: null })
         return { data: { deleted: 1 } }
       }
-      await this.unlocked(() => [key])
-      const previous = this.store.getById(collection, id)
-      if (!previous) return { data: { deleted: 0 } }
-      this.store.remove(collection, id)
-      this.committed(collection, id, previous)
-      return { data: { deleted: 1 } }
+      return this.unlocked(
+        () => [key],
+        () => {
+          const previous = this.store.getById(collection, id)
+          if (!previous) return { data: { deleted: 0 } }
+          this.store.remove(collection, id)
+          this.committed(collection, id, previous)
+          return { data: { deleted: 1 } }
+        },
+      )
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().remove())')
     let matched: Doc[] = []
-    await this.unlocked(() => {
+    const keys = () => {
       matched = []
       for (const doc of this.matching(collection, query)) {
         matched.push(doc)
         if (params.multi === false) break
       }
       return matched.map((doc) => docKey(collection, doc._id))
+    }
+    return this.unlocked(keys, () => {
+      this.store.atomically(() => {
+        for (const doc of matched) this.store.remove(collection, doc._id)
+      })
+      for (const doc of matched) this.committed(collection, doc._id, doc)
+      return { data: { deleted: matched.length } }
     })
-    this.store.atomically(() => {
-      for (const doc of matched) this.store.remove(collection, doc._id)
-    })
-    for (const doc of matched) this.committed(collection, doc._id, doc)
-    return { data: { deleted: matched.length } }
   }
 
   // ---- transactions ------------------------------------------------------------------------
