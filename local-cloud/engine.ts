@@ -26,7 +26,8 @@ export class WireError extends Error {
   }
 }
 
-const HINT = 'Please check your request, but if the problem cannot be solved, contact us.'
+// The suffix CloudBase appends to its database errors.
+const HINT = 'Please check your request, but if the problem persists, contact us.'
 
 export const errors = {
   collectionNotExist: (name: string) =>
@@ -39,10 +40,17 @@ export const errors = {
   invalidParam: (message: string) => new WireError('INVALID_PARAM', `[InvalidParameter] ${message}. ${HINT}`),
   failed: (message: string) =>
     new WireError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${message}. ${HINT}`),
-  conflict: (message: string) =>
+  // The texts of these two are CloudBase's own, as the integration tests of
+  // TencentCloudBase/node-sdk (test/database/unit/transaction.test.ts) receive them.
+  conflict: () =>
     new WireError(
       'DATABASE_TRANSACTION_CONFLICT',
-      `[ResourceUnavailable.TransactionConflict] ${message}. ${HINT}`,
+      `[ResourceUnavailable.TransactionConflict] Transaction is conflict, maybe resource operated by others. ${HINT}`,
+    ),
+  transactionNotExist: () =>
+    new WireError(
+      'DATABASE_TRANSACTION_FAIL',
+      `[ResourceUnavailable.TransactionNotExist] Transaction does not exist on the server, transaction must be commit or abort in 30 seconds. ${HINT}`,
     ),
 }
 
@@ -51,8 +59,8 @@ export const LIMITS = {
   defaultGetLimit: 100,
   maxGetLimit: 1000,
   maxResultBytes: 1024 * 1024,
-  lockWaitMs: 5000,
-  transactionIdleMs: 30_000,
+  /** A transaction not committed or aborted by then is aborted: its locks go, its writes too. */
+  transactionLifetimeMs: 30_000,
 }
 
 const MINGO: Partial<MingoOptions> = { scriptEnabled: false }
@@ -80,85 +88,72 @@ interface PendingWrite {
 
 interface Transaction {
   id: string
-  lastUsed: number
-  locks: Set<string>
-  watched: Set<string>
+  /** Fixed by the transaction's first operation, as MongoDB (CloudBase's database) does. */
+  snapshot: boolean
+  /**
+   * Committed versions, as of the snapshot, of the documents others wrote since (null: it did
+   * not exist). Reads return them; a write to one of them is a conflict.
+   */
+  before: Map<string, Doc | null>
   writes: Map<string, PendingWrite>
-  conflicted: boolean
+  locks: Set<string>
+  expiry: NodeJS.Timeout
 }
+
+/** One request of a transaction, as a step hook sees it once the engine has answered it. */
+export interface TransactionStep {
+  transactionId: string
+  /** `database.startTransaction`, `database.getDocument`, … `database.commitTransaction`. */
+  action: string
+  collection?: string
+  /** The error code of the answer, when the step failed. */
+  error?: string
+}
+
+/** Runs between the steps of transactions: the step waits for it before its answer goes back. */
+export type TransactionStepHook = (step: TransactionStep) => void | Promise<void>
 
 interface Waiter {
-  tx: Transaction
   resolve: () => void
   reject: (error: Error) => void
-  timer: NodeJS.Timeout
 }
 
-/**
- * Transactions lock each document they touch (read or write) until commit or abort, so two
- * transactions on the same document run one after the other and never both commit a stale read.
- * Writes outside transactions do not wait for locks; they mark the transactions that saw the
- * document as conflicted, and those fail at commit with DATABASE_TRANSACTION_CONFLICT (which
- * runTransaction retries), as CloudBase does.
- */
+/** The document locks open transactions hold, and the plain writes waiting for them. */
 class LockTable {
-  private readonly held = new Map<string, { owner: Transaction; queue: Waiter[] }>()
+  private readonly held = new Map<string, { owner: Transaction; waiters: Waiter[] }>()
 
-  constructor(private readonly expire: (tx: Transaction) => void) {}
+  holder(key: string): Transaction | undefined {
+    return this.held.get(key)?.owner
+  }
 
-  async acquire(key: string, tx: Transaction): Promise<void> {
+  take(key: string, tx: Transaction): void {
+    if (!this.held.has(key)) this.held.set(key, { owner: tx, waiters: [] })
+    tx.locks.add(key)
+  }
+
+  /**
+   * Resolves when the lock on `key` is released. Check `holder()` again after it: a lock can be
+   * taken again before the waiter runs.
+   */
+  released(key: string): Promise<void> {
     const entry = this.held.get(key)
-    if (!entry) {
-      this.held.set(key, { owner: tx, queue: [] })
-      tx.locks.add(key)
-      return
-    }
-    if (entry.owner === tx) return
-    if (Date.now() - entry.owner.lastUsed > LIMITS.transactionIdleMs) {
-      // An abandoned transaction (never committed nor rolled back) expires like on CloudBase.
-      this.expire(entry.owner)
-      return this.acquire(key, tx)
-    }
-    await new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = {
-        tx,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          entry.queue = entry.queue.filter((w) => w !== waiter)
-          reject(
-            errors.conflict('transaction lock wait timeout, the document is used by another transaction'),
-          )
-        }, LIMITS.lockWaitMs),
-      }
-      waiter.timer.unref?.()
-      entry.queue.push(waiter)
-    })
+    if (!entry) return Promise.resolve()
+    return new Promise((resolve, reject) => entry.waiters.push({ resolve, reject }))
   }
 
   releaseAll(tx: Transaction): void {
     for (const key of tx.locks) {
       const entry = this.held.get(key)
       if (!entry || entry.owner !== tx) continue
-      const next = entry.queue.shift()
-      if (next) {
-        clearTimeout(next.timer)
-        entry.owner = next.tx
-        next.tx.locks.add(key)
-        next.resolve()
-      } else {
-        this.held.delete(key)
-      }
+      this.held.delete(key)
+      for (const waiter of entry.waiters) waiter.resolve()
     }
     tx.locks.clear()
   }
 
   clear(): void {
     for (const entry of this.held.values()) {
-      for (const waiter of entry.queue) {
-        clearTimeout(waiter.timer)
-        waiter.reject(errors.failed('database closed'))
-      }
+      for (const waiter of entry.waiters) waiter.reject(errors.failed('database closed'))
     }
     this.held.clear()
   }
@@ -187,37 +182,111 @@ function byteLength(list: string[]): number {
   return total
 }
 
-function getPath(doc: unknown, path: string): unknown {
-  let value = doc
-  for (const segment of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined
-    value = (value as Record<string, unknown>)[segment]
-  }
-  return value
-}
-
 const ID_MESSAGE = "Performing an update on the path '_id' would modify the immutable field '_id'"
 
+/** A plain object, not a Date, RegExp or array: what a dotted path can step into by name. */
+function isObjectLike(value: unknown): value is Record<string, unknown> {
+  return Object.prototype.toString.call(value) === '[object Object]'
+}
+
+/** MongoDB's name of a value's type, as its error messages use it. */
+function typeName(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (value instanceof Date) return 'date'
+  if (value instanceof RegExp) return 'regex'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return 'double'
+  return typeof value
+}
+
+type PathState =
+  | { blocked: false; value: unknown }
+  /** A segment cannot be stepped into: `value` (at `parent`) is neither an object nor an array. */
+  | { blocked: true; segment: string; parent: string; value: unknown }
+
+/** Follows a dotted update path; a missing step is fine (an update creates it). */
+function resolvePath(doc: Doc, path: string): PathState {
+  let value: unknown = doc
+  const segments = path.split('.')
+  for (const [i, segment] of segments.entries()) {
+    if (value === undefined) return { blocked: false, value }
+    const steppable = Array.isArray(value) ? /^\d+$/.test(segment) : isObjectLike(value)
+    if (!steppable) return { blocked: true, segment, parent: segments[i - 1], value }
+    value = (value as Record<string, unknown>)[segment]
+  }
+  return { blocked: false, value }
+}
+
+/** Operators that create the fields on their path; the others do nothing where a path is missing. */
+const CREATING = new Set(['$set', '$inc', '$mul', '$min', '$max', '$push', '$addToSet', '$currentDate'])
+const ARRAY_OPERATORS = new Set(['$push', '$addToSet', '$pull', '$pullAll', '$pop'])
+
+/**
+ * Refuses what MongoDB (CloudBase's database) refuses, with its wording: a path through a value
+ * that has no fields, arithmetic on a non-number, array operators on a non-array.
+ */
 function checkModifier(doc: Doc, modifier: Record<string, unknown>): void {
+  const id = JSON.stringify(doc._id)
   for (const [op, fields] of Object.entries(modifier)) {
     if (!op.startsWith('$')) throw errors.invalidParam(`unknown update operator: ${op}`)
     if (!isPlainObject(fields)) throw errors.invalidParam(`${op} expects an object`)
     for (const [path, operand] of Object.entries(fields)) {
       if (path === '_id' || path.startsWith('_id.')) throw errors.invalidParam(ID_MESSAGE)
-      if (op === '$inc' || op === '$mul') {
-        const current = getPath(doc, path)
-        if (typeof operand !== 'number')
+      if ((op === '$inc' || op === '$mul') && typeof operand !== 'number')
+        throw errors.failed(
+          `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`,
+        )
+      const state = resolvePath(doc, path)
+      if (state.blocked) {
+        if (!CREATING.has(op)) continue
+        throw errors.failed(
+          `Cannot create field '${state.segment}' in element {${state.parent}: ${JSON.stringify(state.value)}}`,
+        )
+      }
+      const current = state.value
+      if (current === undefined) continue
+      const type = typeName(current)
+      if ((op === '$inc' || op === '$mul') && typeof current !== 'number')
+        throw errors.failed(
+          `Cannot apply ${op} to a value of non-numeric type. {_id: ${id}} has the field '${path}' of non-numeric type ${type}`,
+        )
+      if (!ARRAY_OPERATORS.has(op) || Array.isArray(current)) continue
+      const name = path.split('.').pop()
+      switch (op) {
+        case '$push':
           throw errors.failed(
-            `Cannot ${op.slice(1)} with non-numeric argument: {${path}: ${JSON.stringify(operand)}}`,
+            `The field '${path}' must be an array but is of type ${type} in document {_id: ${id}}`,
           )
-        if (current !== undefined && current !== null && typeof current !== 'number') {
+        case '$addToSet':
           throw errors.failed(
-            `Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${path}' of non-numeric type ${Array.isArray(current) ? 'array' : typeof current}`,
+            `Cannot apply $addToSet to non-array field. Field named '${name}' has non-array type ${type}`,
           )
-        }
+        case '$pop':
+          throw errors.failed(`Path '${path}' contains an element of non-array type '${type}'`)
+        default:
+          throw errors.failed('Cannot apply $pull to a non-array value')
       }
     }
   }
+}
+
+/**
+ * NaN and Infinity travel as `{"$numberDouble":"NaN"}` and would be stored as null here: refused
+ * instead (what CloudBase does with them: `npm run smoke`).
+ */
+function checkFinite(value: unknown, what: string, path = ''): void {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value))
+      throw errors.invalidParam(
+        `${what} holds ${value} at ${path || 'its root'}; local-cloud stores no NaN or Infinity`,
+      )
+    return
+  }
+  if (Array.isArray(value))
+    value.forEach((item, i) => checkFinite(item, what, path ? `${path}.${i}` : String(i)))
+  else if (isObjectLike(value))
+    for (const [key, item] of Object.entries(value)) checkFinite(item, what, path ? `${path}.${key}` : key)
 }
 
 /** Applies update operators to a copy of the document; returns the copy and whether it changed. */
@@ -256,34 +325,89 @@ function project(docs: Doc[], projection: Record<string, unknown> | undefined): 
   }
 }
 
+export interface EngineOptions {
+  /**
+   * Random numbers in [0, 1): when given, a `get()` without `orderBy` answers its documents in
+   * an order drawn from it, as CloudBase promises no order for it.
+   */
+  shuffle?: () => number
+}
+
+/** A seeded generator of numbers in [0, 1) (mulberry32): the same seed, the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0
+    let t = state
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+/** Fisher–Yates, in place. */
+function shuffleInPlace<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1))
+    ;[items[i], items[j]] = [items[j], items[i]]
+  }
+  return items
+}
+
+/**
+ * Transactions follow the model of the cloud development guide's page 数据库事务 (事务 → 快照隔离):
+ * reads in a transaction see a snapshot; a write takes the document's lock; a write of another
+ * transaction to a locked document — or to one written by anybody since the snapshot — fails at
+ * once with DATABASE_TRANSACTION_CONFLICT and ends that transaction (MongoDB aborts on a write
+ * conflict); a plain write to a locked document waits until the lock goes (commit, abort, or
+ * the holder's lifetime running out).
+ */
 export class DatabaseEngine {
   private readonly transactions = new Map<string, Transaction>()
-  private readonly watchers = new Map<string, Set<Transaction>>()
-  private readonly locks = new LockTable((tx) => this.finish(tx))
+  private readonly locks = new LockTable()
+  private readonly stepHooks = new Set<TransactionStepHook>()
 
   constructor(
     private readonly store: Store,
     private readonly env: string,
+    private readonly options: EngineOptions = {},
   ) {}
 
   close(): void {
+    for (const tx of this.transactions.values()) clearTimeout(tx.expiry)
     this.locks.clear()
     this.transactions.clear()
-    this.watchers.clear()
+  }
+
+  /** Calls `hook` after every step of every transaction; answers a function that stops it. */
+  onTransactionStep(hook: TransactionStepHook): () => void {
+    this.stepHooks.add(hook)
+    return () => {
+      this.stepHooks.delete(hook)
+    }
   }
 
   async handle(action: string, params: WireParams): Promise<WireResponse> {
     await yieldToEventLoop()
+    let response: WireResponse
     try {
       const data = await this.dispatch(action, params)
-      return { requestId: randomUUID(), ...data }
+      response = { requestId: randomUUID(), ...data }
     } catch (error) {
       const wire =
         error instanceof WireError ? error : errors.failed(`local-cloud: ${(error as Error).message}`)
-      return { code: wire.code, message: wire.message, requestId: randomUUID() }
-    } finally {
-      await yieldToEventLoop()
+      response = { code: wire.code, message: wire.message, requestId: randomUUID() }
     }
+    const transactionId =
+      action === 'database.startTransaction' ? response.transactionId : params.transactionId
+    if (this.stepHooks.size > 0 && typeof transactionId === 'string' && transactionId !== '') {
+      const step: TransactionStep = { transactionId, action }
+      if (typeof params.collectionName === 'string') step.collection = params.collectionName
+      if (typeof response.code === 'string') step.error = response.code
+      for (const hook of [...this.stepHooks]) await hook(step)
+    }
+    await yieldToEventLoop()
+    return response
   }
 
   private dispatch(action: string, params: WireParams): WireResponse | Promise<WireResponse> {
@@ -343,7 +467,7 @@ export class DatabaseEngine {
     }
   }
 
-  private async getDocument(params: WireParams): Promise<WireResponse> {
+  private getDocument(params: WireParams): WireResponse {
     const collection = this.collection(params)
     const query = parseObject(str(params, 'query'), 'query')
     const projection = params.projection ? parseObject(str(params, 'projection'), 'projection') : undefined
@@ -352,7 +476,7 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       if (!validId(query._id)) throw errors.invalidParam('document id is required')
       const doc = tx
-        ? await this.readInTransaction(tx, collection, query._id)
+        ? this.snapshotRead(tx, collection, query._id)
         : this.store.getById(collection, query._id)
       docs = doc ? [doc] : []
     } else {
@@ -372,6 +496,10 @@ export class DatabaseEngine {
     const limit = Math.min(requested, LIMITS.maxGetLimit)
     const offset = typeof params.offset === 'number' && params.offset > 0 ? params.offset : 0
     const order = params.order ? parseObject(str(params, 'order'), 'order') : undefined
+    const { shuffle } = this.options
+    if (shuffle && !(order && Object.keys(order).length > 0)) {
+      return shuffleInPlace([...this.matching(collection, query)], shuffle).slice(offset, offset + limit)
+    }
     if (order && Object.keys(order).length > 0) {
       const all = [...this.matching(collection, query)]
       try {
@@ -436,11 +564,29 @@ export class DatabaseEngine {
 
   // ---- writes ------------------------------------------------------------------------------
 
-  /** Marks transactions that saw a document as conflicted when someone else writes it. */
-  private touched(collection: string, id: DocId, writer?: Transaction): void {
-    const watchers = this.watchers.get(docKey(collection, id))
-    if (!watchers) return
-    for (const tx of watchers) if (tx !== writer) tx.conflicted = true
+  /**
+   * A committed change of a document (a plain write or a commit): open transactions whose
+   * snapshot is older keep the version they saw. `previous`: the committed version before it.
+   */
+  private committed(collection: string, id: DocId, previous: Doc | undefined, writer?: Transaction): void {
+    const key = docKey(collection, id)
+    for (const tx of this.transactions.values()) {
+      if (tx === writer || !tx.snapshot || tx.before.has(key)) continue
+      tx.before.set(key, previous ?? null)
+    }
+  }
+
+  /**
+   * Runs `write` once no open transaction holds any of `keys()`: a plain write queues behind a
+   * transaction's lock. `write` runs synchronously right after the check, so that no transaction
+   * can take a lock in between.
+   */
+  private async unlocked<T>(keys: () => string[], write: () => T): Promise<T> {
+    for (;;) {
+      const busy = keys().find((key) => this.locks.holder(key) !== undefined)
+      if (busy === undefined) return write()
+      await this.locks.released(busy)
+    }
   }
 
   private duplicate(error: DuplicateKeyError): WireError {
@@ -455,6 +601,7 @@ export class DatabaseEngine {
     if (items.length === 0) throw errors.invalidParam('data is required')
     const docs = items.map((item) => {
       const data = parseObject(typeof item === 'string' ? item : JSON.stringify(item), 'data')
+      checkFinite(data, 'the document')
       const id = data._id === undefined ? newDocId() : data._id
       if (!validId(id)) throw errors.invalidParam('_id must be a non-empty string or a number')
       return { ...data, _id: id } as Doc
@@ -463,88 +610,124 @@ export class DatabaseEngine {
     if (tx) {
       for (const doc of docs) {
         const key = docKey(collection, doc._id)
-        await this.locks.acquire(key, tx)
-        const existing = tx.writes.get(key)
-        const exists = existing
-          ? existing.doc !== null
-          : this.store.getById(collection, doc._id) !== undefined
+        const exists = this.snapshotRead(tx, collection, doc._id) !== undefined
+        this.assertWritable(tx, key)
         if (exists)
           throw this.duplicate(
             new DuplicateKeyError(collection, '_id_', `{ _id: ${JSON.stringify(doc._id)} }`),
           )
-        this.watch(tx, key)
+        this.locks.take(key, tx)
         tx.writes.set(key, { collection, id: doc._id, doc })
       }
-    } else {
-      try {
-        this.store.atomically(() => {
-          for (const doc of docs) this.store.insert(collection, doc)
-        })
-      } catch (error) {
-        if (error instanceof DuplicateKeyError) throw this.duplicate(error)
-        throw error
-      }
-      for (const doc of docs) this.touched(collection, doc._id)
+      return { data: { insertedIds: docs.map((doc) => doc._id) } }
     }
-    return { data: { insertedIds: docs.map((doc) => doc._id) } }
+    // An insert with the _id of a document a transaction holds (adds, say) waits for its outcome.
+    return this.unlocked(
+      () => docs.map((doc) => docKey(collection, doc._id)),
+      () => {
+        try {
+          this.store.atomically(() => {
+            for (const doc of docs) this.store.insert(collection, doc)
+          })
+        } catch (error) {
+          if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+          throw error
+        }
+        for (const doc of docs) this.committed(collection, doc._id, undefined)
+        return { data: { insertedIds: docs.map((doc) => doc._id) } }
+      },
+    )
   }
 
-  private write(collection: string, doc: Doc, insert: boolean): void {
+  /** A plain write of one document; `previous` undefined: it is new. */
+  private write(collection: string, doc: Doc, previous: Doc | undefined): void {
     try {
-      if (insert) this.store.insert(collection, doc)
+      if (previous === undefined) this.store.insert(collection, doc)
       else this.store.replace(collection, doc)
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw this.duplicate(error)
       throw error
     }
-    this.touched(collection, doc._id)
+    this.committed(collection, doc._id, previous)
   }
 
   private async modifyDocument(params: WireParams): Promise<WireResponse> {
     const collection = this.collection(params)
     const query = parseObject(str(params, 'query'), 'query')
     const data = parseObject(str(params, 'data'), 'data')
+    checkFinite(data, 'the update')
     const merge = params.merge !== false
     const tx = this.transaction(params)
     if (params.queryType === 'DOC') {
       const id = query._id
       if (!validId(id)) throw errors.invalidParam('document id is required')
-      const existing = tx
-        ? await this.readInTransaction(tx, collection, id)
-        : this.store.getById(collection, id)
-      let next: Doc | undefined
-      let updated = 0
-      let upsertId: DocId | undefined
-      if (!merge) {
-        next = replacement(id, data)
-        if (existing) updated = toWire(existing) === toWire(next) ? 0 : 1
-        else if (params.upsert) upsertId = id
-        else next = undefined
-      } else if (existing) {
-        const result = modify(existing, data)
-        if (result.changed) {
-          next = result.doc
-          updated = 1
-        }
-      }
-      if (next && (updated || upsertId !== undefined)) {
-        if (tx) tx.writes.set(docKey(collection, id), { collection, id, doc: next })
-        else this.write(collection, next, existing === undefined)
-      }
-      return { data: upsertId !== undefined ? { updated, upsert_id: upsertId } : { updated } }
+      const modifyOne = () => this.modifyOne(tx, collection, id, data, merge, params.upsert === true)
+      return tx ? modifyOne() : this.unlocked(() => [docKey(collection, id)], modifyOne)
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().update())')
     if (!merge) throw errors.invalidParam('set() needs a document id')
-    const matched: Doc[] = []
-    for (const doc of this.matching(collection, query)) {
-      matched.push(doc)
-      if (params.multi === false) break
+    let matched: Doc[] = []
+    const keys = () => {
+      matched = []
+      for (const doc of this.matching(collection, query)) {
+        matched.push(doc)
+        if (params.multi === false) break
+      }
+      return matched.map((doc) => docKey(collection, doc._id))
     }
-    const changed = matched.map((doc) => modify(doc, data)).filter((r) => r.changed)
-    this.store.atomically(() => {
-      for (const { doc } of changed) this.write(collection, doc, false)
+    return this.unlocked(keys, () => {
+      const changed = matched
+        .map((previous) => ({ previous, ...modify(previous, data) }))
+        .filter((r) => r.changed)
+      try {
+        this.store.atomically(() => {
+          for (const { doc } of changed) this.store.replace(collection, doc)
+        })
+      } catch (error) {
+        if (error instanceof DuplicateKeyError) throw this.duplicate(error)
+        throw error
+      }
+      for (const { doc, previous } of changed) this.committed(collection, doc._id, previous)
+      return { data: { updated: changed.length } }
     })
-    return { data: { updated: changed.length } }
+  }
+
+  /** `doc().update()` (merge) or `doc().set()`, in a transaction or not. */
+  private modifyOne(
+    tx: Transaction | undefined,
+    collection: string,
+    id: DocId,
+    data: Record<string, unknown>,
+    merge: boolean,
+    upsert: boolean,
+  ): WireResponse {
+    const existing = tx ? this.snapshotRead(tx, collection, id) : this.store.getById(collection, id)
+    let next: Doc | undefined
+    let updated = 0
+    let upsertId: DocId | undefined
+    if (!merge) {
+      next = replacement(id, data)
+      if (existing) updated = toWire(existing) === toWire(next) ? 0 : 1
+      else if (upsert) upsertId = id
+      else next = undefined
+    } else if (existing) {
+      const result = modify(existing, data)
+      if (result.changed) {
+        next = result.doc
+        updated = 1
+      }
+    }
+    if (next && (updated || upsertId !== undefined)) {
+      if (tx) {
+        const key = docKey(collection, id)
+        this.assertWritable(tx, key)
+        this.locks.take(key, tx)
+        tx.writes.set(key, { collection, id, doc: next })
+      } else {
+        this.write(collection, next, existing)
+      }
+    }
+    return { data: upsertId !== undefined ? { updated, upsert_id: upsertId } : { updated } }
   }
 
   private async removeDocument(params: WireParams): Promise<WireResponse> {
@@ -554,27 +737,42 @@ export class DatabaseEngine {
     if (params.queryType === 'DOC') {
       const id = query._id
       if (!validId(id)) throw errors.invalidParam('document id is required')
+      const key = docKey(collection, id)
       if (tx) {
-        const existing = await this.readInTransaction(tx, collection, id)
-        if (!existing) return { data: { deleted: 0 } }
-        tx.writes.set(docKey(collection, id), { collection, id, doc: null })
+        if (!this.snapshotRead(tx, collection, id)) return { data: { deleted: 0 } }
+        this.assertWritable(tx, key)
+        this.locks.take(key, tx)
+        tx.writes.set(key, { collection, id, doc: null })
         return { data: { deleted: 1 } }
       }
-      const deleted = this.store.remove(collection, id) ? 1 : 0
-      if (deleted) this.touched(collection, id)
-      return { data: { deleted } }
+      return this.unlocked(
+        () => [key],
+        () => {
+          const previous = this.store.getById(collection, id)
+          if (!previous) return { data: { deleted: 0 } }
+          this.store.remove(collection, id)
+          this.committed(collection, id, previous)
+          return { data: { deleted: 1 } }
+        },
+      )
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().remove())')
-    const ids: DocId[] = []
-    for (const doc of this.matching(collection, query)) {
-      ids.push(doc._id)
-      if (params.multi === false) break
+    let matched: Doc[] = []
+    const keys = () => {
+      matched = []
+      for (const doc of this.matching(collection, query)) {
+        matched.push(doc)
+        if (params.multi === false) break
+      }
+      return matched.map((doc) => docKey(collection, doc._id))
     }
-    this.store.atomically(() => {
-      for (const id of ids) this.store.remove(collection, id)
+    return this.unlocked(keys, () => {
+      this.store.atomically(() => {
+        for (const doc of matched) this.store.remove(collection, doc._id)
+      })
+      for (const doc of matched) this.committed(collection, doc._id, doc)
+      return { data: { deleted: matched.length } }
     })
-    for (const id of ids) this.touched(collection, id)
-    return { data: { deleted: ids.length } }
   }
 
   // ---- transactions ------------------------------------------------------------------------
@@ -583,55 +781,54 @@ export class DatabaseEngine {
     const id = params.transactionId
     if (id === undefined || id === null || id === '') return undefined
     const tx = this.transactions.get(String(id))
-    if (!tx) throw errors.failed(`transaction ${String(id)} is not active (committed, aborted or expired)`)
-    tx.lastUsed = Date.now()
+    if (!tx) throw errors.transactionNotExist()
     return tx
   }
 
-  private watch(tx: Transaction, key: string): void {
-    tx.watched.add(key)
-    let set = this.watchers.get(key)
-    if (!set) {
-      set = new Set()
-      this.watchers.set(key, set)
-    }
-    set.add(tx)
-  }
-
-  private async readInTransaction(tx: Transaction, collection: string, id: DocId): Promise<Doc | undefined> {
+  /** A document as the transaction sees it: its own write, else the snapshot. */
+  private snapshotRead(tx: Transaction, collection: string, id: DocId): Doc | undefined {
+    tx.snapshot = true
     const key = docKey(collection, id)
-    await this.locks.acquire(key, tx)
-    if (!this.transactions.has(tx.id)) {
-      this.locks.releaseAll(tx)
-      throw errors.conflict('transaction expired while waiting for a lock')
-    }
     const pending = tx.writes.get(key)
     if (pending) return pending.doc ? clone(pending.doc) : undefined
-    this.watch(tx, key)
+    if (tx.before.has(key)) {
+      const seen = tx.before.get(key)
+      return seen ? clone(seen) : undefined
+    }
     return this.store.getById(collection, id)
+  }
+
+  /**
+   * A transaction may write a document unless another open transaction holds it or someone
+   * wrote it after the snapshot. Otherwise it fails at once and is over, as on CloudBase
+   * (MongoDB aborts a transaction on a write conflict; the SDK's rollback then finds nothing).
+   */
+  private assertWritable(tx: Transaction, key: string): void {
+    const holder = this.locks.holder(key)
+    if ((holder === undefined || holder === tx) && !tx.before.has(key)) return
+    this.finish(tx)
+    throw errors.conflict()
   }
 
   private startTransaction(): WireResponse {
     const id = randomBytes(16).toString('hex')
-    this.transactions.set(id, {
+    const tx: Transaction = {
       id,
-      lastUsed: Date.now(),
-      locks: new Set(),
-      watched: new Set(),
+      snapshot: false,
+      before: new Map(),
       writes: new Map(),
-      conflicted: false,
-    })
+      locks: new Set(),
+      // CloudBase ends a transaction neither committed nor aborted in time.
+      expiry: setTimeout(() => this.finish(tx), LIMITS.transactionLifetimeMs),
+    }
+    tx.expiry.unref?.()
+    this.transactions.set(id, tx)
     return { transactionId: id }
   }
 
   private finish(tx: Transaction): void {
+    clearTimeout(tx.expiry)
     this.transactions.delete(tx.id)
-    for (const key of tx.watched) {
-      const set = this.watchers.get(key)
-      set?.delete(tx)
-      if (set && set.size === 0) this.watchers.delete(key)
-    }
-    tx.watched.clear()
     this.locks.releaseAll(tx)
   }
 
@@ -639,16 +836,18 @@ export class DatabaseEngine {
     const tx = this.transaction(params)
     if (!tx) throw errors.invalidParam('transactionId is required')
     try {
-      if (tx.conflicted)
-        throw errors.conflict('a document read in this transaction was modified by another operation')
-      const writes = [...tx.writes.values()]
+      const writes = [...tx.writes.values()].map((write) => ({
+        ...write,
+        previous: this.store.hasCollection(write.collection)
+          ? this.store.getById(write.collection, write.id)
+          : undefined,
+      }))
       try {
         this.store.atomically(() => {
           for (const write of writes) {
             if (!this.store.hasCollection(write.collection)) throw errors.collectionNotExist(write.collection)
             if (write.doc === null) this.store.remove(write.collection, write.id)
-            else if (this.store.getById(write.collection, write.id))
-              this.store.replace(write.collection, write.doc)
+            else if (write.previous) this.store.replace(write.collection, write.doc)
             else this.store.insert(write.collection, write.doc)
           }
         })
@@ -656,7 +855,10 @@ export class DatabaseEngine {
         if (error instanceof DuplicateKeyError) throw this.duplicate(error)
         throw error
       }
-      for (const write of writes) this.touched(write.collection, write.id, tx)
+      for (const write of writes) {
+        if (write.doc !== null || write.previous)
+          this.committed(write.collection, write.id, write.previous, tx)
+      }
       return {}
     } finally {
       this.finish(tx)

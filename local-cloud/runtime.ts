@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import type BetterSqlite3 from 'better-sqlite3'
 import { currentInvocation, runInInvocation, type InvocationContext } from './context'
-import { DatabaseEngine, yieldToEventLoop } from './engine'
+import { DatabaseEngine, seededRandom, yieldToEventLoop, type TransactionStepHook } from './engine'
 import { validateManifest, type Manifest, type ManifestEnv } from './manifest'
 import { OpenApiFakes, Outbox } from './openapi'
 import { plan } from './planner'
@@ -21,6 +21,7 @@ import { Store } from './store'
 export type { Manifest } from './manifest'
 export type { OutboxItem, OutboxKind } from './openapi'
 export type { WXContext } from './context'
+export type { TransactionStep, TransactionStepHook } from './engine'
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- function modules take and return arbitrary JSON */
 export interface FunctionModule {
@@ -55,6 +56,22 @@ export interface LocalCloudOptions {
    */
   keyEnv?: string
   appId?: string
+  /**
+   * For tests: `get()` without `orderBy` answers its documents shuffled, as CloudBase promises no
+   * order for it. A number is the seed; `true` takes it from LOCAL_CLOUD_SHUFFLE_SEED, else a
+   * random one. The same seed and the same calls give the same orders (`cloud.shuffleSeed`).
+   */
+  shuffleUnordered?: boolean | number
+}
+
+/** The seed `shuffleUnordered: true` uses. */
+function shuffleSeedOf(option: boolean | number | undefined): number | undefined {
+  if (typeof option === 'number') return option >>> 0
+  if (!option) return undefined
+  const fromEnv = Number(process.env.LOCAL_CLOUD_SHUFFLE_SEED)
+  return Number.isInteger(fromEnv) && process.env.LOCAL_CLOUD_SHUFFLE_SEED !== ''
+    ? fromEnv >>> 0
+    : Math.floor(Math.random() * 2 ** 32)
 }
 
 /** Who calls a function: what the platform would put in getWXContext(). */
@@ -134,6 +151,8 @@ export class LocalCloud {
   /** The key environment's id (`PI_KEY_ENV`). */
   readonly keyEnv: string
   readonly appId: string
+  /** The seed of the order of unordered `get()` results; undefined: not shuffled. */
+  readonly shuffleSeed: number | undefined
   readonly outbox = new Outbox()
   /** One separate SQLite database per environment: main first, then the key environment. */
   private readonly databases = new Map<string, EnvDatabase>()
@@ -155,12 +174,14 @@ export class LocalCloud {
     if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true })
     const file = (role: keyof typeof DATABASE_FILES) =>
       options.dataDir ? path.join(options.dataDir, DATABASE_FILES[role]) : undefined
-    for (const [env, role] of [
-      [this.env, 'main'],
-      [this.keyEnv, 'keys'],
+    this.shuffleSeed = shuffleSeedOf(options.shuffleUnordered)
+    for (const [env, role, stream] of [
+      [this.env, 'main', 0],
+      [this.keyEnv, 'keys', 1],
     ] as const) {
       const store = new Store(file(role))
-      this.databases.set(env, { store, engine: new DatabaseEngine(store, env) })
+      const shuffle = this.shuffleSeed === undefined ? undefined : seededRandom(this.shuffleSeed + stream)
+      this.databases.set(env, { store, engine: new DatabaseEngine(store, env, { shuffle }) })
     }
     this.fakes = new OpenApiFakes(this.outbox, {
       appId: this.appId,
@@ -297,6 +318,18 @@ export class LocalCloud {
     this.wireListeners.add(listener)
     return () => {
       this.wireListeners.delete(listener)
+    }
+  }
+
+  /**
+   * Calls `hook` after each step of every transaction in every environment (start, each
+   * operation, commit, abort), and lets the step answer only when the hook is done: a test runs
+   * competing work between two steps. Answers a function that stops it.
+   */
+  onTransactionStep(hook: TransactionStepHook): () => void {
+    const stops = [...this.databases.values()].map(({ engine }) => engine.onTransactionStep(hook))
+    return () => {
+      for (const stop of stops) stop()
     }
   }
 

@@ -63,7 +63,10 @@ export interface DbTransaction {
 export interface Db {
   command: DbCommand
   collection(name: string): DbCollection
-  /** Runs `fn` in a transaction, retried by the SDK on a commit conflict; a throw rolls back. */
+  /**
+   * The SDK's: runs `fn` in a transaction, a throw rolls back. It reruns `fn` only for an error
+   * whose `code` is the conflict, which wx-server-sdk's own errors lack: call inTransaction().
+   */
   runTransaction<T>(fn: (tx: DbTransaction) => Promise<T>): Promise<T>
 }
 
@@ -108,15 +111,56 @@ export async function getDoc(db: Db, collection: string, id: string): Promise<Do
   return data ?? null
 }
 
+/** What a failed call says: wx-server-sdk's `errMsg`, else the message. */
+function errorText(error: object): string {
+  const { errMsg, message } = error as { errMsg?: unknown; message?: unknown }
+  return typeof errMsg === 'string' ? errMsg : typeof message === 'string' ? message : ''
+}
+
 /**
- * True when an `add` failed because a document with that `_id` exists. CloudBase answers
- * -502001 with MongoDB's "E11000 duplicate key" text; local-cloud uses the same wording.
+ * True when an `add` failed because a document with that `_id` (or unique index value) exists.
+ * CloudBase answers DATABASE_REQUEST_FAILED (-502001 through wx-server-sdk) with MongoDB's
+ * "E11000 duplicate key error" text. Both must match: -502001 is any failed database request,
+ * and the words alone could come from anywhere.
  */
 export function isDuplicateKeyError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
-  const { errMsg, message } = error as { errMsg?: unknown; message?: unknown }
-  const text = `${typeof errMsg === 'string' ? errMsg : ''} ${typeof message === 'string' ? message : ''}`
-  return /duplicate key|E11000/i.test(text)
+  const { errCode, code } = error as { errCode?: unknown; code?: unknown }
+  if (errCode !== -502001 && code !== 'DATABASE_REQUEST_FAILED') return false
+  return /E11000 duplicate key|duplicate key error/i.test(errorText(error))
+}
+
+/** CloudBase's code for a write conflict between transactions. */
+export const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT'
+
+/**
+ * True for a write conflict between transactions, in either shape: the raw answer (`code`, what a
+ * commit throws) or wx-server-sdk's error for a document operation (errCode -501001, which its
+ * table gives every code it does not know, with CloudBase's text in errMsg).
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false
+  const { errCode, code } = error as { errCode?: unknown; code?: unknown }
+  if (code === TRANSACTION_CONFLICT) return true
+  return errCode === -501001 && errorText(error).includes('[ResourceUnavailable.TransactionConflict]')
+}
+
+/**
+ * Runs `fn` in a transaction, rerun on a write conflict. On CloudBase a write to a document another
+ * open transaction holds fails at once (the guide's page on transactions); the SDK's
+ * runTransaction reruns `fn` for it (3 more times) only when the error carries the conflict's
+ * `code`, which wx-server-sdk 4.0.2 drops: the conflict is rethrown with it. After the last run the
+ * conflict is thrown (isTransactionConflict): callers answer it as a business outcome.
+ */
+export function inTransaction<T>(db: Db, fn: (tx: DbTransaction) => Promise<T>): Promise<T> {
+  return db.runTransaction(async (tx) => {
+    try {
+      return await fn(tx)
+    } catch (error) {
+      if (!isTransactionConflict(error)) throw error
+      throw Object.assign(new Error(errorText(error as object)), { code: TRANSACTION_CONFLICT })
+    }
+  })
 }
 
 /**

@@ -77,7 +77,14 @@ export function createAccountActions(deps: {
   async function linked(collection: string, where: Record<string, unknown>): Promise<Doc[]> {
     const docs: Doc[] = []
     for (;;) {
-      const { data } = await db.collection(collection).where(where).skip(docs.length).limit(PAGE).get()
+      // Paged by skip: without an order CloudBase may answer any documents for each page.
+      const { data } = await db
+        .collection(collection)
+        .where(where)
+        .orderBy('_id', 'asc')
+        .skip(docs.length)
+        .limit(PAGE)
+        .get()
       docs.push(...data)
       if (data.length < PAGE) return docs
     }

@@ -26,7 +26,15 @@ import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate } from '../../src/domain/dates'
 import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
-import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import {
+  addUnique,
+  COLLECTIONS,
+  getDoc,
+  inTransaction,
+  isTransactionConflict,
+  type Db,
+  type Doc,
+} from '../common/db'
 import type { Erasure } from '../common/erasure'
 import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
 import type { Claims, IdentityStore } from '../common/identity'
@@ -136,7 +144,7 @@ export function createCardActions(deps: CardDeps): CardActions {
   /** Card → member: status, balance cache and two ledger entries, all in one transaction. */
   async function transfer(cardId: string, memberId: string): Promise<Result<number>> {
     const at = new Date(clock.now())
-    const outcome = await db.runTransaction(async (tx) => {
+    const outcome = await inTransaction(db, async (tx) => {
       const card = (await tx.collection(COLLECTIONS.cards).doc(cardId).get()).data as CardDoc | null
       const member = (await tx.collection(COLLECTIONS.members).doc(memberId).get()).data as MemberDoc | null
       if (!card || !member) return { error: 'CARD_UNKNOWN' as ErrorCode }
@@ -175,6 +183,11 @@ export function createCardActions(deps: CardDeps): CardActions {
         })
       }
       return { points }
+    }).catch((error: unknown) => {
+      // Another transaction held the member (or the card) through every run: another card is
+      // being bound to this member at this very moment.
+      if (isTransactionConflict(error)) return { error: 'MEMBER_HAS_CARD' as ErrorCode }
+      throw error
     })
     return 'error' in outcome ? fail(outcome.error as ErrorCode, 'cardNo') : ok(outcome.points)
   }
@@ -238,10 +251,15 @@ export function createCardActions(deps: CardDeps): CardActions {
         }
         record = created.data
       }
-      const moved = await transfer(card._id, memberId)
+      // A binding that did not happen keeps no claim: a live member's claim is never swept.
+      const undo = () =>
+        member ? claims.release('card', cardNo, memberId) : deps.erasure.eraseMember(memberId, actor, 'weapp')
+      const moved = await transfer(card._id, memberId).catch(async (error: unknown) => {
+        await undo()
+        throw error
+      })
       if (!moved.ok) {
-        if (!member) await deps.erasure.eraseMember(memberId, actor, 'weapp')
-        else await claims.release('card', cardNo, memberId)
+        await undo()
         return moved
       }
       if (member)

@@ -306,6 +306,42 @@ function cases(): Case[] {
         return [committed, await db.collection('accounts').doc('acc1').get()]
       },
     ],
+    [
+      'transaction: a write to a document another transaction holds fails at once',
+      async (cloud) => {
+        const db = cloud.database()
+        const holder = await db.startTransaction()
+        await holder
+          .collection('accounts')
+          .doc('acc1')
+          .update({ data: { balance: 1 } })
+        let runs = 0
+        let conflict: unknown
+        try {
+          await db.runTransaction(async (tx: any) => {
+            runs++
+            await tx
+              .collection('accounts')
+              .doc('acc1')
+              .update({ data: { balance: 2 } })
+          })
+        } catch (error) {
+          conflict = errorOutcome(error)
+        }
+        await holder.rollback()
+        return [runs, conflict, await db.collection('accounts').doc('acc1').get()]
+      },
+    ],
+    [
+      'error: update through a string (-502001)',
+      async (cloud) => {
+        await items(cloud).add({ data: { _id: 's1', sku: 'S1', note: 'text' } })
+        return items(cloud)
+          .doc('s1')
+          .update({ data: { 'note.x': 1 } })
+      },
+    ],
+    ['error: NaN (-501007)', (cloud) => items(cloud).add({ data: { _id: 'nan', price: NaN } })],
   ]
 }
 

@@ -127,7 +127,7 @@ describe('wx-server-sdk contract: local-cloud in-process vs the real SDK over HT
     expect(overHttp.map((r) => r.name)).toEqual(inProcess.map((r) => r.name))
   })
 
-  it.each(Array.from({ length: 28 }, (_v, i) => i))('case %i: identical outcome', (i) => {
+  it.each(Array.from({ length: 31 }, (_v, i) => i))('case %i: identical outcome', (i) => {
     // Note: the case count is fixed here so that a lost case fails instead of vanishing.
     expect(inProcess[i]).toBeDefined()
     expect({ name: overHttp[i]?.name, outcome: overHttp[i]?.outcome }).toEqual(inProcess[i])
@@ -141,6 +141,8 @@ describe('wx-server-sdk contract: local-cloud in-process vs the real SDK over HT
     ['error: update _id (-501007)', -501007],
     ['error: duplicate _id (-502001)', -502001],
     ['error: duplicate unique index value', -502001],
+    ['error: update through a string (-502001)', -502001],
+    ['error: NaN (-501007)', -501007],
   ])('should answer %s with errCode %i', (name, errCode) => {
     expect(outcome(name).error.errCode).toBe(errCode)
   })
@@ -161,6 +163,18 @@ describe('wx-server-sdk contract: local-cloud in-process vs the real SDK over HT
   it('should store serverDate as the server time', () => {
     expect(outcome('serverDate').value).toMatchObject({ isDate: true, nearNow: true })
     expect(outcome('serverDate with offset in update').value).toEqual({ aheadAboutAnHour: true })
+  })
+
+  it('should fail a write to a document another transaction holds at once, without a retry by the SDK', () => {
+    const [runs, conflict, account] = outcome(
+      'transaction: a write to a document another transaction holds fails at once',
+    ).value
+    expect(runs).toBe(1)
+    expect(conflict).toMatchObject({
+      errCode: -501001,
+      errMsg: expect.stringContaining('[ResourceUnavailable.TransactionConflict]'),
+    })
+    expect(account.data.balance).toBe(75)
   })
 
   it('should commit a transaction and leave a rolled-back one without effect', () => {

@@ -5,7 +5,7 @@
  */
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { manifest } from '../../database/manifest'
-import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
+import { createTestCloud, shuffleSeedFor, type LocalCloud } from '../../local-cloud/testing'
 import { fullScansOfLargeCollections, isLarge, takeQueryPlans } from '../support/query-plans'
 
 let cloud: LocalCloud
@@ -18,7 +18,7 @@ function register(query: (db: ReturnType<typeof asDb>) => Promise<unknown>) {
 }
 
 beforeEach(() => {
-  cloud = createTestCloud()
+  cloud = createTestCloud({ shuffleUnordered: shuffleSeedFor(expect.getState().currentTestName ?? '') })
 })
 afterEach(() => cloud.close())
 

@@ -21,6 +21,21 @@ const anyCode: SmsService = {
 }
 const cardId = (cardNo: string) => env.vault.blindIndex('card', cardNo)
 
+/** The member function over a test environment, past the code check (for races after it). */
+function cardActions(on: TestEnv = env) {
+  const call = on.memberWith({ sms: anyCode })
+  return {
+    bindCard: (caller: { openid: string }, input: Record<string, unknown>) =>
+      call(caller.openid, 'bindCard', input),
+  }
+}
+
+const request = (card: { cardNo: string; phone: string }) => ({
+  cardNo: card.cardNo,
+  phone: card.phone,
+  smsCode: '000000',
+})
+
 describe('binding a card as a shopper who is not a member yet', () => {
   it('[4.2.1.1][4.2.2.1][4.1.2] makes them the member of that card after accepting the notice, with a receipt', async () => {
     const openid = shopper()
@@ -116,12 +131,8 @@ describe('card errors', () => {
     const openids = Array.from({ length: 10 }, () => shopper())
     for (const [i, openid] of openids.entries())
       await env.member(openid, { ...VALID_FORM, phone: `1390000001${i}` })
-    const call = env.memberWith({ sms: anyCode })
-    const answers = await Promise.all(
-      openids.map((openid) =>
-        call(openid, 'bindCard', { cardNo: LI.cardNo, phone: LI.phone, smsCode: '000000' }),
-      ),
-    )
+    const cards = cardActions()
+    const answers = await Promise.all(openids.map((openid) => cards.bindCard({ openid }, request(LI))))
     expect(answers.filter((x) => x.ok)).toHaveLength(1)
     expect(answers.filter((x) => !x.ok && x.code === 'CARD_ALREADY_BOUND')).toHaveLength(9)
     const members = await env.all('members')
@@ -161,6 +172,115 @@ describe('card errors', () => {
       status: 'issued',
     })
   })
+})
+
+/**
+ * What a binding race of one member for two cards leaves, whoever won: the member holds one card
+ * with its points (ledger and balance agree), the other card is untouched and unclaimed.
+ */
+async function expectOneCardBound(
+  on: TestEnv,
+  memberId: string,
+  answers: Array<{ ok: boolean; code?: string }>,
+) {
+  expect(answers.map((a) => (a.ok ? 'ok' : a.code)).sort()).toEqual(['MEMBER_HAS_CARD', 'ok'])
+  const id = (cardNo: string) => on.vault.blindIndex('card', cardNo)
+  const [member] = await on.all('members')
+  const bound = [WANG, LI].find((card) => id(card.cardNo) === member.cardId)
+  const other = [WANG, LI].find((card) => card !== bound)
+  if (!bound || !other) throw new Error(`the member holds no demo card: ${String(member.cardId)}`)
+  const points = { [WANG.cardNo]: 1280, [LI.cardNo]: 350 }
+  expect(member.points).toBe(points[bound.cardNo])
+  const cards = await on.all('cards')
+  expect(cards.find((c) => c._id === id(bound.cardNo))).toMatchObject({
+    status: 'bound',
+    memberId,
+    points: 0,
+  })
+  expect(cards.find((c) => c._id === id(other.cardNo))).toMatchObject({
+    status: 'issued',
+    points: points[other.cardNo],
+  })
+  const transfers = (await on.all('points_ledger')).filter((e) => e.reason === 'card_transfer')
+  expect(transfers.map((e) => e._id).sort()).toEqual([
+    `card-in:${id(bound.cardNo)}`,
+    `card-out:${id(bound.cardNo)}`,
+  ])
+  const claims = await on.all('identity_index')
+  expect(claims.find((c) => c._id === `card:${id(bound.cardNo)}`)).toMatchObject({ memberId })
+  // No claim on the other card: no sweep would ever remove one held by a live member.
+  expect(claims.map((c) => c._id)).not.toContain(`card:${id(other.cardNo)}`)
+}
+
+describe('one member binding two cards at once (transactions fail at once on a conflict, as on CloudBase)', () => {
+  it('[4.2.2.1] binds one card and refuses the other with MEMBER_HAS_CARD, which another shopper may then bind', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    env.clock.advance(61_000)
+    const cards = cardActions()
+    const answers = await Promise.all([
+      cards.bindCard({ openid }, request(LI)),
+      cards.bindCard({ openid }, request(WANG)),
+    ])
+    await expectOneCardBound(env, memberId, answers)
+    const loser = answers[0].ok ? WANG : LI
+    const other = shopper()
+    await env.member(other, { ...VALID_FORM, phone: '13900000001' })
+    expect(await cardActions().bindCard({ openid: other }, request(loser))).toMatchObject({ ok: true })
+  })
+
+  it('binds one card whichever step of the transfer’s transaction the competing binding runs between', async () => {
+    const stepsOf = async (on: TestEnv, openid: string): Promise<string[]> => {
+      const steps: string[] = []
+      let target: string | undefined
+      const stop = on.cloud.onTransactionStep((step) => {
+        target ??= step.transactionId
+        if (step.transactionId === target) steps.push(`${step.action} ${step.collection ?? ''}`.trim())
+      })
+      await cardActions(on).bindCard({ openid }, request(LI))
+      stop()
+      return steps
+    }
+    const dry = await createTestEnv()
+    const dryOpenid = shopper()
+    await dry.member(dryOpenid)
+    const steps = await stepsOf(dry, dryOpenid).finally(() => dry.cloud.close())
+    expect(steps).toEqual([
+      'database.startTransaction',
+      'database.getDocument cards',
+      'database.getDocument members',
+      'database.modifyDocument cards',
+      'database.modifyDocument members',
+      'database.insertDocument points_ledger',
+      'database.insertDocument points_ledger',
+      'database.commitTransaction',
+    ])
+    for (const [at, step] of steps.entries()) {
+      const local = await createTestEnv()
+      try {
+        const openid = shopper()
+        const memberId = await local.member(openid)
+        local.clock.advance(61_000)
+        const cards = cardActions(local)
+        let first: string | undefined
+        let seen = 0
+        let competing: Promise<{ ok: boolean; code?: string }> | undefined
+        local.cloud.onTransactionStep(async ({ transactionId }) => {
+          first ??= transactionId
+          if (transactionId !== first || seen++ !== at) return
+          competing = cards.bindCard({ openid }, request(WANG))
+          await competing
+        })
+        const answer = await cards.bindCard({ openid }, request(LI))
+        if (!competing) throw new Error(`no competing binding after ${step}`)
+        const answers = [answer, await competing]
+        expect([step, answers.some((a) => !a.ok && a.code === 'INTERNAL')]).toEqual([step, false])
+        await expectOneCardBound(local, memberId, answers)
+      } finally {
+        local.cloud.close()
+      }
+    }
+  }, 30_000)
 })
 
 describe('guessing card numbers or phones', () => {

@@ -97,6 +97,39 @@ describe('member.exportData', () => {
     expect(homeReads.length).toBeLessThanOrEqual(4)
   })
 
+  it('[L-8] copies a history longer than a page (1,000 documents per read) with each entry once', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const actor = `wx:${env.vault.keyedHash('actor', openid)}`
+    const entry = (day: string) => ({
+      memberId,
+      actor,
+      action: 'read',
+      purpose: 'parking',
+      fields: ['plates'],
+      success: true,
+      at: new Date(`${day}T04:00:00.000Z`),
+    })
+    const days: Array<[string, number]> = [
+      ['2024-06-10', 1200],
+      ['2024-06-11', 300],
+    ]
+    for (const [day, count] of days) {
+      for (let i = 0; i < count; i += 100)
+        await Promise.all(
+          Array.from({ length: Math.min(100, count - i) }, () =>
+            env.db.collection('audit_log').add({ data: entry(day) }),
+          ),
+        )
+    }
+    const copy = await exportOf(openid)
+    const parkingReads = copy.accessLog.filter((row) => row.purpose === 'parking' && row.action === 'read')
+    expect(parkingReads.map((row) => [row.day, row.count])).toEqual([
+      ['2024-06-11', 300],
+      ['2024-06-10', 1200],
+    ])
+  })
+
   it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {
     const names = manifest.collections.map((c) => c.name).sort()
     expect(Object.keys(MEMBER_DATA).sort()).toEqual(names)

@@ -88,12 +88,12 @@ describe('member.home', () => {
     const openid = shopper()
     await env.join(openid)
     const [member] = await env.all('members')
-    const before = (await env.all('audit_log')).length
+    const before = new Set((await env.all('audit_log')).map((entry) => entry._id))
     env.clock.advance(60_000)
     await env.call(openid, 'home')
-    const log = await env.all('audit_log')
-    expect(log).toHaveLength(before + 1)
-    expect(log[log.length - 1]).toEqual({
+    const log = (await env.all('audit_log')).filter((entry) => !before.has(entry._id))
+    expect(log).toHaveLength(1)
+    expect(log[0]).toEqual({
       _id: expect.any(String),
       at: new Date(Date.parse(START) + 60_000),
       actor: `wx:${env.vault.keyedHash('actor', openid)}`,
@@ -134,8 +134,9 @@ describe('member.home', () => {
     expect(await env.call(openid, 'home')).toMatchObject({ ok: false, code: 'INTERNAL' })
     expect(JSON.stringify(errors.mock.calls)).not.toMatch(/13999999999|13812345678|张三/)
     errors.mockRestore()
-    const log = await env.all('audit_log')
-    expect(log[log.length - 1]).toMatchObject({ action: 'read', success: false, memberId: identity._id })
+    expect(await env.all('audit_log')).toContainEqual(
+      expect.objectContaining({ action: 'read', success: false, memberId: identity._id }),
+    )
   })
 
   it('[3.8][7.2] shows no member once the identity is gone (crypto-shredded)', async () => {

@@ -16,7 +16,7 @@ import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import type { Manifest } from '../../local-cloud/manifest'
-import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
+import { createTestCloud, shuffleSeedFor, type LocalCloud } from '../../local-cloud/testing'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 
 /** 10:00 in Shanghai on 2024-06-15. */
@@ -113,6 +113,8 @@ export async function createTestEnv(
   const clock = manualClock(START)
   const cloud = createTestCloud({
     manifest: options.manifest ?? manifest,
+    // CloudBase answers a get() without orderBy in no particular order: neither do the tests.
+    shuffleUnordered: shuffleSeedFor(expect.getState().currentTestName ?? ''),
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     functions: {
       member: () => ({ main: createMain({ clock, onUndeclared: undeclared }) }),
@@ -162,7 +164,12 @@ export async function createTestEnv(
   async function all(collection: string): Promise<Doc[]> {
     const docs: Doc[] = []
     for (;;) {
-      const { data } = await dbOf(collection).collection(collection).skip(docs.length).limit(1000).get()
+      const { data } = await dbOf(collection)
+        .collection(collection)
+        .orderBy('_id', 'asc')
+        .skip(docs.length)
+        .limit(1000)
+        .get()
       docs.push(...data)
       if (data.length < 1000) return docs
     }

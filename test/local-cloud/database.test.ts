@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- SDK results are untyped JSON documents */
 import { createLocalCloud, type LocalCloud } from '../../local-cloud/runtime'
+import { shuffleSeedFor } from '../../local-cloud/testing'
 import { dbOf, failure, testManifest, type Db } from './helpers'
 
 let cloud: LocalCloud
@@ -406,6 +407,124 @@ describe('update commands', () => {
   })
 })
 
+describe('updates MongoDB refuses are refused (-502001), the document untouched', () => {
+  const start = { n: null, s: 'text', num: 1, arr: [1], o: { a: 1 }, d: new Date('2020-01-01T00:00:00Z') }
+  const cases: Array<[string, (_: any) => Record<string, unknown>, string]> = [
+    ['a dotted path through null', () => ({ 'n.b': 1 }), "Cannot create field 'b' in element {n: null}"],
+    [
+      'a nested object under null (the SDK flattens it)',
+      () => ({ n: { b: 1 } }),
+      "Cannot create field 'b' in element {n: null}",
+    ],
+    [
+      'a dotted path through a string',
+      () => ({ 's.b': 1 }),
+      `Cannot create field 'b' in element {s: "text"}`,
+    ],
+    [
+      'a dotted path through a number',
+      (_) => ({ 'num.b': _.inc(1) }),
+      "Cannot create field 'b' in element {num: 1}",
+    ],
+    ['a named path into an array', () => ({ 'arr.b': 1 }), "Cannot create field 'b' in element {arr: [1]}"],
+    ['push on a string', (_) => ({ s: _.push(1) }), "The field 's' must be an array but is of type string"],
+    ['push on null', (_) => ({ n: _.push(1) }), "The field 'n' must be an array but is of type null"],
+    [
+      'unshift on a string',
+      (_) => ({ s: _.unshift([1]) }),
+      "The field 's' must be an array but is of type string",
+    ],
+    ['addToSet on an object', (_) => ({ o: _.addToSet(1) }), "Field named 'o' has non-array type object"],
+    ['pull on a string', (_) => ({ s: _.pull(1) }), 'Cannot apply $pull to a non-array value'],
+    ['pullAll on a number', (_) => ({ num: _.pullAll([1]) }), 'Cannot apply $pull to a non-array value'],
+    ['pop on a string', (_) => ({ s: _.pop() }), "Path 's' contains an element of non-array type 'string'"],
+    ['shift on a date', (_) => ({ d: _.shift() }), "Path 'd' contains an element of non-array type 'date'"],
+    ['inc on a string', (_) => ({ s: _.inc(1) }), "has the field 's' of non-numeric type string"],
+    ['inc on null', (_) => ({ n: _.inc(1) }), "has the field 'n' of non-numeric type null"],
+    ['mul on an array', (_) => ({ arr: _.mul(2) }), "has the field 'arr' of non-numeric type array"],
+  ]
+
+  it.each(cases)('%s', async (_name, data, message) => {
+    await db.collection('plain').add({ data: { _id: 'u', ...start } })
+    const before = (await db.collection('plain').doc('u').get()).data
+    for (const write of [
+      () =>
+        db
+          .collection('plain')
+          .doc('u')
+          .update({ data: data(_) }),
+      () =>
+        db
+          .collection('plain')
+          .where({ _id: 'u' })
+          .update({ data: data(_) }),
+    ]) {
+      const error = await failure(write())
+      expect(error.errCode).toBe(-502001)
+      expect(error.errMsg).toContain(message)
+    }
+    expect((await db.collection('plain').doc('u').get()).data).toEqual(before)
+  })
+
+  it('operators that create nothing do nothing on a path they cannot follow', async () => {
+    await db.collection('plain').add({ data: { _id: 'u', ...start } })
+    for (const data of [{ 'n.b': _.remove() }, { 's.b': _.pull(1) }, { 'n.b': _.pop() }]) {
+      expect((await db.collection('plain').doc('u').update({ data })).stats.updated).toBe(0)
+    }
+  })
+})
+
+describe('NaN and Infinity are refused, not stored as null (-501007)', () => {
+  const writes: Array<[string, (db: Db, _: any) => Promise<unknown>]> = [
+    ['add', (db) => db.collection('plain').add({ data: { v: NaN } })],
+    ['add, nested in an array', (db) => db.collection('plain').add({ data: { v: [{ w: Infinity }] } })],
+    [
+      'set',
+      (db) =>
+        db
+          .collection('plain')
+          .doc('u')
+          .set({ data: { v: -Infinity } }),
+    ],
+    [
+      'update',
+      (db) =>
+        db
+          .collection('plain')
+          .doc('u')
+          .update({ data: { v: NaN } }),
+    ],
+    [
+      'update with inc',
+      (db, _) =>
+        db
+          .collection('plain')
+          .doc('u')
+          .update({ data: { v: _.inc(NaN) } }),
+    ],
+    [
+      'where().update',
+      (db) =>
+        db
+          .collection('plain')
+          .where({ _id: 'u' })
+          .update({ data: { o: { v: NaN } } }),
+    ],
+    [
+      'add in a transaction',
+      (db) => db.runTransaction((t: any) => t.collection('plain').add({ data: { _id: 'x', v: NaN } })),
+    ],
+  ]
+
+  it.each(writes)('%s', async (_name, write) => {
+    await db.collection('plain').add({ data: { _id: 'u', v: 1 } })
+    const error = await failure(write(db, _))
+    expect(error.errCode).toBe(-501007)
+    expect(error.errMsg).toMatch(/holds (NaN|-?Infinity) at/)
+    expect((await db.collection('plain').get()).data).toEqual([{ _id: 'u', v: 1 }])
+  })
+})
+
 describe('serverDate, dates and RegExp', () => {
   it('serverDate is stored as a real Date (with offset), and Dates round-trip as Dates', async () => {
     const before = Date.now()
@@ -445,6 +564,75 @@ describe('serverDate, dates and RegExp', () => {
     await db.collection('plain').add({ data: { _id: 't', at: db.serverDate() } })
     const row = cloud.sqlite.prepare('SELECT doc FROM "c_plain" WHERE id = ?').get('t') as { doc: string }
     expect(JSON.parse(row.doc).at).toEqual({ $date: expect.any(Number) })
+  })
+})
+
+describe('shuffleUnordered: no order without orderBy', () => {
+  const idsOf = (res: any) => res.data.map((doc: any) => doc._id)
+  const shuffled = async (seed: number | boolean) => {
+    const other = createLocalCloud({ manifest: testManifest, shuffleUnordered: seed })
+    try {
+      const odb = dbOf(other)
+      await odb.collection('plain').add({ data: Array.from({ length: 20 }, (_v, i) => ({ _id: `p${i}` })) })
+      const orders: string[][] = []
+      for (let i = 0; i < 5; i++) orders.push(idsOf(await odb.collection('plain').get()))
+      const ordered = idsOf(await odb.collection('plain').orderBy('_id', 'asc').limit(3).get())
+      const pages = [
+        ...idsOf(await odb.collection('plain').limit(10).get()),
+        ...idsOf(await odb.collection('plain').skip(10).limit(10).get()),
+      ]
+      return { orders, ordered, pages, seed: other.shuffleSeed }
+    } finally {
+      other.close()
+    }
+  }
+
+  it('answers the same documents in an order drawn from the seed: the same seed, the same orders', async () => {
+    const first = await shuffled(7)
+    expect(first.seed).toBe(7)
+    for (const order of first.orders) expect([...order].sort()).toEqual([...first.orders[0]].sort())
+    expect(new Set(first.orders.map((order) => order.join()))).not.toEqual(new Set([first.orders[0].join()]))
+    expect(await shuffled(7)).toEqual(first)
+    expect((await shuffled(8)).orders).not.toEqual(first.orders)
+  })
+
+  it('leaves orderBy alone, and shows what paging with skip and no order does', async () => {
+    const { ordered, pages } = await shuffled(7)
+    expect(ordered).toEqual(['p0', 'p1', 'p10'])
+    // Two pages of an unordered query are two independent draws: some documents twice, some never.
+    expect(new Set(pages).size).toBeLessThan(20)
+  })
+
+  it('true takes the seed from LOCAL_CLOUD_SHUFFLE_SEED', async () => {
+    const saved = process.env.LOCAL_CLOUD_SHUFFLE_SEED
+    process.env.LOCAL_CLOUD_SHUFFLE_SEED = '7'
+    try {
+      expect(await shuffled(true)).toEqual({ ...(await shuffled(7)) })
+    } finally {
+      if (saved === undefined) delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      else process.env.LOCAL_CLOUD_SHUFFLE_SEED = saved
+    }
+  })
+
+  it('shuffleSeedFor derives a seed from the test name and LOCAL_CLOUD_SHUFFLE_SEED', () => {
+    const saved = process.env.LOCAL_CLOUD_SHUFFLE_SEED
+    try {
+      delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      const plain = shuffleSeedFor('a test')
+      expect(shuffleSeedFor('a test')).toBe(plain)
+      expect(shuffleSeedFor('another test')).not.toBe(plain)
+      process.env.LOCAL_CLOUD_SHUFFLE_SEED = '1'
+      expect(shuffleSeedFor('a test')).not.toBe(plain)
+    } finally {
+      if (saved === undefined) delete process.env.LOCAL_CLOUD_SHUFFLE_SEED
+      else process.env.LOCAL_CLOUD_SHUFFLE_SEED = saved
+    }
+  })
+
+  it('is off by default: natural order', async () => {
+    await db.collection('plain').add({ data: [{ _id: 'z' }, { _id: 'y' }, { _id: 'x' }] })
+    expect(cloud.shuffleSeed).toBeUndefined()
+    expect(idsOf(await db.collection('plain').get())).toEqual(['z', 'y', 'x'])
   })
 })
 

@@ -212,7 +212,10 @@ describe('50 concurrent redemptions of 10 points against a balance of 100', () =
     expect(await run('redeemConditional')).toEqual({ succeeded: 10, balance: 0 })
   })
 
-  it('a transaction lets exactly 10 succeed', async () => {
-    expect(await run('redeemTransaction')).toEqual({ succeeded: 10, balance: 0 })
+  it('a transaction never double-spends: a call that loses the race for the balance fails with the conflict', async () => {
+    const { succeeded, balance } = await run('redeemTransaction')
+    expect(succeeded).toBeGreaterThan(0)
+    expect(succeeded).toBeLessThanOrEqual(10)
+    expect(balance).toBe(100 - 10 * succeeded)
   })
 })

@@ -19,7 +19,7 @@ import { createMain } from '../../cloudfunctions/scheduler/index'
 import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
 import { manifest } from '../../database/manifest'
 import { createLocalCloud } from '../../local-cloud/runtime'
-import { createTestCloud, type LocalCloud } from '../../local-cloud/testing'
+import { createTestCloud, shuffleSeedFor, type LocalCloud } from '../../local-cloud/testing'
 
 const key = () => randomBytes(32).toString('base64')
 const INDEX_KEY = key()
@@ -87,7 +87,7 @@ describe('key rotation against local-cloud', () => {
   let dbs: Dbs
 
   beforeEach(() => {
-    cloud = createTestCloud()
+    cloud = createTestCloud({ shuffleUnordered: shuffleSeedFor(expect.getState().currentTestName ?? '') })
     db = asDb(cloud.database(DB_OPTIONS))
     keyDb = asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }))
     dbs = { db, keyDb }
@@ -99,7 +99,9 @@ describe('key rotation against local-cloud', () => {
 
   test('should leave every member readable with the new key alone, re-wrapped in the key store only', async () => {
     const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 12)
-    const identitiesBefore = (await db.collection(COLLECTIONS.identities).limit(1000).get()).data
+    const identitiesBefore = (
+      await db.collection(COLLECTIONS.identities).orderBy('_id', 'asc').limit(1000).get()
+    ).data
     expect(await rotation().remaining()).toBe(12)
 
     const run = await rotation().run({ pageSize: 5 })
@@ -107,7 +109,9 @@ describe('key rotation against local-cloud', () => {
     expect(await rotation().remaining()).toBe(0)
     expect(await keyIds(keyDb)).toEqual({ [NEW.id]: 12 })
     // The identities (main environment) are untouched: same ciphertexts, no key beside them.
-    expect((await db.collection(COLLECTIONS.identities).limit(1000).get()).data).toEqual(identitiesBefore)
+    expect(
+      (await db.collection(COLLECTIONS.identities).orderBy('_id', 'asc').limit(1000).get()).data,
+    ).toEqual(identitiesBefore)
     expect(JSON.stringify(identitiesBefore)).not.toContain('wrappedKey')
     expect(await readAll(dbs, vaultFromEnv(newOnlyEnv), ids)).toEqual(ids.map((_id, i) => `会员${i}`))
     await expect(readAll(dbs, vaultFromEnv(oldEnv), ids.slice(0, 1))).rejects.toThrow('unknown master key id')
