@@ -50,6 +50,7 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
         error={messages.guardianName}
         value={values.guardianName}
         maxLength={guardianName.maxLength}
+        placeholder="与证件一致的姓名"
         onChange={(v) => form.change('guardianName', v)}
       />
       <FormField name="relation" label="与会员关系" required error={messages.relation}>
@@ -70,6 +71,7 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
         type="number"
         value={values.phone}
         maxLength={phone.maxLength}
+        placeholder="11位手机号"
         onChange={(v) => form.change('phone', v)}
       />
       <SmsCodeField
