@@ -14,7 +14,7 @@ import { isValidCardNo, normaliseCardNo } from './card/model'
 import { NOTICE_VERSION } from './consent/purposes'
 import { fail, ok, type ErrorCode, type Result } from './errors'
 import { inventoryField } from './identity/inventory'
-import { checkPhone, checkSmsCode, type Check } from './identity/rules'
+import { checkPhone, checkSmsCode, SMS_CODE_LENGTH, type Check } from './identity/rules'
 import { isValidPlate, normalisePlateInput } from './plate/model'
 
 /** What some rules need besides the value: the date in China, `YYYY-MM-DD`. */
@@ -27,6 +27,17 @@ export interface Field<T> {
   parse(raw: unknown, field: string, context: ParseContext): Result<T>
   /** The longest text a form should let the user type. */
   readonly maxLength?: number
+  /**
+   * The code for an empty value in a form that asks for the field. A request may still leave
+   * the field out where its schema's whole-request rule allows it (a phone with its SMS code,
+   * or WeChat's phone code instead).
+   */
+  readonly requiredCode?: ErrorCode
+}
+
+/** A text field: a form knows how much to let the user type. */
+export interface TextField<T> extends Field<T> {
+  readonly maxLength: number
 }
 
 export type Shape = Record<string, Field<unknown>>
@@ -44,8 +55,8 @@ export type Parsed<S extends Shape> = Simplify<
   }
 >
 
-export interface Schema<T> {
-  readonly fields: Shape
+export interface Schema<T, S extends Shape = Shape> {
+  readonly fields: S
   parse(data: unknown, context: ParseContext): Result<T>
 }
 
@@ -61,12 +72,12 @@ const has = (object: object, key: string) => Object.prototype.hasOwnProperty.cal
  * A request schema. `refine` sees the parsed fields and may reshape them or answer a failure
  * that involves several fields (e.g. "a phone with its SMS code, or WeChat's phone code").
  */
-export function schema<S extends Shape>(fields: S): Schema<Parsed<S>>
-export function schema<S extends Shape, T>(fields: S, refine: (value: Parsed<S>) => Result<T>): Schema<T>
+export function schema<S extends Shape>(fields: S): Schema<Parsed<S>, S>
+export function schema<S extends Shape, T>(fields: S, refine: (value: Parsed<S>) => Result<T>): Schema<T, S>
 export function schema<S extends Shape, T>(
   fields: S,
   refine?: (value: Parsed<S>) => Result<T>,
-): Schema<T | Parsed<S>> {
+): Schema<T | Parsed<S>, S> {
   return {
     fields,
     parse(data, context) {
@@ -87,6 +98,24 @@ export function schema<S extends Shape, T>(
 
 /** A request without data. */
 export const empty = schema({})
+
+/**
+ * The first problem with one field of a form, as the schema's own parser reports it; a form
+ * checks each field with this, so a page and its function can never disagree on a rule. An
+ * empty field is fine unless the schema requires it or the field has a `requiredCode` (a phone
+ * or SMS code the request may replace by WeChat's phone code, but the form asks for).
+ */
+export function fieldProblem<S extends Shape>(
+  schema: Schema<unknown, S>,
+  key: keyof S & string,
+  raw: string,
+  today: string,
+): ErrorCode | undefined {
+  const field = schema.fields[key]
+  const parsed = field.parse(raw, key, { today })
+  if (!parsed.ok) return parsed.code
+  return parsed.data === undefined ? field.requiredCode : undefined
+}
 
 // ---- text ----------------------------------------------------------------------------------
 
@@ -113,9 +142,10 @@ export interface TextOptions {
 }
 
 /** Text of at most `max` characters once trimmed. */
-export function text(max: number, options: TextOptions = {}): Field<string | undefined> {
+export function text(max: number, options: TextOptions = {}): TextField<string | undefined> {
   return {
     maxLength: max,
+    requiredCode: options.required,
     parse(raw, field, context) {
       if (raw === undefined || raw === null) return absent(options.required, field)
       if (typeof raw !== 'string') return fail(options.notText ?? 'INVALID_ARGUMENT', field)
@@ -139,15 +169,15 @@ export function required(
   max: number,
   code: ErrorCode,
   options: Omit<TextOptions, 'required'> = {},
-): Field<string> {
-  return text(max, { ...options, required: code }) as Field<string>
+): TextField<string> {
+  return text(max, { ...options, required: code }) as TextField<string>
 }
 
 /**
  * A value the request may set, clear or leave alone: a string sets it, null or blank text
  * clears it (null), absent keeps it (undefined).
  */
-export function clearable(inner: Field<string | undefined>): Field<string | null | undefined> {
+export function clearable(inner: TextField<string | undefined>): TextField<string | null | undefined> {
   return {
     maxLength: inner.maxLength,
     parse(raw, field, context) {
@@ -165,36 +195,50 @@ export function clearable(inner: Field<string | undefined>): Field<string | null
 const PHONE_MAX = inventoryField('phone').maxLength
 
 /** A mainland mobile number: the one phone rule of every action (11 digits, no more). */
-export const phone = <O extends boolean = false>(options: { optional?: O } = {}) =>
-  text(PHONE_MAX, { required: options.optional ? undefined : 'PHONE_REQUIRED', check: checkPhone }) as Field<
-    Opt<string, O>
-  >
+export const phone = <O extends boolean = false>(
+  options: { optional?: O } = {},
+): TextField<Opt<string, O>> => ({
+  ...(text(PHONE_MAX, {
+    required: options.optional ? undefined : 'PHONE_REQUIRED',
+    check: checkPhone,
+  }) as TextField<Opt<string, O>>),
+  requiredCode: 'PHONE_REQUIRED',
+})
 
-/** The 6-digit SMS code; a few characters of slack so a mistyped code reads as invalid, not too long. */
-export const smsCode = <O extends boolean = false>(options: { optional?: O } = {}) =>
-  text(16, { required: options.optional ? undefined : 'SMS_CODE_REQUIRED', check: checkSmsCode }) as Field<
-    Opt<string, O>
-  >
+/**
+ * The 6-digit SMS code. A form lets the shopper type its 6 digits; the parser allows a few
+ * characters of slack so a pasted or mistyped code reads as invalid, not as too long.
+ */
+export const smsCode = <O extends boolean = false>(
+  options: { optional?: O } = {},
+): TextField<Opt<string, O>> => ({
+  ...(text(16, {
+    required: options.optional ? undefined : 'SMS_CODE_REQUIRED',
+    check: checkSmsCode,
+  }) as TextField<Opt<string, O>>),
+  maxLength: SMS_CODE_LENGTH,
+  requiredCode: 'SMS_CODE_REQUIRED',
+})
 
 /** WeChat's one-time code from `button open-type="getPhoneNumber"` (opaque text). */
-export const phoneCode = (): Field<string | undefined> =>
+export const phoneCode = (): TextField<string | undefined> =>
   text(128, { check: (v) => (/^[A-Za-z0-9_-]+$/.test(v) ? undefined : 'INVALID_ARGUMENT') })
 
 /** A service-desk card number as typed (spaces and dashes allowed), answered as digits. */
-export const cardNo = (): Field<string> =>
+export const cardNo = (): TextField<string> =>
   text(32, {
     required: 'CARD_NO_INVALID',
     normalise: normaliseCardNo,
     check: (v) => (isValidCardNo(v) ? undefined : 'CARD_NO_INVALID'),
-  }) as Field<string>
+  }) as TextField<string>
 
 /** A licence plate as the plate keyboard produced it, answered normalised (京A12345). */
-export const plate = (): Field<string> =>
+export const plate = (): TextField<string> =>
   text(16, {
     required: 'PLATE_INVALID',
     normalise: normalisePlateInput,
     check: (v) => (isValidPlate(v) ? undefined : 'PLATE_INVALID'),
-  }) as Field<string>
+  }) as TextField<string>
 
 /**
  * The version of the notice the shopper read and agreed to: absent is no consent
@@ -266,7 +310,7 @@ export function int<O extends boolean = false>(
 /** A calendar date `YYYY-MM-DD`, checked by `check` (e.g. not in the future). */
 export function isoDate(options: {
   check: (value: string, context: ParseContext) => Check
-}): Field<string | undefined> {
+}): TextField<string | undefined> {
   return text(10, { check: options.check })
 }
 

@@ -109,7 +109,7 @@ describe('绑定会员卡 (compiled weapp)', () => {
   ] as const)('[4.2.1.1] %s is shown at the %s field', async (code, field) => {
     const { page } = open('account/bind/index', {
       home: () => ok({ member: MEMBER }),
-      sendCardCode: () => failWith(code),
+      sendCardCode: () => failWith(code, field),
     })
     await until(() => page.find('.bind-form__submit'), 'the bind form')
     await fill(page)

@@ -3,6 +3,7 @@ import { Button, Checkbox } from '@nutui/nutui-react-taro'
 import { FormAlert } from '@/components/FormAlert'
 import { showPrivacyGuide } from '@/components/PrivacyAuthorization'
 import { SmsCodeField, TextField } from '@/components/TextField'
+import { bindCardSchema } from '@/domain/contracts/member'
 import type { useBindCard } from './useBindCard'
 
 export interface BindCardFormProps {
@@ -10,6 +11,8 @@ export interface BindCardFormProps {
   /** A shopper who is not a member yet agrees to the notice here (unticked, L-2). */
   needsConsent: boolean
 }
+
+const { cardNo, phone, smsCode } = bindCardSchema.fields
 
 export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
   const { values, messages } = form
@@ -24,7 +27,7 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
           error={messages.cardNo}
           type="number"
           value={values.cardNo}
-          maxLength={19}
+          maxLength={cardNo.maxLength}
           placeholder="卡背面的10至16位数字"
           onChange={(v) => form.change('cardNo', v)}
         />
@@ -36,7 +39,7 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
           error={messages.phone}
           type="number"
           value={values.phone}
-          maxLength={11}
+          maxLength={phone.maxLength}
           placeholder="办卡时登记的手机号"
           onChange={(v) => form.change('phone', v)}
         />
@@ -44,6 +47,7 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
           block="bind-form"
           error={messages.smsCode}
           value={values.smsCode}
+          maxLength={smsCode.maxLength}
           onChange={(v) => form.change('smsCode', v)}
           resendIn={form.resendIn}
           sending={form.sending}

@@ -2,52 +2,32 @@ import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { memberApi } from '@/api'
-import type { PhoneProof } from '@/domain/contracts/member'
 import { FormAlert } from '@/components/FormAlert'
+import { callChecked, useCodeForm } from '@/components/forms/useCodeForm'
 import { PageShell } from '@/components/PageShell'
-import { useCountdown } from '@/components/SmsCodeButton/useCountdown'
 import { SmsCodeField, TextField } from '@/components/TextField'
 import { WechatPhoneButton } from '@/components/WechatPhoneButton'
-import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
+import { changePhoneSchema, phoneSchema } from '@/domain/contracts/member'
+import { fail } from '@/domain/errors'
 import { maskPhone } from '@/domain/identity/mask'
-import { checkPhone, checkSmsCode } from '@/domain/identity/rules'
 import './index.css'
+
+const { phone, smsCode } = changePhoneSchema.fields
 
 /** 更换手机号 (L-11): a new phone proven by an SMS code, or (weapp) the number WeChat holds. */
 export default function PhonePage() {
-  const [phone, setPhone] = useState('')
-  const [smsCode, setSmsCode] = useState('')
-  const [failure, setFailure] = useState<Failure | { message: string }>()
-  const [sending, setSending] = useState(false)
-  const [saving, setSaving] = useState(false)
   const [changed, setChanged] = useState<string>()
-  const countdown = useCountdown()
-
-  const sendCode = async () => {
-    const problem = checkPhone(phone.trim())
-    if (problem) return setFailure({ message: ERROR_MESSAGES[problem] })
-    setFailure(undefined)
-    setSending(true)
-    const result = await memberApi.sendPhoneCode({ phone: phone.trim() })
-    setSending(false)
-    if (result.ok) countdown.start(result.data.resendAfter)
-    else setFailure(result)
-  }
-
-  const change = async (input: PhoneProof) => {
-    setFailure(undefined)
-    setSaving(true)
-    const result = await memberApi.changePhone(input)
-    setSaving(false)
-    if (result.ok) setChanged(result.data.profile.phone)
-    else setFailure(result)
-  }
-
-  const submit = () => {
-    const problem = checkPhone(phone.trim()) ?? checkSmsCode(smsCode.trim())
-    if (problem) return setFailure({ message: ERROR_MESSAGES[problem] })
-    return change({ phone: phone.trim(), smsCode: smsCode.trim() })
-  }
+  const form = useCodeForm({
+    schema: changePhoneSchema,
+    fields: ['phone', 'smsCode'],
+    codeFields: ['phone'],
+    sendCode: (values, { today }) =>
+      callChecked(phoneSchema, { phone: values.phone }, today, memberApi.sendPhoneCode),
+    submit: (values, { today, phoneCode }) =>
+      callChecked(changePhoneSchema, phoneCode ? { phoneCode } : values, today, memberApi.changePhone),
+    onDone: (data) => setChanged(data.profile.phone),
+  })
+  const { values, messages } = form
 
   if (changed) {
     return (
@@ -65,9 +45,9 @@ export default function PhonePage() {
       <WechatPhoneButton
         className="phone__wechat"
         label="使用微信绑定的手机号"
-        loading={saving}
-        onCode={(phoneCode) => change({ phoneCode })}
-        onDenied={() => setFailure({ message: ERROR_MESSAGES.PHONE_CODE_INVALID })}
+        loading={form.submitting}
+        onCode={form.submitWithPhoneCode}
+        onDenied={() => form.report(fail('PHONE_CODE_INVALID', 'phoneCode'))}
       />
       <View className="card phone__form">
         <TextField
@@ -75,28 +55,38 @@ export default function PhonePage() {
           name="phone"
           label="新手机号"
           required
+          error={messages.phone}
           type="number"
-          value={phone}
-          maxLength={11}
+          value={values.phone}
+          maxLength={phone.maxLength}
           placeholder="11位手机号"
-          onChange={setPhone}
+          onChange={(v) => form.change('phone', v)}
         />
         <SmsCodeField
           block="phone"
-          value={smsCode}
-          onChange={setSmsCode}
-          resendIn={countdown.remaining}
-          sending={sending}
-          onSend={sendCode}
+          error={messages.smsCode}
+          value={values.smsCode}
+          maxLength={smsCode.maxLength}
+          onChange={(v) => form.change('smsCode', v)}
+          resendIn={form.resendIn}
+          sending={form.sending}
+          onSend={form.sendCode}
         />
       </View>
-      {failure && (
+      {form.alert && (
         <View className="page-shell__alert">
-          <FormAlert message={failure.message} />
+          <FormAlert message={form.alert.message} />
         </View>
       )}
       <View className="phone__actions">
-        <Button type="primary" block size="large" className="phone__submit" loading={saving} onClick={submit}>
+        <Button
+          type="primary"
+          block
+          size="large"
+          className="phone__submit"
+          loading={form.submitting}
+          onClick={form.submit}
+        >
           确认更换
         </Button>
       </View>

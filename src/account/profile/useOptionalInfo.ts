@@ -3,8 +3,9 @@ import { memberApi } from '@/api'
 import { ERROR_MESSAGES, type Failure } from '@/domain/errors'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
 import type { Profile } from '@/domain/member/model'
-import type { ProfileChanges } from '@/domain/contracts/member'
-import { checkEmail, isValidIdNumber } from '@/domain/identity/rules'
+import { updateProfileSchema, type ProfileChanges } from '@/domain/contracts/member'
+import { chinaDate } from '@/domain/dates'
+import { fieldProblem } from '@/domain/input'
 import type { ProfilePageData } from './load'
 
 export type OptionalField = 'address' | 'email' | 'idNumber'
@@ -45,9 +46,12 @@ export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Pro
   const save = async () => {
     const pending = changes()
     const errors: typeof messages = {}
-    if (pending.email && !checkEmail(pending.email)) errors.email = ERROR_MESSAGES.EMAIL_INVALID
-    if (pending.idNumber && !isValidIdNumber(pending.idNumber))
-      errors.idNumber = ERROR_MESSAGES.ID_NUMBER_INVALID
+    const today = chinaDate(Date.now())
+    for (const field of ['address', 'email', 'idNumber'] as const) {
+      const value = pending[field]
+      const problem = value ? fieldProblem(updateProfileSchema, field, value, today) : undefined
+      if (problem) errors[field] = ERROR_MESSAGES[problem]
+    }
     if (pending.idNumber && !idConsent && !idAgreed) errors.idConsent = '填写身份证号需要您单独同意'
     setMessages(errors)
     setAlert(undefined)

@@ -17,6 +17,7 @@ export interface TextFieldProps {
   onChange: (value: string) => void
   onBlur?: (value: string) => void
   type?: 'text' | 'number'
+  /** The longest text the user may type: the schema field's or the inventory's limit. */
   maxLength: number
   placeholder?: string
   /** Something beside the input, such as the SMS code button. */
@@ -43,7 +44,7 @@ export function TextField({
 
 export interface SmsCodeFieldProps extends Omit<
   TextFieldProps,
-  'name' | 'label' | 'required' | 'type' | 'maxLength' | 'extra'
+  'name' | 'label' | 'required' | 'type' | 'extra'
 > {
   name?: string
   label?: string
@@ -53,7 +54,7 @@ export interface SmsCodeFieldProps extends Omit<
   onSend: () => void
 }
 
-/** 验证码: six digits beside 获取验证码 and its countdown. */
+/** 验证码: the code's digits beside 获取验证码 and its countdown. */
 export function SmsCodeField({
   name = 'smsCode',
   label = '验证码',
@@ -70,7 +71,6 @@ export function SmsCodeField({
       label={label}
       required
       type="number"
-      maxLength={6}
       placeholder={placeholder}
       extra={<SmsCodeButton remaining={resendIn} sending={sending} onClick={onSend} />}
     />

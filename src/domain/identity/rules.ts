@@ -11,7 +11,6 @@ export type Check = ErrorCode | undefined
 const MOBILE = /^1[3-9]\d{9}$/
 const CHINESE_NAME = /^[\u4e00-\u9fa5]+(?:[·•][\u4e00-\u9fa5]+)*$/
 const LATIN_NAME = /^[A-Za-z]+(?:[ .'-][A-Za-z]+)*$/
-const SMS_CODE = /^\d{6}$/
 const EMAIL = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/
 
 export type Gender = 'male' | 'female'
@@ -48,6 +47,10 @@ export function checkBirthDate(value: string, today: string): Check {
   if (!parsed || parsed.y < 1900) return 'BIRTH_DATE_INVALID'
   return value > today ? 'BIRTH_DATE_FUTURE' : undefined
 }
+
+/** The digits of an SMS verification code. */
+export const SMS_CODE_LENGTH = 6
+const SMS_CODE = new RegExp(`^\\d{${SMS_CODE_LENGTH}}$`)
 
 export function checkSmsCode(value: string): Check {
   if (value === '') return 'SMS_CODE_REQUIRED'

@@ -8,6 +8,7 @@
 import { inventoryField, JOIN_FIELDS, type FieldKey } from '../identity/inventory'
 import { joinSchema } from '../contracts/member'
 import type { Check } from '../identity/rules'
+import { fieldProblem } from '../input'
 
 export type JoinFormField = 'name' | 'gender' | 'province' | 'storeId' | 'birthDate' | 'phone' | 'smsCode'
 
@@ -69,18 +70,11 @@ export function joinFormField(key: JoinFormField): JoinFormFieldSpec {
   return spec
 }
 
-/** Codes of required fields the request schema leaves to its whole-request rule (a phone, or WeChat's code). */
-const REQUIRED_CODES: Partial<Record<JoinFormField, Check>> = {
-  phone: 'PHONE_REQUIRED',
-  smsCode: 'SMS_CODE_REQUIRED',
-}
-
 /**
  * The first problem with one field's value, as the join schema reports it; an empty optional
- * field is fine. `today` is the date in China, `YYYY-MM-DD`.
+ * field is fine, an empty phone or SMS code is not (the form asks for them; WeChat's phone code
+ * replaces both only on its own path). `today` is the date in China, `YYYY-MM-DD`.
  */
 export function checkJoinField(key: JoinFormField, raw: string, today: string): Check {
-  const parsed = joinSchema.fields[key].parse(raw, key, { today })
-  if (!parsed.ok) return parsed.code
-  return parsed.data === undefined && joinFormField(key).required ? REQUIRED_CODES[key] : undefined
+  return fieldProblem(joinSchema, key, raw, today)
 }

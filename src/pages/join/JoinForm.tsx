@@ -7,7 +7,7 @@ import { FormField } from '@/components/FormField'
 import { PickerField } from '@/components/PickerField'
 import { SmsCodeField, TextField } from '@/components/TextField'
 import { hasWechatPhone, WechatPhoneButton } from '@/components/WechatPhoneButton'
-import { inventoryField } from '@/domain/identity/inventory'
+import { joinSchema } from '@/domain/contracts/member'
 import { joinFormField, type JoinFormField } from '@/domain/member/joinForm'
 import type { StoreOption } from '@/domain/member/model'
 import type { Notice } from '@/domain/consent/notice'
@@ -67,7 +67,7 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           block="join-form"
           type="text"
           value={values.name}
-          maxLength={inventoryField('name').maxLength}
+          maxLength={joinSchema.fields.name.maxLength}
           placeholder={placeholder('name', '与证件一致的姓名')}
           onChange={(v) => form.change('name', v)}
           onBlur={(v) => form.check('name', v)}
@@ -119,7 +119,7 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           block="join-form"
           type="number"
           value={values.phone}
-          maxLength={inventoryField('phone').maxLength}
+          maxLength={joinSchema.fields.phone.maxLength}
           placeholder={placeholder('phone', '11位手机号')}
           onChange={(v) => form.change('phone', v)}
           onBlur={(v) => form.check('phone', v)}
@@ -128,6 +128,7 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           {...field('smsCode')}
           block="join-form"
           value={values.smsCode}
+          maxLength={joinSchema.fields.smsCode.maxLength}
           placeholder={placeholder('smsCode', '6位数字')}
           onChange={(v) => form.change('smsCode', v)}
           onBlur={(v) => form.check('smsCode', v)}

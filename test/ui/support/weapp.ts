@@ -139,6 +139,11 @@ export interface RenderedPage {
   shown(selector: string): boolean
   /** Text content of the first match; '' when there is none. */
   text(selector: string): string
+  /**
+   * A property the page gave the first match (e.g. an input's `maxlength`), as the template set
+   * it; undefined when there is no match. Note: built-in components keep these off the DOM.
+   */
+  attribute(selector: string, name: string): unknown
   /** All the page's text. */
   content(): string
   /** Resolves once the page has stopped updating (no setData for a short while). */
@@ -232,6 +237,11 @@ export function launch(route: string, query: Record<string, string> = {}): Rende
       return true
     },
     text: (selector) => page.querySelector(selector)?.dom?.textContent ?? '',
+    attribute: (selector, name) =>
+      page
+        .querySelector(selector)
+        ?.toJSON()
+        .attrs.find((a) => a.name === name)?.value,
     content: () => page.dom?.textContent ?? '',
     settle,
     tap: (selector) => act(selector, [['tap']]),
