@@ -5,12 +5,24 @@
  * Entries are only ever added (never updated) and carry a keyed MAC over their content, so an
  * entry edited in the console no longer verifies. The actor is a keyed hash of the OPENID (or a
  * staff id): the log says who acted without itself becoming a store of WeChat identifiers.
+ *
+ * Per-day counts (`audit_days/<member id>:<China day>`): as entries are written, each is also
+ * counted in its member's day, one row per kind of entry (actor, action, purpose, fields,
+ * success). The member's data copy shows these rows, so it reads one document per day with
+ * entries, whatever the number of entries. A sign-up, whose member is new, creates its member's
+ * first day document with the counts of its entries.
  */
+import { createHash } from 'node:crypto'
+
 import type { FieldKey } from '../../src/domain/inventory'
+import { chinaDate } from '../../src/domain/member'
 import type { PurposeId } from '../../src/domain/purposes'
 import type { Clock } from './clock'
-import { COLLECTIONS, type Db } from './db'
+import { addUnique, COLLECTIONS, type Db, type Doc } from './db'
 import type { Vault } from './vault'
+
+/** How long entries and day counts are kept (manifest: P3Y; the retention sweep). */
+export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
 
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 
@@ -29,10 +41,45 @@ export interface AuditEntry extends AuditEvent {
   mac: string
 }
 
-export interface AuditLog {
+/** Whatever takes audit events: the log or a batch of it. */
+export interface AuditRecorder {
   record(event: AuditEvent): Promise<void>
+}
+
+export interface AuditBatch extends AuditRecorder {
+  /**
+   * Writes what was recorded since the last flush: the entries in one request, their counts in
+   * one more. `firstDay`: the member is new, so its day document is created straight away;
+   * `counted: false`: entries only, for a member who will never have a data copy (a sign-up
+   * being undone).
+   */
+  flush(options?: { firstDay?: boolean; counted?: boolean }): Promise<void>
+}
+
+export interface AuditLog extends AuditRecorder {
+  /** `counted: false` leaves the day counts alone: for a member who is being deleted. */
+  record(event: AuditEvent, options?: { counted?: boolean }): Promise<void>
+  /** Events recorded into the batch are written when it is flushed, as one request each. */
+  batch(): AuditBatch
   /** True when the entry is exactly as it was written. */
   verify(entry: Record<string, unknown>): boolean
+}
+
+/** One row of a day document: the entries of the day that say the same thing, counted. */
+export interface DayRow {
+  actor: string
+  action: AuditAction
+  purpose: PurposeId
+  fields: FieldKey[]
+  success: boolean
+  count: number
+}
+
+export interface AuditDayDoc extends Doc {
+  memberId: string
+  /** China date, YYYY-MM-DD. */
+  day: string
+  rows: Record<string, DayRow>
 }
 
 /** The actor id of a WeChat user: a keyed hash, stable for one OPENID, useless without the key. */
@@ -42,6 +89,53 @@ export function wechatActor(vault: Vault, openid: string): string {
 
 export function staffActor(staffId: string): string {
   return `staff:${staffId}`
+}
+
+export const auditDayId = (memberId: string, day: string): string => `${memberId}:${day}`
+
+/** The key of an entry's row in its day document (a field name: no dots, no `$`). */
+function rowKey(event: AuditEvent): string {
+  const what = JSON.stringify([event.actor, event.action, event.purpose, event.fields, event.success])
+  return `r${createHash('sha256').update(what).digest('hex').slice(0, 16)}`
+}
+
+/** Accesses of one kind on one day, counted: a row of a day document, or an entry (count 1). */
+export interface CountedAccess {
+  day: string
+  actor: string
+  action: AuditAction
+  purpose: string
+  fields: string[]
+  success: boolean
+  count: number
+}
+
+/** The rows of day documents (`audit_days`). */
+export function dayRows(docs: Doc[]): CountedAccess[] {
+  return docs.flatMap((doc) =>
+    Object.values((doc.rows ?? {}) as Record<string, Partial<DayRow>>).map((row) => ({
+      day: String(doc.day),
+      actor: String(row.actor),
+      action: row.action as AuditAction,
+      purpose: String(row.purpose),
+      fields: Array.isArray(row.fields) ? row.fields.map(String) : [],
+      success: row.success === true,
+      count: Number(row.count) || 0,
+    })),
+  )
+}
+
+/** Audit entries as counted accesses of 1 each, on their China day. */
+export function entryRows(docs: Doc[]): CountedAccess[] {
+  return docs.map((entry) => ({
+    day: chinaDate(new Date(entry.at as Date).getTime()),
+    actor: String(entry.actor),
+    action: entry.action as AuditAction,
+    purpose: String(entry.purpose),
+    fields: Array.isArray(entry.fields) ? entry.fields.map(String) : [],
+    success: entry.success === true,
+    count: 1,
+  }))
 }
 
 function canonical(entry: AuditEvent & { at: Date }): string {
@@ -56,14 +150,75 @@ function canonical(entry: AuditEvent & { at: Date }): string {
   ])
 }
 
+type Timed = AuditEvent & { at: Date }
+
 export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clock: Clock }): AuditLog {
-  return {
-    async record(event) {
-      const entry = { ...event, fields: [...event.fields], at: new Date(clock.now()) }
-      await db.collection(COLLECTIONS.auditLog).add({
-        data: { ...entry, mac: vault.keyedHash('audit', canonical(entry)) },
-      })
+  const _ = db.command
+  const entries = () => db.collection(COLLECTIONS.auditLog)
+  const days = () => db.collection(COLLECTIONS.auditDays)
+
+  const timed = (event: AuditEvent): Timed => ({
+    ...event,
+    fields: [...event.fields],
+    at: new Date(clock.now()),
+  })
+  const sealed = (entry: Timed) => ({ ...entry, mac: vault.keyedHash('audit', canonical(entry)) })
+
+  /** Adds the events to their members' day documents: one update each (an add for a new day). */
+  async function count(events: Timed[], firstDay: boolean): Promise<void> {
+    const byDay = new Map<string, { memberId: string; day: string; rows: Map<string, DayRow> }>()
+    for (const event of events) {
+      const day = chinaDate(event.at.getTime())
+      const id = auditDayId(event.memberId, day)
+      const doc = byDay.get(id) ?? { memberId: event.memberId, day, rows: new Map<string, DayRow>() }
+      byDay.set(id, doc)
+      const key = rowKey(event)
+      const row = doc.rows.get(key)
+      if (row) row.count++
+      else {
+        const { actor, action, purpose, fields, success } = event
+        doc.rows.set(key, { actor, action, purpose, fields, success, count: 1 })
+      }
+    }
+    for (const [id, { memberId, day, rows }] of byDay) {
+      const created = { _id: id, memberId, day, rows: Object.fromEntries(rows) }
+      const increments: Record<string, unknown> = {}
+      for (const [key, { count: n, ...row }] of rows) {
+        increments[`rows.${key}.count`] = _.inc(n)
+        for (const [name, value] of Object.entries(row)) increments[`rows.${key}.${name}`] = value
+      }
+      if (firstDay && (await addUnique(db, COLLECTIONS.auditDays, created))) continue
+      const { stats } = await days().doc(id).update({ data: increments })
+      if (stats.updated === 1) continue
+      // The member's first entry of the day; a concurrent first entry may create it meanwhile.
+      if (await addUnique(db, COLLECTIONS.auditDays, created)) continue
+      await days().doc(id).update({ data: increments })
+    }
+  }
+
+  const log: AuditLog = {
+    async record(event, options = {}) {
+      const entry = timed(event)
+      await entries().add({ data: sealed(entry) })
+      if (options.counted !== false) await count([entry], false)
     },
+
+    batch() {
+      let pending: Timed[] = []
+      return {
+        async record(event) {
+          pending.push(timed(event))
+        },
+        async flush(options = {}) {
+          if (pending.length === 0) return
+          const written = pending
+          await entries().add({ data: written.map(sealed) })
+          pending = []
+          if (options.counted !== false) await count(written, options.firstDay === true)
+        },
+      }
+    },
+
     verify(stored) {
       const { at, actor, action, purpose, memberId, fields, success, mac } = stored
       if (!(at instanceof Date) || typeof mac !== 'string' || !Array.isArray(fields)) return false
@@ -71,4 +226,5 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
       return vault.keyedHash('audit', canonical(entry)) === mac
     },
   }
+  return log
 }

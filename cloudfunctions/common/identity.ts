@@ -10,7 +10,7 @@
  */
 import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inventory'
 import type { PurposeId } from '../../src/domain/purposes'
-import type { AuditLog } from './audit'
+import type { AuditLog, AuditRecorder } from './audit'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 import type { Result } from './errors'
@@ -35,6 +35,8 @@ export interface IdentityDoc {
 export interface AccessContext {
   purpose: PurposeId
   actor: string
+  /** Who records the access: the audit log itself by default, or a batch written in one go. */
+  audit?: AuditRecorder
 }
 
 export interface IdentityStore {
@@ -123,7 +125,7 @@ export function createIdentityStore(deps: {
   }
 
   return {
-    async create(memberId, values, access) {
+    async create(memberId, values, { audit: recorder = audit, ...access }) {
       const keyFields = Object.keys(values) as FieldKey[]
       assertPurpose(keyFields, access.purpose)
       for (const key of keyFields) {
@@ -156,10 +158,10 @@ export function createIdentityStore(deps: {
         await keys.destroy(owner).catch(() => undefined)
         throw error
       }
-      await audit.record({ ...access, action: 'create', memberId, fields: keyFields, success: true })
+      await recorder.record({ ...access, action: 'create', memberId, fields: keyFields, success: true })
     },
 
-    async read(memberId, fields, access) {
+    async read(memberId, fields, { audit: recorder = audit, ...access }) {
       assertPurpose(fields, access.purpose)
       const loaded = await load(memberId)
       const doc = loaded.doc
@@ -172,16 +174,16 @@ export function createIdentityStore(deps: {
           const sealed = doc.fields?.[key]
           if (sealed) values[key] = cipher.decrypt(key, sealed)
         }
-        await audit.record({ ...access, action: 'read', memberId, fields, success: true })
+        await recorder.record({ ...access, action: 'read', memberId, fields, success: true })
         return values
       } catch (error) {
         // A failed decryption is itself worth an audit line: it may be tampering (5.5).
-        await audit.record({ ...access, action: 'read', memberId, fields, success: false })
+        await recorder.record({ ...access, action: 'read', memberId, fields, success: false })
         throw error
       }
     },
 
-    async modify(memberId, fields, access, change) {
+    async modify(memberId, fields, { audit: recorder = audit, ...access }, change) {
       const _ = db.command
       for (let round = 0; round < MAX_MODIFY_ROUNDS; round++) {
         // From the second round on the key is known: only the identity document is read again.
@@ -218,18 +220,19 @@ export function createIdentityStore(deps: {
           .update({ data })
         if (stats.updated === 1) {
           if (touched.length > 0)
-            await audit.record({ ...access, action: 'update', memberId, fields: touched, success: true })
+            await recorder.record({ ...access, action: 'update', memberId, fields: touched, success: true })
           return { ok: true, data: value }
         }
       }
       throw new Error('identity changed too often concurrently')
     },
 
-    async destroy(memberId, access) {
+    async destroy(memberId, { audit: _recorder, ...access }) {
       await keys.destroy(memberKey(memberId))
       await identities().doc(memberId).remove()
       const fields = INVENTORY.filter((f) => f.store === 'identity').map((f) => f.key)
-      await audit.record({ ...access, action: 'delete', memberId, fields, success: true })
+      // Not counted per day: the member is going (or never came to be), so no copy will show it.
+      await audit.record({ ...access, action: 'delete', memberId, fields, success: true }, { counted: false })
     },
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { FieldKey } from '../../src/domain/inventory'
 import { PURPOSES, type PurposeId, type SubscribeTopicId } from '../../src/domain/purposes'
-import type { AuditLog } from './audit'
+import type { AuditLog, AuditRecorder } from './audit'
 import { COLLECTIONS, getDoc, type Db, type Doc } from './db'
 import { fail, ok, type Result } from './errors'
 import type { IdentityStore, IdentityValues } from './identity'
@@ -58,12 +58,16 @@ export function allows(member: MemberRecord, purpose: PurposeId): boolean {
 export interface ScopeGuard {
   /** The member record, fresh from the database; null when there is none. */
   member(memberId: string): Promise<MemberRecord | null>
-  /** PURPOSE_CONSENT_REQUIRED (field = the purpose) unless the purpose is allowed now. */
+  /**
+   * PURPOSE_CONSENT_REQUIRED (field = the purpose) unless the purpose is allowed now.
+   * `recorder`: where a refusal is audited (default: the audit log).
+   */
   check(
     memberId: string,
     purpose: PurposeId,
     actor: string,
     fields: FieldKey[],
+    recorder?: AuditRecorder,
   ): Promise<Result<MemberRecord>>
   /** Decrypts `fields` for `purpose` after the check; refused reads are audited as failures. */
   read(
@@ -71,6 +75,7 @@ export interface ScopeGuard {
     purpose: PurposeId,
     fields: FieldKey[],
     actor: string,
+    recorder?: AuditRecorder,
   ): Promise<Result<IdentityValues>>
 }
 
@@ -79,11 +84,17 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   const member = async (memberId: string) =>
     (await getDoc(db, COLLECTIONS.members, memberId)) as MemberRecord | null
 
-  async function check(memberId: string, purpose: PurposeId, actor: string, fields: FieldKey[]) {
+  async function check(
+    memberId: string,
+    purpose: PurposeId,
+    actor: string,
+    fields: FieldKey[],
+    recorder: AuditRecorder = audit,
+  ) {
     const record = await member(memberId)
     if (!record) return fail('NOT_A_MEMBER')
     if (!allows(record, purpose)) {
-      await audit.record({ actor, action: 'read', purpose, memberId, fields, success: false })
+      await recorder.record({ actor, action: 'read', purpose, memberId, fields, success: false })
       return fail(
         record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
         purpose,
@@ -95,10 +106,10 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   return {
     member,
     check,
-    async read(memberId, purpose, fields, actor) {
-      const checked = await check(memberId, purpose, actor, fields)
+    async read(memberId, purpose, fields, actor, recorder = audit) {
+      const checked = await check(memberId, purpose, actor, fields, recorder)
       if (!checked.ok) return checked
-      const values = await identities.read(memberId, fields, { purpose, actor })
+      const values = await identities.read(memberId, fields, { purpose, actor, audit: recorder })
       return values ? ok(values) : fail('NOT_A_MEMBER')
     },
   }

@@ -6,7 +6,6 @@
  * - `deleteAccount`: one action with an explicit confirmation; deletion completes at once.
  */
 import { MEMBER_DATA, manifest } from '../../database/manifest'
-import { chinaDate } from '../../src/domain/member'
 import {
   POINTS_REASON_LABELS,
   type AccessLogDay,
@@ -15,12 +14,13 @@ import {
   type LedgerEntryView,
   type PointsReason,
 } from '../../src/domain/selfService'
+import { dayRows, type AuditBatch, type CountedAccess } from '../common/audit'
 import { COLLECTIONS, getDoc, type Doc } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
 import type { Caller } from '../common/router'
 import { allows } from '../common/scope'
 import { consentViews, receiptView } from './consents'
-import { channelOf, type MemberContext } from './context'
+import { channelOf, type MemberContext, type MemberDoc } from './context'
 import { parsePlates } from './plates'
 import { toProfile } from './profile'
 import { storeOf } from './service'
@@ -43,26 +43,23 @@ function ledgerView(doc: Doc): LedgerEntryView {
   }
 }
 
-/** Audit entries of one day that say the same thing become one counted row (newest day first). */
-export function accessLog(entries: Doc[], self: string): AccessLogDay[] {
+/**
+ * Accesses of one day that say the same thing become one counted row, newest day first (then in
+ * a fixed order). `self` is the member's own actor id: their accesses are `by: 'self'`.
+ */
+export function accessLog(accesses: CountedAccess[], self: string): AccessLogDay[] {
   const days = new Map<string, AccessLogDay>()
-  for (const entry of entries) {
-    const actor = String(entry.actor)
-    const row: AccessLogDay = {
-      day: chinaDate(new Date(entry.at as Date).getTime()),
-      by: actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system',
-      action: entry.action as AccessLogDay['action'],
-      purpose: String(entry.purpose),
-      fields: Array.isArray(entry.fields) ? entry.fields.map(String) : [],
-      success: entry.success === true,
-      count: 1,
-    }
-    const key = JSON.stringify([row.day, row.by, row.action, row.purpose, row.fields, row.success])
+  for (const access of accesses) {
+    const { actor, day, action, purpose, fields, success, count } = access
+    const by = actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system'
+    const key = JSON.stringify([day, by, action, purpose, fields, success])
     const seen = days.get(key)
-    if (seen) seen.count++
-    else days.set(key, row)
+    if (seen) seen.count += count
+    else days.set(key, { day, by, action, purpose, fields, success, count })
   }
-  return [...days.values()].sort((a, b) => b.day.localeCompare(a.day))
+  return [...days.entries()]
+    .sort(([a, x], [b, y]) => y.day.localeCompare(x.day) || a.localeCompare(b))
+    .map(([, row]) => row)
 }
 
 export function createAccountActions(ctx: MemberContext): AccountActions {
@@ -71,101 +68,121 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
   async function linked(collection: string, where: Record<string, unknown>): Promise<Doc[]> {
     const docs: Doc[] = []
     for (;;) {
-      const { data } = await db.collection(collection).where(where).skip(docs.length).limit(PAGE).get()
+      // Ordered, so that pages neither skip nor repeat a document (a member's days may pass 1000).
+      const { data } = await db
+        .collection(collection)
+        .where(where)
+        .orderBy('_id', 'asc')
+        .skip(docs.length)
+        .limit(PAGE)
+        .get()
       docs.push(...data)
       if (data.length < PAGE) return docs
     }
+  }
+
+  async function copyOf(
+    record: MemberDoc,
+    actor: string,
+    entries: AuditBatch,
+  ): Promise<Result<{ export: DataExport }>> {
+    const memberId = record._id
+    const read = await guard.read(
+      memberId,
+      'membership',
+      [
+        'name',
+        'phone',
+        'birthDate',
+        'address',
+        'email',
+        'cardNo',
+        'guardianName',
+        'guardianRelation',
+        'guardianPhone',
+      ],
+      actor,
+      entries,
+    )
+    if (!read.ok) return read
+    const values = read.data
+    let idNumber: string | null = null
+    let plates: DataExport['plates'] = []
+    if (allows(record, 'idNumber')) {
+      const id = await guard.read(memberId, 'idNumber', ['idNumber'], actor, entries)
+      if (id.ok) idNumber = id.data.idNumber ?? null
+    }
+    if (allows(record, 'parking')) {
+      const p = await guard.read(memberId, 'parking', ['plates'], actor, entries)
+      if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
+    }
+    // Written before the access log is read, so that the copy lists its own reads too.
+    await entries.flush()
+
+    const out: DataExport = {
+      exportedAt: new Date(clock.now()).toISOString(),
+      format: 'mall-membership/export/v1',
+      profile: toProfile(record, values, idNumber, await storeOf(db, record.storeId)),
+      plates,
+      card: null,
+      consents: consentViews(record),
+      consentReceipts: [],
+      pointsLedger: [],
+      guardian: null,
+      accessLog: [],
+      other: {},
+    }
+    if (values.guardianName !== undefined)
+      out.guardian = {
+        name: values.guardianName,
+        relation: values.guardianRelation as GuardianRelation,
+        phone: values.guardianPhone ?? '',
+        at: new Date((record.consents?.membership?.at as Date | undefined) ?? record.joinedAt).toISOString(),
+      }
+
+    for (const { name } of manifest.collections) {
+      // Unclassified (a test fails on that): copied by memberId rather than left out.
+      const entry = MEMBER_DATA[name] ?? { link: 'memberId', section: 'other' }
+      if (!('section' in entry) || entry.link === '_id') continue
+      const docs = await linked(name, { memberId })
+      switch (entry.section) {
+        case 'consentReceipts':
+          out.consentReceipts = docs.map(receiptView).sort((a, b) => b.at.localeCompare(a.at))
+          break
+        case 'pointsLedger': {
+          // The bound card's own history became the member's (4.2.2.1).
+          const cardDocs = record.cardId ? await linked(name, { cardId: record.cardId }) : []
+          out.pointsLedger = [...docs, ...cardDocs].map(ledgerView).sort((a, b) => b.at.localeCompare(a.at))
+          break
+        }
+        case 'accessLog':
+          out.accessLog = accessLog(dayRows(docs), actor)
+          break
+        case 'card': {
+          const card = docs[0]
+          if (card && values.cardNo)
+            out.card = { cardNo: values.cardNo, boundAt: new Date(card.boundAt as Date).toISOString() }
+          break
+        }
+        default:
+          out.other[name] = docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+      }
+    }
+    return ok({ export: out })
   }
 
   return {
     async exportData(caller) {
       const member = await ctx.requireMember(caller, { allowPending: true })
       if (!member.ok) return member
-      const record = member.data
-      const memberId = record._id
-      const actor = ctx.actor(caller)
-
-      const read = await guard.read(
-        memberId,
-        'membership',
-        [
-          'name',
-          'phone',
-          'birthDate',
-          'address',
-          'email',
-          'cardNo',
-          'guardianName',
-          'guardianRelation',
-          'guardianPhone',
-        ],
-        actor,
-      )
-      if (!read.ok) return read
-      const values = read.data
-      let idNumber: string | null = null
-      let plates: DataExport['plates'] = []
-      if (allows(record, 'idNumber')) {
-        const id = await guard.read(memberId, 'idNumber', ['idNumber'], actor)
-        if (id.ok) idNumber = id.data.idNumber ?? null
+      // The copy's own reads are audited together: their entries in one write, their counts in
+      // one more — also when the copy fails half-way, before the failure is answered.
+      const entries = ctx.audit.batch()
+      try {
+        return await copyOf(member.data, ctx.actor(caller), entries)
+      } finally {
+        await entries.flush()
       }
-      if (allows(record, 'parking')) {
-        const p = await guard.read(memberId, 'parking', ['plates'], actor)
-        if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
-      }
-
-      const out: DataExport = {
-        exportedAt: new Date(clock.now()).toISOString(),
-        format: 'mall-membership/export/v1',
-        profile: toProfile(record, values, idNumber, await storeOf(db, record.storeId)),
-        plates,
-        card: null,
-        consents: consentViews(record),
-        consentReceipts: [],
-        pointsLedger: [],
-        guardian: null,
-        accessLog: [],
-        other: {},
-      }
-      if (values.guardianName !== undefined)
-        out.guardian = {
-          name: values.guardianName,
-          relation: values.guardianRelation as GuardianRelation,
-          phone: values.guardianPhone ?? '',
-          at: new Date(
-            (record.consents?.membership?.at as Date | undefined) ?? record.joinedAt,
-          ).toISOString(),
-        }
-
-      for (const { name } of manifest.collections) {
-        // Unclassified (a test fails on that): copied by memberId rather than left out.
-        const entry = MEMBER_DATA[name] ?? { link: 'memberId', section: 'other' }
-        if (!('section' in entry) || entry.link === '_id') continue
-        const docs = await linked(name, { memberId })
-        switch (entry.section) {
-          case 'consentReceipts':
-            out.consentReceipts = docs.map(receiptView).sort((a, b) => b.at.localeCompare(a.at))
-            break
-          case 'pointsLedger': {
-            // The bound card's own history became the member's (4.2.2.1).
-            const cardDocs = record.cardId ? await linked(name, { cardId: record.cardId }) : []
-            out.pointsLedger = [...docs, ...cardDocs].map(ledgerView).sort((a, b) => b.at.localeCompare(a.at))
-            break
-          }
-          case 'accessLog':
-            out.accessLog = accessLog(docs, actor)
-            break
-          case 'card': {
-            const card = docs[0]
-            if (card && values.cardNo)
-              out.card = { cardNo: values.cardNo, boundAt: new Date(card.boundAt as Date).toISOString() }
-            break
-          }
-          default:
-            out.other[name] = docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
-        }
-      }
-      return ok({ export: out })
     },
 
     async deleteAccount(caller, data) {

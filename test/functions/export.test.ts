@@ -1,3 +1,5 @@
+import { createAuditLog, entryRows, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { accessLog } from '../../cloudfunctions/member/account'
 import { DEMO_CARDS } from '../../database/seed'
 import { manifest, MEMBER_DATA } from '../../database/manifest'
 import { PURPOSE_IDS } from '../../src/domain/purposes'
@@ -95,6 +97,37 @@ describe('member.exportData', () => {
     expect(total).toBeLessThanOrEqual(entries.length)
     expect(copy.accessLog[0]?.day).toBe('2024-06-16')
     expect(homeReads.length).toBeLessThanOrEqual(4)
+  })
+
+  it('[L-8] shows in its access log exactly the audit entries of the member, counted per day and kind', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const staffRead = {
+      actor: 'staff:s1',
+      action: 'read',
+      purpose: 'membership',
+      memberId,
+      fields: ['name'],
+      success: true,
+    } satisfies AuditEvent
+    await Promise.all(Array.from({ length: 12 }, () => audit.record(staffRead)))
+    await audit.record({ ...staffRead, actor: 'platform:wechat', action: 'delete', fields: ['plates'] })
+    await env.call(openid, 'setConsent', { purpose: 'idNumber', granted: false })
+    for (const day of [1, 2, 40]) {
+      env.clock.advance(day * 24 * 3600_000)
+      await env.call(openid, 'profile')
+      await env.call(openid, 'plates')
+      await audit.record({ ...staffRead, success: false })
+    }
+    const copy = await exportOf(openid)
+
+    const self = `wx:${env.vault.keyedHash('actor', openid)}`
+    const entries = (await env.all('audit_log')).filter((e) => e.memberId === memberId)
+    expect(copy.accessLog).toEqual(accessLog(entryRows(entries), self))
+    expect(copy.accessLog.find((row) => row.by === 'staff' && row.success)?.count).toBe(12)
+    // One day document per day with entries, however many entries there were.
+    expect((await env.all('audit_days')).filter((d) => d.memberId === memberId)).toHaveLength(4)
   })
 
   it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {

@@ -1,0 +1,73 @@
+import { createAuditLog, dayRows, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { createTestEnv, type TestEnv } from './support'
+
+let env: TestEnv
+beforeEach(async () => {
+  env = await createTestEnv()
+})
+afterEach(() => env.cloud.close())
+
+const read: AuditEvent = {
+  actor: 'staff:s1',
+  action: 'read',
+  purpose: 'membership',
+  memberId: 'm1',
+  fields: ['name'],
+  success: true,
+}
+
+/** Counts the write requests of the main environment from now on. */
+function writeCounter(): () => number {
+  let writes = 0
+  env.cloud.onWire((action, _params, environment) => {
+    if (environment === env.cloud.keyEnv) return
+    if (['database.insertDocument', 'database.modifyDocument', 'database.removeDocument'].includes(action))
+      writes++
+  })
+  return () => writes
+}
+
+describe('audit log: per-day counts', () => {
+  it('[L-14] counts every entry in its member’s day, also when the first entries of a day come at once', async () => {
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    await Promise.all(
+      Array.from({ length: 24 }, (_, i) => audit.record(i % 3 === 0 ? { ...read, success: false } : read)),
+    )
+    expect(await env.all('audit_log')).toHaveLength(24)
+    const rows = dayRows(await env.all('audit_days'))
+    expect(rows.map(({ success, count }) => [success, count]).sort()).toEqual([
+      [false, 8],
+      [true, 16],
+    ])
+    expect(rows.every((row) => row.day === '2024-06-15' && row.actor === 'staff:s1')).toBe(true)
+  })
+
+  it('writes a batch as one request of entries and one of counts', async () => {
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    await audit.record(read)
+    const writes = writeCounter()
+    const batch = audit.batch()
+    await batch.record(read)
+    await batch.record({ ...read, fields: ['phone'] })
+    await batch.record({ ...read, action: 'update' })
+    expect(writes()).toBe(0)
+    await batch.flush()
+    expect(writes()).toBe(2)
+    await batch.flush()
+    expect(writes()).toBe(2)
+    expect(await env.all('audit_log')).toHaveLength(4)
+    const rows = dayRows(await env.all('audit_days'))
+    expect(rows.reduce((sum, row) => sum + row.count, 0)).toBe(4)
+    for (const entry of await env.all('audit_log')) expect(audit.verify(entry)).toBe(true)
+  })
+
+  it('writes the entries of a batch that is not counted, and no counts', async () => {
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const batch = audit.batch()
+    await batch.record(read)
+    await batch.flush({ counted: false })
+    await audit.record({ ...read, action: 'delete' }, { counted: false })
+    expect(await env.all('audit_log')).toHaveLength(2)
+    expect(await env.all('audit_days')).toEqual([])
+  })
+})
