@@ -12,7 +12,7 @@ import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/inven
 import type { PurposeId } from '../../src/domain/purposes'
 import type { AuditLog, AuditRecorder } from './audit'
 import type { Clock } from './clock'
-import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+import { addUnique, COLLECTIONS, getDoc, isDuplicateKeyError, type Db } from './db'
 import type { Result } from './errors'
 import { memberKey, type KeyStore } from './keystore'
 import type { IndexKind, MemberCipher, Sealed, Vault } from './vault'
@@ -35,7 +35,10 @@ export interface IdentityDoc {
 export interface AccessContext {
   purpose: PurposeId
   actor: string
-  /** Who records the access: the audit log itself by default, or a batch written in one go. */
+  /**
+   * Who records the access: the audit log itself by default, or a batch the caller writes in
+   * one go (a sign-up, a data copy).
+   */
   audit?: AuditRecorder
 }
 
@@ -241,6 +244,11 @@ export function createIdentityStore(deps: {
 export interface Claims {
   /** True when this member now holds the claim; false when another member does. */
   claim(kind: IndexKind, value: string, memberId: string): Promise<boolean>
+  /**
+   * Takes several claims for one member: null when it holds them all, else the kind of the
+   * first one another member holds (and then it holds none of them). Usually one write.
+   */
+  claimAll(wanted: Array<[IndexKind, string]>, memberId: string): Promise<IndexKind | null>
   /** Releases a claim, only if this member holds it. */
   release(kind: IndexKind, value: string, memberId: string): Promise<void>
   /** The member holding a claim, if any. */
@@ -262,30 +270,54 @@ export function createClaims(deps: {
   const index = () => db.collection(COLLECTIONS.identityIndex)
   const claimId = (kind: IndexKind, value: string) => `${kind}:${vault.blindIndex(kind, value)}`
 
-  return {
-    async claim(kind, value, memberId) {
-      const _id = claimId(kind, value)
-      // Two rounds: the second one after taking over an abandoned claim or after a release.
-      for (let round = 0; round < 2; round++) {
-        if (
-          await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
-        ) {
-          return true
-        }
-        const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
-        if (!existing) continue
-        if (existing.memberId === memberId) return true
-        const at = existing.at instanceof Date ? existing.at : new Date(0)
-        if (!(await isAbandoned(String(existing.memberId), at))) return false
-        await index().where({ _id, memberId: existing.memberId }).remove()
+  async function claim(kind: IndexKind, value: string, memberId: string): Promise<boolean> {
+    const _id = claimId(kind, value)
+    // Two rounds: the second one after taking over an abandoned claim or after a release.
+    for (let round = 0; round < 2; round++) {
+      if (
+        await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
+      ) {
+        return true
       }
-      return false
+      const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
+      if (!existing) continue
+      if (existing.memberId === memberId) return true
+      const at = existing.at instanceof Date ? existing.at : new Date(0)
+      if (!(await isAbandoned(String(existing.memberId), at))) return false
+      await index().where({ _id, memberId: existing.memberId }).remove()
+    }
+    return false
+  }
+
+  async function release(kind: IndexKind, value: string, memberId: string): Promise<void> {
+    await index()
+      .where({ _id: claimId(kind, value), memberId })
+      .remove()
+  }
+
+  return {
+    claim,
+    async claimAll(wanted, memberId) {
+      const at = new Date(clock.now())
+      try {
+        // Note: an `add` of several documents is one request. Whether CloudBase keeps some of
+        // them when one is a duplicate is not relied on: one by one below, a claim this member
+        // already holds counts as taken, and every claim is released on a refusal.
+        await index().add({
+          data: wanted.map(([kind, value]) => ({ _id: claimId(kind, value), kind, memberId, at })),
+        })
+        return null
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+      }
+      for (const [kind, value] of wanted) {
+        if (await claim(kind, value, memberId)) continue
+        for (const [other, otherValue] of wanted) await release(other, otherValue, memberId)
+        return kind
+      }
+      return null
     },
-    async release(kind, value, memberId) {
-      await index()
-        .where({ _id: claimId(kind, value), memberId })
-        .remove()
-    },
+    release,
     async holder(kind, value) {
       const doc = await getDoc(db, COLLECTIONS.identityIndex, claimId(kind, value))
       return doc ? String(doc.memberId) : null

@@ -14,12 +14,19 @@ import type { KeyStore } from '../common/keystore'
 import type { Caller } from '../common/router'
 import { createNotifier, type Notifier, type SubscribeTemplates } from '../common/notify'
 import { createScopeGuard, type MemberRecord, type ScopeGuard } from '../common/scope'
+import { createBlockSequence, type BlockSequence } from '../common/sequence'
 import { createSmsService, FALLBACK_SMS_TEMPLATE_ID, type SmsConfig, type SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
 import type { MemberServiceDeps } from './service'
 
 /** A claim older than this whose member never appeared was left by a sign-up that died. */
 export const ABANDONED_CLAIM_MS = 10 * 60_000
+
+/**
+ * Member numbers a function instance takes from the counter at once: one counter write per 20
+ * sign-ups instead of one each, at the price of gaps when an instance is recycled.
+ */
+export const MEMBER_NO_BLOCK = 20
 
 // SOURCE values of calls made inside WeChat (the first element: a chain such as
 // "wx_client,scf" names the original caller first). Anything else — a browser through an HTTP
@@ -58,6 +65,8 @@ export interface MemberContext {
   claims: Claims
   guard: ScopeGuard
   erasure: Erasure
+  /** Member numbers, from the function instance's block (see `createBlockSequence`). */
+  memberNumbers: BlockSequence
   openapi: MemberServiceDeps['openapi']
   /** Subscribe-message templates the retailer configured, per topic. */
   templates: SubscribeTemplates
@@ -120,6 +129,7 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
     claims,
     guard,
     erasure,
+    memberNumbers: deps.memberNumbers ?? createBlockSequence('memberNo', MEMBER_NO_BLOCK),
     openapi: deps.openapi,
     templates,
     notifier,

@@ -12,12 +12,13 @@ import { createKeyStore, keyEnvFromEnv } from '../common/keystore'
 import { createRouter, type Main } from '../common/router'
 import { templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
+import { createBlockSequence } from '../common/sequence'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsOpenApi } from '../common/sms'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createAccountActions } from './account'
 import { createCardActions } from './cards'
 import { createConsentActions } from './consents'
-import { createMemberContext } from './context'
+import { createMemberContext, MEMBER_NO_BLOCK } from './context'
 import { createGuardianActions } from './guardian'
 import { createPlateActions } from './plates'
 import { createProfileActions } from './profile'
@@ -37,6 +38,8 @@ export interface MemberFunctionOptions {
 export function createMain(options: MemberFunctionOptions = {}): Main {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
+  // Kept by the function instance across its calls: a block of member numbers.
+  const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
 
   // Built per call: the database handle follows the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
@@ -58,6 +61,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
         templateId: process.env.SMS_TEMPLATE_ID || FALLBACK_SMS_TEMPLATE_ID,
       },
       subscribeTemplates: templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),
+      memberNumbers,
     })
   }
   const service = () => {

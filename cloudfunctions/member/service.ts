@@ -33,7 +33,7 @@ import type { KeyStore } from '../common/keystore'
 import type { SubscribeOpenApi, SubscribeTemplates } from '../common/notify'
 import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller } from '../common/router'
-import { nextSequence } from '../common/sequence'
+import type { BlockSequence } from '../common/sequence'
 import type { SmsConfig, SmsOpenApi, SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
 import { channelOf, createMemberContext, type MemberContext, type MemberDoc } from './context'
@@ -54,6 +54,8 @@ export interface MemberServiceDeps {
   subscribeTemplates?: SubscribeTemplates
   /** Defaults to the real SMS service over `db` and `openapi`. */
   sms?: SmsService
+  /** The function instance's member numbers; by default a block sequence of its own. */
+  memberNumbers?: BlockSequence
 }
 
 export interface MemberService {
@@ -150,11 +152,15 @@ export async function createMember(
 
   // Claims decide under concurrency; PHONE_TAKEN is only answered after the phone was proven.
   const memberId = extra.memberId ?? randomBytes(16).toString('hex')
-  if (!(await claims.claim('openid', caller.openid, memberId))) return fail('ALREADY_MEMBER')
-  if (!(await claims.claim('phone', input.phone, memberId))) {
-    await claims.release('openid', caller.openid, memberId)
-    return fail('PHONE_TAKEN', 'phone')
-  }
+  const refused = await claims.claimAll(
+    [
+      ['openid', caller.openid],
+      ['phone', input.phone],
+    ],
+    memberId,
+  )
+  if (refused === 'openid') return fail('ALREADY_MEMBER')
+  if (refused === 'phone') return fail('PHONE_TAKEN', 'phone')
 
   const joinedAt = new Date(now)
   const channel = channelOf(caller.source)
@@ -180,9 +186,11 @@ export async function createMember(
   if (input.birthDate !== undefined) identity.birthDate = input.birthDate
   if (input.cardNo !== undefined) identity.cardNo = input.cardNo
 
+  // The sign-up's audit entries go out together at the end, in one write, with their counts.
+  const entries = audit.batch()
   try {
-    member.memberNo = formatMemberNo(await nextSequence(db, 'memberNo'))
-    await identities.create(memberId, identity, { purpose: 'membership', actor })
+    member.memberNo = formatMemberNo(await ctx.memberNumbers.next(db))
+    await identities.create(memberId, identity, { purpose: 'membership', actor, audit: entries })
     if (!pending)
       await db.collection(COLLECTIONS.consentReceipts).add({
         data: {
@@ -198,7 +206,7 @@ export async function createMember(
     await db.collection(COLLECTIONS.members).add({ data: member })
     const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)
     if (recordFields.length > 0)
-      await audit.record({
+      await entries.record({
         actor,
         action: 'create',
         purpose: 'membership',
@@ -206,7 +214,10 @@ export async function createMember(
         fields: recordFields,
         success: true,
       })
+    await entries.flush({ firstDay: true })
   } catch (error) {
+    // What was written before the failure is still audited; the undo's deletion follows it.
+    await entries.flush({ counted: false }).catch(() => undefined)
     await undoJoin(ctx, memberId, caller.openid, input.phone, actor)
     throw error
   }

@@ -1,4 +1,5 @@
 import { createAuditLog, dayRows, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { createClaims } from '../../cloudfunctions/common/identity'
 import { createTestEnv, type TestEnv } from './support'
 
 let env: TestEnv
@@ -69,5 +70,66 @@ describe('audit log: per-day counts', () => {
     await audit.record({ ...read, action: 'delete' }, { counted: false })
     expect(await env.all('audit_log')).toHaveLength(2)
     expect(await env.all('audit_days')).toEqual([])
+  })
+})
+
+describe('claims: several at once', () => {
+  const claims = () =>
+    createClaims({ db: env.db, vault: env.vault, clock: env.clock, isAbandoned: async () => false })
+
+  it('[4.2.1.1] takes both claims in one write', async () => {
+    const writes = writeCounter()
+    expect(
+      await claims().claimAll(
+        [
+          ['openid', 'o1'],
+          ['phone', '13900000001'],
+        ],
+        'm1',
+      ),
+    ).toBeNull()
+    expect(writes()).toBe(1)
+    expect(await claims().holder('phone', '13900000001')).toBe('m1')
+    expect(await claims().holder('openid', 'o1')).toBe('m1')
+  })
+
+  it('[4.2.1.1] takes none when another member holds one of them, and says which', async () => {
+    await claims().claim('phone', '13900000001', 'm0')
+    expect(
+      await claims().claimAll(
+        [
+          ['openid', 'o1'],
+          ['phone', '13900000001'],
+        ],
+        'm1',
+      ),
+    ).toBe('phone')
+    expect(await claims().holder('openid', 'o1')).toBeNull()
+    expect(await claims().holder('phone', '13900000001')).toBe('m0')
+    await claims().claim('openid', 'o2', 'm0')
+    expect(
+      await claims().claimAll(
+        [
+          ['openid', 'o2'],
+          ['phone', '13900000002'],
+        ],
+        'm1',
+      ),
+    ).toBe('openid')
+    expect(await claims().holder('phone', '13900000002')).toBeNull()
+  })
+
+  it('[4.2.1.1] counts a claim the member holds already as taken', async () => {
+    await claims().claim('openid', 'o1', 'm1')
+    expect(
+      await claims().claimAll(
+        [
+          ['openid', 'o1'],
+          ['phone', '13900000001'],
+        ],
+        'm1',
+      ),
+    ).toBeNull()
+    expect(await claims().holder('phone', '13900000001')).toBe('m1')
   })
 })
