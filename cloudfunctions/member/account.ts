@@ -122,7 +122,7 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
     const out: DataExport = {
       exportedAt: new Date(clock.now()).toISOString(),
       format: 'mall-membership/export/v1',
-      profile: toProfile(record, values, idNumber, await storeOf(db, record.storeId)),
+      profile: toProfile(record, values, idNumber, await storeOf(ctx, record.storeId)),
       plates,
       card: null,
       consents: consentViews(record),

@@ -274,7 +274,7 @@ export function createCardActions(ctx: MemberContext): CardActions {
       }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({
-        member: toHome(fresh, identity ?? {}, await storeOf(db, fresh.storeId)),
+        member: toHome(fresh, identity ?? {}, await storeOf(ctx, fresh.storeId)),
         pointsMoved: moved.data,
       })
     },

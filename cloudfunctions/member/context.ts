@@ -16,6 +16,7 @@ import { createNotifier, type Notifier, type SubscribeTemplates } from '../commo
 import { createScopeGuard, type MemberRecord, type ScopeGuard } from '../common/scope'
 import { createBlockSequence, type BlockSequence } from '../common/sequence'
 import { createSmsService, FALLBACK_SMS_TEMPLATE_ID, type SmsConfig, type SmsService } from '../common/sms'
+import { createStoreDirectory, type StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import type { MemberServiceDeps } from './service'
 
@@ -67,6 +68,8 @@ export interface MemberContext {
   erasure: Erasure
   /** Member numbers, from the function instance's block (see `createBlockSequence`). */
   memberNumbers: BlockSequence
+  /** The mall's stores, kept by the function instance for a minute. */
+  stores: StoreDirectory
   openapi: MemberServiceDeps['openapi']
   /** Subscribe-message templates the retailer configured, per topic. */
   templates: SubscribeTemplates
@@ -130,6 +133,7 @@ export function createMemberContext(deps: MemberServiceDeps): MemberContext {
     guard,
     erasure,
     memberNumbers: deps.memberNumbers ?? createBlockSequence('memberNo', MEMBER_NO_BLOCK),
+    stores: deps.stores ?? createStoreDirectory(clock),
     openapi: deps.openapi,
     templates,
     notifier,

@@ -104,7 +104,7 @@ export function createGuardianActions(ctx: MemberContext): GuardianActions {
       if (stats.updated !== 1) return fail('GUARDIAN_NOT_NEEDED')
       const updated = { ...member.data, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
-      return ok({ member: toHome(updated, identity ?? {}, await storeOf(db, updated.storeId)) })
+      return ok({ member: toHome(updated, identity ?? {}, await storeOf(ctx, updated.storeId)) })
     },
   }
 }

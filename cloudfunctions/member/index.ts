@@ -14,6 +14,7 @@ import { templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
 import { createBlockSequence } from '../common/sequence'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsOpenApi } from '../common/sms'
+import { createStoreDirectory } from '../common/stores'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createAccountActions } from './account'
 import { createCardActions } from './cards'
@@ -38,8 +39,9 @@ export interface MemberFunctionOptions {
 export function createMain(options: MemberFunctionOptions = {}): Main {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
-  // Kept by the function instance across its calls: a block of member numbers.
+  // Kept by the function instance across its calls: a block of member numbers, the stores.
   const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
+  const stores = createStoreDirectory(clock)
 
   // Built per call: the database handle follows the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
@@ -62,6 +64,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       },
       subscribeTemplates: templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),
       memberNumbers,
+      stores,
     })
   }
   const service = () => {

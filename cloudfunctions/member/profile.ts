@@ -80,7 +80,7 @@ export function createProfileActions(ctx: MemberContext): ProfileActions {
       const id = await guard.read(member._id, 'idNumber', ['idNumber'], actor)
       if (id.ok) idNumber = id.data.idNumber ?? null
     }
-    return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(db, member.storeId)) })
+    return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(ctx, member.storeId)) })
   }
 
   async function fresh(member: MemberDoc): Promise<MemberDoc> {

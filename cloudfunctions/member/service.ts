@@ -35,6 +35,7 @@ import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller } from '../common/router'
 import type { BlockSequence } from '../common/sequence'
 import type { SmsConfig, SmsOpenApi, SmsService } from '../common/sms'
+import type { StoreDirectory, StoreDoc } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { channelOf, createMemberContext, type MemberContext, type MemberDoc } from './context'
 
@@ -56,6 +57,8 @@ export interface MemberServiceDeps {
   sms?: SmsService
   /** The function instance's member numbers; by default a block sequence of its own. */
   memberNumbers?: BlockSequence
+  /** The function instance's store cache; by default one of its own. */
+  stores?: StoreDirectory
 }
 
 export interface MemberService {
@@ -72,13 +75,6 @@ const PHONE_INPUT_MAX = 32
 /** Personal fields the inventory keeps in the pseudonymous member record. */
 const MEMBER_RECORD_FIELDS = INVENTORY.filter((f) => f.store === 'member').map((f) => f.key)
 const MAX_STORES = 100
-
-interface StoreDoc extends Doc {
-  name: string
-  city: string
-  status: 'open' | 'closed'
-  sort?: number
-}
 
 const storeOption = (store: StoreDoc): StoreOption => ({ id: store._id, name: store.name, city: store.city })
 
@@ -110,14 +106,20 @@ export function toHome(member: MemberDoc, identity: IdentityValues, store: Store
   }
 }
 
-export async function storeOf(db: Db, storeId: string): Promise<StoreOption> {
-  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+/** Where the stores are read: the call's database through the instance's store cache. */
+export interface StoreAccess {
+  db: Db
+  stores: StoreDirectory
+}
+
+export async function storeOf({ db, stores }: StoreAccess, storeId: string): Promise<StoreOption> {
+  const store = await stores.byId(db, storeId)
   // A store closed after the member joined still names the member's store.
   return store ? storeOption(store) : { id: storeId, name: '', city: '' }
 }
 
-export async function openStore(db: Db, storeId: string): Promise<StoreDoc | null> {
-  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+export async function openStore({ db, stores }: StoreAccess, storeId: string): Promise<StoreDoc | null> {
+  const store = await stores.byId(db, storeId)
   return store && store.status === 'open' ? store : null
 }
 
@@ -266,18 +268,15 @@ export function createMemberService(deps: MemberServiceDeps, context?: MemberCon
         actor: ctx.actor(caller),
       })
       if (!identity) return ok({ member: null })
-      return ok({ member: toHome(member, identity, await storeOf(db, member.storeId)) })
+      return ok({ member: toHome(member, identity, await storeOf(ctx, member.storeId)) })
     },
 
     async joinForm() {
       const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
-      const { data } = await db
-        .collection(COLLECTIONS.stores)
-        .where({ status: 'open' })
-        .limit(MAX_STORES)
-        .get()
-      const stores = (data as StoreDoc[])
+      const stores = (await ctx.stores.all(db))
+        .filter((store) => store.status === 'open')
         .sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || a.name.localeCompare(b.name, 'zh'))
+        .slice(0, MAX_STORES)
         .map(storeOption)
       return ok({ notice: buildNotice(controller), stores })
     },
@@ -300,7 +299,7 @@ export function createMemberService(deps: MemberServiceDeps, context?: MemberCon
       if (!checked.ok) return checked
       const input = checked.value
 
-      const store = await openStore(db, input.storeId)
+      const store = await openStore(ctx, input.storeId)
       if (!store) return fail('STORE_UNKNOWN', 'storeId')
       if (await ctx.memberOf(caller)) return fail('ALREADY_MEMBER')
 

@@ -3,7 +3,7 @@ import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { DEMO_STORES } from '../../database/seed'
 import { INVENTORY } from '../../src/domain/inventory'
 import { NOTICE_VERSION } from '../../src/domain/purposes'
-import { createTestEnv, dataOf, shopper, START, type TestEnv } from './support'
+import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -51,6 +51,32 @@ describe('member.joinForm', () => {
     const answer = await env.call(shopper(), 'joinForm')
     expect(answer).toMatchObject({ data: { notice: { controller: { name: '月湾百货' } } } })
     expect(JSON.stringify(answer)).toContain('dpo@yuewan.example.com')
+  })
+})
+
+describe('stores, kept by the function instance', () => {
+  it('reads the stores at most once a minute; a store closed meanwhile is gone after that minute', async () => {
+    let reads = 0
+    env.cloud.onWire((action, params) => {
+      if (action === 'database.getDocument' && params.collectionName === 'stores') reads++
+    })
+    const openid = shopper()
+    await env.join(openid)
+    await env.call(openid, 'home')
+    await env.call(shopper(), 'joinForm')
+    expect(reads).toBe(1)
+    await env.db
+      .collection('stores')
+      .doc(DEMO_STORES.pudong)
+      .update({ data: { status: 'closed' } })
+    const listed = async () =>
+      dataOf<{ stores: { id: string }[] }>(await env.call(shopper(), 'joinForm')).stores.map((s) => s.id)
+    expect(await listed()).toContain(DEMO_STORES.pudong)
+    env.clock.advance(60_000)
+    expect(await listed()).toEqual([DEMO_STORES.xuhui])
+    expect(reads).toBe(2)
+    const form = { ...VALID_FORM, phone: '13900000001', storeId: DEMO_STORES.pudong }
+    expect(await env.join(shopper(), form)).toMatchObject({ ok: false, code: 'STORE_UNKNOWN' })
   })
 })
 
