@@ -20,7 +20,8 @@ export const manifest: Manifest = {
       large: true,
       description:
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, tier, points, storeId, gender?, ' +
-        'province?, channel, status, consents summary, joinedAt. No direct identifier.',
+        'province?, channel, status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
+        'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         { name: 'store_joined', fields: [{ field: 'storeId' }, { field: 'joinedAt', direction: -1 }] },

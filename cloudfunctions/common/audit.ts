@@ -11,6 +11,11 @@
  * success). The member's data copy shows these rows, so it reads one document per day with
  * entries, whatever the number of entries. A sign-up, whose member is new, creates its member's
  * first day document with the counts of its entries.
+ *
+ * The member's own views of the member centre (`ownView`) are not entries: L-14 lets a member's
+ * own views of their own data be counted per day instead. The China day goes into the member
+ * record's `viewDays` on the day's first view; the record is read for the view anyway, so later
+ * views of that day write nothing. A view that fails is still an entry.
  */
 import { createHash } from 'node:crypto'
 
@@ -21,7 +26,7 @@ import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, type Db, type Doc } from './db'
 import type { Vault } from './vault'
 
-/** How long entries and day counts are kept (manifest: P3Y; the retention sweep). */
+/** How long entries, day counts and view days are kept (manifest: P3Y; the retention sweep). */
 export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
 
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
@@ -41,7 +46,7 @@ export interface AuditEntry extends AuditEvent {
   mac: string
 }
 
-/** Whatever takes audit events: the log or a batch of it. */
+/** Whatever takes audit events: the log, a batch of it, or the counter of a member's own views. */
 export interface AuditRecorder {
   record(event: AuditEvent): Promise<void>
 }
@@ -61,8 +66,16 @@ export interface AuditLog extends AuditRecorder {
   record(event: AuditEvent, options?: { counted?: boolean }): Promise<void>
   /** Events recorded into the batch are written when it is flushed, as one request each. */
   batch(): AuditBatch
+  /** Counts a successful read per China day in the member record instead of an entry. */
+  ownView(member: OwnViewRecord): AuditRecorder
   /** True when the entry is exactly as it was written. */
   verify(entry: Record<string, unknown>): boolean
+}
+
+/** What `ownView` needs of the member record: its id and the days already counted. */
+export interface OwnViewRecord {
+  _id: string
+  viewDays?: unknown
 }
 
 /** One row of a day document: the entries of the day that say the same thing, counted. */
@@ -97,6 +110,13 @@ export const auditDayId = (memberId: string, day: string): string => `${memberId
 function rowKey(event: AuditEvent): string {
   const what = JSON.stringify([event.actor, event.action, event.purpose, event.fields, event.success])
   return `r${createHash('sha256').update(what).digest('hex').slice(0, 16)}`
+}
+
+/** The China days in `viewDays` of a member record (anything else there is ignored). */
+export function viewDaysOf(record: OwnViewRecord): string[] {
+  return Array.isArray(record.viewDays)
+    ? record.viewDays.filter((d): d is string => typeof d === 'string')
+    : []
 }
 
 /** Accesses of one kind on one day, counted: a row of a day document, or an entry (count 1). */
@@ -215,6 +235,25 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
           await entries().add({ data: written.map(sealed) })
           pending = []
           if (options.counted !== false) await count(written, options.firstDay === true)
+        },
+      }
+    },
+
+    ownView(member) {
+      return {
+        async record(event) {
+          if (!event.success || event.action !== 'read') return log.record(event)
+          const now = clock.now()
+          const day = chinaDate(now)
+          const seen = viewDaysOf(member)
+          if (seen.includes(day)) return
+          // Days past the retention go when the next day is added; most days, nothing is past.
+          const cutoff = chinaDate(now - AUDIT_RETENTION_MS)
+          const kept = seen.filter((d) => d >= cutoff)
+          await db
+            .collection(COLLECTIONS.members)
+            .doc(member._id)
+            .update({ data: { viewDays: kept.length === seen.length ? _.addToSet(day) : [...kept, day] } })
         },
       }
     },

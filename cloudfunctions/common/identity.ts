@@ -36,8 +36,8 @@ export interface AccessContext {
   purpose: PurposeId
   actor: string
   /**
-   * Who records the access: the audit log itself by default, or a batch the caller writes in
-   * one go (a sign-up, a data copy).
+   * Who records the access: the audit log itself by default; a batch the caller writes in one
+   * go (a sign-up, a data copy); or the member's own view, counted per day (`audit.ownView`).
    */
   audit?: AuditRecorder
 }

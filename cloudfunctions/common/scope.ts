@@ -29,6 +29,8 @@ export interface MemberRecord extends Doc {
    * "allow" in WeChat's dialog; sending a message of the topic spends one.
    */
   subscriptions?: Partial<Record<SubscribeTopicId, string[]>>
+  /** China dates on which the member viewed the member centre (`audit.ownView`, L-14). */
+  viewDays?: string[]
 }
 
 export type ConsentState = 'granted' | 'needsReconsent' | 'withdrawn' | 'unset'

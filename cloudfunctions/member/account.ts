@@ -14,16 +14,16 @@ import {
   type LedgerEntryView,
   type PointsReason,
 } from '../../src/domain/selfService'
-import { dayRows, type AuditBatch, type CountedAccess } from '../common/audit'
+import { dayRows, viewDaysOf, type AuditBatch, type CountedAccess } from '../common/audit'
 import { COLLECTIONS, getDoc, type Doc } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
 import type { Caller } from '../common/router'
-import { allows } from '../common/scope'
+import { allows, type MemberRecord } from '../common/scope'
 import { consentViews, receiptView } from './consents'
 import { channelOf, type MemberContext, type MemberDoc } from './context'
 import { parsePlates } from './plates'
 import { toProfile } from './profile'
-import { storeOf } from './service'
+import { HOME_FIELDS, storeOf } from './service'
 
 const PAGE = 1000
 
@@ -60,6 +60,19 @@ export function accessLog(accesses: CountedAccess[], self: string): AccessLogDay
   return [...days.entries()]
     .sort(([a, x], [b, y]) => y.day.localeCompare(x.day) || a.localeCompare(b))
     .map(([, row]) => row)
+}
+
+/** The member's own views of the member centre: one access per China day viewed (`viewDays`). */
+function ownViews(record: MemberRecord, self: string): CountedAccess[] {
+  return viewDaysOf(record).map((day) => ({
+    day,
+    actor: self,
+    action: 'read',
+    purpose: 'membership',
+    fields: [...HOME_FIELDS],
+    success: true,
+    count: 1,
+  }))
 }
 
 export function createAccountActions(ctx: MemberContext): AccountActions {
@@ -156,7 +169,8 @@ export function createAccountActions(ctx: MemberContext): AccountActions {
           break
         }
         case 'accessLog':
-          out.accessLog = accessLog(dayRows(docs), actor)
+          // The day counts of the entries, and the member's own views counted per day.
+          out.accessLog = accessLog([...dayRows(docs), ...ownViews(record, actor)], actor)
           break
         case 'card': {
           const card = docs[0]

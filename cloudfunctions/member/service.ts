@@ -263,9 +263,11 @@ export function createMemberService(deps: MemberServiceDeps, context?: MemberCon
       const member = await ctx.memberOf(caller)
       if (!member) return ok({ member: null })
       if (member.status === 'active' && !member.consents?.membership?.granted) return ok({ member: null })
+      // The member's own view: counted once per China day in the record just read (L-14).
       const identity = await identities.read(member._id, HOME_FIELDS, {
         purpose: 'membership',
         actor: ctx.actor(caller),
+        audit: ctx.audit.ownView(member),
       })
       if (!identity) return ok({ member: null })
       return ok({ member: toHome(member, identity, await storeOf(ctx, member.storeId)) })

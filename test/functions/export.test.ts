@@ -75,28 +75,62 @@ describe('member.exportData', () => {
   it('[L-8] counts repeated accesses of a day in one row, so a long history stays small', async () => {
     const openid = shopper()
     await env.member(openid)
-    for (let i = 0; i < 30; i++) await env.call(openid, 'home')
+    // The profile: a read audited entry by entry (the member centre's own views are counted per
+    // day instead, below).
+    for (let i = 0; i < 30; i++) await env.call(openid, 'profile')
     env.clock.advance(24 * 3600_000)
-    for (let i = 0; i < 5; i++) await env.call(openid, 'home')
+    for (let i = 0; i < 5; i++) await env.call(openid, 'profile')
     const copy = await exportOf(openid)
-    const homeReads = copy.accessLog.filter(
+    const profileReads = copy.accessLog.filter(
       (row) => row.by === 'self' && row.action === 'read' && row.purpose === 'membership',
     )
-    expect(homeReads.map((row) => [row.day, row.count])).toEqual(
+    expect(profileReads.map((row) => [row.day, row.count])).toEqual(
       expect.arrayContaining([
         ['2024-06-16', expect.any(Number)],
         ['2024-06-15', expect.any(Number)],
       ]),
     )
-    const total = homeReads.reduce((sum, row) => sum + row.count, 0)
+    const total = profileReads.reduce((sum, row) => sum + row.count, 0)
     const entries = (await env.all('audit_log')).filter(
       (e) => e.action === 'read' && e.purpose === 'membership' && e.success === true,
     )
-    // Every audited read is counted (the export's own reads are audited after it is built).
+    // Every audited read is counted (the copy's own reads included).
     expect(total).toBeGreaterThanOrEqual(35)
     expect(total).toBeLessThanOrEqual(entries.length)
     expect(copy.accessLog[0]?.day).toBe('2024-06-16')
-    expect(homeReads.length).toBeLessThanOrEqual(4)
+    expect(profileReads.length).toBeLessThanOrEqual(4)
+  })
+
+  it("[L-14] shows the member's own views of the member centre as one row per day viewed", async () => {
+    const openid = shopper()
+    await env.member(openid)
+    for (let i = 0; i < 30; i++) await env.call(openid, 'home')
+    env.clock.advance(24 * 3600_000)
+    for (let i = 0; i < 5; i++) await env.call(openid, 'home')
+    const copy = await exportOf(openid)
+    const views = copy.accessLog.filter(
+      (row) => row.by === 'self' && row.action === 'read' && row.fields.join() === 'name,phone,cardNo',
+    )
+    expect(views).toEqual([
+      {
+        day: '2024-06-16',
+        by: 'self',
+        action: 'read',
+        purpose: 'membership',
+        fields: ['name', 'phone', 'cardNo'],
+        success: true,
+        count: 1,
+      },
+      {
+        day: '2024-06-15',
+        by: 'self',
+        action: 'read',
+        purpose: 'membership',
+        fields: ['name', 'phone', 'cardNo'],
+        success: true,
+        count: 1,
+      },
+    ])
   })
 
   it('[L-8] shows in its access log exactly the audit entries of the member, counted per day and kind', async () => {
@@ -118,13 +152,25 @@ describe('member.exportData', () => {
       env.clock.advance(day * 24 * 3600_000)
       await env.call(openid, 'profile')
       await env.call(openid, 'plates')
+      await env.call(openid, 'home')
       await audit.record({ ...staffRead, success: false })
     }
     const copy = await exportOf(openid)
 
     const self = `wx:${env.vault.keyedHash('actor', openid)}`
     const entries = (await env.all('audit_log')).filter((e) => e.memberId === memberId)
-    expect(copy.accessLog).toEqual(accessLog(entryRows(entries), self))
+    const [member] = (await env.all('members')).filter((m) => m._id === memberId)
+    const views = ((member.viewDays as string[] | undefined) ?? []).map((day) => ({
+      day,
+      actor: self,
+      action: 'read' as const,
+      purpose: 'membership',
+      fields: ['name', 'phone', 'cardNo'],
+      success: true,
+      count: 1,
+    }))
+    expect(views).toHaveLength(3)
+    expect(copy.accessLog).toEqual(accessLog([...entryRows(entries), ...views], self))
     expect(copy.accessLog.find((row) => row.by === 'staff' && row.success)?.count).toBe(12)
     // One day document per day with entries, however many entries there were.
     expect((await env.all('audit_days')).filter((d) => d.memberId === memberId)).toHaveLength(4)

@@ -1,4 +1,4 @@
-import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { AUDIT_RETENTION_MS, createAuditLog } from '../../cloudfunctions/common/audit'
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { DEMO_STORES } from '../../database/seed'
 import { INVENTORY } from '../../src/domain/inventory'
@@ -110,26 +110,86 @@ describe('member.home', () => {
     expect(JSON.stringify(answer)).not.toMatch(/张三|13812345678/)
   })
 
-  it('[L-14][5.5][6.1.1] audits each read of the identity under the membership purpose', async () => {
+  it("[L-14] counts the member's own views once per China day: the day's first view writes once, later views nothing", async () => {
     const openid = shopper()
     await env.join(openid)
-    const [member] = await env.all('members')
-    const before = (await env.all('audit_log')).length
+    const [joined] = await env.all('members')
+    const entries = (await env.all('audit_log')).length
+    let writes = 0
+    env.cloud.onWire((action) => {
+      if (['database.insertDocument', 'database.modifyDocument', 'database.removeDocument'].includes(action))
+        writes++
+    })
+    // Five views a minute apart; answers the writes each of them made.
+    const viewsOfDay = async () => {
+      const perView: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const before = writes
+        expect(await env.call(openid, 'home')).toMatchObject({ ok: true, data: { member: { name: '张*' } } })
+        perView.push(writes - before)
+        env.clock.advance(60_000)
+      }
+      return perView
+    }
     env.clock.advance(60_000)
-    await env.call(openid, 'home')
+    expect(await viewsOfDay()).toEqual([1, 0, 0, 0, 0])
+    // 23:50 to 23:54 in Shanghai is still the same day; midnight starts the next one.
+    env.clock.advance(13 * 3600_000 + 44 * 60_000)
+    expect(await viewsOfDay()).toEqual([0, 0, 0, 0, 0])
+    env.clock.advance(3600_000)
+    expect(await viewsOfDay()).toEqual([1, 0, 0, 0, 0])
+    const [member] = await env.all('members')
+    expect(member).toEqual({ ...joined, viewDays: ['2024-06-15', '2024-06-16'] })
+    // No entry per view: the day in the member record is the count.
+    expect(await env.all('audit_log')).toHaveLength(entries)
+  })
+
+  it("[L-14] still audits a member's own view that fails as an entry", async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [identity] = (await env.all('identities')) as unknown as IdentityDoc[]
+    await env.db
+      .collection('identities')
+      .doc(identity._id)
+      .update({ data: { fields: { name: identity.fields.phone } } })
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    expect(await env.call(openid, 'home')).toMatchObject({ ok: false, code: 'INTERNAL' })
+    errors.mockRestore()
     const log = await env.all('audit_log')
-    expect(log).toHaveLength(before + 1)
-    expect(log[log.length - 1]).toEqual({
-      _id: expect.any(String),
-      at: new Date(Date.parse(START) + 60_000),
-      actor: `wx:${env.vault.keyedHash('actor', openid)}`,
+    expect(log[log.length - 1]).toMatchObject({
       action: 'read',
       purpose: 'membership',
-      memberId: member._id,
       fields: ['name', 'phone', 'cardNo'],
-      success: true,
-      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+      success: false,
     })
+    const [member] = await env.all('members')
+    expect(member).not.toHaveProperty('viewDays')
+  })
+
+  it('[L-14] keeps the counted days of own views for the audit retention only', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    await env.call(openid, 'home')
+    env.clock.advance(400 * 24 * 3600_000)
+    await env.call(openid, 'home')
+    env.clock.advance(AUDIT_RETENTION_MS - 200 * 24 * 3600_000)
+    await env.call(openid, 'home')
+    const [member] = await env.all('members')
+    expect(member.viewDays).toEqual(['2025-07-20', '2028-01-01'])
+  })
+
+  it('[6.1.1] reads nothing personal for a member whose basic consent is not granted', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { 'consents.membership.granted': false } })
+    const entries = (await env.all('audit_log')).length
+    expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
+    expect(await env.all('audit_log')).toHaveLength(entries)
+    const [member] = await env.all('members')
+    expect(member).not.toHaveProperty('viewDays')
   })
 
   it('[5.5] makes audit entries tamper-evident', async () => {

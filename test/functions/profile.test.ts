@@ -41,6 +41,30 @@ describe('member.profile', () => {
   })
 })
 
+describe('member.profile: the audit log', () => {
+  it('[L-14][5.5][6.1.1] audits each read of the identity under the membership purpose', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [member] = await env.all('members')
+    const before = (await env.all('audit_log')).length
+    env.clock.advance(60_000)
+    await env.call(openid, 'profile')
+    const log = await env.all('audit_log')
+    expect(log).toHaveLength(before + 1)
+    expect(log[log.length - 1]).toEqual({
+      _id: expect.any(String),
+      at: new Date(Date.parse(START) + 60_000),
+      actor: `wx:${env.vault.keyedHash('actor', openid)}`,
+      action: 'read',
+      purpose: 'membership',
+      memberId: member._id,
+      fields: ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo'],
+      success: true,
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
+  })
+})
+
 describe('member.updateProfile', () => {
   it('[4.2.1.1][5.1] sets and removes address and e-mail, stored encrypted', async () => {
     const openid = shopper()
