@@ -19,8 +19,12 @@ export const CONCURRENCY = [1, 16] as const
 
 export interface ActionResult extends Timing {
   name: string
+  /** Main environment. */
   readsPerCall: number
   writesPerCall: number
+  /** Key environment. */
+  keyReadsPerCall: number
+  keyWritesPerCall: number
   transactionsPerCall: number
   /** The code of the first failed answer, if any. */
   failureCode?: string
@@ -82,7 +86,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 
 /** Calls per run of one action at one concurrency. */
 function callsFor(c: ActionCase, concurrency: number, quick: boolean): number {
-  const heavy = ['join', 'sendJoinCode', 'deleteAccount'].includes(c.action)
+  const heavy = c.heavy ?? ['join', 'sendJoinCode', 'deleteAccount'].includes(c.action)
   const base = quick ? (heavy ? 120 : 300) : heavy ? 600 : 2000
   return concurrency === 1 ? base / 2 : base
 }
@@ -107,6 +111,8 @@ async function benchAction(
     ...timing,
     readsPerCall: ops.reads / calls,
     writesPerCall: ops.writes / calls,
+    keyReadsPerCall: ops.keyReads / calls,
+    keyWritesPerCall: ops.keyWrites / calls,
     transactionsPerCall: ops.transactions / calls,
     ...(failureCode === undefined ? {} : { failureCode }),
   }
@@ -119,7 +125,7 @@ async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASE
     for (const concurrency of CONCURRENCY) {
       const result = await benchAction(env, c, concurrency, callsFor(c, concurrency, options.quick))
       log(
-        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(1)} reads + ${result.writesPerCall.toFixed(1)} writes per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
+        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(2)} reads + ${result.writesPerCall.toFixed(2)} writes (key environment ${result.keyReadsPerCall.toFixed(2)} + ${result.keyWritesPerCall.toFixed(2)}) per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
       )
       results.push(result)
     }
@@ -190,7 +196,9 @@ async function benchScale(members: number, options: Options): Promise<ScaleResul
       }),
     ]
     for (const l of lookups) log(`  ${l.name}: ${l.perSecond.toFixed(0)}/s p99 ${l.p99Ms.toFixed(2)} ms`)
-    const scaleCases = ACTION_CASES.filter((c) => ['home', 'join'].includes(c.action) && c.fn === 'member')
+    const scaleCases = ACTION_CASES.filter(
+      (c) => ['home', 'join'].includes(c.action) && c.fn === 'member' && c.label === undefined,
+    )
     const actions = await benchActions(env, { ...options, only: undefined }, scaleCases)
     const pageCount = env.cloud.sqlite.pragma('page_count', { simple: true }) as number
     const pageSize = env.cloud.sqlite.pragma('page_size', { simple: true }) as number

@@ -107,7 +107,7 @@ export function staffActor(staffId: string): string {
 export const auditDayId = (memberId: string, day: string): string => `${memberId}:${day}`
 
 /** The key of an entry's row in its day document (a field name: no dots, no `$`). */
-function rowKey(event: AuditEvent): string {
+export function auditRowKey(event: AuditEvent): string {
   const what = JSON.stringify([event.actor, event.action, event.purpose, event.fields, event.success])
   return `r${createHash('sha256').update(what).digest('hex').slice(0, 16)}`
 }
@@ -192,7 +192,7 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
       const id = auditDayId(event.memberId, day)
       const doc = byDay.get(id) ?? { memberId: event.memberId, day, rows: new Map<string, DayRow>() }
       byDay.set(id, doc)
-      const key = rowKey(event)
+      const key = auditRowKey(event)
       const row = doc.rows.get(key)
       if (row) row.count++
       else {
