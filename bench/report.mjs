@@ -58,7 +58,8 @@ export function renderResults({ command, suite, sizes, pages, checks, elapsedMs 
   out.push('')
   out.push(
     'Each action is called through `LocalCloud.invoke` (event and result as JSON, the real SDK code, ' +
-      'SQLite in WAL mode on disk) by 1 and by 16 concurrent callers in a closed loop. Reads and writes ' +
+      'SQLite in WAL mode on disk) by 1 and by 16 concurrent callers in a closed loop, the two in 5 ' +
+      'alternating rounds so that both meet the same load on a shared machine. Reads and writes ' +
       "are the database requests seen at local-cloud's wire handler per call — what CloudBase bills — in " +
       'the main environment; the key environment (the wrapped data keys, PI_KEY_ENV) has quotas of its own ' +
       'and its requests are counted apart. ' +
