@@ -18,6 +18,14 @@ export function metric(suite, name) {
   return suite.actions.find((a) => a.name === action && a.concurrency === Number(callers))?.perSecond
 }
 
+/** Budget keys of dbOpsPerCall and how a check names them. */
+const OP_KINDS = {
+  reads: 'database reads',
+  writes: 'database writes',
+  keyReads: 'key-environment reads',
+  keyWrites: 'key-environment writes',
+}
+
 export function checkBudgets(suite, sizes, budgets, pages) {
   const checks = []
   const maxCalls = budgets.pages?.maxCallsPerLoad
@@ -40,17 +48,11 @@ export function checkBudgets(suite, sizes, budgets, pages) {
   for (const [action, limit] of Object.entries(budgets.dbOpsPerCall ?? {})) {
     const measured = suite.actions.find((a) => a.name === action && a.concurrency === 1)
     if (!measured) continue
-    const KINDS = {
-      reads: 'reads',
-      writes: 'writes',
-      keyReads: 'key environment reads',
-      keyWrites: 'key environment writes',
-    }
-    for (const [kind, label] of Object.entries(KINDS)) {
+    for (const [kind, label] of Object.entries(OP_KINDS)) {
       if (limit[kind] === undefined) continue
       const actual = measured[`${kind}PerCall`] ?? 0
       checks.push({
-        what: `${action}: database ${label} per call`,
+        what: `${action}: ${label} per call`,
         limit: `≤ ${limit[kind]}`,
         actual: Number(actual.toFixed(2)),
         ok: actual <= limit[kind] + 1e-9,
