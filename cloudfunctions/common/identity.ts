@@ -270,33 +270,30 @@ export function createClaims(deps: {
   const index = () => db.collection(COLLECTIONS.identityIndex)
   const claimId = (kind: IndexKind, value: string) => `${kind}:${vault.blindIndex(kind, value)}`
 
-  async function claim(kind: IndexKind, value: string, memberId: string): Promise<boolean> {
-    const _id = claimId(kind, value)
-    // Two rounds: the second one after taking over an abandoned claim or after a release.
-    for (let round = 0; round < 2; round++) {
-      if (
-        await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
-      ) {
-        return true
+  const claims: Claims = {
+    async claim(kind, value, memberId) {
+      const _id = claimId(kind, value)
+      // Two rounds: the second one after taking over an abandoned claim or after a release.
+      for (let round = 0; round < 2; round++) {
+        if (
+          await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
+        ) {
+          return true
+        }
+        const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
+        if (!existing) continue
+        if (existing.memberId === memberId) return true
+        const at = existing.at instanceof Date ? existing.at : new Date(0)
+        if (!(await isAbandoned(String(existing.memberId), at))) return false
+        await index().where({ _id, memberId: existing.memberId }).remove()
       }
-      const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
-      if (!existing) continue
-      if (existing.memberId === memberId) return true
-      const at = existing.at instanceof Date ? existing.at : new Date(0)
-      if (!(await isAbandoned(String(existing.memberId), at))) return false
-      await index().where({ _id, memberId: existing.memberId }).remove()
-    }
-    return false
-  }
-
-  async function release(kind: IndexKind, value: string, memberId: string): Promise<void> {
-    await index()
-      .where({ _id: claimId(kind, value), memberId })
-      .remove()
-  }
-
-  return {
-    claim,
+      return false
+    },
+    async release(kind, value, memberId) {
+      await index()
+        .where({ _id: claimId(kind, value), memberId })
+        .remove()
+    },
     async claimAll(wanted, memberId) {
       const at = new Date(clock.now())
       try {
@@ -311,16 +308,16 @@ export function createClaims(deps: {
         if (!isDuplicateKeyError(error)) throw error
       }
       for (const [kind, value] of wanted) {
-        if (await claim(kind, value, memberId)) continue
-        for (const [other, otherValue] of wanted) await release(other, otherValue, memberId)
+        if (await claims.claim(kind, value, memberId)) continue
+        for (const [other, otherValue] of wanted) await claims.release(other, otherValue, memberId)
         return kind
       }
       return null
     },
-    release,
     async holder(kind, value) {
       const doc = await getDoc(db, COLLECTIONS.identityIndex, claimId(kind, value))
       return doc ? String(doc.memberId) : null
     },
   }
+  return claims
 }
