@@ -29,7 +29,7 @@ function writeCounter(): () => number {
 }
 
 describe('audit log: per-day counts', () => {
-  it('[L-14] counts every entry in its member’s day, also when the first entries of a day come at once', async () => {
+  it('counts every entry in its member’s day, also when the first entries of a day come at once', async () => {
     const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
     await Promise.all(
       Array.from({ length: 24 }, (_, i) => audit.record(i % 3 === 0 ? { ...read, success: false } : read)),

@@ -166,7 +166,7 @@ describe('member.home', () => {
     expect(member).not.toHaveProperty('viewDays')
   })
 
-  it('[L-14] keeps the counted days of own views for the audit retention only', async () => {
+  it('[7.1] keeps the counted days of own views for the audit retention only', async () => {
     const openid = shopper()
     await env.join(openid)
     await env.call(openid, 'home')

@@ -179,7 +179,7 @@ describe('member.join: what is stored (5.1)', () => {
     expect(JSON.stringify(log)).not.toContain(openid)
   })
 
-  it("[L-14] counts the sign-up's entries in the new member's first day document", async () => {
+  it("counts the sign-up's entries in the new member's first day document", async () => {
     const openid = shopper()
     await env.join(openid)
     const [member] = await env.all('members')
