@@ -15,6 +15,10 @@ export interface BenchCall {
 export interface ActionCase {
   fn: string
   action: string
+  /** Tells apart two cases of one action (`member.home:firstView`). */
+  label?: string
+  /** Fewer calls: each needs a sign-up to prepare, or is a sign-up. */
+  heavy?: boolean
   /** Builds `n` calls, in order; runs before timing. */
   prepare(env: BenchEnv, n: number): Promise<BenchCall[]>
 }
@@ -68,7 +72,17 @@ export function asShopper(fn: string, action: string, data?: Record<string, unkn
 }
 
 export const ACTION_CASES: ActionCase[] = [
-  asMember('member', 'home'),
+  // Views after the member's first of the China day (made while preparing): the common case of
+  // a member coming back to the member centre. The first view of a day is the next case.
+  asMember('member', 'home', undefined, [{ action: 'home' }]),
+  {
+    fn: 'member',
+    action: 'home',
+    label: 'firstView',
+    heavy: true,
+    // Each call is a member's first view of the day: one new member per call, made beforehand.
+    prepare: async (env, n) => (await env.newMembers(n)).map((openid) => ({ openid })),
+  },
   asShopper('member', 'joinForm'),
   {
     fn: 'member',
@@ -108,4 +122,4 @@ export const ACTION_CASES: ActionCase[] = [
   },
 ]
 
-export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}`
+export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label ? `:${c.label}` : ''}`

@@ -1,7 +1,10 @@
 // Budget checks of a bench run against bench/budgets.json:
 // - weapp: package sizes (bench/size.mjs; main package budget and WeChat's 2 MB per package);
 // - dbOpsPerCall: database reads and writes per call of an action at 1 caller — what CloudBase
-//   bills; deterministic, so any increase is a deliberate change of the budget;
+//   bills — in the main environment (`reads`, `writes`) and in the key environment (`keyReads`,
+//   `keyWrites`), whose quotas are its own; deterministic but for work done once per block or
+//   per day (a block of member numbers, a member's first view of a day), so any increase is a
+//   deliberate change of the budget;
 // - ratios: throughput relations that hold on a loaded machine too (concurrency must not
 //   collapse throughput; an action must not fall too far below the raw SQLite rate).
 //   A metric is `<function>.<action>@<callers>` (calls per second) or `sqlite.insert|select`;
@@ -13,6 +16,14 @@ export function metric(suite, name) {
   if (name === 'sqlite.select') return suite.sqlite.selectPerSecond
   const [action, callers] = name.split('@')
   return suite.actions.find((a) => a.name === action && a.concurrency === Number(callers))?.perSecond
+}
+
+/** Budget keys of dbOpsPerCall and how a check names them. */
+const OP_KINDS = {
+  reads: 'database reads',
+  writes: 'database writes',
+  keyReads: 'key-environment reads',
+  keyWrites: 'key-environment writes',
 }
 
 export function checkBudgets(suite, sizes, budgets, pages) {
@@ -37,11 +48,11 @@ export function checkBudgets(suite, sizes, budgets, pages) {
   for (const [action, limit] of Object.entries(budgets.dbOpsPerCall ?? {})) {
     const measured = suite.actions.find((a) => a.name === action && a.concurrency === 1)
     if (!measured) continue
-    for (const kind of ['reads', 'writes']) {
+    for (const [kind, label] of Object.entries(OP_KINDS)) {
       if (limit[kind] === undefined) continue
-      const actual = measured[`${kind}PerCall`]
+      const actual = measured[`${kind}PerCall`] ?? 0
       checks.push({
-        what: `${action}: database ${kind} per call`,
+        what: `${action}: ${label} per call`,
         limit: `≤ ${limit[kind]}`,
         actual: Number(actual.toFixed(2)),
         ok: actual <= limit[kind] + 1e-9,

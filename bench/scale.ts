@@ -1,20 +1,22 @@
 /**
  * Realistic members in bulk, for scale tests: for each member the pseudonymous record, the
  * identity document encrypted through the real vault (same keys as the functions), its wrapped
- * data key in the key environment, the phone and OPENID uniqueness claims, the consent receipt
- * and the audit entry of its creation — the documents `join` writes, in the same shapes. Inserted in batches through local-cloud's
- * wire handler (the SDK's insertDocument request with many documents), which skips only the
- * function and the SDK's serialisation.
+ * data key in the key environment, the phone and OPENID uniqueness claims, the consent receipt,
+ * the audit entries of its creation and their day document — the documents `join` writes, in
+ * the same shapes. Inserted in batches through local-cloud's wire handler (the SDK's
+ * insertDocument request with many documents), which skips only the function and the SDK's
+ * serialisation.
  */
 import { randomBytes } from 'node:crypto'
 
-import { wechatActor } from '../cloudfunctions/common/audit'
+import { auditDayId, auditRowKey, wechatActor, type AuditEvent } from '../cloudfunctions/common/audit'
 import { COLLECTIONS } from '../cloudfunctions/common/db'
 import { keyDocument, memberKey } from '../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../cloudfunctions/common/vault'
 import { DEMO_STORES } from '../database/seed'
 import { toWire } from '../local-cloud/codec'
 import type { LocalCloud } from '../local-cloud/runtime'
+import { chinaDate } from '../src/domain/dates'
 import { formatMemberNo } from '../src/domain/member/rules'
 import { type Tier } from '../src/domain/member/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
@@ -84,20 +86,30 @@ function memberDocs(vault: Vault, i: number, batch: Batch): void {
     channel,
   })
   const actor = wechatActor(vault, openid)
-  const fields = ['openid', 'name', 'phone', 'birthDate']
-  batch[COLLECTIONS.auditLog].push({
-    at: joinedAt,
+  const created = (fields: AuditEvent['fields']): AuditEvent => ({
     actor,
     action: 'create',
     purpose: 'membership',
     memberId,
     fields,
     success: true,
-    mac: vault.keyedHash(
-      'audit',
-      JSON.stringify([joinedAt.getTime(), actor, 'create', 'membership', memberId, fields, true]),
-    ),
   })
+  const events = [created(['openid', 'name', 'phone', 'birthDate']), created(['gender', 'province'])]
+  const day = chinaDate(joinedAt.getTime())
+  const rows: Record<string, unknown> = {}
+  for (const event of events) {
+    batch[COLLECTIONS.auditLog].push({
+      ...event,
+      at: joinedAt,
+      mac: vault.keyedHash(
+        'audit',
+        JSON.stringify([joinedAt.getTime(), actor, 'create', 'membership', memberId, event.fields, true]),
+      ),
+    })
+    const { memberId: _m, ...row } = event
+    rows[auditRowKey(event)] = { ...row, count: 1 }
+  }
+  batch[COLLECTIONS.auditDays].push({ _id: auditDayId(memberId, day), memberId, day, rows })
 }
 
 export interface GenerateReport {
@@ -143,6 +155,7 @@ export async function generateMembers(
     [COLLECTIONS.identityIndex]: [],
     [COLLECTIONS.consentReceipts]: [],
     [COLLECTIONS.auditLog]: [],
+    [COLLECTIONS.auditDays]: [],
   }
   const started = process.hrtime.bigint()
   let documents = 0

@@ -11,16 +11,26 @@ import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
 import { vaultFromEnv } from '../cloudfunctions/common/vault'
 import { ACTION_CASES, caseName, type ActionCase } from './actions'
 import { createBenchEnv, type BenchEnv, type OpCounts } from './lib/env'
-import { percentile, runConcurrent, type Timing } from './lib/measure'
+import { percentile, runStretch, summarise, type Stretch, type Timing } from './lib/measure'
 import { sqliteRates, vaultCosts, type SqliteRates, type VaultCosts } from './lib/raw'
 import { generatedMemberNo, generatedPhone, generateMembers, type GenerateReport } from './scale'
 
 export const CONCURRENCY = [1, 16] as const
+/**
+ * Each action's calls at 1 and at 16 callers run in this many alternating rounds, so that both
+ * see the same machine: on a shared one, load that comes and goes would otherwise fall on one
+ * concurrency and not the other, and the ratios between them would measure the neighbours.
+ */
+const ROUNDS = 5
 
 export interface ActionResult extends Timing {
   name: string
+  /** Main environment. */
   readsPerCall: number
   writesPerCall: number
+  /** Key environment. */
+  keyReadsPerCall: number
+  keyWritesPerCall: number
   transactionsPerCall: number
   /** The code of the first failed answer, if any. */
   failureCode?: string
@@ -82,44 +92,74 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 
 /** Calls per run of one action at one concurrency. */
 function callsFor(c: ActionCase, concurrency: number, quick: boolean): number {
-  const heavy = ['join', 'sendJoinCode', 'deleteAccount'].includes(c.action)
+  const heavy = c.heavy ?? ['join', 'sendJoinCode', 'deleteAccount'].includes(c.action)
   const base = quick ? (heavy ? 120 : 300) : heavy ? 600 : 2000
   return concurrency === 1 ? base / 2 : base
 }
 
-async function benchAction(
-  env: BenchEnv,
-  c: ActionCase,
-  concurrency: number,
-  calls: number,
-): Promise<ActionResult> {
-  const prepared = await c.prepare(env, calls)
-  env.resetOps()
-  let failureCode: string | undefined
-  const timing = await runConcurrent(calls, concurrency, async (i) => {
-    const answer = await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
-    if (!answer.ok) failureCode ??= answer.code
-    return answer.ok
+/** One action at every concurrency, in alternating rounds over calls prepared beforehand. */
+async function benchAction(env: BenchEnv, c: ActionCase, quick: boolean): Promise<ActionResult[]> {
+  const counts = CONCURRENCY.map((concurrency) => callsFor(c, concurrency, quick))
+  const prepared = await c.prepare(
+    env,
+    counts.reduce((sum, n) => sum + n, 0),
+  )
+  // The calls of each concurrency: its own consecutive part of the prepared ones.
+  const parts = counts.map((n, k) => {
+    const from = counts.slice(0, k).reduce((sum, m) => sum + m, 0)
+    return Array.from({ length: n }, (_v, i) => from + i)
   })
-  const ops: OpCounts = { ...env.ops }
-  return {
-    name: caseName(c),
-    ...timing,
-    readsPerCall: ops.reads / calls,
-    writesPerCall: ops.writes / calls,
-    transactionsPerCall: ops.transactions / calls,
-    ...(failureCode === undefined ? {} : { failureCode }),
+  const stretches: Stretch[][] = CONCURRENCY.map(() => [])
+  const ops: OpCounts[] = CONCURRENCY.map(() => ({
+    reads: 0,
+    writes: 0,
+    keyReads: 0,
+    keyWrites: 0,
+    transactions: 0,
+    other: 0,
+  }))
+  const failureCodes: (string | undefined)[] = CONCURRENCY.map(() => undefined)
+  const work = (k: number) => async (i: number) => {
+    const answer = await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
+    if (!answer.ok) failureCodes[k] ??= answer.code
+    return answer.ok
   }
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, concurrency] of CONCURRENCY.entries()) {
+      const part = parts[k]
+      const slice = part.slice(
+        Math.floor((part.length * round) / ROUNDS),
+        Math.floor((part.length * (round + 1)) / ROUNDS),
+      )
+      env.resetOps()
+      stretches[k].push(await runStretch(slice, concurrency, work(k)))
+      for (const kind of Object.keys(ops[k]) as (keyof OpCounts)[]) ops[k][kind] += env.ops[kind]
+    }
+  }
+  return CONCURRENCY.map((concurrency, k) => {
+    const calls = counts[k]
+    const failureCode = failureCodes[k]
+    return {
+      name: caseName(c),
+      ...summarise(stretches[k], concurrency),
+      readsPerCall: ops[k].reads / calls,
+      writesPerCall: ops[k].writes / calls,
+      keyReadsPerCall: ops[k].keyReads / calls,
+      keyWritesPerCall: ops[k].keyWrites / calls,
+      transactionsPerCall: ops[k].transactions / calls,
+      ...(failureCode === undefined ? {} : { failureCode }),
+    }
+  })
 }
 
 async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASES): Promise<ActionResult[]> {
   const results: ActionResult[] = []
   for (const c of cases) {
     if (options.only && !caseName(c).includes(options.only)) continue
-    for (const concurrency of CONCURRENCY) {
-      const result = await benchAction(env, c, concurrency, callsFor(c, concurrency, options.quick))
+    for (const result of await benchAction(env, c, options.quick)) {
+      const { concurrency } = result
       log(
-        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(1)} reads + ${result.writesPerCall.toFixed(1)} writes per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
+        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(2)} reads + ${result.writesPerCall.toFixed(2)} writes (key environment ${result.keyReadsPerCall.toFixed(2)} + ${result.keyWritesPerCall.toFixed(2)}) per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
       )
       results.push(result)
     }
@@ -190,7 +230,9 @@ async function benchScale(members: number, options: Options): Promise<ScaleResul
       }),
     ]
     for (const l of lookups) log(`  ${l.name}: ${l.perSecond.toFixed(0)}/s p99 ${l.p99Ms.toFixed(2)} ms`)
-    const scaleCases = ACTION_CASES.filter((c) => ['home', 'join'].includes(c.action) && c.fn === 'member')
+    const scaleCases = ACTION_CASES.filter(
+      (c) => ['home', 'join'].includes(c.action) && c.fn === 'member' && c.label === undefined,
+    )
     const actions = await benchActions(env, { ...options, only: undefined }, scaleCases)
     const pageCount = env.cloud.sqlite.pragma('page_count', { simple: true }) as number
     const pageSize = env.cloud.sqlite.pragma('page_size', { simple: true }) as number

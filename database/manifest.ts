@@ -20,7 +20,8 @@ export const manifest: Manifest = {
       large: true,
       description:
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, tier, points, storeId, gender?, ' +
-        'province?, channel, status, consents summary, joinedAt. No direct identifier.',
+        'province?, channel, status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
+        'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         { name: 'store_joined', fields: [{ field: 'storeId' }, { field: 'joinedAt', direction: -1 }] },
@@ -117,6 +118,20 @@ export const manifest: Manifest = {
         { name: 'time', fields: [{ field: 'at', direction: -1 }] },
       ],
       retention: 'P3Y',
+    },
+    {
+      name: 'audit_days',
+      large: true,
+      description:
+        'Per-day counts of the audit log (L-14), for the member’s data copy: _id = "<member id>:<China date>" → ' +
+        '{ memberId, day, rows: { <row key>: { actor, action, purpose, fields, success, count } } }, one row per kind ' +
+        'of entry, counted as the entries are written. Derived from audit_log; removed with the member.',
+      // memberId + day: the data copy reads a member's days in order; day: the retention sweep.
+      indexes: [
+        { name: 'member_day', fields: [{ field: 'memberId' }, { field: 'day' }] },
+        { name: 'day', fields: [{ field: 'day' }] },
+      ],
+      retention: 'P3Y (as the entries it counts); on cancellation: removed',
     },
     {
       name: 'jobs',
@@ -240,7 +255,11 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   consent_receipts: { link: 'memberId', section: 'consentReceipts' },
   sms_codes: { link: 'none', reason: 'keyed hashes of a phone and of a code, not linked to a member id' },
   sms_quota: { link: 'none', reason: 'daily counters under keyed hashes, not linked to a member id' },
-  audit_log: { link: 'memberId', section: 'accessLog' },
+  audit_log: {
+    link: 'memberId',
+    excluded: 'the same entries are in the copy as accessLog, counted per day and kind (audit_days)',
+  },
+  audit_days: { link: 'memberId', section: 'accessLog' },
   jobs: {
     link: 'none',
     reason:

@@ -2,7 +2,9 @@
  * A benchmark environment: a file-backed local-cloud (WAL, as `npm start` runs it) with the
  * project's manifest and demo seed, keys in the environment (PI_KEY_ENV: the cloud's key
  * environment), the cloud functions registered, and a counter of database operations at the wire
- * handler (what CloudBase bills per call), in both environments.
+ * handler (what CloudBase bills per call), per environment: CloudBase's quotas and QPS limits are
+ * an environment's own, so the main environment's operations and the key environment's are
+ * counted apart.
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -24,8 +26,12 @@ export type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; 
 
 /** Database operations seen at the wire handler, by kind (as CloudBase counts reads and writes). */
 export interface OpCounts {
+  /** Reads and writes in the main environment. */
   reads: number
   writes: number
+  /** Reads and writes in the key environment (PI_KEY_ENV: the wrapped data keys). */
+  keyReads: number
+  keyWrites: number
   transactions: number
   other: number
 }
@@ -69,10 +75,11 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
   const cloud = createLocalCloud({ dataDir, manifest, functions: FUNCTIONS }).use()
   process.env.PI_KEY_ENV = cloud.keyEnv
   await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
-  const ops: OpCounts = { reads: 0, writes: 0, transactions: 0, other: 0 }
-  cloud.onWire((action) => {
-    if (READS.has(action)) ops.reads++
-    else if (WRITES.has(action)) ops.writes++
+  const ops: OpCounts = { reads: 0, writes: 0, keyReads: 0, keyWrites: 0, transactions: 0, other: 0 }
+  cloud.onWire((action, _params, env) => {
+    const inKeyEnv = env === cloud.keyEnv
+    if (READS.has(action)) ops[inKeyEnv ? 'keyReads' : 'reads']++
+    else if (WRITES.has(action)) ops[inKeyEnv ? 'keyWrites' : 'writes']++
     else if (TRANSACTIONS.has(action)) ops.transactions++
     else if (action.startsWith('database.')) ops.other++
   })
@@ -86,7 +93,7 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
     dataDir,
     ops,
     resetOps() {
-      ops.reads = ops.writes = ops.transactions = ops.other = 0
+      ops.reads = ops.writes = ops.keyReads = ops.keyWrites = ops.transactions = ops.other = 0
     },
     async call(fn, action, openid, data) {
       const event = data === undefined ? { action } : { action, data }

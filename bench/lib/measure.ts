@@ -16,40 +16,52 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank]
 }
 
+/** What one stretch of calls took: each call's latency, the wall clock, the failed calls. */
+export interface Stretch {
+  latencies: number[]
+  seconds: number
+  failures: number
+}
+
 /**
- * Runs `work(i)` for i in [0, calls) with `concurrency` callers, each taking the next index as
- * soon as its previous call ends (a closed loop, as that many shoppers tapping at once).
+ * Runs `work(i)` for each i of `indices` with `concurrency` callers, each taking the next index
+ * as soon as its previous call ends (a closed loop, as that many shoppers tapping at once).
  * `work` answers false for a failed call.
  */
-export async function runConcurrent(
-  calls: number,
+export async function runStretch(
+  indices: number[],
   concurrency: number,
   work: (i: number) => Promise<boolean>,
-): Promise<Timing> {
-  const latencies: number[] = new Array(calls)
+): Promise<Stretch> {
+  const latencies: number[] = []
   let next = 0
   let failures = 0
   const started = process.hrtime.bigint()
   const caller = async () => {
     for (;;) {
-      const i = next++
-      if (i >= calls) return
+      const n = next++
+      if (n >= indices.length) return
       const t0 = process.hrtime.bigint()
-      const ok = await work(i)
-      latencies[i] = Number(process.hrtime.bigint() - t0) / 1e6
+      const ok = await work(indices[n])
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6)
       if (!ok) failures++
     }
   }
-  await Promise.all(Array.from({ length: Math.min(concurrency, calls) }, caller))
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  const sorted = latencies.slice().sort((a, b) => a - b)
+  await Promise.all(Array.from({ length: Math.min(concurrency, indices.length) }, caller))
+  return { latencies, seconds: Number(process.hrtime.bigint() - started) / 1e9, failures }
+}
+
+/** The timing of several stretches at one concurrency, as if they were one run. */
+export function summarise(stretches: Stretch[], concurrency: number): Timing {
+  const sorted = stretches.flatMap((s) => s.latencies).sort((a, b) => a - b)
+  const seconds = stretches.reduce((sum, s) => sum + s.seconds, 0)
   return {
-    calls,
+    calls: sorted.length,
     concurrency,
-    perSecond: calls / seconds,
+    perSecond: sorted.length / seconds,
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
-    failures,
+    failures: stretches.reduce((sum, s) => sum + s.failures, 0),
   }
 }
 

@@ -50,6 +50,8 @@ export interface DbDocument {
 export interface DbCollection extends DbQuery {
   doc(id: string): DbDocument
   add(options: { data: Record<string, unknown> }): Promise<{ _id: string | number }>
+  /** Several documents in one request. */
+  add(options: { data: Record<string, unknown>[] }): Promise<{ _ids: Array<string | number> }>
 }
 
 /** The operations CloudBase allows inside a transaction: single documents only. */
@@ -94,6 +96,7 @@ export const COLLECTIONS = {
   smsCodes: 'sms_codes',
   smsQuota: 'sms_quota',
   auditLog: 'audit_log',
+  auditDays: 'audit_days',
   counters: 'counters',
   settings: 'settings',
   stores: 'stores',

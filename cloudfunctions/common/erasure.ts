@@ -7,8 +7,9 @@
  * - phone: the encrypted phone, its blind index and claim go (RevokeInfo 8);
  * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
  *   from that moment no backup or export of the main environment can be decrypted for the
- *   member), then the identity document is removed, every claim is released, the member record
- *   is removed, and what must be kept as evidence is unlinked: consent receipts and points-ledger
+ *   member), then the identity document and the audit log's per-day counts of the member are
+ *   removed, every claim is released, the member record is removed, and what must be kept as
+ *   evidence is unlinked: consent receipts and points-ledger
  *   entries are re-keyed to one fresh random id, a bound card is cancelled (and whatever key or
  *   copy of identifiers a binding that died half-way left on it goes too).
  *
@@ -110,6 +111,8 @@ export function createErasure(deps: {
           },
         })
       await identities.destroy(memberId, { purpose: 'membership', actor })
+      // The per-day counts exist for the member's data copy only; the entries themselves stay.
+      await db.collection(COLLECTIONS.auditDays).where({ memberId }).remove()
       await db.collection(COLLECTIONS.members).doc(memberId).remove()
       // Claims last, the WeChat identity's among them: until then a retry finds this member.
       await claims()

@@ -10,9 +10,9 @@
  */
 import { INVENTORY, inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
 import type { PurposeId } from '../../src/domain/consent/purposes'
-import type { AuditLog } from './audit'
+import type { AuditLog, AuditRecorder } from './audit'
 import type { Clock } from './clock'
-import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+import { addUnique, COLLECTIONS, getDoc, isDuplicateKeyError, type Db } from './db'
 import type { Result } from './errors'
 import { memberKey, type KeyStore } from './keystore'
 import type { IndexKind, MemberCipher, Sealed, Vault } from './vault'
@@ -35,6 +35,11 @@ export interface IdentityDoc {
 export interface AccessContext {
   purpose: PurposeId
   actor: string
+  /**
+   * Who records the access: the audit log itself by default; a batch the caller writes in one
+   * go (a sign-up, a data copy); or the member's own view, counted per day (`audit.ownView`).
+   */
+  audit?: AuditRecorder
 }
 
 export interface IdentityStore {
@@ -123,7 +128,7 @@ export function createIdentityStore(deps: {
   }
 
   return {
-    async create(memberId, values, access) {
+    async create(memberId, values, { audit: recorder = audit, ...access }) {
       const keyFields = Object.keys(values) as FieldKey[]
       assertPurpose(keyFields, access.purpose)
       for (const key of keyFields) {
@@ -156,10 +161,10 @@ export function createIdentityStore(deps: {
         await keys.destroy(owner).catch(() => undefined)
         throw error
       }
-      await audit.record({ ...access, action: 'create', memberId, fields: keyFields, success: true })
+      await recorder.record({ ...access, action: 'create', memberId, fields: keyFields, success: true })
     },
 
-    async read(memberId, fields, access) {
+    async read(memberId, fields, { audit: recorder = audit, ...access }) {
       assertPurpose(fields, access.purpose)
       const loaded = await load(memberId)
       const doc = loaded.doc
@@ -172,16 +177,16 @@ export function createIdentityStore(deps: {
           const sealed = doc.fields?.[key]
           if (sealed) values[key] = cipher.decrypt(key, sealed)
         }
-        await audit.record({ ...access, action: 'read', memberId, fields, success: true })
+        await recorder.record({ ...access, action: 'read', memberId, fields, success: true })
         return values
       } catch (error) {
         // A failed decryption is itself worth an audit line: it may be tampering (5.5).
-        await audit.record({ ...access, action: 'read', memberId, fields, success: false })
+        await recorder.record({ ...access, action: 'read', memberId, fields, success: false })
         throw error
       }
     },
 
-    async modify(memberId, fields, access, change) {
+    async modify(memberId, fields, { audit: recorder = audit, ...access }, change) {
       const _ = db.command
       for (let round = 0; round < MAX_MODIFY_ROUNDS; round++) {
         // From the second round on the key is known: only the identity document is read again.
@@ -218,18 +223,19 @@ export function createIdentityStore(deps: {
           .update({ data })
         if (stats.updated === 1) {
           if (touched.length > 0)
-            await audit.record({ ...access, action: 'update', memberId, fields: touched, success: true })
+            await recorder.record({ ...access, action: 'update', memberId, fields: touched, success: true })
           return { ok: true, data: value }
         }
       }
       throw new Error('identity changed too often concurrently')
     },
 
-    async destroy(memberId, access) {
+    async destroy(memberId, { audit: _recorder, ...access }) {
       await keys.destroy(memberKey(memberId))
       await identities().doc(memberId).remove()
       const fields = INVENTORY.filter((f) => f.store === 'identity').map((f) => f.key)
-      await audit.record({ ...access, action: 'delete', memberId, fields, success: true })
+      // Not counted per day: the member is going (or never came to be), so no copy will show it.
+      await audit.record({ ...access, action: 'delete', memberId, fields, success: true }, { counted: false })
     },
   }
 }
@@ -238,6 +244,11 @@ export function createIdentityStore(deps: {
 export interface Claims {
   /** True when this member now holds the claim; false when another member does. */
   claim(kind: IndexKind, value: string, memberId: string): Promise<boolean>
+  /**
+   * Takes several claims for one member: null when it holds them all, else the kind of the
+   * first one another member holds (and then it holds none of them). Usually one write.
+   */
+  claimAll(wanted: Array<[IndexKind, string]>, memberId: string): Promise<IndexKind | null>
   /** Releases a claim, only if this member holds it. */
   release(kind: IndexKind, value: string, memberId: string): Promise<void>
   /** The member holding a claim, if any. */
@@ -259,7 +270,7 @@ export function createClaims(deps: {
   const index = () => db.collection(COLLECTIONS.identityIndex)
   const claimId = (kind: IndexKind, value: string) => `${kind}:${vault.blindIndex(kind, value)}`
 
-  return {
+  const claims: Claims = {
     async claim(kind, value, memberId) {
       const _id = claimId(kind, value)
       // Two rounds: the second one after taking over an abandoned claim or after a release.
@@ -283,9 +294,30 @@ export function createClaims(deps: {
         .where({ _id: claimId(kind, value), memberId })
         .remove()
     },
+    async claimAll(wanted, memberId) {
+      const at = new Date(clock.now())
+      try {
+        // Note: an `add` of several documents is one request. Whether CloudBase keeps some of
+        // them when one is a duplicate is not relied on: one by one below, a claim this member
+        // already holds counts as taken, and every claim is released on a refusal.
+        await index().add({
+          data: wanted.map(([kind, value]) => ({ _id: claimId(kind, value), kind, memberId, at })),
+        })
+        return null
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+      }
+      for (const [kind, value] of wanted) {
+        if (await claims.claim(kind, value, memberId)) continue
+        for (const [other, otherValue] of wanted) await claims.release(other, otherValue, memberId)
+        return kind
+      }
+      return null
+    },
     async holder(kind, value) {
       const doc = await getDoc(db, COLLECTIONS.identityIndex, claimId(kind, value))
       return doc ? String(doc.memberId) : null
     },
   }
+  return claims
 }

@@ -11,7 +11,7 @@ import { allows } from '../../src/domain/consent/rules'
 import type { PurposeId } from '../../src/domain/consent/purposes'
 import { inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
 import { mask } from '../../src/domain/identity/mask'
-import type { AuditLog } from './audit'
+import type { AuditLog, AuditRecorder } from './audit'
 import { COLLECTIONS, getDoc, type Db } from './db'
 import { fail, ok, type Result } from './errors'
 import type { IdentityStore, IdentityValues } from './identity'
@@ -32,12 +32,16 @@ export const selfReader = (actor: string): Reader => ({ actor, viewer: 'self' })
 export interface ScopeGuard {
   /** The member record, fresh from the database; null when there is none. */
   member(memberId: string): Promise<MemberRecord | null>
-  /** PURPOSE_CONSENT_REQUIRED (field = the purpose) unless the purpose is allowed now. */
+  /**
+   * PURPOSE_CONSENT_REQUIRED (field = the purpose) unless the purpose is allowed now.
+   * `recorder`: where a refusal is audited (default: the audit log).
+   */
   check(
     memberId: string,
     purpose: PurposeId,
     actor: string,
     fields: FieldKey[],
+    recorder?: AuditRecorder,
   ): Promise<Result<MemberRecord>>
   /** Decrypts `fields` for `purpose` after the check, masked for the reader; refused reads are audited. */
   read(
@@ -45,6 +49,7 @@ export interface ScopeGuard {
     purpose: PurposeId,
     fields: FieldKey[],
     reader: Reader,
+    recorder?: AuditRecorder,
   ): Promise<Result<IdentityValues>>
 }
 
@@ -62,11 +67,17 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   const member = async (memberId: string) =>
     (await getDoc(db, COLLECTIONS.members, memberId)) as MemberRecord | null
 
-  async function check(memberId: string, purpose: PurposeId, actor: string, fields: FieldKey[]) {
+  async function check(
+    memberId: string,
+    purpose: PurposeId,
+    actor: string,
+    fields: FieldKey[],
+    recorder: AuditRecorder = audit,
+  ) {
     const record = await member(memberId)
     if (!record) return fail('NOT_A_MEMBER')
     if (!allows(record, purpose)) {
-      await audit.record({ actor, action: 'read', purpose, memberId, fields, success: false })
+      await recorder.record({ actor, action: 'read', purpose, memberId, fields, success: false })
       return fail(
         record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
         purpose,
@@ -78,10 +89,14 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   return {
     member,
     check,
-    async read(memberId, purpose, fields, reader) {
-      const checked = await check(memberId, purpose, reader.actor, fields)
+    async read(memberId, purpose, fields, reader, recorder = audit) {
+      const checked = await check(memberId, purpose, reader.actor, fields, recorder)
       if (!checked.ok) return checked
-      const values = await identities.read(memberId, fields, { purpose, actor: reader.actor })
+      const values = await identities.read(memberId, fields, {
+        purpose,
+        actor: reader.actor,
+        audit: recorder,
+      })
       return values ? ok(forReader(values, reader)) : fail('NOT_A_MEMBER')
     },
   }

@@ -3,8 +3,10 @@
  *
  * - A code is 6 digits from crypto.randomInt, stored only as a keyed HMAC bound to purpose and
  *   phone; it is valid 5 minutes, for one use, by the WeChat user who asked for it.
- * - Every check counts as a try before the code is compared (so parallel guesses cannot get
- *   more than 5 comparisons); the 5th wrong try locks the code.
+ * - Every check counts as a try, in the one conditional write that also consumes a right code
+ *   (a right code costs that write alone; a wrong one is read first, to tell why); a check is
+ *   only answered when that write took a try, so parallel guesses cannot get more than 5
+ *   answers; the 5th wrong try locks the code.
  * - A new code for the same phone and purpose can be asked for after 60 s; at most 10 sends a
  *   day (China date) per phone and per WeChat user.
  *
@@ -199,33 +201,45 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
     async verify({ purpose, phone, requester, code }) {
       const now = clock.now()
       const id = codeId(purpose, phone)
+      const given = hashCode(purpose, phone, code)
+      // The usual case, the right code from the WeChat user who asked for it, in time: one
+      // conditional write counts the try and consumes the code, with nothing read before it.
+      const used = await codes()
+        .where({
+          _id: id,
+          codeHash: given,
+          requester,
+          consumed: false,
+          tries: _.lt(SMS_MAX_TRIES),
+          expiresAt: _.gt(new Date(now)),
+        })
+        .update({ data: { tries: _.inc(1), consumed: true } })
+      if (used.stats.updated === 1) return ok(null)
+
+      // Otherwise the code is read to tell why.
       const doc = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
       // A code asked for by another WeChat user is not this caller's code.
       if (!doc || doc.consumed || doc.requester !== requester || doc.expiresAt.getTime() <= now)
         return fail('SMS_CODE_EXPIRED', 'smsCode')
       if (doc.tries >= SMS_MAX_TRIES) return fail('SMS_CODE_LOCKED', 'smsCode')
 
-      // Count the try first, bound to this very code (its hash), then compare.
+      // One conditional write counts the try, bound to this very code (its hash), and consumes
+      // the code when it is right. The comparison is only answered when that write took one of
+      // the 5 tries, so parallel guesses still get no more than 5 answers.
+      const expected = Buffer.from(doc.codeHash, 'hex')
+      const typed = Buffer.from(given, 'hex')
+      const right = expected.length === typed.length && timingSafeEqual(expected, typed)
       const counted = await codes()
         .where({ _id: id, codeHash: doc.codeHash, consumed: false, tries: _.lt(SMS_MAX_TRIES) })
-        .update({ data: { tries: _.inc(1) } })
+        .update({ data: right ? { tries: _.inc(1), consumed: true } : { tries: _.inc(1) } })
       if (counted.stats.updated !== 1) {
         const current = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
         if (current && current.codeHash === doc.codeHash && !current.consumed)
           return fail('SMS_CODE_LOCKED', 'smsCode')
         return fail('SMS_CODE_EXPIRED', 'smsCode')
       }
-
-      const expected = Buffer.from(doc.codeHash, 'hex')
-      const given = Buffer.from(hashCode(purpose, phone, code), 'hex')
-      if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
-        return fail(doc.tries + 1 >= SMS_MAX_TRIES ? 'SMS_CODE_LOCKED' : 'SMS_CODE_WRONG', 'smsCode')
-      }
-
-      const consumed = await codes()
-        .where({ _id: id, codeHash: doc.codeHash, consumed: false })
-        .update({ data: { consumed: true } })
-      return consumed.stats.updated === 1 ? ok(null) : fail('SMS_CODE_EXPIRED', 'smsCode')
+      if (right) return ok(null)
+      return fail(doc.tries + 1 >= SMS_MAX_TRIES ? 'SMS_CODE_LOCKED' : 'SMS_CODE_WRONG', 'smsCode')
     },
   }
 }

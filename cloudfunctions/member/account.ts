@@ -6,21 +6,27 @@
  * - `deleteAccount`: one action with an explicit confirmation; deletion completes at once.
  */
 import { MEMBER_DATA, manifest } from '../../database/manifest'
-import type { MemberContract } from '../../src/domain/contracts/member'
 import { allows } from '../../src/domain/consent/rules'
-import { chinaDate } from '../../src/domain/dates'
+import type { MemberContract } from '../../src/domain/contracts/member'
 import type { AccessLogDay, DataExport, GuardianRelation } from '../../src/domain/member/model'
 import { POINTS_REASON_LABELS, type LedgerEntryView, type PointsReason } from '../../src/domain/points/model'
-import { wechatActor } from '../common/audit'
+import {
+  dayRows,
+  viewDaysOf,
+  wechatActor,
+  type AuditBatch,
+  type AuditLog,
+  type CountedAccess,
+} from '../common/audit'
 import type { Clock } from '../common/clock'
 import { channelOf } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Erasure } from '../common/erasure'
-import { fail, ok } from '../common/errors'
+import { fail, ok, type Result } from '../common/errors'
 import type { Claims } from '../common/identity'
-import type { MemberDoc } from '../common/members/model'
-import { storeOf } from '../common/members/repository'
-import { toProfile } from '../common/members/views'
+import type { MemberDoc, MemberRecord } from '../common/members/model'
+import { storeOf, type StoreAccess } from '../common/members/repository'
+import { HOME_FIELDS, toProfile } from '../common/members/views'
 import type { Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
 import type { Vault } from '../common/vault'
@@ -42,42 +48,55 @@ function ledgerView(doc: Doc): LedgerEntryView {
   }
 }
 
-/** Audit entries of one day that say the same thing become one counted row (newest day first). */
-export function accessLog(entries: Doc[], self: string): AccessLogDay[] {
+/**
+ * Accesses of one day that say the same thing become one counted row, newest day first (then in
+ * a fixed order). `self` is the member's own actor id: their accesses are `by: 'self'`.
+ */
+export function accessLog(accesses: CountedAccess[], self: string): AccessLogDay[] {
   const days = new Map<string, AccessLogDay>()
-  for (const entry of entries) {
-    const actor = String(entry.actor)
-    const row: AccessLogDay = {
-      day: chinaDate(new Date(entry.at as Date).getTime()),
-      by: actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system',
-      action: entry.action as AccessLogDay['action'],
-      purpose: String(entry.purpose),
-      fields: Array.isArray(entry.fields) ? entry.fields.map(String) : [],
-      success: entry.success === true,
-      count: 1,
-    }
-    const key = JSON.stringify([row.day, row.by, row.action, row.purpose, row.fields, row.success])
+  for (const access of accesses) {
+    const { actor, day, action, purpose, fields, success, count } = access
+    const by = actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system'
+    const key = JSON.stringify([day, by, action, purpose, fields, success])
     const seen = days.get(key)
-    if (seen) seen.count++
-    else days.set(key, row)
+    if (seen) seen.count += count
+    else days.set(key, { day, by, action, purpose, fields, success, count })
   }
-  return [...days.values()].sort((a, b) => b.day.localeCompare(a.day))
+  return [...days.entries()]
+    .sort(([a, x], [b, y]) => y.day.localeCompare(x.day) || a.localeCompare(b))
+    .map(([, row]) => row)
 }
 
-export function createAccountActions(deps: {
-  db: Db
-  vault: Vault
-  clock: Clock
-  claims: Claims
-  guard: ScopeGuard
-  erasure: Erasure
-}): AccountActions {
+/** The member's own views of the member centre: one access per China day viewed (`viewDays`). */
+function ownViews(record: MemberRecord, self: string): CountedAccess[] {
+  return viewDaysOf(record).map((day) => ({
+    day,
+    actor: self,
+    action: 'read',
+    purpose: 'membership',
+    fields: [...HOME_FIELDS],
+    success: true,
+    count: 1,
+  }))
+}
+
+export function createAccountActions(
+  deps: StoreAccess & {
+    db: Db
+    vault: Vault
+    clock: Clock
+    audit: AuditLog
+    claims: Claims
+    guard: ScopeGuard
+    erasure: Erasure
+  },
+): AccountActions {
   const { db, vault, guard, clock, claims, erasure } = deps
 
   async function linked(collection: string, where: Record<string, unknown>): Promise<Doc[]> {
     const docs: Doc[] = []
     for (;;) {
-      // Paged by skip: without an order CloudBase may answer any documents for each page.
+      // Ordered, so that pages neither skip nor repeat a document (a member's days may pass 1000).
       const { data } = await db
         .collection(collection)
         .where(where)
@@ -90,93 +109,107 @@ export function createAccountActions(deps: {
     }
   }
 
+  async function copyOf(
+    record: MemberDoc,
+    actor: string,
+    entries: AuditBatch,
+  ): Promise<Result<{ export: DataExport }>> {
+    const memberId = record._id
+    const read = await guard.read(
+      memberId,
+      'membership',
+      [
+        'name',
+        'phone',
+        'birthDate',
+        'address',
+        'email',
+        'cardNo',
+        'guardianName',
+        'guardianRelation',
+        'guardianPhone',
+      ],
+      selfReader(actor),
+      entries,
+    )
+    if (!read.ok) return read
+    const values = read.data
+    let idNumber: string | null = null
+    let plates: DataExport['plates'] = []
+    if (allows(record, 'idNumber')) {
+      const id = await guard.read(memberId, 'idNumber', ['idNumber'], selfReader(actor), entries)
+      if (id.ok) idNumber = id.data.idNumber ?? null
+    }
+    if (allows(record, 'parking')) {
+      const p = await guard.read(memberId, 'parking', ['plates'], selfReader(actor), entries)
+      if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
+    }
+    // Written before the access log is read, so that the copy lists its own reads too.
+    await entries.flush()
+
+    const out: DataExport = {
+      exportedAt: new Date(clock.now()).toISOString(),
+      format: 'mall-membership/export/v1',
+      profile: toProfile(record, values, idNumber, await storeOf(deps, record.storeId)),
+      plates,
+      card: null,
+      consents: consentViews(record),
+      consentReceipts: [],
+      pointsLedger: [],
+      guardian: null,
+      accessLog: [],
+      other: {},
+    }
+    if (values.guardianName !== undefined)
+      out.guardian = {
+        name: values.guardianName,
+        relation: values.guardianRelation as GuardianRelation,
+        phone: values.guardianPhone ?? '',
+        at: new Date((record.consents?.membership?.at as Date | undefined) ?? record.joinedAt).toISOString(),
+      }
+
+    for (const { name } of manifest.collections) {
+      // Unclassified (a test fails on that): copied by memberId rather than left out.
+      const entry = MEMBER_DATA[name] ?? { link: 'memberId', section: 'other' }
+      if (!('section' in entry) || entry.link === '_id') continue
+      const docs = await linked(name, { memberId })
+      switch (entry.section) {
+        case 'consentReceipts':
+          out.consentReceipts = docs.map(receiptView).sort((a, b) => b.at.localeCompare(a.at))
+          break
+        case 'pointsLedger': {
+          // The bound card's own history became the member's (4.2.2.1).
+          const cardDocs = record.cardId ? await linked(name, { cardId: record.cardId }) : []
+          out.pointsLedger = [...docs, ...cardDocs].map(ledgerView).sort((a, b) => b.at.localeCompare(a.at))
+          break
+        }
+        case 'accessLog':
+          // The day counts of the entries, and the member's own views counted per day.
+          out.accessLog = accessLog([...dayRows(docs), ...ownViews(record, actor)], actor)
+          break
+        case 'card': {
+          const card = docs[0]
+          if (card && values.cardNo)
+            out.card = { cardNo: values.cardNo, boundAt: new Date(card.boundAt as Date).toISOString() }
+          break
+        }
+        default:
+          out.other[name] = docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+      }
+    }
+    return ok({ export: out })
+  }
+
   return {
-    async exportData(_input, { caller, member: record }) {
-      const memberId = record._id
-      const actor = wechatActor(vault, caller.openid)
-      const reader = selfReader(actor)
-
-      const read = await guard.read(
-        memberId,
-        'membership',
-        [
-          'name',
-          'phone',
-          'birthDate',
-          'address',
-          'email',
-          'cardNo',
-          'guardianName',
-          'guardianRelation',
-          'guardianPhone',
-        ],
-        reader,
-      )
-      if (!read.ok) return read
-      const values = read.data
-      let idNumber: string | null = null
-      let plates: DataExport['plates'] = []
-      if (allows(record, 'idNumber')) {
-        const id = await guard.read(memberId, 'idNumber', ['idNumber'], reader)
-        if (id.ok) idNumber = id.data.idNumber ?? null
+    async exportData(_input, { caller, member }) {
+      // The copy's own reads are audited together: their entries in one write, their counts in
+      // one more — also when the copy fails half-way, before the failure is answered.
+      const entries = deps.audit.batch()
+      try {
+        return await copyOf(member, wechatActor(vault, caller.openid), entries)
+      } finally {
+        await entries.flush()
       }
-      if (allows(record, 'parking')) {
-        const p = await guard.read(memberId, 'parking', ['plates'], reader)
-        if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
-      }
-
-      const out: DataExport = {
-        exportedAt: new Date(clock.now()).toISOString(),
-        format: 'mall-membership/export/v1',
-        profile: toProfile(record, values, idNumber, await storeOf(db, record.storeId)),
-        plates,
-        card: null,
-        consents: consentViews(record),
-        consentReceipts: [],
-        pointsLedger: [],
-        guardian: null,
-        accessLog: [],
-        other: {},
-      }
-      if (values.guardianName !== undefined)
-        out.guardian = {
-          name: values.guardianName,
-          relation: values.guardianRelation as GuardianRelation,
-          phone: values.guardianPhone ?? '',
-          at: new Date(
-            (record.consents?.membership?.at as Date | undefined) ?? record.joinedAt,
-          ).toISOString(),
-        }
-
-      for (const { name } of manifest.collections) {
-        // Unclassified (a test fails on that): copied by memberId rather than left out.
-        const entry = MEMBER_DATA[name] ?? { link: 'memberId', section: 'other' }
-        if (!('section' in entry) || entry.link === '_id') continue
-        const docs = await linked(name, { memberId })
-        switch (entry.section) {
-          case 'consentReceipts':
-            out.consentReceipts = docs.map(receiptView).sort((a, b) => b.at.localeCompare(a.at))
-            break
-          case 'pointsLedger': {
-            // The bound card's own history became the member's (4.2.2.1).
-            const cardDocs = record.cardId ? await linked(name, { cardId: record.cardId }) : []
-            out.pointsLedger = [...docs, ...cardDocs].map(ledgerView).sort((a, b) => b.at.localeCompare(a.at))
-            break
-          }
-          case 'accessLog':
-            out.accessLog = accessLog(docs, actor)
-            break
-          case 'card': {
-            const card = docs[0]
-            if (card && values.cardNo)
-              out.card = { cardNo: values.cardNo, boundAt: new Date(card.boundAt as Date).toISOString() }
-            break
-          }
-          default:
-            out.other[name] = docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
-        }
-      }
-      return ok({ export: out })
     },
 
     async deleteAccount(_input, { caller }) {

@@ -46,6 +46,7 @@ import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Notifier } from '../common/notify'
 import type { Handlers } from '../common/router'
 import type { SmsService } from '../common/sms'
+import type { StoreDirectory } from '../common/stores'
 import type { Sealed, Vault } from '../common/vault'
 
 export interface CardDoc extends Doc {
@@ -79,6 +80,7 @@ type CardActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendCardCode' | 'b
 
 export interface CardDeps {
   db: Db
+  stores: StoreDirectory
   vault: Vault
   clock: Clock
   sms: SmsService
@@ -288,7 +290,7 @@ export function createCardActions(deps: CardDeps): CardActions {
       }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({
-        member: toHome(fresh, identity ?? {}, await storeOf(db, fresh.storeId)),
+        member: toHome(fresh, identity ?? {}, await storeOf(deps, fresh.storeId)),
         pointsMoved: moved.data,
       })
     },

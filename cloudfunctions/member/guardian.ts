@@ -15,18 +15,20 @@ import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Handlers } from '../common/router'
 import type { SmsService } from '../common/sms'
+import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 
 type GuardianActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendGuardianCode' | 'recordGuardianConsent'>
 
 export function createGuardianActions(deps: {
   db: Db
+  stores: StoreDirectory
   vault: Vault
   sms: SmsService
   identities: IdentityStore
   consents: ConsentRecorder
 }): GuardianActions {
-  const { db, vault, sms, identities } = deps
+  const { vault, sms, identities } = deps
 
   return {
     // Only for a member waiting for a guardian: the router answers GUARDIAN_NOT_NEEDED otherwise.
@@ -59,7 +61,7 @@ export function createGuardianActions(deps: {
       if (!activated) return fail('GUARDIAN_NOT_NEEDED')
       const updated = { ...member, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
-      return ok({ member: toHome(updated, identity ?? {}, await storeOf(db, updated.storeId)) })
+      return ok({ member: toHome(updated, identity ?? {}, await storeOf(deps, updated.storeId)) })
     },
   }
 }

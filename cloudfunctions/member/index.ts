@@ -13,8 +13,10 @@ import type { MemberDoc } from '../common/members/model'
 import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
+import { createBlockSequence } from '../common/sequence'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsService } from '../common/sms'
 import { createStaffDirectory } from '../common/staff'
+import { createStoreDirectory } from '../common/stores'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createAccountActions } from './account'
 import { createCardActions } from './cards'
@@ -23,7 +25,7 @@ import { createGuardianActions } from './guardian'
 import { createPlateActions } from './plates'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
-import { wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
+import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
 // documented way to follow the environment the function runs in.
@@ -45,6 +47,9 @@ export interface MemberFunctionOptions {
 export function createMain(options: MemberFunctionOptions = {}): Main {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
+  // Kept by the function instance across its calls: a block of member numbers, the stores.
+  const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
+  const stores = createStoreDirectory(clock)
 
   // Wired per call: the database handles follow the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
@@ -62,6 +67,8 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
         templateId: process.env.SMS_TEMPLATE_ID || FALLBACK_SMS_TEMPLATE_ID,
       },
       sms: options.sms,
+      memberNumbers,
+      stores,
     })
   }
 

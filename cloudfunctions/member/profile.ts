@@ -23,6 +23,7 @@ import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Caller, Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
 import type { SmsService } from '../common/sms'
+import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 
 type ProfileActions = Pick<
@@ -32,6 +33,7 @@ type ProfileActions = Pick<
 
 export function createProfileActions(deps: {
   db: Db
+  stores: StoreDirectory
   vault: Vault
   clock: Clock
   sms: SmsService
@@ -54,7 +56,7 @@ export function createProfileActions(deps: {
       const id = await guard.read(member._id, 'idNumber', ['idNumber'], reader)
       if (id.ok) idNumber = id.data.idNumber ?? null
     }
-    return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(db, member.storeId)) })
+    return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(deps, member.storeId)) })
   }
 
   const fresh = async (member: MemberDoc) => (await members.get(member._id)) ?? member

@@ -4,7 +4,7 @@
  */
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { buildNotice, type Controller } from '../../src/domain/consent/notice'
-import { wechatActor } from '../common/audit'
+import { wechatActor, type AuditLog } from '../common/audit'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
@@ -15,6 +15,7 @@ import { HOME_FIELDS, toHome } from '../common/members/views'
 import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Handlers } from '../common/router'
 import type { SmsService } from '../common/sms'
+import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 
 function readController(doc: Doc | null): Controller {
@@ -30,6 +31,8 @@ type SignupActions = Pick<Handlers<MemberContract, MemberDoc>, 'home' | 'joinFor
 
 export function createSignupActions(deps: {
   db: Db
+  stores: StoreDirectory
+  audit: AuditLog
   vault: Vault
   sms: SmsService
   identities: IdentityStore
@@ -42,17 +45,19 @@ export function createSignupActions(deps: {
     async home(_input, { caller, member }) {
       if (!member) return ok({ member: null })
       if (member.status === 'active' && !member.consents?.membership?.granted) return ok({ member: null })
+      // The member's own view: counted once per China day in the record just read (L-14).
       const identity = await identities.read(member._id, HOME_FIELDS, {
         purpose: 'membership',
         actor: wechatActor(vault, caller.openid),
+        audit: deps.audit.ownView(member),
       })
       if (!identity) return ok({ member: null })
-      return ok({ member: toHome(member, identity, await storeOf(db, member.storeId)) })
+      return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId)) })
     },
 
     async joinForm() {
       const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
-      return ok({ notice: buildNotice(controller), stores: await openStores(db) })
+      return ok({ notice: buildNotice(controller), stores: await openStores(deps) })
     },
 
     // Only for a shopper who is not a member (the router answers ALREADY_MEMBER otherwise): no
@@ -63,7 +68,7 @@ export function createSignupActions(deps: {
     },
 
     async join(input, { caller }) {
-      const store = await openStore(db, input.storeId)
+      const store = await openStore(deps, input.storeId)
       if (!store) return fail('STORE_UNKNOWN', 'storeId')
 
       let phone: string

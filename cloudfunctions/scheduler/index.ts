@@ -12,7 +12,7 @@
  *   sign-up or binding that died half-way left behind (orphans.ts: identity, receipts, keys), the
  *   move of wrapped keys written before the key store into it (migration.ts; nothing to do once
  *   done), and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
- * - `retention` (daily, 03:30 China time): the audit log past 3 years.
+ * - `retention` (daily, 03:30 China time): the audit log and its per-day counts past 3 years.
  */
 import * as cloud from 'wx-server-sdk'
 
@@ -30,7 +30,7 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
 export const TRIGGERS = {
   sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'orphans', 'migrateKeys', 'rotateKeys'],
-  retention: ['auditLog'],
+  retention: ['auditLog', 'auditDays'],
 } as const
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -73,6 +73,8 @@ export function createMain(options: SchedulerOptions = {}) {
         return createOrphanSweep({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'auditLog':
         return sweeps.auditLog({ budgetMs })
+      case 'auditDays':
+        return sweeps.auditDays({ budgetMs })
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {

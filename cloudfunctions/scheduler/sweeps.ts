@@ -6,20 +6,24 @@
  * - `identity_index`: uniqueness claims left by a sign-up that died half-way (older than
  *   ABANDONED_CLAIM_MS and no member with that id) are released, so nobody's phone stays blocked
  *   and no blind index of a non-member is kept.
- * - `audit_log`: entries older than 3 years are removed (manifest: P3Y).
+ * - `audit_log`: entries older than 3 years are removed (manifest: P3Y);
+ * - `audit_days`: the per-day counts of those entries, once their China day is past the same 3
+ *   years (manifest: P3Y).
  *
  * Every query is on an indexed field (expiresAt, at, memberId, _id); removals go in bounded
  * batches so one call never exceeds the platform's limits, and a sweep stops when its time
  * budget is spent: the next timer tick continues.
  */
+import { chinaDate } from '../../src/domain/dates'
 import { ABANDONED_CLAIM_MS } from '../common/members/registration'
+import { AUDIT_RETENTION_MS } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
 import { docsById } from './owners'
 import { walkForward } from './walk'
 
 export const SMS_CODE_GRACE_MS = 3600_000
-export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
+export { AUDIT_RETENTION_MS }
 /** Documents removed or examined per round: one get() page. */
 export const SWEEP_PAGE = 1000
 
@@ -40,6 +44,7 @@ export interface Sweeps {
   smsQuota(options?: SweepOptions): Promise<SweepResult>
   abandonedClaims(options?: SweepOptions): Promise<SweepResult & { examined: number }>
   auditLog(options?: SweepOptions): Promise<SweepResult>
+  auditDays(options?: SweepOptions): Promise<SweepResult>
 }
 
 interface ClaimDoc extends Doc {
@@ -58,7 +63,7 @@ export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
   async function removeBefore(
     collection: string,
     field: string,
-    cutoff: Date,
+    cutoff: Date | string,
     options: SweepOptions,
   ): Promise<SweepResult> {
     const started = clock.now()
@@ -94,6 +99,10 @@ export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
 
     auditLog: (options = {}) =>
       removeBefore(COLLECTIONS.auditLog, 'at', new Date(clock.now() - AUDIT_RETENTION_MS), options),
+
+    // A day goes when all of it is past the retention: its counts never outlive its entries.
+    auditDays: (options = {}) =>
+      removeBefore(COLLECTIONS.auditDays, 'day', chinaDate(clock.now() - AUDIT_RETENTION_MS), options),
 
     /**
      * Walks the claims made since the last sweep (walk.ts: cursor in `jobs`) up to

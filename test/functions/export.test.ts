@@ -1,3 +1,5 @@
+import { createAuditLog, entryRows, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { accessLog } from '../../cloudfunctions/member/account'
 import { DEMO_CARDS } from '../../database/seed'
 import { manifest, MEMBER_DATA } from '../../database/manifest'
 import { PURPOSE_IDS } from '../../src/domain/consent/purposes'
@@ -73,61 +75,134 @@ describe('member.exportData', () => {
   it('[L-8] counts repeated accesses of a day in one row, so a long history stays small', async () => {
     const openid = shopper()
     await env.member(openid)
-    for (let i = 0; i < 30; i++) await env.call(openid, 'home')
+    // The profile: a read audited entry by entry (the member centre's own views are counted per
+    // day instead, below).
+    for (let i = 0; i < 30; i++) await env.call(openid, 'profile')
     env.clock.advance(24 * 3600_000)
-    for (let i = 0; i < 5; i++) await env.call(openid, 'home')
+    for (let i = 0; i < 5; i++) await env.call(openid, 'profile')
     const copy = await exportOf(openid)
-    const homeReads = copy.accessLog.filter(
+    const profileReads = copy.accessLog.filter(
       (row) => row.by === 'self' && row.action === 'read' && row.purpose === 'membership',
     )
-    expect(homeReads.map((row) => [row.day, row.count])).toEqual(
+    expect(profileReads.map((row) => [row.day, row.count])).toEqual(
       expect.arrayContaining([
         ['2024-06-16', expect.any(Number)],
         ['2024-06-15', expect.any(Number)],
       ]),
     )
-    const total = homeReads.reduce((sum, row) => sum + row.count, 0)
+    const total = profileReads.reduce((sum, row) => sum + row.count, 0)
     const entries = (await env.all('audit_log')).filter(
       (e) => e.action === 'read' && e.purpose === 'membership' && e.success === true,
     )
-    // Every audited read is counted (the export's own reads are audited after it is built).
+    // Every audited read is counted (the copy's own reads included).
     expect(total).toBeGreaterThanOrEqual(35)
     expect(total).toBeLessThanOrEqual(entries.length)
     expect(copy.accessLog[0]?.day).toBe('2024-06-16')
-    expect(homeReads.length).toBeLessThanOrEqual(4)
+    expect(profileReads.length).toBeLessThanOrEqual(4)
+  })
+
+  it("[L-14] shows the member's own views of the member centre as one row per day viewed", async () => {
+    const openid = shopper()
+    await env.member(openid)
+    for (let i = 0; i < 30; i++) await env.call(openid, 'home')
+    env.clock.advance(24 * 3600_000)
+    for (let i = 0; i < 5; i++) await env.call(openid, 'home')
+    const copy = await exportOf(openid)
+    const views = copy.accessLog.filter(
+      (row) => row.by === 'self' && row.action === 'read' && row.fields.join() === 'name,phone,cardNo',
+    )
+    expect(views).toEqual([
+      {
+        day: '2024-06-16',
+        by: 'self',
+        action: 'read',
+        purpose: 'membership',
+        fields: ['name', 'phone', 'cardNo'],
+        success: true,
+        count: 1,
+      },
+      {
+        day: '2024-06-15',
+        by: 'self',
+        action: 'read',
+        purpose: 'membership',
+        fields: ['name', 'phone', 'cardNo'],
+        success: true,
+        count: 1,
+      },
+    ])
+  })
+
+  it('[L-8] shows in its access log exactly the audit entries of the member, counted per day and kind', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const staffRead = {
+      actor: 'staff:s1',
+      action: 'read',
+      purpose: 'membership',
+      memberId,
+      fields: ['name'],
+      success: true,
+    } satisfies AuditEvent
+    await Promise.all(Array.from({ length: 12 }, () => audit.record(staffRead)))
+    await audit.record({ ...staffRead, actor: 'platform:wechat', action: 'delete', fields: ['plates'] })
+    await env.call(openid, 'setConsent', { purpose: 'idNumber', granted: false })
+    for (const day of [1, 2, 40]) {
+      env.clock.advance(day * 24 * 3600_000)
+      await env.call(openid, 'profile')
+      await env.call(openid, 'plates')
+      await env.call(openid, 'home')
+      await audit.record({ ...staffRead, success: false })
+    }
+    const copy = await exportOf(openid)
+
+    const self = `wx:${env.vault.keyedHash('actor', openid)}`
+    const entries = (await env.all('audit_log')).filter((e) => e.memberId === memberId)
+    const [member] = (await env.all('members')).filter((m) => m._id === memberId)
+    const views = ((member.viewDays as string[] | undefined) ?? []).map((day) => ({
+      day,
+      actor: self,
+      action: 'read' as const,
+      purpose: 'membership',
+      fields: ['name', 'phone', 'cardNo'],
+      success: true,
+      count: 1,
+    }))
+    expect(views).toHaveLength(3)
+    expect(copy.accessLog).toEqual(accessLog([...entryRows(entries), ...views], self))
+    expect(copy.accessLog.find((row) => row.by === 'staff' && row.success)?.count).toBe(12)
+    // One day document per day with entries, however many entries there were.
+    expect((await env.all('audit_days')).filter((d) => d.memberId === memberId)).toHaveLength(4)
   })
 
   it('[L-8] copies a history longer than a page (1,000 documents per read) with each entry once', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
     const actor = `wx:${env.vault.keyedHash('actor', openid)}`
-    const entry = (day: string) => ({
-      memberId,
-      actor,
-      action: 'read',
-      purpose: 'parking',
-      fields: ['plates'],
-      success: true,
-      at: new Date(`${day}T04:00:00.000Z`),
-    })
-    const days: Array<[string, number]> = [
-      ['2024-06-10', 1200],
-      ['2024-06-11', 300],
-    ]
-    for (const [day, count] of days) {
-      for (let i = 0; i < count; i += 100)
-        await Promise.all(
-          Array.from({ length: Math.min(100, count - i) }, () =>
-            env.db.collection('audit_log').add({ data: entry(day) }),
-          ),
-        )
+    // Three years of one parking read a day: more day documents than one read returns.
+    const { audit } = env.deps()
+    const first = Date.parse('2021-06-20T04:00:00.000Z')
+    const DAYS = 1100
+    for (let i = 0; i < DAYS; i++) {
+      env.clock.set(first + i * 86_400_000)
+      await audit.record({
+        memberId,
+        actor,
+        action: 'read',
+        purpose: 'parking',
+        fields: ['plates'],
+        success: true,
+      })
     }
+    env.clock.set('2024-06-25T02:00:00.000Z')
     const copy = await exportOf(openid)
     const parkingReads = copy.accessLog.filter((row) => row.purpose === 'parking' && row.action === 'read')
-    expect(parkingReads.map((row) => [row.day, row.count])).toEqual([
-      ['2024-06-11', 300],
-      ['2024-06-10', 1200],
-    ])
+    expect(parkingReads).toHaveLength(DAYS)
+    expect(new Set(parkingReads.map((row) => row.day)).size).toBe(DAYS)
+    expect(parkingReads.every((row) => row.count === 1)).toBe(true)
+    expect(parkingReads[0].day).toBe('2024-06-23')
+    expect(parkingReads[DAYS - 1].day).toBe('2021-06-20')
   })
 
   it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {

@@ -1,9 +1,9 @@
-import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { AUDIT_RETENTION_MS, createAuditLog } from '../../cloudfunctions/common/audit'
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { DEMO_STORES } from '../../database/seed'
 import { INVENTORY } from '../../src/domain/identity/inventory'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
-import { createTestEnv, dataOf, shopper, START, type TestEnv } from './support'
+import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -54,6 +54,32 @@ describe('member.joinForm', () => {
   })
 })
 
+describe('stores, kept by the function instance', () => {
+  it('reads the stores at most once a minute; a store closed meanwhile is gone after that minute', async () => {
+    let reads = 0
+    env.cloud.onWire((action, params) => {
+      if (action === 'database.getDocument' && params.collectionName === 'stores') reads++
+    })
+    const openid = shopper()
+    await env.join(openid)
+    await env.call(openid, 'home')
+    await env.call(shopper(), 'joinForm')
+    expect(reads).toBe(1)
+    await env.db
+      .collection('stores')
+      .doc(DEMO_STORES.pudong)
+      .update({ data: { status: 'closed' } })
+    const listed = async () =>
+      dataOf<{ stores: { id: string }[] }>(await env.call(shopper(), 'joinForm')).stores.map((s) => s.id)
+    expect(await listed()).toContain(DEMO_STORES.pudong)
+    env.clock.advance(60_000)
+    expect(await listed()).toEqual([DEMO_STORES.xuhui])
+    expect(reads).toBe(2)
+    const form = { ...VALID_FORM, phone: '13900000001', storeId: DEMO_STORES.pudong }
+    expect(await env.join(shopper(), form)).toMatchObject({ ok: false, code: 'STORE_UNKNOWN' })
+  })
+})
+
 describe('member.home', () => {
   it('[4.2.1.1] answers null for someone who is not a member', async () => {
     expect(await env.call(shopper(), 'home')).toEqual({ ok: true, data: { member: null } })
@@ -84,26 +110,88 @@ describe('member.home', () => {
     expect(JSON.stringify(answer)).not.toMatch(/张三|13812345678/)
   })
 
-  it('[L-14][5.5][6.1.1] audits each read of the identity under the membership purpose', async () => {
+  it("[L-14] counts the member's own views once per China day: the day's first view writes once, later views nothing", async () => {
     const openid = shopper()
     await env.join(openid)
-    const [member] = await env.all('members')
-    const before = new Set((await env.all('audit_log')).map((entry) => entry._id))
-    env.clock.advance(60_000)
-    await env.call(openid, 'home')
-    const log = (await env.all('audit_log')).filter((entry) => !before.has(entry._id))
-    expect(log).toHaveLength(1)
-    expect(log[0]).toEqual({
-      _id: expect.any(String),
-      at: new Date(Date.parse(START) + 60_000),
-      actor: `wx:${env.vault.keyedHash('actor', openid)}`,
-      action: 'read',
-      purpose: 'membership',
-      memberId: member._id,
-      fields: ['name', 'phone', 'cardNo'],
-      success: true,
-      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    const [joined] = await env.all('members')
+    const entries = (await env.all('audit_log')).length
+    let writes = 0
+    env.cloud.onWire((action) => {
+      if (['database.insertDocument', 'database.modifyDocument', 'database.removeDocument'].includes(action))
+        writes++
     })
+    // Five views a minute apart; answers the writes each of them made.
+    const viewsOfDay = async () => {
+      const perView: number[] = []
+      for (let i = 0; i < 5; i++) {
+        const before = writes
+        expect(await env.call(openid, 'home')).toMatchObject({ ok: true, data: { member: { name: '张*' } } })
+        perView.push(writes - before)
+        env.clock.advance(60_000)
+      }
+      return perView
+    }
+    env.clock.advance(60_000)
+    expect(await viewsOfDay()).toEqual([1, 0, 0, 0, 0])
+    // 23:50 to 23:54 in Shanghai is still the same day; midnight starts the next one.
+    env.clock.advance(13 * 3600_000 + 44 * 60_000)
+    expect(await viewsOfDay()).toEqual([0, 0, 0, 0, 0])
+    env.clock.advance(3600_000)
+    expect(await viewsOfDay()).toEqual([1, 0, 0, 0, 0])
+    const [member] = await env.all('members')
+    expect(member).toEqual({ ...joined, viewDays: ['2024-06-15', '2024-06-16'] })
+    // No entry per view: the day in the member record is the count.
+    expect(await env.all('audit_log')).toHaveLength(entries)
+  })
+
+  it("[L-14] still audits a member's own view that fails as an entry", async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [identity] = (await env.all('identities')) as unknown as IdentityDoc[]
+    await env.db
+      .collection('identities')
+      .doc(identity._id)
+      .update({ data: { fields: { name: identity.fields.phone } } })
+    const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
+    expect(await env.call(openid, 'home')).toMatchObject({ ok: false, code: 'INTERNAL' })
+    errors.mockRestore()
+    const reads = (await env.all('audit_log')).filter((entry) => entry.action === 'read')
+    expect(reads).toEqual([
+      expect.objectContaining({
+        action: 'read',
+        purpose: 'membership',
+        fields: ['name', 'phone', 'cardNo'],
+        success: false,
+      }),
+    ])
+    const [member] = await env.all('members')
+    expect(member).not.toHaveProperty('viewDays')
+  })
+
+  it('[7.1] keeps the counted days of own views for the audit retention only', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    await env.call(openid, 'home')
+    env.clock.advance(400 * 24 * 3600_000)
+    await env.call(openid, 'home')
+    env.clock.advance(AUDIT_RETENTION_MS - 200 * 24 * 3600_000)
+    await env.call(openid, 'home')
+    const [member] = await env.all('members')
+    expect(member.viewDays).toEqual(['2025-07-20', '2028-01-01'])
+  })
+
+  it('[6.1.1] reads nothing personal for a member whose basic consent is not granted', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { 'consents.membership.granted': false } })
+    const entries = (await env.all('audit_log')).length
+    expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
+    expect(await env.all('audit_log')).toHaveLength(entries)
+    const [member] = await env.all('members')
+    expect(member).not.toHaveProperty('viewDays')
   })
 
   it('[5.5] makes audit entries tamper-evident', async () => {
@@ -134,9 +222,8 @@ describe('member.home', () => {
     expect(await env.call(openid, 'home')).toMatchObject({ ok: false, code: 'INTERNAL' })
     expect(JSON.stringify(errors.mock.calls)).not.toMatch(/13999999999|13812345678|张三/)
     errors.mockRestore()
-    expect(await env.all('audit_log')).toContainEqual(
-      expect.objectContaining({ action: 'read', success: false, memberId: identity._id }),
-    )
+    const reads = (await env.all('audit_log')).filter((entry) => entry.action === 'read')
+    expect(reads).toEqual([expect.objectContaining({ success: false, memberId: identity._id })])
   })
 
   it('[3.8][7.2] shows no member once the identity is gone (crypto-shredded)', async () => {

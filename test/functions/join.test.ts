@@ -94,6 +94,29 @@ describe('member.join: the happy path', () => {
   })
 })
 
+describe('member.join: member numbers from blocks', () => {
+  it('[4.2.1.1] gives every member a different number when two function instances sign up at once', async () => {
+    // Two function instances, each with its own block of numbers from the same counter.
+    const instances = [env.memberWith({ sms: anyCode }), env.memberWith({ sms: anyCode })]
+    const answers = await Promise.all(
+      instances.flatMap((call, s) =>
+        Array.from({ length: 12 }, (_, i) =>
+          call(shopper(), 'join', {
+            ...VALID_FORM,
+            phone: `1390000${s}${String(i).padStart(3, '0')}`,
+            smsCode: '000000',
+          }),
+        ),
+      ),
+    )
+    const numbers = answers.map((a) => dataOf<{ member: { memberNo: string } }>(a).member.memberNo)
+    expect(numbers.every(isValidMemberNo)).toBe(true)
+    expect(new Set(numbers).size).toBe(24)
+    const stored = (await env.all('members')).map((m) => m.memberNo).sort()
+    expect(stored).toEqual([...numbers].sort())
+  })
+})
+
 describe('member.join: what is stored (5.1)', () => {
   it('[5.1] stores no plaintext phone or name in any collection', async () => {
     const openid = shopper()
@@ -155,6 +178,42 @@ describe('member.join: what is stored (5.1)', () => {
       ]),
     )
     expect(JSON.stringify(log)).not.toContain(openid)
+  })
+
+  it("counts the sign-up's entries in the new member's first day document", async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [member] = await env.all('members')
+    const actor = `wx:${env.vault.keyedHash('actor', openid)}`
+    const days = await env.all('audit_days')
+    expect(days).toHaveLength(1)
+    expect(days[0]).toMatchObject({
+      _id: `${member._id}:2024-06-15`,
+      memberId: member._id,
+      day: '2024-06-15',
+    })
+    const [day] = await env.all('audit_days')
+    expect(Object.values(day.rows as object)).toEqual(
+      expect.arrayContaining([
+        {
+          actor,
+          action: 'create',
+          purpose: 'membership',
+          fields: ['openid', 'name', 'phone', 'birthDate'],
+          success: true,
+          count: 1,
+        },
+        {
+          actor,
+          action: 'create',
+          purpose: 'membership',
+          fields: ['gender', 'province'],
+          success: true,
+          count: 1,
+        },
+      ]),
+    )
+    expect(Object.keys(day.rows as object)).toHaveLength(2)
   })
 })
 

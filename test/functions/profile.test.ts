@@ -41,6 +41,32 @@ describe('member.profile', () => {
   })
 })
 
+describe('member.profile: the audit log', () => {
+  it('[L-14][5.5][6.1.1] audits each read of the identity under the membership purpose', async () => {
+    const openid = shopper()
+    await env.join(openid)
+    const [member] = await env.all('members')
+    const before = (await env.all('audit_log')).length
+    env.clock.advance(60_000)
+    await env.call(openid, 'profile')
+    const log = await env.all('audit_log')
+    expect(log).toHaveLength(before + 1)
+    const newest = log.filter((entry) => (entry.at as Date).getTime() > Date.parse(START))
+    expect(newest).toHaveLength(1)
+    expect(newest[0]).toEqual({
+      _id: expect.any(String),
+      at: new Date(Date.parse(START) + 60_000),
+      actor: `wx:${env.vault.keyedHash('actor', openid)}`,
+      action: 'read',
+      purpose: 'membership',
+      memberId: member._id,
+      fields: ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo'],
+      success: true,
+      mac: expect.stringMatching(/^[0-9a-f]{64}$/),
+    })
+  })
+})
+
 describe('member.updateProfile', () => {
   it('[4.2.1.1][5.1] sets and removes address and e-mail, stored encrypted', async () => {
     const openid = shopper()
@@ -110,8 +136,8 @@ describe('member.updateProfile', () => {
     const openid = shopper()
     await env.member(openid)
     await env.grant(openid, 'idNumber')
-    // Reads made for the checks are audited; nothing else may change.
-    const withoutAudit = async () => ({ ...JSON.parse(await env.dump()), audit_log: [] })
+    // Reads made for the checks are audited (entries and their day counts); nothing else may change.
+    const withoutAudit = async () => ({ ...JSON.parse(await env.dump()), audit_log: [], audit_days: [] })
     const before = await withoutAudit()
     expect(await env.call(openid, 'updateProfile', { email: 'ok@example.com', ...data })).toMatchObject({
       ok: false,

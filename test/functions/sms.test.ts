@@ -161,6 +161,29 @@ describe('verifying the code', () => {
     expect(await join(openid, code)).toMatchObject({ code: 'SMS_CODE_LOCKED' })
   })
 
+  it('[4.2.1.1] counts the try and consumes a right code in one write, reading nothing: a second use fails', async () => {
+    const openid = shopper()
+    const code = await env.sendCode(openid)
+    const requester = wechatActor(env.vault, openid)
+    let writes = 0
+    let reads = 0
+    env.cloud.onWire((action) => {
+      if (action === 'database.modifyDocument') writes++
+      if (action === 'database.getDocument') reads++
+    })
+    const service = smsService()
+    expect(await service.verify({ purpose: 'join', phone, requester, code })).toEqual({
+      ok: true,
+      data: null,
+    })
+    expect([reads, writes]).toEqual([0, 1])
+    const [doc] = await env.all('sms_codes')
+    expect(doc).toMatchObject({ tries: 1, consumed: true })
+    expect(await service.verify({ purpose: 'join', phone, requester, code })).toMatchObject({
+      code: 'SMS_CODE_EXPIRED',
+    })
+  })
+
   it('[4.2.1.1] expires a code after 5 minutes', async () => {
     const openid = shopper()
     const code = await env.sendCode(openid)

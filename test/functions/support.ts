@@ -11,7 +11,14 @@ import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common
 import { createKeyStore, type KeyStore } from '../../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain, type MemberFunctionOptions } from '../../cloudfunctions/member/index'
-import { wireMember, type MemberDeps, type MemberWiringInput } from '../../cloudfunctions/member/wiring'
+import {
+  MEMBER_NO_BLOCK,
+  wireMember,
+  type MemberDeps,
+  type MemberWiringInput,
+} from '../../cloudfunctions/member/wiring'
+import { createBlockSequence } from '../../cloudfunctions/common/sequence'
+import { createStoreDirectory } from '../../cloudfunctions/common/stores'
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
@@ -254,6 +261,8 @@ export async function createTestEnv(
         openapi: cloud.sdk().openapi as never,
         templates: {},
         smsConfig: { env: cloud.env, templateId: 'test-template' },
+        memberNumbers: createBlockSequence('memberNo', MEMBER_NO_BLOCK),
+        stores: createStoreDirectory(clock),
         ...overrides,
       })
     },

@@ -155,4 +155,29 @@ describe('scheduler: audit log retention (P3Y)', () => {
     expect((await run('retention')).data?.jobs.auditLog).toEqual({ removed: 1, complete: true })
     expect((await env.counts()).audit_log).toBe(total - 1)
   })
+
+  test('should remove the per-day counts of a China day once all of it is past three years', async () => {
+    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const event = {
+      actor: 'staff:s1',
+      purpose: 'membership',
+      action: 'read',
+      memberId: 'm1',
+      fields: ['name'],
+      success: true,
+    } satisfies AuditEvent
+    await audit.record(event)
+    env.clock.advance(DAY)
+    await audit.record(event)
+    const days = async () => (await env.all('audit_days')).map((d) => d.day)
+    const before = await days()
+    expect(before).toHaveLength(2)
+
+    // Three years after the first entry: its day has only begun to pass the retention.
+    env.clock.advance(AUDIT_RETENTION_MS - DAY)
+    expect((await run('retention')).data?.jobs.auditDays).toEqual({ removed: 0, complete: true })
+    env.clock.advance(DAY)
+    expect((await run('retention')).data?.jobs.auditDays).toEqual({ removed: 1, complete: true })
+    expect(await days()).toEqual(before.slice(1))
+  })
 })

@@ -17,6 +17,8 @@ export interface MemberRecord extends Doc {
    * "allow" in WeChat's dialog; sending a message of the topic spends one.
    */
   subscriptions?: Partial<Record<SubscribeTopicId, string[]>>
+  /** China dates on which the member viewed the member centre (`audit.ownView`, L-14). */
+  viewDays?: string[]
 }
 
 export interface MemberDoc extends MemberRecord {
@@ -30,11 +32,4 @@ export interface MemberDoc extends MemberRecord {
   gender?: string
   province?: string
   cardId?: string
-}
-
-export interface StoreDoc extends Doc {
-  name: string
-  city: string
-  status: 'open' | 'closed'
-  sort?: number
 }

@@ -20,7 +20,7 @@ import { channelOf, type ConsentRecorder } from '../consents/recorder'
 import { COLLECTIONS, getDoc, type Db } from '../db'
 import { fail, ok, type Result } from '../errors'
 import { createClaims, type Claims, type IdentityStore, type IdentityValues } from '../identity'
-import { nextSequence } from '../sequence'
+import type { BlockSequence } from '../sequence'
 import type { Vault } from '../vault'
 import type { MemberDoc } from './model'
 
@@ -73,8 +73,10 @@ export function createRegistration(deps: {
   identities: IdentityStore
   audit: AuditLog
   consents: ConsentRecorder
+  /** The function instance's member numbers (a block at a time). */
+  memberNumbers: BlockSequence
 }): Registration {
-  const { db, vault, clock, claims, identities, audit, consents } = deps
+  const { db, vault, clock, claims, identities, audit, consents, memberNumbers } = deps
 
   /** Best-effort undo of a sign-up that failed after its claims were taken. */
   async function undo(memberId: string, openid: string, phone: string, actor: string): Promise<void> {
@@ -106,11 +108,15 @@ export function createRegistration(deps: {
 
       // Claims decide under concurrency; PHONE_TAKEN is only answered after the phone was proven.
       const memberId = extra.memberId ?? randomBytes(16).toString('hex')
-      if (!(await claims.claim('openid', caller.openid, memberId))) return fail('ALREADY_MEMBER')
-      if (!(await claims.claim('phone', input.phone, memberId))) {
-        await claims.release('openid', caller.openid, memberId)
-        return fail('PHONE_TAKEN', 'phone')
-      }
+      const refused = await claims.claimAll(
+        [
+          ['openid', caller.openid],
+          ['phone', input.phone],
+        ],
+        memberId,
+      )
+      if (refused === 'openid') return fail('ALREADY_MEMBER')
+      if (refused === 'phone') return fail('PHONE_TAKEN', 'phone')
 
       const joinedAt = new Date(now)
       const channel = channelOf(caller.source)
@@ -136,9 +142,11 @@ export function createRegistration(deps: {
       if (input.birthDate !== undefined) identity.birthDate = input.birthDate
       if (input.cardNo !== undefined) identity.cardNo = input.cardNo
 
+      // The sign-up's audit entries go out together at the end, in one write, with their counts.
+      const entries = audit.batch()
       try {
-        member.memberNo = formatMemberNo(await nextSequence(db, 'memberNo'))
-        await identities.create(memberId, identity, { purpose: 'membership', actor })
+        member.memberNo = formatMemberNo(await memberNumbers.next(db))
+        await identities.create(memberId, identity, { purpose: 'membership', actor, audit: entries })
         if (!pending)
           await consents.receipt({
             memberId,
@@ -152,7 +160,7 @@ export function createRegistration(deps: {
         await db.collection(COLLECTIONS.members).add({ data: member })
         const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)
         if (recordFields.length > 0)
-          await audit.record({
+          await entries.record({
             actor,
             action: 'create',
             purpose: 'membership',
@@ -160,7 +168,10 @@ export function createRegistration(deps: {
             fields: recordFields,
             success: true,
           })
+        await entries.flush({ firstDay: true })
       } catch (error) {
+        // What was written before the failure is still audited; the undo's deletion follows it.
+        await entries.flush({ counted: false }).catch(() => undefined)
         await undo(memberId, caller.openid, input.phone, actor)
         throw error
       }

@@ -6,9 +6,10 @@ import type { Caller } from '../../../src/domain/access'
 import type { StoreOption } from '../../../src/domain/member/model'
 import { COLLECTIONS, getDoc, type Db } from '../db'
 import type { Claims } from '../identity'
-import type { MemberDoc, StoreDoc } from './model'
+import type { StoreDirectory, StoreDoc } from '../stores'
+import type { MemberDoc } from './model'
 
-/** The open stores a sign-up form lists; far more than a mall has. */
+/** The open stores a sign-up form lists at most. */
 const MAX_STORES = 100
 
 export interface MemberRepository {
@@ -38,21 +39,28 @@ export const storeOption = (store: StoreDoc): StoreOption => ({
   city: store.city,
 })
 
-export async function storeOf(db: Db, storeId: string): Promise<StoreOption> {
-  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+/** Where the stores are read: the call's database through the function instance's store cache. */
+export interface StoreAccess {
+  db: Db
+  stores: StoreDirectory
+}
+
+export async function storeOf({ db, stores }: StoreAccess, storeId: string): Promise<StoreOption> {
+  const store = await stores.byId(db, storeId)
   // A store closed after the member joined still names the member's store.
   return store ? storeOption(store) : { id: storeId, name: '', city: '' }
 }
 
-export async function openStore(db: Db, storeId: string): Promise<StoreDoc | null> {
-  const store = (await getDoc(db, COLLECTIONS.stores, storeId)) as StoreDoc | null
+export async function openStore({ db, stores }: StoreAccess, storeId: string): Promise<StoreDoc | null> {
+  const store = await stores.byId(db, storeId)
   return store && store.status === 'open' ? store : null
 }
 
 /** The open stores in the order the mall set, then by name. */
-export async function openStores(db: Db): Promise<StoreOption[]> {
-  const { data } = await db.collection(COLLECTIONS.stores).where({ status: 'open' }).limit(MAX_STORES).get()
-  return (data as StoreDoc[])
+export async function openStores({ db, stores }: StoreAccess): Promise<StoreOption[]> {
+  return (await stores.all(db))
+    .filter((store) => store.status === 'open')
     .sort((a, b) => (a.sort ?? 0) - (b.sort ?? 0) || a.name.localeCompare(b.name, 'zh'))
+    .slice(0, MAX_STORES)
     .map(storeOption)
 }
