@@ -666,17 +666,9 @@ export class DatabaseEngine {
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().update())')
     if (!merge) throw errors.invalidParam('set() needs a document id')
-    let matched: Doc[] = []
-    const keys = () => {
-      matched = []
-      for (const doc of this.matching(collection, query)) {
-        matched.push(doc)
-        if (params.multi === false) break
-      }
-      return matched.map((doc) => docKey(collection, doc._id))
-    }
+    const { keys, matched } = this.matcher(collection, query, params.multi !== false)
     return this.unlocked(keys, () => {
-      const changed = matched
+      const changed = matched()
         .map((previous) => ({ previous, ...modify(previous, data) }))
         .filter((r) => r.changed)
       try {
@@ -757,22 +749,34 @@ export class DatabaseEngine {
       )
     }
     if (tx) throw errors.invalidParam('transactions only support single-document operations (doc().remove())')
-    let matched: Doc[] = []
-    const keys = () => {
-      matched = []
-      for (const doc of this.matching(collection, query)) {
-        matched.push(doc)
-        if (params.multi === false) break
-      }
-      return matched.map((doc) => docKey(collection, doc._id))
-    }
+    const { keys, matched } = this.matcher(collection, query, params.multi !== false)
     return this.unlocked(keys, () => {
+      const docs = matched()
       this.store.atomically(() => {
-        for (const doc of matched) this.store.remove(collection, doc._id)
+        for (const doc of docs) this.store.remove(collection, doc._id)
       })
-      for (const doc of matched) this.committed(collection, doc._id, doc)
-      return { data: { deleted: matched.length } }
+      for (const doc of docs) this.committed(collection, doc._id, doc)
+      return { data: { deleted: docs.length } }
     })
+  }
+
+  /**
+   * The documents a where().update/remove acts on: `keys` finds them (again after each wait for
+   * a lock) and answers their lock keys; `matched` is what the last look found.
+   */
+  private matcher(collection: string, query: Record<string, unknown>, multi: boolean) {
+    let found: Doc[] = []
+    return {
+      keys: () => {
+        found = []
+        for (const doc of this.matching(collection, query)) {
+          found.push(doc)
+          if (!multi) break
+        }
+        return found.map((doc) => docKey(collection, doc._id))
+      },
+      matched: () => found,
+    }
   }
 
   // ---- transactions ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ export interface Caller {
   appid?: string
   /** The platform's call source (`wx_client`, `wx_devtools`, local-cloud's `h5` …). */
   source?: string
-  /** Present when the caller is active staff. */
+  /** Present when the action admits staff roles and the caller is active staff. */
   staff?: StaffIdentity
 }
 
