@@ -26,6 +26,7 @@ import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate } from '../../src/domain/dates'
 import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
+import { channelOf } from '../common/consents/recorder'
 import {
   addUnique,
   COLLECTIONS,
@@ -255,7 +256,9 @@ export function createCardActions(deps: CardDeps): CardActions {
       }
       // A binding that did not happen keeps no claim: a live member's claim is never swept.
       const undo = () =>
-        member ? claims.release('card', cardNo, memberId) : deps.erasure.eraseMember(memberId, actor, 'weapp')
+        member
+          ? claims.release('card', cardNo, memberId)
+          : deps.erasure.eraseMember(memberId, actor, channelOf(caller.source))
       const moved = await transfer(card._id, memberId).catch(async (error: unknown) => {
         await undo()
         throw error
