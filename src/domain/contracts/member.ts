@@ -35,6 +35,7 @@ import {
   schema,
   smsCode,
   text,
+  isoDate,
 } from '../input'
 import {
   GUARDIAN_RELATIONS,
@@ -57,7 +58,7 @@ const STORE_ID_MAX = 64
 const name = () => required(max('name'), 'NAME_REQUIRED', { check: checkName })
 const gender = () => text(max('gender'), { check: checkGender }) as Field<Gender | undefined>
 const province = () => text(max('province'), { check: checkProvince })
-const birthDate = () => text(max('birthDate'), { check: (v, c) => checkBirthDate(v, c.today) })
+const birthDate = () => isoDate({ check: (v, c) => checkBirthDate(v, c.today) })
 
 /** A phone with its SMS code, or WeChat's phone code instead (L-11). */
 export type PhoneProof = { phone: string; smsCode: string } | { phoneCode: string }
@@ -168,6 +169,10 @@ export const deleteAccountSchema = schema({ confirm: confirmation('CONFIRMATION_
 // ---- the contract ----------------------------------------------------------------------------
 
 const SMS_SEND = ['SMS_RESEND_TOO_SOON', 'SMS_DAILY_LIMIT', 'SMS_SEND_FAILED'] as const
+/** What checking the notice the shopper agreed to answers. */
+const NOTICE = ['CONSENT_REQUIRED', 'NOTICE_OUTDATED'] as const
+/** What creating a member answers when a claim is held (registration). */
+const REGISTRATION = ['ALREADY_MEMBER', 'PHONE_TAKEN'] as const
 const SMS_VERIFY = ['SMS_CODE_WRONG', 'SMS_CODE_EXPIRED', 'SMS_CODE_LOCKED'] as const
 const INPUT = ['PHONE_REQUIRED', 'PHONE_INVALID', 'SMS_CODE_REQUIRED', 'SMS_CODE_INVALID'] as const
 /** Every member, also one waiting for a guardian (L-5: they may see and delete what is held). */
@@ -206,8 +211,7 @@ export const memberContract = {
     errors: [
       ...INPUT,
       ...SMS_VERIFY,
-      'CONSENT_REQUIRED',
-      'NOTICE_OUTDATED',
+      ...NOTICE,
       'NAME_REQUIRED',
       'NAME_INVALID',
       'GENDER_INVALID',
@@ -217,8 +221,7 @@ export const memberContract = {
       'BIRTH_DATE_INVALID',
       'BIRTH_DATE_FUTURE',
       'PHONE_CODE_INVALID',
-      'ALREADY_MEMBER',
-      'PHONE_TAKEN',
+      ...REGISTRATION,
     ],
   }),
   profile: action<{ profile: Profile }>()({ input: empty, access: MEMBERS, errors: ['NOT_A_MEMBER'] }),
@@ -283,8 +286,7 @@ export const memberContract = {
     errors: [
       'PURPOSE_UNKNOWN',
       'BASIC_CONSENT_FIXED',
-      'CONSENT_REQUIRED',
-      'NOTICE_OUTDATED',
+      ...NOTICE,
       'PURPOSE_PREREQUISITE',
       'SUBSCRIBE_ID_INVALID',
       'NOT_A_MEMBER',
@@ -302,8 +304,7 @@ export const memberContract = {
     errors: [
       ...INPUT,
       ...SMS_VERIFY,
-      'CONSENT_REQUIRED',
-      'NOTICE_OUTDATED',
+      ...NOTICE,
       'NAME_REQUIRED',
       'NAME_INVALID',
       'GUARDIAN_RELATION_INVALID',
@@ -319,15 +320,7 @@ export const memberContract = {
   bindCard: action<BindCardData>()({
     input: bindCardSchema,
     access: ['guest', 'member'],
-    errors: [
-      ...INPUT,
-      ...SMS_VERIFY,
-      'CONSENT_REQUIRED',
-      'NOTICE_OUTDATED',
-      ...CARD_CHECKS,
-      'ALREADY_MEMBER',
-      'PHONE_TAKEN',
-    ],
+    errors: [...INPUT, ...SMS_VERIFY, ...NOTICE, ...CARD_CHECKS, ...REGISTRATION],
   }),
   exportData: action<{ export: DataExport }>()({ input: empty, access: MEMBERS, errors: ['NOT_A_MEMBER'] }),
   deleteAccount: action<{ deleted: true }>()({
@@ -341,4 +334,3 @@ export type MemberContract = typeof memberContract
 export type JoinRequest = Infer<typeof joinSchema>
 export type ProfileChanges = Infer<typeof updateProfileSchema>
 export type GuardianConsentInput = Infer<typeof guardianConsentSchema>
-export type BindCardInput = Infer<typeof bindCardSchema>

@@ -1,14 +1,12 @@
 /**
  * The join form as a screen sees it (4.1.3, 4.2.1.1): its fields in screen order, each with its
- * label and whether it is required, and a per-field check so a form can point at every faulty
- * field at once. Personal fields take label and required from the data inventory; the service
- * store and the SMS code are not customer information but the service needs them.
- * The join schema (contracts/member.ts) stays the one gate for a whole request.
+ * label, whether it is required and its input length. Personal fields take label and required
+ * from the data inventory; the service store and the SMS code are not customer information but
+ * the service needs them. Each field is checked by the join schema's own parser
+ * (`fieldProblem(joinSchema, …)`), which stays the one gate for a whole request.
  */
 import { inventoryField, JOIN_FIELDS, type FieldKey } from '../identity/inventory'
 import { joinSchema } from '../contracts/member'
-import type { Check } from '../identity/rules'
-import { fieldProblem } from '../input'
 
 export type JoinFormField = 'name' | 'gender' | 'province' | 'storeId' | 'birthDate' | 'phone' | 'smsCode'
 
@@ -68,13 +66,4 @@ export function joinFormField(key: JoinFormField): JoinFormFieldSpec {
   const spec = SPEC_BY_KEY.get(key)
   if (!spec) throw new Error(`${key} is not a join form field`)
   return spec
-}
-
-/**
- * The first problem with one field's value, as the join schema reports it; an empty optional
- * field is fine, an empty phone or SMS code is not (the form asks for them; WeChat's phone code
- * replaces both only on its own path). `today` is the date in China, `YYYY-MM-DD`.
- */
-export function checkJoinField(key: JoinFormField, raw: string, today: string): Check {
-  return fieldProblem(joinSchema, key, raw, today)
 }

@@ -10,13 +10,6 @@ export type StaffRole = 'counter' | 'manager' | 'privacyOfficer' | 'admin'
 
 export const STAFF_ROLES: readonly StaffRole[] = ['counter', 'manager', 'privacyOfficer', 'admin']
 
-export const STAFF_ROLE_LABELS: Record<StaffRole, string> = {
-  counter: '专柜导购',
-  manager: '店长',
-  privacyOfficer: '个人信息保护负责人',
-  admin: '商场管理员',
-}
-
 /** Roles whose scope is every store of the mall. */
 export const ALL_STORE_ROLES: readonly StaffRole[] = ['privacyOfficer', 'admin']
 

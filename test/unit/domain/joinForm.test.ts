@@ -1,6 +1,7 @@
 import { inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
 import { joinSchema } from '@/domain/contracts/member'
-import { checkJoinField, JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/member/joinForm'
+import { fieldProblem } from '@/domain/input'
+import { JOIN_FORM_FIELDS, type JoinFormField } from '@/domain/member/joinForm'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
 
 const TODAY = '2026-11-29'
@@ -61,7 +62,7 @@ describe('join form fields', () => {
     ['smsCode', '', 'SMS_CODE_REQUIRED'],
     ['smsCode', '12345a', 'SMS_CODE_INVALID'],
   ])('[4.1.3] %s = %j → %s, as the join schema reports it', (key, value, expected) => {
-    expect(checkJoinField(key, value, TODAY)).toBe(expected)
+    expect(fieldProblem(joinSchema, key, value, TODAY)).toBe(expected)
     const whole = joinSchema.parse(
       { ...VALID, [key]: value, noticeVersion: NOTICE_VERSION },
       { today: TODAY },
