@@ -15,13 +15,6 @@ export interface PhoneOpenApi {
   }
 }
 
-const PHONE_CODE = /^[A-Za-z0-9_-]{1,128}$/
-
-/** True when `value` looks like a getPhoneNumber code (what WeChat issues is opaque text). */
-export function isPhoneCode(value: unknown): value is string {
-  return typeof value === 'string' && PHONE_CODE.test(value)
-}
-
 /** The verified mainland mobile number behind a code; PHONE_CODE_INVALID when WeChat refuses it. */
 export async function exchangePhoneCode(openapi: PhoneOpenApi, code: string): Promise<Result<string>> {
   let info: { purePhoneNumber?: string; countryCode?: string } | undefined
