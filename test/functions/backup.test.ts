@@ -153,7 +153,7 @@ describe.each([
     },
   ],
 ])('a backup of the main environment after %s', (_how, deleteAccount) => {
-  it('[7.2][DESIGN 4] holds no key material, and nothing of the deleted member decrypts with the current key store', async () => {
+  it('[7.2] holds no key material, and nothing of the deleted member decrypts with the current key store', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)
     const bystander = await env.member(shopper(), { ...VALID_FORM, name: '李雷', phone: '13900000009' })

@@ -48,7 +48,7 @@ describe('the bundled member function', () => {
 })
 
 describe('the bundled wxevents function', () => {
-  it('[L-10] builds with wx-server-sdk external and everything else inlined', () => {
+  it('builds with wx-server-sdk external and everything else inlined', () => {
     execFileSync(process.execPath, [path.join(root, 'scripts/build-functions.mjs'), 'wxevents'], {
       stdio: 'pipe',
     })

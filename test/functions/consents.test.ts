@@ -154,7 +154,7 @@ describe('the scope guard', () => {
     expect(await env.call(openid, 'plates')).toMatchObject({ ok: true })
   })
 
-  it('[6.6.1][L-13] a refused extended purpose never degrades the basic functions', async () => {
+  it('[6.6.1] a refused extended purpose never degrades the basic functions', async () => {
     const openid = shopper()
     await env.member(openid)
     for (const purpose of PURPOSE_IDS.filter((p) => !PURPOSES[p].basic))

@@ -55,7 +55,7 @@ describe('member.deleteAccount', () => {
     expect(await env.counts()).toMatchObject({ members: 1 })
   })
 
-  it('[7.2][L-9][L-10][3.8] deletes identity and plates, destroys the data key, releases claims, keeps only anonymous evidence', async () => {
+  it('[7.2][L-9][3.8] deletes identity and plates, destroys the data key, releases claims, keeps only anonymous evidence', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)
     const receiptsBefore = (await env.all('consent_receipts')).length

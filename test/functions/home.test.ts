@@ -226,7 +226,7 @@ describe('member.home', () => {
     expect(reads).toEqual([expect.objectContaining({ success: false, memberId: identity._id })])
   })
 
-  it('[3.8][7.2] shows no member once the identity is gone (crypto-shredded)', async () => {
+  it('shows no member once the identity is gone (crypto-shredded)', async () => {
     const openid = shopper()
     await env.join(openid)
     const [identity] = await env.all('identities')

@@ -85,7 +85,7 @@ describe('member.join: the happy path', () => {
     expect(Object.keys(identity.fields).sort()).toEqual(['name', 'openid', 'phone'])
   })
 
-  it('[4.2.1.1] numbers members in sequence', async () => {
+  it('numbers members in sequence', async () => {
     const a = await env.join(shopper(), { ...VALID_FORM, phone: '13900000001' })
     const b = await env.join(shopper(), { ...VALID_FORM, phone: '13900000002' })
     const no = (x: typeof a) => dataOf<{ member: { memberNo: string } }>(x).member.memberNo
@@ -95,7 +95,7 @@ describe('member.join: the happy path', () => {
 })
 
 describe('member.join: member numbers from blocks', () => {
-  it('[4.2.1.1] gives every member a different number when two function instances sign up at once', async () => {
+  it('gives every member a different number when two function instances sign up at once', async () => {
     // Two function instances, each with its own block of numbers from the same counter.
     const instances = [env.memberWith({ sms: anyCode }), env.memberWith({ sms: anyCode })]
     const answers = await Promise.all(

@@ -88,7 +88,7 @@ describe('where the keys are', () => {
     expect((await env.all('member_keys')).map((k) => k._id).sort()).toEqual(ids.sort())
   })
 
-  it('[9] a call reads the key document at most once, in parallel with the identity', async () => {
+  it('a call reads the key document at most once, in parallel with the identity', async () => {
     const openid = shopper()
     await env.member(openid)
     await env.grant(openid, 'parking')

@@ -94,7 +94,7 @@ describe('the member function as a router', () => {
     }
   })
 
-  it('[4.1.4] answers INTERNAL, never a stack trace, when a handler throws; the log is redacted', async () => {
+  it('answers INTERNAL, never a stack trace, when a handler throws; the log is redacted', async () => {
     const errors = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     const contract = { boom: action<never>()({ input: empty, access: ['shopper'], errors: [] }) }
     const main = createRouter(

@@ -39,7 +39,7 @@ describe('demo seed', () => {
     expect(await env.counts()).toMatchObject({ members: 0, identities: 0, identity_index: 0, audit_log: 0 })
   })
 
-  it('[6.4.1][6.4.2] seeds a points rule with tier multipliers and rewards with stock and limits', async () => {
+  it('seeds a points rule with tier multipliers and rewards with stock and limits', async () => {
     const [rule] = await env.all('points_rules')
     expect(rule).toMatchObject({ pointsPerYuan: 1, tierMultipliers: { normal: 1, vip: 1.2, vvip: 1.5 } })
     const rewards = await env.all('rewards')

@@ -8,11 +8,11 @@ beforeEach(async () => {
 afterEach(() => env.cloud.close())
 
 describe('sequences', () => {
-  it('[4.2.1.1] hands out 1, 2, 3 … in order', async () => {
+  it('hands out 1, 2, 3 … in order', async () => {
     expect([await nextSequence(env.db, 'memberNo'), await nextSequence(env.db, 'memberNo')]).toEqual([1, 2])
   })
 
-  it('[4.2.1.1] never hands out one number twice under concurrency', async () => {
+  it('never hands out one number twice under concurrency', async () => {
     const numbers = await Promise.all(Array.from({ length: 25 }, () => nextSequence(env.db, 'memberNo')))
     expect([...numbers].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1))
   })
@@ -32,7 +32,7 @@ describe('block sequences (one per function instance)', () => {
     return () => writes
   }
 
-  it('[4.2.1.1] hands out 1, 2, 3 … from one block, moving the counter once per block', async () => {
+  it('hands out 1, 2, 3 … from one block, moving the counter once per block', async () => {
     const writes = counterWrites()
     const numbers = createBlockSequence('memberNo', 5)
     const got: number[] = []
@@ -42,7 +42,7 @@ describe('block sequences (one per function instance)', () => {
     expect((await env.all('counters')).find((c) => c._id === 'memberNo')?.value).toBe(15)
   })
 
-  it('[4.2.1.1] takes one block for concurrent callers that find it used up', async () => {
+  it('takes one block for concurrent callers that find it used up', async () => {
     const writes = counterWrites()
     const numbers = createBlockSequence('memberNo', 20)
     const got = await Promise.all(Array.from({ length: 20 }, () => numbers.next(env.db)))
@@ -50,7 +50,7 @@ describe('block sequences (one per function instance)', () => {
     expect(writes()).toBe(1)
   })
 
-  it('[4.2.1.1] never hands out one number twice across instances under concurrency', async () => {
+  it('never hands out one number twice across instances under concurrency', async () => {
     const instances = Array.from({ length: 4 }, () => createBlockSequence('memberNo', 7))
     const single = Array.from({ length: 10 }, () => nextSequence(env.db, 'memberNo'))
     const fromBlocks = instances.flatMap((numbers) => Array.from({ length: 30 }, () => numbers.next(env.db)))

@@ -42,7 +42,7 @@ const withKey = async (collection: string) =>
   (await env.all(collection)).filter((d) => d.keyId !== undefined || d.wrappedKey !== undefined)
 
 describe('documents written before the key store', () => {
-  it('[5.1] stay readable with the key they carry until they are moved', async () => {
+  it('stay readable with the key they carry until they are moved', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
     await makeLegacy(COLLECTIONS.identities, memberId)

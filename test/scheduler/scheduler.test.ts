@@ -58,7 +58,7 @@ describe('scheduler: who may run it', () => {
 })
 
 describe('scheduler: SMS codes and quotas', () => {
-  test('should remove a code only an hour after it expired, and quotas after their day', async () => {
+  test('[7.1] should remove a code only an hour after it expired, and quotas after their day', async () => {
     await env.sendCode(shopper())
     expect((await env.counts()).sms_codes).toBe(1)
     const quotas = (await env.counts()).sms_quota
@@ -79,7 +79,7 @@ describe('scheduler: SMS codes and quotas', () => {
     expect((await env.counts()).sms_quota).toBe(0)
   })
 
-  test('should keep a fresh code that replaced an expired one', async () => {
+  test('[7.1] should keep a fresh code that replaced an expired one', async () => {
     const openid = shopper()
     await env.sendCode(openid)
     env.clock.advance(2 * HOUR)
@@ -136,7 +136,7 @@ describe('scheduler: abandoned uniqueness claims', () => {
 })
 
 describe('scheduler: audit log retention (P3Y)', () => {
-  test('should remove entries older than three years and keep the rest', async () => {
+  test('[7.1] should remove entries older than three years and keep the rest', async () => {
     const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
     const event = {
       actor: 'staff:s1',
@@ -156,7 +156,7 @@ describe('scheduler: audit log retention (P3Y)', () => {
     expect((await env.counts()).audit_log).toBe(total - 1)
   })
 
-  test('should remove the per-day counts of a China day once all of it is past three years', async () => {
+  test('[7.1] should remove the per-day counts of a China day once all of it is past three years', async () => {
     const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
     const event = {
       actor: 'staff:s1',

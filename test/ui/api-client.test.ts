@@ -29,7 +29,7 @@ function stubFetch(answer: FetchAnswer): jest.Mock {
 }
 
 describe('cloud client (H5 transport)', () => {
-  it('[4.2.1.1] posts { action, data } to the function endpoint with the session cookie', async () => {
+  it('posts { action, data } to the function endpoint with the session cookie', async () => {
     const fetch = stubFetch({ body: ok({ expiresIn: 300, resendAfter: 60 }) })
 
     await expect(memberApi.sendJoinCode({ phone: '13800001234' })).resolves.toEqual(
@@ -43,7 +43,7 @@ describe('cloud client (H5 transport)', () => {
     })
   })
 
-  it('[4.2.1.1] sends an action without data as { action } only', async () => {
+  it('sends an action without data as { action } only', async () => {
     const fetch = stubFetch({ body: ok({ notice: NOTICE, stores: STORES }) })
 
     await expect(memberApi.joinForm()).resolves.toEqual(ok({ notice: NOTICE, stores: STORES }))
@@ -64,13 +64,13 @@ describe('cloud client (H5 transport)', () => {
       answer: { body: { ok: false, code: 'WHATEVER', message: 'x' } },
       code: 'INTERNAL',
     },
-  ])('[4.2.1.1] turns "$problem" into $code with its zh-CN message', async ({ answer, code }) => {
+  ])('turns "$problem" into $code with its zh-CN message', async ({ answer, code }) => {
     stubFetch(answer)
 
     await expect(memberApi.home()).resolves.toEqual({ ok: false, code, message: ERROR_MESSAGES[code] })
   })
 
-  it('[4.2.1.1] passes a failure through with its field, showing the local zh-CN text', async () => {
+  it('passes a failure through with its field, showing the local zh-CN text', async () => {
     stubFetch({ body: { ok: false, code: 'SMS_CODE_WRONG', message: 'Error: at line 3', field: 'smsCode' } })
 
     await expect(callAction('member', 'sendJoinCode', { phone: '13800001234' })).resolves.toEqual({

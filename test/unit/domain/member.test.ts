@@ -3,7 +3,7 @@ import { formatMemberNo, isValidMemberNo } from '@/domain/member/rules'
 import { TIER_LABELS } from '@/domain/member/model'
 
 describe('member numbers', () => {
-  it('[4.2.1.1] formats sequence 1 as 8, ten digits and a Luhn check digit', () => {
+  it('formats sequence 1 as 8, ten digits and a Luhn check digit', () => {
     // Body 80000000001: doubled from the right, 1→2 and 8→16→7; 2 + 7 = 9, check digit 1.
     expect(formatMemberNo(1)).toBe('800000000011')
   })
