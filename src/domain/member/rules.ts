@@ -7,6 +7,12 @@ export const MIN_SELF_CONSENT_AGE = 14
 /**
  * A member under 14 on `today` by birth date: held until a guardian consents (L-5, PIPL art. 31).
  */
+/**
+ * How long a member may stay `guardian_pending` (L-5): past it, the child's data is deleted by the
+ * retention sweep. Declared in the data inventory and stated on the guardian step.
+ */
+export const GUARDIAN_PENDING_DAYS = 7
+
 export function needsGuardian(birthDate: string | undefined, today: string): boolean {
   return birthDate !== undefined && ageOn(birthDate, today) < MIN_SELF_CONSENT_AGE
 }
