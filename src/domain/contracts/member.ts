@@ -90,6 +90,8 @@ export const joinSchema = schema(
     province: province(),
     storeId: required(STORE_ID_MAX, 'STORE_REQUIRED'),
     birthDate: birthDate(),
+    /** 我已年满 15 周岁，或已取得监护人同意: required when no birth date is given (L-5). */
+    ageDeclared: bool({ optional: true }),
     ...phoneProofFields,
   },
   phoneProof,

@@ -8,6 +8,7 @@ export type MemberError =
   | 'GUARDIAN_PENDING'
   | 'GUARDIAN_NOT_NEEDED'
   | 'GUARDIAN_RELATION_INVALID'
+  | 'AGE_DECLARATION_REQUIRED'
   | 'CONFIRMATION_REQUIRED'
 
 export const MEMBER_MESSAGES = {
@@ -19,5 +20,6 @@ export const MEMBER_MESSAGES = {
   GUARDIAN_PENDING: '需监护人同意后才能使用此功能',
   GUARDIAN_NOT_NEEDED: '您已满14周岁或监护人已同意，无需再次办理',
   GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
+  AGE_DECLARATION_REQUIRED: '请确认您已年满15周岁，或已取得监护人同意',
   CONFIRMATION_REQUIRED: '请确认注销：注销后会员信息将被删除且无法恢复',
 } satisfies Record<MemberError, string>
