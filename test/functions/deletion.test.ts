@@ -90,6 +90,92 @@ describe('member.deleteAccount', () => {
     expect(new Set(await mentions(memberId))).toEqual(new Set(['audit_log']))
   })
 
+  it('[7.2][3.8] leaves no link from the card to its history, the person or a later registration', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const cardEntries = (await env.all('points_ledger')).filter(
+      (e) => e.cardId === cardId || e.memberId === memberId,
+    )
+    // The card's history, its transfer out and the transfer into the member.
+    expect(cardEntries.map((e) => e._id)).toEqual(
+      expect.arrayContaining([`card-out:${cardId}`, `card-in:${cardId}`]),
+    )
+    expect(cardEntries.length).toBeGreaterThanOrEqual(DEMO_CARDS[0].history.length + 2)
+    const sum = (entries: Array<Record<string, unknown>>) => entries.reduce((n, e) => n + Number(e.delta), 0)
+
+    await env.call(openid, 'deleteAccount', { confirm: true })
+
+    const all = JSON.parse(await env.dump()) as Record<string, Array<Record<string, unknown>>>
+    // The card document is a bare tombstone: its id is all that is left of it.
+    expect(all.cards.find((c) => c._id === cardId)).toEqual({ _id: cardId, status: 'cancelled' })
+    const naming = (value: string) =>
+      Object.entries(all).flatMap(([name, docs]) =>
+        docs
+          .filter((d) => !(name === 'cards' && d._id === cardId))
+          .filter((d) => JSON.stringify(d).includes(value))
+          .map((d) => `${name}/${String(d._id)}`),
+      )
+    expect(naming(cardId)).toEqual([])
+    expect(naming(memberId).filter((where) => !where.startsWith('audit_log/'))).toEqual([])
+    // The entries stay for the accounts, under the anonymous id of the member's receipts.
+    const [receipt] = await env.all('consent_receipts')
+    const anonymous = receipt.memberId as string
+    const kept = (await env.all('points_ledger')).filter((e) => e.memberId === anonymous)
+    expect(kept).toHaveLength(cardEntries.length)
+    expect(sum(kept)).toBe(sum(cardEntries))
+    expect(kept.every((e) => !('cardId' in e))).toBe(true)
+
+    // The same WeChat user joins again: the card stays cancelled, nothing new meets the old rows.
+    env.clock.advance(61_000)
+    const again = await env.member(openid)
+    const { cardNo, phone } = DEMO_CARDS[0]
+    expect(await env.call(openid, 'sendCardCode', { cardNo, phone })).toMatchObject({
+      code: 'CARD_CANCELLED',
+    })
+    const oldIds = new Set(kept.flatMap((e) => [e._id, e.memberId]))
+    const fresh = JSON.parse(await env.dump()) as Record<string, Array<Record<string, unknown>>>
+    const newDocs = Object.values(fresh)
+      .flat()
+      .filter((d) => JSON.stringify(d).includes(again))
+    expect(newDocs.length).toBeGreaterThan(0)
+    expect(newDocs.filter((d) => [...oldIds].some((id) => JSON.stringify(d).includes(String(id))))).toEqual(
+      [],
+    )
+    expect(oldIds.has(again)).toBe(false)
+  })
+
+  it('[7.2] moves each card ledger entry once when a deletion dies between two moves and is run again', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const before = await env.all('points_ledger')
+    const total = (entries: Array<Record<string, unknown>>) =>
+      entries.reduce((n, e) => n + Number(e.delta), 0)
+    // The function stops (a timeout, a lost instance) right after the second move committed.
+    let commits = 0
+    const stop = env.cloud.onTransactionStep(({ action }) => {
+      if (action === 'database.commitTransaction' && ++commits === 2) throw new Error('instance lost')
+    })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: false })
+    stop()
+    const halfway = await env.all('points_ledger')
+    expect(halfway).toHaveLength(before.length)
+    expect(halfway.filter((e) => e.cardId === cardId).length).toBeGreaterThan(0)
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+
+    const after = await env.all('points_ledger')
+    expect(after).toHaveLength(before.length)
+    expect(total(after)).toBe(total(before))
+    expect(
+      after.filter((e) => JSON.stringify(e).includes(cardId) || JSON.stringify(e).includes(memberId)),
+    ).toEqual([])
+    expect((await env.all('cards')).find((c) => c._id === cardId)).toEqual({
+      _id: cardId,
+      status: 'cancelled',
+    })
+  })
+
   it('[7.2][5.1] leaves no way to find the member by phone or plate; phone, plate and WeChat user are free again', async () => {
     const openid = shopper()
     await fullMember(openid)
