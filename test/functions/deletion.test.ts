@@ -193,47 +193,68 @@ describe('member.deleteAccount', () => {
     expect(again).not.toBe(await env.memberIdOf(shopper()))
   })
 
-  it('[7.2][3.8][5.3] leaves no plaintext and no data key of the member in the SQLite files of either environment', async () => {
+  it('[7.2][3.8][5.3] leaves no plaintext, ciphertext or data key of the member in any file of the data directory, while it is open and after', async () => {
     env.cloud.close()
     dir = mkdtempSync(path.join(tmpdir(), 'mm-deletion-'))
-    env = await createTestEnv({ dataDir: dir })
+    const dataDir = dir
+    env = await createTestEnv({ dataDir })
     // local-cloud's stores zero freed pages (secure_delete): without it the removed wrapped key
     // would stay in the key environment's file as free-page residue.
     for (const name of env.cloud.envs())
       expect(env.cloud.sqliteOf(name).pragma('secure_delete', { simple: true })).toBe(1)
     const openid = shopper()
-    const cardKeyId = `card:${env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)}`
-    const cardWrapped = (
-      (await env.keyDb.collection('member_keys').doc(cardKeyId).get()).data?.wrappedKey as {
-        ct: string
-      }
-    ).ct
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const ciphertexts = (docs: unknown[]) => JSON.stringify(docs).match(/(?<="ct":")[^"]+/g) ?? []
+    const card = (await env.all('cards')).filter((c) => c._id === cardId)
+    const cardKey = (await env.all('member_keys')).filter((k) => k._id === `card:${cardId}`)
     const memberId = await fullMember(openid)
-    const [key] = (await env.all('member_keys')).filter((k) => k._id === memberId)
-    const wrapped = (key.wrappedKey as { ct: string }).ct
+    const identity = (await env.all('identities')).filter((d) => d._id === memberId)
+    const key = (await env.all('member_keys')).filter((k) => k._id === memberId)
+    const secrets: Record<string, string[]> = {
+      plaintext: [
+        NAME,
+        '欧阳',
+        VALID_FORM.phone,
+        PLATE,
+        '漕溪北路',
+        '110105199005170011',
+        DEMO_CARDS[0].phone,
+      ],
+      // The identity's fields and the card's own copy (before binding), each field's ciphertext.
+      ciphertext: [...ciphertexts(identity), ...ciphertexts(card)],
+      // The wrapped data keys, the member's and the bound card's: crypto-shredding.
+      'wrapped key': [...ciphertexts(key), ...ciphertexts(cardKey)],
+    }
+    expect(secrets.ciphertext.length).toBeGreaterThanOrEqual(6)
+    expect(secrets['wrapped key']).toHaveLength(2)
+    /** The secrets still found in the data directory's files, the write-ahead logs included. */
+    const leftOver = () => {
+      const bytes = Buffer.concat(readdirSync(dataDir).map((f) => readFileSync(path.join(dataDir, f))))
+      return Object.entries(secrets).flatMap(([what, values]) =>
+        values
+          .filter((value) => bytes.includes(Buffer.from(value, 'utf8')))
+          .map((value) => `${what} ${value}`),
+      )
+    }
+    // Before the deletion the files hold them (the test can see what it looks for).
+    expect(leftOver()).toContain(`wrapped key ${ciphertexts(key)[0]}`)
 
     await env.call(openid, 'deleteAccount', { confirm: true })
-    env.cloud.close()
 
-    // Both databases (main and key environment) with their write-ahead logs.
-    expect(readdirSync(dir)).toEqual(
-      expect.arrayContaining(['local-cloud.sqlite', 'local-cloud-keys.sqlite']),
+    // While the databases are open, as a copy of the directory or a kill -9 would find them.
+    expect(readdirSync(dataDir)).toEqual(
+      expect.arrayContaining([
+        'local-cloud.sqlite',
+        'local-cloud.sqlite-wal',
+        'local-cloud.sqlite-shm',
+        'local-cloud-keys.sqlite',
+        'local-cloud-keys.sqlite-wal',
+        'local-cloud-keys.sqlite-shm',
+      ]),
     )
-    const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(path.join(dir as string, f))))
-    const found = [
-      NAME,
-      '欧阳',
-      VALID_FORM.phone,
-      PLATE,
-      '漕溪北路',
-      '110105199005170011',
-      DEMO_CARDS[0].phone,
-    ].filter((secret) => bytes.includes(Buffer.from(secret, 'utf8')))
-    expect(found).toEqual([])
-    // The wrapped data keys (the member's, and the bound card's) are gone from the files too (no
-    // stale page keeps them): crypto-shredding.
-    expect(bytes.includes(Buffer.from(wrapped, 'utf8'))).toBe(false)
-    expect(bytes.includes(Buffer.from(cardWrapped, 'utf8'))).toBe(false)
+    expect(leftOver()).toEqual([])
+    env.cloud.close()
+    expect(leftOver()).toEqual([])
     env = await createTestEnv()
   })
 
