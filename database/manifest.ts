@@ -200,7 +200,8 @@ export const manifest: Manifest = {
         { name: 'key_id', fields: [{ field: 'keyId' }] },
       ],
       retention:
-        'issued: until bound or cancelled; bound: identifiers move to the member, the card is cancelled with the account',
+        'issued: until bound or cancelled; bound: identifiers move to the member; with the account the card becomes ' +
+        'a tombstone { _id, status: cancelled } (its ledger entries re-keyed to the anonymous id)',
     },
     {
       name: 'points_ledger',
@@ -212,7 +213,9 @@ export const manifest: Manifest = {
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
         { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },
       ],
-      retention: 'P10Y for accounting; on cancellation memberId is replaced by an anonymous id',
+      retention:
+        'P10Y for accounting; on cancellation memberId (and the cardId of the member’s card) is replaced by an ' +
+        'anonymous id, entries whose _id names the card move to a random _id',
     },
     {
       name: 'campaign_claims',

@@ -74,7 +74,10 @@ async function seedCards(db: Db, keyDb: Db, vault: Vault, at: Date): Promise<num
   let added = 0
   for (const card of DEMO_CARDS) {
     const _id = vault.blindIndex('card', card.cardNo)
-    if (!(await find(db, COLLECTIONS.cards, _id))) {
+    const existing = await find(db, COLLECTIONS.cards, _id)
+    // A bound card's history is the member's; a deleted member's card keeps none (erasure.ts).
+    if (existing && existing.status !== 'issued') continue
+    if (!existing) {
       const owner = cardKey(_id)
       const left = wrappedKeyOf(await find(keyDb, COLLECTIONS.memberKeys, keyDocId(owner)))
       let cipher = left && vault.openMemberKey(_id, left)

@@ -643,7 +643,7 @@ export class DatabaseEngine {
   private write(collection: string, doc: Doc, previous: Doc | undefined): void {
     try {
       if (previous === undefined) this.store.insert(collection, doc)
-      else this.store.replace(collection, doc)
+      else this.store.replace(collection, doc, previous)
     } catch (error) {
       if (error instanceof DuplicateKeyError) throw this.duplicate(error)
       throw error
@@ -673,7 +673,7 @@ export class DatabaseEngine {
         .filter((r) => r.changed)
       try {
         this.store.atomically(() => {
-          for (const { doc } of changed) this.store.replace(collection, doc)
+          for (const { doc, previous } of changed) this.store.replace(collection, doc, previous)
         })
       } catch (error) {
         if (error instanceof DuplicateKeyError) throw this.duplicate(error)
@@ -851,7 +851,7 @@ export class DatabaseEngine {
           for (const write of writes) {
             if (!this.store.hasCollection(write.collection)) throw errors.collectionNotExist(write.collection)
             if (write.doc === null) this.store.remove(write.collection, write.id)
-            else if (write.previous) this.store.replace(write.collection, write.doc)
+            else if (write.previous) this.store.replace(write.collection, write.doc, write.previous)
             else this.store.insert(write.collection, write.doc)
           }
         })

@@ -347,7 +347,9 @@ export class LocalCloud {
         await yieldToEventLoop()
         return invalidEnv(String(env))
       }
-      return database.engine.handle(action, params)
+      const answer = await database.engine.handle(action, params)
+      if (!currentInvocation()) this.checkpointAfterErasures()
+      return answer
     }
     if (action === 'functions.invokeFunction') return this.invokeFromFunction(params)
     if (action === 'wx.openApi') {
@@ -406,7 +408,21 @@ export class LocalCloud {
       callbackWaitsForEmptyEventLoop: false,
     }
     await yieldToEventLoop()
-    return runInInvocation(invocation, async () => fn.main(event, context))
+    try {
+      return await runInInvocation(invocation, async () => fn.main(event, context))
+    } finally {
+      this.checkpointAfterErasures()
+    }
+  }
+
+  /**
+   * What a function deleted leaves no earlier copy in the data directory once it has answered
+   * (Store.checkpointAfterErasure), also after a kill -9; writes outside any invocation (tests,
+   * scripts) are checkpointed one by one.
+   */
+  private checkpointAfterErasures(): void {
+    if (this.closed) return
+    for (const { store } of this.databases.values()) store.checkpointAfterErasure()
   }
 
   /** cloud.callFunction from inside a function: the callee sees the same user. */

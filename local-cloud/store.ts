@@ -87,13 +87,38 @@ export function arrayFlagExpression(field: string): string {
   return `(${checks.join(' OR ')})`
 }
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' &&
+  value !== null &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null)
+
+/** True when `next` lacks a field or an array element that `previous` has: data was deleted. */
+export function dropsData(previous: unknown, next: unknown): boolean {
+  if (Array.isArray(previous))
+    return (
+      !Array.isArray(next) ||
+      next.length < previous.length ||
+      previous.some((value, i) => dropsData(value, next[i]))
+    )
+  if (isPlainObject(previous))
+    return (
+      !isPlainObject(next) ||
+      Object.entries(previous).some(([key, value]) => !(key in next) || dropsData(value, next[key]))
+    )
+  return false
+}
+
 /** SQLite storage: one table per collection, documents as JSON text, WAL journal. */
 export class Store {
   readonly sqlite: Database.Database
   private readonly collections = new Map<string, CollectionInfo>()
+  private readonly inFile: boolean
+  /** A write deleted data (a document, or a part of one) since the last checkpoint. */
+  private erased = false
 
   constructor(file: string | undefined) {
     this.sqlite = new Database(file ?? ':memory:')
+    this.inFile = file !== undefined
     // Deleting a member must leave nothing recoverable in the file (7.2): freed pages are zeroed
     // instead of keeping the removed wrapped key and old ciphertexts as free-page residue.
     this.sqlite.pragma('secure_delete = ON')
@@ -223,7 +248,8 @@ export class Store {
     }
   }
 
-  replace(collection: string, doc: Doc): void {
+  /** Replaces a document; `previous` (what it replaces) tells whether data was deleted. */
+  replace(collection: string, doc: Doc, previous?: Doc): void {
     try {
       this.statement(collection, 'replace', (t) => `UPDATE ${t} SET doc = ? WHERE id = ?`).run(
         toStorage(doc),
@@ -232,10 +258,29 @@ export class Store {
     } catch (error) {
       throw this.translate(collection, error, doc)
     }
+    if (previous && dropsData(previous, doc)) this.erased = true
   }
 
   remove(collection: string, id: DocId): boolean {
-    return this.statement(collection, 'remove', (t) => `DELETE FROM ${t} WHERE id = ?`).run(id).changes > 0
+    const removed =
+      this.statement(collection, 'remove', (t) => `DELETE FROM ${t} WHERE id = ?`).run(id).changes > 0
+    if (removed) this.erased = true
+    return removed
+  }
+
+  /**
+   * After a deletion (7.2): writes the write-ahead log into the database file and truncates the
+   * log to zero bytes. secure_delete zeroes what a deletion frees, but the `-wal` file keeps the
+   * earlier versions of the pages (the deleted document as it was written) until a checkpoint,
+   * and SQLite reuses the log from its start afterwards, leaving older frames behind the new
+   * ones: a crash, or a copy of the data directory, would keep them. Nothing to do without a
+   * deletion since the last checkpoint, or in memory. A checkpoint that could not finish (a
+   * reader) is tried again at the next call.
+   */
+  checkpointAfterErasure(): void {
+    if (!this.erased || !this.inFile || !this.sqlite.open) return
+    const [result] = this.sqlite.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>
+    if (result?.busy === 0) this.erased = false
   }
 
   /** Runs fn atomically (all or nothing). */

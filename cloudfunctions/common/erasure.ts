@@ -10,8 +10,10 @@
  *   member), then the identity document and the audit log's per-day counts of the member are
  *   removed, every claim is released, the member record is removed, and what must be kept as
  *   evidence is unlinked: consent receipts and points-ledger
- *   entries are re-keyed to one fresh random id, a bound card is cancelled (and whatever key or
- *   copy of identifiers a binding that died half-way left on it goes too).
+ *   entries are re-keyed to one fresh random id, and so are the ledger entries of the member's
+ *   card (its history and the transfer to the member, under new `_id`s); the card document
+ *   becomes a tombstone that only says "cancelled" (whatever key or copy of identifiers a binding
+ *   that died half-way left on it goes too).
  *
  * Each step is idempotent and the WeChat identity claim is released last, so a deletion that
  * dies half-way can simply be run again by the same shopper or event.
@@ -19,10 +21,11 @@
 import { randomBytes } from 'node:crypto'
 
 import type { Channel } from '../../src/domain/consent/model'
+import { cardTransferIds } from '../../src/domain/points/model'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import type { ConsentRecorder } from './consents/recorder'
-import { COLLECTIONS, type Db } from './db'
+import { COLLECTIONS, inTransaction, type Db } from './db'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
 
@@ -43,6 +46,9 @@ export const ANONYMISED_ON_ERASURE = [
 /** A member holds one card; a few more are read in case an old binding left more. */
 const CARDS_PER_MEMBER_MAX = 10
 
+/** Ledger entries of a card read per page while they are re-keyed (one transaction each). */
+const LEDGER_MOVE_BATCH = 100
+
 export function createErasure(deps: {
   db: Db
   clock: Clock
@@ -54,6 +60,60 @@ export function createErasure(deps: {
   const { db, clock, identities, keys, consents } = deps
   const _ = db.command
   const claims = () => db.collection(COLLECTIONS.identityIndex)
+  const ledger = () => db.collection(COLLECTIONS.pointsLedger)
+
+  /**
+   * Re-keys one ledger entry that names a card to the anonymous id: the entry keeps its amount,
+   * reason and time for the accounts, under a fresh random `_id` (an `_id` cannot change, and the
+   * old one may name the card). Copy and removal are one transaction: a deletion that dies
+   * half-way leaves each entry either moved or untouched, never twice.
+   */
+  async function moveLedgerEntry(id: string, anonymousId: string, at: Date): Promise<void> {
+    await inTransaction(db, async (tx) => {
+      const entries = tx.collection(COLLECTIONS.pointsLedger)
+      const entry = (await entries.doc(id).get()).data
+      if (!entry) return
+      const { _id: _old, cardId: _card, ...kept } = entry
+      await entries.add({
+        data: { ...kept, _id: randomBytes(16).toString('hex'), memberId: anonymousId, anonymisedAt: at },
+      })
+      await entries.doc(id).remove()
+    })
+  }
+
+  /**
+   * The member's card keeps nothing that leads to the person (3.8): whoever holds the physical
+   * card can find its document (its `_id` is the card number's blind index), so its ledger
+   * entries move to the anonymous id and the document becomes a bare tombstone — no member, no
+   * times, no store, no points — that still refuses to bind the card again (CARD_CANCELLED).
+   * The card is found by its `memberId` until the tombstone, the last step, replaces it.
+   */
+  async function unlinkCards(memberId: string, anonymousId: string, at: Date): Promise<void> {
+    const { data: cards } = await db
+      .collection(COLLECTIONS.cards)
+      .where({ memberId })
+      .limit(CARDS_PER_MEMBER_MAX)
+      .get()
+    for (const card of cards) {
+      const transfer = cardTransferIds(card._id)
+      const { data: named } = await ledger()
+        .where({ _id: _.in([transfer.out, transfer.in]) })
+        .get()
+      for (const entry of named) await moveLedgerEntry(entry._id, anonymousId, at)
+      // The card's own history (before binding): moved entries drop out of the query.
+      for (;;) {
+        const { data: page } = await ledger().where({ cardId: card._id }).limit(LEDGER_MOVE_BATCH).get()
+        for (const entry of page) await moveLedgerEntry(entry._id, anonymousId, at)
+        if (page.length < LEDGER_MOVE_BATCH) break
+      }
+      // A bound card's key went at binding; one a binding left behind goes now, before its copy.
+      await keys.destroy(cardKey(card._id))
+      await db
+        .collection(COLLECTIONS.cards)
+        .doc(card._id)
+        .set({ data: { status: 'cancelled' } })
+    }
+  }
 
   async function removeField(memberId: string, actor: string, field: 'plates' | 'phone' | 'idNumber') {
     const purpose = field === 'plates' ? 'parking' : field === 'idNumber' ? 'idNumber' : 'membership'
@@ -89,27 +149,7 @@ export function createErasure(deps: {
           .where({ memberId })
           .update({ data: { memberId: anonymousId, anonymisedAt: at } })
       }
-      const { data: cards } = await db
-        .collection(COLLECTIONS.cards)
-        .where({ memberId })
-        .limit(CARDS_PER_MEMBER_MAX)
-        .get()
-      // A bound card's key went at binding; one a binding left behind goes now, before its copy.
-      for (const card of cards) await keys.destroy(cardKey(card._id))
-      await db
-        .collection(COLLECTIONS.cards)
-        .where({ memberId })
-        .update({
-          data: {
-            status: 'cancelled',
-            memberId: _.remove(),
-            cancelledAt: at,
-            fields: _.remove(),
-            phoneIndex: _.remove(),
-            keyId: _.remove(),
-            wrappedKey: _.remove(),
-          },
-        })
+      await unlinkCards(memberId, anonymousId, at)
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The per-day counts exist for the member's data copy only; the entries themselves stay.
       await db.collection(COLLECTIONS.auditDays).where({ memberId }).remove()

@@ -24,6 +24,7 @@ import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate } from '../../src/domain/dates'
+import { cardTransferIds } from '../../src/domain/points/model'
 import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { channelOf } from '../common/consents/recorder'
@@ -50,6 +51,10 @@ import type { SmsService } from '../common/sms'
 import type { StoreDirectory } from '../common/stores'
 import type { Sealed, Vault } from '../common/vault'
 
+/**
+ * A card document. A card whose member deleted the account is a tombstone, `{ _id, status:
+ * 'cancelled' }` and nothing else (erasure.ts): `status` is read before any other field.
+ */
 export interface CardDoc extends Doc {
   /** Only on cards issued before the key store, until the key migration moved them. */
   keyId?: string
@@ -166,7 +171,7 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (points !== 0) {
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {
-            _id: `card-out:${cardId}`,
+            _id: cardTransferIds(cardId).out,
             cardId,
             delta: -points,
             reason: 'card_transfer',
@@ -176,7 +181,7 @@ export function createCardActions(deps: CardDeps): CardActions {
         })
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {
-            _id: `card-in:${cardId}`,
+            _id: cardTransferIds(cardId).in,
             memberId,
             delta: points,
             reason: 'card_transfer',

@@ -1,10 +1,12 @@
 // A new shopper joins in the browser: privacy authorisation first, the notice and an unticked
 // consent box, the form, the SMS code from the dev panel, then the member home with masked
-// identifiers. Afterwards the database files must not contain the name or the phone in clear.
+// identifiers. Afterwards the database files must not contain the name or the phone in clear, and
+// once the shopper deleted the account, with the server still running, nothing of the member.
 import assert from 'node:assert/strict'
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { after, before, test } from 'node:test'
+import Database from 'better-sqlite3'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
 import { requestCode } from './shopper.mjs'
 
@@ -118,6 +120,22 @@ function filesUnder(dir) {
   })
 }
 
+/** The files under the data directory that contain one of the needles, with what they contain. */
+function holding(needles) {
+  return filesUnder(DATA_DIR).flatMap((file) => {
+    const bytes = readFileSync(file)
+    return Object.entries(needles)
+      .filter(([, needle]) => bytes.indexOf(needle) !== -1)
+      .map(([what]) => `${path.basename(file)} contains the ${what}`)
+  })
+}
+
+const NAME_NEEDLES = {
+  'name (UTF-8)': Buffer.from(NAME, 'utf8'),
+  'name (\\u escapes)': Buffer.from([...NAME].map((c) => `\\u${c.codePointAt(0).toString(16)}`).join('')),
+  phone: Buffer.from(PHONE),
+}
+
 test('[5.1][3.9] the database files hold neither the name nor the phone in clear', (t) => {
   if (!joined) {
     t.skip('the journey did not store a member')
@@ -129,15 +147,48 @@ test('[5.1][3.9] the database files hold neither the name nor the phone in clear
     databases.some((f) => !/-(wal|shm)$/.test(f) && statSync(f).size > 0),
     `a database file exists in ${DATA_DIR}`,
   )
-  const needles = {
-    'name (UTF-8)': Buffer.from(NAME, 'utf8'),
-    'name (\\u escapes)': Buffer.from([...NAME].map((c) => `\\u${c.codePointAt(0).toString(16)}`).join('')),
-    phone: Buffer.from(PHONE),
-  }
-  for (const file of files) {
-    const bytes = readFileSync(file)
-    for (const [what, needle] of Object.entries(needles)) {
-      assert.equal(bytes.indexOf(needle), -1, `${path.basename(file)} contains the ${what}`)
+  assert.deepEqual(holding(NAME_NEEDLES), [])
+})
+
+/**
+ * Every encrypted value (`"ct":"…"`) of the identities and the wrapped keys, read from the
+ * databases of the running server through a read-only connection of their own.
+ */
+function ciphertexts() {
+  const found = new Set()
+  for (const [file, table] of [
+    ['local-cloud.sqlite', 'c_identities'],
+    ['local-cloud-keys.sqlite', 'c_member_keys'],
+  ]) {
+    const db = new Database(path.join(DATA_DIR, file), { readonly: true, fileMustExist: true })
+    try {
+      for (const { doc } of db.prepare(`SELECT doc FROM ${table}`).all())
+        for (const [ct] of doc.matchAll(/(?<="ct":")[^"]+/g)) found.add(ct)
+    } finally {
+      db.close()
     }
   }
+  return found
+}
+
+test('[7.2] after the account is deleted no file of the running server holds its data, the -wal files included', async (t) => {
+  if (!joined) {
+    t.skip('the journey did not store a member')
+    return
+  }
+  const before = ciphertexts()
+  const answer = await page.request.post(new URL('/api/functions/member', BASE_URL).href, {
+    data: { action: 'deleteAccount', data: { confirm: true } },
+  })
+  assert.deepEqual(await answer.json(), { ok: true, data: { deleted: true } })
+  // The member's identity fields and data key: what was there before and is gone now.
+  const after = ciphertexts()
+  const gone = [...before].filter((ct) => !after.has(ct))
+  assert.ok(gone.length >= 3, 'the deletion removed the member’s ciphertexts and wrapped key')
+  assert.ok(
+    filesUnder(DATA_DIR).some((f) => f.endsWith('.sqlite-wal')),
+    'the server is running: its write-ahead logs exist',
+  )
+  const needles = Object.fromEntries(gone.map((ct, i) => [`ciphertext ${i + 1} (${ct})`, Buffer.from(ct)]))
+  assert.deepEqual(holding({ ...NAME_NEEDLES, ...needles }), [])
 })

@@ -90,6 +90,92 @@ describe('member.deleteAccount', () => {
     expect(new Set(await mentions(memberId))).toEqual(new Set(['audit_log']))
   })
 
+  it('[7.2][3.8] leaves no link from the card to its history, the person or a later registration', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const cardEntries = (await env.all('points_ledger')).filter(
+      (e) => e.cardId === cardId || e.memberId === memberId,
+    )
+    // The card's history, its transfer out and the transfer into the member.
+    expect(cardEntries.map((e) => e._id)).toEqual(
+      expect.arrayContaining([`card-out:${cardId}`, `card-in:${cardId}`]),
+    )
+    expect(cardEntries.length).toBeGreaterThanOrEqual(DEMO_CARDS[0].history.length + 2)
+    const sum = (entries: Array<Record<string, unknown>>) => entries.reduce((n, e) => n + Number(e.delta), 0)
+
+    await env.call(openid, 'deleteAccount', { confirm: true })
+
+    const all = JSON.parse(await env.dump()) as Record<string, Array<Record<string, unknown>>>
+    // The card document is a bare tombstone: its id is all that is left of it.
+    expect(all.cards.find((c) => c._id === cardId)).toEqual({ _id: cardId, status: 'cancelled' })
+    const naming = (value: string) =>
+      Object.entries(all).flatMap(([name, docs]) =>
+        docs
+          .filter((d) => !(name === 'cards' && d._id === cardId))
+          .filter((d) => JSON.stringify(d).includes(value))
+          .map((d) => `${name}/${String(d._id)}`),
+      )
+    expect(naming(cardId)).toEqual([])
+    expect(naming(memberId).filter((where) => !where.startsWith('audit_log/'))).toEqual([])
+    // The entries stay for the accounts, under the anonymous id of the member's receipts.
+    const [receipt] = await env.all('consent_receipts')
+    const anonymous = receipt.memberId as string
+    const kept = (await env.all('points_ledger')).filter((e) => e.memberId === anonymous)
+    expect(kept).toHaveLength(cardEntries.length)
+    expect(sum(kept)).toBe(sum(cardEntries))
+    expect(kept.every((e) => !('cardId' in e))).toBe(true)
+
+    // The same WeChat user joins again: the card stays cancelled, nothing new meets the old rows.
+    env.clock.advance(61_000)
+    const again = await env.member(openid)
+    const { cardNo, phone } = DEMO_CARDS[0]
+    expect(await env.call(openid, 'sendCardCode', { cardNo, phone })).toMatchObject({
+      code: 'CARD_CANCELLED',
+    })
+    const oldIds = new Set(kept.flatMap((e) => [e._id, e.memberId]))
+    const fresh = JSON.parse(await env.dump()) as Record<string, Array<Record<string, unknown>>>
+    const newDocs = Object.values(fresh)
+      .flat()
+      .filter((d) => JSON.stringify(d).includes(again))
+    expect(newDocs.length).toBeGreaterThan(0)
+    expect(newDocs.filter((d) => [...oldIds].some((id) => JSON.stringify(d).includes(String(id))))).toEqual(
+      [],
+    )
+    expect(oldIds.has(again)).toBe(false)
+  })
+
+  it('[7.2] moves each card ledger entry once when a deletion dies between two moves and is run again', async () => {
+    const openid = shopper()
+    const memberId = await fullMember(openid)
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const before = await env.all('points_ledger')
+    const total = (entries: Array<Record<string, unknown>>) =>
+      entries.reduce((n, e) => n + Number(e.delta), 0)
+    // The function stops (a timeout, a lost instance) right after the second move committed.
+    let commits = 0
+    const stop = env.cloud.onTransactionStep(({ action }) => {
+      if (action === 'database.commitTransaction' && ++commits === 2) throw new Error('instance lost')
+    })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: false })
+    stop()
+    const halfway = await env.all('points_ledger')
+    expect(halfway).toHaveLength(before.length)
+    expect(halfway.filter((e) => e.cardId === cardId).length).toBeGreaterThan(0)
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+
+    const after = await env.all('points_ledger')
+    expect(after).toHaveLength(before.length)
+    expect(total(after)).toBe(total(before))
+    expect(
+      after.filter((e) => JSON.stringify(e).includes(cardId) || JSON.stringify(e).includes(memberId)),
+    ).toEqual([])
+    expect((await env.all('cards')).find((c) => c._id === cardId)).toEqual({
+      _id: cardId,
+      status: 'cancelled',
+    })
+  })
+
   it('[7.2][5.1] leaves no way to find the member by phone or plate; phone, plate and WeChat user are free again', async () => {
     const openid = shopper()
     await fullMember(openid)
@@ -107,47 +193,68 @@ describe('member.deleteAccount', () => {
     expect(again).not.toBe(await env.memberIdOf(shopper()))
   })
 
-  it('[7.2][3.8][5.3] leaves no plaintext and no data key of the member in the SQLite files of either environment', async () => {
+  it('[7.2][3.8][5.3] leaves no plaintext, ciphertext or data key of the member in any file of the data directory, while it is open and after', async () => {
     env.cloud.close()
     dir = mkdtempSync(path.join(tmpdir(), 'mm-deletion-'))
-    env = await createTestEnv({ dataDir: dir })
+    const dataDir = dir
+    env = await createTestEnv({ dataDir })
     // local-cloud's stores zero freed pages (secure_delete): without it the removed wrapped key
     // would stay in the key environment's file as free-page residue.
     for (const name of env.cloud.envs())
       expect(env.cloud.sqliteOf(name).pragma('secure_delete', { simple: true })).toBe(1)
     const openid = shopper()
-    const cardKeyId = `card:${env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)}`
-    const cardWrapped = (
-      (await env.keyDb.collection('member_keys').doc(cardKeyId).get()).data?.wrappedKey as {
-        ct: string
-      }
-    ).ct
+    const cardId = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const ciphertexts = (docs: unknown[]) => JSON.stringify(docs).match(/(?<="ct":")[^"]+/g) ?? []
+    const card = (await env.all('cards')).filter((c) => c._id === cardId)
+    const cardKey = (await env.all('member_keys')).filter((k) => k._id === `card:${cardId}`)
     const memberId = await fullMember(openid)
-    const [key] = (await env.all('member_keys')).filter((k) => k._id === memberId)
-    const wrapped = (key.wrappedKey as { ct: string }).ct
+    const identity = (await env.all('identities')).filter((d) => d._id === memberId)
+    const key = (await env.all('member_keys')).filter((k) => k._id === memberId)
+    const secrets: Record<string, string[]> = {
+      plaintext: [
+        NAME,
+        '欧阳',
+        VALID_FORM.phone,
+        PLATE,
+        '漕溪北路',
+        '110105199005170011',
+        DEMO_CARDS[0].phone,
+      ],
+      // The identity's fields and the card's own copy (before binding), each field's ciphertext.
+      ciphertext: [...ciphertexts(identity), ...ciphertexts(card)],
+      // The wrapped data keys, the member's and the bound card's: crypto-shredding.
+      'wrapped key': [...ciphertexts(key), ...ciphertexts(cardKey)],
+    }
+    expect(secrets.ciphertext.length).toBeGreaterThanOrEqual(6)
+    expect(secrets['wrapped key']).toHaveLength(2)
+    /** The secrets still found in the data directory's files, the write-ahead logs included. */
+    const leftOver = () => {
+      const bytes = Buffer.concat(readdirSync(dataDir).map((f) => readFileSync(path.join(dataDir, f))))
+      return Object.entries(secrets).flatMap(([what, values]) =>
+        values
+          .filter((value) => bytes.includes(Buffer.from(value, 'utf8')))
+          .map((value) => `${what} ${value}`),
+      )
+    }
+    // Before the deletion the files hold them (the test can see what it looks for).
+    expect(leftOver()).toContain(`wrapped key ${ciphertexts(key)[0]}`)
 
     await env.call(openid, 'deleteAccount', { confirm: true })
-    env.cloud.close()
 
-    // Both databases (main and key environment) with their write-ahead logs.
-    expect(readdirSync(dir)).toEqual(
-      expect.arrayContaining(['local-cloud.sqlite', 'local-cloud-keys.sqlite']),
+    // While the databases are open, as a copy of the directory or a kill -9 would find them.
+    expect(readdirSync(dataDir)).toEqual(
+      expect.arrayContaining([
+        'local-cloud.sqlite',
+        'local-cloud.sqlite-wal',
+        'local-cloud.sqlite-shm',
+        'local-cloud-keys.sqlite',
+        'local-cloud-keys.sqlite-wal',
+        'local-cloud-keys.sqlite-shm',
+      ]),
     )
-    const bytes = Buffer.concat(readdirSync(dir).map((f) => readFileSync(path.join(dir as string, f))))
-    const found = [
-      NAME,
-      '欧阳',
-      VALID_FORM.phone,
-      PLATE,
-      '漕溪北路',
-      '110105199005170011',
-      DEMO_CARDS[0].phone,
-    ].filter((secret) => bytes.includes(Buffer.from(secret, 'utf8')))
-    expect(found).toEqual([])
-    // The wrapped data keys (the member's, and the bound card's) are gone from the files too (no
-    // stale page keeps them): crypto-shredding.
-    expect(bytes.includes(Buffer.from(wrapped, 'utf8'))).toBe(false)
-    expect(bytes.includes(Buffer.from(cardWrapped, 'utf8'))).toBe(false)
+    expect(leftOver()).toEqual([])
+    env.cloud.close()
+    expect(leftOver()).toEqual([])
     env = await createTestEnv()
   })
 

@@ -2,7 +2,7 @@ import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { manifest } from '../../database/manifest'
 import { DEMO_CARDS, DEMO_PERSONAS, seedDemo } from '../../database/seed'
 import { MAX_INDEXES_PER_COLLECTION, validateManifest } from '../../local-cloud/manifest'
-import { createTestEnv, type TestEnv } from './support'
+import { createTestEnv, shopper, type TestEnv } from './support'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -14,6 +14,17 @@ describe('demo seed', () => {
   it('is idempotent: a second run adds nothing', async () => {
     const before = await env.counts()
     expect(await seedDemo(env.cloud.database())).toBe(0)
+    expect(await env.counts()).toEqual(before)
+  })
+
+  it('gives a card whose member deleted the account no history again', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    env.clock.advance(61_000)
+    expect(await env.bindCard(openid, DEMO_CARDS[0])).toMatchObject({ ok: true })
+    await env.call(openid, 'deleteAccount', { confirm: true })
+    const before = await env.counts()
+    await seedDemo(env.cloud.database(), { keyDatabase: env.cloud.database({ env: env.cloud.keyEnv }) })
     expect(await env.counts()).toEqual(before)
   })
 

@@ -7,7 +7,7 @@ import { buildSync } from 'esbuild'
 import { manifest as projectManifest } from '../../database/manifest'
 import { createLocalCloud, type LocalCloud } from '../../local-cloud/runtime'
 import { createTestCloud } from '../../local-cloud/testing'
-import { dbOf, failure, testManifest } from './helpers'
+import { dbOf, failure, testManifest, type Db } from './helpers'
 
 const ROOT = path.resolve(__dirname, '../..')
 let dir: string
@@ -110,6 +110,87 @@ describe('durability', () => {
     expect((await db.collection('items').doc('k49').get()).data.at).toEqual(new Date(49))
     expect((await db.collection('accounts').doc('acc').get()).data.balance).toBe(7)
   }, 30_000)
+})
+
+describe('deletions leave no earlier copy in the files (7.2)', () => {
+  const SECRET = 'c2VjcmV0LWNpcGhlcnRleHQtb2YtYS1tZW1iZXI='
+  /** The files of the data directory that still hold SECRET, read while the database is open. */
+  const holding = (dataDir: string) =>
+    fs.readdirSync(dataDir).filter((f) => fs.readFileSync(path.join(dataDir, f)).includes(SECRET))
+  const walSize = (dataDir: string) => fs.statSync(path.join(dataDir, 'local-cloud.sqlite-wal')).size
+
+  type Deletion = (db: Db) => Promise<unknown>
+  const deletions: Array<[string, Deletion]> = [
+    ['doc().remove()', (db) => db.collection('items').doc('m').remove()],
+    ['where().remove()', (db) => db.collection('items').where({ sku: 'M' }).remove()],
+    [
+      'an update removing the field',
+      (db) =>
+        db
+          .collection('items')
+          .doc('m')
+          .update({ data: { fields: { phone: db.command.remove() } } }),
+    ],
+    [
+      'a set() without the field',
+      (db) =>
+        db
+          .collection('items')
+          .doc('m')
+          .set({ data: { sku: 'M' } }),
+    ],
+    [
+      'a transaction removing the document',
+      (db) => db.runTransaction(async (t: Db) => t.collection('items').doc('m').remove()),
+    ],
+  ]
+
+  it.each(deletions)('%s outside a function: at once', async (_what, deletion) => {
+    const cloud = cloudIn(dir)
+    const db = dbOf(cloud)
+    await db.collection('items').add({ data: { _id: 'm', sku: 'M', fields: { phone: { ct: SECRET } } } })
+    expect(holding(dir)).toEqual(['local-cloud.sqlite-wal'])
+    await deletion(db)
+    expect(holding(dir)).toEqual([])
+    expect(walSize(dir)).toBe(0)
+  })
+
+  it.each(deletions)('%s in a function: before it answers', async (_what, deletion) => {
+    const cloud = createLocalCloud({
+      dataDir: dir,
+      manifest: testManifest,
+      functions: {
+        erase: () => ({
+          main: async () => {
+            await deletion(dbOf(cloud))
+            // More work after the deletion: the log is truncated when the function is done.
+            await dbOf(cloud)
+              .collection('ledger')
+              .add({ data: { at: new Date(0) } })
+            return 'done'
+          },
+        }),
+      },
+    })
+    open.push(cloud)
+    await dbOf(cloud)
+      .collection('items')
+      .add({ data: { _id: 'm', sku: 'M', fields: { phone: { ct: SECRET } } } })
+    expect(await cloud.invoke('erase', {}, { OPENID: 'o' })).toBe('done')
+    expect(holding(dir)).toEqual([])
+    expect(walSize(dir)).toBe(0)
+  })
+
+  it('writes that delete nothing are left to SQLite’s own checkpoints', async () => {
+    const cloud = cloudIn(dir)
+    const db = dbOf(cloud)
+    await db.collection('items').add({ data: { _id: 'm', sku: 'M', price: 1, tags: ['a'] } })
+    await db
+      .collection('items')
+      .doc('m')
+      .update({ data: { price: 2, tags: db.command.push('b') } })
+    expect(walSize(dir)).toBeGreaterThan(0)
+  })
 })
 
 describe('manifest and indexes', () => {

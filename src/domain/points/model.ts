@@ -16,3 +16,11 @@ export interface LedgerEntryView {
   at: string
   note: string
 }
+
+/**
+ * Idempotency keys (ledger `_id`s) of the two entries that move a card's points to its member when
+ * the card is bound (4.2.2.1): out of the card, into the member. They name the card document.
+ */
+export function cardTransferIds(cardId: string): { out: string; in: string } {
+  return { out: `card-out:${cardId}`, in: `card-in:${cardId}` }
+}

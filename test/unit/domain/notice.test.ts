@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto'
+
 import { INVENTORY } from '@/domain/identity/inventory'
 import { buildNotice, type Controller } from '@/domain/consent/notice'
 import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/consent/purposes'
@@ -50,5 +52,24 @@ describe('privacy notice', () => {
     const sectionOf = (key: string) => notice.sections.find((s) => s.fields.some((f) => f.key === key))
     expect(sectionOf('idNumber')).toMatchObject({ purpose: 'idNumber', sensitive: true })
     expect(sectionOf('plates')).toMatchObject({ purpose: 'parking', sensitive: true })
+  })
+
+  it('says which reads are logged one by one and that the member’s own views are counted per day', () => {
+    const audit = notice.statements.find((s) => s.includes('审计日志'))
+    expect(audit).toContain('工作人员和系统的每一次读取都会逐条记录')
+    expect(audit).toContain('您本人查看自己的信息按日汇总记录')
+  })
+
+  it('says what is kept after the account is cancelled: anonymous records that no longer lead to the member', () => {
+    const cancellation = notice.statements.find((s) => s.includes('注销'))
+    expect(cancellation).toContain('身份信息立即删除')
+    expect(cancellation).toContain('改用匿名编号，无法再关联到您或您日后重新注册的账户')
+  })
+
+  it('[4.1.2] changes only with a new version (a changed notice is shown again): the text of this version is pinned', () => {
+    const { controller: _controller, ...text } = notice
+    const digest = createHash('sha256').update(JSON.stringify(text)).digest('hex').slice(0, 16)
+    // After changing the notice: raise NOTICE_VERSION, then pin the new digest here.
+    expect({ version: NOTICE_VERSION, digest }).toEqual({ version: 3, digest: '5ee4a722180adebd' })
   })
 })
