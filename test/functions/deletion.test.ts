@@ -61,10 +61,7 @@ describe('member.deleteAccount', () => {
     const receiptsBefore = (await env.all('consent_receipts')).length
     const ledgerBefore = (await env.all('points_ledger')).length
 
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toEqual({
-      ok: true,
-      data: { deleted: true },
-    })
+    expect(await env.deleteAccount(openid)).toEqual({ ok: true, data: { deleted: true } })
 
     expect(await env.counts()).toMatchObject({ members: 0, identities: 0, identity_index: 0 })
     // Receipts stay as evidence (one more: the end of the basic consent), re-keyed to one random id.
@@ -93,7 +90,7 @@ describe('member.deleteAccount', () => {
   it('[7.2][5.1] leaves no way to find the member by phone or plate; phone, plate and WeChat user are free again', async () => {
     const openid = shopper()
     await fullMember(openid)
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
     expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
 
     env.clock.advance(61_000)
@@ -126,7 +123,7 @@ describe('member.deleteAccount', () => {
     const [key] = (await env.all('member_keys')).filter((k) => k._id === memberId)
     const wrapped = (key.wrappedKey as { ct: string }).ct
 
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
     env.cloud.close()
 
     // Both databases (main and key environment) with their write-ahead logs.
@@ -154,9 +151,10 @@ describe('member.deleteAccount', () => {
   it('[7.2] can be run again after a deletion that died half-way', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)
+    const smsCode = await env.codeVia(openid, 'sendDeleteCode', {}, VALID_FORM.phone)
     // Died after removing the member record, before the claims.
     await env.db.collection('members').doc(memberId).remove()
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode })).toMatchObject({ ok: true })
     expect(await env.counts()).toMatchObject({ identities: 0, identity_index: 0 })
   })
 })
