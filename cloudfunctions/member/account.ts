@@ -233,7 +233,12 @@ export function createAccountActions(
       return exchanged.data === phone ? ok(null) : fail('PHONE_MISMATCH', 'phoneCode')
     }
     if (input.smsCode === undefined) return fail('SMS_CODE_REQUIRED', 'smsCode')
-    const verified = await deps.sms.verify({ purpose: 'delete', phone, requester: actor, code: input.smsCode })
+    const verified = await deps.sms.verify({
+      purpose: 'delete',
+      phone,
+      requester: actor,
+      code: input.smsCode,
+    })
     return verified.ok ? ok(null) : verified
   }
 

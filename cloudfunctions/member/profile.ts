@@ -68,13 +68,16 @@ export function createProfileActions(deps: {
     return ok({ profile: toProfile(member, read.data, idNumber, await storeOf(deps, member.storeId)) })
   }
 
-
   /**
    * The checks a correction must pass before anything is written: an open store; a birth date
    * that agrees with the ID number and does not make an active member a child (L-5: a child's
    * account needs a guardian, never by a correction); an ID number under its consent.
    */
-  async function checkChanges(member: MemberDoc, changes: ProfileChanges, actor: string): Promise<Result<null>> {
+  async function checkChanges(
+    member: MemberDoc,
+    changes: ProfileChanges,
+    actor: string,
+  ): Promise<Result<null>> {
     const memberId = member._id
     const today = chinaDate(clock.now())
     if (changes.storeId !== undefined && !(await openStore(deps, changes.storeId)))
@@ -117,7 +120,14 @@ export function createProfileActions(deps: {
     if (Object.keys(data).length === 0) return
     await db.collection(COLLECTIONS.members).doc(member._id).update({ data })
     if (fields.length > 0)
-      await audit.record({ actor, action: 'update', purpose: 'membership', memberId: member._id, fields, success: true })
+      await audit.record({
+        actor,
+        action: 'update',
+        purpose: 'membership',
+        memberId: member._id,
+        fields,
+        success: true,
+      })
   }
 
   const fresh = async (member: MemberDoc) => (await members.get(member._id)) ?? member

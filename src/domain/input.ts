@@ -194,7 +194,10 @@ export function clearable(inner: TextField<string | undefined>): TextField<strin
  * A required value the request may correct or leave alone: a string corrects it, absent keeps
  * it, null or blank text is `code` — a required item is never removed.
  */
-export function correctable(inner: TextField<string | undefined>, code: ErrorCode): TextField<string | undefined> {
+export function correctable(
+  inner: TextField<string | undefined>,
+  code: ErrorCode,
+): TextField<string | undefined> {
   return {
     maxLength: inner.maxLength,
     parse(raw, field, context) {

@@ -55,6 +55,63 @@ describe('member.deleteAccount', () => {
     expect(await env.counts()).toMatchObject({ members: 1 })
   })
 
+  it('[7.2] asks for a code sent to the phone on file: without it, or with a wrong one, nothing is deleted', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const before = await env.counts()
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({
+      code: 'SMS_CODE_REQUIRED',
+      field: 'smsCode',
+    })
+    // The code goes to the member's own phone: the request names none.
+    expect(await env.call(openid, 'sendDeleteCode', { phone: '13900000001' })).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+    const code = await env.codeVia(openid, 'sendDeleteCode', {}, VALID_FORM.phone)
+    const wrong = code === '000000' ? '111111' : '000000'
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: wrong })).toMatchObject({
+      code: 'SMS_CODE_WRONG',
+    })
+    // A code for another purpose to the same phone does not pass either.
+    const other = shopper()
+    env.clock.advance(61_000)
+    const joinCode = await env.sendCode(other, VALID_FORM.phone)
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: joinCode })).toMatchObject({
+      ok: false,
+    })
+    expect(await env.counts()).toMatchObject({ members: before.members, identities: before.identities })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: code })).toEqual({
+      ok: true,
+      data: { deleted: true },
+    })
+    expect(await env.counts()).toMatchObject({ members: 0, identities: 0 })
+  })
+
+  it('[7.2] takes WeChat’s phone code instead, only for the number on file', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    env.cloud.setPhoneNumber('13900000010', 'wx-other')
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, phoneCode: 'wx-other' })).toMatchObject({
+      code: 'PHONE_MISMATCH',
+    })
+    expect(await env.counts()).toMatchObject({ members: 1 })
+    env.cloud.setPhoneNumber(VALID_FORM.phone, 'wx-own')
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, phoneCode: 'wx-own' })).toMatchObject({
+      ok: true,
+    })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+  })
+
+  it('[7.2] a member without a phone on file (revoked through WeChat) confirms only', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const main = createWxEventsMain({ clock: env.clock, getContext: () => ({ OPENID: openid }) })
+    await main({ Event: 'user_authorization_revoke', OpenID: openid, RevokeInfo: '8' })
+    expect(await env.call(openid, 'sendDeleteCode')).toMatchObject({ code: 'PHONE_NOT_ON_FILE' })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+  })
+
   it('[7.2][L-9][3.8] deletes identity and plates, destroys the data key, releases claims, keeps only anonymous evidence', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)

@@ -276,7 +276,14 @@ export const memberContract = {
   sendPhoneCode: action<CodeSent>()({
     input: phoneSchema,
     access: ['member'],
-    errors: [...INPUT, ...SMS_SEND, 'PHONE_UNCHANGED', 'PURPOSE_CONSENT_REQUIRED', 'NOT_A_MEMBER', 'GUARDIAN_PENDING'],
+    errors: [
+      ...INPUT,
+      ...SMS_SEND,
+      'PHONE_UNCHANGED',
+      'PURPOSE_CONSENT_REQUIRED',
+      'NOT_A_MEMBER',
+      'GUARDIAN_PENDING',
+    ],
   }),
   changePhone: action<{ profile: Profile }>()({
     input: changePhoneSchema,
