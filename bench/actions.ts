@@ -117,8 +117,13 @@ export const ACTION_CASES: ActionCase[] = [
     fn: 'member',
     action: 'deleteAccount',
     // A deletion cannot be repeated: one member per call, all made before the clock starts.
-    prepare: async (env, n) =>
-      (await env.newMembers(n)).map((openid) => ({ openid, data: { confirm: true } })),
+    // Each with the code sent to the phone on file.
+    prepare: async (env, n) => {
+      const calls: BenchCall[] = []
+      for (const openid of await env.newMembers(n))
+        calls.push({ openid, data: { confirm: true, smsCode: await env.codeVia(openid, 'sendDeleteCode') } })
+      return calls
+    },
   },
 ]
 

@@ -55,6 +55,8 @@ export interface BenchEnv {
   newPhone(): string
   /** Sends a join code and answers it (read from the SMS outbox). */
   sendCode(openid: string, phone: string): Promise<string>
+  /** Calls a member action that sends an SMS code and answers the code. */
+  codeVia(openid: string, action: string, data?: Record<string, unknown>): Promise<string>
   /** The join form for a new shopper, complete but for the SMS code. */
   joinForm(phone: string): Record<string, unknown>
   /** Joins `count` new members; answers their OPENIDs. */
@@ -101,9 +103,10 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
     },
     newOpenid: () => `o-bench-${unique()}`,
     newPhone: () => `${phonePrefix}${String(phones++).padStart(8, '0')}`,
-    async sendCode(openid, phone) {
-      const sent = await env.call('member', 'sendJoinCode', openid, { phone })
-      if (!sent.ok) throw new Error(`sendJoinCode failed: ${sent.code}`)
+    sendCode: (openid, phone) => env.codeVia(openid, 'sendJoinCode', { phone }),
+    async codeVia(openid, action, data) {
+      const sent = await env.call('member', action, openid, data)
+      if (!sent.ok) throw new Error(`${action} failed: ${sent.code}`)
       const sms = cloud.outbox.last('sms')
       const code = (sms?.payload as { template_param_list?: string[] } | undefined)?.template_param_list?.[0]
       if (!code) throw new Error('no SMS code in the outbox')

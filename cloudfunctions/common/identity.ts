@@ -204,6 +204,8 @@ export function createIdentityStore(deps: {
         if (!decided.ok) return decided
         const { set = {}, remove = [], value } = decided.data
         const touched = [...Object.keys(set), ...remove] as FieldKey[]
+        // Nothing to change (a retried change): nothing written, nothing audited.
+        if (touched.length === 0) return { ok: true, data: value }
         assertPurpose(touched, access.purpose)
         const data: Record<string, unknown> = { rev: (doc.rev ?? 0) + 1, updatedAt: new Date(clock.now()) }
         for (const key of Object.keys(set) as FieldKey[]) {
@@ -222,8 +224,7 @@ export function createIdentityStore(deps: {
           .where({ _id: memberId, rev: doc.rev === undefined ? _.exists(false) : doc.rev })
           .update({ data })
         if (stats.updated === 1) {
-          if (touched.length > 0)
-            await recorder.record({ ...access, action: 'update', memberId, fields: touched, success: true })
+          await recorder.record({ ...access, action: 'update', memberId, fields: touched, success: true })
           return { ok: true, data: value }
         }
       }

@@ -43,6 +43,17 @@ export interface ScopeGuard {
     fields: FieldKey[],
     recorder?: AuditRecorder,
   ): Promise<Result<MemberRecord>>
+  /**
+   * As `check`, on a member record the caller read in this very call (the router's): no
+   * second read of the record.
+   */
+  admit(
+    record: MemberRecord,
+    purpose: PurposeId,
+    actor: string,
+    fields: FieldKey[],
+    recorder?: AuditRecorder,
+  ): Promise<Result<MemberRecord>>
   /** Decrypts `fields` for `purpose` after the check, masked for the reader; refused reads are audited. */
   read(
     memberId: string,
@@ -67,6 +78,23 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   const member = async (memberId: string) =>
     (await getDoc(db, COLLECTIONS.members, memberId)) as MemberRecord | null
 
+  async function admit(
+    record: MemberRecord,
+    purpose: PurposeId,
+    actor: string,
+    fields: FieldKey[],
+    recorder: AuditRecorder = audit,
+  ): Promise<Result<MemberRecord>> {
+    if (!allows(record, purpose)) {
+      await recorder.record({ actor, action: 'read', purpose, memberId: record._id, fields, success: false })
+      return fail(
+        record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
+        purpose,
+      )
+    }
+    return ok(record)
+  }
+
   async function check(
     memberId: string,
     purpose: PurposeId,
@@ -76,19 +104,13 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
   ) {
     const record = await member(memberId)
     if (!record) return fail('NOT_A_MEMBER')
-    if (!allows(record, purpose)) {
-      await recorder.record({ actor, action: 'read', purpose, memberId, fields, success: false })
-      return fail(
-        record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
-        purpose,
-      )
-    }
-    return ok(record)
+    return admit(record, purpose, actor, fields, recorder)
   }
 
   return {
     member,
     check,
+    admit,
     async read(memberId, purpose, fields, reader, recorder = audit) {
       const checked = await check(memberId, purpose, reader.actor, fields, recorder)
       if (!checked.ok) return checked

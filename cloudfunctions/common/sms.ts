@@ -23,7 +23,7 @@ import { errorSummary, fail, ok, type Result } from './errors'
 import type { Vault } from './vault'
 
 /** What a code proves; a code for one purpose never passes for another. */
-export type SmsPurpose = 'join' | 'changePhone' | 'bindCard' | 'guardian'
+export type SmsPurpose = 'join' | 'changePhone' | 'bindCard' | 'guardian' | 'delete'
 
 export const SMS_CODE_TTL_MS = 5 * 60_000
 export const SMS_RESEND_AFTER_MS = 60_000

@@ -3,7 +3,9 @@
  * - `exportData`: a complete copy, driven by `MEMBER_DATA` in database/manifest.ts — every
  *   member-linked collection is either a section of the copy, exported as stored (`other`), or
  *   excluded with a stated reason; a collection missing from the map fails the export.
- * - `deleteAccount`: one action with an explicit confirmation; deletion completes at once.
+ * - `deleteAccount`: one action with an explicit confirmation and proof of the phone on file
+ *   (the code `sendDeleteCode` sent to it, or WeChat's phone code for the same number; none
+ *   when no phone is on file); deletion completes at once.
  */
 import { MEMBER_DATA, manifest } from '../../database/manifest'
 import { allows } from '../../src/domain/consent/rules'
@@ -23,19 +25,24 @@ import { channelOf } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
-import type { Claims } from '../common/identity'
+import type { Claims, IdentityStore } from '../common/identity'
 import type { MemberDoc, MemberRecord } from '../common/members/model'
 import { storeOf, type StoreAccess } from '../common/members/repository'
 import { HOME_FIELDS, toProfile } from '../common/members/views'
+import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
+import type { SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
 import { consentViews, receiptView } from './consents'
 import { parsePlates } from './plates'
 
 const PAGE = 1000
 
-type AccountActions = Pick<Handlers<MemberContract, MemberDoc>, 'exportData' | 'deleteAccount'>
+type AccountActions = Pick<
+  Handlers<MemberContract, MemberDoc>,
+  'exportData' | 'sendDeleteCode' | 'deleteAccount'
+>
 
 function ledgerView(doc: Doc): LedgerEntryView {
   const reason = doc.reason as PointsReason
@@ -89,6 +96,9 @@ export function createAccountActions(
     claims: Claims
     guard: ScopeGuard
     erasure: Erasure
+    identities: IdentityStore
+    sms: SmsService
+    openapi: PhoneOpenApi
   },
 ): AccountActions {
   const { db, vault, guard, clock, claims, erasure } = deps
@@ -200,6 +210,38 @@ export function createAccountActions(
     return ok({ export: out })
   }
 
+  /**
+   * The phone on file, read for the member's own cancellation: not a use under the basic
+   * purpose's scope, so not held back while that consent waits to be renewed (L-9); audited.
+   * Undefined when there is none (revoked through WeChat) or nothing can be decrypted any more.
+   */
+  async function phoneOnFile(memberId: string, actor: string): Promise<string | undefined> {
+    return (await deps.identities.read(memberId, ['phone'], { purpose: 'membership', actor }))?.phone
+  }
+
+  /** The caller holds the phone on file: its SMS code, or WeChat's number for it. */
+  async function ownerProven(
+    memberId: string,
+    actor: string,
+    input: { smsCode?: string; phoneCode?: string },
+  ): Promise<Result<null>> {
+    const phone = await phoneOnFile(memberId, actor)
+    if (phone === undefined) return ok(null)
+    if (input.phoneCode !== undefined) {
+      const exchanged = await exchangePhoneCode(deps.openapi, input.phoneCode)
+      if (!exchanged.ok) return exchanged
+      return exchanged.data === phone ? ok(null) : fail('PHONE_MISMATCH', 'phoneCode')
+    }
+    if (input.smsCode === undefined) return fail('SMS_CODE_REQUIRED', 'smsCode')
+    const verified = await deps.sms.verify({
+      purpose: 'delete',
+      phone,
+      requester: actor,
+      code: input.smsCode,
+    })
+    return verified.ok ? ok(null) : verified
+  }
+
   return {
     async exportData(_input, { caller, member }) {
       // The copy's own reads are audited together: their entries in one write, their counts in
@@ -212,18 +254,28 @@ export function createAccountActions(
       }
     },
 
-    async deleteAccount(_input, { caller }) {
+    async sendDeleteCode(_input, { caller, member }) {
+      const actor = wechatActor(vault, caller.openid)
+      const phone = await phoneOnFile(member._id, actor)
+      if (phone === undefined) return fail('PHONE_NOT_ON_FILE')
+      return deps.sms.send({ purpose: 'delete', phone, requester: actor })
+    },
+
+    async deleteAccount(input, { caller }) {
       // By the claim, not the record: a deletion that died half-way can be run again.
       const memberId = await claims.holder('openid', caller.openid)
       if (!memberId) return fail('NOT_A_MEMBER')
       const exists =
         (await getDoc(db, COLLECTIONS.members, memberId)) ??
         (await getDoc(db, COLLECTIONS.identities, memberId))
+      const actor = wechatActor(vault, caller.openid)
       if (!exists) {
-        await erasure.eraseMember(memberId, wechatActor(vault, caller.openid), channelOf(caller.source))
+        await erasure.eraseMember(memberId, actor, channelOf(caller.source))
         return fail('NOT_A_MEMBER')
       }
-      await erasure.eraseMember(memberId, wechatActor(vault, caller.openid), channelOf(caller.source))
+      const proven = await ownerProven(memberId, actor, input)
+      if (!proven.ok) return proven
+      await erasure.eraseMember(memberId, actor, channelOf(caller.source))
       return ok({ deleted: true })
     },
   }

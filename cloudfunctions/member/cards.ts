@@ -47,6 +47,7 @@ import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Notifier } from '../common/notify'
 import type { Handlers } from '../common/router'
+import type { ScopeGuard } from '../common/scope'
 import type { SmsService } from '../common/sms'
 import type { StoreDirectory } from '../common/stores'
 import type { Sealed, Vault } from '../common/vault'
@@ -96,6 +97,7 @@ export interface CardDeps {
   registration: Registration
   erasure: Erasure
   notifier: Notifier
+  guard: ScopeGuard
 }
 
 export function createCardActions(deps: CardDeps): CardActions {
@@ -133,6 +135,11 @@ export function createCardActions(deps: CardDeps): CardActions {
   ): Promise<Result<CardRequest>> {
     const { cardNo, phone } = input
     if (member?.cardId) return fail('MEMBER_HAS_CARD')
+    // A member adds the card number under the basic purpose, at its current scope (6.1.2).
+    if (member) {
+      const admitted = await deps.guard.admit(member, 'membership', actorOf(caller), ['cardNo'])
+      if (!admitted.ok) return admitted
+    }
 
     if (!(await triesLeft(caller))) return fail('CARD_TRIES_LIMIT')
     const card = (await getDoc(db, COLLECTIONS.cards, vault.blindIndex('card', cardNo))) as CardDoc | null

@@ -99,7 +99,9 @@ export function createConsentActions(deps: {
     },
 
     async setConsent({ purpose, granted, subscription }, { caller, member }) {
-      if (PURPOSES[purpose].basic) return fail('BASIC_CONSENT_FIXED', 'purpose')
+      // The basic purpose ends only with the account; it is agreed to again when its scope
+      // widened (6.1.2), and a retried agreement changes nothing.
+      if (PURPOSES[purpose].basic && !granted) return fail('BASIC_CONSENT_FIXED', 'purpose')
       // An "allow" in WeChat's subscribe dialog comes only with turning a topic on.
       if (subscription !== undefined && (!isSubscribeTopic(purpose) || !granted))
         return fail('INVALID_ARGUMENT', 'subscription')

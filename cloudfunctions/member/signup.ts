@@ -4,6 +4,7 @@
  */
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { buildNotice, type Controller } from '../../src/domain/consent/notice'
+import { allows, consentState } from '../../src/domain/consent/rules'
 import { wechatActor, type AuditLog } from '../common/audit'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
@@ -44,11 +45,20 @@ export function createSignupActions(deps: {
   return {
     async home(_input, { caller, member }) {
       if (!member) return ok({ member: null })
-      if (member.status === 'active' && !member.consents?.membership?.granted) return ok({ member: null })
+      const actor = wechatActor(vault, caller.openid)
+      // The basic purpose at its current scope, by the scope guard's rule (6.1.1, 6.1.2): a
+      // consent given under an older notice is asked again before anything is read. Nothing is
+      // attempted, so nothing is audited: the member centre opens on every launch.
+      if (!allows(member, 'membership'))
+        return ok(
+          consentState(member, 'membership') === 'needsReconsent'
+            ? { member: null, reconsent: true as const }
+            : { member: null },
+        )
       // The member's own view: counted once per China day in the record just read (L-14).
       const identity = await identities.read(member._id, HOME_FIELDS, {
         purpose: 'membership',
-        actor: wechatActor(vault, caller.openid),
+        actor,
         audit: deps.audit.ownView(member),
       })
       if (!identity) return ok({ member: null })

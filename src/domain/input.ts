@@ -190,6 +190,26 @@ export function clearable(inner: TextField<string | undefined>): TextField<strin
   }
 }
 
+/**
+ * A required value the request may correct or leave alone: a string corrects it, absent keeps
+ * it, null or blank text is `code` — a required item is never removed.
+ */
+export function correctable(
+  inner: TextField<string | undefined>,
+  code: ErrorCode,
+): TextField<string | undefined> {
+  return {
+    maxLength: inner.maxLength,
+    parse(raw, field, context) {
+      if (raw === undefined) return ok(undefined)
+      if (raw === null) return fail(code, field)
+      const parsed = inner.parse(raw, field, context)
+      if (!parsed.ok) return parsed
+      return parsed.data === undefined ? fail(code, field) : parsed
+    },
+  }
+}
+
 // ---- identifiers and codes -----------------------------------------------------------------
 
 const PHONE_MAX = inventoryField('phone').maxLength

@@ -221,15 +221,18 @@ test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, th
   })
 
   await step(
-    '[7.2][L-9] 注销账户: one button, a confirmation, then back to the non-member home',
+    '[7.2][L-9] 注销账户: one button, a confirmation with the points lost and a code to the phone on file, then back to the non-member home',
     async () => {
       await openAccountPage(page, 'delete')
       const start = page.locator('taro-button-core.delete__start:visible')
       await start.waitFor()
+      await page.locator('.delete__points:visible', { hasText: '分将被清零' }).waitFor()
       await shot('13-delete-account')
       await start.click()
       const confirm = page.locator('taro-button-core.delete__confirm-button:visible')
       await confirm.waitFor()
+      await requestCode(page)
+      await page.locator('.delete__input--smsCode input').fill(await latestCode(page, BASE_URL, PHONE))
       await shot('14-delete-confirm')
       await confirm.click()
       await page.locator('.welcome-card:visible').waitFor({ timeout: 20_000 })

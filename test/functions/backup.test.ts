@@ -140,7 +140,7 @@ describe.each([
   [
     'member.deleteAccount',
     async (openid: string) => {
-      expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+      expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
     },
   ],
   [

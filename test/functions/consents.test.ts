@@ -1,3 +1,4 @@
+import { DEMO_CARDS } from '../../database/seed'
 import { H5_SOURCE } from '../../local-cloud/server/app'
 import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '../../src/domain/consent/purposes'
 import type { ConsentsData } from '../../src/domain/consent/model'
@@ -152,6 +153,55 @@ describe('the scope guard', () => {
     expect(consentOf(data, 'parking')).toMatchObject({ granted: false, needsReconsent: true })
     await env.grant(openid, 'parking')
     expect(await env.call(openid, 'plates')).toMatchObject({ ok: true })
+  })
+
+  it('[6.1.2] a wider basic scope asks again: until re-consented, every basic path is refused', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    // The basic purpose's scope widened after the member joined (simulated: the consent is older).
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { 'consents.membership.noticeVersion': PURPOSES.membership.scopeVersion - 1 } })
+    const identity = (await env.all('identities'))[0]
+    const refused = { ok: false, code: 'PURPOSE_CONSENT_REQUIRED', field: 'membership' }
+
+    expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null, reconsent: true } })
+    expect(await env.call(openid, 'profile')).toMatchObject(refused)
+    expect(await env.call(openid, 'updateProfile', { email: 'a@example.com' })).toMatchObject(refused)
+    expect(await env.call(openid, 'sendPhoneCode', { phone: '13900000009' })).toMatchObject(refused)
+    env.cloud.setPhoneNumber('13900000010', 'wx-phone-code-1')
+    expect(await env.call(openid, 'changePhone', { phoneCode: 'wx-phone-code-1' })).toMatchObject(refused)
+    expect(
+      await env.call(openid, 'sendCardCode', { cardNo: DEMO_CARDS[0].cardNo, phone: DEMO_CARDS[0].phone }),
+    ).toMatchObject(refused)
+    expect((await env.all('identities'))[0]).toEqual(identity)
+    const data = dataOf<ConsentsData>(await env.call(openid, 'consents'))
+    expect(consentOf(data, 'membership')).toMatchObject({ granted: false, needsReconsent: true })
+
+    // Withdrawing stays cancelling the account; agreeing again under the current notice is a receipt.
+    expect(await env.call(openid, 'setConsent', { purpose: 'membership', granted: false })).toMatchObject({
+      code: 'BASIC_CONSENT_FIXED',
+    })
+    const renew = { purpose: 'membership', granted: true, noticeVersion: NOTICE_VERSION }
+    expect(
+      await env.call(openid, 'setConsent', { ...renew, noticeVersion: NOTICE_VERSION - 1 }),
+    ).toMatchObject({
+      code: 'NOTICE_OUTDATED',
+    })
+    const renewed = dataOf<ConsentsData>(await env.call(openid, 'setConsent', renew))
+    expect(consentOf(renewed, 'membership')).toMatchObject({ granted: true, needsReconsent: false })
+    expect(renewed.receipts[0]).toMatchObject({
+      purpose: 'membership',
+      granted: true,
+      noticeVersion: NOTICE_VERSION,
+    })
+    // A retried agreement changes nothing.
+    const receipts = (await env.all('consent_receipts')).length
+    expect(await env.call(openid, 'setConsent', renew)).toMatchObject({ ok: true })
+    expect(await env.all('consent_receipts')).toHaveLength(receipts)
+    expect(await env.call(openid, 'home')).toMatchObject({ ok: true, data: { member: { name: '张*' } } })
+    expect(await env.call(openid, 'updateProfile', { email: 'a@example.com' })).toMatchObject({ ok: true })
   })
 
   it('[6.6.1] a refused extended purpose never degrades the basic functions', async () => {

@@ -55,16 +55,70 @@ describe('member.deleteAccount', () => {
     expect(await env.counts()).toMatchObject({ members: 1 })
   })
 
+  it('[7.2] asks for a code sent to the phone on file: without it, or with a wrong one, nothing is deleted', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const before = await env.counts()
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({
+      code: 'SMS_CODE_REQUIRED',
+      field: 'smsCode',
+    })
+    // The code goes to the member's own phone: the request names none.
+    expect(await env.call(openid, 'sendDeleteCode', { phone: '13900000001' })).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    })
+    const code = await env.codeVia(openid, 'sendDeleteCode', {}, VALID_FORM.phone)
+    const wrong = code === '000000' ? '111111' : '000000'
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: wrong })).toMatchObject({
+      code: 'SMS_CODE_WRONG',
+    })
+    // A code for another purpose to the same phone does not pass either.
+    const other = shopper()
+    env.clock.advance(61_000)
+    const joinCode = await env.sendCode(other, VALID_FORM.phone)
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: joinCode })).toMatchObject({
+      ok: false,
+    })
+    expect(await env.counts()).toMatchObject({ members: before.members, identities: before.identities })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode: code })).toEqual({
+      ok: true,
+      data: { deleted: true },
+    })
+    expect(await env.counts()).toMatchObject({ members: 0, identities: 0 })
+  })
+
+  it('[7.2] takes WeChat’s phone code instead, only for the number on file', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    env.cloud.setPhoneNumber('13900000010', 'wx-other')
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, phoneCode: 'wx-other' })).toMatchObject({
+      code: 'PHONE_MISMATCH',
+    })
+    expect(await env.counts()).toMatchObject({ members: 1 })
+    env.cloud.setPhoneNumber(VALID_FORM.phone, 'wx-own')
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, phoneCode: 'wx-own' })).toMatchObject({
+      ok: true,
+    })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+  })
+
+  it('[7.2] a member without a phone on file (revoked through WeChat) confirms only', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const main = createWxEventsMain({ clock: env.clock, getContext: () => ({ OPENID: openid }) })
+    await main({ Event: 'user_authorization_revoke', OpenID: openid, RevokeInfo: '8' })
+    expect(await env.call(openid, 'sendDeleteCode')).toMatchObject({ code: 'PHONE_NOT_ON_FILE' })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.counts()).toMatchObject({ members: 0 })
+  })
+
   it('[7.2][L-9][3.8] deletes identity and plates, destroys the data key, releases claims, keeps only anonymous evidence', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)
     const receiptsBefore = (await env.all('consent_receipts')).length
     const ledgerBefore = (await env.all('points_ledger')).length
 
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toEqual({
-      ok: true,
-      data: { deleted: true },
-    })
+    expect(await env.deleteAccount(openid)).toEqual({ ok: true, data: { deleted: true } })
 
     expect(await env.counts()).toMatchObject({ members: 0, identities: 0, identity_index: 0 })
     // Receipts stay as evidence (one more: the end of the basic consent), re-keyed to one random id.
@@ -104,7 +158,7 @@ describe('member.deleteAccount', () => {
     expect(cardEntries.length).toBeGreaterThanOrEqual(DEMO_CARDS[0].history.length + 2)
     const sum = (entries: Array<Record<string, unknown>>) => entries.reduce((n, e) => n + Number(e.delta), 0)
 
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
 
     const all = JSON.parse(await env.dump()) as Record<string, Array<Record<string, unknown>>>
     // The card document is a bare tombstone: its id is all that is left of it.
@@ -157,12 +211,13 @@ describe('member.deleteAccount', () => {
     const stop = env.cloud.onTransactionStep(({ action }) => {
       if (action === 'database.commitTransaction' && ++commits === 2) throw new Error('instance lost')
     })
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: false })
+    expect(await env.deleteAccount(openid)).toMatchObject({ ok: false })
     stop()
     const halfway = await env.all('points_ledger')
     expect(halfway).toHaveLength(before.length)
     expect(halfway.filter((e) => e.cardId === cardId).length).toBeGreaterThan(0)
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    env.clock.advance(61_000)
+    expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
 
     const after = await env.all('points_ledger')
     expect(after).toHaveLength(before.length)
@@ -179,7 +234,7 @@ describe('member.deleteAccount', () => {
   it('[7.2][5.1] leaves no way to find the member by phone or plate; phone, plate and WeChat user are free again', async () => {
     const openid = shopper()
     await fullMember(openid)
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
     expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
 
     env.clock.advance(61_000)
@@ -239,7 +294,7 @@ describe('member.deleteAccount', () => {
     // Before the deletion the files hold them (the test can see what it looks for).
     expect(leftOver()).toContain(`wrapped key ${ciphertexts(key)[0]}`)
 
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
 
     // While the databases are open, as a copy of the directory or a kill -9 would find them.
     expect(readdirSync(dataDir)).toEqual(
@@ -261,9 +316,10 @@ describe('member.deleteAccount', () => {
   it('[7.2] can be run again after a deletion that died half-way', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)
+    const smsCode = await env.codeVia(openid, 'sendDeleteCode', {}, VALID_FORM.phone)
     // Died after removing the member record, before the claims.
     await env.db.collection('members').doc(memberId).remove()
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.call(openid, 'deleteAccount', { confirm: true, smsCode })).toMatchObject({ ok: true })
     expect(await env.counts()).toMatchObject({ identities: 0, identity_index: 0 })
   })
 })

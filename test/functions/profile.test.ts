@@ -1,6 +1,7 @@
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Profile } from '../../src/domain/member/model'
 import type { MemberHome } from '../../src/domain/member/model'
+import { DEMO_STORES } from '../../database/seed'
 import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 let env: TestEnv
@@ -120,6 +121,28 @@ describe('member.updateProfile', () => {
       'idNumber',
     ],
     ['a malformed e-mail', { email: 'zhang@' }, 'EMAIL_INVALID', 'email'],
+    ['removing the name (required)', { name: null }, 'NAME_REQUIRED', 'name'],
+    ['a blank name', { name: '  ' }, 'NAME_REQUIRED', 'name'],
+    ['a name with digits', { name: '李四4' }, 'NAME_INVALID', 'name'],
+    ['a gender outside the list', { gender: 'other' }, 'GENDER_INVALID', 'gender'],
+    ['an unknown province code', { province: '99' }, 'PROVINCE_INVALID', 'province'],
+    ['an impossible birth date', { birthDate: '1990-02-30' }, 'BIRTH_DATE_INVALID', 'birthDate'],
+    ['a birth date in the future', { birthDate: '2030-01-01' }, 'BIRTH_DATE_FUTURE', 'birthDate'],
+    [
+      'a birth date that makes the member a child',
+      { birthDate: '2014-01-01' },
+      'GUARDIAN_CONSENT_REQUIRED',
+      'birthDate',
+    ],
+    ['removing the service store (required)', { storeId: null }, 'STORE_REQUIRED', 'storeId'],
+    ['a closed store', { storeId: DEMO_STORES.closed }, 'STORE_UNKNOWN', 'storeId'],
+    ['a store that does not exist', { storeId: 'store-nowhere' }, 'STORE_UNKNOWN', 'storeId'],
+    [
+      'a correct name beside a closed store',
+      { name: '李四', storeId: DEMO_STORES.closed },
+      'STORE_UNKNOWN',
+      'storeId',
+    ],
     ['a huge address', { address: '路'.repeat(500) }, 'FIELD_TOO_LONG', 'address'],
     ['an address that is an object', { address: { $set: 1 } }, 'INVALID_ARGUMENT', 'address'],
     ['an address with a NUL', { address: '上海市\u0000徐汇区' }, 'TEXT_INVALID', 'address'],
@@ -145,6 +168,77 @@ describe('member.updateProfile', () => {
       field,
     })
     expect(await withoutAudit()).toEqual(before)
+  })
+})
+
+describe('member.updateProfile: correcting and removing each item', () => {
+  /** Audit entries written after `before` (a set of ids). */
+  const newEntries = async (before: Set<string>) =>
+    (await env.all('audit_log')).filter((entry) => !before.has(entry._id))
+  const auditIds = async () => new Set((await env.all('audit_log')).map((entry) => entry._id))
+
+  it.each<[string, Record<string, unknown>, Partial<Profile>, string[]]>([
+    ['the name', { name: '李四' }, { name: '李四' }, ['name']],
+    ['the gender', { gender: 'male' }, { gender: 'male' }, ['gender']],
+    ['the province', { province: '11' }, { province: '11' }, ['province']],
+    ['the birth date', { birthDate: '1991-06-18' }, { birthDate: '1991-06-18' }, ['birthDate']],
+    [
+      'the service store',
+      { storeId: DEMO_STORES.pudong },
+      { store: expect.objectContaining({ id: DEMO_STORES.pudong }) as Profile['store'] },
+      [],
+    ],
+  ])('[L-8] corrects %s, audited, and a retry writes nothing more', async (_item, data, shown, fields) => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const before = await auditIds()
+    expect(profileOf(await env.call(openid, 'updateProfile', data))).toMatchObject(shown)
+    expect(profileOf(await env.call(openid, 'profile'))).toMatchObject(shown)
+    const updates = (await newEntries(before)).filter((entry) => entry.action === 'update')
+    expect(updates).toEqual(
+      fields.length === 0
+        ? []
+        : [expect.objectContaining({ purpose: 'membership', memberId, fields, success: true })],
+    )
+    // Identity items stay encrypted.
+    if ('name' in data) expect(await env.dump()).not.toContain('李四')
+    const [identity] = await env.all('identities')
+    const [member] = await env.all('members')
+    const again = await auditIds()
+    expect(profileOf(await env.call(openid, 'updateProfile', data))).toMatchObject(shown)
+    expect((await newEntries(again)).filter((entry) => entry.action === 'update')).toEqual([])
+    expect((await env.all('identities'))[0].rev).toBe(identity.rev)
+    expect((await env.all('members'))[0]).toEqual(member)
+  })
+
+  it.each<[string, 'gender' | 'province' | 'birthDate', 'members' | 'identities']>([
+    ['gender', 'gender', 'members'],
+    ['province', 'province', 'members'],
+    ['birth date', 'birthDate', 'identities'],
+  ])('[7.2][L-8] removes the optional %s, audited', async (_item, key, collection) => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const before = await auditIds()
+    expect(profileOf(await env.call(openid, 'updateProfile', { [key]: null }))[key]).toBeNull()
+    const [doc] = await env.all(collection)
+    expect(collection === 'members' ? doc : doc.fields).not.toHaveProperty(key)
+    expect(await newEntries(before)).toContainEqual(
+      expect.objectContaining({ action: 'update', purpose: 'membership', memberId, fields: [key] }),
+    )
+  })
+
+  it('[L-8] refuses a birth date that disagrees with the ID number on file', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    await env.grant(openid, 'idNumber')
+    await env.call(openid, 'updateProfile', { idNumber: ID_1990 })
+    expect(await env.call(openid, 'updateProfile', { birthDate: '1991-06-18' })).toMatchObject({
+      code: 'ID_NUMBER_BIRTH_MISMATCH',
+      field: 'birthDate',
+    })
+    // Both together, agreeing, are one correction.
+    const both = { birthDate: '1949-12-31', idNumber: '11010519491231002X' }
+    expect(profileOf(await env.call(openid, 'updateProfile', both))).toMatchObject(both)
   })
 })
 

@@ -22,7 +22,7 @@ describe('demo seed', () => {
     await env.member(openid)
     env.clock.advance(61_000)
     expect(await env.bindCard(openid, DEMO_CARDS[0])).toMatchObject({ ok: true })
-    await env.call(openid, 'deleteAccount', { confirm: true })
+    await env.deleteAccount(openid)
     const before = await env.counts()
     await seedDemo(env.cloud.database(), { keyDatabase: env.cloud.database({ env: env.cloud.keyEnv }) })
     expect(await env.counts()).toEqual(before)

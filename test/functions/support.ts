@@ -86,6 +86,8 @@ export interface TestEnv {
   grant(openid: string, purpose: string): Promise<void>
   /** Asks `action` for a code to `phone` and answers it from the outbox. */
   codeVia(openid: string, action: string, data: Record<string, unknown>, phone: string): Promise<string>
+  /** Cancels the account as the member does: a code to the phone on file (`phone`), then the deletion. */
+  deleteAccount(openid: string, phone?: string): Promise<Answer>
   /** Sends a card code to the phone on `card` and binds it with that code (`extra`: more data). */
   bindCard(
     openid: string,
@@ -235,6 +237,10 @@ export async function createTestEnv(
       if (!answer.ok) throw new Error(`setConsent failed: ${answer.code}`)
     },
     codeVia,
+    async deleteAccount(openid, phone = VALID_FORM.phone) {
+      const smsCode = await codeVia(openid, 'sendDeleteCode', {}, phone)
+      return call(openid, 'deleteAccount', { confirm: true, smsCode })
+    },
     async bindCard(openid, card, extra = {}) {
       const smsCode = await codeVia(
         openid,

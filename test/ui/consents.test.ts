@@ -192,6 +192,20 @@ describe('consents page (compiled weapp)', () => {
     expect(page.findAll('.consent-list__item--renewal')).toHaveLength(1)
   })
 
+  it('[6.1.2] the basic purpose whose scope widened is agreed again from its row, or the account cancelled', async () => {
+    const { page, calls, navigation } = await openConsents({
+      consents: () => ok(consentsData({}, { reconsent: ['membership'] })),
+      setConsent: () => ok(consentsData()),
+    })
+    expect(page.text('.consent-list__state--renewal')).toContain('需重新同意')
+    await page.tap('.consent-list__renew--membership')
+    await until(() => !page.find('.consent-list__renew--membership'), 'agreed again')
+    expect(calls.filter((c) => c.action === 'setConsent').map((c) => c.data)).toEqual([
+      { purpose: 'membership', granted: true, noticeVersion: NOTICE_VERSION },
+    ])
+    expect(navigation.navigateTo).not.toHaveBeenCalled()
+  })
+
   it('[L-8] shows the consent receipts: purpose, granted or withdrawn, time, channel and version', async () => {
     const { page } = await openConsents({
       consents: () =>

@@ -47,6 +47,20 @@ describe('member centre (compiled weapp)', () => {
     expect(page.find('.entry-list__item--bind') !== undefined).toBe(offered)
   })
 
+  it('[6.1.2] asks a member whose basic consent predates its current scope to agree again', async () => {
+    stubCloud({ home: () => ok({ member: null, reconsent: true }) })
+    stubPrivacy(false)
+    const navigation = stubNavigation()
+    const page = launch(ROUTE)
+
+    await until(() => page.find('.home__reconsent'), 'the re-consent card')
+    expect(page.find('.welcome-card')).toBeUndefined()
+    expect(page.find('.member-card')).toBeUndefined()
+    expect(page.find('.entry-list__item--account')).toBeDefined()
+    await page.tap('.home__reconsent-go')
+    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/account/consents/index' })
+  })
+
   it('[4.2.1.1] offers 申请成为会员 to a shopper who is not a member', async () => {
     stubCloud({ home: () => ok({ member: null }) })
     stubPrivacy(false)

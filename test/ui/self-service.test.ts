@@ -57,36 +57,67 @@ describe('我的数据 (compiled weapp)', () => {
 })
 
 describe('注销账户 (compiled weapp)', () => {
-  it('[7.2] [L-9] one button, a confirmation saying what happens, then the deletion and the non-member home', async () => {
+  const member = { ...MEMBER, points: 1280 }
+
+  it('[7.2] [L-9] one button, a confirmation saying what happens and the points lost, then the code of the phone on file', async () => {
     const { page, calls, navigation } = open('account/delete/index', {
+      home: () => ok({ member }),
+      sendDeleteCode: () => ok({ expiresIn: 300, resendAfter: 60 }),
       deleteAccount: () => ok({ deleted: true }),
     })
-    await until(() => page.find('.delete__start'), 'the delete button')
+    await until(() => page.text('.delete__points'), 'the points')
+    expect(page.text('.delete__points')).toBe('您的积分 1280 分将被清零')
     const said = page.text('.delete__card')
     for (const consequence of ['积分作废', '会员卡解除绑定', '个人信息立即删除', '重新申请']) {
       expect(said).toContain(consequence)
     }
-    expect(calls).toEqual([])
+    expect(calls.map((c) => c.action)).toEqual(['home'])
 
     await page.tap('.delete__start')
     await until(() => page.find('.delete__confirm-button'), 'the confirmation')
     await page.tap('.delete__keep')
     await until(() => !page.find('.delete__confirm-button'), 'the confirmation closed')
-    expect(calls).toEqual([])
+    expect(calls.map((c) => c.action)).toEqual(['home'])
 
     await page.tap('.delete__start')
     await until(() => page.find('.delete__confirm-button'), 'the confirmation again')
+    expect(page.text('.delete__proof-text')).toContain('138****1234')
+    // Without the code nothing is sent.
+    await page.tap('.delete__confirm-button')
+    await until(() => page.text('.form-field__error--smsCode'), 'the code message')
+    expect(dataOf(calls, 'deleteAccount')).toEqual([])
+
+    await page.tap('.sms-button')
+    await until(() => dataOf(calls, 'sendDeleteCode').length > 0, 'the code sent')
+    // The member does not type the phone: the function sends to the one on file.
+    expect(dataOf(calls, 'sendDeleteCode')).toEqual([undefined])
+    await page.type(INPUT('delete__input--smsCode'), '135790')
+    await page.tap('.delete__confirm-button')
+    await until(() => navigation.reLaunch.mock.calls.length > 0, 'the way home')
+    expect(dataOf(calls, 'deleteAccount')).toEqual([{ confirm: true, smsCode: '135790' }])
+    expect(navigation.reLaunch.mock.calls[0][0]).toMatchObject({ url: '/pages/index/index?deleted=1' })
+  })
+
+  it('[7.2] a member without a phone on file confirms only', async () => {
+    const { page, calls, navigation } = open('account/delete/index', {
+      home: () => ok({ member: { ...member, phone: '' } }),
+      deleteAccount: () => ok({ deleted: true }),
+    })
+    await until(() => page.text('.delete__points'), 'the points')
+    await page.tap('.delete__start')
+    await until(() => page.find('.delete__confirm-button'), 'the confirmation')
+    expect(page.find('.delete__proof')).toBeUndefined()
     await page.tap('.delete__confirm-button')
     await until(() => navigation.reLaunch.mock.calls.length > 0, 'the way home')
     expect(dataOf(calls, 'deleteAccount')).toEqual([{ confirm: true }])
-    expect(navigation.reLaunch.mock.calls[0][0]).toMatchObject({ url: '/pages/index/index?deleted=1' })
   })
 
   it('[7.2] a failed deletion says so and stays', async () => {
     const { page, navigation } = open('account/delete/index', {
+      home: () => ok({ member: { ...member, phone: '' } }),
       deleteAccount: () => new Error('request:fail'),
     })
-    await until(() => page.find('.delete__start'), 'the delete button')
+    await until(() => page.text('.delete__points'), 'the points')
     await page.tap('.delete__start')
     await page.tap('.delete__confirm-button')
     await until(() => page.text('.form-alert__message'), 'the message')
@@ -159,6 +190,78 @@ describe('个人资料 (compiled weapp)', () => {
     expect(page.text('.profile-facts__row--name .profile-facts__value')).toBe('张三')
     expect(page.text('.profile-facts__row--phone .profile-facts__value')).toBe('13800001234')
     expect(page.text('.profile-facts__row--card .profile-facts__value')).toBe('未绑定')
+  })
+
+  const FULL = {
+    ...PROFILE,
+    gender: 'female' as const,
+    province: '31',
+    birthDate: '1990-05-17',
+    address: '上海市徐汇区漕溪北路1号',
+    email: 'zhang@example.com',
+  }
+
+  it('[7.2] [L-8] offers 删除 on each optional item and 修改 on every item, never 删除 on a required one', async () => {
+    const { page } = open('account/profile/index', handlers({ profile: () => ok({ profile: FULL }) }))
+    await until(() => page.find('.profile-facts'), 'the profile')
+    for (const item of ['gender', 'province', 'birthDate']) {
+      expect(page.text(`.profile-facts__delete--${item}`)).toBe('删除')
+    }
+    for (const item of ['address', 'email']) {
+      expect(page.text(`.optional-info__remove--${item}`)).toBe('删除')
+    }
+    for (const item of ['name', 'gender', 'province', 'birthDate', 'storeId']) {
+      expect(page.text(`.profile-facts__edit--${item}`)).toBe('修改')
+    }
+    expect(page.find('.profile-facts__delete--name')).toBeUndefined()
+    expect(page.find('.profile-facts__delete--storeId')).toBeUndefined()
+    // Nothing stored, nothing to delete.
+    expect(page.find('.optional-info__remove--idNumber')).toBeUndefined()
+  })
+
+  it('[7.2] deletes an optional item only after the confirmation', async () => {
+    const { page, calls } = open(
+      'account/profile/index',
+      handlers({
+        profile: () => ok({ profile: FULL }),
+        updateProfile: (data) => ok({ profile: { ...FULL, ...(data as object) } }),
+      }),
+    )
+    await until(() => page.find('.profile-facts__delete--gender'), 'the profile')
+    await page.tap('.profile-facts__delete--gender')
+    await until(() => page.find('.profile-facts__confirm--gender'), 'the confirmation')
+    expect(page.text('.profile-facts__confirm--gender .profile-facts__question')).toContain('确定删除性别')
+    await page.tap('.profile-facts__cancel')
+    await until(() => !page.find('.profile-facts__confirm--gender'), 'the confirmation closed')
+    expect(dataOf(calls, 'updateProfile')).toEqual([])
+
+    await page.tap('.profile-facts__delete--gender')
+    await until(() => page.find('.profile-facts__confirm--gender'), 'the confirmation again')
+    await page.tap('.profile-facts__confirm--gender .profile-facts__confirm-delete')
+    await until(() => page.text('.profile-facts__row--gender .profile-facts__value') === '未填写', 'deleted')
+    expect(page.find('.profile-facts__delete--gender')).toBeUndefined()
+
+    await page.tap('.optional-info__remove--email')
+    await until(() => page.find('.optional-info__confirm--email'), 'the e-mail confirmation')
+    await page.tap('.optional-info__confirm--email .profile-facts__confirm-delete')
+    await until(() => !page.find('.optional-info__remove--email'), 'the e-mail deleted')
+    expect(dataOf(calls, 'updateProfile')).toEqual([{ gender: null }, { email: null }])
+  })
+
+  it('[L-8] corrects the name, checked on the device first', async () => {
+    const { page, calls } = open('account/profile/index', handlers())
+    await until(() => page.find('.profile-facts__edit--name'), 'the profile')
+    await page.tap('.profile-facts__edit--name')
+    await until(() => page.find('.profile-facts__input--name'), 'the name editor')
+    await page.type('.profile-facts__input--name', '李四4')
+    await page.tap('.profile-facts__save')
+    await until(() => page.text('.profile-facts__error'), 'the name message')
+    expect(page.text('.profile-facts__error')).toBe(ERROR_MESSAGES.NAME_INVALID)
+    expect(dataOf(calls, 'updateProfile')).toEqual([])
+    await page.type('.profile-facts__input--name', '李四')
+    await page.tap('.profile-facts__save')
+    await until(() => page.text('.profile-facts__row--name .profile-facts__value') === '李四', 'corrected')
+    expect(dataOf(calls, 'updateProfile')).toEqual([{ name: '李四' }])
   })
 
   it('[L-4] the ID number is checked on the device (GB 11643) and needs its own consent first', async () => {

@@ -9,7 +9,7 @@ import type { useOptionalInfo } from './useOptionalInfo'
 /** The optional fields, in form order; label and length come from the data inventory. */
 const OPTIONAL_FIELDS = ['address', 'email', 'idNumber'] as const
 
-/** 选填信息: address, email, ID number — each may be left empty or removed at any time. */
+/** 选填信息: address, email, ID number — each may be left empty, and a stored one deleted (7.2). */
 export function OptionalInfoForm({ form }: { form: ReturnType<typeof useOptionalInfo> }) {
   const { values, messages } = form
   const askIdConsent = !form.idConsent && values.idNumber.trim() !== ''
@@ -17,18 +17,42 @@ export function OptionalInfoForm({ form }: { form: ReturnType<typeof useOptional
     <View className="optional-info">
       <View className="card optional-info__fields">
         {OPTIONAL_FIELDS.map((key) => (
-          <TextField
-            key={key}
-            block="optional-info"
-            name={key}
-            label={inventoryField(key).label}
-            required={false}
-            error={messages[key]}
-            value={values[key]}
-            maxLength={inventoryField(key).maxLength}
-            placeholder="可不填"
-            onChange={(v) => form.change(key, v)}
-          />
+          <View key={key} className={`optional-info__item optional-info__item--${key}`}>
+            <TextField
+              block="optional-info"
+              name={key}
+              label={inventoryField(key).label}
+              required={false}
+              error={messages[key]}
+              value={values[key]}
+              maxLength={inventoryField(key).maxLength}
+              placeholder="可不填"
+              onChange={(v) => form.change(key, v)}
+            />
+            {form.base[key] !== null &&
+              (form.removing === key ? (
+                <View className={`profile-facts__confirm optional-info__confirm--${key}`}>
+                  <Text className="profile-facts__question">
+                    确定删除{inventoryField(key).label}吗？删除后立即生效。
+                  </Text>
+                  <View className="profile-facts__buttons">
+                    <Text className="profile-facts__confirm-delete" onClick={() => void form.remove()}>
+                      删除
+                    </Text>
+                    <Text className="profile-facts__cancel" onClick={() => form.setRemoving(undefined)}>
+                      取消
+                    </Text>
+                  </View>
+                </View>
+              ) : (
+                <Text
+                  className={`optional-info__remove optional-info__remove--${key}`}
+                  onClick={() => form.setRemoving(key)}
+                >
+                  删除
+                </Text>
+              ))}
+          </View>
         ))}
         {askIdConsent && (
           <View className="optional-info__id-consent">

@@ -19,14 +19,14 @@ function ProfileContent({ data, onReload }: { data: ProfilePageData; onReload: (
     <>
       {profile.status === 'guardian_pending' && <GuardianStep onDone={onReload} />}
       <Text className="page-shell__section">基本信息</Text>
-      <ProfileFacts profile={profile} />
-      <Text className="page-shell__section">选填信息（可随时修改或清空）</Text>
+      <ProfileFacts profile={profile} onSaved={setProfile} />
+      <Text className="page-shell__section">选填信息（可随时修改或删除）</Text>
       <OptionalInfoForm form={form} />
     </>
   )
 }
 
-/** 个人资料 (4.2.1.1, L-8): own data in clear; optional address, email and ID number. */
+/** 个人资料 (4.2.1.1, L-8, 7.2): own data in clear, each item corrected and each optional one deleted. */
 export default function ProfilePage() {
   const privacy = usePrivacy()
   const [remote, reload] = useRemote(loadProfilePage, privacy.status === 'agreed')

@@ -27,6 +27,8 @@ export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Pro
   const [alert, setAlert] = useState<Failure>()
   const [saving, setSaving] = useState(false)
   const [saved, setSaved] = useState(false)
+  /** An item whose deletion waits for the member's confirmation (7.2). */
+  const [removing, setRemoving] = useState<OptionalField>()
 
   const change = (field: OptionalField, value: string) => {
     setValues((v) => ({ ...v, [field]: field === 'idNumber' ? value.toUpperCase() : value }))
@@ -85,5 +87,37 @@ export function useOptionalInfo(initial: ProfilePageData, onSaved: (profile: Pro
     onSaved(result.data.profile)
   }
 
-  return { values, idConsent, idAgreed, messages, alert, saving, saved, change, setIdAgreed, save }
+  /** Deletes one stored item at once, once confirmed. */
+  const remove = async () => {
+    if (!removing || saving) return
+    setSaving(true)
+    setAlert(undefined)
+    const result = await memberApi.updateProfile({ [removing]: null })
+    setSaving(false)
+    if (!result.ok) {
+      setAlert(result)
+      return
+    }
+    setValues((v) => ({ ...v, [removing]: '' }))
+    setRemoving(undefined)
+    setBase(result.data.profile)
+    onSaved(result.data.profile)
+  }
+
+  return {
+    values,
+    base,
+    idConsent,
+    idAgreed,
+    messages,
+    alert,
+    saving,
+    saved,
+    removing,
+    change,
+    setIdAgreed,
+    setRemoving,
+    remove,
+    save,
+  }
 }

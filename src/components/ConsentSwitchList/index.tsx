@@ -92,7 +92,25 @@ function Row({ item, props }: { item: ConsentSwitch; props: ConsentSwitchListPro
         )}
       </View>
       <Text className="consent-list__description">{purpose.description}</Text>
-      {purpose.basic ? (
+      {purpose.basic && item.renewal ? (
+        // Its scope widened since the member agreed: agreed again here, or the account cancelled (6.1.2).
+        <View className="consent-list__basic">
+          <Text className="consent-list__state consent-list__state--renewal">
+            规则已更新，需重新同意后才能继续使用会员服务。
+          </Text>
+          <Text
+            className={`consent-list__renew consent-list__renew--${item.purpose}`}
+            onClick={() => {
+              if (busy !== item.purpose) onChange(item.purpose, true)
+            }}
+          >
+            同意新规则
+          </Text>
+          <Text className="consent-list__cancel" onClick={onCancelMembership}>
+            不同意并注销
+          </Text>
+        </View>
+      ) : purpose.basic ? (
         <View className="consent-list__basic">
           <Text className="consent-list__state">会员服务必需，不能单独关闭。撤回即注销会员账户。</Text>
           <Text className="consent-list__cancel" onClick={onCancelMembership}>

@@ -22,6 +22,7 @@ import {
   cardNo,
   clearable,
   confirmation,
+  correctable,
   empty,
   enumOf,
   type Field,
@@ -101,7 +102,16 @@ export const phoneSchema = schema({ phone: phone() })
 
 export const changePhoneSchema = schema(phoneProofFields, phoneProof)
 
+/**
+ * Corrections (L-8, 4.2.1.1): the required items (name, service store) can be corrected but not
+ * removed; the optional ones can also be removed (null).
+ */
 export const updateProfileSchema = schema({
+  name: correctable(text(max('name'), { check: checkName }), 'NAME_REQUIRED'),
+  gender: clearable(text(max('gender'), { check: checkGender })) as Field<Gender | null | undefined>,
+  province: clearable(province()),
+  birthDate: clearable(birthDate()),
+  storeId: correctable(text(STORE_ID_MAX), 'STORE_REQUIRED'),
   address: clearable(text(max('address'))),
   email: clearable(text(max('email'), { check: (v) => (checkEmail(v) ? undefined : 'EMAIL_INVALID') })),
   idNumber: clearable(
@@ -166,7 +176,16 @@ export const bindCardSchema = schema({
   smsCode: smsCode(),
 })
 
-export const deleteAccountSchema = schema({ confirm: confirmation('CONFIRMATION_REQUIRED') })
+/**
+ * Cancelling the account: the confirmation, and proof of the phone on file — the code sent to it
+ * (`sendDeleteCode`) or WeChat's phone code for the same number. A member without a phone on
+ * file confirms only.
+ */
+export const deleteAccountSchema = schema({
+  confirm: confirmation('CONFIRMATION_REQUIRED'),
+  smsCode: smsCode({ optional: true }),
+  phoneCode: phoneCode(),
+})
 
 // ---- the contract ----------------------------------------------------------------------------
 
@@ -188,11 +207,13 @@ const CARD_CHECKS = [
   'MEMBER_HAS_CARD',
   'CARD_TRIES_LIMIT',
   'GUARDIAN_PENDING',
+  'PURPOSE_CONSENT_REQUIRED',
 ] as const
 const MEMBERS = ['member', 'pendingMember'] as const
 
 export const memberContract = {
-  home: action<{ member: MemberHome | null }>()({
+  /** `reconsent`: a member whose basic consent predates its current scope, asked again (6.1.2). */
+  home: action<{ member: MemberHome | null; reconsent?: true }>()({
     input: empty,
     access: ['guest', 'member', 'pendingMember'],
     errors: [],
@@ -226,11 +247,23 @@ export const memberContract = {
       ...REGISTRATION,
     ],
   }),
-  profile: action<{ profile: Profile }>()({ input: empty, access: MEMBERS, errors: ['NOT_A_MEMBER'] }),
+  profile: action<{ profile: Profile }>()({
+    input: empty,
+    access: MEMBERS,
+    errors: ['NOT_A_MEMBER', 'PURPOSE_CONSENT_REQUIRED'],
+  }),
   updateProfile: action<{ profile: Profile }>()({
     input: updateProfileSchema,
     access: ['member'],
     errors: [
+      'NAME_REQUIRED',
+      'NAME_INVALID',
+      'GENDER_INVALID',
+      'PROVINCE_INVALID',
+      'BIRTH_DATE_INVALID',
+      'BIRTH_DATE_FUTURE',
+      'STORE_REQUIRED',
+      'STORE_UNKNOWN',
       'EMAIL_INVALID',
       'ID_NUMBER_INVALID',
       'ID_NUMBER_BIRTH_MISMATCH',
@@ -243,7 +276,14 @@ export const memberContract = {
   sendPhoneCode: action<CodeSent>()({
     input: phoneSchema,
     access: ['member'],
-    errors: [...INPUT, ...SMS_SEND, 'PHONE_UNCHANGED', 'NOT_A_MEMBER', 'GUARDIAN_PENDING'],
+    errors: [
+      ...INPUT,
+      ...SMS_SEND,
+      'PHONE_UNCHANGED',
+      'PURPOSE_CONSENT_REQUIRED',
+      'NOT_A_MEMBER',
+      'GUARDIAN_PENDING',
+    ],
   }),
   changePhone: action<{ profile: Profile }>()({
     input: changePhoneSchema,
@@ -254,6 +294,7 @@ export const memberContract = {
       'PHONE_CODE_INVALID',
       'PHONE_UNCHANGED',
       'PHONE_TAKEN',
+      'PURPOSE_CONSENT_REQUIRED',
       'NOT_A_MEMBER',
       'GUARDIAN_PENDING',
     ],
@@ -324,11 +365,30 @@ export const memberContract = {
     access: ['guest', 'member'],
     errors: [...INPUT, ...SMS_VERIFY, ...NOTICE, ...CARD_CHECKS, ...REGISTRATION],
   }),
-  exportData: action<{ export: DataExport }>()({ input: empty, access: MEMBERS, errors: ['NOT_A_MEMBER'] }),
+  exportData: action<{ export: DataExport }>()({
+    input: empty,
+    access: MEMBERS,
+    errors: ['NOT_A_MEMBER', 'PURPOSE_CONSENT_REQUIRED'],
+  }),
+  /** A code to the member's own phone on file (the member does not type it). */
+  sendDeleteCode: action<CodeSent>()({
+    input: empty,
+    access: MEMBERS,
+    errors: [...SMS_SEND, 'PHONE_NOT_ON_FILE', 'NOT_A_MEMBER'],
+  }),
   deleteAccount: action<{ deleted: true }>()({
     input: deleteAccountSchema,
     access: ['shopper'],
-    errors: ['CONFIRMATION_REQUIRED', 'NOT_A_MEMBER'],
+    errors: [
+      'CONFIRMATION_REQUIRED',
+      'SMS_CODE_REQUIRED',
+      'SMS_CODE_INVALID',
+      ...SMS_VERIFY,
+      'PHONE_CODE_INVALID',
+      'PHONE_INVALID',
+      'PHONE_MISMATCH',
+      'NOT_A_MEMBER',
+    ],
   }),
 }
 

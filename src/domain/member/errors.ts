@@ -10,6 +10,8 @@ export type MemberError =
   | 'GUARDIAN_RELATION_INVALID'
   | 'AGE_DECLARATION_REQUIRED'
   | 'CONFIRMATION_REQUIRED'
+  | 'PHONE_NOT_ON_FILE'
+  | 'PHONE_MISMATCH'
 
 export const MEMBER_MESSAGES = {
   NOT_A_MEMBER: '您还不是会员，请先申请成为会员',
@@ -22,4 +24,6 @@ export const MEMBER_MESSAGES = {
   GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
   AGE_DECLARATION_REQUIRED: '请确认您已年满15周岁，或已取得监护人同意',
   CONFIRMATION_REQUIRED: '请确认注销：注销后会员信息将被删除且无法恢复',
+  PHONE_NOT_ON_FILE: '您的账户未登记手机号，无需验证码，确认后即可注销',
+  PHONE_MISMATCH: '该手机号与账户登记的手机号不一致，请使用账户登记的手机号验证',
 } satisfies Record<MemberError, string>

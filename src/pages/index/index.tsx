@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
 import { EntryList } from '@/components/EntryList'
 import { MemberCard } from '@/components/MemberCard'
 import { PrivacyAuthorization, usePrivacy } from '@/components/PrivacyAuthorization'
@@ -16,6 +17,7 @@ const go = (url: string) => () => {
 }
 
 const goJoin = go('/pages/join/index')
+const goConsents = go('/account/consents/index')
 
 const BIND_CARD = {
   key: 'bind',
@@ -48,6 +50,23 @@ export default function MemberCentre() {
     if (privacy.status === 'checking') return <StatusView state="loading" />
     if (home.state === 'failed') return <StatusView state="failed" failure={home.failure} onRetry={reload} />
     if (agreed && home.state === 'loading') return <StatusView state="loading" />
+    if (home.state === 'ready' && home.data.reconsent) {
+      // The basic purpose's scope widened since the member agreed: asked again (6.1.2).
+      return (
+        <>
+          <View className="card home__reconsent">
+            <Text className="card__title">会员个人信息处理规则已更新</Text>
+            <Text className="home__reconsent-text">
+              会员基础服务的处理范围有变化，需要您重新阅读并同意后才能继续使用会员服务；不同意也可以注销账户。
+            </Text>
+            <Button type="primary" block className="home__reconsent-go" onClick={goConsents}>
+              查看并重新同意
+            </Button>
+          </View>
+          <EntryList className="home__entries" entries={[ACCOUNT]} />
+        </>
+      )
+    }
     if (!agreed || home.state !== 'ready' || !home.data.member) {
       return (
         <>
