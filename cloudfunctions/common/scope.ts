@@ -7,7 +7,7 @@
  * gets it in clear, staff get each field masked by the inventory's mask rule unless the action
  * is a declared reveal (audited like any read).
  */
-import { allows } from '../../src/domain/consent/rules'
+import { allows, allowsOwnView } from '../../src/domain/consent/rules'
 import type { PurposeId } from '../../src/domain/consent/purposes'
 import { inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
 import { mask } from '../../src/domain/identity/mask'
@@ -84,8 +84,9 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
     actor: string,
     fields: FieldKey[],
     recorder: AuditRecorder = audit,
+    ownView = false,
   ): Promise<Result<MemberRecord>> {
-    if (!allows(record, purpose)) {
+    if (!(ownView ? allowsOwnView(record, purpose) : allows(record, purpose))) {
       await recorder.record({ actor, action: 'read', purpose, memberId: record._id, fields, success: false })
       return fail(
         record.status === 'guardian_pending' ? 'GUARDIAN_PENDING' : 'PURPOSE_CONSENT_REQUIRED',
@@ -101,10 +102,11 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
     actor: string,
     fields: FieldKey[],
     recorder: AuditRecorder = audit,
+    ownView = false,
   ) {
     const record = await member(memberId)
     if (!record) return fail('NOT_A_MEMBER')
-    return admit(record, purpose, actor, fields, recorder)
+    return admit(record, purpose, actor, fields, recorder, ownView)
   }
 
   return {
@@ -112,7 +114,8 @@ export function createScopeGuard(deps: { db: Db; identities: IdentityStore; audi
     check,
     admit,
     async read(memberId, purpose, fields, reader, recorder = audit) {
-      const checked = await check(memberId, purpose, reader.actor, fields, recorder)
+      // The member's own view is their right of access (L-8), even before agreeing a wider scope.
+      const checked = await check(memberId, purpose, reader.actor, fields, recorder, reader.viewer === 'self')
       if (!checked.ok) return checked
       const values = await identities.read(memberId, fields, {
         purpose,

@@ -155,7 +155,7 @@ describe('the scope guard', () => {
     expect(await env.call(openid, 'plates')).toMatchObject({ ok: true })
   })
 
-  it('[6.1.2] a wider basic scope asks again: until re-consented, every basic path is refused', async () => {
+  it('[6.1.2] a wider basic scope asks again: until re-consented every basic use is refused, while seeing and copying their own data stays open', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
     // The basic purpose's scope widened after the member joined (simulated: the consent is older).
@@ -167,7 +167,9 @@ describe('the scope guard', () => {
     const refused = { ok: false, code: 'PURPOSE_CONSENT_REQUIRED', field: 'membership' }
 
     expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null, reconsent: true } })
-    expect(await env.call(openid, 'profile')).toMatchObject(refused)
+    // Seeing and copying one's own data stays open meanwhile (L-8): it is not a use under the wider scope.
+    expect(await env.call(openid, 'profile')).toMatchObject({ ok: true, data: { profile: { name: '张三' } } })
+    expect(await env.call(openid, 'exportData')).toMatchObject({ ok: true })
     expect(await env.call(openid, 'updateProfile', { email: 'a@example.com' })).toMatchObject(refused)
     expect(await env.call(openid, 'sendPhoneCode', { phone: '13900000009' })).toMatchObject(refused)
     env.cloud.setPhoneNumber('13900000010', 'wx-phone-code-1')

@@ -34,3 +34,19 @@ export function allows(member: ConsentHolder, purpose: PurposeId): boolean {
   if (requires && consentState(member, requires) !== 'granted') return false
   return consentState(member, purpose) === 'granted'
 }
+
+/**
+ * Whether the member may see their own information held for `purpose`: as `allows`, except that
+ * a consent given before the purpose's scope widened still counts. Seeing and copying one's own
+ * data is the member's right (L-8, PIPL art. 45), not a use of it under the wider scope.
+ */
+export function allowsOwnView(member: ConsentHolder, purpose: PurposeId): boolean {
+  const current = (p: PurposeId) => {
+    const state = consentState(member, p)
+    return state === 'granted' || state === 'needsReconsent'
+  }
+  if (member.status === 'guardian_pending') return purpose === 'membership'
+  if (member.status !== 'active' || !current('membership')) return false
+  const requires = PURPOSES[purpose].requires
+  return (!requires || current(requires)) && current(purpose)
+}
