@@ -1,4 +1,4 @@
-import { INVENTORY } from '@/domain/identity/inventory'
+import { CHILD_DATA, INVENTORY, KEPT_RECORDS } from '@/domain/identity/inventory'
 import { buildNotice, type Controller } from '@/domain/consent/notice'
 import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/consent/purposes'
 
@@ -38,6 +38,16 @@ describe('privacy notice', () => {
         retention: field.retention.text,
       })
     }
+  })
+
+  it('[7.1] states the period of every record kept besides the fields', () => {
+    const kept = notice.statements.find((s) => s.includes(KEPT_RECORDS[0].label))
+    for (const record of KEPT_RECORDS) expect(kept).toContain(`${record.label}${record.text}`)
+  })
+
+  it('[3.2][L-5] says a child’s information is sensitive, needs a guardian, and how long it waits', () => {
+    expect(notice.statements).toContain(CHILD_DATA.text)
+    expect(CHILD_DATA.text).toMatch(/敏感个人信息.*监护人同意.*最长7日.*删除/)
   })
 
   it('[4.1.2] names a contact for questions and requests', () => {
