@@ -6,12 +6,14 @@ import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/aud
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
 import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
-import { AUDIT_RETENTION_MS, SMS_CODE_GRACE_MS } from '../../cloudfunctions/scheduler/sweeps'
+import { retentionMs } from '../../cloudfunctions/scheduler/sweeps'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
 import { registerScheduler, tick } from './support'
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR
+const SMS_CODE_GRACE_MS = retentionMs('smsCodes')
+const AUDIT_RETENTION_MS = retentionMs('auditLog')
 
 let env: TestEnv
 
@@ -50,7 +52,16 @@ describe('scheduler: who may run it', () => {
     const answer = await run('sweep')
     expect(answer.ok).toBe(true)
     expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
-      ['abandonedClaims', 'migrateKeys', 'orphans', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
+      [
+        'abandonedClaims',
+        'guardianPending',
+        'migrateKeys',
+        'orphans',
+        'rotateKeys',
+        'smsCodes',
+        'smsQuota',
+        'staffInvites',
+      ].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })
     expect(answer.data?.jobs.rotateKeys).toEqual({ skipped: 'no PI_RETIRED_MASTER_KEYS' })
