@@ -38,6 +38,17 @@ interface Case {
   after?(): Promise<void>
 }
 
+/** One audited read by staff, now. */
+const staffRead = () =>
+  createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }).record({
+    actor: 'staff:s1',
+    purpose: 'membership',
+    action: 'read',
+    memberId: 'm1',
+    fields: ['name'],
+    success: true,
+  })
+
 const byId = async (collection: string, id: string) =>
   (await env.all(collection)).some((doc) => doc._id === id)
 
@@ -125,15 +136,7 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
   },
 
   async auditLog(rule) {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
-    await audit.record({
-      actor: 'staff:s1',
-      purpose: 'membership',
-      action: 'read',
-      memberId: 'm1',
-      fields: ['name'],
-      success: true,
-    })
+    await staffRead()
     const [entry] = await env.all(rule.collection)
     return {
       dueAt: Date.parse(START) + durationMs(rule.after),
@@ -142,15 +145,7 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
   },
 
   async auditDays(rule) {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
-    await audit.record({
-      actor: 'staff:s1',
-      purpose: 'membership',
-      action: 'read',
-      memberId: 'm1',
-      fields: ['name'],
-      success: true,
-    })
+    await staffRead()
     const [day] = await env.all(rule.collection)
     // A China day goes once all of it is past the period: from the start of the next day.
     const nextDay = Date.parse(`${String(day.day)}T00:00:00+08:00`) + DAY
