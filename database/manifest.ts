@@ -1,4 +1,12 @@
 import type { Manifest } from '../local-cloud/manifest'
+import type { ManifestRetention } from './retention'
+import { CHILD_DATA, keptRecord } from '../src/domain/identity/inventory'
+
+/** Collections without personal information. */
+const PERMANENT: ManifestRetention = {
+  text: 'permanent (no personal information)',
+  rules: [{ permanent: 'no personal information' }],
+}
 
 /**
  * Collections, indexes and retention of the CloudBase environments. local-cloud applies this to
@@ -11,7 +19,10 @@ import type { Manifest } from '../local-cloud/manifest'
  * Rules: every field a function filters on with where() in a collection that grows with the
  * number of members or events has an index here (`_id` is always indexed); documents are looked
  * up by `_id` wherever the id can be computed (claims, SMS codes, quotas, sequences).
- * Retention is an ISO 8601 duration or a rule; the retention sweep (7.1) reads it.
+ * Retention (7.1, L-6): every collection declares its rules as data. A timed rule (a duration
+ * after an indexed anchor field) is enforced by the scheduler's sweep of that name; an event rule
+ * by the code where the event happens (cancellation: erasure.ts); periods stated to the shopper
+ * come from the data inventory (KEPT_RECORDS, CHILD_DATA), so the notice and the sweep agree.
  */
 export const manifest: Manifest = {
   collections: [
@@ -27,8 +38,22 @@ export const manifest: Manifest = {
         { name: 'store_joined', fields: [{ field: 'storeId' }, { field: 'joinedAt', direction: -1 }] },
         { name: 'tier', fields: [{ field: 'tier' }] },
         { name: 'status', fields: [{ field: 'status' }] },
+        // The guardian-pending sweep: children still waiting for a guardian, oldest first.
+        { name: 'status_joined', fields: [{ field: 'status' }, { field: 'joinedAt' }] },
       ],
-      retention: 'until cancellation (7.2)',
+      retention: {
+        text: `until cancellation (7.2); a child waiting for a guardian: ${CHILD_DATA.period} after joinedAt, then erased (L-5)`,
+        rules: [
+          { on: 'cancellation', action: 'delete' },
+          {
+            sweep: 'guardianPending',
+            after: CHILD_DATA.period,
+            anchor: 'joinedAt',
+            where: { status: 'guardian_pending' },
+            action: 'erase',
+          },
+        ],
+      },
     },
     {
       name: 'identities',
@@ -44,7 +69,15 @@ export const manifest: Manifest = {
         { name: 'key_id', fields: [{ field: 'keyId' }] },
         { name: 'created_at', fields: [{ field: 'createdAt' }] },
       ],
-      retention: 'until cancellation: its data key is destroyed first, then the document (crypto-shredding)',
+      retention: {
+        text:
+          'until cancellation: its data key is destroyed first, then the document (crypto-shredding); ' +
+          'of a sign-up that died half-way: removed by the orphan sweep',
+        rules: [
+          { on: 'cancellation', action: 'shred' },
+          { on: 'abandoned', action: 'shred' },
+        ],
+      },
     },
     {
       name: 'member_keys',
@@ -61,9 +94,16 @@ export const manifest: Manifest = {
         { name: 'key_id', fields: [{ field: 'keyId' }] },
         { name: 'created_at', fields: [{ field: 'createdAt' }] },
       ],
-      retention:
-        'until the member is deleted or the card bound: removed first, which makes every copy of the ' +
-        'main environment unreadable for that owner; the key environment keeps a short backup window only',
+      retention: {
+        text:
+          'until the member is deleted or the card bound or expired: removed first, which makes every copy of ' +
+          'the main environment unreadable for that owner; the key environment keeps a short backup window only',
+        rules: [
+          { on: 'cancellation', action: 'delete' },
+          { on: 'binding', action: 'delete' },
+          { on: 'abandoned', action: 'delete' },
+        ],
+      },
     },
     {
       name: 'identity_index',
@@ -77,15 +117,43 @@ export const manifest: Manifest = {
         { name: 'member', fields: [{ field: 'memberId' }] },
         { name: 'claimed_at', fields: [{ field: 'at' }] },
       ],
-      retention: 'until cancellation or unbinding; abandoned claims: PT10M (scheduler)',
+      retention: {
+        text: 'until cancellation or unbinding; claims of a sign-up that died: PT10M after the claim',
+        rules: [
+          { on: 'cancellation', action: 'delete' },
+          { on: 'unbinding', action: 'delete' },
+          {
+            sweep: 'abandonedClaims',
+            after: 'PT10M',
+            anchor: 'at',
+            action: 'delete',
+            unlessOwner: { field: 'memberId', collection: 'members' },
+          },
+        ],
+      },
     },
     {
       name: 'consent_receipts',
       large: true,
       description:
-        'Append-only consent receipts (4.1.2): { memberId, purpose, noticeVersion, granted, at, channel }.',
-      indexes: [{ name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] }],
-      retention: 'P3Y after cancellation (proof of consent; holds only the pseudonymous member id)',
+        'Append-only consent receipts (4.1.2): { memberId, purpose, noticeVersion, granted, at, channel, ' +
+        'givenBy? (guardian), ageDeclared? (L-5: no birth date given), anonymisedAt? (set by erasure) }.',
+      indexes: [
+        { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
+        { name: 'anonymised', fields: [{ field: 'anonymisedAt' }] },
+      ],
+      retention: {
+        text: `until cancellation; then unlinked (anonymisedAt) and kept ${keptRecord('consentReceipts').period} as proof of consent`,
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          {
+            sweep: 'consentReceipts',
+            after: keptRecord('consentReceipts').period,
+            anchor: 'anonymisedAt',
+            action: 'delete',
+          },
+        ],
+      },
     },
     {
       name: 'sms_codes',
@@ -94,7 +162,10 @@ export const manifest: Manifest = {
         'SMS verification codes: _id = "<purpose>:<phone blind index>"; codeHash (keyed HMAC, never the code), ' +
         'requester (actor hash), sentAt, expiresAt, tries, consumed.',
       indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
-      retention: 'PT1H after expiresAt',
+      retention: {
+        text: 'PT1H after expiresAt',
+        rules: [{ sweep: 'smsCodes', after: 'PT1H', anchor: 'expiresAt', action: 'delete' }],
+      },
     },
     {
       name: 'sms_quota',
@@ -104,7 +175,10 @@ export const manifest: Manifest = {
         'wrong card checks: "<China date>:cardtry:<actor hash>"; ' +
         '{ day, count, expiresAt }.',
       indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
-      retention: 'P2D (expiresAt)',
+      retention: {
+        text: 'until expiresAt (its day + P2D)',
+        rules: [{ sweep: 'smsQuota', after: 'PT0S', anchor: 'expiresAt', action: 'delete' }],
+      },
     },
     {
       name: 'audit_log',
@@ -117,7 +191,10 @@ export const manifest: Manifest = {
         { name: 'actor_time', fields: [{ field: 'actor' }, { field: 'at', direction: -1 }] },
         { name: 'time', fields: [{ field: 'at', direction: -1 }] },
       ],
-      retention: 'P3Y',
+      retention: {
+        text: `${keptRecord('auditLog').period} after the entry`,
+        rules: [{ sweep: 'auditLog', after: keptRecord('auditLog').period, anchor: 'at', action: 'delete' }],
+      },
     },
     {
       name: 'audit_days',
@@ -131,52 +208,67 @@ export const manifest: Manifest = {
         { name: 'member_day', fields: [{ field: 'memberId' }, { field: 'day' }] },
         { name: 'day', fields: [{ field: 'day' }] },
       ],
-      retention: 'P3Y (as the entries it counts); on cancellation: removed',
+      retention: {
+        text: `${keptRecord('auditLog').period} after its China day (as the entries it counts); on cancellation: removed`,
+        rules: [
+          { on: 'cancellation', action: 'delete' },
+          {
+            sweep: 'auditDays',
+            after: keptRecord('auditLog').period,
+            anchor: 'day',
+            anchorKind: 'chinaDay',
+            action: 'delete',
+          },
+        ],
+      },
     },
     {
       name: 'jobs',
       description:
         'Progress of the scheduler’s resumable jobs: _id = job key (key-rotation:<key id>, sweep:abandoned-claims) → ' +
         '{ job, cursor, counts, done, updatedAt }. Member ids only where a job failed on them.',
-      retention: 'permanent (no personal information beyond pseudonymous ids of failures)',
+      retention: {
+        text: 'permanent (no personal information beyond pseudonymous ids of failures)',
+        rules: [{ permanent: 'job progress; at most pseudonymous ids of members a job failed on' }],
+      },
     },
     {
       name: 'counters',
       description: 'Sequences: _id = sequence name (memberNo …) → { value }, advanced by compare-and-set.',
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'settings',
       description:
         'Programme settings: _id "controller" = the mall that controls the personal information ' +
         '{ name, contactName, contactPhone, contactEmail } shown in the privacy notice.',
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'stores',
       description: 'Stores of the mall: { name, city, status open|closed, sort }.',
       indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'store_counters',
       description:
         'Brand counters and service desks in a store (4.2.2.2 attribution): { storeId, brand, name, floor, kind, status }.',
       indexes: [{ name: 'store', fields: [{ field: 'storeId' }] }],
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'points_rules',
       description:
         'Points rules (6.4.1): { name, pointsPerYuan, tierMultipliers { normal, vip, vvip }, rounding, status }.',
       indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'rewards',
       description: 'Redemption catalogue (6.4.2): { name, kind, points, stock, perMemberLimit, status }.',
       indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
-      retention: 'permanent (no personal information)',
+      retention: PERMANENT,
     },
     {
       name: 'staff',
@@ -185,7 +277,21 @@ export const manifest: Manifest = {
         'role counter|manager|privacyOfficer|admin, storeIds, counterId?, displayName, status }. Looked up by ' +
         '_id on every call of an action that admits a staff role.',
       indexes: [{ name: 'store_role', fields: [{ field: 'storeId' }, { field: 'role' }] }],
-      retention: 'until the account is closed',
+      retention: {
+        text: 'until the account is closed',
+        rules: [{ on: 'accountClosed', action: 'delete' }],
+      },
+    },
+    {
+      name: 'staff_invites',
+      description:
+        'Invitations of staff accounts: _id = the blind index of a one-time invite code → { role, storeIds, ' +
+        'counterId?, displayName, invitedBy, createdAt, expiresAt }. Taken once, when the invitee signs in.',
+      indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
+      retention: {
+        text: 'until taken; an invitation never taken: P1D after expiresAt',
+        rules: [{ sweep: 'staffInvites', after: 'P1D', anchor: 'expiresAt', action: 'delete' }],
+      },
     },
     {
       name: 'cards',
@@ -198,10 +304,26 @@ export const manifest: Manifest = {
       indexes: [
         { name: 'member', fields: [{ field: 'memberId' }] },
         { name: 'key_id', fields: [{ field: 'keyId' }] },
+        // The sweep of cards issued and never bound.
+        { name: 'status_issued', fields: [{ field: 'status' }, { field: 'issuedAt' }] },
       ],
-      retention:
-        'issued: until bound or cancelled; bound: identifiers move to the member; with the account the card becomes ' +
-        'a tombstone { _id, status: cancelled } (its ledger entries re-keyed to the anonymous id)',
+      retention: {
+        text:
+          `issued: until bound, or ${keptRecord('issuedCards').period} after issuedAt (key destroyed, then the card); ` +
+          'bound: identifiers move to the member; with the account the card becomes a tombstone ' +
+          '{ _id, status: cancelled } (its ledger entries re-keyed to the anonymous id)',
+        rules: [
+          { on: 'binding', action: 'anonymise' },
+          { on: 'cancellation', action: 'anonymise' },
+          {
+            sweep: 'unboundCards',
+            after: keptRecord('issuedCards').period,
+            anchor: 'issuedAt',
+            where: { status: 'issued' },
+            action: 'shred',
+          },
+        ],
+      },
     },
     {
       name: 'points_ledger',
@@ -212,10 +334,18 @@ export const manifest: Manifest = {
       indexes: [
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
         { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },
+        // The retention sweep: entries past the accounting period.
+        { name: 'time', fields: [{ field: 'at' }] },
       ],
-      retention:
-        'P10Y for accounting; on cancellation memberId (and the cardId of the member’s card) is replaced by an ' +
-        'anonymous id, entries whose _id names the card move to a random _id',
+      retention: {
+        text:
+          `${keptRecord('pointsLedger').period} after the entry, for accounting; on cancellation memberId (and the cardId of the member’s card) is ` +
+          'replaced by an anonymous id, entries whose _id names the card move to a random _id',
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          { sweep: 'pointsLedger', after: keptRecord('pointsLedger').period, anchor: 'at', action: 'delete' },
+        ],
+      },
     },
     {
       name: 'campaign_claims',
@@ -223,7 +353,13 @@ export const manifest: Manifest = {
       description:
         'Claims of gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): { memberId, campaignId, fields, at }.',
       indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
-      retention: 'the campaign’s declared retention; on cancellation memberId is replaced by an anonymous id',
+      retention: {
+        text: 'the campaign’s declared retention; on cancellation memberId is replaced by an anonymous id',
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          { on: 'campaignEnd', action: 'delete' },
+        ],
+      },
     },
   ],
 }
@@ -275,6 +411,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   points_rules: { link: 'none', reason: 'rules, no personal information' },
   rewards: { link: 'none', reason: 'catalogue, no personal information' },
   staff: { link: 'none', reason: 'staff accounts, not shoppers' },
+  staff_invites: { link: 'none', reason: 'invitations of staff accounts, not shoppers' },
   cards: { link: 'memberId', section: 'card' },
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
   campaign_claims: { link: 'memberId', section: 'other' },

@@ -1,4 +1,6 @@
 /** Shape of `database/manifest.ts`: collections, their indexes and retention, applied to local-cloud. */
+import { isTimed, type ManifestRetention } from '../database/retention'
+
 export interface ManifestIndexField {
   field: string
   direction?: 1 | -1
@@ -14,8 +16,8 @@ export interface ManifestCollection {
   name: string
   description: string
   indexes?: ManifestIndex[]
-  /** Free-form retention rule (for example "P3Y" or "until member deletion"); documentation only here. */
-  retention?: string
+  /** How long its documents are kept (7.1, L-6): a description and the rules the scheduler applies. */
+  retention?: ManifestRetention
   /**
    * Grows with the number of members or events (up to millions of documents): every query on it
    * must narrow by `_id` or the leading field of an index. The function tests fail on a full scan.
@@ -69,6 +71,17 @@ export function validateManifest(manifest: Manifest): void {
         if (field !== '_id' && !FIELD_PATH.test(field)) {
           throw new Error(`manifest: index ${collection.name}.${index.name} has invalid field "${field}"`)
         }
+      }
+    }
+    for (const rule of (collection.retention?.rules ?? []).filter(isTimed)) {
+      const wanted = [...Object.keys(rule.where ?? {}), rule.anchor]
+      const served = indexes.some(
+        (index) =>
+          index.fields.length >= wanted.length &&
+          wanted.every((field, i) => index.fields[i]?.field === field),
+      )
+      if (!served) {
+        throw new Error(`manifest: ${collection.name} retention sweep on ${wanted.join(', ')} has no index`)
       }
     }
   }

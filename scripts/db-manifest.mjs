@@ -84,7 +84,7 @@ function consoleSteps(manifest) {
     for (const collection of collections) {
       const size = collection.large ? ' [large: every query must use an index]' : ''
       lines.push(`${++number}. ${collection.name}${size}`)
-      lines.push(`   retention: ${collection.retention ?? 'not declared'}`)
+      lines.push(`   retention: ${collection.retention?.text ?? 'not declared'}`)
       for (const index of collection.indexes ?? []) {
         lines.push(
           `   - index ${index.name}: ${describeFields(index)}${index.unique ? ', 唯一 (unique)' : ', 非唯一'}`,

@@ -80,7 +80,7 @@ const isStaffRole = (p: Principal): p is StaffRole => (STAFF_ROLES as readonly s
 
 /**
  * Whether an action admits the caller, or the code of the refusal, in the words the shopper
- * can act on: NOT_A_MEMBER, ALREADY_MEMBER, GUARDIAN_PENDING (a member under 14 where only
+ * can act on: NOT_A_MEMBER, ALREADY_MEMBER, GUARDIAN_PENDING (a member aged 14 or under where only
  * active members may act), GUARDIAN_NOT_NEEDED; FORBIDDEN for everything else.
  */
 export function admit(

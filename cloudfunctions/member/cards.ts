@@ -7,8 +7,9 @@
  * The shopper gives the card number and the phone on the card; an SMS code to that phone proves
  * they hold it. A card binds to one member (a claim `card:<index>` decides races) and a member
  * holds one card.
- * - Not yet a member: after accepting the notice (receipt) the shopper becomes the member of
- *   that card — name and phone from the card, the card's store as service store.
+ * - Not yet a member: after accepting the notice (receipt) and declaring their age (a card has
+ *   no birth date, L-5) the shopper becomes the member of that card — name and phone from the
+ *   card, the card's store as service store.
  * - Already a member (joined online): the member keeps their own data; the card's number is
  *   added to their identity.
  * In both cases the card's points move to the member as two ledger entries (out of the card,
@@ -238,6 +239,7 @@ export function createCardActions(deps: CardDeps): CardActions {
     async bindCard(input, { caller, member }) {
       // Becoming a member by the card needs the notice the shopper agreed to.
       if (!member && input.noticeVersion === undefined) return fail('CONSENT_REQUIRED', 'noticeVersion')
+      if (!member && input.ageDeclared !== true) return fail('AGE_DECLARATION_REQUIRED', 'ageDeclared')
       const checked = await check(caller, input, member)
       if (!checked.ok) return checked
       const { cardNo, phone, card } = checked.data
@@ -256,6 +258,7 @@ export function createCardActions(deps: CardDeps): CardActions {
             phone,
             storeId: card.storeId,
             noticeVersion: NOTICE_VERSION,
+            ageDeclared: true,
             cardNo,
           },
           { memberId, cardId: card._id },

@@ -1,5 +1,5 @@
 /**
- * A guardian's consent for a member under 14 (L-5, PIPL art. 31): until it is recorded the
+ * A guardian's consent for a member aged 14 or under (L-5, PIPL art. 31): until it is recorded the
  * member is `guardian_pending` — held with name, phone and birth date only, no consent, no
  * extended purpose, no points. The guardian proves their phone by SMS; name, relation and phone
  * are kept encrypted with the member's identity and the consent gets its own receipt.

@@ -106,6 +106,7 @@ export function createSignupActions(deps: {
         gender: input.gender,
         province: input.province,
         birthDate: input.birthDate,
+        ageDeclared: input.ageDeclared,
       })
       if (!created.ok) return created
       return ok({ member: toHome(created.data, { name: input.name, phone }, storeOption(store)) })

@@ -8,33 +8,51 @@
  * event says. The console's "云端测试" (no OPENID) can run a trigger by hand with the same event.
  *
  * Triggers (config.json), each a list of jobs that share the invocation's time budget:
- * - `sweep` (every 10 minutes): expired SMS codes and quotas, abandoned uniqueness claims, what a
- *   sign-up or binding that died half-way left behind (orphans.ts: identity, receipts, keys), the
- *   move of wrapped keys written before the key store into it (migration.ts; nothing to do once
- *   done), and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
- * - `retention` (daily, 03:30 China time): the audit log and its per-day counts past 3 years.
+ * - `sweep` (every 10 minutes): the retention sweeps of the manifest whose period is counted in
+ *   minutes to days (SMS codes and quotas, abandoned claims, children waiting for a guardian,
+ *   staff invitations …), so that such a period is kept to within minutes; what a sign-up or
+ *   binding that died half-way left behind (orphans.ts: identity, receipts, keys), the move of
+ *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
+ *   and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
+ * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
+ *   (audit log, consent receipts, points ledger, unbound cards …).
  */
 import * as cloud from 'wx-server-sdk'
 
+import { durationMs } from '../../src/domain/dates'
+import { createAuditLog } from '../common/audit'
 import { systemClock, type Clock } from '../common/clock'
+import { createConsentRecorder } from '../common/consents/recorder'
+import type { Db } from '../common/db'
+import { createErasure } from '../common/erasure'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
+import { createIdentityStore } from '../common/identity'
+import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
 import { createKeyRotation } from './rotation'
-import { createSweeps } from './sweeps'
+import { createSweeps, RETENTION_SWEEPS, retentionSweep } from './sweeps'
 
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 
+/** Retention periods up to this long are swept every 10 minutes; longer ones daily. */
+const FREQUENT_SWEEP_MAX_MS = 31 * 24 * 3600_000
+const frequent = RETENTION_SWEEPS.filter((rule) => durationMs(rule.after) <= FREQUENT_SWEEP_MAX_MS)
+const daily = RETENTION_SWEEPS.filter((rule) => durationMs(rule.after) > FREQUENT_SWEEP_MAX_MS)
+
 export const TRIGGERS = {
-  sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'orphans', 'migrateKeys', 'rotateKeys'],
-  retention: ['auditLog', 'auditDays'],
-} as const
+  sweep: [...frequent.map((rule) => rule.sweep), 'orphans', 'migrateKeys', 'rotateKeys'],
+  retention: daily.map((rule) => rule.sweep),
+} satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
-export type JobName = (typeof TRIGGERS)[TriggerName][number]
+export type JobName = string
+
+/** Who the audit log names for what the retention sweeps read or delete. */
+export const RETENTION_ACTOR = 'system:retention'
 
 export type SchedulerResult = Result<{ trigger: TriggerName; jobs: Partial<Record<JobName, unknown>> }>
 
@@ -60,21 +78,32 @@ export function createMain(options: SchedulerOptions = {}) {
 
   // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
   // variable fails those jobs only.
+  /** A member erased by the retention sweep: through the erasure path, as a cancellation is. */
+  function memberEraser(db: Db, keyDb: Db) {
+    const vault = vaultFromEnv(env)
+    const audit = createAuditLog({ db, vault, clock })
+    const keys = createKeyStore({ db: keyDb, vault, clock })
+    const identities = createIdentityStore({ db, vault, audit, clock, keys })
+    const consents = createConsentRecorder({ db, clock })
+    const erasure = createErasure({ db, clock, audit, identities, keys, consents })
+    return (memberId: string) => erasure.eraseMember(memberId, RETENTION_ACTOR, 'system')
+  }
+
   async function runJob(name: JobName, { db, keyDb }: Databases, budgetMs: number): Promise<unknown> {
-    const sweeps = createSweeps({ db, clock })
+    const rule = retentionSweep(name)
+    if (rule) {
+      let eraser: ((memberId: string) => Promise<void>) | undefined
+      const sweeps = createSweeps({
+        db,
+        keyDb,
+        clock,
+        eraseMember: () => (eraser ??= memberEraser(db, keyDb())),
+      })
+      return sweeps.run(rule, { budgetMs })
+    }
     switch (name) {
-      case 'smsCodes':
-        return sweeps.smsCodes({ budgetMs })
-      case 'smsQuota':
-        return sweeps.smsQuota({ budgetMs })
-      case 'abandonedClaims':
-        return sweeps.abandonedClaims({ budgetMs })
       case 'orphans':
         return createOrphanSweep({ db, keyDb: keyDb(), clock }).run({ budgetMs })
-      case 'auditLog':
-        return sweeps.auditLog({ budgetMs })
-      case 'auditDays':
-        return sweeps.auditDays({ budgetMs })
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {
@@ -90,6 +119,8 @@ export function createMain(options: SchedulerOptions = {}) {
         const run = await rotation.run({ budgetMs })
         return { ...run, remaining: await rotation.remaining() }
       }
+      default:
+        throw new Error(`unknown job ${name}`)
     }
   }
 
@@ -109,7 +140,7 @@ export function createMain(options: SchedulerOptions = {}) {
     const databases = openDatabases(cloud, env)
     const jobs: Partial<Record<JobName, unknown>> = {}
     // One job's failure must not starve the others: each is reported and the rest still run.
-    for (const name of TRIGGERS[TriggerName]) {
+    for (const name of TRIGGERS[TriggerName] as readonly JobName[]) {
       try {
         jobs[name] = await runJob(name, databases, Math.max(deadline - clock.now(), 0))
       } catch (error) {

@@ -1,29 +1,26 @@
 /**
- * Retention sweeps (7.1, L-6): what the manifest's retention rules allow to enforce today.
- *
- * - `sms_codes`: removed 1 hour after they expire (manifest: PT1H after expiresAt).
- * - `sms_quota`: removed once `expiresAt` (day + 2 days) has passed (manifest: P2D).
- * - `identity_index`: uniqueness claims left by a sign-up that died half-way (older than
- *   ABANDONED_CLAIM_MS and no member with that id) are released, so nobody's phone stays blocked
- *   and no blind index of a non-member is kept.
- * - `audit_log`: entries older than 3 years are removed (manifest: P3Y);
- * - `audit_days`: the per-day counts of those entries, once their China day is past the same 3
- *   years (manifest: P3Y).
- *
- * Every query is on an indexed field (expiresAt, at, memberId, _id); removals go in bounded
- * batches so one call never exceeds the platform's limits, and a sweep stops when its time
- * budget is spent: the next timer tick continues.
+ * Retention sweeps (7.1, L-6): one sweep per timed rule of `database/manifest.ts`, named by the
+ * rule. Nothing here knows a period: each rule says how long after which indexed anchor field a
+ * document goes, and what going means:
+ * - `delete`: the documents, a page of ids at a time (an indexed range query on the anchor, then
+ *   removal by `_id` with the condition repeated); with `unlessOwner`, only documents whose owner
+ *   does not exist, found by a resumable forward walk (walk.ts) since the others stay;
+ * - `shred`: the owner's data key in the key environment first (crypto-shredding: every copy of
+ *   its fields becomes unreadable), then the document;
+ * - `erase`: the member, through the erasure path (key, identity, claims, record; what is kept is
+ *   unlinked).
+ * Every round is one get() page (≤ SWEEP_PAGE); a sweep stops starting rounds when its time budget
+ * is spent and the next timer tick continues where it stopped.
  */
-import { chinaDate } from '../../src/domain/dates'
-import { ABANDONED_CLAIM_MS } from '../common/members/registration'
-import { AUDIT_RETENTION_MS } from '../common/audit'
+import { manifest } from '../../database/manifest'
+import { isTimed, type TimedRetention } from '../../database/retention'
+import { chinaDate, durationMs } from '../../src/domain/dates'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db, type Doc } from '../common/db'
-import { docsById } from './owners'
+import { keyDocId, type KeyKind } from '../common/keystore'
+import { docsById, OWNER_COLLECTIONS } from './owners'
 import { walkForward } from './walk'
 
-export const SMS_CODE_GRACE_MS = 3600_000
-export { AUDIT_RETENTION_MS }
 /** Documents removed or examined per round: one get() page. */
 export const SWEEP_PAGE = 1000
 
@@ -31,6 +28,8 @@ export interface SweepResult {
   removed: number
   /** False when the budget ran out before everything due was handled. */
   complete: boolean
+  /** Documents looked at, for sweeps that leave some in place (`unlessOwner`). */
+  examined?: number
 }
 
 export interface SweepOptions {
@@ -39,106 +38,143 @@ export interface SweepOptions {
   pageSize?: number
 }
 
+/** A timed retention rule with the collection it belongs to. */
+export interface RetentionSweep extends TimedRetention {
+  collection: string
+  env?: (typeof manifest.collections)[number]['env']
+}
+
+/** Every timed rule of the manifest, in manifest order. */
+export const RETENTION_SWEEPS: readonly RetentionSweep[] = manifest.collections.flatMap((collection) =>
+  (collection.retention?.rules ?? [])
+    .filter(isTimed)
+    .map((rule) => ({ ...rule, collection: collection.name, env: collection.env })),
+)
+
+export function retentionSweep(name: string): RetentionSweep | undefined {
+  return RETENTION_SWEEPS.find((rule) => rule.sweep === name)
+}
+
+/** The period of a named sweep, in milliseconds. */
+export function retentionMs(name: string): number {
+  const rule = retentionSweep(name)
+  if (!rule) throw new Error(`no retention sweep ${name} in the manifest`)
+  return durationMs(rule.after)
+}
+
+export interface SweepDeps {
+  db: Db
+  /** The key environment's database, opened by the sweeps that shred. */
+  keyDb: () => Db
+  clock: Clock
+  /** Erases a member through the erasure path, for `erase` rules (built on first use). */
+  eraseMember: () => (memberId: string) => Promise<void>
+}
+
 export interface Sweeps {
-  smsCodes(options?: SweepOptions): Promise<SweepResult>
-  smsQuota(options?: SweepOptions): Promise<SweepResult>
-  abandonedClaims(options?: SweepOptions): Promise<SweepResult & { examined: number }>
-  auditLog(options?: SweepOptions): Promise<SweepResult>
-  auditDays(options?: SweepOptions): Promise<SweepResult>
+  run(rule: RetentionSweep, options?: SweepOptions): Promise<SweepResult>
 }
 
-interface ClaimDoc extends Doc {
-  memberId: string
-  at: Date
-}
+const KEY_KINDS = new Map(Object.entries(OWNER_COLLECTIONS).map(([kind, name]) => [name, kind as KeyKind]))
 
-export function createSweeps({ db, clock }: { db: Db; clock: Clock }): Sweeps {
+export function createSweeps(deps: SweepDeps): Sweeps {
+  const { db, clock } = deps
   const _ = db.command
 
+  function cutoffOf(rule: RetentionSweep): Date | string {
+    const at = clock.now() - durationMs(rule.after)
+    return rule.anchorKind === 'chinaDay' ? chinaDate(at) : new Date(at)
+  }
+
   /**
-   * Removes the documents of `collection` whose `field` is before `cutoff`, a page of ids at a
-   * time: the ids are read with an indexed range query, then removed by `_id`, so every round
-   * is bounded whatever the platform's cap on `where().remove()` is.
+   * Hands each page of due documents to `handle` until none is left or the budget is spent; the
+   * handler removes them, so the next page is the next due documents.
    */
-  async function removeBefore(
-    collection: string,
-    field: string,
-    cutoff: Date | string,
+  async function pages(
+    rule: RetentionSweep,
     options: SweepOptions,
+    handle: (docs: Doc[], due: Record<string, unknown>) => Promise<number>,
   ): Promise<SweepResult> {
     const started = clock.now()
     const pageSize = Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE)
+    const due = { ...rule.where, [rule.anchor]: _.lt(cutoffOf(rule)) }
     let removed = 0
     while (clock.now() - started < (options.budgetMs ?? Infinity)) {
-      const { data } = await db
-        .collection(collection)
-        .where({ [field]: _.lt(cutoff) })
-        .limit(pageSize)
-        .get()
+      const { data } = await db.collection(rule.collection).where(due).limit(pageSize).get()
       if (data.length === 0) return { removed, complete: true }
-      const ids = data.map((doc) => doc._id)
-      // The condition is repeated: a document refreshed meanwhile (a new code) is kept.
-      const { stats } = await db
-        .collection(collection)
-        .where({ _id: _.in(ids), [field]: _.lt(cutoff) })
-        .remove()
-      removed += stats.removed
+      removed += await handle(data, due)
       if (data.length < pageSize) return { removed, complete: true }
     }
     return { removed, complete: false }
   }
 
-  const CLAIMS_CURSOR = 'sweep:abandoned-claims'
+  /** Removes the documents still due among `docs`: one that changed meanwhile is kept. */
+  async function removeDue(rule: RetentionSweep, docs: Doc[], due: Record<string, unknown>): Promise<number> {
+    const { stats } = await db
+      .collection(rule.collection)
+      .where({ ...due, _id: _.in(docs.map((doc) => doc._id)) })
+      .remove()
+    return stats.removed
+  }
+
+  /** Walks the documents due since the last run; removes those whose owner does not exist. */
+  async function removeOrphans(
+    rule: RetentionSweep & { unlessOwner: { field: string; collection: string } },
+    options: SweepOptions,
+  ): Promise<SweepResult> {
+    const { field, collection } = rule.unlessOwner
+    let removed = 0
+    const walked = await walkForward(
+      db,
+      clock,
+      {
+        store: db,
+        collection: rule.collection,
+        field: rule.anchor,
+        cursor: `sweep:${rule.sweep.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`,
+        until: cutoffOf(rule) as Date,
+        pageSize: Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE),
+        deadline: clock.now() + (options.budgetMs ?? Infinity),
+      },
+      async (docs) => {
+        const owners = await docsById(db, collection, [...new Set(docs.map((doc) => String(doc[field])))])
+        for (const doc of docs) {
+          if (owners.has(String(doc[field]))) continue
+          // Conditionally on the same owner: a concurrent takeover by a new one is left alone.
+          const { stats } = await db
+            .collection(rule.collection)
+            .where({ _id: doc._id, [field]: doc[field] })
+            .remove()
+          removed += stats.removed
+        }
+      },
+    )
+    return { removed, examined: walked.examined, complete: walked.complete }
+  }
 
   return {
-    smsCodes: (options = {}) =>
-      removeBefore(COLLECTIONS.smsCodes, 'expiresAt', new Date(clock.now() - SMS_CODE_GRACE_MS), options),
-
-    smsQuota: (options = {}) =>
-      removeBefore(COLLECTIONS.smsQuota, 'expiresAt', new Date(clock.now()), options),
-
-    auditLog: (options = {}) =>
-      removeBefore(COLLECTIONS.auditLog, 'at', new Date(clock.now() - AUDIT_RETENTION_MS), options),
-
-    // A day goes when all of it is past the retention: its counts never outlive its entries.
-    auditDays: (options = {}) =>
-      removeBefore(COLLECTIONS.auditDays, 'day', chinaDate(clock.now() - AUDIT_RETENTION_MS), options),
-
-    /**
-     * Walks the claims made since the last sweep (walk.ts: cursor in `jobs`) up to
-     * ABANDONED_CLAIM_MS ago; a claim whose member does not exist is removed, conditionally on
-     * being the same claim (a concurrent takeover by a new sign-up is left alone).
-     */
-    async abandonedClaims(options = {}) {
-      let removed = 0
-      const walked = await walkForward(
-        db,
-        clock,
-        {
-          store: db,
-          collection: COLLECTIONS.identityIndex,
-          field: 'at',
-          cursor: CLAIMS_CURSOR,
-          until: new Date(clock.now() - ABANDONED_CLAIM_MS),
-          pageSize: Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE),
-          deadline: clock.now() + (options.budgetMs ?? Infinity),
-        },
-        async (docs) => {
-          const claims = docs as ClaimDoc[]
-          const members = await docsById(db, COLLECTIONS.members, [
-            ...new Set(claims.map((claim) => claim.memberId)),
-          ])
-          for (const claim of claims) {
-            if (members.has(claim.memberId)) continue
-            const { stats } = await db
-              .collection(COLLECTIONS.identityIndex)
-              .where({ _id: claim._id, memberId: claim.memberId })
-              .remove()
-            removed += stats.removed
-          }
-        },
-      )
-      return { removed, examined: walked.examined, complete: walked.complete }
+    async run(rule, options = {}) {
+      switch (rule.action) {
+        case 'delete':
+          return rule.unlessOwner
+            ? removeOrphans({ ...rule, unlessOwner: rule.unlessOwner }, options)
+            : pages(rule, options, (docs, due) => removeDue(rule, docs, due))
+        case 'shred': {
+          const kind = KEY_KINDS.get(rule.collection)
+          if (!kind) throw new Error(`${rule.collection} holds no data keys to shred`)
+          return pages(rule, options, async (docs, due) => {
+            const keys = deps.keyDb().collection(COLLECTIONS.memberKeys)
+            for (const doc of docs) await keys.doc(keyDocId({ kind, id: doc._id })).remove()
+            return removeDue(rule, docs, due)
+          })
+        }
+        case 'erase':
+          return pages(rule, options, async (docs) => {
+            const erase = deps.eraseMember()
+            for (const doc of docs) await erase(doc._id)
+            return docs.length
+          })
+      }
     },
   }
 }

@@ -9,7 +9,7 @@ import type { StaffIdentity, StaffRole } from './staff/model'
  * - `shopper`: any WeChat user the platform identifies, member or not, without looking them up;
  * - `guest`: a WeChat user who is not a member;
  * - `member`: an active member;
- * - `pendingMember`: a member under 14 waiting for a guardian's consent (L-5);
+ * - `pendingMember`: a member aged 14 or under waiting for a guardian's consent (L-5);
  * - a staff role, with the store scope of the staff member.
  */
 export type Principal = 'shopper' | 'guest' | 'member' | 'pendingMember' | StaffRole

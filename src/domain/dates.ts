@@ -21,3 +21,17 @@ export function ageOn(birthDate: string, today: string): number {
   const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4))
   return today.slice(5) >= birthDate.slice(5) ? years : years - 1
 }
+
+const DURATION = /^P(?:(\d+)Y)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/
+
+/**
+ * An ISO 8601 duration of years, days and time (`P3Y`, `P7D`, `PT1H`, `PT0S`) in milliseconds; a
+ * year counts 365 days. Months are refused (their length varies); so is anything malformed.
+ */
+export function durationMs(iso: string): number {
+  const match = DURATION.exec(iso)
+  if (!match || iso === 'P' || iso.endsWith('T'))
+    throw new RangeError(`not a duration in years, days and time: ${iso}`)
+  const [years, days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0))
+  return ((((years * 365 + days) * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000
+}

@@ -77,17 +77,24 @@ test('[4.2.1.1][4.2.2.1][L-11] a non-member binds a service-desk card', async (t
     await shot('05-wrong-phone')
   })
 
-  await step('the code to the phone on the card binds it, with the notice agreed', async () => {
-    await fillCard(CARD)
-    await requestCode(page)
-    await page.locator('.bind-form__input--smsCode input').fill(await latestCode(page, BASE_URL, CARD.phone))
-    await shot('06-filled')
-    await page.locator('taro-button-core.bind-form__submit').click()
-    const done = page.locator('.bind__done-text:visible')
-    await done.waitFor({ timeout: 20_000 })
-    assert.match(await done.innerText(), new RegExp(`${CARD.points} 积分已转入`))
-    await shot('07-bound')
-  })
+  await step(
+    'the code to the phone on the card binds it, with the notice agreed and the age declared',
+    async () => {
+      await fillCard(CARD)
+      await requestCode(page)
+      await page
+        .locator('.bind-form__input--smsCode input')
+        .fill(await latestCode(page, BASE_URL, CARD.phone))
+      await page.locator('.bind-form__age').click()
+      assert.equal(await page.locator('.bind-form__age').getAttribute('aria-checked'), 'true')
+      await shot('06-filled')
+      await page.locator('taro-button-core.bind-form__submit').click()
+      const done = page.locator('.bind__done-text:visible')
+      await done.waitFor({ timeout: 20_000 })
+      assert.match(await done.innerText(), new RegExp(`${CARD.points} 积分已转入`))
+      await shot('07-bound')
+    },
+  )
 
   await step('the member home shows the card points', async () => {
     await page.locator('taro-button-core.bind__home:visible').click()

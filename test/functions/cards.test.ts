@@ -39,7 +39,7 @@ const request = (card: { cardNo: string; phone: string }) => ({
 describe('binding a card as a shopper who is not a member yet', () => {
   it('[4.2.1.1][4.2.2.1][4.1.2] makes them the member of that card after accepting the notice, with a receipt', async () => {
     const openid = shopper()
-    const answer = await env.bindCard(openid, WANG, { noticeVersion: NOTICE_VERSION })
+    const answer = await env.bindCard(openid, WANG, { noticeVersion: NOTICE_VERSION, ageDeclared: true })
     const { member, pointsMoved } = dataOf<BindCardData>(answer)
     expect(pointsMoved).toBe(1280)
     expect(member).toMatchObject({
@@ -51,10 +51,25 @@ describe('binding a card as a shopper who is not a member yet', () => {
     })
     expect(member.store.id).toBe(WANG.storeId)
     expect(await env.all('consent_receipts')).toEqual([
-      expect.objectContaining({ purpose: 'membership', granted: true, noticeVersion: NOTICE_VERSION }),
+      expect.objectContaining({
+        purpose: 'membership',
+        granted: true,
+        noticeVersion: NOTICE_VERSION,
+        ageDeclared: true,
+      }),
     ])
     expect(await env.call(openid, 'profile')).toMatchObject({
       data: { profile: { name: '王芳', phone: WANG.phone, card: { cardNo: WANG.cardNo } } },
+    })
+  })
+
+  it('[L-5] refuses to make a member of the card without the age declaration: a card has no birth date', async () => {
+    const openid = shopper()
+    const answer = await env.bindCard(openid, WANG, { noticeVersion: NOTICE_VERSION })
+    expect(answer).toMatchObject({ ok: false, code: 'AGE_DECLARATION_REQUIRED', field: 'ageDeclared' })
+    expect(await env.counts()).toMatchObject({ members: 0, identities: 0, consent_receipts: 0 })
+    expect((await env.all('cards')).find((c) => c._id === cardId(WANG.cardNo))).toMatchObject({
+      status: 'issued',
     })
   })
 
@@ -118,7 +133,7 @@ describe('binding a card as a member who joined online', () => {
 
 describe('card errors', () => {
   it('[4.2.2.1] refuses a card bound elsewhere with CARD_ALREADY_BOUND', async () => {
-    await env.bindCard(shopper(), WANG, { noticeVersion: NOTICE_VERSION })
+    await env.bindCard(shopper(), WANG, { noticeVersion: NOTICE_VERSION, ageDeclared: true })
     const other = shopper()
     await env.member(other, { ...VALID_FORM, phone: '13900000001' })
     expect(await env.call(other, 'sendCardCode', { cardNo: WANG.cardNo, phone: WANG.phone })).toMatchObject({
@@ -165,6 +180,7 @@ describe('card errors', () => {
       phone: WANG.phone,
       smsCode: wrong,
       noticeVersion: NOTICE_VERSION,
+      ageDeclared: true,
     })
     expect(answer).toMatchObject({ code: 'SMS_CODE_WRONG' })
     expect(await env.counts()).toMatchObject({ members: 0 })

@@ -77,7 +77,7 @@ describe('member.join: the happy path', () => {
 
   it('[4.1.3][L-3] joins with the necessary fields only', async () => {
     const { gender: _g, province: _p, birthDate: _b, ...necessary } = VALID_FORM
-    expect(await env.join(shopper(), necessary)).toMatchObject({ ok: true })
+    expect(await env.join(shopper(), { ...necessary, ageDeclared: true })).toMatchObject({ ok: true })
     const [member] = await env.all('members')
     expect(member).not.toHaveProperty('gender')
     expect(member).not.toHaveProperty('province')
@@ -91,6 +91,49 @@ describe('member.join: the happy path', () => {
     const no = (x: typeof a) => dataOf<{ member: { memberNo: string } }>(x).member.memberNo
     expect(no(a)).toBe('800000000011')
     expect(Number(no(b).slice(1, 11))).toBe(2)
+  })
+})
+
+describe('member.join: children (L-5)', () => {
+  const { birthDate: _b, ...undated } = VALID_FORM
+
+  it('[L-5] refuses a sign-up without a birth date and without the age declaration, writing nothing', async () => {
+    const answer = await env.join(shopper(), undated)
+    expect(answer).toMatchObject({
+      ok: false,
+      code: 'AGE_DECLARATION_REQUIRED',
+      field: 'ageDeclared',
+      message: expect.stringContaining('15周岁'),
+    })
+    expect(await env.counts()).toMatchObject({ members: 0, identities: 0, consent_receipts: 0 })
+  })
+
+  it('[L-5] records the age declaration in the receipt of a sign-up without a birth date', async () => {
+    expect(await env.join(shopper(), { ...undated, ageDeclared: true })).toMatchObject({
+      ok: true,
+      data: { member: { status: 'active' } },
+    })
+    expect(await env.all('consent_receipts')).toEqual([
+      expect.objectContaining({ purpose: 'membership', granted: true, ageDeclared: true }),
+    ])
+  })
+
+  it('[L-5] leaves the declaration out of the receipt when the birth date decides', async () => {
+    expect(await env.join(shopper(), { ...VALID_FORM, ageDeclared: true })).toMatchObject({ ok: true })
+    const [receipt] = await env.all('consent_receipts')
+    expect(receipt).not.toHaveProperty('ageDeclared')
+  })
+
+  it.each([
+    ['turns 14 today', '2010-06-15', 'guardian_pending'],
+    ['turns 15 tomorrow', '2009-06-16', 'guardian_pending'],
+    ['turns 15 today', '2009-06-15', 'active'],
+  ])('[L-5][3.2] holds a shopper who %s as %s', async (_case, birthDate, status) => {
+    // START is 2024-06-15 in China.
+    expect(await env.join(shopper(), { ...VALID_FORM, birthDate })).toMatchObject({
+      ok: true,
+      data: { member: { status } },
+    })
   })
 })
 

@@ -76,6 +76,31 @@ describe('database manifest', () => {
       expect((collection.indexes ?? []).length).toBeLessThanOrEqual(MAX_INDEXES_PER_COLLECTION)
     }
   })
+
+  it('[7.1] refuses a retention sweep whose anchor (after its where fields) no index leads with', () => {
+    const sweep = {
+      sweep: 's',
+      after: 'P1D',
+      anchor: 'issuedAt',
+      where: { status: 'issued' },
+      action: 'delete',
+    } as const
+    const withIndex = (fields: string[]) => ({
+      collections: [
+        {
+          name: 'cards',
+          description: 'cards',
+          indexes: [{ name: 'i', fields: fields.map((field) => ({ field })) }],
+          retention: { text: 'P1D', rules: [sweep] },
+        },
+      ],
+    })
+    expect(() => validateManifest(withIndex(['status', 'issuedAt']))).not.toThrow()
+    expect(() => validateManifest(withIndex(['issuedAt', 'status']))).toThrow(
+      /retention sweep on status, issuedAt/,
+    )
+    expect(() => validateManifest(withIndex(['status']))).toThrow(/has no index/)
+  })
 })
 
 describe('demo service-desk cards', () => {

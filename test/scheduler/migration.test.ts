@@ -81,7 +81,9 @@ describe('documents written before the key store', () => {
     // The migrated card still binds (its name is read with the moved key).
     const card = DEMO_CARDS[1]
     const newcomer = shopper()
-    expect(await env.bindCard(newcomer, card, { noticeVersion: NOTICE_VERSION })).toMatchObject({
+    expect(
+      await env.bindCard(newcomer, card, { noticeVersion: NOTICE_VERSION, ageDeclared: true }),
+    ).toMatchObject({
       ok: true,
       data: { member: { name: '李*' } },
     })

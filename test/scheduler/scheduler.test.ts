@@ -1,17 +1,18 @@
 /**
  * The scheduler function against local-cloud: who may run it, and the retention sweeps (7.1)
- * on the state the member function really leaves behind.
+ * on the state the member function really leaves behind (every sweep at its boundary:
+ * retention.test.ts).
  */
-import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/audit'
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
 import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
-import { AUDIT_RETENTION_MS, SMS_CODE_GRACE_MS } from '../../cloudfunctions/scheduler/sweeps'
+import { retentionMs } from '../../cloudfunctions/scheduler/sweeps'
 import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
 import { registerScheduler, tick } from './support'
 
 const HOUR = 3600_000
 const DAY = 24 * HOUR
+const SMS_CODE_GRACE_MS = retentionMs('smsCodes')
 
 let env: TestEnv
 
@@ -50,7 +51,16 @@ describe('scheduler: who may run it', () => {
     const answer = await run('sweep')
     expect(answer.ok).toBe(true)
     expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
-      ['abandonedClaims', 'migrateKeys', 'orphans', 'rotateKeys', 'smsCodes', 'smsQuota'].sort(),
+      [
+        'abandonedClaims',
+        'guardianPending',
+        'migrateKeys',
+        'orphans',
+        'rotateKeys',
+        'smsCodes',
+        'smsQuota',
+        'staffInvites',
+      ].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })
     expect(answer.data?.jobs.rotateKeys).toEqual({ skipped: 'no PI_RETIRED_MASTER_KEYS' })
@@ -132,52 +142,5 @@ describe('scheduler: abandoned uniqueness claims', () => {
     env.clock.advance(60_000)
     const second = (await run('sweep')).data?.jobs.abandonedClaims as { examined: number }
     expect(second.examined).toBeLessThan(first.examined)
-  })
-})
-
-describe('scheduler: audit log retention (P3Y)', () => {
-  test('[7.1] should remove entries older than three years and keep the rest', async () => {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
-    const event = {
-      actor: 'staff:s1',
-      purpose: 'membership',
-      action: 'read',
-      memberId: 'm1',
-      fields: ['name'],
-      success: true,
-    } satisfies AuditEvent
-    await audit.record(event)
-    env.clock.advance(DAY)
-    await audit.record(event)
-    const total = (await env.counts()).audit_log
-
-    env.clock.advance(AUDIT_RETENTION_MS - DAY + 1000)
-    expect((await run('retention')).data?.jobs.auditLog).toEqual({ removed: 1, complete: true })
-    expect((await env.counts()).audit_log).toBe(total - 1)
-  })
-
-  test('[7.1] should remove the per-day counts of a China day once all of it is past three years', async () => {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
-    const event = {
-      actor: 'staff:s1',
-      purpose: 'membership',
-      action: 'read',
-      memberId: 'm1',
-      fields: ['name'],
-      success: true,
-    } satisfies AuditEvent
-    await audit.record(event)
-    env.clock.advance(DAY)
-    await audit.record(event)
-    const days = async () => (await env.all('audit_days')).map((d) => d.day)
-    const before = await days()
-    expect(before).toHaveLength(2)
-
-    // Three years after the first entry: its day has only begun to pass the retention.
-    env.clock.advance(AUDIT_RETENTION_MS - DAY)
-    expect((await run('retention')).data?.jobs.auditDays).toEqual({ removed: 0, complete: true })
-    env.clock.advance(DAY)
-    expect((await run('retention')).data?.jobs.auditDays).toEqual({ removed: 1, complete: true })
-    expect(await days()).toEqual(before.slice(1))
   })
 })

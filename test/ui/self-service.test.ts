@@ -165,11 +165,24 @@ describe('绑定会员卡 (compiled weapp)', () => {
     expect(dataOf(calls, 'bindCard')).toEqual([])
 
     await page.tap('.bind-form__agree')
+    // A card carries no birth date: the shopper declares their age, unticked at first (L-5).
+    await page.tap('.bind-form__submit')
+    await until(() => page.text('.page-shell__alert'), 'the age declaration message')
+    expect(page.text('.page-shell__alert')).toContain(ERROR_MESSAGES.AGE_DECLARATION_REQUIRED)
+    expect(dataOf(calls, 'bindCard')).toEqual([])
+
+    await page.tap('.bind-form__age')
     await page.tap('.bind-form__submit')
     await until(() => page.find('.bind__done'), 'the result')
     expect(page.text('.bind__done-text')).toContain('1280 积分已转入')
     expect(dataOf(calls, 'bindCard')).toEqual([
-      { cardNo: '8800123456', phone: '13800001234', smsCode: '135790', noticeVersion: NOTICE_VERSION },
+      {
+        cardNo: '8800123456',
+        phone: '13800001234',
+        smsCode: '135790',
+        noticeVersion: NOTICE_VERSION,
+        ageDeclared: true,
+      },
     ])
   })
 })

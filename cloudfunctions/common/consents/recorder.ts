@@ -33,6 +33,11 @@ export interface ConsentChange {
   noticeVersion?: number
   /** Who gave it when it was not the member: a guardian (L-5). */
   givenBy?: 'guardian'
+  /**
+   * The shopper declared 我已年满 15 周岁，或已取得监护人同意 (L-5): the sign-up gave no birth date,
+   * so this declaration is what the membership rests on.
+   */
+  ageDeclared?: true
   /** When it happened, if not now (e.g. the instant a new member joined). */
   at?: Date
 }
@@ -56,7 +61,7 @@ export interface ConsentRecorder {
 
 export function createConsentRecorder({ db, clock }: { db: Db; clock: Clock }): ConsentRecorder {
   async function receipt(change: ConsentChange, at: Date): Promise<void> {
-    const { memberId, purpose, granted, channel, givenBy } = change
+    const { memberId, purpose, granted, channel, givenBy, ageDeclared } = change
     await db.collection(COLLECTIONS.consentReceipts).add({
       data: {
         memberId,
@@ -66,6 +71,7 @@ export function createConsentRecorder({ db, clock }: { db: Db; clock: Clock }): 
         at,
         channel,
         ...(givenBy ? { givenBy } : {}),
+        ...(ageDeclared ? { ageDeclared } : {}),
       },
     })
   }

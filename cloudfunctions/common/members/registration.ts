@@ -6,7 +6,8 @@
  *   OPENID (the data key in the key environment);
  * - `identity_index/<kind>:<blind index>`: one claim per phone and per OPENID; `add` with that
  *   fixed `_id` is atomic, so concurrent sign-ups with one phone end as exactly one member;
- * - `consent_receipts`: what was agreed to, which notice version, when, through which channel.
+ * - `consent_receipts`: what was agreed to, which notice version, when, through which channel, and
+ *   the shopper's age declaration when no birth date was given (L-5).
  */
 import { randomBytes } from 'node:crypto'
 
@@ -52,13 +53,15 @@ export interface NewMember {
   gender?: string
   province?: string
   birthDate?: string
+  /** Without a birth date: the shopper declared being 15 or older, or having a guardian's consent (L-5). */
+  ageDeclared?: boolean
   cardNo?: string
 }
 
 export interface Registration {
   /**
-   * Creates a member: claims (WeChat user, phone), identity, receipt, record. A child under 14
-   * (L-5) is created `guardian_pending` with the minimum — name, phone, birth date — and no
+   * Creates a member: claims (WeChat user, phone), identity, receipt, record. A child aged 14 or
+   * under (L-5) is created `guardian_pending` with the minimum — name, phone, birth date — and no
    * consent, no gender or province, no points, until a guardian's consent is recorded.
    * ALREADY_MEMBER or PHONE_TAKEN when a claim is held; anything unexpected is undone and thrown.
    */
@@ -155,6 +158,7 @@ export function createRegistration(deps: {
             noticeVersion: input.noticeVersion,
             channel,
             at: joinedAt,
+            ...(input.birthDate === undefined && input.ageDeclared === true ? { ageDeclared: true } : {}),
           })
         // Written last: the member exists for `home` once this document does.
         await db.collection(COLLECTIONS.members).add({ data: member })

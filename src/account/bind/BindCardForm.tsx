@@ -62,6 +62,12 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
             onChange={form.agree}
             label="我已阅读并同意《会员个人信息处理规则》"
           />
+          <Checkbox
+            className="bind-form__age"
+            checked={form.ageDeclared}
+            onChange={form.declareAge}
+            label="我已年满15周岁，或已取得监护人同意"
+          />
           <Text className="bind-form__notice" onClick={showPrivacyGuide}>
             查看隐私保护指引
           </Text>

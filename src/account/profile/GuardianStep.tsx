@@ -9,11 +9,12 @@ import { SmsCodeField, TextField } from '@/components/TextField'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
 import { guardianCodeSchema, guardianConsentSchema } from '@/domain/contracts/member'
 import { GUARDIAN_RELATIONS, type GuardianRelation } from '@/domain/member/model'
+import { GUARDIAN_PENDING_DAYS } from '@/domain/member/rules'
 
 const { guardianName, phone, smsCode } = guardianConsentSchema.fields
 
 /**
- * A member under 14 is held until a guardian consents (L-5): the guardian's name, relation and
+ * A member aged 14 or under is held until a guardian consents, for GUARDIAN_PENDING_DAYS at most (L-5): the guardian's name, relation and
  * phone, proven by an SMS code to that phone.
  */
 export function GuardianStep({ onDone }: { onDone: () => void }) {
@@ -39,7 +40,9 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
     <View className="card guardian">
       <Text className="card__title">需要监护人同意</Text>
       <Text className="guardian__text">
-        会员未满14周岁。根据法律规定，需由监护人阅读会员规则并同意后，才能使用会员服务。请监护人填写以下信息。
+        会员为14周岁及以下的未成年人。根据法律规定，需由监护人阅读会员规则并同意后，才能使用会员服务。请监护人在注册后
+        {GUARDIAN_PENDING_DAYS}
+        日内填写以下信息并同意；逾期未同意的，已登记的信息将被删除。
       </Text>
       <TextField
         block="guardian"

@@ -7,6 +7,7 @@ const CHANNEL_LABELS: Record<Channel, string> = {
   weapp: '微信小程序',
   h5: '网页',
   wechat: '微信平台',
+  system: '到期自动处理',
 }
 
 /** 2026-11-29T08:05:00Z → 2026-11-29 16:05 (China time, whatever the phone's zone). */

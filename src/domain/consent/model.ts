@@ -4,9 +4,10 @@ import { PURPOSES, PURPOSE_IDS } from './purposes'
 
 /**
  * How the member acted when a consent was given or withdrawn: in the mini-program, in the H5
- * build, or in WeChat itself (an authorisation event). From the platform, never the request.
+ * build, or in WeChat itself (an authorisation event); `system` when nobody did: the retention
+ * sweep ended it (a guardian's consent never came, L-5). From the platform, never the request.
  */
-export type Channel = 'weapp' | 'h5' | 'wechat'
+export type Channel = 'weapp' | 'h5' | 'wechat' | 'system'
 
 /** One purpose's state in the member record's consent summary. */
 export interface ConsentEntry {

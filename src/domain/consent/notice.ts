@@ -2,7 +2,7 @@
  * The privacy notice shown before anything personal is collected (4.1.2, L-1), generated from
  * the data inventory and the consent catalogue so that it cannot drift from what is stored.
  */
-import { INVENTORY, type InventoryField } from '../identity/inventory'
+import { CHILD_DATA, INVENTORY, KEPT_RECORDS, type InventoryField } from '../identity/inventory'
 import { NOTICE_VERSION, PURPOSES, PURPOSE_IDS, type PurposeId } from './purposes'
 
 /** The organisation that runs the programme, as configured in the database. */
@@ -68,6 +68,8 @@ export function buildNotice(controller: Controller): Notice {
       '我们只收集下列目的所必需的信息：标注“必填”的信息用于会员基础服务；其余信息均为选填，您可以跳过，不影响基础服务。',
       '扩展功能（营销信息、个性化推荐、停车、身份证件、订阅消息）需要您逐项单独同意，可随时在“隐私与授权”中关闭；拒绝后我们不会反复询问。',
       '姓名、手机号等身份信息与会员记录分开保存，逐项加密；界面上默认脱敏显示；工作人员和系统的每一次读取都会逐条记录时间、人员和用途并留存审计日志，您本人查看自己的信息按日汇总记录。',
+      `除上述信息外，我们保存的记录及其期限：${KEPT_RECORDS.map((r) => `${r.label}${r.text}`).join('；')}。`,
+      CHILD_DATA.text,
       '我们不会出售您的个人信息，也不会向第三方提供，法律法规另有规定的除外。',
       '您可以随时查阅、复制、更正您的信息，撤回同意，或一键注销会员；注销后您的身份信息立即删除，依法需留存的积分、授权和审计记录改用匿名编号，无法再关联到您或您日后重新注册的账户。',
       `如有疑问或请求，请联系${controller.contactName}：电话 ${controller.contactPhone}，邮箱 ${controller.contactEmail}。我们将在15个工作日内答复。`,

@@ -81,6 +81,16 @@ function phoneProof<T extends { phone?: string; smsCode?: string; phoneCode?: st
   return ok({ ...rest, phone: p, smsCode: code })
 }
 
+/**
+ * Without a birth date (the join form asks for no ID number) only the shopper's own declaration
+ * says they are not a child (L-5): 我已年满 15 周岁，或已取得监护人同意.
+ */
+function ageDeclaration(value: { birthDate?: string; ageDeclared?: boolean }): Result<true> {
+  return value.birthDate !== undefined || value.ageDeclared === true
+    ? ok(true)
+    : fail('AGE_DECLARATION_REQUIRED', 'ageDeclared')
+}
+
 // ---- schemas ---------------------------------------------------------------------------------
 
 export const joinSchema = schema(
@@ -95,7 +105,10 @@ export const joinSchema = schema(
     ageDeclared: bool({ optional: true }),
     ...phoneProofFields,
   },
-  phoneProof,
+  (value) => {
+    const declared = ageDeclaration(value)
+    return declared.ok ? phoneProof(value) : declared
+  },
 )
 
 export const phoneSchema = schema({ phone: phone() })
@@ -171,6 +184,8 @@ export const cardCodeSchema = schema({ cardNo: cardNo(), phone: phone() })
 export const bindCardSchema = schema({
   // Required only of a shopper who is not a member yet (the function says CONSENT_REQUIRED).
   noticeVersion: noticeVersion({ optional: true }),
+  /** Also only of a non-member: a card carries no birth date (L-5, as at joining). */
+  ageDeclared: bool({ optional: true }),
   cardNo: cardNo(),
   phone: phone(),
   smsCode: smsCode(),
@@ -244,6 +259,7 @@ export const memberContract = {
       'BIRTH_DATE_INVALID',
       'BIRTH_DATE_FUTURE',
       'PHONE_CODE_INVALID',
+      'AGE_DECLARATION_REQUIRED',
       ...REGISTRATION,
     ],
   }),
@@ -363,7 +379,7 @@ export const memberContract = {
   bindCard: action<BindCardData>()({
     input: bindCardSchema,
     access: ['guest', 'member'],
-    errors: [...INPUT, ...SMS_VERIFY, ...NOTICE, ...CARD_CHECKS, ...REGISTRATION],
+    errors: [...INPUT, ...SMS_VERIFY, ...NOTICE, ...CARD_CHECKS, ...REGISTRATION, 'AGE_DECLARATION_REQUIRED'],
   }),
   exportData: action<{ export: DataExport }>()({
     input: empty,

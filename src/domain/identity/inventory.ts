@@ -5,6 +5,7 @@
  * field that is not here cannot be stored.
  */
 import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from '../consent/purposes'
+import { CHILD_MAX_AGE, GUARDIAN_PENDING_DAYS } from '../member/rules'
 
 export type FieldKey =
   | 'openid'
@@ -59,7 +60,7 @@ export interface InventoryField {
 
 const UNTIL_CANCELLED: Retention = {
   until: 'cancellation',
-  text: '会员存续期间保存；注销会员后立即删除',
+  text: '保存至您注销会员时止；注销后立即删除，无法恢复',
 }
 
 export const INVENTORY: readonly InventoryField[] = [
@@ -231,7 +232,7 @@ export const INVENTORY: readonly InventoryField[] = [
     retention: UNTIL_CANCELLED,
     maxLength: 16,
   },
-  // A guardian's consent for a member under 14 (L-5): who consented and how to reach them.
+  // A guardian's consent for a member aged 14 or under (L-5): who consented and how to reach them.
   {
     key: 'guardianName',
     label: '监护人姓名',
@@ -278,6 +279,74 @@ export const INVENTORY: readonly InventoryField[] = [
     maxLength: 11,
   },
 ]
+
+/**
+ * Children (3.2, L-5): everything held about a member aged CHILD_MAX_AGE or under is sensitive
+ * personal information, whatever the field. Until a guardian consents the member is held with
+ * `heldFields` only, for `pendingDays` (`period`, ISO 8601): past it, all of it is deleted.
+ */
+export const CHILD_DATA = {
+  maxAge: CHILD_MAX_AGE,
+  sensitive: true,
+  heldFields: ['openid', 'name', 'phone', 'birthDate'] as readonly FieldKey[],
+  pendingDays: GUARDIAN_PENDING_DAYS,
+  period: `P${GUARDIAN_PENDING_DAYS}D`,
+  text:
+    `${CHILD_MAX_AGE}周岁及以下未成年人的个人信息均属于敏感个人信息，需经监护人同意后方可处理；` +
+    `监护人同意前仅保存姓名、手机号和出生日期，最长${GUARDIAN_PENDING_DAYS}日，逾期未同意的立即删除。`,
+} as const
+
+/** Whether a field is sensitive for this member: always for a child (3.2). */
+export function isSensitive(key: FieldKey, member: { child: boolean }): boolean {
+  return member.child ? CHILD_DATA.sensitive : inventoryField(key).sensitive
+}
+
+/**
+ * Records of a member's activities (3.1) kept besides the fields above, with their period
+ * (ISO 8601, a year counted as 365 days) and how it is stated where consent is given (7.1). The
+ * database manifest's retention rules take their periods from here.
+ */
+export type RecordKey = 'consentReceipts' | 'pointsLedger' | 'auditLog' | 'issuedCards'
+
+export interface KeptRecord {
+  key: RecordKey
+  label: string
+  period: string
+  text: string
+}
+
+export const KEPT_RECORDS: readonly KeptRecord[] = [
+  {
+    key: 'consentReceipts',
+    label: '同意记录',
+    period: 'P3Y',
+    text: '保存至您注销会员时止；注销后去除与您的关联，匿名保存3年后删除',
+  },
+  {
+    key: 'pointsLedger',
+    label: '积分流水',
+    period: 'P10Y',
+    text: '每笔自发生之日起保存10年（会计凭证），期满删除；注销后去除与您的关联',
+  },
+  {
+    key: 'auditLog',
+    label: '个人信息访问记录',
+    period: 'P3Y',
+    text: '每条自记录之日起保存3年，期满删除；注销后不再与您关联',
+  },
+  {
+    key: 'issuedCards',
+    label: '服务台办理的会员卡',
+    period: 'P2Y',
+    text: '卡上登记的姓名和手机号在绑定后立即删除；办卡后2年内未绑定的，期满删除',
+  },
+]
+
+export function keptRecord(key: RecordKey): KeptRecord {
+  const record = KEPT_RECORDS.find((r) => r.key === key)
+  if (!record) throw new Error(`record ${key} is not in the data inventory`)
+  return record
+}
 
 const BY_KEY = new Map(INVENTORY.map((f) => [f.key, f]))
 

@@ -17,7 +17,7 @@ export const TIER_LABELS: Record<Tier, string> = {
   vvip: 'VVIP会员',
 }
 
-/** `guardian_pending`: a member under 14 whose guardian has not consented yet (L-5). */
+/** `guardian_pending`: a member aged 14 or under whose guardian has not consented yet (L-5). */
 export type MemberStatus = 'active' | 'guardian_pending'
 
 /** A store the shopper can pick as their service store. */

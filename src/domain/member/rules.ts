@@ -1,20 +1,22 @@
 /** Membership rules shared by pages and functions: member numbers and the age of consent. */
 import { ageOn } from '../dates'
 
-/** Below this age (PIPL art. 28: under 14) a guardian must consent. */
-export const MIN_SELF_CONSENT_AGE = 14
-
 /**
- * A member under 14 on `today` by birth date: held until a guardian consents (L-5, PIPL art. 31).
+ * The oldest age at which a shopper is a child (3.2, L-5): the standard's 14岁以下（含）, 14
+ * included, which is stricter than PIPL art. 31's under-14 and so satisfies both. A child's
+ * information is sensitive and a guardian must consent; from 15 a shopper consents alone.
  */
+export const CHILD_MAX_AGE = 14
+
 /**
  * How long a member may stay `guardian_pending` (L-5): past it, the child's data is deleted by the
  * retention sweep. Declared in the data inventory and stated on the guardian step.
  */
 export const GUARDIAN_PENDING_DAYS = 7
 
+/** A member aged 14 or under on `today` by birth date: held until a guardian consents (L-5). */
 export function needsGuardian(birthDate: string | undefined, today: string): boolean {
-  return birthDate !== undefined && ageOn(birthDate, today) < MIN_SELF_CONSENT_AGE
+  return birthDate !== undefined && ageOn(birthDate, today) <= CHILD_MAX_AGE
 }
 
 /** Member numbers are 12 digits: '8', a zero-padded sequence of 10, and a Luhn check digit. */

@@ -1,4 +1,14 @@
-import { ENCRYPTED_FIELDS, INVENTORY, inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
+import {
+  CHILD_DATA,
+  ENCRYPTED_FIELDS,
+  INVENTORY,
+  inventoryField,
+  isSensitive,
+  JOIN_FIELDS,
+  KEPT_RECORDS,
+  keptRecord,
+} from '@/domain/identity/inventory'
+import { GUARDIAN_PENDING_DAYS } from '@/domain/member/rules'
 import { PURPOSES } from '@/domain/consent/purposes'
 
 describe('data inventory', () => {
@@ -39,6 +49,40 @@ describe('data inventory', () => {
   it('[4.2.1.1] asks the join form for name, gender, province, birth date and phone', () => {
     expect(JOIN_FIELDS).toEqual(['name', 'gender', 'province', 'birthDate', 'phone'])
     for (const key of JOIN_FIELDS) expect(inventoryField(key).collectedAt).toBe('join')
+  })
+
+  it('[3.2] flags every field of a child aged 14 or under sensitive, and only the sensitive ones of others', () => {
+    expect(CHILD_DATA).toMatchObject({ maxAge: 14, sensitive: true })
+    for (const field of INVENTORY) {
+      expect(isSensitive(field.key, { child: true })).toBe(true)
+      expect(isSensitive(field.key, { child: false })).toBe(field.sensitive)
+    }
+  })
+
+  it('[L-5] declares how long a child waiting for a guardian is held, and with what', () => {
+    expect(CHILD_DATA.pendingDays).toBe(GUARDIAN_PENDING_DAYS)
+    expect(CHILD_DATA.period).toBe(`P${GUARDIAN_PENDING_DAYS}D`)
+    expect(CHILD_DATA.text).toContain(`${GUARDIAN_PENDING_DAYS}日`)
+    expect(CHILD_DATA.text).toContain('14周岁及以下')
+    for (const key of CHILD_DATA.heldFields) expect(inventoryField(key).collectedAt).toMatch(/launch|join/)
+  })
+
+  it('[7.1] states a concrete period for every field and kept record: what happens when, never open-ended', () => {
+    const texts = [...INVENTORY.map((f) => f.retention.text), ...KEPT_RECORDS.map((r) => r.text)]
+    for (const text of texts) {
+      expect(text).toMatch(/删除/)
+      expect(text).not.toMatch(/^会员存续期间[^；]*$/)
+    }
+    for (const record of KEPT_RECORDS) expect(record.period).toMatch(/^P\d+[YD]$/)
+    expect(keptRecord('consentReceipts')).toMatchObject({
+      period: 'P3Y',
+      text: expect.stringContaining('3年'),
+    })
+    expect(keptRecord('pointsLedger')).toMatchObject({
+      period: 'P10Y',
+      text: expect.stringContaining('10年'),
+    })
+    expect(() => keptRecord('photos' as never)).toThrow(/not in the data inventory/)
   })
 
   it('[4.1.1] refuses a field that is not in the inventory', () => {

