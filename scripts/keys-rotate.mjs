@@ -11,8 +11,8 @@
  *   npm run keys:rotate -- --status     only count the data keys still under a retired key
  *   options: --data-dir DIR  --page-size N (≤ 1000)  --max-pages N
  *
- * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY
- * from the environment, else from <data dir>/keys.json (what `npm start` generated). Progress is
+ * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY,
+ * AUDIT_SIGNING_KEY (the rotation's decryptions are audited) from the environment, else from <data dir>/keys.json (what `npm start` generated). Progress is
  * recorded per page in the `jobs` collection: run it again after an interruption and it
  * continues. When nothing is left under a retired key and the keys came from keys.json, the
  * retired keys are dropped from it.
@@ -24,7 +24,13 @@ import { parseArgs } from 'node:util'
 import { ROOT } from './lib/builds.mjs'
 import { loadTypeScript } from './lib/node-bundle.mjs'
 
-const NAMES = ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY']
+const NAMES = [
+  'PI_MASTER_KEY',
+  'PI_MASTER_KEY_ID',
+  'PI_RETIRED_MASTER_KEYS',
+  'PI_INDEX_KEY',
+  'AUDIT_SIGNING_KEY',
+]
 
 let options
 try {

@@ -12,15 +12,20 @@
  *   sign-up or binding that died half-way left behind (orphans.ts: identity, receipts, keys), the
  *   move of wrapped keys written before the key store into it (migration.ts; nothing to do once
  *   done), and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
- * - `retention` (daily, 03:30 China time): the audit log and its per-day counts past 3 years.
+ * - `retention` (daily, 03:30 China time): the audit log and its per-day counts past 3 years;
+ * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
+ *   each tick continues the pass, and its answer names the first broken or missing entry.
  */
 import * as cloud from 'wx-server-sdk'
 
+import { createAuditLog } from '../common/audit'
+import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
 import { openDatabases, type Databases } from '../common/platform'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
+import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
 import { createKeyRotation } from './rotation'
@@ -31,6 +36,7 @@ cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
 export const TRIGGERS = {
   sweep: ['smsCodes', 'smsQuota', 'abandonedClaims', 'orphans', 'migrateKeys', 'rotateKeys'],
   retention: ['auditLog', 'auditDays'],
+  audit: ['verifyAudit'],
 } as const
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -57,6 +63,8 @@ export function createMain(options: SchedulerOptions = {}) {
   const clock = options.clock ?? systemClock
   const env = options.env ?? process.env
   const getContext = options.getContext ?? (() => cloud.getWXContext())
+  // Kept by the function instance across its invocations, like the member function's.
+  const auditChain = createAuditChain()
 
   // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
   // variable fails those jobs only.
@@ -75,6 +83,13 @@ export function createMain(options: SchedulerOptions = {}) {
         return sweeps.auditLog({ budgetMs })
       case 'auditDays':
         return sweeps.auditDays({ budgetMs })
+      case 'verifyAudit': {
+        const run = await createAuditVerification({ db, signer: auditSignerFromEnv(env), clock }).run({
+          budgetMs,
+        })
+        if (run.first) console.error('[scheduler] audit log: first finding', run.first.kind, run.first.where)
+        return run
+      }
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {
@@ -85,6 +100,7 @@ export function createMain(options: SchedulerOptions = {}) {
           keyDb: keyDb(),
           vault: vaultFromEnv(env),
           clock,
+          audit: createAuditLog({ db, signer: auditSignerFromEnv(env), clock, chain: auditChain }),
           retiredKeyIds: retired,
         })
         const run = await rotation.run({ budgetMs })

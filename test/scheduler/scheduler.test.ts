@@ -2,7 +2,7 @@
  * The scheduler function against local-cloud: who may run it, and the retention sweeps (7.1)
  * on the state the member function really leaves behind.
  */
-import { createAuditLog, type AuditEvent } from '../../cloudfunctions/common/audit'
+import { type AuditEvent } from '../../cloudfunctions/common/audit'
 import { COLLECTIONS } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
 import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
@@ -137,7 +137,7 @@ describe('scheduler: abandoned uniqueness claims', () => {
 
 describe('scheduler: audit log retention (P3Y)', () => {
   test('[7.1] should remove entries older than three years and keep the rest', async () => {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const audit = env.audit()
     const event = {
       actor: 'staff:s1',
       purpose: 'membership',
@@ -157,7 +157,7 @@ describe('scheduler: audit log retention (P3Y)', () => {
   })
 
   test('[7.1] should remove the per-day counts of a China day once all of it is past three years', async () => {
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const audit = env.audit()
     const event = {
       actor: 'staff:s1',
       purpose: 'membership',
