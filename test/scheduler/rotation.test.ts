@@ -17,7 +17,7 @@ import { createIdentityStore } from '../../cloudfunctions/common/identity'
 import { createKeyStore } from '../../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/scheduler/index'
-import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
+import { createKeyRotation, ROTATION_ACTOR } from '../../cloudfunctions/scheduler/rotation'
 import { manifest } from '../../database/manifest'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import { createTestCloud, shuffleSeedFor, type LocalCloud } from '../../local-cloud/testing'
@@ -117,6 +117,25 @@ describe('key rotation against local-cloud', () => {
       audit: createAuditLog({ db, signer, clock }),
       retiredKeyIds: [OLD.id],
     })
+
+  test('[5.5][L-14] audits each verifying decryption as a read by the system, a page in one write', async () => {
+    const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 5)
+    const reads = async () =>
+      (await db.collection(COLLECTIONS.auditLog).where({ actor: ROTATION_ACTOR }).limit(1000).get()).data
+    expect(await reads()).toEqual([])
+    let writes = 0
+    cloud.onWire((action, params) => {
+      if (action === 'database.insertDocument' && params.collectionName === COLLECTIONS.auditLog) writes++
+    })
+    expect(await rotation().run({ pageSize: 5 })).toMatchObject({ rewrapped: 5, done: true })
+    const entries = await reads()
+    expect(entries.map((e) => e.memberId).sort()).toEqual(ids)
+    expect(
+      entries.every((e) => e.action === 'read' && e.success === true && e.purpose === 'membership'),
+    ).toBe(true)
+    // The page's entries in one request.
+    expect(writes).toBe(1)
+  })
 
   test('should leave every member readable with the new key alone, re-wrapped in the key store only', async () => {
     const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 12)
