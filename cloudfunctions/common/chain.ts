@@ -289,8 +289,11 @@ export function createAuditChain(): AuditChain {
       throw error
     }
     state = next
-    const { openedAt: _opened, _id, ...head } = chainHead(signer, next, new Date(0))
-    await db.collection(COLLECTIONS.auditChains).doc(_id).update({ data: head })
+    const head = { _id: next.id, seq: next.seq, mac: next.mac, at: next.at }
+    await db
+      .collection(COLLECTIONS.auditChains)
+      .doc(next.id)
+      .update({ data: { seq: next.seq, mac: next.mac, at: next.at, sig: headSig(signer, head) } })
   }
 
   return {

@@ -203,8 +203,7 @@ describe('member.exportData', () => {
     expect(parkingReads.every((row) => row.count === 1)).toBe(true)
     expect(parkingReads[0].day).toBe('2024-06-23')
     expect(parkingReads[DAYS - 1].day).toBe('2021-06-20')
-    // 1,100 entries one by one, each with its chain head and day count.
-  }, 20_000)
+  }, 20_000) // 1,100 entries one by one, each with its chain head and day count.
 
   it('[L-8][4.1.1] every collection of the manifest is classified for the copy: exported, or excluded with a reason', () => {
     const names = manifest.collections.map((c) => c.name).sort()
