@@ -13,35 +13,16 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { ROOT } from './lib/builds.mjs'
+import { cliOptions, positiveOption } from './lib/cli.mjs'
 import { loadTypeScript } from './lib/node-bundle.mjs'
 
-let options
-try {
-  options = parseArgs({
-    options: {
-      'data-dir': { type: 'string' },
-      'page-size': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values
-} catch (error) {
-  console.error(`audit:verify: ${error.message}`)
-  process.exit(2)
-}
-if (options.help) {
-  console.log('usage: npm run audit:verify [-- --data-dir DIR] [--page-size N]')
-  process.exit(0)
-}
-let pageSize
-if (options['page-size'] !== undefined) {
-  pageSize = Number(options['page-size'])
-  if (!Number.isInteger(pageSize) || pageSize < 1) {
-    console.error('audit:verify: --page-size must be a positive integer')
-    process.exit(2)
-  }
-}
+const options = cliOptions(
+  'audit:verify',
+  { 'data-dir': { type: 'string' }, 'page-size': { type: 'string' } },
+  'usage: npm run audit:verify [-- --data-dir DIR] [--page-size N]',
+)
+const pageSize = positiveOption('audit:verify', options, 'page-size')
 
 const dataDir = path.resolve(ROOT, options['data-dir'] ?? process.env.LC_DATA_DIR ?? '.data')
 const keysFile = path.join(dataDir, 'keys.json')
