@@ -10,6 +10,14 @@
 import { randomBytes } from 'node:crypto'
 
 import { auditDayId, auditRowKey, wechatActor, type AuditEvent } from '../cloudfunctions/common/audit'
+import {
+  auditSignerFromEnv,
+  chainHead,
+  chainId,
+  sealEntries,
+  type AuditSigner,
+  type ChainState,
+} from '../cloudfunctions/common/chain'
 import { COLLECTIONS } from '../cloudfunctions/common/db'
 import { keyDocument, memberKey } from '../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../cloudfunctions/common/vault'
@@ -36,7 +44,13 @@ export const generatedMemberNo = (i: number): string => formatMemberNo(i + 1)
 
 type Batch = Record<string, unknown[]>
 
-function memberDocs(vault: Vault, i: number, batch: Batch): void {
+/** The generated audit entries go on one chain, as if one function instance had written them. */
+interface Sealing {
+  signer: AuditSigner
+  chain: ChainState
+}
+
+function memberDocs(vault: Vault, sealing: Sealing, i: number, batch: Batch): void {
   const memberId = randomBytes(16).toString('hex')
   const phone = generatedPhone(i)
   const openid = generatedOpenid(i)
@@ -97,15 +111,14 @@ function memberDocs(vault: Vault, i: number, batch: Batch): void {
   const events = [created(['openid', 'name', 'phone', 'birthDate']), created(['gender', 'province'])]
   const day = chinaDate(joinedAt.getTime())
   const rows: Record<string, unknown> = {}
+  const { docs, next } = sealEntries(
+    sealing.signer,
+    sealing.chain,
+    events.map((event) => ({ ...event, at: joinedAt })),
+  )
+  sealing.chain = next
+  batch[COLLECTIONS.auditLog].push(...docs)
   for (const event of events) {
-    batch[COLLECTIONS.auditLog].push({
-      ...event,
-      at: joinedAt,
-      mac: vault.keyedHash(
-        'audit',
-        JSON.stringify([joinedAt.getTime(), actor, 'create', 'membership', memberId, event.fields, true]),
-      ),
-    })
     const { memberId: _m, ...row } = event
     rows[auditRowKey(event)] = { ...row, count: 1 }
   }
@@ -147,6 +160,10 @@ export async function generateMembers(
   options: { batchSize?: number; onProgress?: (done: number) => void } = {},
 ): Promise<GenerateReport> {
   const vault = vaultFromEnv(process.env)
+  const sealing: Sealing = {
+    signer: auditSignerFromEnv(process.env),
+    chain: { id: chainId(1), seq: -1, mac: '', at: null },
+  }
   const batchSize = options.batchSize ?? 2000
   const batch: Batch = {
     [COLLECTIONS.members]: [],
@@ -160,13 +177,16 @@ export async function generateMembers(
   const started = process.hrtime.bigint()
   let documents = 0
   for (let i = 0; i < count; i++) {
-    memberDocs(vault, i, batch)
+    memberDocs(vault, sealing, i, batch)
     if ((i + 1) % batchSize === 0 || i === count - 1) {
       documents += await insertAll(cloud, batch)
       options.onProgress?.(i + 1)
     }
   }
   const db = cloud.database()
+  await db
+    .collection(COLLECTIONS.auditChains)
+    .add({ data: chainHead(sealing.signer, sealing.chain, new Date(START)) })
   await db
     .collection(COLLECTIONS.counters)
     .doc('memberNo')

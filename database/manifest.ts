@@ -184,9 +184,13 @@ export const manifest: Manifest = {
       name: 'audit_log',
       large: true,
       description:
-        'Append-only access log of personal information (5.5, L-14): { at, actor (wx:<keyed hash of OPENID> or ' +
-        'staff:<id>), action, purpose, memberId, fields, success, mac }. Only ever added to.',
+        'Append-only access log of personal information (5.5, L-14): _id = "<chain>:<seq>" → { at, actor ' +
+        '(wx:<keyed hash of OPENID>, staff:<id> or system:<job>), action, purpose, memberId, fields, success, ' +
+        'chain, seq, prev (MAC of the entry before), prevAt, salt, mac (HMAC under AUDIT_SIGNING_KEY) }. Only ever ' +
+        'added to; on a member’s deletion re-keyed to the anonymous id (memberId, a WeChat actor, salt; redaction).',
+      // chain + seq: the verification walks each chain in order (scheduler/integrity.ts).
       indexes: [
+        { name: 'chain_seq', fields: [{ field: 'chain' }, { field: 'seq' }] },
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
         { name: 'actor_time', fields: [{ field: 'actor' }, { field: 'at', direction: -1 }] },
         { name: 'time', fields: [{ field: 'at', direction: -1 }] },
@@ -194,6 +198,31 @@ export const manifest: Manifest = {
       retention: {
         text: `${keptRecord('auditLog').period} after the entry`,
         rules: [{ sweep: 'auditLog', after: keptRecord('auditLog').period, anchor: 'at', action: 'delete' }],
+      },
+    },
+    {
+      name: 'audit_chains',
+      description:
+        'Heads of the audit log’s chains, one per function instance: _id = "c<10-digit number>" (numbers without ' +
+        'gaps) → { seq, mac, at (of the last entry), openedAt, sig }. No personal information.',
+      retention: {
+        text: 'permanent (a few small documents per function instance; no personal information)',
+        rules: [{ permanent: 'a few small documents per function instance; no personal information' }],
+      },
+    },
+    {
+      name: 'audit_redactions',
+      description:
+        'Signed records of audit entries re-keyed at a member’s deletion (7.2): _id = "<anonymous id>:<n>" → ' +
+        '{ anonId, at, rows: [[entry id, member commitment, actor commitment, actor shown]], sig }. The ' +
+        'commitments are salted hashes whose salt is gone: nothing links them to the person.',
+      // at: the retention sweep.
+      indexes: [{ name: 'time', fields: [{ field: 'at' }] }],
+      retention: {
+        text: `${keptRecord('auditLog').period} after the redaction: every entry it covers is older`,
+        rules: [
+          { sweep: 'auditRedactions', after: keptRecord('auditLog').period, anchor: 'at', action: 'delete' },
+        ],
       },
     },
     {
@@ -399,6 +428,11 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded: 'the same entries are in the copy as accessLog, counted per day and kind (audit_days)',
   },
   audit_days: { link: 'memberId', section: 'accessLog' },
+  audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },
+  audit_redactions: {
+    link: 'none',
+    reason: 'kept only for deleted members, under the anonymous id of the deletion',
+  },
   jobs: {
     link: 'none',
     reason:

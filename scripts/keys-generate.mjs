@@ -2,7 +2,8 @@
 /**
  * npm run keys:generate — prints new keys for the functions' environment variables.
  *
- *   npm run keys:generate                  PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_INDEX_KEY (a new environment)
+ *   npm run keys:generate                  PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_INDEX_KEY,
+ *                                          AUDIT_SIGNING_KEY (a new environment)
  *   npm run keys:generate -- --rotate      a new master key and id only (rotation: the index key stays)
  *   npm run keys:generate -- --json        the same as JSON
  *
@@ -27,7 +28,10 @@ const keyId = () =>
   `k${new Date().toISOString().slice(0, 10).replaceAll('-', '')}${randomBytes(2).toString('hex')}`
 
 const keys = { PI_MASTER_KEY: key(), PI_MASTER_KEY_ID: keyId() }
-if (!args.has('--rotate')) keys.PI_INDEX_KEY = key()
+if (!args.has('--rotate')) {
+  keys.PI_INDEX_KEY = key()
+  keys.AUDIT_SIGNING_KEY = key()
+}
 
 if (args.has('--json')) {
   console.log(JSON.stringify(keys, null, 2))
@@ -38,7 +42,8 @@ console.error(
   args.has('--rotate')
     ? '\nRotation: set these on every function, move the old PI_MASTER_KEY_ID:PI_MASTER_KEY into ' +
         'PI_RETIRED_MASTER_KEYS, keep PI_INDEX_KEY unchanged (docs/deployment.md, "Rotating the master key").'
-    : '\nSet all three on every function (and record them in the key register, 5.3), together with ' +
+    : '\nSet all four on every function (and record them in the key register, 5.3), together with ' +
         'PI_KEY_ENV, the id of the separate key environment (docs/deployment.md). ' +
-        'Losing PI_MASTER_KEY makes every identity unreadable; losing PI_INDEX_KEY makes phones unfindable.',
+        'Losing PI_MASTER_KEY makes every identity unreadable; losing PI_INDEX_KEY makes phones unfindable; ' +
+        'losing AUDIT_SIGNING_KEY leaves the audit log unverifiable.',
 )

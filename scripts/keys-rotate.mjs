@@ -11,8 +11,8 @@
  *   npm run keys:rotate -- --status     only count the data keys still under a retired key
  *   options: --data-dir DIR  --page-size N (≤ 1000)  --max-pages N
  *
- * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY
- * from the environment, else from <data dir>/keys.json (what `npm start` generated). Progress is
+ * Keys: PI_MASTER_KEY, PI_MASTER_KEY_ID, PI_RETIRED_MASTER_KEYS (`id:base64,…`), PI_INDEX_KEY,
+ * AUDIT_SIGNING_KEY (the rotation's decryptions are audited) from the environment, else from <data dir>/keys.json (what `npm start` generated). Progress is
  * recorded per page in the `jobs` collection: run it again after an interruption and it
  * continues. When nothing is left under a retired key and the keys came from keys.json, the
  * retired keys are dropped from it.
@@ -20,46 +20,31 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
 import { ROOT } from './lib/builds.mjs'
+import { cliOptions, positiveOption } from './lib/cli.mjs'
 import { loadTypeScript } from './lib/node-bundle.mjs'
 
-const NAMES = ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY']
+const NAMES = [
+  'PI_MASTER_KEY',
+  'PI_MASTER_KEY_ID',
+  'PI_RETIRED_MASTER_KEYS',
+  'PI_INDEX_KEY',
+  'AUDIT_SIGNING_KEY',
+]
 
-let options
-try {
-  options = parseArgs({
-    options: {
-      'data-dir': { type: 'string' },
-      'page-size': { type: 'string' },
-      'max-pages': { type: 'string' },
-      new: { type: 'boolean' },
-      status: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  }).values
-} catch (error) {
-  console.error(`keys:rotate: ${error.message}`)
-  process.exit(2)
-}
-if (options.help) {
-  console.log(
-    'usage: npm run keys:rotate [-- --new] [-- --status] [--data-dir DIR] [--page-size N] [--max-pages N]',
-  )
-  process.exit(0)
-}
-const positive = (name) => {
-  const value = options[name]
-  if (value === undefined) return undefined
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`keys:rotate: --${name} must be a positive integer`)
-    process.exit(2)
-  }
-  return n
-}
-const pageSize = positive('page-size')
-const maxPages = positive('max-pages')
+const options = cliOptions(
+  'keys:rotate',
+  {
+    'data-dir': { type: 'string' },
+    'page-size': { type: 'string' },
+    'max-pages': { type: 'string' },
+    new: { type: 'boolean' },
+    status: { type: 'boolean' },
+  },
+  'usage: npm run keys:rotate [-- --new] [-- --status] [--data-dir DIR] [--page-size N] [--max-pages N]',
+)
+const pageSize = positiveOption('keys:rotate', options, 'page-size')
+const maxPages = positiveOption('keys:rotate', options, 'max-pages')
 
 const dataDir = path.resolve(ROOT, options['data-dir'] ?? process.env.LC_DATA_DIR ?? '.data')
 const keysFile = path.join(dataDir, 'keys.json')

@@ -68,6 +68,7 @@ export function installBenchKeys(): void {
   process.env.PI_MASTER_KEY = randomBytes(32).toString('base64')
   process.env.PI_INDEX_KEY = randomBytes(32).toString('base64')
   process.env.PI_MASTER_KEY_ID = 'bench1'
+  process.env.AUDIT_SIGNING_KEY = randomBytes(32).toString('base64')
 }
 
 export async function createBenchEnv(options: { dataDir?: string } = {}): Promise<BenchEnv> {

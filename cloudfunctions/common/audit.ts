@@ -2,9 +2,18 @@
  * The audit log (5.5, L-14): one append-only entry for every read or write of personal
  * information — when, who, what, under which purpose, and whether it succeeded.
  *
- * Entries are only ever added (never updated) and carry a keyed MAC over their content, so an
- * entry edited in the console no longer verifies. The actor is a keyed hash of the OPENID (or a
- * staff id): the log says who acted without itself becoming a store of WeChat identifiers.
+ * Entries are only ever added and are tamper-evident (chain.ts): each function instance writes
+ * its own hash chain (`chain`, `seq`, `prev`), every entry carries a MAC under the audit signing
+ * key (`AUDIT_SIGNING_KEY`, apart from the index key), and each chain's head in `audit_chains`
+ * records its last entry, so an edited, removed or cut-off entry is found by the verification
+ * (`npm run audit:verify`, the scheduler's `verifyAudit`). The actor is a keyed hash of the
+ * OPENID (or a staff id, or `system:<job>`): the log says who acted without itself becoming a
+ * store of WeChat identifiers. A deleted member's entries are re-keyed to the anonymous id of
+ * the deletion, in a signed redaction form the verification accepts (7.2, `redactMember`).
+ *
+ * Writes per recorded event (or per flushed batch): the entries in one request, the chain's
+ * head, and the day counts; a function instance's first entry also opens its chain (one read,
+ * one add).
  *
  * Per-day counts (`audit_days/<member id>:<China day>`): as entries are written, each is also
  * counted in its member's day, one row per kind of entry (actor, action, purpose, fields,
@@ -19,31 +28,27 @@
  */
 import { createHash } from 'node:crypto'
 
-import type { FieldKey } from '../../src/domain/identity/inventory'
-import { chinaDate } from '../../src/domain/dates'
+import { keptRecord, type FieldKey } from '../../src/domain/identity/inventory'
+import { chinaDate, durationMs } from '../../src/domain/dates'
 import type { PurposeId } from '../../src/domain/consent/purposes'
+import { createAuditChain, entryIntact, redactMember, type AuditChain, type AuditSigner } from './chain'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, type Db, type Doc } from './db'
 import type { Vault } from './vault'
 
-/** How long entries, day counts and view days are kept (manifest: P3Y; the retention sweep). */
-export const AUDIT_RETENTION_MS = 3 * 365 * 24 * 3600_000
+/** How long entries, day counts and view days are kept (the inventory's period, which the manifest's sweep reads). */
+export const AUDIT_RETENTION_MS = durationMs(keptRecord('auditLog').period)
 
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 
 export interface AuditEvent {
-  /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff. */
+  /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */
   actor: string
   action: AuditAction
   purpose: PurposeId
   memberId: string
   fields: FieldKey[]
   success: boolean
-}
-
-export interface AuditEntry extends AuditEvent {
-  at: Date
-  mac: string
 }
 
 /** Whatever takes audit events: the log, a batch of it, or the counter of a member's own views. */
@@ -68,8 +73,13 @@ export interface AuditLog extends AuditRecorder {
   batch(): AuditBatch
   /** Counts a successful read per China day in the member record instead of an entry. */
   ownView(member: OwnViewRecord): AuditRecorder
-  /** True when the entry is exactly as it was written. */
+  /** True when the entry (not redacted) is exactly as it was written; its chain is not looked at. */
   verify(entry: Record<string, unknown>): boolean
+  /**
+   * Re-keys every entry of a member being deleted to `anonymousId` (7.2): nothing kept names
+   * the member or its WeChat user any more, and the chains still verify. Answers how many.
+   */
+  redactMember(memberId: string, anonymousId: string): Promise<number>
 }
 
 /** What `ownView` needs of the member record: its id and the days already counted. */
@@ -102,6 +112,11 @@ export function wechatActor(vault: Vault, openid: string): string {
 
 export function staffActor(staffId: string): string {
   return `staff:${staffId}`
+}
+
+/** A scheduled job acting on members' data (key rotation …). */
+export function systemActor(job: string): string {
+  return `system:${job}`
 }
 
 export const auditDayId = (memberId: string, day: string): string => `${memberId}:${day}`
@@ -158,23 +173,18 @@ export function entryRows(docs: Doc[]): CountedAccess[] {
   }))
 }
 
-function canonical(entry: AuditEvent & { at: Date }): string {
-  return JSON.stringify([
-    entry.at.getTime(),
-    entry.actor,
-    entry.action,
-    entry.purpose,
-    entry.memberId,
-    [...entry.fields],
-    entry.success,
-  ])
-}
-
 type Timed = AuditEvent & { at: Date }
 
-export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clock: Clock }): AuditLog {
+export function createAuditLog(deps: {
+  db: Db
+  signer: AuditSigner
+  clock: Clock
+  /** The function instance's chain, kept across its calls; a chain of this log's own otherwise. */
+  chain?: AuditChain
+}): AuditLog {
+  const { db, signer, clock } = deps
+  const chain = deps.chain ?? createAuditChain()
   const _ = db.command
-  const entries = () => db.collection(COLLECTIONS.auditLog)
   const days = () => db.collection(COLLECTIONS.auditDays)
 
   const timed = (event: AuditEvent): Timed => ({
@@ -182,7 +192,7 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
     fields: [...event.fields],
     at: new Date(clock.now()),
   })
-  const sealed = (entry: Timed) => ({ ...entry, mac: vault.keyedHash('audit', canonical(entry)) })
+  const append = (written: Timed[]) => chain.append(db, signer, clock, written)
 
   /** Adds the events to their members' day documents: one update each (an add for a new day). */
   async function count(events: Timed[], firstDay: boolean): Promise<void> {
@@ -219,7 +229,7 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
   const log: AuditLog = {
     async record(event, options = {}) {
       const entry = timed(event)
-      await entries().add({ data: sealed(entry) })
+      await append([entry])
       if (options.counted !== false) await count([entry], false)
     },
 
@@ -232,7 +242,7 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
         async flush(options = {}) {
           if (pending.length === 0) return
           const written = pending
-          await entries().add({ data: written.map(sealed) })
+          await append(written)
           pending = []
           if (options.counted !== false) await count(written, options.firstDay === true)
         },
@@ -258,12 +268,9 @@ export function createAuditLog({ db, vault, clock }: { db: Db; vault: Vault; clo
       }
     },
 
-    verify(stored) {
-      const { at, actor, action, purpose, memberId, fields, success, mac } = stored
-      if (!(at instanceof Date) || typeof mac !== 'string' || !Array.isArray(fields)) return false
-      const entry = { at, actor, action, purpose, memberId, fields, success } as AuditEvent & { at: Date }
-      return vault.keyedHash('audit', canonical(entry)) === mac
-    },
+    verify: (stored) => entryIntact(signer, stored),
+
+    redactMember: (memberId, anonymousId) => redactMember(db, signer, clock, memberId, anonymousId),
   }
   return log
 }

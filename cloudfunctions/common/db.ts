@@ -97,6 +97,8 @@ export const COLLECTIONS = {
   smsQuota: 'sms_quota',
   auditLog: 'audit_log',
   auditDays: 'audit_days',
+  auditChains: 'audit_chains',
+  auditRedactions: 'audit_redactions',
   counters: 'counters',
   settings: 'settings',
   stores: 'stores',

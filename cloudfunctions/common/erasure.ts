@@ -151,6 +151,8 @@ export function createErasure(deps: {
       }
       await unlinkCards(memberId, anonymousId, at)
       await identities.destroy(memberId, { purpose: 'membership', actor })
+      // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
+      await deps.audit.redactMember(memberId, anonymousId)
       // The per-day counts exist for the member's data copy only; the entries themselves stay.
       await db.collection(COLLECTIONS.auditDays).where({ memberId }).remove()
       await db.collection(COLLECTIONS.members).doc(memberId).remove()

@@ -186,26 +186,48 @@ export function createIdentityStore(deps: {
       }
     },
 
-    async modify(memberId, fields, { audit: recorder = audit, ...access }, change) {
+    async modify(memberId, fields, { audit: given, ...access }, change) {
       const _ = db.command
+      // Decrypting the current values is a read (5.5): its entry goes out with the update's, in
+      // one write, unless the caller collects the entries itself.
+      const entries = given ? null : audit.batch()
+      const recorder = given ?? (entries as AuditRecorder)
+      let decrypted = false
+      const done = async <R>(result: R, updated: FieldKey[] = []): Promise<R> => {
+        if (decrypted) await recorder.record({ ...access, action: 'read', memberId, fields, success: true })
+        if (updated.length > 0)
+          await recorder.record({ ...access, action: 'update', memberId, fields: updated, success: true })
+        await entries?.flush()
+        return result
+      }
       for (let round = 0; round < MAX_MODIFY_ROUNDS; round++) {
         // From the second round on the key is known: only the identity document is read again.
         const loaded = await load(memberId)
         const doc = loaded.doc as (IdentityDoc & { rev?: number }) | null
-        if (!doc) return null
+        if (!doc) return done(null)
         const cipher = loaded.cipher()
-        if (!cipher) return null
+        if (!cipher) return done(null)
         const current: IdentityValues = {}
-        for (const key of fields) {
-          const sealed = doc.fields?.[key]
-          if (sealed) current[key] = cipher.decrypt(key, sealed)
+        try {
+          for (const key of fields) {
+            const sealed = doc.fields?.[key]
+            if (sealed) {
+              current[key] = cipher.decrypt(key, sealed)
+              decrypted = true
+            }
+          }
+        } catch (error) {
+          // A failed decryption is itself worth an audit line: it may be tampering (5.5).
+          await recorder.record({ ...access, action: 'read', memberId, fields, success: false })
+          await entries?.flush()
+          throw error
         }
         const decided = await change(current)
-        if (!decided.ok) return decided
+        if (!decided.ok) return done(decided)
         const { set = {}, remove = [], value } = decided.data
         const touched = [...Object.keys(set), ...remove] as FieldKey[]
-        // Nothing to change (a retried change): nothing written, nothing audited.
-        if (touched.length === 0) return { ok: true, data: value }
+        // Nothing to change (a retried change): nothing written but the read of the current values.
+        if (touched.length === 0) return done({ ok: true as const, data: value })
         assertPurpose(touched, access.purpose)
         const data: Record<string, unknown> = { rev: (doc.rev ?? 0) + 1, updatedAt: new Date(clock.now()) }
         for (const key of Object.keys(set) as FieldKey[]) {
@@ -223,11 +245,9 @@ export function createIdentityStore(deps: {
         const { stats } = await identities()
           .where({ _id: memberId, rev: doc.rev === undefined ? _.exists(false) : doc.rev })
           .update({ data })
-        if (stats.updated === 1) {
-          await recorder.record({ ...access, action: 'update', memberId, fields: touched, success: true })
-          return { ok: true, data: value }
-        }
+        if (stats.updated === 1) return done({ ok: true as const, data: value }, touched)
       }
+      await done(null)
       throw new Error('identity changed too often concurrently')
     },
 

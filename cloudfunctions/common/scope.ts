@@ -11,7 +11,7 @@ import { allows, allowsOwnView } from '../../src/domain/consent/rules'
 import type { PurposeId } from '../../src/domain/consent/purposes'
 import { inventoryField, type FieldKey } from '../../src/domain/identity/inventory'
 import { mask } from '../../src/domain/identity/mask'
-import type { AuditLog, AuditRecorder } from './audit'
+import { staffActor, type AuditLog, type AuditRecorder } from './audit'
 import { COLLECTIONS, getDoc, type Db } from './db'
 import { fail, ok, type Result } from './errors'
 import type { IdentityStore, IdentityValues } from './identity'
@@ -28,6 +28,13 @@ export interface Reader {
 }
 
 export const selfReader = (actor: string): Reader => ({ actor, viewer: 'self' })
+
+/** A staff member reading a member's data: masked unless `reveal`, audited as `staff:<id>`. */
+export const staffReader = (staffId: string, reveal = false): Reader => ({
+  actor: staffActor(staffId),
+  viewer: 'staff',
+  ...(reveal ? { reveal } : {}),
+})
 
 export interface ScopeGuard {
   /** The member record, fresh from the database; null when there is none. */

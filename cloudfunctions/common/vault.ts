@@ -31,8 +31,8 @@ export interface WrappedKey {
 
 export type IndexKind = 'phone' | 'openid' | 'plate' | 'card'
 
-/** Keyed hashes that are not lookups: SMS codes, audit actors, audit record MACs. */
-export type HashDomain = 'sms-code' | 'actor' | 'audit'
+/** Keyed hashes that are not lookups: SMS codes, audit actors (audit MACs have their own key). */
+export type HashDomain = 'sms-code' | 'actor'
 
 /** Encrypts and decrypts the fields of one member. */
 export interface MemberCipher {
@@ -198,7 +198,8 @@ export function createVault(keys: VaultKeys): Vault {
 
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 
-function decodeKey(name: string, value: string | undefined): Buffer {
+/** A base64 key of 32 bytes from an environment variable; VaultConfigError names the variable. */
+export function decodeKey(name: string, value: string | undefined): Buffer {
   if (value === undefined || value.trim() === '') {
     throw new VaultConfigError(`${name} is not set: a base64-encoded 32-byte key is required`)
   }

@@ -26,7 +26,7 @@ import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate } from '../../src/domain/dates'
 import { cardTransferIds } from '../../src/domain/points/model'
-import { wechatActor } from '../common/audit'
+import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { channelOf } from '../common/consents/recorder'
 import {
@@ -99,6 +99,7 @@ export interface CardDeps {
   erasure: Erasure
   notifier: Notifier
   guard: ScopeGuard
+  audit: AuditLog
 }
 
 export function createCardActions(deps: CardDeps): CardActions {
@@ -223,10 +224,27 @@ export function createCardActions(deps: CardDeps): CardActions {
       })
   }
 
-  async function cardValues(card: CardDoc): Promise<{ name: string }> {
+  /**
+   * The card's name, which becomes the new member's: a read of the card's data, audited under the
+   * member id it is read for (5.5, L-14). Not counted per day: the sign-up that follows creates
+   * the member's first day, and a sign-up that fails leaves no member to count for.
+   */
+  async function cardValues(card: CardDoc, memberId: string, actor: string): Promise<{ name: string }> {
     const cipher = await keys.cipher(cardKey(card._id), card)
     if (!cipher) throw new Error('an issued card has no data key')
-    return { name: cipher.decrypt('name', card.fields?.name as Sealed) }
+    const read = (success: boolean) =>
+      deps.audit.record(
+        { actor, action: 'read', purpose: 'membership', memberId, fields: ['name'], success },
+        { counted: false },
+      )
+    try {
+      const name = cipher.decrypt('name', card.fields?.name as Sealed)
+      await read(true)
+      return { name }
+    } catch (error) {
+      await read(false)
+      throw error
+    }
   }
 
   return {
@@ -254,7 +272,7 @@ export function createCardActions(deps: CardDeps): CardActions {
         const created = await deps.registration.create(
           {
             caller,
-            name: (await cardValues(card)).name,
+            name: (await cardValues(card, memberId, actor)).name,
             phone,
             storeId: card.storeId,
             noticeVersion: NOTICE_VERSION,

@@ -14,6 +14,7 @@ import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
 import { createBlockSequence } from '../common/sequence'
+import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../common/chain'
 import { FALLBACK_SMS_TEMPLATE_ID, type SmsService } from '../common/sms'
 import { createStaffDirectory } from '../common/staff'
 import { createStoreDirectory } from '../common/stores'
@@ -35,6 +36,8 @@ export interface MemberFunctionOptions {
   clock?: Clock
   /** Defaults to the keys in the environment (PI_MASTER_KEY, PI_INDEX_KEY …; PI_KEY_ENV for the key store). */
   vault?: () => Vault
+  /** Defaults to AUDIT_SIGNING_KEY in the environment. */
+  auditSigner?: () => AuditSigner
   /** Tests only: another SMS service, WeChat's openapi, subscribe templates than the configured ones. */
   sms?: SmsService
   openapi?: MemberOpenApi
@@ -47,9 +50,12 @@ export interface MemberFunctionOptions {
 export function createMain(options: MemberFunctionOptions = {}): Main {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
-  // Kept by the function instance across its calls: a block of member numbers, the stores.
+  const signerOf = options.auditSigner ?? (() => auditSignerFromEnv(process.env))
+  // Kept by the function instance across its calls: a block of member numbers, the stores, the
+  // audit chain.
   const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
   const stores = createStoreDirectory(clock)
+  const auditChain = createAuditChain()
 
   // Wired per call: the database handles follow the current environment, and a missing key
   // fails the call (logged, INTERNAL) instead of the cold start.
@@ -59,6 +65,8 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       db,
       keyDb: keyDb(),
       vault: vaultOf(),
+      auditSigner: signerOf(),
+      auditChain,
       clock,
       openapi: options.openapi ?? (cloud.openapi as unknown as MemberOpenApi),
       templates: options.templates ?? templatesFromEnv(process.env.SUBSCRIBE_TEMPLATES),

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../common/clock'
 import { createAuditLog } from '../common/audit'
+import type { AuditChain, AuditSigner } from '../common/chain'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
 import { createErasure } from '../common/erasure'
@@ -26,6 +27,10 @@ export interface MemberWiringInput {
   /** The key environment's database (PI_KEY_ENV). */
   keyDb: Db
   vault: Vault
+  /** Signs the audit entries (AUDIT_SIGNING_KEY). */
+  auditSigner: AuditSigner
+  /** Kept by the function instance across calls: its audit chain. */
+  auditChain: AuditChain
   clock: Clock
   openapi: MemberOpenApi
   /** Subscribe-message templates per topic (`SUBSCRIBE_TEMPLATES`). */
@@ -49,7 +54,7 @@ export type MemberDeps = ReturnType<typeof wireMember>
 
 export function wireMember(input: MemberWiringInput) {
   const { db, vault, clock, openapi, templates, memberNumbers, stores } = input
-  const audit = createAuditLog({ db, vault, clock })
+  const audit = createAuditLog({ db, signer: input.auditSigner, clock, chain: input.auditChain })
   const keys = createKeyStore({ db: input.keyDb, vault, clock })
   const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createMemberClaims({ db, vault, clock })

@@ -15,12 +15,15 @@
  *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
  *   and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
- *   (audit log, consent receipts, points ledger, unbound cards …).
+ *   (audit log, consent receipts, points ledger, unbound cards …);
+ * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
+ *   each tick continues the pass, and its answer names the first broken or missing entry.
  */
 import * as cloud from 'wx-server-sdk'
 
 import { durationMs } from '../../src/domain/dates'
 import { createAuditLog } from '../common/audit'
+import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
@@ -31,6 +34,7 @@ import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
+import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
 import { createKeyRotation } from './rotation'
@@ -46,6 +50,7 @@ const daily = RETENTION_SWEEPS.filter((rule) => durationMs(rule.after) > FREQUEN
 export const TRIGGERS = {
   sweep: [...frequent.map((rule) => rule.sweep), 'orphans', 'migrateKeys', 'rotateKeys'],
   retention: daily.map((rule) => rule.sweep),
+  audit: ['verifyAudit'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -75,13 +80,15 @@ export function createMain(options: SchedulerOptions = {}) {
   const clock = options.clock ?? systemClock
   const env = options.env ?? process.env
   const getContext = options.getContext ?? (() => cloud.getWXContext())
+  // Kept by the function instance across its invocations, like the member function's.
+  const auditChain = createAuditChain()
 
   // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
   // variable fails those jobs only.
   /** A member erased by the retention sweep: through the erasure path, as a cancellation is. */
   function memberEraser(db: Db, keyDb: Db) {
     const vault = vaultFromEnv(env)
-    const audit = createAuditLog({ db, vault, clock })
+    const audit = createAuditLog({ db, signer: auditSignerFromEnv(env), clock, chain: auditChain })
     const keys = createKeyStore({ db: keyDb, vault, clock })
     const identities = createIdentityStore({ db, vault, audit, clock, keys })
     const consents = createConsentRecorder({ db, clock })
@@ -104,6 +111,13 @@ export function createMain(options: SchedulerOptions = {}) {
     switch (name) {
       case 'orphans':
         return createOrphanSweep({ db, keyDb: keyDb(), clock }).run({ budgetMs })
+      case 'verifyAudit': {
+        const run = await createAuditVerification({ db, signer: auditSignerFromEnv(env), clock }).run({
+          budgetMs,
+        })
+        if (run.first) console.error('[scheduler] audit log: first finding', run.first.kind, run.first.where)
+        return run
+      }
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {
@@ -114,6 +128,7 @@ export function createMain(options: SchedulerOptions = {}) {
           keyDb: keyDb(),
           vault: vaultFromEnv(env),
           clock,
+          audit: createAuditLog({ db, signer: auditSignerFromEnv(env), clock, chain: auditChain }),
           retiredKeyIds: retired,
         })
         const run = await rotation.run({ budgetMs })

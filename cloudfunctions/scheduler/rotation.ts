@@ -17,17 +17,26 @@
  * (migration.ts, the job before this one) moves them into the store first, and `remaining()`
  * counts them, so a retired master key is never dropped while one of them still needs it.
  *
+ * Each verifying decryption is a read of the owner's data by the system, audited as one entry per
+ * key (`system:key-rotation`, L-14), a page's entries in one write; an unbound card is named
+ * `card:<card id>` in them. These entries are not counted per day: the rotation reads for the
+ * system's own upkeep, and a count per member would double the rotation's writes.
+ *
  * It needs the keys only where the functions have them: the current master key and the old ones
  * in `PI_RETIRED_MASTER_KEYS`.
  */
+import { systemActor, type AuditLog, type AuditRecorder } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { ownerOf, type KeyDoc } from '../common/keystore'
 import type { Sealed, Vault, WrappedKey } from '../common/vault'
+import type { FieldKey } from '../../src/domain/identity/inventory'
 import { JOBS_COLLECTION } from './jobs'
 import { keyOwners, OWNER_COLLECTIONS } from './owners'
 
 export const ROTATION_PAGE_MAX = 1000
+/** Who the audit log names for the rotation's decryptions. */
+export const ROTATION_ACTOR = systemActor('key-rotation')
 /** Failed owner ids kept in the progress document (the count is always complete). */
 const FAILED_IDS_KEPT = 100
 
@@ -89,6 +98,8 @@ export function createKeyRotation(deps: {
   keyDb: Db
   vault: Vault
   clock: Clock
+  /** Where the verifying decryptions are audited. */
+  audit: AuditLog
   retiredKeyIds: string[]
 }): KeyRotation {
   const { db, keyDb, vault, clock } = deps
@@ -129,17 +140,31 @@ export function createKeyRotation(deps: {
   async function rotateOne(
     doc: KeyDoc,
     owner: OwnerDoc | undefined,
+    entries: AuditRecorder,
   ): Promise<'rewrapped' | 'skipped' | 'failed'> {
-    const subject = ownerOf(doc).id
+    const { kind, id: subject } = ownerOf(doc)
+    const [field, sealed] = Object.entries(owner?.fields ?? {})[0] ?? []
+    const decrypted = (success: boolean) =>
+      field
+        ? entries.record({
+            actor: ROTATION_ACTOR,
+            action: 'read',
+            purpose: 'membership',
+            memberId: kind === 'card' ? `card:${subject}` : subject,
+            fields: [field as FieldKey],
+            success,
+          })
+        : Promise.resolve()
     let next: WrappedKey
     try {
       next = vault.rewrapMemberKey(subject, { keyId: doc.keyId, wrappedKey: doc.wrappedKey })
       const cipher = vault.openMemberKey(subject, next)
-      const [field, sealed] = Object.entries(owner?.fields ?? {})[0] ?? []
       if (field && sealed) cipher.decrypt(field, sealed)
     } catch {
+      await decrypted(false)
       return 'failed'
     }
+    await decrypted(true)
     const { stats } = await keys()
       .where({ _id: doc._id, keyId: doc.keyId })
       .update({ data: { keyId: next.keyId, wrappedKey: next.wrappedKey, updatedAt: new Date(clock.now()) } })
@@ -196,19 +221,21 @@ export function createKeyRotation(deps: {
         const page = data as KeyDoc[]
         pages++
         const owners = await keyOwners(db, page)
+        const entries = deps.audit.batch()
         let handled = 0
         for (const doc of page) {
           // A page can take longer than the budget: stop between keys, the cursor says where.
           if (clock.now() - started >= budgetMs) break
           handled++
           const owner = ownerOf(doc)
-          const outcome = await rotateOne(doc, owners.get(`${owner.kind}:${owner.id}`))
+          const outcome = await rotateOne(doc, owners.get(`${owner.kind}:${owner.id}`), entries)
           run[outcome]++
           progress[outcome]++
           if (outcome === 'failed' && progress.failedIds.length < FAILED_IDS_KEPT)
             progress.failedIds.push(doc._id)
           progress.cursor = doc._id
         }
+        await entries.flush({ counted: false })
         done = handled === page.length && page.length < pageSize
         progress.done = done
         progress.updatedAt = new Date(clock.now())

@@ -9,6 +9,7 @@ import * as cloud from 'wx-server-sdk'
 
 import { systemClock, type Clock } from '../common/clock'
 import { errorSummary } from '../common/errors'
+import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { createKeyStore } from '../common/keystore'
 import { openDatabases } from '../common/platform'
 import { vaultFromEnv, type Vault } from '../common/vault'
@@ -31,6 +32,7 @@ export function createMain(options: WxEventsOptions = {}) {
   const clock = options.clock ?? systemClock
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
   const getContext = options.getContext ?? (() => cloud.getWXContext() as PushContext)
+  const auditChain = createAuditChain()
 
   return async function main(event: unknown): Promise<WxEventsResult> {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) return { outcome: 'ignored' }
@@ -38,7 +40,8 @@ export function createMain(options: WxEventsOptions = {}) {
       const { db, keyDb } = openDatabases(cloud)
       const vault = vaultOf()
       const keys = createKeyStore({ db: keyDb(), vault, clock })
-      const service = createWxEventsService({ db, vault, clock, keys })
+      const signer = auditSignerFromEnv(process.env)
+      const service = createWxEventsService({ db, vault, clock, keys, signer, chain: auditChain })
       const outcome = await service.handle(event as Record<string, unknown>, getContext())
       if (outcome === 'refused') console.warn('[wxevents] refused a call that is not a platform push')
       return { outcome }

@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../common/clock'
 import { createAuditLog } from '../common/audit'
+import type { AuditChain, AuditSigner } from '../common/chain'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
 import { createErasure } from '../common/erasure'
@@ -67,9 +68,16 @@ export function isTrustedPush(event: Record<string, unknown>, context: PushConte
   return true
 }
 
-export function createWxEventsService(deps: { db: Db; vault: Vault; clock: Clock; keys: KeyStore }) {
+export function createWxEventsService(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  keys: KeyStore
+  signer: AuditSigner
+  chain?: AuditChain
+}) {
   const { db, vault, clock, keys } = deps
-  const audit = createAuditLog({ db, vault, clock })
+  const audit = createAuditLog({ db, signer: deps.signer, clock, chain: deps.chain })
   const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createClaims({ db, vault, clock, isAbandoned: async () => false })
   const consents = createConsentRecorder({ db, clock })

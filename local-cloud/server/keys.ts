@@ -3,10 +3,11 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
 /**
- * The identity vault's keys. In production they are environment variables of each function;
- * locally they are generated once into the data directory. The environment wins when set.
+ * The identity vault's keys and the audit log's signing key. In production they are environment
+ * variables of each function; locally they are generated once into the data directory. The
+ * environment wins when set.
  */
-export const SECRET_KEYS = ['PI_MASTER_KEY', 'PI_INDEX_KEY'] as const
+export const SECRET_KEYS = ['PI_MASTER_KEY', 'PI_INDEX_KEY', 'AUDIT_SIGNING_KEY'] as const
 export const KEY_ID = 'PI_MASTER_KEY_ID'
 export type KeyName = (typeof SECRET_KEYS)[number] | typeof KEY_ID
 export type Keys = Record<KeyName, string>

@@ -3,6 +3,8 @@
  * rotation jobs (cloudfunctions/scheduler/migration.ts, rotation.ts) over the SQLite databases
  * `npm start` uses (main and key environment). Bundled and run by scripts/keys-rotate.mjs.
  */
+import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { auditSignerFromEnv } from '../../cloudfunctions/common/chain'
 import { systemClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
@@ -33,7 +35,15 @@ export async function rotateLocal(options: {
     const keyDb = asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }))
     const clock = systemClock
     const migration = options.statusOnly ? null : await createKeyMigration({ db, keyDb, clock }).run()
-    const rotation = createKeyRotation({ db, keyDb, vault, clock, retiredKeyIds: retiredKeyIds(options.env) })
+    const audit = createAuditLog({ db, signer: auditSignerFromEnv(options.env), clock })
+    const rotation = createKeyRotation({
+      db,
+      keyDb,
+      vault,
+      clock,
+      audit,
+      retiredKeyIds: retiredKeyIds(options.env),
+    })
     const run = options.statusOnly
       ? null
       : await rotation.run({ pageSize: options.pageSize, maxPages: options.maxPages })

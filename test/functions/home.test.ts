@@ -1,4 +1,4 @@
-import { AUDIT_RETENTION_MS, createAuditLog } from '../../cloudfunctions/common/audit'
+import { AUDIT_RETENTION_MS } from '../../cloudfunctions/common/audit'
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
 import { DEMO_STORES } from '../../database/seed'
 import { INVENTORY } from '../../src/domain/identity/inventory'
@@ -198,7 +198,7 @@ describe('member.home', () => {
     const openid = shopper()
     await env.join(openid)
     await env.call(openid, 'home')
-    const audit = createAuditLog({ db: env.db, vault: env.vault, clock: env.clock })
+    const audit = env.audit()
     const log = await env.all('audit_log')
     expect(log.length).toBeGreaterThan(0)
     for (const entry of log) expect(audit.verify(entry)).toBe(true)

@@ -7,6 +7,8 @@
 import { randomBytes } from 'node:crypto'
 
 import { manualClock, type ManualClock } from '../../cloudfunctions/common/clock'
+import { createAuditLog, type AuditLog } from '../../cloudfunctions/common/audit'
+import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../../cloudfunctions/common/chain'
 import { asDb, DB_OPTIONS, type Db, type Doc } from '../../cloudfunctions/common/db'
 import { createKeyStore, type KeyStore } from '../../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
@@ -53,6 +55,7 @@ export function dataOf<T>(answer: Answer): T {
 export function installTestKeys(): void {
   process.env.PI_MASTER_KEY = randomBytes(32).toString('base64')
   process.env.PI_INDEX_KEY = randomBytes(32).toString('base64')
+  process.env.AUDIT_SIGNING_KEY = randomBytes(32).toString('base64')
   delete process.env.PI_MASTER_KEY_ID
   delete process.env.PI_RETIRED_MASTER_KEYS
 }
@@ -64,6 +67,10 @@ export interface TestEnv {
   /** The key environment's database (member_keys). */
   keyDb: Db
   vault: Vault
+  /** The audit signing key the functions use (AUDIT_SIGNING_KEY). */
+  signer: AuditSigner
+  /** An audit log over `db` with a chain of its own, as a function instance has it. */
+  audit(): AuditLog
   /** A fresh key store over `keyDb`, as one function call has it. */
   keys(): KeyStore
   call(openid: string, action: string, data?: unknown): Promise<Answer>
@@ -135,6 +142,7 @@ export async function createTestEnv(
   const db = asDb(cloud.database(DB_OPTIONS))
   const keyDb = asDb(cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }))
   const vault = vaultFromEnv(process.env)
+  const signer = auditSignerFromEnv(process.env)
   const declared = (options.manifest ?? manifest).collections
   const collections = declared.map((c) => c.name)
   const dbOf = (collection: string) =>
@@ -190,6 +198,8 @@ export async function createTestEnv(
     db,
     keyDb,
     vault,
+    signer,
+    audit: () => createAuditLog({ db, signer, clock }),
     keys: () => createKeyStore({ db: keyDb, vault, clock }),
     call,
     sendCode,
@@ -263,6 +273,8 @@ export async function createTestEnv(
         db,
         keyDb,
         vault,
+        auditSigner: signer,
+        auditChain: createAuditChain(),
         clock,
         openapi: cloud.sdk().openapi as never,
         templates: {},

@@ -143,6 +143,7 @@ describe('documents written before the key store', () => {
       keyDb: env.keyDb,
       vault: vaultFromEnv(rotatingEnv),
       clock: env.clock,
+      audit: env.audit(),
       retiredKeyIds: ['k1'],
     })
     // The legacy member and the three demo cards are under k1.

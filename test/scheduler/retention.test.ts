@@ -3,7 +3,6 @@
  * every timed rule is enforced by a scheduler sweep that keeps a document just before its period
  * ends and removes it just after. A new timed rule without a case here fails the first test.
  */
-import { createAuditLog } from '../../cloudfunctions/common/audit'
 import { COLLECTIONS, type Doc } from '../../cloudfunctions/common/db'
 import { createClaims } from '../../cloudfunctions/common/identity'
 import { cardKey, keyDocId } from '../../cloudfunctions/common/keystore'
@@ -40,7 +39,7 @@ interface Case {
 
 /** One audited read by staff, now. */
 const staffRead = () =>
-  createAuditLog({ db: env.db, vault: env.vault, clock: env.clock }).record({
+  env.audit().record({
     actor: 'staff:s1',
     purpose: 'membership',
     action: 'read',
@@ -93,10 +92,10 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     expect((await env.join(child, { ...VALID_FORM, birthDate: '2014-01-01' })).ok).toBe(true)
     expect((await env.join(adult, { ...VALID_FORM, phone: '13900000002' })).ok).toBe(true)
     const memberId = (await env.memberIdOf(child)) as string
-    // Audit entries are unlinked by their own rule (audit.ts); everything else names no child.
+    // Nothing kept names the child, its audit entries included (re-keyed by the erasure).
     const linked = async () => {
       const found: string[] = []
-      for (const { name } of manifest.collections.filter((c) => c.name !== COLLECTIONS.auditLog))
+      for (const { name } of manifest.collections)
         if (JSON.stringify(await env.all(name)).includes(memberId)) found.push(name)
       return found
     }
@@ -123,7 +122,7 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     const stays = shopper()
     expect((await env.join(stays, { ...VALID_FORM, phone: '13900000002' })).ok).toBe(true)
     expect((await env.join(gone)).ok).toBe(true)
-    expect(await env.call(gone, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.deleteAccount(gone)).toMatchObject({ ok: true })
     const anonymised = async () =>
       (await env.all(rule.collection)).filter((doc) => doc.anonymisedAt !== undefined).length
     expect(await anonymised()).toBeGreaterThan(0)
@@ -141,6 +140,18 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     return {
       dueAt: Date.parse(START) + durationMs(rule.after),
       present: () => byId(rule.collection, entry._id),
+    }
+  },
+
+  async auditRedactions(rule) {
+    const gone = shopper()
+    expect((await env.join(gone)).ok).toBe(true)
+    expect(await env.deleteAccount(gone)).toMatchObject({ ok: true })
+    const [redaction] = await env.all(rule.collection)
+    expect(redaction).toBeDefined()
+    return {
+      dueAt: new Date(redaction.at as Date).getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, redaction._id),
     }
   },
 

@@ -10,33 +10,47 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { createAuditLog } from '../../cloudfunctions/common/audit'
+import { auditSignerFromEnv } from '../../cloudfunctions/common/chain'
 import { manualClock } from '../../cloudfunctions/common/clock'
 import { asDb, COLLECTIONS, DB_OPTIONS, type Db } from '../../cloudfunctions/common/db'
 import { createIdentityStore } from '../../cloudfunctions/common/identity'
 import { createKeyStore } from '../../cloudfunctions/common/keystore'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/scheduler/index'
-import { createKeyRotation } from '../../cloudfunctions/scheduler/rotation'
+import { createKeyRotation, ROTATION_ACTOR } from '../../cloudfunctions/scheduler/rotation'
 import { manifest } from '../../database/manifest'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import { createTestCloud, shuffleSeedFor, type LocalCloud } from '../../local-cloud/testing'
 
 const key = () => randomBytes(32).toString('base64')
 const INDEX_KEY = key()
+const AUDIT_SIGNING_KEY = key()
+const signer = auditSignerFromEnv({ AUDIT_SIGNING_KEY })
 const OLD = { id: 'k2025a', key: key() }
 const NEW = { id: 'k2026a', key: key() }
 
 /** Only the old key: how members were written before the rotation. */
-const oldEnv = { PI_MASTER_KEY: OLD.key, PI_MASTER_KEY_ID: OLD.id, PI_INDEX_KEY: INDEX_KEY }
+const oldEnv = {
+  PI_MASTER_KEY: OLD.key,
+  PI_MASTER_KEY_ID: OLD.id,
+  PI_INDEX_KEY: INDEX_KEY,
+  AUDIT_SIGNING_KEY,
+}
 /** During the rotation: the new key current, the old one retired. */
 const rotatingEnv = {
   PI_MASTER_KEY: NEW.key,
   PI_MASTER_KEY_ID: NEW.id,
   PI_RETIRED_MASTER_KEYS: `${OLD.id}:${OLD.key}`,
   PI_INDEX_KEY: INDEX_KEY,
+  AUDIT_SIGNING_KEY,
 }
 /** After it: the new key alone. */
-const newOnlyEnv = { PI_MASTER_KEY: NEW.key, PI_MASTER_KEY_ID: NEW.id, PI_INDEX_KEY: INDEX_KEY }
+const newOnlyEnv = {
+  PI_MASTER_KEY: NEW.key,
+  PI_MASTER_KEY_ID: NEW.id,
+  PI_INDEX_KEY: INDEX_KEY,
+  AUDIT_SIGNING_KEY,
+}
 
 const clock = manualClock('2026-03-01T02:00:00.000Z')
 const access = { purpose: 'membership', actor: 'staff:test' } as const
@@ -50,7 +64,7 @@ interface Dbs {
 /** An identity store as one function call has it (a fresh key store: nothing cached). */
 function identityStore({ db, keyDb }: Dbs, vault: Vault) {
   const keys = createKeyStore({ db: keyDb, vault, clock })
-  return createIdentityStore({ db, vault, clock, keys, audit: createAuditLog({ db, vault, clock }) })
+  return createIdentityStore({ db, vault, clock, keys, audit: createAuditLog({ db, signer, clock }) })
 }
 
 async function addMembers(dbs: Dbs, vault: Vault, count: number): Promise<string[]> {
@@ -95,7 +109,33 @@ describe('key rotation against local-cloud', () => {
   afterEach(() => cloud.close())
 
   const rotation = (vault = vaultFromEnv(rotatingEnv)) =>
-    createKeyRotation({ db, keyDb, vault, clock, retiredKeyIds: [OLD.id] })
+    createKeyRotation({
+      db,
+      keyDb,
+      vault,
+      clock,
+      audit: createAuditLog({ db, signer, clock }),
+      retiredKeyIds: [OLD.id],
+    })
+
+  test('[5.5][L-14] audits each verifying decryption as a read by the system, a page in one write', async () => {
+    const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 5)
+    const reads = async () =>
+      (await db.collection(COLLECTIONS.auditLog).where({ actor: ROTATION_ACTOR }).limit(1000).get()).data
+    expect(await reads()).toEqual([])
+    let writes = 0
+    cloud.onWire((action, params) => {
+      if (action === 'database.insertDocument' && params.collectionName === COLLECTIONS.auditLog) writes++
+    })
+    expect(await rotation().run({ pageSize: 5 })).toMatchObject({ rewrapped: 5, done: true })
+    const entries = await reads()
+    expect(entries.map((e) => e.memberId).sort()).toEqual(ids)
+    expect(
+      entries.every((e) => e.action === 'read' && e.success === true && e.purpose === 'membership'),
+    ).toBe(true)
+    // The page's entries in one request.
+    expect(writes).toBe(1)
+  })
 
   test('should leave every member readable with the new key alone, re-wrapped in the key store only', async () => {
     const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 12)
@@ -244,7 +284,13 @@ describe('npm run keys:rotate on a local data directory', () => {
 
   function rotate(args: string[]) {
     const env = { ...process.env }
-    for (const name of ['PI_MASTER_KEY', 'PI_MASTER_KEY_ID', 'PI_RETIRED_MASTER_KEYS', 'PI_INDEX_KEY'])
+    for (const name of [
+      'PI_MASTER_KEY',
+      'PI_MASTER_KEY_ID',
+      'PI_RETIRED_MASTER_KEYS',
+      'PI_INDEX_KEY',
+      'AUDIT_SIGNING_KEY',
+    ])
       delete env[name]
     return spawnSync(
       process.execPath,

@@ -37,16 +37,18 @@ export function allows(member: ConsentHolder, purpose: PurposeId): boolean {
 
 /**
  * Whether the member may see their own information held for `purpose`: as `allows`, except that
- * a consent given before the purpose's scope widened still counts. Seeing and copying one's own
- * data is the member's right (L-8, PIPL art. 45), not a use of it under the wider scope.
+ * a basic consent given before its scope widened still counts. Seeing and copying one's own data
+ * is the member's right (L-8, PIPL art. 45), not a use under the wider basic scope; an optional
+ * purpose's own data stays behind its current consent.
  */
 export function allowsOwnView(member: ConsentHolder, purpose: PurposeId): boolean {
-  const current = (p: PurposeId) => {
-    const state = consentState(member, p)
-    return state === 'granted' || state === 'needsReconsent'
-  }
   if (member.status === 'guardian_pending') return purpose === 'membership'
-  if (member.status !== 'active' || !current('membership')) return false
+  if (member.status !== 'active') return false
+  const basic = consentState(member, 'membership')
+  const holds = (p: PurposeId) =>
+    p === 'membership'
+      ? basic === 'granted' || basic === 'needsReconsent'
+      : consentState(member, p) === 'granted'
   const requires = PURPOSES[purpose].requires
-  return (!requires || current(requires)) && current(purpose)
+  return holds('membership') && (!requires || holds(requires)) && holds(purpose)
 }
