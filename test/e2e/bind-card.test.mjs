@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
-import { latestCode, openHome, requestCode } from './shopper.mjs'
+import { assertInputsFit, latestCode, openHome, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -49,6 +49,10 @@ test('[4.2.1.1][4.2.2.1][L-11] a non-member binds a service-desk card', async (t
     await page.locator('taro-button-core.bind-form__submit:visible').waitFor()
     assert.equal(await page.locator('.bind-form__agree').getAttribute('aria-checked'), 'false')
     await shot('02-form')
+  })
+
+  await step('at 375 px no placeholder or value is clipped, the code beside its button too', async () => {
+    await assertInputsFit(page, [CARD.cardNo, CARD.phone, '123456'])
   })
 
   await step('[L-2] no code is sent before the unticked notice is agreed', async () => {

@@ -69,7 +69,7 @@ describe('我的数据 (compiled weapp)', () => {
       '访问记录',
       '其他记录',
     ]
-    expect(page.findAll('.my-data__section .page-shell__section').map((t) => t.dom?.textContent)).toEqual(
+    expect(page.findAll('.my-data__section .page-shell__section').map((t) => t?.dom?.textContent)).toEqual(
       titles,
     )
     const value = (key: string) => page.text(`.my-data__row--${key} .my-data__value`)

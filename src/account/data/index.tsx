@@ -30,7 +30,7 @@ function Sections({ data }: { data: DataExport }) {
       {exportSections(data).map((section) => (
         <View key={section.key} className={`my-data__section my-data__section--${section.key}`}>
           <Text className="page-shell__section">{section.title}</Text>
-          <View className="card my-data__rows">
+          <View className={`card my-data__rows${section.stacked ? ' my-data__rows--stacked' : ''}`}>
             {section.rows.length === 0 && <Text className="my-data__empty">{section.empty}</Text>}
             {section.rows.map((row) => (
               <View key={row.key} className={`my-data__row my-data__row--${row.key}`}>

@@ -24,6 +24,8 @@ export interface DataSection {
   rows: DataRow[]
   /** Shown instead of rows when there are none. */
   empty: string
+  /** Long values: each below its label rather than beside it. */
+  stacked: boolean
 }
 
 /** The JSON's sections in reading order, with their Chinese titles (also the file's legend). */
@@ -169,6 +171,7 @@ export function exportSections(data: DataExport): DataSection[] {
   return (Object.keys(SECTION_TITLES) as (keyof typeof SECTION_TITLES)[]).map((key) => ({
     key,
     title: SECTION_TITLES[key],
+    stacked: key === 'accessLog',
     ...rows[key],
   }))
 }
