@@ -2,8 +2,8 @@
 // for a cancelled card and for the wrong phone, then the SMS code to the phone on the card, the
 // unticked notice, and the card's points on the new member home.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
+import { before, test } from 'node:test'
+import { browserSession, journey } from './browser.mjs'
 import { assertInputsFit, latestCode, openHome, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -13,23 +13,11 @@ if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2
 const CARD = { cardNo: '6200000000000001', phone: '13700000001', points: 1280 }
 const CANCELLED = { cardNo: '6200000000000003', phone: '13700000003' }
 
-let browser
+const session = browserSession('bind-card')
+const shot = (name) => session.shot(name)
 let page
-const shots = []
-
-async function shot(name) {
-  await settle(page)
-  shots.push(await screenshot(page, `bind-card-${name}`))
-}
-
-before(async () => {
-  browser = await launchBrowser({ viewport: { width: 375, height: 812 } })
-  page = await browser.context.newPage()
-})
-
-after(async () => {
-  await browser?.close()
-  if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+before(() => {
+  page = session.page
 })
 
 async function fillCard({ cardNo, phone }) {

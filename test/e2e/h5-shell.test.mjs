@@ -1,30 +1,18 @@
 // What the H5 app does around its pages (375×812): an unknown address shows 页面不存在 with the
 // way home instead of a stale page, and the browser's favicon request finds an icon.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
+import { before, test } from 'node:test'
+import { browserSession, journey } from './browser.mjs'
 import { openHome } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
 
-let browser
+const session = browserSession('h5-shell')
+const shot = (name) => session.shot(name)
 let page
-const shots = []
-
-async function shot(name) {
-  await settle(page)
-  shots.push(await screenshot(page, `h5-shell-${name}`))
-}
-
-before(async () => {
-  browser = await launchBrowser({ viewport: { width: 375, height: 812 } })
-  page = await browser.context.newPage()
-})
-
-after(async () => {
-  await browser?.close()
-  if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+before(() => {
+  page = session.page
 })
 
 test('/favicon.ico answers an icon', async () => {

@@ -2,7 +2,7 @@
  * The compiled weapp join page (dist/pages/join/index) in miniprogram-simulate: what the shopper
  * sees before giving anything, and exactly what the page sends to the `member` function.
  */
-import { ERROR_MESSAGES } from '@/domain/errors'
+import { ERROR_MESSAGES, type ErrorCode } from '@/domain/errors'
 import { inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
 import { JOIN_FORM_FIELDS } from '@/domain/member/joinForm'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
@@ -39,6 +39,13 @@ async function openJoinPage(overrides: CloudHandlers = {}) {
 }
 
 const callsOf = (calls: CloudCall[], action: string) => calls.filter((c) => c.action === action)
+
+/** A join answer that fails with `code` on `field` the first time, then joins. */
+function failsOnce(code: ErrorCode, field: string) {
+  let joins = 0
+  return () =>
+    ++joins === 1 ? { ok: false, code, message: ERROR_MESSAGES[code], field } : ok({ member: MEMBER })
+}
 
 async function fillRequired(page: RenderedPage, calls: CloudCall[]) {
   await page.tap('.join-form__agree')
@@ -131,18 +138,7 @@ describe('join page (compiled weapp)', () => {
   })
 
   it('[L-5] shows AGE_DECLARATION_REQUIRED beside the tick, then sends ageDeclared once ticked', async () => {
-    let joins = 0
-    const { page, calls } = await openJoinPage({
-      join: () =>
-        ++joins === 1
-          ? {
-              ok: false,
-              code: 'AGE_DECLARATION_REQUIRED',
-              message: ERROR_MESSAGES.AGE_DECLARATION_REQUIRED,
-              field: 'ageDeclared',
-            }
-          : ok({ member: MEMBER }),
-    })
+    const { page, calls } = await openJoinPage({ join: failsOnce('AGE_DECLARATION_REQUIRED', 'ageDeclared') })
     await fillRequired(page, calls)
     await page.tap('.join-form__age')
     await until(() => !page.find('.join-form__age.nut-checkbox-active'), 'the tick taken back')
@@ -286,18 +282,7 @@ describe('join page (compiled weapp)', () => {
   })
 
   it('[4.1.2] an updated notice must be agreed to again; what was typed stays', async () => {
-    let joins = 0
-    const { page, calls } = await openJoinPage({
-      join: () =>
-        ++joins === 1
-          ? {
-              ok: false,
-              code: 'NOTICE_OUTDATED',
-              message: ERROR_MESSAGES.NOTICE_OUTDATED,
-              field: 'noticeVersion',
-            }
-          : ok({ member: MEMBER }),
-    })
+    const { page, calls } = await openJoinPage({ join: failsOnce('NOTICE_OUTDATED', 'noticeVersion') })
 
     await fillRequired(page, calls)
     await page.tap('.join-form__submit')
