@@ -16,8 +16,8 @@ const CANCELLED = { cardNo: '6200000000000003', phone: '13700000003' }
 const session = browserSession('bind-card')
 const shot = (name) => session.shot(name)
 let page
-before(() => {
-  page = session.page
+before(async () => {
+  page = await session.open()
 })
 
 async function fillCard({ cardNo, phone }) {

@@ -11,8 +11,8 @@ if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2
 const session = browserSession('h5-shell')
 const shot = (name) => session.shot(name)
 let page
-before(() => {
-  page = session.page
+before(async () => {
+  page = await session.open()
 })
 
 test('/favicon.ico answers an icon', async () => {
