@@ -34,7 +34,11 @@ export default defineConfig<'webpack5'>(async (merge) => {
       // The persona switch and the SMS outbox viewer exist only in the local H5 build.
       LOCAL_DEV_TOOLS: JSON.stringify(isH5),
     },
-    copy: { patterns: [], options: {} },
+    // The H5 build serves the icon browsers ask for at /favicon.ico; the weapp has its own.
+    copy: {
+      patterns: isH5 ? [{ from: 'src/assets/favicon.ico', to: 'dist-h5/favicon.ico' }] : [],
+      options: {},
+    },
     framework: 'react',
     compiler: 'webpack5',
     cache: { enable: false },

@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/join/index'],
+  pages: ['pages/index/index', 'pages/join/index', 'pages/not-found/index'],
   // Rarely used shopper pages stay out of the main package (budget: bench/budgets.json).
   subPackages: [
     {
@@ -13,6 +13,7 @@ export default defineAppConfig({
         'bind/index',
         'profile/index',
         'phone/index',
+        'privacy/index',
       ],
     },
   ],

@@ -110,6 +110,7 @@ export const NOT_PRIVACY: ReadonlySet<string> = new Set([
   'nextTick',
   'getCurrentInstance',
   'getCurrentPages',
+  'onPageNotFound',
   'getEnv',
   'eventCenter',
   'requestSubscribeMessage',

@@ -6,6 +6,13 @@ export function chinaDate(at: number): string {
   return new Date(at + 8 * 3600_000).toISOString().slice(0, 10)
 }
 
+/** 2026-11-29T08:05:00Z → 2026-11-29 16:05 (China time, whatever the phone's zone). */
+export function chinaTime(iso: string): string {
+  const at = Date.parse(iso)
+  if (Number.isNaN(at)) return iso
+  return new Date(at + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
+}
+
 /** A calendar date `YYYY-MM-DD` that exists; undefined otherwise. */
 export function parseIsoDate(value: string): { y: number; m: number; d: number } | undefined {
   const match = ISO_DATE.exec(value)

@@ -2,9 +2,9 @@
 // for a cancelled card and for the wrong phone, then the SMS code to the phone on the card, the
 // unticked notice, and the card's points on the new member home.
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
-import { latestCode, openHome, requestCode } from './shopper.mjs'
+import { before, test } from 'node:test'
+import { browserSession, journey } from './browser.mjs'
+import { assertInputsFit, latestCode, openHome, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -13,23 +13,11 @@ if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2
 const CARD = { cardNo: '6200000000000001', phone: '13700000001', points: 1280 }
 const CANCELLED = { cardNo: '6200000000000003', phone: '13700000003' }
 
-let browser
+const session = browserSession('bind-card')
+const shot = (name) => session.shot(name)
 let page
-const shots = []
-
-async function shot(name) {
-  await settle(page)
-  shots.push(await screenshot(page, `bind-card-${name}`))
-}
-
 before(async () => {
-  browser = await launchBrowser({ viewport: { width: 375, height: 812 } })
-  page = await browser.context.newPage()
-})
-
-after(async () => {
-  await browser?.close()
-  if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+  page = await session.open()
 })
 
 async function fillCard({ cardNo, phone }) {
@@ -49,6 +37,10 @@ test('[4.2.1.1][4.2.2.1][L-11] a non-member binds a service-desk card', async (t
     await page.locator('taro-button-core.bind-form__submit:visible').waitFor()
     assert.equal(await page.locator('.bind-form__agree').getAttribute('aria-checked'), 'false')
     await shot('02-form')
+  })
+
+  await step('at 375 px no placeholder or value is clipped, the code beside its button too', async () => {
+    await assertInputsFit(page, [CARD.cardNo, CARD.phone, '123456'])
   })
 
   await step('[L-2] no code is sent before the unticked notice is agreed', async () => {

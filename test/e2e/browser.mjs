@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { after } from 'node:test'
 import { chromium } from 'playwright-core'
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -84,5 +85,31 @@ export function journey(t, onFailure) {
         throw error
       }
     })
+  }
+}
+
+/**
+ * One browser and page for a test file, on a 375×812 phone unless told otherwise: `open()` (in
+ * the file's `before`) launches it and answers the page; it is closed after the file's tests,
+ * listing the screenshots `shot(name)` saved as `<prefix>-<name>`.
+ */
+export function browserSession(prefix, { viewport = { width: 375, height: 812 } } = {}) {
+  const shots = []
+  let browser
+  let page
+  after(async () => {
+    await browser?.close()
+    if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
+  })
+  return {
+    async open() {
+      browser = await launchBrowser({ viewport })
+      page = await browser.context.newPage()
+      return page
+    },
+    async shot(name) {
+      await settle(page)
+      shots.push(await screenshot(page, `${prefix}-${name}`))
+    },
   }
 }

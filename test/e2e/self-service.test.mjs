@@ -5,7 +5,15 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { journey, launchBrowser, screenshot, settle } from './browser.mjs'
-import { join, latestCode, openAccountPage, openHome, randomPhone, requestCode } from './shopper.mjs'
+import {
+  assertInputsFit,
+  join,
+  latestCode,
+  openAccountPage,
+  openHome,
+  randomPhone,
+  requestCode,
+} from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -64,6 +72,20 @@ test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, th
     await shot('02-account-settings')
     await back()
   })
+
+  await step(
+    '更换手机号: at 375 px the code input keeps its placeholder beside the code button',
+    async () => {
+      await openAccountPage(page, 'phone')
+      await page.locator('.phone__input--smsCode input').waitFor()
+      await assertInputsFit(page, ['13900001111', '123456'])
+      await shot('02b-change-phone')
+      // H5 pages have their own way back (the weapp has its navigation bar's).
+      await page.locator('.back-control--back:visible').click()
+      await page.locator('.entry-list__item--consents:visible').waitFor()
+      await back()
+    },
+  )
 
   await step('[4.2.2.6][L-4] the plates page asks for the parking consent first', async () => {
     await openAccountPage(page, 'plates')
@@ -197,28 +219,41 @@ test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, th
     await page.locator('.entry-list__item--account:visible').waitFor()
   })
 
-  await step('[L-8] 我的数据 gives a complete copy to copy', async () => {
-    await openAccountPage(page, 'data')
-    const copy = page.locator('taro-button-core.my-data__copy:visible')
-    await copy.waitFor()
-    await shot('11-my-data')
-    await copy.click()
-    await page.locator('.my-data__done:visible').waitFor()
-    const copied = await page.evaluate(() => navigator.clipboard.readText())
-    const data = JSON.parse(copied)
-    assert.equal(data.format, 'mall-membership/export/v1')
-    assert.equal(data.profile.phone, PHONE)
-    assert.equal(data.profile.name, NAME)
-    assert.equal(data.profile.idNumber, '11010519491231002X')
-    assert.deepEqual(
-      data.plates.map((p) => p.plate),
-      [PLATE],
-    )
-    assert.ok(data.consentReceipts.some((r) => r.purpose === 'marketing' && r.granted === false))
-    await shot('12-my-data-copied')
-    await back()
-    await back()
-  })
+  await step(
+    '[L-8] 我的数据 shows sections in Chinese with China time, and gives the complete JSON to copy',
+    async () => {
+      await openAccountPage(page, 'data')
+      const copy = page.locator('taro-button-core.my-data__copy:visible')
+      await copy.waitFor()
+      await shot('11-my-data')
+      const profile = page.locator('.my-data__section--profile:visible')
+      assert.match(await profile.innerText(), /个人信息/)
+      assert.equal(await profile.locator('.my-data__row--name .my-data__value').innerText(), NAME)
+      const joinedAt = await profile.locator('.my-data__row--joinedAt .my-data__value').innerText()
+      await page.locator('.my-data__section--accessLog:visible').scrollIntoViewIfNeeded()
+      await shot('11b-my-data-access-log')
+      await copy.scrollIntoViewIfNeeded()
+      await copy.click()
+      await page.locator('.my-data__done:visible').waitFor()
+      const copied = await page.evaluate(() => navigator.clipboard.readText())
+      const data = JSON.parse(copied)
+      assert.equal(data.format, 'mall-membership/export/v1')
+      assert.equal(data.profile.phone, PHONE)
+      assert.equal(data.profile.name, NAME)
+      assert.equal(data.profile.idNumber, '11010519491231002X')
+      assert.deepEqual(
+        data.plates.map((p) => p.plate),
+        [PLATE],
+      )
+      assert.ok(data.consentReceipts.some((r) => r.purpose === 'marketing' && r.granted === false))
+      // The page shows the copy's UTC time in China time (UTC+8).
+      const china = new Date(Date.parse(data.profile.joinedAt) + 8 * 3600_000).toISOString()
+      assert.equal(joinedAt, `${china.slice(0, 10)} ${china.slice(11, 16)}`)
+      await shot('12-my-data-copied')
+      await back()
+      await back()
+    },
+  )
 
   await step(
     '[7.2][L-9] 注销账户: one button, a confirmation with the points lost and a code to the phone on file, then back to the non-member home',

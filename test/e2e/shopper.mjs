@@ -34,11 +34,15 @@ export async function openHome(page, baseUrl) {
   }
 }
 
-/** Joins from the member centre's welcome card; ends on the member home. */
+/**
+ * Joins from the member centre's welcome card without a birth date (so with the age
+ * declaration); ends on the member home.
+ */
 export async function join(page, baseUrl, { name, phone }) {
   await page.locator('taro-button-core.welcome-card__join:visible').click()
-  await page.locator('.notice__title').waitFor({ state: 'visible' })
-  await page.locator('.join-form__agree').click()
+  await page.locator('.join-form__notice-link:visible').first().waitFor()
+  await page.locator('.join-form__age:visible').click()
+  await page.locator('.join-form__agree:visible').click()
   await page.locator('.join-form__input--name input').fill(name)
   await page.locator('.picker-field__picker--storeId').click()
   await page.locator('.weui-picker__action:visible', { hasText: '确定' }).click()
@@ -54,4 +58,38 @@ export async function join(page, baseUrl, { name, phone }) {
 export async function openAccountPage(page, entry) {
   await page.locator('.entry-list__item--account:visible').click()
   await page.locator(`.entry-list__item--${entry}:visible`).click()
+}
+
+/**
+ * Every visible empty input shows its whole placeholder and, once `values[i]` is typed into the
+ * i-th input (and left there), the whole value: nothing is clipped at the current width.
+ */
+export async function assertInputsFit(page, values) {
+  const inputs = page.locator('input:visible')
+  const count = await inputs.count()
+  assert.ok(count > 0, 'the form has inputs')
+  for (let i = 0; i < count; i++) {
+    const input = inputs.nth(i)
+    const fit = await input.evaluate((el) => {
+      const style = getComputedStyle(el, '::placeholder')
+      const probe = document.createElement('span')
+      probe.textContent = el.placeholder
+      probe.style.font = style.font
+      probe.style.whiteSpace = 'pre'
+      document.body.appendChild(probe)
+      const width = probe.getBoundingClientRect().width
+      probe.remove()
+      return { placeholder: el.placeholder, needs: Math.ceil(width), has: el.clientWidth }
+    })
+    if (!(await input.inputValue())) {
+      assert.ok(fit.needs <= fit.has, `"${fit.placeholder}" needs ${fit.needs} px, the input has ${fit.has}`)
+    }
+    if (values[i] !== undefined) await input.fill(values[i])
+    const { value, scroll, client } = await input.evaluate((el) => ({
+      value: el.value,
+      scroll: el.scrollWidth,
+      client: el.clientWidth,
+    }))
+    assert.ok(scroll <= client, `"${value}" needs ${scroll} px, the input has ${client}`)
+  }
 }

@@ -78,6 +78,7 @@ const JOIN: FormCase = {
   submit: '.join-form__submit',
   fill: async (page, calls) => {
     await page.tap('.join-form__agree')
+    await page.tap('.join-form__age')
     await page.type(input('join-form', 'name'), '张三')
     await page.pick('.picker-field__picker--storeId', 1)
     await page.type(input('join-form', 'phone'), '13800001234')

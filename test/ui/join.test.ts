@@ -2,7 +2,7 @@
  * The compiled weapp join page (dist/pages/join/index) in miniprogram-simulate: what the shopper
  * sees before giving anything, and exactly what the page sends to the `member` function.
  */
-import { ERROR_MESSAGES } from '@/domain/errors'
+import { ERROR_MESSAGES, type ErrorCode } from '@/domain/errors'
 import { inventoryField, JOIN_FIELDS } from '@/domain/identity/inventory'
 import { JOIN_FORM_FIELDS } from '@/domain/member/joinForm'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
@@ -40,8 +40,16 @@ async function openJoinPage(overrides: CloudHandlers = {}) {
 
 const callsOf = (calls: CloudCall[], action: string) => calls.filter((c) => c.action === action)
 
+/** A join answer that fails with `code` on `field` the first time, then joins. */
+function failsOnce(code: ErrorCode, field: string) {
+  let joins = 0
+  return () =>
+    ++joins === 1 ? { ok: false, code, message: ERROR_MESSAGES[code], field } : ok({ member: MEMBER })
+}
+
 async function fillRequired(page: RenderedPage, calls: CloudCall[]) {
   await page.tap('.join-form__agree')
+  await page.tap('.join-form__age')
   await page.type(INPUT('name'), '张三')
   await page.pick('.picker-field__picker--storeId', 1)
   await page.type(INPUT('phone'), '13800001234')
@@ -51,39 +59,101 @@ async function fillRequired(page: RenderedPage, calls: CloudCall[]) {
 }
 
 describe('join page (compiled weapp)', () => {
-  it('[4.1.2] shows the notice first: every purpose, the fields with 必填/选填, retention and contact', async () => {
-    const { page, calls } = await openJoinPage()
+  it('leads with the form: the fields come before the notice, and the ticks sit right above 提交申请', async () => {
+    const { page } = await openJoinPage()
 
-    expect(calls.map((c) => c.action)).toEqual(['joinForm'])
-    for (const section of NOTICE.sections) {
-      expect(page.text(`.notice-section--${section.purpose}`)).toContain(section.title)
+    const order = [
+      '.join-form__lead',
+      '#field-name',
+      '#field-smsCode',
+      '#field-ageDeclared',
+      '#field-consent',
+    ]
+    const doms = order.map((selector) => page.find(selector)?.dom as Element)
+    expect(doms.every(Boolean)).toBe(true)
+    for (let i = 1; i < doms.length; i++) {
+      expect(doms[i - 1].compareDocumentPosition(doms[i]) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy()
     }
-    const membership = NOTICE.sections.find((s) => s.basic)
-    for (const field of membership?.fields ?? []) {
-      expect(page.text(`.notice-field--${field.key}`)).toBe(
-        `${field.label}${field.required ? '必填' : '选填'}`,
-      )
-    }
-    expect(page.text('.notice-section__retention')).toContain(membership?.fields[0].retention)
-    expect(page.text('.notice__contact')).toContain(NOTICE.controller.contactPhone)
-    expect(page.text('.notice__contact')).toContain(NOTICE.controller.contactEmail)
+    expect(page.find('.join-form__ticks')?.dom?.nextElementSibling?.getAttribute('class')).toContain(
+      'join-form__actions',
+    )
+    // The notice is not spread over the page: it opens on request.
+    expect(page.shown('.notice__title')).toBe(false)
   })
+
+  it.each(['.join-form__lead .join-form__notice-link', '#field-consent .join-form__notice-link'])(
+    '[4.1.2] the notice is one tap away (%s): every purpose, the fields with 必填/选填, retention and contact',
+    async (link) => {
+      const { page, calls } = await openJoinPage()
+
+      await page.tap(link)
+      await until(() => page.shown('.notice__title'), 'the notice')
+      expect(calls.map((c) => c.action)).toEqual(['joinForm'])
+      for (const section of NOTICE.sections) {
+        expect(page.text(`.notice-section--${section.purpose}`)).toContain(section.title)
+      }
+      const membership = NOTICE.sections.find((s) => s.basic)
+      for (const field of membership?.fields ?? []) {
+        expect(page.text(`.notice-field--${field.key}`)).toBe(
+          `${field.label}${field.required ? '必填' : '选填'}`,
+        )
+      }
+      expect(page.text('.notice-section__retention')).toContain(membership?.fields[0].retention)
+      expect(page.text('.notice__contact')).toContain(NOTICE.controller.contactPhone)
+      expect(page.text('.notice__contact')).toContain(NOTICE.controller.contactEmail)
+
+      await page.tap('.join-notice__close')
+      await until(() => !page.shown('.notice__title'), 'the notice closed')
+      expect(page.find('.nut-checkbox-active')).toBeUndefined()
+    },
+  )
 
   it('[L-2] the consent box is not pre-ticked and nothing is sent without it', async () => {
     const { page, calls } = await openJoinPage()
 
-    expect(page.text('.join-form__agree')).toBe(`我已阅读并同意《${NOTICE.title}》`)
+    expect(page.text('#field-consent')).toBe(`我已阅读并同意《${NOTICE.title}》`)
     expect(page.find('.nut-checkbox-active')).toBeUndefined()
 
     await page.type(INPUT('phone'), '13800001234')
     await page.tap('.sms-button')
-    await until(() => page.text('.join-form__consent-error'), 'the consent message')
-    expect(page.text('.join-form__consent-error')).toBe(ERROR_MESSAGES.CONSENT_REQUIRED)
+    await until(() => page.text('.tick-field__error--consent'), 'the consent message')
+    expect(page.text('.tick-field__error--consent')).toBe(ERROR_MESSAGES.CONSENT_REQUIRED)
     expect(callsOf(calls, 'sendJoinCode')).toEqual([])
 
     await page.tap('.join-form__agree')
-    expect(page.find('.nut-checkbox-active')).toBeDefined()
-    expect(page.text('.join-form__consent-error')).toBe('')
+    await until(() => page.find('.join-form__agree.nut-checkbox-active'), 'the tick')
+    expect(page.text('.tick-field__error--consent')).toBe('')
+  })
+
+  it('[L-5] without a birth date asks for the age declaration, unticked; with a birth date it does not', async () => {
+    const { page } = await openJoinPage()
+
+    expect(page.text('#field-ageDeclared')).toBe('我已年满 15 周岁，或已取得监护人同意')
+    expect(page.find('.join-form__age.nut-checkbox-active')).toBeUndefined()
+
+    await page.pick('.picker-field__picker--birthDate', '2001-03-04')
+    await until(() => !page.find('#field-ageDeclared'), 'the declaration to go')
+    await page.tap('.picker-field__clear--birthDate')
+    await until(() => page.find('#field-ageDeclared'), 'the declaration again')
+  })
+
+  it('[L-5] shows AGE_DECLARATION_REQUIRED beside the tick, then sends ageDeclared once ticked', async () => {
+    const { page, calls } = await openJoinPage({ join: failsOnce('AGE_DECLARATION_REQUIRED', 'ageDeclared') })
+    await fillRequired(page, calls)
+    await page.tap('.join-form__age')
+    await until(() => !page.find('.join-form__age.nut-checkbox-active'), 'the tick taken back')
+    await page.tap('.join-form__submit')
+
+    await until(() => page.text('.tick-field__error--ageDeclared'), 'the declaration message')
+    expect(page.text('.tick-field__error--ageDeclared')).toBe(ERROR_MESSAGES.AGE_DECLARATION_REQUIRED)
+    expect(page.find('.form-alert__message')).toBeUndefined()
+    expect(callsOf(calls, 'join')[0].data).not.toHaveProperty('ageDeclared')
+
+    await page.tap('.join-form__age')
+    await until(() => page.text('.tick-field__error--ageDeclared') === '', 'the message to clear')
+    await page.tap('.join-form__submit')
+    await until(() => callsOf(calls, 'join').length === 2, 'the second join call')
+    expect(callsOf(calls, 'join')[1].data).toMatchObject({ ageDeclared: true })
   })
 
   it('[4.1.3] marks optional fields as optional, with the labels of the data inventory', async () => {
@@ -173,6 +243,7 @@ describe('join page (compiled weapp)', () => {
       storeId: STORES[1].id,
       phone: '13800001234',
       smsCode: '246810',
+      ageDeclared: true,
       noticeVersion: NOTICE_VERSION,
     })
   })
@@ -211,25 +282,14 @@ describe('join page (compiled weapp)', () => {
   })
 
   it('[4.1.2] an updated notice must be agreed to again; what was typed stays', async () => {
-    let joins = 0
-    const { page, calls } = await openJoinPage({
-      join: () =>
-        ++joins === 1
-          ? {
-              ok: false,
-              code: 'NOTICE_OUTDATED',
-              message: ERROR_MESSAGES.NOTICE_OUTDATED,
-              field: 'noticeVersion',
-            }
-          : ok({ member: MEMBER }),
-    })
+    const { page, calls } = await openJoinPage({ join: failsOnce('NOTICE_OUTDATED', 'noticeVersion') })
 
     await fillRequired(page, calls)
     await page.tap('.join-form__submit')
 
-    await until(() => page.text('.join-form__consent-error'), 'the consent message')
-    expect(page.text('.join-form__consent-error')).toBe(ERROR_MESSAGES.NOTICE_OUTDATED)
-    expect(page.find('.nut-checkbox-active')).toBeUndefined()
+    await until(() => page.text('.tick-field__error--consent'), 'the consent message')
+    expect(page.text('.tick-field__error--consent')).toBe(ERROR_MESSAGES.NOTICE_OUTDATED)
+    expect(page.find('.join-form__agree.nut-checkbox-active')).toBeUndefined()
     await until(() => callsOf(calls, 'joinForm').length === 2, 'the notice to be read again')
 
     await page.tap('.join-form__agree')

@@ -48,11 +48,43 @@ describe('我的数据 (compiled weapp)', () => {
     await until(() => page.find('.my-data__copy'), 'the copy button')
     expect(calls.map((c) => c.action)).toEqual(['exportData'])
     expect(page.find('.my-data__download')).toBeUndefined()
-    expect(page.text('.my-data__text')).toContain('"format": "mall-membership/export/v1"')
 
     await page.tap('.my-data__copy')
     await until(() => page.find('.my-data__done--copied'), 'the copied note')
     expect(JSON.parse(copied[0])).toEqual(exportOf())
+  })
+
+  it('[L-8] shows the copy in sections with Chinese labels and China time, not as raw JSON', async () => {
+    const { page } = open('account/data/index', { exportData: () => ok({ export: exportOf() }) })
+    await until(() => page.find('.my-data__section--profile'), 'the sections')
+
+    const titles = [
+      '个人信息',
+      '会员卡',
+      '车牌',
+      '授权状态',
+      '同意记录',
+      '积分明细',
+      '监护人',
+      '访问记录',
+      '其他记录',
+    ]
+    expect(page.findAll('.my-data__section .page-shell__section').map((t) => t?.dom?.textContent)).toEqual(
+      titles,
+    )
+    const value = (key: string) => page.text(`.my-data__row--${key} .my-data__value`)
+    expect(page.text('.my-data__row--name .my-data__label')).toBe('姓名')
+    expect(value('name')).toBe(PROFILE.name)
+    expect(value('gender')).toBe('女')
+    expect(value('province')).toBe('未填写')
+    // 08:00 UTC is 16:00 in China, whatever the phone's zone.
+    expect(value('joinedAt')).toBe('2026-11-29 16:00')
+    expect(page.text('.my-data__exported')).toContain('2026-11-29 17:00')
+    expect(page.text('.my-data__section--consentReceipts')).toContain('会员基础服务同意 · 2026-11-29 16:00')
+    expect(value('access-0')).toBe('查看姓名、手机号 · 会员基础服务 · 3次')
+    expect(page.text('.my-data__section--card')).toBe('会员卡未绑定会员卡')
+    expect(page.content()).not.toContain('"profile"')
+    expect(page.content()).not.toContain('T08:00:00')
   })
 })
 

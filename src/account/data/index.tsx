@@ -7,6 +7,9 @@ import { useRemote } from '@/api/useRemote'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
+import { chinaTime } from '@/domain/dates'
+import type { DataExport } from '@/domain/member/model'
+import { exportSections, SECTION_TITLES } from './sections'
 import './index.css'
 
 type Done = 'copied' | 'downloaded' | 'failed'
@@ -17,7 +20,37 @@ const DONE_TEXT: Record<Done, string> = {
   failed: '操作未成功，请重试。',
 }
 
-/** 我的数据 (L-8): a complete copy of everything held about the member, made by the function. */
+const LEGEND = Object.entries(SECTION_TITLES)
+  .map(([key, title]) => `${key}：${title}`)
+  .join('；')
+
+function Sections({ data }: { data: DataExport }) {
+  return (
+    <>
+      {exportSections(data).map((section) => (
+        <View key={section.key} className={`my-data__section my-data__section--${section.key}`}>
+          <Text className="page-shell__section">{section.title}</Text>
+          <View className={`card my-data__rows${section.stacked ? ' my-data__rows--stacked' : ''}`}>
+            {section.rows.length === 0 && <Text className="my-data__empty">{section.empty}</Text>}
+            {section.rows.map((row) => (
+              <View key={row.key} className={`my-data__row my-data__row--${row.key}`}>
+                <Text className="my-data__label">{row.label}</Text>
+                <Text className="my-data__value" userSelect>
+                  {row.value}
+                </Text>
+              </View>
+            ))}
+          </View>
+        </View>
+      ))}
+    </>
+  )
+}
+
+/**
+ * 我的数据 (L-8): everything held about the member, made by the function, shown in sections with
+ * Chinese labels and China time; the copy and the download are the complete JSON.
+ */
 export default function MyDataPage() {
   const privacy = usePrivacy()
   const [remote, reload] = useRemote(memberApi.exportData, privacy.status === 'agreed')
@@ -51,10 +84,14 @@ export default function MyDataPage() {
           )}
           {done && <Text className={`my-data__done my-data__done--${done}`}>{DONE_TEXT[done]}</Text>}
         </View>
-        <Text className="page-shell__section">数据内容（JSON）</Text>
-        <View className="card my-data__json">
-          <Text className="my-data__text" userSelect>
-            {json}
+        <Text className="my-data__exported">
+          导出时间：{chinaTime(remote.data.export.exportedAt)}（北京时间）
+        </Text>
+        <Sections data={remote.data.export} />
+        <View className="my-data__format">
+          <Text className="my-data__format-text">
+            复制或下载的是完整数据，JSON 格式（{remote.data.export.format}），各部分：{LEGEND}
+            。字段说明见开源项目文档 docs/data-export.md，时间为 UTC（ISO 8601）。
           </Text>
         </View>
       </>
@@ -65,7 +102,7 @@ export default function MyDataPage() {
     <PageShell
       name="data"
       title="我的数据"
-      intro="这是我们保存的关于您的全部信息的副本：个人资料、车牌、会员卡、授权及记录、积分明细等。"
+      intro="这是我们保存的关于您的全部信息：个人信息、会员卡、车牌、授权与同意记录、积分明细、访问记录等。"
     >
       {content()}
     </PageShell>

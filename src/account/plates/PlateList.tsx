@@ -1,6 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { PlateView } from '@/domain/plate/model'
-import { formatChinaTime } from '@/components/ConsentReceipts'
+import { chinaTime } from '@/domain/dates'
 
 export interface PlateListProps {
   plates: PlateView[]
@@ -22,7 +22,7 @@ export function PlateList({ plates, busy, onUnbind }: PlateListProps) {
             <Text className={`plates__plate${plate.plate.length === 8 ? ' plates__plate--energy' : ''}`}>
               {plate.plate.slice(0, 2)}·{plate.plate.slice(2)}
             </Text>
-            <Text className="plates__bound">绑定于 {formatChinaTime(plate.boundAt).slice(0, 10)}</Text>
+            <Text className="plates__bound">绑定于 {chinaTime(plate.boundAt).slice(0, 10)}</Text>
           </View>
           <Text
             className={`plates__unbind${busy === plate.id ? ' plates__unbind--busy' : ''}`}

@@ -47,8 +47,8 @@ function ExtendedSection({ section }: { section: NoticeSection }) {
  * The privacy notice shown before anything is collected (4.1.2): purposes, the fields with
  * 必填/选填, retention, rights and whom to contact. Generated on the server from the inventory.
  */
-export function ConsentNotice({ notice }: { notice: Notice }) {
-  const [expanded, setExpanded] = useState(false)
+export function ConsentNotice({ notice, rulesOpen = false }: { notice: Notice; rulesOpen?: boolean }) {
+  const [expanded, setExpanded] = useState(rulesOpen)
   const basic = notice.sections.filter((s) => s.basic)
   const extended = notice.sections.filter((s) => !s.basic)
   const [lead, ...rules] = notice.statements

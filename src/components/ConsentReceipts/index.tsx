@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import { purposeTitle } from '@/domain/consent/purposes'
+import { chinaTime } from '@/domain/dates'
 import type { Channel, ConsentReceiptView } from '@/domain/consent/model'
 import './index.css'
 
@@ -8,13 +9,6 @@ const CHANNEL_LABELS: Record<Channel, string> = {
   h5: '网页',
   wechat: '微信平台',
   system: '到期自动处理',
-}
-
-/** 2026-11-29T08:05:00Z → 2026-11-29 16:05 (China time, whatever the phone's zone). */
-export function formatChinaTime(iso: string): string {
-  const at = Date.parse(iso)
-  if (Number.isNaN(at)) return iso
-  return new Date(at + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')
 }
 
 /** The member's consent receipts, newest first: purpose, notice version, granted/withdrawn, time, channel. */
@@ -38,7 +32,7 @@ export function ConsentReceipts({ receipts }: { receipts: ConsentReceiptView[] }
             </Text>
           </View>
           <Text className="consent-receipts__meta">
-            {formatChinaTime(receipt.at)} · {CHANNEL_LABELS[receipt.channel] ?? receipt.channel} · 规则第
+            {chinaTime(receipt.at)} · {CHANNEL_LABELS[receipt.channel] ?? receipt.channel} · 规则第
             {receipt.noticeVersion}版
           </Text>
         </View>

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { ReactNode } from 'react'
+import { BackControl } from '@/components/BackControl'
 import { PrivacyAuthorization } from '@/components/PrivacyAuthorization'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
 import './index.css'
@@ -10,21 +11,25 @@ export interface PageShellProps {
   title: string
   intro?: string
   children: ReactNode
+  /** Ask for the privacy authorisation; only the privacy guide itself is read without it. */
+  privacy?: boolean
 }
 
 /**
- * The frame of an account page: a title, one line of what the page is for, the content, and the
- * privacy authorisation (these pages process personal information: it is required, L-1).
+ * The frame of an account page: the way back (H5), a title, one line of what the page is for,
+ * the content, and the privacy authorisation (these pages process personal information: it is
+ * required, L-1).
  */
-export function PageShell({ name, title, intro, children }: PageShellProps) {
+export function PageShell({ name, title, intro, children, privacy = true }: PageShellProps) {
   return (
     <View className={`page-shell page-shell--${name}`}>
       <View className="page-shell__head">
+        <BackControl />
         <Text className="page-shell__title">{title}</Text>
         {intro && <Text className="page-shell__intro">{intro}</Text>}
       </View>
       {children}
-      <PrivacyAuthorization mode="required" />
+      {privacy && <PrivacyAuthorization mode="required" />}
       <DevToolsSlot />
     </View>
   )

@@ -6,9 +6,9 @@ import {
   agreePrivacy,
   checkPrivacy,
   closePrivacy,
-  openPrivacyContract,
   promptPrivacy,
   refusePrivacy,
+  showPrivacyGuide,
   usesWechatAgreement,
   type PrivacyStatus,
 } from './privacy'
@@ -59,7 +59,7 @@ export function PrivacyAuthorization({ mode = 'launch' }: PrivacyAuthorizationPr
         <Text className="privacy-auth__title">隐私保护提示</Text>
         <View className="privacy-auth__body">
           <Text>在使用会员服务前，请阅读</Text>
-          <Text className="privacy-auth__link" onClick={openPrivacyContract}>
+          <Text className="privacy-auth__link" onClick={showPrivacyGuide}>
             {contractName}
           </Text>
           <Text>

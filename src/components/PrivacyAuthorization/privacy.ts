@@ -10,6 +10,7 @@
  */
 import Taro from '@tarojs/taro'
 import { NOTICE_VERSION } from '@/domain/consent/purposes'
+import { ROUTES } from '@/routes'
 
 export type PrivacyStatus = 'checking' | 'agreed' | 'needed' | 'refused'
 
@@ -167,7 +168,7 @@ export function closePrivacy(): void {
   setState({ open: false })
 }
 
-/** The shopper asked to read the privacy guide: WeChat's page, or our popup with its summary. */
+/** The shopper asked to read the privacy guide: WeChat's page, or (H5) ours. */
 export function showPrivacyGuide(): void {
-  if (!openPrivacyContract()) promptPrivacy()
+  if (!openPrivacyContract()) Taro.navigateTo({ url: ROUTES.privacyGuide })
 }

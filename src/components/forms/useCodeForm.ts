@@ -6,29 +6,34 @@ import { ERROR_MESSAGES, type Failure, type Result } from '@/domain/errors'
 import { fieldProblem, type Schema, type Shape } from '@/domain/input'
 import type { CodeSent } from '@/domain/member/model'
 
-/** Where a message is shown: one of the form's fields, or its consent box. */
+/** Where a message is shown: one of the form's fields or ticks, or its consent box. */
 export type Slot<K extends string> = K | 'consent'
 
 export type FormValues<K extends string> = Record<K, string>
 
 export type FormMessages<K extends string> = Partial<Record<Slot<K>, string>>
 
-/** A consent box: unticked at first (L-2), and ticked before the form is sent. */
+/** A consent box after the fields: unticked at first (L-2), and ticked before the form is sent. */
 export interface ConsentBox {
   /** It must be ticked before a code is sent too: the phone number leaves the device only after consent. */
   beforeCode: boolean
-  /** It is above the fields, so a failed check scrolls to it first. */
-  above?: boolean
 }
 
-export interface CodeFormContext {
+export interface CodeFormContext<B extends string = never> {
   /** The date in China, `YYYY-MM-DD`, for rules such as "not in the future". */
   today: string
   /** WeChat's one-time code from getPhoneNumber, sent instead of phone and SMS code (L-11). */
   phoneCode?: string
+  /** Which of the form's ticks are ticked. */
+  ticked: Record<B, boolean>
 }
 
-export interface CodeFormOptions<S extends Shape, K extends keyof S & string, T> {
+export interface CodeFormOptions<
+  S extends Shape,
+  K extends keyof S & string,
+  T,
+  B extends keyof S & string = never,
+> {
   /** The schema of the request the form sends: each field is checked by its parser. */
   schema: Schema<unknown, S>
   /** The form's fields, in screen order; each starts empty. */
@@ -37,22 +42,28 @@ export interface CodeFormOptions<S extends Shape, K extends keyof S & string, T>
   codeFields: readonly K[]
   /** The form's consent box; leave it out where the form has none. */
   consent?: ConsentBox
+  /**
+   * Declarations the shopper ticks (boolean fields of the request, e.g. `ageDeclared`), shown
+   * after the fields, never pre-ticked: a failure on one lands beside its tick.
+   */
+  ticks?: readonly B[]
   /** Scroll to the first faulty field (`#field-<key>`, `#field-consent`), for forms longer than a screen. */
   scroll?: boolean
   /** Asks the function for an SMS code to the typed phone. */
-  sendCode: (values: FormValues<K>, context: CodeFormContext) => Promise<Result<CodeSent>>
+  sendCode: (values: FormValues<K>, context: CodeFormContext<B>) => Promise<Result<CodeSent>>
   /** Sends the form, once every field passed its check. */
-  submit: (values: FormValues<K>, context: CodeFormContext) => Promise<Result<T>>
+  submit: (values: FormValues<K>, context: CodeFormContext<B>) => Promise<Result<T>>
   onDone: (data: T) => void
   /** The notice changed on the server: read it again. The box is unticked so it is agreed again. */
   onNoticeOutdated?: () => void
 }
 
-export interface CodeForm<K extends string> {
+export interface CodeForm<K extends string, B extends string = never> {
   values: FormValues<K>
   agreed: boolean
-  /** The message of each faulty field, and of the consent box. */
-  messages: FormMessages<K>
+  ticked: Record<B, boolean>
+  /** The message of each faulty field and tick, and of the consent box. */
+  messages: FormMessages<K | B>
   /** A failure that belongs to no field the form shows. */
   alert?: Failure
   sending: boolean
@@ -66,6 +77,7 @@ export interface CodeForm<K extends string> {
   /** A choice (chips, pickers): changed and checked at once. */
   choose: (key: K, value: string) => void
   agree: (checked: boolean) => void
+  tick: (key: B, checked: boolean) => void
   sendCode: () => Promise<void>
   submit: () => Promise<void>
   /** Sends the form with WeChat's phone code: phone and SMS code are neither checked nor sent. */
@@ -104,23 +116,34 @@ export async function callChecked<I, O>(
  * schema's own parser; a failure with a `field` the form shows lands on that field,
  * `noticeVersion` on the consent box, anything else on the form's alert.
  */
-export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
-  options: CodeFormOptions<S, K, T>,
-): CodeForm<K> {
-  const { schema, fields, codeFields, consent, scroll = false, onDone, onNoticeOutdated } = options
+export function useCodeForm<
+  S extends Shape,
+  K extends keyof S & string,
+  T,
+  B extends keyof S & string = never,
+>(options: CodeFormOptions<S, K, T, B>): CodeForm<K, B> {
+  const {
+    schema,
+    fields,
+    codeFields,
+    consent,
+    ticks = [],
+    scroll = false,
+    onDone,
+    onNoticeOutdated,
+  } = options
   const [values, setValues] = useState(() => emptyValues(fields))
   const [agreed, setAgreed] = useState(false)
-  const [messages, setMessages] = useState<FormMessages<K>>({})
+  const [ticked, setTicked] = useState(
+    () => Object.fromEntries(ticks.map((key) => [key, false])) as Record<B, boolean>,
+  )
+  const [messages, setMessages] = useState<FormMessages<K | B>>({})
   const [alert, setAlert] = useState<Failure>()
   const [sending, setSending] = useState(false)
   const [submitting, setSubmitting] = useState(false)
   const countdown = useCountdown()
 
-  const screenOrder: Slot<K>[] = !consent
-    ? [...fields]
-    : consent.above
-      ? ['consent', ...fields]
-      : [...fields, 'consent']
+  const screenOrder: Slot<K | B>[] = consent ? [...fields, ...ticks, 'consent'] : [...fields, ...ticks]
 
   const codeSlot = fields.filter((key) => key === SMS_CODE)
 
@@ -130,7 +153,7 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
   }
 
   /** Sets the messages of `slots`; a slot absent from `found` is cleared. */
-  const put = (slots: readonly Slot<K>[], found: FormMessages<K>) =>
+  const put = (slots: readonly Slot<K | B>[], found: FormMessages<K | B>) =>
     setMessages((current) => {
       const next = { ...current }
       for (const slot of slots) next[slot] = found[slot]
@@ -138,7 +161,7 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
     })
 
   /** Whether `found` holds a message; scrolls to the first one on screen (an action's answer, never typing). */
-  const reveal = (found: FormMessages<K>) => {
+  const reveal = (found: FormMessages<K | B>) => {
     const first = screenOrder.find((slot) => found[slot])
     if (first && scroll) scrollTo(first)
     return first !== undefined
@@ -146,15 +169,15 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
 
   /** Checks `keys` (and the consent box, when `withConsent`): the messages found. */
   const problems = (keys: readonly K[], withConsent: boolean, day: string) => {
-    const found: FormMessages<K> = {}
+    const found: FormMessages<K | B> = {}
     for (const key of keys) found[key] = problem(key, values[key], day)
     if (withConsent && consent && !agreed) found.consent = ERROR_MESSAGES.CONSENT_REQUIRED
     return found
   }
 
-  const slotOf = (field: string | undefined): Slot<K> | undefined => {
+  const slotOf = (field: string | undefined): Slot<K | B> | undefined => {
     if (field === 'noticeVersion') return consent ? 'consent' : undefined
-    return fields.find((key) => key === field)
+    return fields.find((key) => key === field) ?? ticks.find((key) => key === field)
   }
 
   const report = (failure: Failure) => {
@@ -167,13 +190,13 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
       setAlert(failure)
       return
     }
-    const found = { [slot]: failure.message } as FormMessages<K>
+    const found = { [slot]: failure.message } as FormMessages<K | B>
     put([slot], found)
     reveal(found)
   }
 
   const check = (key: K, value = values[key]) => {
-    put([key], { [key]: problem(key, value, today()) } as FormMessages<K>)
+    put([key], { [key]: problem(key, value, today()) } as FormMessages<K | B>)
   }
 
   const change = (key: K, value: string) => {
@@ -192,17 +215,22 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
     if (checked) put(['consent'], {})
   }
 
+  const tick = (key: B, checked: boolean) => {
+    setTicked((current) => ({ ...current, [key]: checked }))
+    if (checked) put([key], {})
+  }
+
   const sendCode = async () => {
     if (sending) return
     const day = today()
     const withConsent = consent?.beforeCode ?? false
-    const checked: Slot<K>[] = withConsent ? [...codeFields, 'consent'] : [...codeFields]
+    const checked: Slot<K | B>[] = withConsent ? [...codeFields, 'consent'] : [...codeFields]
     const found = problems(codeFields, withConsent, day)
     put(checked, found)
     setAlert(undefined)
     if (reveal(found)) return
     setSending(true)
-    const result = await options.sendCode(values, { today: day })
+    const result = await options.sendCode(values, { today: day, ticked })
     setSending(false)
     if (!result.ok) {
       report(result)
@@ -223,7 +251,7 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
     setAlert(undefined)
     if (reveal(found)) return
     setSubmitting(true)
-    const result = await options.submit(values, { today: day, phoneCode })
+    const result = await options.submit(values, { today: day, phoneCode, ticked })
     setSubmitting(false)
     if (result.ok) onDone(result.data)
     else report(result)
@@ -232,6 +260,7 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
   return {
     values,
     agreed,
+    ticked,
     messages,
     alert,
     sending,
@@ -241,6 +270,7 @@ export function useCodeForm<S extends Shape, K extends keyof S & string, T>(
     check,
     choose,
     agree,
+    tick,
     sendCode,
     submit: () => submitWith(),
     submitWithPhoneCode: (phoneCode: string) => submitWith(phoneCode),

@@ -1,11 +1,13 @@
 import { Text, View } from '@tarojs/components'
-import { Button, Checkbox } from '@nutui/nutui-react-taro'
+import { Button, Popup } from '@nutui/nutui-react-taro'
+import { useState } from 'react'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { ConsentNotice } from '@/components/ConsentNotice'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
 import { PickerField } from '@/components/PickerField'
 import { SmsCodeField, TextField } from '@/components/TextField'
+import { TickField } from '@/components/TickField'
 import { hasWechatPhone, WechatPhoneButton } from '@/components/WechatPhoneButton'
 import { joinSchema } from '@/domain/contracts/member'
 import { joinFormField, type JoinFormField } from '@/domain/member/joinForm'
@@ -29,10 +31,21 @@ export interface JoinFormProps {
   onGoHome: () => void
 }
 
-/** The notice, the consent box (never pre-ticked), then the sign-up fields (4.1.2, 4.2.1.1). */
+/**
+ * The sign-up fields first, then the ticks beside 提交申请: the age declaration (only without a
+ * birth date, L-5) and the consent box (never pre-ticked, L-2). The notice is one tap away, from
+ * the line above the fields and from the consent box, and must be agreed to before a code is
+ * sent (4.1.2, 4.2.1.1).
+ */
 export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, onGoHome }: JoinFormProps) {
   const form = useJoinForm({ notice, onJoined, onNoticeOutdated })
   const { values, messages } = form
+  const [reading, setReading] = useState(false)
+  const noticeLink = (
+    <Text className="join-form__notice-link" onClick={() => setReading(true)}>
+      《{notice.title}》
+    </Text>
+  )
   const storeOptions = stores.map((s) => ({ value: s.id, label: `${s.city} · ${s.name}` }))
 
   const field = (key: JoinFormField) => ({
@@ -44,22 +57,9 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
 
   return (
     <View className="join-form">
-      <View className="card join-form__notice">
-        <ConsentNotice notice={notice} />
-      </View>
-
-      <View
-        id="field-consent"
-        className={`card join-form__consent${messages.consent ? ' join-form__consent--error' : ''}`}
-      >
-        <Checkbox
-          className="join-form__agree"
-          checked={form.agreed}
-          onChange={form.agree}
-          label={`我已阅读并同意《${notice.title}》`}
-        />
-        {messages.consent && <Text className="join-form__consent-error">{messages.consent}</Text>}
-      </View>
+      <Text className="join-form__lead">
+        我们收集哪些信息、用于什么、保存多久，请见{noticeLink}，提交前请阅读并勾选同意。
+      </Text>
 
       <View className="card join-form__fields">
         <TextField
@@ -149,9 +149,29 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
         </View>
       )}
 
-      <Text className="join-form__footnote">标注“选填”的信息可以不填，不影响成为会员。</Text>
+      <View className="card join-form__ticks">
+        {form.asksAge && (
+          <TickField
+            name="ageDeclared"
+            className="join-form__age"
+            checked={form.ticked.ageDeclared}
+            onChange={(checked) => form.tick('ageDeclared', checked)}
+            label="我已年满 15 周岁，或已取得监护人同意"
+            error={messages.ageDeclared}
+          />
+        )}
+        <TickField
+          name="consent"
+          className="join-form__agree"
+          checked={form.agreed}
+          onChange={form.agree}
+          label="我已阅读并同意"
+          extra={noticeLink}
+          error={messages.consent}
+        />
+      </View>
 
-      <View className="join-form__bar">
+      <View className="join-form__actions">
         {form.alert && (
           <FormAlert
             message={form.alert.message}
@@ -175,6 +195,25 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           提交申请
         </Button>
       </View>
+
+      <Text className="join-form__footnote">标注“选填”的信息可以不填，不影响成为会员。</Text>
+
+      <Popup
+        visible={reading}
+        position="bottom"
+        round
+        className="join-notice"
+        onClose={() => setReading(false)}
+      >
+        <View className="join-notice__body">
+          <ConsentNotice notice={notice} />
+        </View>
+        <View className="join-notice__actions">
+          <Button block type="primary" className="join-notice__close" onClick={() => setReading(false)}>
+            我知道了
+          </Button>
+        </View>
+      </Popup>
     </View>
   )
 }

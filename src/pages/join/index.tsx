@@ -3,15 +3,17 @@ import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
+import { BackControl } from '@/components/BackControl'
 import { PrivacyAuthorization, promptPrivacy, usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
 import { chinaDate } from '@/domain/dates'
+import { ROUTES } from '@/routes'
 import { JoinForm } from './JoinForm'
 import './index.css'
 
 const goHome = (joined: boolean) => {
-  Taro.reLaunch({ url: joined ? '/pages/index/index?joined=1' : '/pages/index/index' })
+  Taro.reLaunch({ url: joined ? `${ROUTES.home}?joined=1` : ROUTES.home })
 }
 
 /** Shown instead of the form while the privacy guide is not agreed to (L-1). */
@@ -29,7 +31,7 @@ function PrivacyRequired() {
   )
 }
 
-/** 申请成为会员: the notice, consent, and the sign-up form. */
+/** 申请成为会员: the sign-up form, the notice one tap away, the ticks beside 提交申请. */
 export default function JoinPage() {
   const privacy = usePrivacy()
   const [form, reload] = useRemote(memberApi.joinForm)
@@ -53,10 +55,9 @@ export default function JoinPage() {
   return (
     <View className="join">
       <View className="join__intro">
+        <BackControl />
         <Text className="join__title">申请成为会员</Text>
-        <Text className="join__subtitle">
-          请先阅读下方规则。标注“必填”的信息为会员服务所必需，其余可以跳过。
-        </Text>
+        <Text className="join__subtitle">标注“必填”的信息为会员服务所必需，其余可以跳过。</Text>
       </View>
       {content()}
       <PrivacyAuthorization mode="required" />

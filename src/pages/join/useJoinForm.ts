@@ -13,26 +13,37 @@ export interface JoinFormOptions {
   onNoticeOutdated: () => void
 }
 
+/** Without a birth date the shopper declares their age instead (L-5); with one, the date says it. */
+const asksAge = (values: { birthDate: string }) => values.birthDate === ''
+
 /**
- * The join form: the consent box above the fields, ticked before a code is sent (the phone
- * leaves the device only after consent); joins with phone + SMS code, or with WeChat's phone
- * code (L-11), which replaces both.
+ * The join form: the fields, then the age declaration (without a birth date) and the consent
+ * box, which is ticked before a code is sent (the phone leaves the device only after consent);
+ * joins with phone + SMS code, or with WeChat's phone code (L-11), which replaces both.
  */
 export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOptions) {
-  return useCodeForm({
+  const form = useCodeForm({
     schema: joinSchema,
     fields: FORM_KEYS,
     codeFields: ['phone'],
-    consent: { beforeCode: true, above: true },
+    consent: { beforeCode: true },
+    ticks: ['ageDeclared'],
     scroll: true,
     sendCode: (values, { today }) =>
       callChecked(phoneSchema, { phone: values.phone }, today, memberApi.sendJoinCode),
-    submit: (values, { today, phoneCode }) => {
+    submit: (values, { today, phoneCode, ticked }) => {
       const { phone: _phone, smsCode: _smsCode, ...rest } = values
       const request = phoneCode ? { ...rest, phoneCode } : values
-      return callChecked(joinSchema, { ...request, noticeVersion: notice.version }, today, memberApi.join)
+      const declared = asksAge(values) && ticked.ageDeclared ? { ageDeclared: true } : {}
+      return callChecked(
+        joinSchema,
+        { ...request, ...declared, noticeVersion: notice.version },
+        today,
+        memberApi.join,
+      )
     },
     onDone: onJoined,
     onNoticeOutdated,
   })
+  return { ...form, asksAge: asksAge(form.values) }
 }
