@@ -91,19 +91,29 @@ export const manifest: Manifest = {
       name: 'sms_codes',
       large: true,
       description:
-        'SMS verification codes: _id = "<purpose>:<phone blind index>"; codeHash (keyed HMAC, never the code), ' +
-        'requester (actor hash), sentAt, expiresAt, tries, consumed.',
-      indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
+        'SMS verification codes, one per purpose, phone and WeChat user: _id = "<purpose>:<phone blind index>:' +
+        '<requester>"; codeHash (keyed HMAC, never the code), phoneIndex, requester (blind index of the OPENID), ' +
+        'sentAt, expiresAt, tries, consumed. Removed with a member who is deleted (their phone, their requests).',
+      indexes: [
+        { name: 'expires', fields: [{ field: 'expiresAt' }] },
+        { name: 'phone', fields: [{ field: 'phoneIndex' }] },
+        { name: 'requester', fields: [{ field: 'requester' }] },
+      ],
       retention: 'PT1H after expiresAt',
     },
     {
       name: 'sms_quota',
       large: true,
       description:
-        'Daily SMS send counts: _id = "<China date>:phone:<blind index>" or "<China date>:user:<actor hash>"; ' +
-        'wrong card checks: "<China date>:cardtry:<actor hash>"; ' +
-        '{ day, count, expiresAt }.',
-      indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
+        'Daily counts: SMS sends "<China date>:user:<requester>", "<China date>:pair:<phone blind index>:' +
+        '<requester>", "<China date>:phone:<phone blind index>"; wrong card checks "<China date>:cardtry:' +
+        '<requester>"; plates another member holds "<China date>:platetry:<requester>"; ' +
+        '{ phoneIndex?, requester?, day, count, expiresAt }. Removed with a member who is deleted.',
+      indexes: [
+        { name: 'expires', fields: [{ field: 'expiresAt' }] },
+        { name: 'phone', fields: [{ field: 'phoneIndex' }] },
+        { name: 'requester', fields: [{ field: 'requester' }] },
+      ],
       retention: 'P2D (expiresAt)',
     },
     {

@@ -11,7 +11,8 @@
  *   removed, every claim is released, the member record is removed, and what must be kept as
  *   evidence is unlinked: consent receipts and points-ledger
  *   entries are re-keyed to one fresh random id, a bound card is cancelled (and whatever key or
- *   copy of identifiers a binding that died half-way left on it goes too).
+ *   copy of identifiers a binding that died half-way left on it goes too). SMS codes and daily
+ *   counts of the member's phone and of the member's own requests are removed.
  *
  * Each step is idempotent and the WeChat identity claim is released last, so a deletion that
  * dies half-way can simply be run again by the same shopper or event.
@@ -22,9 +23,10 @@ import type { Channel } from '../../src/domain/consent/model'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import type { ConsentRecorder } from './consents/recorder'
-import { COLLECTIONS, type Db } from './db'
+import { COLLECTIONS, getDoc, type Db } from './db'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
+import { removeSmsRecords } from './quota'
 
 export interface Erasure {
   deletePlates(memberId: string, actor: string): Promise<void>
@@ -39,6 +41,8 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.pointsLedger,
   COLLECTIONS.campaignClaims,
 ] as const
+
+const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 
 /** A member holds one card; a few more are read in case an old binding left more. */
 const CARDS_PER_MEMBER_MAX = 10
@@ -110,6 +114,13 @@ export function createErasure(deps: {
             wrappedKey: _.remove(),
           },
         })
+      // SMS codes and counts of the member's phone and of their requests go now, not at their
+      // sweep (7.2): found by the identity's blind indexes, so before the identity goes.
+      const identity = await getDoc(db, COLLECTIONS.identities, memberId)
+      await removeSmsRecords(db, {
+        phoneIndex: textOf(identity?.phoneIndex),
+        requester: textOf(identity?.openidIndex),
+      })
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The per-day counts exist for the member's data copy only; the entries themselves stay.
       await db.collection(COLLECTIONS.auditDays).where({ memberId }).remove()
