@@ -156,6 +156,18 @@ describe('POST /api/functions/<name>', () => {
     }
   })
 
+  it('should refuse a body nested deeper than 32 levels with INVALID_ARGUMENT when it is sent', async () => {
+    const nest = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1)
+    const deep = await post('/api/functions/echo', `{"action":"home","data":${nest(100_000)}}`)
+    expect(deep.status).toBe(400)
+    expect(deep.json()).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    // 32 levels in all still reach the function.
+    const fits = await post('/api/functions/echo', `{"action":"home","data":${nest(31)}}`)
+    expect(fits.json()).toMatchObject({ ok: true, data: { action: 'home' } })
+    const over = await post('/api/functions/echo', `{"action":"home","data":${nest(32)}}`)
+    expect(over.status).toBe(400)
+  })
+
   it('should answer INTERNAL without a stack trace when the function throws', async () => {
     const spy = jest.spyOn(console, 'error').mockImplementation(() => undefined)
     const answer = await post('/api/functions/broken', { action: 'x' })
