@@ -144,6 +144,17 @@ describe('POST /api/functions/<name>', () => {
     expect(answer.json()).toEqual({ ok: false, code, message: expect.any(String) })
   })
 
+  it("should keep a browser's shopper when 1,001 cookie-less requests arrive after it", async () => {
+    const first = await post('/api/functions/echo', { action: 'home' })
+    const cookie = cookieOf(first)
+    for (let i = 0; i < 1001; i++) await request(server, 'GET', '/')
+    const again = await post('/api/functions/echo', { action: 'home' }, cookie)
+    expect(again.headers['set-cookie']).toBeUndefined()
+    expect((again.json() as { data: { openid: string } }).data.openid).toBe(
+      (first.json() as { data: { openid: string } }).data.openid,
+    )
+  })
+
   it('should refuse a body over 1 MB when it is sent', async () => {
     const big = JSON.stringify({ action: 'x', data: { blob: 'x'.repeat(1024 * 1024) } })
     const answer = await post('/api/functions/echo', big).catch((error: NodeJS.ErrnoException) => error)
