@@ -13,6 +13,16 @@ import type { Manifest } from '../local-cloud/manifest'
  * up by `_id` wherever the id can be computed (claims, SMS codes, quotas, sequences).
  * Retention is an ISO 8601 duration or a rule; the retention sweep (7.1) reads it.
  */
+/**
+ * SMS codes and daily counts: swept by `expiresAt`; found by phone and by requester when a member
+ * is deleted (7.2).
+ */
+const SMS_INDEXES = [
+  { name: 'expires', fields: [{ field: 'expiresAt' }] },
+  { name: 'phone', fields: [{ field: 'phoneIndex' }] },
+  { name: 'requester', fields: [{ field: 'requester' }] },
+]
+
 export const manifest: Manifest = {
   collections: [
     {
@@ -94,11 +104,7 @@ export const manifest: Manifest = {
         'SMS verification codes, one per purpose, phone and WeChat user: _id = "<purpose>:<phone blind index>:' +
         '<requester>"; codeHash (keyed HMAC, never the code), phoneIndex, requester (blind index of the OPENID), ' +
         'sentAt, expiresAt, tries, consumed. Removed with a member who is deleted (their phone, their requests).',
-      indexes: [
-        { name: 'expires', fields: [{ field: 'expiresAt' }] },
-        { name: 'phone', fields: [{ field: 'phoneIndex' }] },
-        { name: 'requester', fields: [{ field: 'requester' }] },
-      ],
+      indexes: SMS_INDEXES,
       retention: 'PT1H after expiresAt',
     },
     {
@@ -109,11 +115,7 @@ export const manifest: Manifest = {
         '<requester>", "<China date>:phone:<phone blind index>"; wrong card checks "<China date>:cardtry:' +
         '<requester>"; plates another member holds "<China date>:platetry:<requester>"; ' +
         '{ phoneIndex?, requester?, day, count, expiresAt }. Removed with a member who is deleted.',
-      indexes: [
-        { name: 'expires', fields: [{ field: 'expiresAt' }] },
-        { name: 'phone', fields: [{ field: 'phoneIndex' }] },
-        { name: 'requester', fields: [{ field: 'requester' }] },
-      ],
+      indexes: SMS_INDEXES,
       retention: 'P2D (expiresAt)',
     },
     {
