@@ -26,14 +26,7 @@ import type { MemberContract } from '../../src/domain/contracts/member'
 import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { channelOf } from '../common/consents/recorder'
-import {
-  COLLECTIONS,
-  getDoc,
-  inTransaction,
-  isTransactionConflict,
-  type Db,
-  type Doc,
-} from '../common/db'
+import { COLLECTIONS, getDoc, inTransaction, isTransactionConflict, type Db, type Doc } from '../common/db'
 import type { Erasure } from '../common/erasure'
 import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
 import type { Claims, IdentityStore } from '../common/identity'
@@ -208,7 +201,12 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (!checked.ok) return checked
       const { cardNo, phone, card } = checked.data
       const actor = actorOf(caller)
-      const verified = await sms.verify({ purpose: 'bindCard', phone, openid: caller.openid, code: input.smsCode })
+      const verified = await sms.verify({
+        purpose: 'bindCard',
+        phone,
+        openid: caller.openid,
+        code: input.smsCode,
+      })
       if (!verified.ok) return verified
 
       const memberId = member?._id ?? randomBytes(16).toString('hex')

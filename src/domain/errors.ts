@@ -78,7 +78,9 @@ export function fail(code: ErrorCode, field?: string): Failure {
 export function failUntil(code: ErrorCode, retryAfter: number, field?: string): Failure {
   const seconds = Math.max(0, Math.ceil(retryAfter))
   const message = WAIT_MESSAGES[code]?.(seconds) ?? ERROR_MESSAGES[code]
-  return field ? { ok: false, code, message, field, retryAfter: seconds } : { ok: false, code, message, retryAfter: seconds }
+  return field
+    ? { ok: false, code, message, field, retryAfter: seconds }
+    : { ok: false, code, message, retryAfter: seconds }
 }
 
 /** Seconds from `now` (ms) to the next midnight in China (UTC+8), when daily limits start again. */
