@@ -24,6 +24,16 @@ const PERMANENT: ManifestRetention = {
  * by the code where the event happens (cancellation: erasure.ts); periods stated to the shopper
  * come from the data inventory (KEPT_RECORDS, CHILD_DATA), so the notice and the sweep agree.
  */
+/**
+ * SMS codes and daily counts: swept by `expiresAt`; found by phone and by requester when a member
+ * is deleted (7.2).
+ */
+const SMS_INDEXES = [
+  { name: 'expires', fields: [{ field: 'expiresAt' }] },
+  { name: 'phone', fields: [{ field: 'phoneIndex' }] },
+  { name: 'requester', fields: [{ field: 'requester' }] },
+]
+
 export const manifest: Manifest = {
   collections: [
     {
@@ -159,9 +169,10 @@ export const manifest: Manifest = {
       name: 'sms_codes',
       large: true,
       description:
-        'SMS verification codes: _id = "<purpose>:<phone blind index>"; codeHash (keyed HMAC, never the code), ' +
-        'requester (actor hash), sentAt, expiresAt, tries, consumed.',
-      indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
+        'SMS verification codes, one per purpose, phone and WeChat user: _id = "<purpose>:<phone blind index>:' +
+        '<requester>"; codeHash (keyed HMAC, never the code), phoneIndex, requester (blind index of the OPENID), ' +
+        'sentAt, expiresAt, tries, consumed. Removed with a member who is deleted (their phone, their requests).',
+      indexes: SMS_INDEXES,
       retention: {
         text: 'PT1H after expiresAt',
         rules: [{ sweep: 'smsCodes', after: 'PT1H', anchor: 'expiresAt', action: 'delete' }],
@@ -171,10 +182,11 @@ export const manifest: Manifest = {
       name: 'sms_quota',
       large: true,
       description:
-        'Daily SMS send counts: _id = "<China date>:phone:<blind index>" or "<China date>:user:<actor hash>"; ' +
-        'wrong card checks: "<China date>:cardtry:<actor hash>"; ' +
-        '{ day, count, expiresAt }.',
-      indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
+        'Daily counts: SMS sends "<China date>:user:<requester>", "<China date>:pair:<phone blind index>:' +
+        '<requester>", "<China date>:phone:<phone blind index>"; wrong card checks "<China date>:cardtry:' +
+        '<requester>"; plates another member holds "<China date>:platetry:<requester>"; ' +
+        '{ phoneIndex?, requester?, day, count, expiresAt }. Removed with a member who is deleted.',
+      indexes: SMS_INDEXES,
       retention: {
         text: 'until expiresAt (its day + P2D)',
         rules: [{ sweep: 'smsQuota', after: 'PT0S', anchor: 'expiresAt', action: 'delete' }],

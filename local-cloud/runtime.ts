@@ -17,6 +17,7 @@ import {
 } from './real-sdk'
 import { registerCloud, setCurrentCloud, unregisterCloud } from './registry'
 import { Store } from './store'
+import { nestedDeeperThan } from '../src/domain/input'
 
 export type { Manifest } from './manifest'
 export type { OutboxItem, OutboxKind } from './openapi'
@@ -106,6 +107,13 @@ export class InvokeError extends Error {
 }
 
 export const MAX_FUNCTION_RESULT_BYTES = 1024 * 1024
+
+/**
+ * Events nested deeper than this are refused by invoke(): the JSON crossing below is recursive
+ * and would overflow the stack. CloudBase documents sizes for events, no nesting limit (see the
+ * README); the functions' own router refuses far shallower events (32 levels).
+ */
+export const MAX_EVENT_NESTING = 1000
 
 /** SQLite file of each environment inside the data directory. */
 export const DATABASE_FILES: Record<'main' | ManifestEnv, string> = {
@@ -278,10 +286,17 @@ export class LocalCloud {
   /**
    * Runs a function as the platform does for a mini-program call: the event crosses as JSON
    * (with `userInfo` injected), getWXContext() answers the caller, the result crosses as JSON
-   * and is capped at 1 MB. Exceptions of main() are rethrown as they are.
+   * and is capped at 1 MB. Exceptions of main() are rethrown as they are; an event nested
+   * deeper than MAX_EVENT_NESTING levels is refused (InvokeError -501007) before it is copied.
    */
   async invoke(name: string, event: unknown, caller: CallerContext): Promise<unknown> {
     this.assertOpen()
+    if (nestedDeeperThan(event, MAX_EVENT_NESTING)) {
+      throw new InvokeError(
+        -501007,
+        `cloud.callFunction:fail -501007 invalid parameters. event nested deeper than ${MAX_EVENT_NESTING} levels (local-cloud)`,
+      )
+    }
     const source = caller.SOURCE ?? 'wx_client'
     const appId = caller.APPID ?? this.appId
     const data = (JSON.parse(JSON.stringify(event ?? {})) ?? {}) as Record<string, unknown>

@@ -18,6 +18,8 @@ export interface DbCommand {
   remove(): unknown
   addToSet(value: unknown): unknown
   pull(value: unknown): unknown
+  /** Matches documents that match any of `conditions`. */
+  or(conditions: Record<string, unknown>[]): Record<string, unknown>
 }
 
 export interface UpdateResult {

@@ -25,9 +25,10 @@ import { cardTransferIds } from '../../src/domain/points/model'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import type { ConsentRecorder } from './consents/recorder'
-import { COLLECTIONS, inTransaction, type Db } from './db'
+import { COLLECTIONS, getDoc, inTransaction, type Db } from './db'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
+import { removeSmsRecords } from './quota'
 
 export interface Erasure {
   deletePlates(memberId: string, actor: string): Promise<void>
@@ -42,6 +43,8 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.pointsLedger,
   COLLECTIONS.campaignClaims,
 ] as const
+
+const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 
 /** A member holds one card; a few more are read in case an old binding left more. */
 const CARDS_PER_MEMBER_MAX = 10
@@ -150,6 +153,13 @@ export function createErasure(deps: {
           .update({ data: { memberId: anonymousId, anonymisedAt: at } })
       }
       await unlinkCards(memberId, anonymousId, at)
+      // SMS codes and counts of the member's phone and of their requests go now, not at their
+      // sweep (7.2): found by the identity's blind indexes, so before the identity goes.
+      const identity = await getDoc(db, COLLECTIONS.identities, memberId)
+      await removeSmsRecords(db, {
+        phoneIndex: textOf(identity?.phoneIndex),
+        requester: textOf(identity?.openidIndex),
+      })
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
       await deps.audit.redactMember(memberId, anonymousId)

@@ -2,7 +2,7 @@
  * Server-side error handling. Expected failures are `Result` values (src/domain/errors.ts);
  * anything thrown is unexpected: it is logged without personal data and answered `INTERNAL`.
  */
-export { fail, ok, type ErrorCode, type Failure, type Result } from '../../src/domain/errors'
+export { fail, failUntil, ok, type ErrorCode, type Failure, type Result } from '../../src/domain/errors'
 
 // Long digit runs (phones, ID numbers, codes) and e-mail addresses never reach the log.
 const DIGITS = /\d{6,}/g

@@ -262,14 +262,33 @@ export function createIdentityStore(deps: {
 }
 
 /** A uniqueness claim in `identity_index`: `_id` = `<kind>:<blind index>`. */
+export interface ClaimOptions {
+  /**
+   * Taken by a step that has not finished yet (a sign-up's claim of the WeChat user, until the
+   * member record is written): the next claim of the same value takes it over at once instead
+   * of waiting for the abandoned-claim rule. Only for values that only their owner can claim
+   * (the OPENID): a retry of the same WeChat user after a sign-up died takes over its own claim.
+   */
+  pending?: boolean
+}
+
 export interface Claims {
   /** True when this member now holds the claim; false when another member does. */
-  claim(kind: IndexKind, value: string, memberId: string): Promise<boolean>
+  claim(kind: IndexKind, value: string, memberId: string, options?: ClaimOptions): Promise<boolean>
   /**
    * Takes several claims for one member: null when it holds them all, else the kind of the
    * first one another member holds (and then it holds none of them). Usually one write.
    */
-  claimAll(wanted: Array<[IndexKind, string]>, memberId: string): Promise<IndexKind | null>
+  claimAll(
+    wanted: Array<[IndexKind, string]>,
+    memberId: string,
+    options?: { pending?: IndexKind },
+  ): Promise<IndexKind | null>
+  /**
+   * Confirms a pending claim: true when this member still held it. Once confirmed it is an
+   * ordinary claim; a claim taken over while pending cannot be confirmed any more.
+   */
+  confirm(kind: IndexKind, value: string, memberId: string): Promise<boolean>
   /** Releases a claim, only if this member holds it. */
   release(kind: IndexKind, value: string, memberId: string): Promise<void>
   /** The member holding a claim, if any. */
@@ -279,7 +298,8 @@ export interface Claims {
 /**
  * `isAbandoned(memberId, claimedAt)` tells whether a claim was left behind by a sign-up that
  * died half-way (function timeout, crash): such a claim is taken over instead of blocking the
- * shopper for ever.
+ * shopper for ever. A pending claim (see ClaimOptions) is taken over at once, and so are the
+ * other claims of the member it was taken from.
  */
 export function createClaims(deps: {
   db: Db
@@ -291,45 +311,86 @@ export function createClaims(deps: {
   const index = () => db.collection(COLLECTIONS.identityIndex)
   const claimId = (kind: IndexKind, value: string) => `${kind}:${vault.blindIndex(kind, value)}`
 
+  // Members whose pending claim this instance took over: their sign-up can never finish, so
+  // their other claims are abandoned too.
+  const takenOver = new Set<string>()
+  const claimDoc = (kind: IndexKind, value: string, memberId: string, at: Date, pending?: boolean) => ({
+    _id: claimId(kind, value),
+    kind,
+    memberId,
+    at,
+    ...(pending ? { pending: true } : {}),
+  })
+
   const claims: Claims = {
-    async claim(kind, value, memberId) {
+    async claim(kind, value, memberId, options = {}) {
       const _id = claimId(kind, value)
       // Two rounds: the second one after taking over an abandoned claim or after a release.
       for (let round = 0; round < 2; round++) {
         if (
-          await addUnique(db, COLLECTIONS.identityIndex, { _id, kind, memberId, at: new Date(clock.now()) })
+          await addUnique(
+            db,
+            COLLECTIONS.identityIndex,
+            claimDoc(kind, value, memberId, new Date(clock.now()), options.pending),
+          )
         ) {
           return true
         }
         const existing = await getDoc(db, COLLECTIONS.identityIndex, _id)
         if (!existing) continue
         if (existing.memberId === memberId) return true
+        const holder = String(existing.memberId)
+        if (existing.pending === true) {
+          // Taken over in one conditional write, only while still pending: concurrent takers
+          // replace each other one at a time and the claim is never free in between, so the
+          // last of them holds it and the others' confirm fails.
+          const { stats } = await index()
+            .where({ _id, memberId: holder, pending: true })
+            .update({
+              data: {
+                memberId,
+                at: new Date(clock.now()),
+                pending: options.pending ? true : db.command.remove(),
+              },
+            })
+          if (stats.updated === 1) {
+            takenOver.add(holder)
+            return true
+          }
+          continue
+        }
         const at = existing.at instanceof Date ? existing.at : new Date(0)
-        if (!(await isAbandoned(String(existing.memberId), at))) return false
-        await index().where({ _id, memberId: existing.memberId }).remove()
+        if (!takenOver.has(holder) && !(await isAbandoned(holder, at))) return false
+        await index().where({ _id, memberId: holder }).remove()
       }
       return false
+    },
+    async confirm(kind, value, memberId) {
+      const { stats } = await index()
+        .where({ _id: claimId(kind, value), memberId, pending: true })
+        .update({ data: { pending: db.command.remove() } })
+      return stats.updated === 1
     },
     async release(kind, value, memberId) {
       await index()
         .where({ _id: claimId(kind, value), memberId })
         .remove()
     },
-    async claimAll(wanted, memberId) {
+    async claimAll(wanted, memberId, options = {}) {
       const at = new Date(clock.now())
       try {
         // Note: an `add` of several documents is one request. Whether CloudBase keeps some of
         // them when one is a duplicate is not relied on: one by one below, a claim this member
         // already holds counts as taken, and every claim is released on a refusal.
         await index().add({
-          data: wanted.map(([kind, value]) => ({ _id: claimId(kind, value), kind, memberId, at })),
+          data: wanted.map(([kind, value]) => claimDoc(kind, value, memberId, at, kind === options.pending)),
         })
         return null
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error
       }
       for (const [kind, value] of wanted) {
-        if (await claims.claim(kind, value, memberId)) continue
+        if (await claims.claim(kind, value, memberId, { pending: kind === options.pending })) continue
         for (const [other, otherValue] of wanted) await claims.release(other, otherValue, memberId)
         return kind
       }

@@ -10,6 +10,7 @@ import * as cloud from 'wx-server-sdk'
 import { MEMBER_PRINCIPALS, type Caller, type MembersOnly, type Principal } from '../../src/domain/access'
 import type { AccessOf, Contract, InputOf, OutputOf } from '../../src/domain/contracts/contract'
 import { chinaDate } from '../../src/domain/dates'
+import { nestedDeeperThan } from '../../src/domain/input'
 import type { MemberStatus } from '../../src/domain/member/model'
 import { inStoreScope, STAFF_ROLES, type StaffIdentity, type StaffRole } from '../../src/domain/staff/model'
 import type { Clock } from './clock'
@@ -103,7 +104,8 @@ export function admit(
 }
 
 /**
- * Only the event's `action` and `data` are read: `userInfo` (which WeChat adds), `openid`,
+ * An event nested deeper than MAX_NESTING levels is refused (INVALID_ARGUMENT) before it is
+ * read. Only the event's `action` and `data` are read: `userInfo` (which WeChat adds), `openid`,
  * `memberId` and anything else beside them are ignored; inside `data`, the schema refuses
  * any field it does not declare.
  */
@@ -121,6 +123,8 @@ export function createRouter<C extends Contract, M extends { status: MemberStatu
   const table = new Map(Object.keys(contract).map((name) => [name, contract[name]]))
 
   async function main(event: unknown): Promise<Result<unknown>> {
+    // Before anything reads the event: a deeply nested one costs nothing but this walk.
+    if (nestedDeeperThan(event)) return fail('INVALID_ARGUMENT')
     if (!isPlainObject(event) || typeof event.action !== 'string') return fail('INVALID_ARGUMENT')
     const data = event.data ?? {}
     if (!isPlainObject(data)) return fail('INVALID_ARGUMENT', 'data')

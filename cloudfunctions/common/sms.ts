@@ -2,13 +2,25 @@
  * SMS verification codes (4.2.1.1, L-11).
  *
  * - A code is 6 digits from crypto.randomInt, stored only as a keyed HMAC bound to purpose and
- *   phone; it is valid 5 minutes, for one use, by the WeChat user who asked for it.
+ *   phone; it is valid 5 minutes, for one use. Codes are per WeChat user: each user asking for
+ *   a phone has their own code, so nobody can replace or cancel the code another user waits for.
  * - Every check counts as a try, in the one conditional write that also consumes a right code
  *   (a right code costs that write alone; a wrong one is read first, to tell why); a check is
  *   only answered when that write took a try, so parallel guesses cannot get more than 5
- *   answers; the 5th wrong try locks the code.
- * - A new code for the same phone and purpose can be asked for after 60 s; at most 10 sends a
- *   day (China date) per phone and per WeChat user.
+ *   answers; the 5th wrong try locks the code, and a new one may then be asked for at once.
+ * - A new code for the same phone, purpose and user can be asked for after 60 s. Daily limits
+ *   (China date), every refusal with the seconds until it ends (`retryAfter`):
+ *   10 sends per WeChat user, whatever the phone; 5 per user and phone; 10 per phone from all
+ *   users together — except that each user's first 3 codes of the day for a phone are always
+ *   sent, so strangers spending a phone's 10 cannot keep its owner from joining or changing
+ *   phone (each stranger is held to 10 sends a day in all).
+ * - The 60-s rule decides first (the code is placed), the daily counts after it: requests that
+ *   lose the race for one code never hold a unit of a limit, so concurrent senders are never
+ *   told of a limit nobody reached.
+ *
+ * Every document names what it is about in indexed fields: `phoneIndex` (the phone's blind
+ * index) and `requester` (the blind index of the OPENID), so deleting a member removes them at
+ * once (7.2).
  *
  * All counting uses conditional updates (`where({ _id, count: _.lt(n) }).update(_.inc(1))`) and
  * `add` with a fixed `_id`, which stay correct under concurrency without multi-document
@@ -16,10 +28,11 @@
  */
 import { randomInt, timingSafeEqual } from 'node:crypto'
 
-import { chinaDate } from '../../src/domain/dates'
+import { secondsToChinaMidnight } from '../../src/domain/errors'
 import type { Clock } from './clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
-import { errorSummary, fail, ok, type Result } from './errors'
+import { errorSummary, fail, failUntil, ok, type Result } from './errors'
+import { createDailyCounts, requesterOf } from './quota'
 import type { Vault } from './vault'
 
 /** What a code proves; a code for one purpose never passes for another. */
@@ -28,9 +41,14 @@ export type SmsPurpose = 'join' | 'changePhone' | 'bindCard' | 'guardian' | 'del
 export const SMS_CODE_TTL_MS = 5 * 60_000
 export const SMS_RESEND_AFTER_MS = 60_000
 export const SMS_MAX_TRIES = 5
+/** Sends a day per WeChat user, whatever the phone. */
 export const SMS_DAILY_LIMIT = 10
-/** Quota documents outlive their day a little, then a sweep may remove them. */
-const QUOTA_RETENTION_MS = 2 * 24 * 3600_000
+/** Sends a day per WeChat user and phone. */
+export const SMS_DAILY_LIMIT_PER_PAIR = 5
+/** Sends a day per phone from all WeChat users together, beyond each user's own first codes. */
+export const SMS_DAILY_LIMIT_PER_PHONE = 10
+/** A user's first codes of the day for a phone, sent even when the phone's shared limit is spent. */
+export const SMS_OWN_DAILY_ALLOWANCE = 3
 
 /** The subset of `cloud.openapi` used here. */
 export interface SmsOpenApi {
@@ -59,19 +77,14 @@ export interface SmsConfig {
 }
 
 export interface SmsService {
-  /** `requester` is the caller's actor hash; `phone` is validated by the caller. */
+  /** `openid` is the caller's (from the platform); `phone` is validated by the caller. */
   send(input: {
     purpose: SmsPurpose
     phone: string
-    requester: string
+    openid: string
   }): Promise<Result<{ expiresIn: number; resendAfter: number }>>
-  /** Checks a code and, when it is right, consumes it: a second use fails. */
-  verify(input: {
-    purpose: SmsPurpose
-    phone: string
-    requester: string
-    code: string
-  }): Promise<Result<null>>
+  /** Checks the caller's code and, when it is right, consumes it: a second use fails. */
+  verify(input: { purpose: SmsPurpose; phone: string; openid: string; code: string }): Promise<Result<null>>
 }
 
 export interface SmsDeps {
@@ -87,6 +100,8 @@ interface CodeDoc {
   purpose: SmsPurpose
   codeHash: string
   requester: string
+  /** The phone's blind index: with `requester`, what deleting a member looks for. */
+  phoneIndex: string
   sentAt: Date
   expiresAt: Date
   tries: number
@@ -98,70 +113,79 @@ const SECONDS = (ms: number) => Math.round(ms / 1000)
 export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps): SmsService {
   const _ = db.command
   const codes = () => db.collection(COLLECTIONS.smsCodes)
-  const quota = () => db.collection(COLLECTIONS.smsQuota)
+  const counts = createDailyCounts({ db, clock })
 
-  const codeId = (purpose: SmsPurpose, phone: string) => `${purpose}:${vault.blindIndex('phone', phone)}`
+  const codeId = (purpose: SmsPurpose, phoneIndex: string, requester: string) =>
+    `${purpose}:${phoneIndex}:${requester}`
   const hashCode = (purpose: SmsPurpose, phone: string, code: string) =>
     vault.keyedHash('sms-code', `${purpose}|${phone}|${code}`)
+  const locked = (doc: CodeDoc) => !doc.consumed && doc.tries >= SMS_MAX_TRIES
+  const tooSoon = (doc: CodeDoc, now: number) =>
+    !locked(doc) && doc.sentAt.getTime() > now - SMS_RESEND_AFTER_MS
+  const resendIn = (doc: CodeDoc | null, now: number) =>
+    failUntil('SMS_RESEND_TOO_SOON', SECONDS((doc ? doc.sentAt.getTime() : now) + SMS_RESEND_AFTER_MS - now))
 
   /**
-   * Takes one unit of a daily quota; false when it is used up. Most sends are the first of the
-   * day for their phone and user, so the quota document is created with the unit taken (one
-   * write); only when it exists does a conditional increment follow.
+   * Writes the new code over the one read before (`existing`), only if it is still that code
+   * (a compare-and-set on its hash and time): concurrent sends cannot both win. The first code
+   * is a plain add.
    */
-  async function take(id: string, day: string): Promise<boolean> {
-    const created = await addUnique(db, COLLECTIONS.smsQuota, {
-      _id: id,
-      day,
-      count: 1,
-      expiresAt: new Date(clock.now() + QUOTA_RETENTION_MS),
-    })
-    if (created) return true
-    const { stats } = await quota()
-      .where({ _id: id, count: _.lt(SMS_DAILY_LIMIT) })
-      .update({ data: { count: _.inc(1) } })
-    return stats.updated === 1
-  }
-
-  async function giveBack(id: string): Promise<void> {
-    await quota()
-      .where({ _id: id, count: _.gt(0) })
-      .update({ data: { count: _.inc(-1) } })
-  }
-
-  /**
-   * Writes the new code unless one was sent less than 60 s ago; false when too soon. The first
-   * code for a phone and purpose is a plain add; a later one replaces the old code only when the
-   * resend interval has passed (a conditional update, so concurrent sends cannot both win).
-   */
-  async function place(doc: CodeDoc): Promise<boolean> {
-    if (await addUnique(db, COLLECTIONS.smsCodes, doc as unknown as CodeDoc & Record<string, unknown>))
-      return true
+  async function place(doc: CodeDoc, existing: CodeDoc | null): Promise<boolean> {
+    if (!existing)
+      return addUnique(db, COLLECTIONS.smsCodes, doc as unknown as CodeDoc & Record<string, unknown>)
     const { _id, ...fields } = doc
     const { stats } = await codes()
-      .where({ _id, sentAt: _.lte(new Date(clock.now() - SMS_RESEND_AFTER_MS)) })
+      .where({ _id, codeHash: existing.codeHash, sentAt: existing.sentAt })
       .update({ data: fields })
     return stats.updated === 1
   }
 
+  /** Puts back what `place` replaced, after a limit refused the send. */
+  async function unplace(doc: CodeDoc, existing: CodeDoc | null): Promise<void> {
+    const mine = codes().where({ _id: doc._id, codeHash: doc.codeHash })
+    if (!existing) {
+      await mine.remove()
+      return
+    }
+    const { _id, ...fields } = existing
+    await mine.update({ data: fields })
+  }
+
+  /**
+   * Takes one unit of each daily limit, or none: false when one is reached. Each user's first
+   * codes of the day for a phone do not depend on what others spent on that phone.
+   */
+  async function spend(phoneIndex: string, requester: string): Promise<boolean> {
+    const user = { requester }
+    const pair = { phoneIndex, requester }
+    const phone = { phoneIndex }
+    const userId = counts.idOf('user', user)
+    const pairId = counts.idOf('pair', pair)
+    const phoneId = counts.idOf('phone', phone)
+    const taken: string[] = []
+    const undo = async () => {
+      await Promise.all(taken.map((id) => counts.giveBack(id)))
+      return false
+    }
+    if (!(await counts.take(userId, user, SMS_DAILY_LIMIT))) return false
+    taken.push(userId)
+    const own = await counts.take(pairId, pair, SMS_OWN_DAILY_ALLOWANCE)
+    if (!own && !(await counts.bump(pairId, SMS_DAILY_LIMIT_PER_PAIR))) return undo()
+    taken.push(pairId)
+    // The phone's count holds every send; only sends beyond the user's own allowance are capped.
+    if (!(await counts.take(phoneId, phone, own ? Infinity : SMS_DAILY_LIMIT_PER_PHONE))) return undo()
+    return true
+  }
+
   return {
-    async send({ purpose, phone, requester }) {
+    async send({ purpose, phone, openid }) {
       const now = clock.now()
-      const id = codeId(purpose, phone)
+      const requester = requesterOf(vault, openid)
+      const phoneIndex = vault.blindIndex('phone', phone)
+      const id = codeId(purpose, phoneIndex, requester)
 
-      // Cheap early answer; `place` below is the check that holds under concurrency.
       const existing = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
-      if (existing && existing.sentAt.getTime() > now - SMS_RESEND_AFTER_MS)
-        return fail('SMS_RESEND_TOO_SOON')
-
-      const day = chinaDate(now)
-      const phoneQuota = `${day}:phone:${vault.blindIndex('phone', phone)}`
-      const userQuota = `${day}:user:${requester}`
-      if (!(await take(userQuota, day))) return fail('SMS_DAILY_LIMIT')
-      if (!(await take(phoneQuota, day))) {
-        await giveBack(userQuota)
-        return fail('SMS_DAILY_LIMIT')
-      }
+      if (existing && tooSoon(existing, now)) return resendIn(existing, now)
 
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
       const doc: CodeDoc = {
@@ -169,14 +193,21 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
         purpose,
         codeHash: hashCode(purpose, phone, code),
         requester,
+        phoneIndex,
         sentAt: new Date(now),
         expiresAt: new Date(now + SMS_CODE_TTL_MS),
         tries: 0,
         consumed: false,
       }
-      if (!(await place(doc))) {
-        await Promise.all([giveBack(userQuota), giveBack(phoneQuota)])
-        return fail('SMS_RESEND_TOO_SOON')
+      // The 60-s rule first: a request that loses the race for the code never holds a unit of
+      // a daily limit, so it cannot make a concurrent one see a limit nobody reached.
+      if (!(await place(doc, existing))) {
+        const current = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
+        return resendIn(current, now)
+      }
+      if (!(await spend(phoneIndex, requester))) {
+        await unplace(doc, existing)
+        return failUntil('SMS_DAILY_LIMIT', secondsToChinaMidnight(now))
       }
 
       try {
@@ -198,17 +229,16 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
       return ok({ expiresIn: SECONDS(SMS_CODE_TTL_MS), resendAfter: SECONDS(SMS_RESEND_AFTER_MS) })
     },
 
-    async verify({ purpose, phone, requester, code }) {
+    async verify({ purpose, phone, openid, code }) {
       const now = clock.now()
-      const id = codeId(purpose, phone)
+      const id = codeId(purpose, vault.blindIndex('phone', phone), requesterOf(vault, openid))
       const given = hashCode(purpose, phone, code)
-      // The usual case, the right code from the WeChat user who asked for it, in time: one
-      // conditional write counts the try and consumes the code, with nothing read before it.
+      // The usual case, the right code in time: one conditional write counts the try and
+      // consumes the code, with nothing read before it.
       const used = await codes()
         .where({
           _id: id,
           codeHash: given,
-          requester,
           consumed: false,
           tries: _.lt(SMS_MAX_TRIES),
           expiresAt: _.gt(new Date(now)),
@@ -218,10 +248,9 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
 
       // Otherwise the code is read to tell why.
       const doc = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
-      // A code asked for by another WeChat user is not this caller's code.
-      if (!doc || doc.consumed || doc.requester !== requester || doc.expiresAt.getTime() <= now)
-        return fail('SMS_CODE_EXPIRED', 'smsCode')
-      if (doc.tries >= SMS_MAX_TRIES) return fail('SMS_CODE_LOCKED', 'smsCode')
+      if (!doc || doc.consumed || doc.expiresAt.getTime() <= now) return fail('SMS_CODE_EXPIRED', 'smsCode')
+      // A locked code can be replaced at once: the answer says so (retryAfter 0).
+      if (locked(doc)) return failUntil('SMS_CODE_LOCKED', 0, 'smsCode')
 
       // One conditional write counts the try, bound to this very code (its hash), and consumes
       // the code when it is right. The comparison is only answered when that write took one of
@@ -234,12 +263,14 @@ export function createSmsService({ db, vault, clock, openapi, config }: SmsDeps)
         .update({ data: right ? { tries: _.inc(1), consumed: true } : { tries: _.inc(1) } })
       if (counted.stats.updated !== 1) {
         const current = (await getDoc(db, COLLECTIONS.smsCodes, id)) as CodeDoc | null
-        if (current && current.codeHash === doc.codeHash && !current.consumed)
-          return fail('SMS_CODE_LOCKED', 'smsCode')
+        if (current && current.codeHash === doc.codeHash && locked(current))
+          return failUntil('SMS_CODE_LOCKED', 0, 'smsCode')
         return fail('SMS_CODE_EXPIRED', 'smsCode')
       }
       if (right) return ok(null)
-      return fail(doc.tries + 1 >= SMS_MAX_TRIES ? 'SMS_CODE_LOCKED' : 'SMS_CODE_WRONG', 'smsCode')
+      return doc.tries + 1 >= SMS_MAX_TRIES
+        ? failUntil('SMS_CODE_LOCKED', 0, 'smsCode')
+        : fail('SMS_CODE_WRONG', 'smsCode')
     },
   }
 }

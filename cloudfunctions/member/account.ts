@@ -222,7 +222,7 @@ export function createAccountActions(
   /** The caller holds the phone on file: its SMS code, or WeChat's number for it. */
   async function ownerProven(
     memberId: string,
-    actor: string,
+    { actor, openid }: { actor: string; openid: string },
     input: { smsCode?: string; phoneCode?: string },
   ): Promise<Result<null>> {
     const phone = await phoneOnFile(memberId, actor)
@@ -236,7 +236,7 @@ export function createAccountActions(
     const verified = await deps.sms.verify({
       purpose: 'delete',
       phone,
-      requester: actor,
+      openid,
       code: input.smsCode,
     })
     return verified.ok ? ok(null) : verified
@@ -258,7 +258,7 @@ export function createAccountActions(
       const actor = wechatActor(vault, caller.openid)
       const phone = await phoneOnFile(member._id, actor)
       if (phone === undefined) return fail('PHONE_NOT_ON_FILE')
-      return deps.sms.send({ purpose: 'delete', phone, requester: actor })
+      return deps.sms.send({ purpose: 'delete', phone, openid: caller.openid })
     },
 
     async deleteAccount(input, { caller }) {
@@ -273,7 +273,7 @@ export function createAccountActions(
         await erasure.eraseMember(memberId, actor, channelOf(caller.source))
         return fail('NOT_A_MEMBER')
       }
-      const proven = await ownerProven(memberId, actor, input)
+      const proven = await ownerProven(memberId, { actor, openid: caller.openid }, input)
       if (!proven.ok) return proven
       await erasure.eraseMember(memberId, actor, channelOf(caller.source))
       return ok({ deleted: true })

@@ -24,20 +24,11 @@ import { allows } from '../../src/domain/consent/rules'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
-import { chinaDate } from '../../src/domain/dates'
 import { cardTransferIds } from '../../src/domain/points/model'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { channelOf } from '../common/consents/recorder'
-import {
-  addUnique,
-  COLLECTIONS,
-  getDoc,
-  inTransaction,
-  isTransactionConflict,
-  type Db,
-  type Doc,
-} from '../common/db'
+import { COLLECTIONS, getDoc, inTransaction, isTransactionConflict, type Db, type Doc } from '../common/db'
 import type { Erasure } from '../common/erasure'
 import { errorSummary, fail, ok, type ErrorCode, type Result } from '../common/errors'
 import type { Claims, IdentityStore } from '../common/identity'
@@ -47,6 +38,7 @@ import type { Registration } from '../common/members/registration'
 import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Notifier } from '../common/notify'
+import { createDailyTries } from '../common/quota'
 import type { Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
 import type { SmsService } from '../common/sms'
@@ -82,7 +74,6 @@ interface CardRequest {
  * `sendCardCode` would answer "is this the phone on card N?" for any guess.
  */
 export const CARD_TRIES_PER_DAY = 10
-const TRIES_RETENTION_MS = 2 * 24 * 3600_000
 
 type CardActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendCardCode' | 'bindCard'>
 
@@ -106,28 +97,11 @@ export function createCardActions(deps: CardDeps): CardActions {
   const { db, vault, sms, claims, clock, identities, keys } = deps
   const actorOf = (caller: Caller) => wechatActor(vault, caller.openid)
 
-  const triesId = (caller: Caller) => `${chinaDate(clock.now())}:cardtry:${actorOf(caller)}`
-
-  async function triesLeft(caller: Caller): Promise<boolean> {
-    const doc = await getDoc(db, COLLECTIONS.smsQuota, triesId(caller))
-    return !doc || Number(doc.count) < CARD_TRIES_PER_DAY
-  }
-
-  /** Counts a wrong card number or phone against the caller's daily tries. */
-  async function spendTry(caller: Caller): Promise<void> {
-    const _ = db.command
-    const id = triesId(caller)
-    await addUnique(db, COLLECTIONS.smsQuota, {
-      _id: id,
-      day: chinaDate(clock.now()),
-      count: 0,
-      expiresAt: new Date(clock.now() + TRIES_RETENTION_MS),
-    })
-    await db
-      .collection(COLLECTIONS.smsQuota)
-      .where({ _id: id, count: _.lt(CARD_TRIES_PER_DAY) })
-      .update({ data: { count: _.inc(1) } })
-  }
+  const tries = createDailyTries(deps, {
+    kind: 'cardtry',
+    limit: CARD_TRIES_PER_DAY,
+    refusal: 'CARD_TRIES_LIMIT',
+  })
 
   /** Checks the card in the order the shopper can act on (the input is parsed already). */
   async function check(
@@ -143,18 +117,15 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (!admitted.ok) return admitted
     }
 
-    if (!(await triesLeft(caller))) return fail('CARD_TRIES_LIMIT')
+    const spent = await tries.spent(caller.openid)
+    if (spent) return spent
     const card = (await getDoc(db, COLLECTIONS.cards, vault.blindIndex('card', cardNo))) as CardDoc | null
-    if (!card) {
-      await spendTry(caller)
-      return fail('CARD_UNKNOWN', 'cardNo')
-    }
+    // A wrong guess is answered only when it took one of the day's tries.
+    if (!card) return (await tries.spend(caller.openid)) ?? fail('CARD_UNKNOWN', 'cardNo')
     if (card.status === 'cancelled') return fail('CARD_CANCELLED', 'cardNo')
     if (card.status === 'bound') return fail('CARD_ALREADY_BOUND', 'cardNo')
-    if (card.phoneIndex !== vault.blindIndex('phone', phone)) {
-      await spendTry(caller)
-      return fail('CARD_PHONE_MISMATCH', 'phone')
-    }
+    if (card.phoneIndex !== vault.blindIndex('phone', phone))
+      return (await tries.spend(caller.openid)) ?? fail('CARD_PHONE_MISMATCH', 'phone')
     return ok({ cardNo, phone, card })
   }
 
@@ -251,7 +222,7 @@ export function createCardActions(deps: CardDeps): CardActions {
     async sendCardCode(input, { caller, member }) {
       const checked = await check(caller, input, member)
       if (!checked.ok) return checked
-      return sms.send({ purpose: 'bindCard', phone: checked.data.phone, requester: actorOf(caller) })
+      return sms.send({ purpose: 'bindCard', phone: checked.data.phone, openid: caller.openid })
     },
 
     async bindCard(input, { caller, member }) {
@@ -262,7 +233,12 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (!checked.ok) return checked
       const { cardNo, phone, card } = checked.data
       const actor = actorOf(caller)
-      const verified = await sms.verify({ purpose: 'bindCard', phone, requester: actor, code: input.smsCode })
+      const verified = await sms.verify({
+        purpose: 'bindCard',
+        phone,
+        openid: caller.openid,
+        code: input.smsCode,
+      })
       if (!verified.ok) return verified
 
       const memberId = member?._id ?? randomBytes(16).toString('hex')

@@ -33,13 +33,13 @@ export function createGuardianActions(deps: {
   return {
     // Only for a member waiting for a guardian: the router answers GUARDIAN_NOT_NEEDED otherwise.
     async sendGuardianCode({ phone }, { caller }) {
-      return sms.send({ purpose: 'guardian', phone, requester: wechatActor(vault, caller.openid) })
+      return sms.send({ purpose: 'guardian', phone, openid: caller.openid })
     },
 
     async recordGuardianConsent(input, { caller, member }) {
       const { guardianName, relation, phone, smsCode, noticeVersion } = input
       const actor = wechatActor(vault, caller.openid)
-      const verified = await sms.verify({ purpose: 'guardian', phone, requester: actor, code: smsCode })
+      const verified = await sms.verify({ purpose: 'guardian', phone, openid: caller.openid, code: smsCode })
       if (!verified.ok) return verified
 
       const memberId = member._id

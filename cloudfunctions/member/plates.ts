@@ -3,6 +3,10 @@
  * consent (L-4), GA 36 format, stored encrypted in the identity document (one field holding the
  * list), one member per plate through a claim `plate:<blind index>` in identity_index — which is
  * also how the car park finds the member. Unbinding deletes the plate and its claim.
+ *
+ * `PLATE_TAKEN` tells that a plate is some member's: a WeChat user gets that answer 5 times a
+ * day; after that every binding that day answers `PLATE_TRIES_LIMIT` (with the time to retry),
+ * so the answer cannot be used to find out whose plates are registered.
  */
 import { randomBytes } from 'node:crypto'
 
@@ -15,6 +19,8 @@ import type { Clock } from '../common/clock'
 import type { Erasure } from '../common/erasure'
 import { fail, ok } from '../common/errors'
 import type { Claims, IdentityStore } from '../common/identity'
+import type { Db } from '../common/db'
+import { createDailyTries } from '../common/quota'
 import type { MemberDoc } from '../common/members/model'
 import type { Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
@@ -39,9 +45,13 @@ const plateView = (p: StoredPlate): PlateView => ({
   boundAt: p.boundAt,
 })
 
+/** `PLATE_TAKEN` answers a WeChat user may get a day (China date). */
+export const PLATE_TAKEN_PER_DAY = 5
+
 type PlateActions = Pick<Handlers<MemberContract, MemberDoc>, 'plates' | 'bindPlate' | 'unbindPlate'>
 
 export function createPlateActions(deps: {
+  db: Db
   vault: Vault
   clock: Clock
   identities: IdentityStore
@@ -50,6 +60,11 @@ export function createPlateActions(deps: {
   erasure: Erasure
 }): PlateActions {
   const { vault, identities, claims, guard, clock } = deps
+  const tries = createDailyTries(deps, {
+    kind: 'platetry',
+    limit: PLATE_TAKEN_PER_DAY,
+    refusal: 'PLATE_TRIES_LIMIT',
+  })
 
   return {
     async plates(_input, { caller, member }) {
@@ -68,7 +83,11 @@ export function createPlateActions(deps: {
       const actor = wechatActor(vault, caller.openid)
       const checked = await guard.check(memberId, 'parking', actor, ['plates'])
       if (!checked.ok) return checked
-      if (!(await claims.claim('plate', plate, memberId))) return fail('PLATE_TAKEN', 'plate')
+      const spent = await tries.spent(caller.openid)
+      if (spent) return { ...spent, field: 'plate' }
+      // Answered only when it took one of the day's tries.
+      if (!(await claims.claim('plate', plate, memberId)))
+        return (await tries.spend(caller.openid)) ?? fail('PLATE_TAKEN', 'plate')
       const changed = await identities.modify(
         memberId,
         ['plates'],

@@ -136,7 +136,7 @@ export function createProfileActions(deps: {
   async function provenPhone(caller: Caller, proof: PhoneProof): Promise<Result<string>> {
     if ('phoneCode' in proof) return exchangePhoneCode(deps.openapi, proof.phoneCode)
     const { phone, smsCode: code } = proof
-    const verified = await sms.verify({ purpose: 'changePhone', phone, requester: actorOf(caller), code })
+    const verified = await sms.verify({ purpose: 'changePhone', phone, openid: caller.openid, code })
     return verified.ok ? ok(phone) : verified
   }
 
@@ -194,7 +194,7 @@ export function createProfileActions(deps: {
       if (!admitted.ok) return admitted
       if ((await currentPhoneIndex(member._id)) === vault.blindIndex('phone', phone))
         return fail('PHONE_UNCHANGED', 'phone')
-      return sms.send({ purpose: 'changePhone', phone, requester: actorOf(caller) })
+      return sms.send({ purpose: 'changePhone', phone, openid: caller.openid })
     },
 
     async changePhone(proof, { caller, member }) {

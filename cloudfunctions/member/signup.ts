@@ -74,7 +74,7 @@ export function createSignupActions(deps: {
     // SMS and no cost for a member. Whether the phone belongs to a member is not answered here:
     // that would tell anyone which numbers are registered.
     async sendJoinCode({ phone }, { caller }) {
-      return sms.send({ purpose: 'join', phone, requester: wechatActor(vault, caller.openid) })
+      return sms.send({ purpose: 'join', phone, openid: caller.openid })
     },
 
     async join(input, { caller }) {
@@ -90,7 +90,7 @@ export function createSignupActions(deps: {
         const verified = await sms.verify({
           purpose: 'join',
           phone: input.phone,
-          requester: wechatActor(vault, caller.openid),
+          openid: caller.openid,
           code: input.smsCode,
         })
         if (!verified.ok) return verified

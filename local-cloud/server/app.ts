@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { nestedDeeperThan } from '../../src/domain/input'
 import { HttpError, parseCookies, readJson, sendFailure, sendJson } from './http'
 import type { SessionStore, SessionView } from './sessions'
 import { serveStatic } from './static'
@@ -56,7 +57,9 @@ export function createRequestHandler(options: AppOptions): Handler {
   const callFunction = async (req: IncomingMessage, res: ServerResponse, name: string) => {
     if (!functions.has(name)) return sendFailure(res, 404, 'UNKNOWN_ACTION')
     const event = await readJson(req)
-    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+    // A deeply nested body is refused before anything walks it recursively (the functions'
+    // router refuses it too, where CloudBase hands the event over).
+    if (typeof event !== 'object' || event === null || Array.isArray(event) || nestedDeeperThan(event)) {
       throw new HttpError(400, 'INVALID_ARGUMENT')
     }
     const { session } = sessionOf(req, res)

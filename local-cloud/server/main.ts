@@ -154,7 +154,8 @@ async function boot(
 
   const sessions = createSessionStore({
     staff: DEMO_PERSONAS,
-    file: path.join(dataDir, 'sessions.json'),
+    file: path.join(dataDir, 'sessions.sqlite'),
+    legacyFile: path.join(dataDir, 'sessions.json'),
   })
   serve(
     createRequestHandler({
@@ -179,6 +180,7 @@ async function boot(
       await closed
       clearTimeout(force)
       cloud.close()
+      sessions.close()
       removeAlias()
       rmSync(path.join(dataDir, PID_FILE), { force: true })
     })())

@@ -9,7 +9,7 @@ import Taro from '@tarojs/taro'
 
 import type { Contract, InputOf, OutputOf } from '@/domain/contracts/contract'
 import { CONTRACTS, type Contracts, type FunctionName } from '@/domain/contracts'
-import { fail, isErrorCode, type Result } from '@/domain/errors'
+import { fail, failUntil, isErrorCode, type Result } from '@/domain/errors'
 
 export interface CloudEvent {
   action: string
@@ -19,13 +19,17 @@ export interface CloudEvent {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value)
 
-/** Reads an answer as `{ ok: true, data } | { ok: false, code, message, field? }`. */
+/** Reads an answer as `{ ok: true, data } | { ok: false, code, message, field?, retryAfter? }`. */
 export function toResult<T>(raw: unknown): Result<T> {
   if (!isRecord(raw)) return fail('INTERNAL')
   if (raw.ok === true && 'data' in raw) return { ok: true, data: raw.data as T }
   if (raw.ok === false && isErrorCode(raw.code)) {
     // Note: the message shown is the local zh-CN text for the code, never server-provided text.
-    return fail(raw.code, typeof raw.field === 'string' && raw.field !== '' ? raw.field : undefined)
+    const field = typeof raw.field === 'string' && raw.field !== '' ? raw.field : undefined
+    const wait = raw.retryAfter
+    return typeof wait === 'number' && Number.isInteger(wait) && wait >= 0
+      ? failUntil(raw.code, wait, field)
+      : fail(raw.code, field)
   }
   return fail('INTERNAL')
 }

@@ -7,7 +7,7 @@
  */
 import { CARD_MESSAGES, type CardError } from './card/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
-import { IDENTITY_MESSAGES, type IdentityError } from './identity/errors'
+import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 
@@ -44,12 +44,21 @@ export const ERROR_MESSAGES = {
   ...PLATE_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
+/** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
+const WAIT_MESSAGES: Partial<Record<ErrorCode, (seconds: number) => string>> = IDENTITY_WAIT_MESSAGES
+
 export interface Failure {
   ok: false
   code: ErrorCode
   message: string
   /** The input field at fault, so a form can point at it. */
   field?: string
+  /**
+   * Seconds until the same request can succeed (0: at once), on refusals that end with time:
+   * `SMS_RESEND_TOO_SOON`, `SMS_DAILY_LIMIT`, `SMS_CODE_LOCKED`, `CARD_TRIES_LIMIT`,
+   * `PLATE_TRIES_LIMIT`. The message says the same in words.
+   */
+  retryAfter?: number
 }
 
 export interface Success<T> {
@@ -63,6 +72,22 @@ export function fail(code: ErrorCode, field?: string): Failure {
   return field
     ? { ok: false, code, message: ERROR_MESSAGES[code], field }
     : { ok: false, code, message: ERROR_MESSAGES[code] }
+}
+
+/** A refusal that ends after `retryAfter` seconds; the message names the wait where it can. */
+export function failUntil(code: ErrorCode, retryAfter: number, field?: string): Failure {
+  const seconds = Math.max(0, Math.ceil(retryAfter))
+  const message = WAIT_MESSAGES[code]?.(seconds) ?? ERROR_MESSAGES[code]
+  return field
+    ? { ok: false, code, message, field, retryAfter: seconds }
+    : { ok: false, code, message, retryAfter: seconds }
+}
+
+/** Seconds from `now` (ms) to the next midnight in China (UTC+8), when daily limits start again. */
+export function secondsToChinaMidnight(now: number): number {
+  const day = 24 * 3600_000
+  const shifted = now + 8 * 3600_000
+  return Math.ceil((day - (shifted % day)) / 1000)
 }
 
 export function ok<T>(data: T): Success<T> {

@@ -117,6 +117,27 @@ export function fieldProblem<S extends Shape>(
   return parsed.data === undefined ? field.requiredCode : undefined
 }
 
+// ---- nesting ---------------------------------------------------------------------------------
+
+/**
+ * How deep objects and arrays may nest in a request (`{ action, data: { … } }` is 2 levels):
+ * no action needs more than a few; a deeper one is refused before anything reads it, and the
+ * check itself walks iteratively, so a 100,000-level body cannot overflow the stack.
+ */
+export const MAX_NESTING = 32
+
+/** Whether objects and arrays in `value` nest deeper than `max` levels. */
+export function nestedDeeperThan(value: unknown, max: number = MAX_NESTING): boolean {
+  const pending: Array<[unknown, number]> = [[value, 1]]
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [item, depth] = next
+    if (typeof item !== 'object' || item === null) continue
+    if (depth > max) return true
+    for (const child of Object.values(item)) pending.push([child, depth + 1])
+  }
+  return false
+}
+
 // ---- text ----------------------------------------------------------------------------------
 
 // C0 and C1 controls, zero-width characters and joiners, bidi marks, embeddings, overrides and

@@ -328,4 +328,21 @@ describe('guessing card numbers or phones', () => {
       ok: true,
     })
   })
+
+  it('[4.2.2.1] answers at most 10 wrong checks to 30 simultaneous guesses, then says when to retry', async () => {
+    const openid = shopper()
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        env.call(openid, 'sendCardCode', {
+          cardNo: `62000000009${String(i).padStart(5, '0')}`,
+          phone: WANG.phone,
+        }),
+      ),
+    )
+    const told = answers.filter((a) => !a.ok && a.code === 'CARD_UNKNOWN')
+    expect(told.length).toBeLessThanOrEqual(10)
+    const refused = answers.filter((a) => !a.ok && a.code === 'CARD_TRIES_LIMIT')
+    expect(told.length + refused.length).toBe(30)
+    expect(refused[0]).toMatchObject({ retryAfter: 14 * 3600 })
+  })
 })

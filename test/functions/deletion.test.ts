@@ -313,6 +313,42 @@ describe('member.deleteAccount', () => {
     env = await createTestEnv()
   })
 
+  it("[7.2] removes the SMS codes and counts of the member's phone and of their requests, and no others", async () => {
+    const openid = shopper()
+    await env.member(openid)
+    // A wrong card check of the member, a code a stranger asked for the member's phone, and
+    // someone else's records that must stay.
+    expect(
+      await env.call(openid, 'sendCardCode', { cardNo: '6299999999999999', phone: VALID_FORM.phone }),
+    ).toMatchObject({
+      code: 'CARD_UNKNOWN',
+    })
+    const stranger = shopper()
+    await env.sendCode(stranger)
+    const other = shopper()
+    await env.sendCode(other, '13911112222')
+    const phoneIndex = env.vault.blindIndex('phone', VALID_FORM.phone)
+    const requester = env.vault.blindIndex('openid', openid)
+    const about = async () =>
+      [...(await env.all('sms_codes')), ...(await env.all('sms_quota'))].filter((doc) => {
+        const text = JSON.stringify(doc)
+        return text.includes(phoneIndex) || text.includes(requester)
+      })
+    expect((await about()).length).toBeGreaterThanOrEqual(6)
+
+    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await about()).toEqual([])
+    // The other user's code and counts (user, pair, phone) stay, and the stranger's own count.
+    const others = [
+      env.vault.blindIndex('openid', other),
+      env.vault.blindIndex('phone', '13911112222'),
+      env.vault.blindIndex('openid', stranger),
+    ]
+    const left = [...(await env.all('sms_codes')), ...(await env.all('sms_quota'))]
+    expect(left).toHaveLength(5)
+    for (const doc of left) expect(others.some((index) => JSON.stringify(doc).includes(index))).toBe(true)
+  })
+
   it('[7.2] can be run again after a deletion that died half-way', async () => {
     const openid = shopper()
     const memberId = await fullMember(openid)

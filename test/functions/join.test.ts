@@ -282,8 +282,8 @@ describe('member.join: joining twice', () => {
     const answer = await env.join(shopper())
     expect(answer).toMatchObject({ ok: false, code: 'PHONE_TAKEN', field: 'phone' })
     const after = await env.counts()
-    // Only the SMS bookkeeping of the second attempt changed.
-    expect({ ...after, sms_quota: 0 }).toEqual({ ...before, sms_quota: 0 })
+    // Only the SMS bookkeeping of the second attempt changed (its own code and counts).
+    expect({ ...after, sms_quota: 0, sms_codes: 0 }).toEqual({ ...before, sms_quota: 0, sms_codes: 0 })
   })
 
   it('[4.2.1.1] consumes the code: the same code cannot be used again after PHONE_TAKEN', async () => {
@@ -549,5 +549,56 @@ describe('member.join: failures half-way', () => {
     env.clock.advance(11 * 60_000)
     expect(await join(shopper(), 'join', form)).toMatchObject({ ok: true })
     expect(await env.counts()).toMatchObject({ members: 1, identity_index: 2 })
+  })
+
+  it('[4.2.1.1] lets the same WeChat user join at once after their sign-up died past its claims', async () => {
+    const openid = shopper()
+    // A sign-up that stops for good after taking its claims (the instance died there)…
+    let resume: (n: number) => void = () => undefined
+    const stalled = env.deps({
+      sms: anyCode,
+      memberNumbers: { next: () => new Promise<number>((resolve) => (resume = resolve)) },
+    })
+    const died = stalled.registration.create({
+      caller: { openid },
+      name: VALID_FORM.name,
+      phone: VALID_FORM.phone,
+      storeId: VALID_FORM.storeId,
+      noticeVersion: NOTICE_VERSION,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await env.counts()).toMatchObject({ identity_index: 2, members: 0 })
+    expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
+    // …and the same shopper, at once, with the same phone: a member.
+    expect(await env.join(openid)).toMatchObject({ ok: true })
+    expect(await env.call(openid, 'home')).toMatchObject({
+      ok: true,
+      data: { member: { phone: '138****5678' } },
+    })
+
+    // Were the first one alive after all, it gives up and leaves the new member alone.
+    resume(999_999)
+    expect(await died).toMatchObject({ ok: false, code: 'ALREADY_MEMBER' })
+    expect(await env.counts()).toMatchObject({ members: 1, identities: 1, identity_index: 2 })
+    expect(await env.call(openid, 'home')).toMatchObject({
+      ok: true,
+      data: { member: { phone: '138****5678' } },
+    })
+  })
+
+  it('[4.2.1.1] still refuses another WeChat user the phone of a sign-up under way', async () => {
+    const stalled = env.deps({
+      sms: anyCode,
+      memberNumbers: { next: () => new Promise<number>(() => undefined) },
+    })
+    void stalled.registration.create({
+      caller: { openid: shopper() },
+      name: VALID_FORM.name,
+      phone: VALID_FORM.phone,
+      storeId: VALID_FORM.storeId,
+      noticeVersion: NOTICE_VERSION,
+    })
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(await env.join(shopper())).toMatchObject({ ok: false, code: 'PHONE_TAKEN' })
   })
 })

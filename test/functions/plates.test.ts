@@ -69,6 +69,29 @@ describe('member.bindPlate', () => {
     expect(platesOf(await env.call(second, 'plates'))).toEqual([])
   })
 
+  it('[4.2.2.6] tells a WeChat user that a plate is taken 5 times a day, then refuses every binding until the next day', async () => {
+    const owner = await parkingMember('13900000001')
+    const prober = await parkingMember('13900000002')
+    const taken = ['京A12345', '京B12345', '京C12345']
+    for (const plate of taken) await env.call(owner, 'bindPlate', { plate })
+    // 10 probes at once: at most 5 are told PLATE_TAKEN.
+    const probes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => env.call(prober, 'bindPlate', { plate: taken[i % 3] })),
+    )
+    expect(probes.filter((a) => !a.ok && a.code === 'PLATE_TAKEN').length).toBeLessThanOrEqual(5)
+    expect(probes.every((a) => !a.ok && ['PLATE_TAKEN', 'PLATE_TRIES_LIMIT'].includes(a.code))).toBe(true)
+    // A free plate gets the same answer as a taken one now: nothing is learnt.
+    expect(await env.call(prober, 'bindPlate', { plate: '沪D54321' })).toMatchObject({
+      ok: false,
+      code: 'PLATE_TRIES_LIMIT',
+      field: 'plate',
+      retryAfter: 14 * 3600,
+    })
+    expect(platesOf(await env.call(prober, 'plates'))).toEqual([])
+    env.clock.set('2024-06-15T16:00:00.000Z')
+    expect(await env.call(prober, 'bindPlate', { plate: '沪D54321' })).toMatchObject({ ok: true })
+  })
+
   it.each<[string, unknown, string]>([
     ['an invalid plate (I is never used)', '京AI2345', 'PLATE_INVALID'],
     ['no plate', undefined, 'PLATE_INVALID'],

@@ -1,5 +1,6 @@
 import { manualClock } from '../../cloudfunctions/common/clock'
 import { createRouter, type Principals } from '../../cloudfunctions/common/router'
+import { createMain } from '../../cloudfunctions/member/index'
 import { action } from '../../src/domain/contracts/contract'
 import { fail, ok } from '../../src/domain/errors'
 import { empty, int, schema } from '../../src/domain/input'
@@ -28,6 +29,23 @@ describe('the member function as a router', () => {
       code,
       message: expect.stringMatching(/[\u4e00-\u9fa5]/),
       ...(field ? { field } : {}),
+    })
+  })
+
+  it('refuses an event nested deeper than 32 levels before reading it, however deep', async () => {
+    const nest = (levels: number): unknown => {
+      let value: unknown = {}
+      for (let i = 1; i < levels; i++) value = { a: value }
+      return value
+    }
+    const member = createMain({ clock: env.clock, getContext: () => ({ OPENID: shopper() }) })
+    // Refused as a whole, before the schema would name a field.
+    for (const depth of [33, 100_000])
+      expect(await member({ action: 'home', data: nest(depth - 1) })).toEqual(fail('INVALID_ARGUMENT'))
+    // 32 levels in all reach the schema, which refuses the unknown field.
+    expect(await member({ action: 'home', data: nest(31) })).toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      field: 'a',
     })
   })
 

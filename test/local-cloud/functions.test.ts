@@ -150,6 +150,13 @@ describe('invoke and getWXContext', () => {
     expect(thrown.message).toBe('boom')
   })
 
+  it('an event nested 100,000 levels deep is refused with -501007, not a stack overflow', async () => {
+    const deep = JSON.parse('['.repeat(100_000) + ']'.repeat(100_000)) as unknown
+    const error = await failure(local.invoke('huge', { action: 'x', data: deep }, { OPENID: 'o' }))
+    expect(error).toBeInstanceOf(InvokeError)
+    expect(error.errCode).toBe(-501007)
+  })
+
   it('register() adds a function later', async () => {
     local.register('late', () => ({ main: () => 'hello' }))
     expect(await local.invoke('late', {}, { OPENID: 'o' })).toBe('hello')

@@ -81,6 +81,17 @@ describe('cloud client (H5 transport)', () => {
     })
   })
 
+  it('passes the wait of a refusal through and says it in the local text', async () => {
+    stubFetch({ body: { ok: false, code: 'SMS_RESEND_TOO_SOON', message: 'x', retryAfter: 42 } })
+
+    await expect(callAction('member', 'sendJoinCode', { phone: '13800001234' })).resolves.toEqual({
+      ok: false,
+      code: 'SMS_RESEND_TOO_SOON',
+      message: '验证码发送过于频繁，请42秒后再试',
+      retryAfter: 42,
+    })
+  })
+
   it('[L-7] hands the member card over as the server masked it, and null for a shopper who is not a member', async () => {
     stubFetch({ body: ok({ member: MEMBER }) })
     await expect(memberApi.home()).resolves.toEqual(ok({ member: MEMBER }))

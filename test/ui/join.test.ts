@@ -231,6 +231,25 @@ describe('join page (compiled weapp)', () => {
     expect(navigation.reLaunch.mock.calls[0][0]).toMatchObject({ url: '/pages/index/index?joined=1' })
   })
 
+  it('[4.2.1.1] after 5 wrong codes stops the countdown and offers 重新获取, which asks for a new code at once', async () => {
+    const locked = {
+      ok: false,
+      code: 'SMS_CODE_LOCKED',
+      message: ERROR_MESSAGES.SMS_CODE_LOCKED,
+      field: 'smsCode',
+      retryAfter: 0,
+    }
+    const { page, calls } = await openJoinPage({ join: () => locked })
+    await fillRequired(page, calls)
+    await until(() => page.text('.sms-button').includes('秒后重发'), 'the countdown')
+    await page.tap('.join-form__submit')
+
+    await until(() => page.text('.form-field__error--smsCode') === ERROR_MESSAGES.SMS_CODE_LOCKED, 'the lock')
+    await until(() => page.text('.sms-button') === '重新获取', 'the button offering a new code')
+    await page.tap('.sms-button')
+    await until(() => callsOf(calls, 'sendJoinCode').length === 2, 'the second code request')
+  })
+
   it('[4.1.3] [L-3] joins with the required fields only: optional ones are left out, not sent empty', async () => {
     const { page, calls } = await openJoinPage()
 

@@ -117,6 +117,9 @@ export function createRegistration(deps: {
           ['phone', input.phone],
         ],
         memberId,
+        // Until the member record is written: a retry of this WeChat user after this sign-up
+        // died takes the claim over at once (and this sign-up, if it was alive, gives up).
+        { pending: 'openid' },
       )
       if (refused === 'openid') return fail('ALREADY_MEMBER')
       if (refused === 'phone') return fail('PHONE_TAKEN', 'phone')
@@ -160,6 +163,13 @@ export function createRegistration(deps: {
             at: joinedAt,
             ...(input.birthDate === undefined && input.ageDeclared === true ? { ageDeclared: true } : {}),
           })
+        // A retry of the same WeChat user took this sign-up over: that one goes on, this one is
+        // undone. Confirmed, the claim is the member's; the record follows.
+        if (!(await claims.confirm('openid', caller.openid, memberId))) {
+          await entries.flush({ counted: false }).catch(() => undefined)
+          await undo(memberId, caller.openid, input.phone, actor)
+          return fail('ALREADY_MEMBER')
+        }
         // Written last: the member exists for `home` once this document does.
         await db.collection(COLLECTIONS.members).add({ data: member })
         const recordFields = MEMBER_RECORD_FIELDS.filter((key) => member[key] !== undefined)

@@ -50,6 +50,7 @@ export function BindCardForm({ form, needsConsent }: BindCardFormProps) {
           maxLength={smsCode.maxLength}
           onChange={(v) => form.change('smsCode', v)}
           resendIn={form.resendIn}
+          sent={form.codeSent}
           sending={form.sending}
           onSend={form.sendCode}
         />

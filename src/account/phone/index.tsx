@@ -69,6 +69,7 @@ export default function PhonePage() {
           maxLength={smsCode.maxLength}
           onChange={(v) => form.change('smsCode', v)}
           resendIn={form.resendIn}
+          sent={form.codeSent}
           sending={form.sending}
           onSend={form.sendCode}
         />

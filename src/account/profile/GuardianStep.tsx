@@ -85,6 +85,7 @@ export function GuardianStep({ onDone }: { onDone: () => void }) {
         maxLength={smsCode.maxLength}
         onChange={(v) => form.change('smsCode', v)}
         resendIn={form.resendIn}
+        sent={form.codeSent}
         sending={form.sending}
         onSend={form.sendCode}
       />

@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 
 /** Seconds left until a deadline, ticking once a second; measured against the clock, not counted. */
-export function useCountdown(): { remaining: number; start: (seconds: number) => void } {
+export function useCountdown(): {
+  remaining: number
+  start: (seconds: number) => void
+  /** Ends the countdown at once. */
+  stop: () => void
+} {
   const [remaining, setRemaining] = useState(0)
   const timer = useRef<ReturnType<typeof setInterval>>()
 
@@ -21,7 +26,12 @@ export function useCountdown(): { remaining: number; start: (seconds: number) =>
     }, 1000)
   }, [])
 
+  const end = useCallback(() => {
+    stop()
+    setRemaining(0)
+  }, [])
+
   useEffect(() => stop, [])
 
-  return { remaining, start }
+  return { remaining, start, stop: end }
 }

@@ -51,6 +51,8 @@ export interface SmsCodeFieldProps extends Omit<
   /** Seconds until another code may be sent, 0 when one may. */
   resendIn: number
   sending: boolean
+  /** A code was sent before (the button then offers 重新获取). */
+  sent?: boolean
   onSend: () => void
 }
 
@@ -61,6 +63,7 @@ export function SmsCodeField({
   placeholder = '6位数字',
   resendIn,
   sending,
+  sent,
   onSend,
   ...rest
 }: SmsCodeFieldProps) {
@@ -72,7 +75,7 @@ export function SmsCodeField({
       required
       type="number"
       placeholder={placeholder}
-      extra={<SmsCodeButton remaining={resendIn} sending={sending} onClick={onSend} />}
+      extra={<SmsCodeButton remaining={resendIn} sending={sending} sent={sent} onClick={onSend} />}
     />
   )
 }

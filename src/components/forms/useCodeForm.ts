@@ -70,6 +70,8 @@ export interface CodeForm<K extends string, B extends string = never> {
   submitting: boolean
   /** Seconds until another code may be sent, 0 when one may. */
   resendIn: number
+  /** A code was sent in this form (the button offers 重新获取 once it may send again). */
+  codeSent: boolean
   /** A typed value; a message already shown follows it, so it goes as soon as the value is right. */
   change: (key: K, value: string) => void
   /** Checks a field when the user leaves it. */
@@ -141,6 +143,7 @@ export function useCodeForm<
   const [alert, setAlert] = useState<Failure>()
   const [sending, setSending] = useState(false)
   const [submitting, setSubmitting] = useState(false)
+  const [codeSent, setCodeSent] = useState(false)
   const countdown = useCountdown()
 
   const screenOrder: Slot<K | B>[] = consent ? [...fields, ...ticks, 'consent'] : [...fields, ...ticks]
@@ -181,6 +184,11 @@ export function useCodeForm<
   }
 
   const report = (failure: Failure) => {
+    // A locked or spent code can be replaced at once: the button stops counting and offers
+    // 重新获取. A refusal that ends later counts down to when it ends.
+    if (failure.code === 'SMS_CODE_LOCKED' || failure.code === 'SMS_CODE_EXPIRED') countdown.stop()
+    if (failure.code === 'SMS_RESEND_TOO_SOON' && failure.retryAfter !== undefined)
+      countdown.start(failure.retryAfter)
     if (failure.code === 'NOTICE_OUTDATED') {
       setAgreed(false)
       onNoticeOutdated?.()
@@ -238,6 +246,7 @@ export function useCodeForm<
     }
     // A new code is on its way: a message about the last one no longer applies.
     put(codeSlot, {})
+    setCodeSent(true)
     countdown.start(result.data.resendAfter)
     Taro.showToast({ title: '验证码已发送', icon: 'none' }).catch(() => undefined)
   }
@@ -266,6 +275,7 @@ export function useCodeForm<
     sending,
     submitting,
     resendIn: countdown.remaining,
+    codeSent,
     change,
     check,
     choose,

@@ -328,6 +328,7 @@ export const memberContract = {
       'PLATE_LIMIT',
       'PLATE_DUPLICATE',
       'PLATE_TAKEN',
+      'PLATE_TRIES_LIMIT',
       'PURPOSE_CONSENT_REQUIRED',
       'NOT_A_MEMBER',
       'GUARDIAN_PENDING',

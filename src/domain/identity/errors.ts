@@ -39,11 +39,16 @@ export const IDENTITY_MESSAGES = {
   SMS_CODE_INVALID: '验证码应为6位数字',
   SMS_CODE_WRONG: '验证码不正确，请重新输入',
   SMS_CODE_EXPIRED: '验证码已失效，请重新获取',
-  SMS_CODE_LOCKED: '验证码输错次数过多，请重新获取',
-  SMS_RESEND_TOO_SOON: '验证码发送过于频繁，请60秒后再试',
+  SMS_CODE_LOCKED: '验证码输错次数过多，已失效，请立即重新获取',
+  SMS_RESEND_TOO_SOON: '验证码发送过于频繁，请稍后再试',
   SMS_DAILY_LIMIT: '今日获取验证码次数已达上限，请明天再试',
   SMS_SEND_FAILED: '短信发送失败，请稍后再试',
   EMAIL_INVALID: '电子邮箱格式有误',
   ID_NUMBER_INVALID: '身份证号格式或校验位有误，请核对',
   ID_NUMBER_BIRTH_MISMATCH: '身份证号中的出生日期与您填写的出生日期不一致',
 } satisfies Record<IdentityError, string>
+
+/** The same refusals with the wait in words, when the answer carries it (`retryAfter`). */
+export const IDENTITY_WAIT_MESSAGES: Partial<Record<IdentityError, (seconds: number) => string>> = {
+  SMS_RESEND_TOO_SOON: (seconds) => `验证码发送过于频繁，请${seconds}秒后再试`,
+}

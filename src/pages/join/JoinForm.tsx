@@ -133,6 +133,7 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           onChange={(v) => form.change('smsCode', v)}
           onBlur={(v) => form.check('smsCode', v)}
           resendIn={form.resendIn}
+          sent={form.codeSent}
           sending={form.sending}
           onSend={form.sendCode}
         />

@@ -144,6 +144,17 @@ describe('POST /api/functions/<name>', () => {
     expect(answer.json()).toEqual({ ok: false, code, message: expect.any(String) })
   })
 
+  it("should keep a browser's shopper when 1,001 cookie-less requests arrive after it", async () => {
+    const first = await post('/api/functions/echo', { action: 'home' })
+    const cookie = cookieOf(first)
+    for (let i = 0; i < 1001; i++) await request(server, 'GET', '/')
+    const again = await post('/api/functions/echo', { action: 'home' }, cookie)
+    expect(again.headers['set-cookie']).toBeUndefined()
+    expect((again.json() as { data: { openid: string } }).data.openid).toBe(
+      (first.json() as { data: { openid: string } }).data.openid,
+    )
+  })
+
   it('should refuse a body over 1 MB when it is sent', async () => {
     const big = JSON.stringify({ action: 'x', data: { blob: 'x'.repeat(1024 * 1024) } })
     const answer = await post('/api/functions/echo', big).catch((error: NodeJS.ErrnoException) => error)
@@ -154,6 +165,18 @@ describe('POST /api/functions/<name>', () => {
       expect(answer.status).toBe(413)
       expect(answer.json()).toMatchObject({ ok: false, code: 'FIELD_TOO_LONG' })
     }
+  })
+
+  it('should refuse a body nested deeper than 32 levels with INVALID_ARGUMENT when it is sent', async () => {
+    const nest = (levels: number) => '{"a":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1)
+    const deep = await post('/api/functions/echo', `{"action":"home","data":${nest(100_000)}}`)
+    expect(deep.status).toBe(400)
+    expect(deep.json()).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT' })
+    // 32 levels in all still reach the function.
+    const fits = await post('/api/functions/echo', `{"action":"home","data":${nest(31)}}`)
+    expect(fits.json()).toMatchObject({ ok: true, data: { action: 'home' } })
+    const over = await post('/api/functions/echo', `{"action":"home","data":${nest(32)}}`)
+    expect(over.status).toBe(400)
   })
 
   it('should answer INTERNAL without a stack trace when the function throws', async () => {

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { buildSync } from 'esbuild'
 import { findFunctions, loadFunctions } from '../../../local-cloud/server/functions'
 import { isValidKey, newKey, resolveKeys } from '../../../local-cloud/server/keys'
-import { createSessionStore } from '../../../local-cloud/server/sessions'
+import { createSessionStore, SESSION_IDLE_MS } from '../../../local-cloud/server/sessions'
 
 let dir: string
 beforeEach(() => {
@@ -52,21 +52,48 @@ describe('local keys', () => {
 
 describe('sessions', () => {
   it('should keep sessions across restarts when given a file', () => {
-    const file = path.join(dir, 'sessions.json')
+    const file = path.join(dir, 'sessions.sqlite')
     const before = createSessionStore({ staff: { counter: 'c' }, file })
     const { id, session } = before.create()
     before.switchPersona(id, 'counter')
+    before.close()
     const after = createSessionStore({ staff: { counter: 'c' }, file })
     expect(after.get(id)).toEqual({ persona: 'counter', openid: 'c' })
     expect(after.switchPersona(id, 'shopper')).toEqual(session)
+    after.close()
   })
 
-  it('should forget the oldest sessions when over the limit', () => {
-    const store = createSessionStore({ staff: {}, maxSessions: 2 })
+  it('should keep every session a browser uses when 1,001 more are started', () => {
+    const store = createSessionStore({ staff: {}, file: path.join(dir, 'sessions.sqlite') })
     const first = store.create()
-    store.create()
-    store.create()
-    expect(store.get(first.id)).toBeUndefined()
+    for (let i = 0; i < 1001; i++) store.create()
+    expect(store.get(first.id)).toEqual(first.session)
+    store.close()
+  })
+
+  it('should forget a session unused for 30 days, and not one used within them', () => {
+    let now = Date.parse('2024-06-15T02:00:00.000Z')
+    const store = createSessionStore({ staff: {}, now: () => now })
+    const idle = store.create()
+    const used = store.create()
+    now += SESSION_IDLE_MS - 3600_000
+    expect(store.get(used.id)).toEqual(used.session)
+    now += 2 * 3600_000
+    expect(store.get(idle.id)).toBeUndefined()
+    expect(store.get(used.id)).toEqual(used.session)
+    store.close()
+  })
+
+  it('should take over the sessions of an older version’s JSON file', () => {
+    const legacyFile = path.join(dir, 'sessions.json')
+    writeFileSync(
+      legacyFile,
+      JSON.stringify({ sessions: { abc: { persona: 'shopper', shopperOpenid: 'oOld' } } }),
+    )
+    const store = createSessionStore({ staff: {}, file: path.join(dir, 'sessions.sqlite'), legacyFile })
+    expect(store.get('abc')).toEqual({ persona: 'shopper', openid: 'oOld' })
+    expect(existsSync(legacyFile)).toBe(false)
+    store.close()
   })
 })
 
