@@ -336,7 +336,7 @@ describe('member.deleteAccount', () => {
       })
     expect((await about()).length).toBeGreaterThanOrEqual(6)
 
-    expect(await env.call(openid, 'deleteAccount', { confirm: true })).toMatchObject({ ok: true })
+    expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
     expect(await about()).toEqual([])
     // The other user's code and counts (user, pair, phone) stay, and the stranger's own count.
     const others = [
