@@ -18,7 +18,12 @@ const env = (vars: Record<string, string>) => vars as unknown as NodeJS.ProcessE
 describe('local keys', () => {
   it('should generate random 32-byte keys into keys.json when there are none', () => {
     const report = resolveKeys(dir, env({}))
-    expect(report.generated.sort()).toEqual(['AUDIT_SIGNING_KEY', 'PI_INDEX_KEY', 'PI_MASTER_KEY', 'PI_MASTER_KEY_ID'])
+    expect(report.generated.sort()).toEqual([
+      'AUDIT_SIGNING_KEY',
+      'PI_INDEX_KEY',
+      'PI_MASTER_KEY',
+      'PI_MASTER_KEY_ID',
+    ])
     expect(isValidKey(report.keys.PI_MASTER_KEY)).toBe(true)
     expect(isValidKey(report.keys.PI_INDEX_KEY)).toBe(true)
     expect(report.keys.PI_MASTER_KEY).not.toBe(report.keys.PI_INDEX_KEY)
