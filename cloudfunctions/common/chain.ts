@@ -7,12 +7,12 @@
  * - Signing key: `AUDIT_SIGNING_KEY` (base64, 32 bytes), apart from the blind-index key and the
  *   master keys, so whoever holds the index key (every lookup) cannot forge or re-seal entries.
  * - Chains: CloudBase has single-document transactions only and many instances write at once,
- *   so there is no single log head. Each function instance opens its own chain on its first
+ *   so there is no single log head. Each function instance opens a chain of its own on its first
  *   entry: the next free number in `audit_chains` (an add with a fixed `_id`, so two instances
  *   never share one and the numbers have no gaps). Its entries are `audit_log/<chain>:<seq>` with
  *   `seq` 0, 1, 2 …, `prev` = the MAC of the entry before and `prevAt` = its time. Within the
- *   instance appends are queued, so concurrent calls never fork the chain and other instances
- *   never wait.
+ *   instance, concurrent appends each take a chain of their own (an idle one, or a new one), so
+ *   no chain forks and no call waits for another.
  * - Head: after each append (one entry, or a whole batch in one request) the chain's document in
  *   `audit_chains` is set to the last seq, its MAC and time, signed: a tail cut off the chain is
  *   a head beyond the last entry. The entry is written before its head, so a crash in between
@@ -273,35 +273,30 @@ async function openChain(db: Db, signer: AuditSigner, clock: Clock): Promise<Cha
 }
 
 export function createAuditChain(): AuditChain {
-  let state: ChainState | null = null
-  let queue: Promise<unknown> = Promise.resolve()
-
-  async function appendNow(db: Db, signer: AuditSigner, clock: Clock, entries: Unchained[]) {
-    const from = state ?? (await openChain(db, signer, clock))
-    const { docs, next } = sealEntries(signer, from, entries)
-    const log = db.collection(COLLECTIONS.auditLog)
-    try {
-      if (docs.length === 1) await log.add({ data: docs[0] as unknown as Doc })
-      else await log.add({ data: docs as unknown as Doc[] })
-    } catch (error) {
-      // Written or not, nothing more goes on this chain: the next entry opens a new one.
-      state = null
-      throw error
-    }
-    state = next
-    const head = { _id: next.id, seq: next.seq, mac: next.mac, at: next.at }
-    await db
-      .collection(COLLECTIONS.auditChains)
-      .doc(next.id)
-      .update({ data: { seq: next.seq, mac: next.mac, at: next.at, sig: headSig(signer, head) } })
-  }
+  // Chains of this instance not being appended to right now. A call takes one (or opens one) for
+  // its append and gives it back once the head is written, so concurrent calls in one instance
+  // write to chains of their own instead of waiting for each other, and no chain ever forks.
+  const idle: ChainState[] = []
 
   return {
-    append(db, signer, clock, entries) {
-      if (entries.length === 0) return Promise.resolve()
-      const run = queue.then(() => appendNow(db, signer, clock, entries))
-      queue = run.catch(() => undefined)
-      return run
+    async append(db, signer, clock, entries) {
+      if (entries.length === 0) return
+      const from = idle.pop() ?? (await openChain(db, signer, clock))
+      const { docs, next } = sealEntries(signer, from, entries)
+      const log = db.collection(COLLECTIONS.auditLog)
+      // Written or not, nothing more goes on a chain whose append failed: it is not given back.
+      if (docs.length === 1) await log.add({ data: docs[0] as unknown as Doc })
+      else await log.add({ data: docs as unknown as Doc[] })
+      const head = { _id: next.id, seq: next.seq, mac: next.mac, at: next.at }
+      try {
+        await db
+          .collection(COLLECTIONS.auditChains)
+          .doc(next.id)
+          .update({ data: { seq: next.seq, mac: next.mac, at: next.at, sig: headSig(signer, head) } })
+      } finally {
+        // A head left behind its entries is accepted (an entry past the head), so the chain goes on.
+        idle.push(next)
+      }
     },
   }
 }

@@ -47,7 +47,7 @@ async function entries(): Promise<Doc[]> {
   return (await env.all('audit_log')).sort((a, b) => (a._id < b._id ? -1 : 1))
 }
 
-/** Three instances, each with a chain of its own, write at once (and a batch too). */
+/** Three instances write at once, each concurrent call on a chain of its own (and a batch too). */
 async function busyLog(): Promise<void> {
   const logs = [env.audit(), env.audit(), env.audit()]
   await Promise.all(
@@ -65,9 +65,12 @@ describe('audit log: chains', () => {
     await busyLog()
     const all = await entries()
     expect(all).toHaveLength(28)
-    expect(new Set(all.map((e) => e.chain)).size).toBe(3)
+    const chains = new Set(all.map((e) => e.chain)).size
+    // Concurrent calls never share a chain: no fork, no waiting; a later call reuses an idle one.
+    expect(chains).toBeGreaterThanOrEqual(3)
+    expect(chains).toBeLessThanOrEqual(24)
     const run = await verify(5)
-    expect(run).toMatchObject({ done: true, first: null, pass: { checked: 28, chains: 3, problemCount: 0 } })
+    expect(run).toMatchObject({ done: true, first: null, pass: { checked: 28, chains, problemCount: 0 } })
   })
 
   it('[5.5][L-14] names an entry deleted from the middle of a chain', async () => {
