@@ -2,7 +2,7 @@ import { Input, Text, View } from '@tarojs/components'
 import { useState } from 'react'
 import { memberApi } from '@/api'
 import { ChoiceChips } from '@/components/ChoiceChips'
-import { PickerField } from '@/components/PickerField'
+import { BIRTH_DATE_RANGE, PickerField } from '@/components/PickerField'
 import { updateProfileSchema, type ProfileChanges } from '@/domain/contracts/member'
 import { chinaDate } from '@/domain/dates'
 import { ERROR_MESSAGES } from '@/domain/errors'
@@ -65,9 +65,8 @@ function Editor(props: {
         <PickerField
           mode="date"
           name="birthDate"
-          start="1900-01-01"
+          {...BIRTH_DATE_RANGE}
           end={today}
-          initial="1990-01-01"
           value={value}
           placeholder="请选择"
           onChange={onChange}

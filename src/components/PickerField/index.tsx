@@ -14,6 +14,9 @@ export type PickerFieldProps =
   | (Common & { mode: 'selector'; options: readonly { value: string; label: string }[] })
   | (Common & { mode: 'date'; start: string; end: string; initial: string })
 
+/** The range of a birth-date picker, which opens on an adult's year (its end is today). */
+export const BIRTH_DATE_RANGE = { start: '1900-01-01', initial: '1990-01-01' } as const
+
 /** The platform's own picker (native sheet on weapp), shown as a form value with a chevron. */
 export function PickerField(props: PickerFieldProps) {
   const { name, value, placeholder, onChange, onClear } = props

@@ -5,7 +5,7 @@ import { ChoiceChips } from '@/components/ChoiceChips'
 import { ConsentNotice } from '@/components/ConsentNotice'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
-import { PickerField } from '@/components/PickerField'
+import { BIRTH_DATE_RANGE, PickerField } from '@/components/PickerField'
 import { SmsCodeField, TextField } from '@/components/TextField'
 import { TickField } from '@/components/TickField'
 import { hasWechatPhone, WechatPhoneButton } from '@/components/WechatPhoneButton'
@@ -105,9 +105,8 @@ export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, on
           <PickerField
             mode="date"
             name="birthDate"
-            start="1900-01-01"
+            {...BIRTH_DATE_RANGE}
             end={today}
-            initial="1990-01-01"
             value={values.birthDate}
             placeholder={placeholder('birthDate', '请选择')}
             onChange={(v) => form.choose('birthDate', v)}
