@@ -7,7 +7,7 @@
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { wechatActor } from '../common/audit'
 import { channelOf, type ConsentRecorder } from '../common/consents/recorder'
-import type { Db } from '../common/db'
+import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
 import type { MemberDoc } from '../common/members/model'
@@ -56,9 +56,16 @@ export function createGuardianActions(deps: {
           channel: channelOf(caller.source),
           givenBy: 'guardian',
         },
-        { when: { status: 'guardian_pending' }, also: { status: 'active' } },
+        // Not once the retention sweep claimed the member for erasure (its period is over).
+        {
+          when: { status: 'guardian_pending', expiredAt: deps.db.command.exists(false) },
+          also: { status: 'active' },
+        },
       )
-      if (!activated) return fail('GUARDIAN_NOT_NEEDED')
+      if (!activated) {
+        const now = await getDoc(deps.db, COLLECTIONS.members, memberId)
+        return fail(now?.expiredAt ? 'GUARDIAN_PERIOD_OVER' : 'GUARDIAN_NOT_NEEDED')
+      }
       const updated = { ...member, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({ member: toHome(updated, identity ?? {}, await storeOf(deps, updated.storeId)) })

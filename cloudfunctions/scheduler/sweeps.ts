@@ -152,6 +152,26 @@ export function createSweeps(deps: SweepDeps): Sweeps {
     return { removed, examined: walked.examined, complete: walked.complete }
   }
 
+  /**
+   * Marks a member due for erasure with `expiredAt`, on the condition that it is still due: from
+   * then on no write that would take it out of the rule (a guardian's consent) succeeds, so what
+   * was due when read is what gets erased. A member that left the rule meanwhile is skipped; one
+   * whose erasure died half-way is due, and claimed, again.
+   */
+  async function claimed(rule: RetentionSweep, id: string, due: Record<string, unknown>): Promise<boolean> {
+    const expiredAt = new Date(clock.now())
+    await db
+      .collection(rule.collection)
+      .where({ ...due, _id: id, expiredAt: _.exists(false) })
+      .update({ data: { expiredAt } })
+    const { data } = await db
+      .collection(rule.collection)
+      .where({ ...due, _id: id, expiredAt: _.exists(true) })
+      .limit(1)
+      .get()
+    return data.length === 1
+  }
+
   return {
     async run(rule, options = {}) {
       switch (rule.action) {
@@ -169,10 +189,15 @@ export function createSweeps(deps: SweepDeps): Sweeps {
           })
         }
         case 'erase':
-          return pages(rule, options, async (docs) => {
+          return pages(rule, options, async (docs, due) => {
             const erase = deps.eraseMember()
-            for (const doc of docs) await erase(doc._id)
-            return docs.length
+            let erased = 0
+            for (const doc of docs) {
+              if (!(await claimed(rule, doc._id, due))) continue
+              await erase(doc._id)
+              erased++
+            }
+            return erased
           })
       }
     },

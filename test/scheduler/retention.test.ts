@@ -8,11 +8,17 @@ import { createClaims } from '../../cloudfunctions/common/identity'
 import { cardKey, keyDocId } from '../../cloudfunctions/common/keystore'
 import { ABANDONED_CLAIM_MS } from '../../cloudfunctions/common/members/registration'
 import { TRIGGERS } from '../../cloudfunctions/scheduler/index'
-import { RETENTION_SWEEPS, retentionMs, type RetentionSweep } from '../../cloudfunctions/scheduler/sweeps'
+import {
+  createSweeps,
+  RETENTION_SWEEPS,
+  retentionMs,
+  type RetentionSweep,
+} from '../../cloudfunctions/scheduler/sweeps'
 import { manifest } from '../../database/manifest'
 import { DEMO_CARDS } from '../../database/seed'
 import { RETENTION_EVENTS } from '../../database/retention'
 import { durationMs } from '../../src/domain/dates'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { CHILD_DATA, keptRecord } from '../../src/domain/identity/inventory'
 import { GUARDIAN_PENDING_DAYS } from '../../src/domain/member/rules'
 import { createTestEnv, shopper, START, VALID_FORM, type TestEnv } from '../functions/support'
@@ -271,4 +277,60 @@ describe('retention sweeps at their boundary', () => {
       await due.after?.()
     },
   )
+})
+
+describe('retention: a child whose guardian step is over (L-5)', () => {
+  const GUARDIAN = {
+    guardianName: '张大山',
+    relation: 'father',
+    phone: '13900000020',
+    noticeVersion: NOTICE_VERSION,
+  }
+
+  it('[L-5] claims the child before erasing it: a guardian who comes later is refused, and an erasure that died is run again', async () => {
+    const child = shopper()
+    expect((await env.join(child, { ...VALID_FORM, birthDate: '2014-01-01' })).ok).toBe(true)
+    const memberId = (await env.memberIdOf(child)) as string
+    env.clock.advance(GUARDIAN_PENDING_DAYS * DAY + 60_000)
+    const smsCode = await env.codeVia(child, 'sendGuardianCode', { phone: GUARDIAN.phone }, GUARDIAN.phone)
+
+    // The sweep claims the child, then its function instance is lost before the erasure ends.
+    const rule = RETENTION_SWEEPS.find((r) => r.sweep === 'guardianPending') as RetentionSweep
+    const lost = createSweeps({
+      db: env.db,
+      keyDb: () => env.keyDb,
+      clock: env.clock,
+      eraseMember: () => async () => {
+        throw new Error('instance lost')
+      },
+    })
+    await expect(lost.run(rule)).rejects.toThrow('instance lost')
+
+    // The guardian is too late: nothing turns the claimed child into an active member.
+    expect(await env.call(child, 'recordGuardianConsent', { ...GUARDIAN, smsCode })).toMatchObject({
+      ok: false,
+      code: 'GUARDIAN_PERIOD_OVER',
+    })
+    expect(await env.all(COLLECTIONS.members)).toEqual([
+      expect.objectContaining({ _id: memberId, status: 'guardian_pending' }),
+    ])
+
+    // The next tick finds the claimed child again and erases it.
+    await tick(env, triggerOf('guardianPending'))
+    expect(await env.memberIdOf(child)).toBeNull()
+    expect(await byId(COLLECTIONS.identities, memberId)).toBe(false)
+  })
+
+  it('[L-5] leaves a child whose guardian consented in time', async () => {
+    const child = shopper()
+    expect((await env.join(child, { ...VALID_FORM, birthDate: '2014-01-01' })).ok).toBe(true)
+    env.clock.advance(61_000)
+    const smsCode = await env.codeVia(child, 'sendGuardianCode', { phone: GUARDIAN.phone }, GUARDIAN.phone)
+    expect(await env.call(child, 'recordGuardianConsent', { ...GUARDIAN, smsCode })).toMatchObject({
+      ok: true,
+    })
+    env.clock.advance(GUARDIAN_PENDING_DAYS * DAY)
+    await tick(env, triggerOf('guardianPending'))
+    expect(await env.memberIdOf(child)).not.toBeNull()
+  })
 })

@@ -369,6 +369,7 @@ export const memberContract = {
       'NAME_INVALID',
       'GUARDIAN_RELATION_INVALID',
       'GUARDIAN_NOT_NEEDED',
+      'GUARDIAN_PERIOD_OVER',
       'NOT_A_MEMBER',
     ],
   }),

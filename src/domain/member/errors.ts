@@ -8,6 +8,7 @@ export type MemberError =
   | 'GUARDIAN_PENDING'
   | 'GUARDIAN_NOT_NEEDED'
   | 'GUARDIAN_RELATION_INVALID'
+  | 'GUARDIAN_PERIOD_OVER'
   | 'AGE_DECLARATION_REQUIRED'
   | 'CONFIRMATION_REQUIRED'
   | 'PHONE_NOT_ON_FILE'
@@ -21,6 +22,7 @@ export const MEMBER_MESSAGES = {
   GUARDIAN_CONSENT_REQUIRED: '14周岁及以下的未成年人需经监护人同意，请由监护人陪同到服务台办理',
   GUARDIAN_PENDING: '需监护人同意后才能使用此功能',
   GUARDIAN_NOT_NEEDED: '您已年满15周岁或监护人已同意，无需再次办理',
+  GUARDIAN_PERIOD_OVER: '监护人同意的期限已过，已登记的信息已删除，如需入会请重新申请',
   GUARDIAN_RELATION_INVALID: '请选择与会员的监护关系',
   AGE_DECLARATION_REQUIRED: '请确认您已年满15周岁，或已取得监护人同意',
   CONFIRMATION_REQUIRED: '请确认注销：注销后会员信息将被删除且无法恢复',
