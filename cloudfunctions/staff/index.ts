@@ -13,25 +13,20 @@ import * as cloud from 'wx-server-sdk'
 
 import { staffContract, type StaffContract } from '../../src/domain/contracts/staff'
 import { fail, ok } from '../../src/domain/errors'
-import { createAuditLog, systemActor } from '../common/audit'
 import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
-import { COLLECTIONS, type Db } from '../common/db'
 import type { ErrorCode } from '../common/errors'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
 import { createStaffDirectory } from '../common/staff'
-import { createStoreDirectory, type StoreDirectory } from '../common/stores'
+import { createStoreDirectory } from '../common/stores'
 import { vaultFromEnv, type Vault } from '../common/vault'
 import { createStaffActions, type StaffDeps } from './actions'
-import { createInvites } from './invites'
+import { BOOTSTRAP_ACTOR, hasActiveAdmin, wireStaff } from './wiring'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
 // documented way to follow the environment the function runs in.
 cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string })
-
-/** The audit actor of an invite made by the bootstrap event or `npm run staff:invite`. */
-export const BOOTSTRAP_ACTOR = systemActor('staff-bootstrap')
 
 export interface StaffFunctionOptions {
   clock?: Clock
@@ -39,30 +34,6 @@ export interface StaffFunctionOptions {
   auditSigner?: () => AuditSigner
   getContext?: () => { OPENID?: string; APPID?: string; SOURCE?: string }
   onUndeclared?: (action: string, code: ErrorCode) => void
-}
-
-/** What the staff actions run with, over `db`. */
-export function wireStaff(input: {
-  db: Db
-  vault: Vault
-  clock: Clock
-  auditSigner: AuditSigner
-  auditChain?: ReturnType<typeof createAuditChain>
-  stores: StoreDirectory
-}): StaffDeps {
-  const { db, vault, clock, stores } = input
-  const audit = createAuditLog({ db, signer: input.auditSigner, clock, chain: input.auditChain })
-  return { db, vault, clock, audit, stores, invites: createInvites({ db, vault, audit, clock }) }
-}
-
-/** Whether the mall has an active admin (the `role_status` index). */
-export async function hasActiveAdmin(db: Db): Promise<boolean> {
-  const { data } = await db
-    .collection(COLLECTIONS.staff)
-    .where({ role: 'admin', status: 'active' })
-    .limit(1)
-    .get()
-  return data.length > 0
 }
 
 export function createMain(options: StaffFunctionOptions = {}): Main {

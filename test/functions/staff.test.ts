@@ -2,9 +2,20 @@
  * The staff function: joining the staff by a one-time invite, the staff list, disabling and
  * enabling accounts, each change audited.
  */
+import { spawnSync } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { staffDocId } from '../../cloudfunctions/common/staff'
+import { vaultFromEnv } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/staff/index'
+import { inviteId } from '../../cloudfunctions/staff/invites'
+import { manifest } from '../../database/manifest'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
+import { createLocalCloud } from '../../local-cloud/runtime'
 import type { StaffRole } from '../../src/domain/staff/model'
 import { createTestEnv, dataOf, shopper, type Answer, type TestEnv } from './support'
 
@@ -237,4 +248,63 @@ describe('the bootstrap of the first admin', () => {
     })
     expect(await withContext()({ bootstrap: 'admin' })).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
+})
+
+describe('npm run staff:invite', () => {
+  const ROOT = path.resolve(__dirname, '../..')
+
+  it('[5.3] writes a one-time invite into the local data, stored only as the keyed hash of its code', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'staff-invite-'))
+    try {
+      const keys = {
+        PI_MASTER_KEY: randomBytes(32).toString('base64'),
+        PI_INDEX_KEY: randomBytes(32).toString('base64'),
+        AUDIT_SIGNING_KEY: randomBytes(32).toString('base64'),
+      }
+      writeFileSync(path.join(dataDir, 'keys.json'), JSON.stringify(keys))
+      const variables = { ...process.env }
+      for (const name of Object.keys(keys)) delete variables[name]
+      const run = (...args: string[]) =>
+        spawnSync(
+          process.execPath,
+          [path.join(ROOT, 'scripts/staff-invite.mjs'), '--data-dir', dataDir, ...args],
+          {
+            cwd: ROOT,
+            env: variables,
+            encoding: 'utf8',
+          },
+        )
+
+      const refused = run('--role', 'owner')
+      expect(refused.status).toBe(1)
+      expect(refused.stderr).toContain('--role must be one of')
+
+      const made = run('--role', 'admin')
+      expect(made.stderr).toBe('')
+      expect(made.status).toBe(0)
+      const code = /Invite for admin: ([0-9A-Z]{16})/.exec(made.stdout)?.[1] as string
+      expect(made.stdout).toContain(`Scene of its mini-program code: k=i&c=${code}`)
+
+      const cloud = createLocalCloud({ dataDir, manifest })
+      try {
+        const db = asDb(cloud.database(DB_OPTIONS))
+        const { data: invites } = await db.collection('staff_invites').get()
+        expect(invites).toEqual([
+          expect.objectContaining({
+            _id: inviteId(vaultFromEnv(keys), code),
+            role: 'admin',
+            status: 'open',
+            createdBy: 'system:staff-bootstrap',
+          }),
+        ])
+        expect(JSON.stringify(invites)).not.toContain(code)
+        const { data: entries } = await db.collection('audit_log').get()
+        expect(entries).toEqual([expect.objectContaining({ purpose: 'staffAdmin', action: 'create' })])
+      } finally {
+        cloud.close()
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
