@@ -11,10 +11,8 @@
  * <data dir>/keys.json (what `npm start` generated). On CloudBase, the first admin's invite comes
  * from the staff function's bootstrap event instead (docs/architecture.md, "The staff function").
  */
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { ROOT } from './lib/builds.mjs'
 import { cliOptions } from './lib/cli.mjs'
+import { localDataDir, localKeys } from './lib/local-data.mjs'
 import { loadTypeScript } from './lib/node-bundle.mjs'
 
 const usage =
@@ -34,12 +32,8 @@ if (!options.role) {
   process.exit(2)
 }
 
-const dataDir = path.resolve(ROOT, options['data-dir'] ?? process.env.LC_DATA_DIR ?? '.data')
-const keysFile = path.join(dataDir, 'keys.json')
-const saved = existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : {}
-const env = {}
-for (const name of ['AUDIT_SIGNING_KEY', 'PI_INDEX_KEY', 'PI_MASTER_KEY'])
-  env[name] = process.env[name] || saved[name] || undefined
+const dataDir = localDataDir(options['data-dir'])
+const env = localKeys(dataDir)
 
 const { inviteLocal } = await loadTypeScript('staff-invite', 'scripts/lib/staff-invite-local.ts')
 
