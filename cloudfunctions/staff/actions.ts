@@ -8,7 +8,13 @@ import type { Caller } from '../../src/domain/access'
 import type { StaffContract, StaffListEntry, StaffMember } from '../../src/domain/contracts/staff'
 import { fail, ok } from '../../src/domain/errors'
 import type { StaffIdentity } from '../../src/domain/staff/model'
-import { mayManage, normaliseInviteCode, storesForRole } from '../../src/domain/staff/rules'
+import {
+  INVITE_PAGE,
+  inviteScene,
+  mayManage,
+  normaliseInviteCode,
+  storesForRole,
+} from '../../src/domain/staff/rules'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
@@ -18,11 +24,27 @@ import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { inviteId, staffSubject, type Invites } from './invites'
 
+/** Width in pixels of an invite's mini-program code: readable from a phone screen. */
+const INVITE_QR_WIDTH = 430
+
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
 
+/** The part of WeChat's openapi the staff function uses (config.json permissions). */
+export interface StaffOpenApi {
+  wxacode: {
+    getUnlimited(params: {
+      scene: string
+      page: string
+      check_path: boolean
+      width: number
+    }): Promise<{ buffer: Buffer | Uint8Array }>
+  }
+}
+
 export interface StaffDeps {
   db: Db
+  openapi: StaffOpenApi
   vault: Vault
   clock: Clock
   audit: AuditLog
@@ -47,12 +69,19 @@ function actingStaff(caller: Caller): StaffIdentity {
 }
 
 export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { status: 'active' }> {
-  const { db, vault, clock, stores, invites } = deps
+  const { db, vault, clock, stores, invites, openapi } = deps
   const staffDocs = () => db.collection(COLLECTIONS.staff)
 
   async function byStaffId(staffId: string): Promise<StaffDoc | null> {
     const { data } = await staffDocs().where({ staffId }).limit(1).get()
     return (data[0] as StaffDoc | undefined) ?? null
+  }
+
+  /** The canonical code of an open invite the caller may manage, else null. */
+  async function openInScope(caller: Caller, code: string): Promise<string | null> {
+    const canonical = normaliseInviteCode(code)
+    const invite = canonical ? await invites.open(canonical) : null
+    return invite && mayManage(actingStaff(caller), invite.role, invite.storeIds) ? canonical : null
   }
 
   async function setStatus(caller: Caller, staffId: string, status: StaffDoc['status']) {
@@ -84,10 +113,15 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
       if (!mayManage(actor, input.role, storeIds)) return fail('FORBIDDEN', 'role')
       for (const id of storeIds) if (!(await stores.byId(db, id))) return fail('STORE_UNKNOWN', 'storeIds')
       const { role, counterId, displayName } = input
+      if (counterId) {
+        if (role !== 'counter') return fail('INVALID_ARGUMENT', 'counterId')
+        const counter = await getDoc(db, COLLECTIONS.storeCounters, counterId)
+        if (!counter || counter.storeId !== storeIds[0]) return fail('COUNTER_UNKNOWN', 'counterId')
+      }
       const created = await invites.create(staffActor(actor.id), {
         role,
         storeIds,
-        ...(role === 'counter' && counterId ? { counterId } : {}),
+        ...(counterId ? { counterId } : {}),
         ...(displayName ? { displayName } : {}),
       })
       return ok(created)
@@ -121,12 +155,23 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
       return ok({ staff: memberView(doc) })
     },
 
+    async inviteCode({ code }, { caller }) {
+      const canonical = await openInScope(caller, code)
+      if (!canonical) return fail('INVITE_INVALID', 'code')
+      const scene = inviteScene(canonical)
+      const { buffer } = await openapi.wxacode.getUnlimited({
+        scene,
+        page: INVITE_PAGE,
+        check_path: false,
+        width: INVITE_QR_WIDTH,
+      })
+      return ok({ png: Buffer.from(buffer).toString('base64'), scene })
+    },
+
     async revokeInvite({ code }, { caller }) {
-      const actor = actingStaff(caller)
-      const canonical = normaliseInviteCode(code)
-      const invite = canonical ? await invites.open(canonical) : null
-      if (!invite || !mayManage(actor, invite.role, invite.storeIds)) return fail('INVITE_INVALID', 'code')
-      if (!(await invites.revoke(staffActor(actor.id), inviteId(vault, canonical as string))))
+      const canonical = await openInScope(caller, code)
+      if (!canonical) return fail('INVITE_INVALID', 'code')
+      if (!(await invites.revoke(staffActor(actingStaff(caller).id), inviteId(vault, canonical))))
         return fail('INVITE_INVALID', 'code')
       return ok({ revoked: true as const })
     },

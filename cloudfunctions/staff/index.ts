@@ -21,7 +21,7 @@ import { createRouter, type Main } from '../common/router'
 import { createStaffDirectory } from '../common/staff'
 import { createStoreDirectory } from '../common/stores'
 import { vaultFromEnv, type Vault } from '../common/vault'
-import { createStaffActions, type StaffDeps } from './actions'
+import { createStaffActions, type StaffDeps, type StaffOpenApi } from './actions'
 import { BOOTSTRAP_ACTOR, hasActiveAdmin, wireStaff } from './wiring'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
@@ -32,6 +32,8 @@ export interface StaffFunctionOptions {
   clock?: Clock
   vault?: () => Vault
   auditSigner?: () => AuditSigner
+  /** Tests only: another openapi than WeChat's. */
+  openapi?: StaffOpenApi
   getContext?: () => { OPENID?: string; APPID?: string; SOURCE?: string }
   onUndeclared?: (action: string, code: ErrorCode) => void
 }
@@ -52,6 +54,7 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
       auditSigner: signerOf(),
       auditChain,
       stores,
+      openapi: options.openapi ?? (cloud.openapi as unknown as StaffOpenApi),
     })
 
   const routed = createRouter<StaffContract, { status: 'active' }>(

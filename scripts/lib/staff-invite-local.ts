@@ -9,7 +9,7 @@ import { systemClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { createStoreDirectory } from '../../cloudfunctions/common/stores'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
-import { BOOTSTRAP_ACTOR, wireStaff } from '../../cloudfunctions/staff/wiring'
+import { BOOTSTRAP_ACTOR, wireInvites } from '../../cloudfunctions/staff/wiring'
 import { manifest } from '../../database/manifest'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import type { CreatedInvite } from '../../src/domain/contracts/staff'
@@ -34,14 +34,13 @@ export async function inviteLocal(options: {
     const db = asDb(cloud.database(DB_OPTIONS))
     const stores = createStoreDirectory(systemClock)
     for (const id of storeIds) if (!(await stores.byId(db, id))) throw new Error(`no store ${id}`)
-    const deps = wireStaff({
+    const { invites } = wireInvites({
       db,
       vault: vaultFromEnv(options.env),
       clock: systemClock,
       auditSigner: auditSignerFromEnv(options.env),
-      stores,
     })
-    return await deps.invites.create(BOOTSTRAP_ACTOR, {
+    return await invites.create(BOOTSTRAP_ACTOR, {
       role,
       storeIds,
       ...(options.displayName ? { displayName: options.displayName } : {}),

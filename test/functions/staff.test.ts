@@ -153,6 +153,60 @@ describe('staff invites', () => {
       })
     expect(await env.all('staff')).toHaveLength(2)
   })
+  it('[5.3] ties counter staff to a counter of their store only', async () => {
+    const manager = DEMO_PERSONAS.manager
+    const made = dataOf<Invite>(
+      await staffCall(manager, 'createInvite', {
+        role: 'counter',
+        storeIds: [DEMO_STORES.xuhui],
+        counterId: 'counter-xh-lancome',
+      }),
+    )
+    expect(await staffCall(shopper(), 'redeemInvite', { code: made.code })).toMatchObject({
+      ok: true,
+      data: { staff: { counterId: 'counter-xh-lancome' } },
+    })
+    expect(
+      await staffCall(manager, 'createInvite', {
+        role: 'counter',
+        storeIds: [DEMO_STORES.xuhui],
+        counterId: 'counter-nowhere',
+      }),
+    ).toMatchObject({ ok: false, code: 'COUNTER_UNKNOWN', field: 'counterId' })
+    const admin = await addAdmin()
+    expect(
+      await staffCall(admin, 'createInvite', {
+        role: 'manager',
+        storeIds: [DEMO_STORES.xuhui],
+        counterId: 'counter-xh-lancome',
+      }),
+    ).toMatchObject({ ok: false, code: 'INVALID_ARGUMENT', field: 'counterId' })
+  })
+
+  it('draws an open invite as the mini-program code of its scene, for its creator’s scope only', async () => {
+    const manager = DEMO_PERSONAS.manager
+    const made = await invite(manager, 'counter', [DEMO_STORES.xuhui])
+    const { png, scene } = dataOf<{ png: string; scene: string }>(
+      await staffCall(manager, 'inviteCode', { code: made.code }),
+    )
+    expect(scene).toBe(made.scene)
+    expect(Buffer.from(png, 'base64').subarray(1, 4).toString('latin1')).toBe('PNG')
+    expect(env.cloud.outbox.last('wxacode')).toMatchObject({
+      payload: { scene: made.scene, page: 'pages/index/index', check_path: false },
+    })
+    expect(await staffCall(DEMO_PERSONAS.counter, 'inviteCode', { code: made.code })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+    const admin = await addAdmin()
+    const other = await invite(admin, 'counter', [DEMO_STORES.pudong])
+    await staffCall(admin, 'revokeInvite', { code: made.code })
+    for (const code of [made.code, other.code])
+      expect(await staffCall(manager, 'inviteCode', { code })).toMatchObject({
+        ok: false,
+        code: 'INVITE_INVALID',
+      })
+  })
 })
 
 describe('staff accounts', () => {

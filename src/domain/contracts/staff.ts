@@ -55,7 +55,13 @@ export const staffContract = {
       displayName: text(STAFF_NAME_MAX),
     }),
     access: ['manager', 'admin'],
-    errors: ['STAFF_STORES_INVALID', 'STORE_UNKNOWN'],
+    errors: ['STAFF_STORES_INVALID', 'STORE_UNKNOWN', 'COUNTER_UNKNOWN'],
+  }),
+  /** An open invite's mini-program code: base64 PNG (shown as `data:image/png;base64,<png>`). */
+  inviteCode: action<{ png: string; scene: string }>()({
+    input: schema({ code: inviteCode() }),
+    access: ['manager', 'admin'],
+    errors: ['INVITE_INVALID'],
   }),
   redeemInvite: action<{ staff: StaffMember }>()({
     input: schema({ code: inviteCode() }),

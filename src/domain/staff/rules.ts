@@ -17,6 +17,13 @@ export const INVITE_CODE_LENGTH = 16
 
 const CODE = new RegExp(`^[${INVITE_ALPHABET}]{${INVITE_CODE_LENGTH}}$`)
 
+/**
+ * The page the invite's mini-program code opens (a page of the main package, without query, as
+ * wxacode.getUnlimited requires): it reads the scene and, for `k=i`, takes the colleague to
+ * joining the staff with the code `c`.
+ */
+export const INVITE_PAGE = 'pages/index/index'
+
 /** The scene of the invite's mini-program code: 22 characters, within WeChat's 32. */
 export const inviteScene = (code: string): string => `k=i&c=${code}`
 
