@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { Caller } from '../../src/domain/access'
 import type { StaffContract, StaffListEntry, StaffMember } from '../../src/domain/contracts/staff'
 import { fail, ok } from '../../src/domain/errors'
-import type { StaffIdentity } from '../../src/domain/staff/model'
+import { STAFF_ROLE_TITLES, type StaffIdentity } from '../../src/domain/staff/model'
 import {
   INVITE_PAGE,
   inviteScene,
@@ -142,7 +142,7 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
         role: invite.role,
         storeIds: [...invite.storeIds],
         ...(invite.counterId ? { counterId: invite.counterId } : {}),
-        displayName: invite.displayName ?? '',
+        displayName: invite.displayName ?? STAFF_ROLE_TITLES[invite.role],
         status: 'active',
         createdAt: new Date(clock.now()),
       }

@@ -298,7 +298,7 @@ describe('the bootstrap of the first admin', () => {
     const first = shopper()
     expect(await staffCall(first, 'redeemInvite', { code: made.code })).toMatchObject({
       ok: true,
-      data: { staff: { role: 'admin' } },
+      data: { staff: { role: 'admin', displayName: '商场管理员' } },
     })
     expect(await withContext()({ bootstrap: 'admin' })).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
