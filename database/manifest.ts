@@ -335,7 +335,7 @@ export const manifest: Manifest = {
         'usedAt?, usedBy? }. Taken once, by one conditional update.',
       indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
       retention: {
-        text: 'until taken; an invitation never taken: P1D after expiresAt',
+        text: 'P1D after expiresAt, taken, revoked or not (a taken invite names the account it made until then)',
         rules: [{ sweep: 'staffInvites', after: 'P1D', anchor: 'expiresAt', action: 'delete' }],
       },
     },
