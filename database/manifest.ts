@@ -317,7 +317,11 @@ export const manifest: Manifest = {
         'Staff accounts: _id = the blind index of the staff member’s OPENID (never the OPENID) → { staffId, ' +
         'role counter|manager|privacyOfficer|admin, storeIds, counterId?, displayName, status }. Looked up by ' +
         '_id on every call of an action that admits a staff role.',
-      indexes: [{ name: 'store_role', fields: [{ field: 'storeId' }, { field: 'role' }] }],
+      // staffId: disabling and enabling name the account; role + status: whether an active admin exists.
+      indexes: [
+        { name: 'staff_id', fields: [{ field: 'staffId' }], unique: true },
+        { name: 'role_status', fields: [{ field: 'role' }, { field: 'status' }] },
+      ],
       retention: {
         text: 'until the account is closed',
         rules: [{ on: 'accountClosed', action: 'delete' }],
@@ -326,11 +330,12 @@ export const manifest: Manifest = {
     {
       name: 'staff_invites',
       description:
-        'Invitations of staff accounts: _id = the blind index of a one-time invite code → { role, storeIds, ' +
-        'counterId?, displayName, invitedBy, createdAt, expiresAt }. Taken once, when the invitee signs in.',
+        'Invitations of staff accounts: _id = the keyed hash of a one-time invite code (never the code) → { role, ' +
+        'storeIds, counterId?, displayName?, createdBy, createdAt, expiresAt (24 h), status open|used|revoked, ' +
+        'usedAt?, usedBy? }. Taken once, by one conditional update.',
       indexes: [{ name: 'expires', fields: [{ field: 'expiresAt' }] }],
       retention: {
-        text: 'until taken; an invitation never taken: P1D after expiresAt',
+        text: 'P1D after expiresAt, taken, revoked or not (a taken invite names the account it made until then)',
         rules: [{ sweep: 'staffInvites', after: 'P1D', anchor: 'expiresAt', action: 'delete' }],
       },
     },

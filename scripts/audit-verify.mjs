@@ -11,10 +11,8 @@
  * Key: AUDIT_SIGNING_KEY from the environment, else from <data dir>/keys.json (what `npm start`
  * generated).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import path from 'node:path'
-import { ROOT } from './lib/builds.mjs'
 import { cliOptions, positiveOption } from './lib/cli.mjs'
+import { localDataDir, localKeys } from './lib/local-data.mjs'
 import { loadTypeScript } from './lib/node-bundle.mjs'
 
 const options = cliOptions(
@@ -24,12 +22,8 @@ const options = cliOptions(
 )
 const pageSize = positiveOption('audit:verify', options, 'page-size')
 
-const dataDir = path.resolve(ROOT, options['data-dir'] ?? process.env.LC_DATA_DIR ?? '.data')
-const keysFile = path.join(dataDir, 'keys.json')
-const saved = existsSync(keysFile) ? JSON.parse(readFileSync(keysFile, 'utf8')) : {}
-const env = {}
-for (const name of ['AUDIT_SIGNING_KEY', 'PI_INDEX_KEY', 'PI_MASTER_KEY'])
-  env[name] = process.env[name] || saved[name] || undefined
+const dataDir = localDataDir(options['data-dir'])
+const env = localKeys(dataDir)
 
 const { verifyLocal } = await loadTypeScript('audit-verify', 'scripts/lib/audit-verify-local.ts')
 

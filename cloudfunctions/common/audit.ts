@@ -41,11 +41,22 @@ export const AUDIT_RETENTION_MS = durationMs(keptRecord('auditLog').period)
 
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 
+/**
+ * What an entry was for: a purpose the member consented to, or `staffAdmin` for the
+ * administration of staff accounts (invites, joining, disabling), which is about no member.
+ */
+export type AuditPurpose = PurposeId | 'staffAdmin'
+
 export interface AuditEvent {
   /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */
   actor: string
   action: AuditAction
-  purpose: PurposeId
+  purpose: AuditPurpose
+  /**
+   * Whom the entry is about: a member's pseudonymous id; for staff administration the account
+   * or invite concerned, `staff:<staffId>` or `invite:<invite id>` (never a member id: such
+   * entries are recorded without day counts, no member's data copy shows them).
+   */
   memberId: string
   fields: FieldKey[]
   success: boolean
@@ -92,7 +103,7 @@ export interface OwnViewRecord {
 export interface DayRow {
   actor: string
   action: AuditAction
-  purpose: PurposeId
+  purpose: AuditPurpose
   fields: FieldKey[]
   success: boolean
   count: number

@@ -108,6 +108,7 @@ export const COLLECTIONS = {
   pointsRules: 'points_rules',
   rewards: 'rewards',
   staff: 'staff',
+  staffInvites: 'staff_invites',
   cards: 'cards',
   pointsLedger: 'points_ledger',
   campaignClaims: 'campaign_claims',

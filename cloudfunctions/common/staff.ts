@@ -11,10 +11,10 @@ import {
   type StaffIdentity,
   type StaffRole,
 } from '../../src/domain/staff/model'
-import { COLLECTIONS, getDoc, type Db } from './db'
+import { COLLECTIONS, getDoc, type Db, type Doc } from './db'
 import type { Vault } from './vault'
 
-export interface StaffDoc {
+export interface StaffDoc extends Doc {
   _id: string
   staffId: string
   role: StaffRole

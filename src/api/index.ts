@@ -1,3 +1,4 @@
 export { callAction, clientOf, toResult, type CloudEvent } from './cloud'
 export { initCloud } from './init'
 export { memberApi } from './member'
+export { staffApi } from './staff'

@@ -10,6 +10,7 @@ import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
+import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 
 /** Codes any action can answer: the request, the caller, the platform. */
 export type CommonError =
@@ -33,7 +34,8 @@ const COMMON_MESSAGES = {
   NETWORK: '网络连接失败，请检查网络后重试',
 } satisfies Record<CommonError, string>
 
-export type ErrorCode = CommonError | ConsentError | MemberError | IdentityError | CardError | PlateError
+export type ErrorCode =
+  CommonError | ConsentError | MemberError | IdentityError | CardError | PlateError | StaffError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -42,6 +44,7 @@ export const ERROR_MESSAGES = {
   ...IDENTITY_MESSAGES,
   ...CARD_MESSAGES,
   ...PLATE_MESSAGES,
+  ...STAFF_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -368,3 +368,20 @@ export function object<T, O extends boolean = false>(
     },
   }
 }
+
+/** A list of at most `maxItems` values of `item`, absent as an empty list; a failing item names the list. */
+export function listOf<T>(item: Field<T>, maxItems: number): Field<T[]> {
+  return {
+    parse(raw, field, context) {
+      if (raw === undefined || raw === null) return ok([])
+      if (!Array.isArray(raw) || raw.length > maxItems) return fail('INVALID_ARGUMENT', field)
+      const values: T[] = []
+      for (const element of raw) {
+        const parsed = item.parse(element, field, context)
+        if (!parsed.ok) return parsed
+        values.push(parsed.data)
+      }
+      return ok(values)
+    },
+  }
+}

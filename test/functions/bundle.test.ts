@@ -57,3 +57,21 @@ describe('the bundled wxevents function', () => {
     expect(new Set(required)).toEqual(new Set(['wx-server-sdk', 'node:crypto']))
   })
 })
+
+describe('the bundled staff function', () => {
+  it('builds with wx-server-sdk external and answers `me` from the bundle', async () => {
+    execFileSync(process.execPath, [path.join(root, 'scripts/build-functions.mjs'), 'staff'], {
+      stdio: 'pipe',
+    })
+    const staffBundle = path.join(root, 'cloudfunctions/staff/index.js')
+    const text = readFileSync(staffBundle, 'utf8')
+    const required = [...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1])
+    expect(new Set(required)).toEqual(new Set(['wx-server-sdk', 'node:crypto']))
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    env.cloud.register('staff', () => require(staffBundle) as FunctionModule)
+    expect(await env.cloud.invoke('staff', { action: 'me' }, { OPENID: shopper() })).toEqual({
+      ok: true,
+      data: { staff: null },
+    })
+  })
+})

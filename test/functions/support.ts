@@ -21,6 +21,7 @@ import {
 } from '../../cloudfunctions/member/wiring'
 import { createBlockSequence } from '../../cloudfunctions/common/sequence'
 import { createStoreDirectory } from '../../cloudfunctions/common/stores'
+import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
@@ -134,6 +135,7 @@ export async function createTestEnv(
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     functions: {
       member: () => ({ main: createMain({ clock, onUndeclared: undeclared }) }),
+      staff: () => ({ main: createStaffMain({ clock, onUndeclared: undeclared }) }),
       wxevents: () => ({ main: createWxEventsMain({ clock }) }),
     },
   })

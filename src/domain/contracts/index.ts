@@ -1,8 +1,10 @@
 /** Every cloud function that shoppers or staff call, by name, with its contract. */
 import { memberContract } from './member'
+import { staffContract } from './staff'
 
 export const CONTRACTS = {
   member: memberContract,
+  staff: staffContract,
 }
 
 export type Contracts = typeof CONTRACTS

@@ -10,6 +10,14 @@ export type StaffRole = 'counter' | 'manager' | 'privacyOfficer' | 'admin'
 
 export const STAFF_ROLES: readonly StaffRole[] = ['counter', 'manager', 'privacyOfficer', 'admin']
 
+/** How the staff screens name each role. */
+export const STAFF_ROLE_TITLES = {
+  counter: '导购 / 服务台',
+  manager: '店长',
+  privacyOfficer: '个人信息保护负责人',
+  admin: '商场管理员',
+} satisfies Record<StaffRole, string>
+
 /** Roles whose scope is every store of the mall. */
 export const ALL_STORE_ROLES: readonly StaffRole[] = ['privacyOfficer', 'admin']
 
