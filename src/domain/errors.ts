@@ -6,6 +6,7 @@
  * hit it.
  */
 import { CARD_MESSAGES, type CardError } from './card/errors'
+import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
@@ -33,7 +34,8 @@ const COMMON_MESSAGES = {
   NETWORK: '网络连接失败，请检查网络后重试',
 } satisfies Record<CommonError, string>
 
-export type ErrorCode = CommonError | ConsentError | MemberError | IdentityError | CardError | PlateError
+export type ErrorCode =
+  CommonError | ConsentError | MemberError | IdentityError | CardError | PlateError | ChannelError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -42,6 +44,7 @@ export const ERROR_MESSAGES = {
   ...IDENTITY_MESSAGES,
   ...CARD_MESSAGES,
   ...PLATE_MESSAGES,
+  ...CHANNEL_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
