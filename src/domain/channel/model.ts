@@ -65,3 +65,12 @@ export interface Attribution {
   counterId?: string
   at: Date
 }
+
+/** The attribution as the member's data copy shows it (3.1: the channel is personal information). */
+export interface AttributionView {
+  kind: ChannelKind
+  channelId: string
+  storeId: string
+  counterId?: string
+  at: string
+}

@@ -3,6 +3,7 @@
  * service. Input schemas are shared with the pages; access is checked by the router.
  */
 import type { BindCardData } from '../card/model'
+import { decodeScene, SCENE_MAX } from '../channel/scene'
 import type { ConsentsData } from '../consent/model'
 import type { Notice } from '../consent/notice'
 import { PURPOSE_IDS } from '../consent/purposes'
@@ -103,6 +104,12 @@ export const joinSchema = schema(
     birthDate: birthDate(),
     /** 我已年满 15 周岁，或已取得监护人同意: required when no birth date is given (L-5). */
     ageDeclared: bool({ optional: true }),
+    /**
+     * The scene of the channel's mini-program code the shopper scanned (4.2.2.2), decoded. The
+     * page sends only a well-formed scene; one naming no open channel leaves the sign-up
+     * unattributed, never refused.
+     */
+    scene: text(SCENE_MAX, { check: (v) => (decodeScene(v).ok ? undefined : 'SCENE_INVALID') }),
     ...phoneProofFields,
   },
   (value) => {
@@ -260,6 +267,7 @@ export const memberContract = {
       'BIRTH_DATE_FUTURE',
       'PHONE_CODE_INVALID',
       'AGE_DECLARATION_REQUIRED',
+      'SCENE_INVALID',
       ...REGISTRATION,
     ],
   }),

@@ -1,0 +1,52 @@
+/**
+ * Attribution of sign-ups to channels (4.2.1.2, 4.2.1.6, 4.2.2.2, 6.5.2). A mini-program code's
+ * scene names a channel (`channels/<code>`); joining through it records the channel on the new
+ * member (first touch) and counts the sign-up in `channel_days/<code>:<China day>`, counts only,
+ * for the managers' report per channel, counter and day.
+ */
+import type { Attribution, Channel } from '../../src/domain/channel/model'
+import { decodeScene } from '../../src/domain/channel/scene'
+import { chinaDate } from '../../src/domain/dates'
+import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+
+export function channelDayId(channelId: string, day: string): string {
+  return `${channelId}:${day}`
+}
+
+/**
+ * The channel a scene names, as the attribution of a sign-up at `at`; null when the scene is
+ * malformed, names no channel, a closed one, or one of another kind. Joining never fails for the
+ * scene: a shopper cannot mend a code they scanned, so such a sign-up is simply not attributed.
+ */
+export async function attributionOf(db: Db, scene: string, at: Date): Promise<Attribution | null> {
+  const ref = decodeScene(scene)
+  if (!ref.ok) return null
+  const channel = (await getDoc(db, COLLECTIONS.channels, ref.data.code)) as Channel | null
+  if (!channel || channel.status !== 'open' || channel.kind !== ref.data.kind) return null
+  const attribution: Attribution = {
+    kind: channel.kind,
+    channelId: channel._id,
+    storeId: channel.storeId,
+    at,
+  }
+  if (channel.counterId !== undefined) attribution.counterId = channel.counterId
+  return attribution
+}
+
+/**
+ * Counts one sign-up through the channel on the China day of `at`: one update once the day's
+ * document exists, an add for the first sign-up of the day (a concurrent first may win that add;
+ * the update then follows).
+ */
+export async function countSignUp(db: Db, attribution: Attribution): Promise<void> {
+  const day = chinaDate(attribution.at.getTime())
+  const id = channelDayId(attribution.channelId, day)
+  const days = db.collection(COLLECTIONS.channelDays)
+  const increment = { data: { count: db.command.inc(1) } }
+  const { stats } = await days.doc(id).update(increment)
+  if (stats.updated === 1) return
+  const { channelId, storeId, counterId } = attribution
+  const created = { _id: id, channelId, storeId, day, count: 1, ...(counterId ? { counterId } : {}) }
+  if (await addUnique(db, COLLECTIONS.channelDays, created)) return
+  await days.doc(id).update(increment)
+}
