@@ -29,11 +29,11 @@ const answers = (overrides: CloudHandlers = {}): CloudHandlers => ({
 
 const INPUT = (field: string) => `.join-form__input--${field} .nut-input-native`
 
-async function openJoinPage(overrides: CloudHandlers = {}) {
+async function openJoinPage(overrides: CloudHandlers = {}, query: Record<string, string> = {}) {
   const calls = stubCloud(answers(overrides))
   const privacy = stubPrivacy(false)
   const navigation = stubNavigation()
-  const page = launch(ROUTE)
+  const page = launch(ROUTE, query)
   await until(() => page.find('.join-form__submit'), 'the join form')
   return { page, calls, privacy, navigation }
 }
@@ -265,6 +265,26 @@ describe('join page (compiled weapp)', () => {
       ageDeclared: true,
       noticeVersion: NOTICE_VERSION,
     })
+  })
+
+  it('[4.2.2.2] opened by a counter’s code, sends its scene (URL-decoded) with the sign-up', async () => {
+    const { page, calls } = await openJoinPage({}, { scene: encodeURIComponent('k=g&c=Xh7a') })
+
+    await fillRequired(page, calls)
+    await page.tap('.join-form__submit')
+
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).toMatchObject({ scene: 'k=g&c=Xh7a', name: '张三' })
+  })
+
+  it('a scene that is not one of ours is not sent: the sign-up goes on unattributed', async () => {
+    const { page, calls } = await openJoinPage({}, { scene: encodeURIComponent('m=abc123') })
+
+    await fillRequired(page, calls)
+    await page.tap('.join-form__submit')
+
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).not.toHaveProperty('scene')
   })
 
   it('[4.1.3] an optional choice can be taken back', async () => {

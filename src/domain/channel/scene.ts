@@ -38,13 +38,15 @@ export function decodeScene(text: string): Result<ChannelRef> {
 
 /**
  * The scene as a page receives it: WeChat passes it URL-encoded in the `scene` query parameter.
- * Undefined when absent or not decodable.
+ * Undefined when absent, not decodable or not one of our scenes.
  */
 export function sceneOfQuery(raw: string | undefined): string | undefined {
   if (raw === undefined || raw === '') return undefined
+  let scene: string
   try {
-    return decodeURIComponent(raw)
+    scene = decodeURIComponent(raw)
   } catch {
     return undefined
   }
+  return decodeScene(scene).ok ? scene : undefined
 }

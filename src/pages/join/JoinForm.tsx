@@ -29,6 +29,8 @@ export interface JoinFormProps {
   onJoined: () => void
   onNoticeOutdated: () => void
   onGoHome: () => void
+  /** The scene of the channel's code that opened the page, sent with the sign-up. */
+  scene?: string
 }
 
 /**
@@ -37,8 +39,9 @@ export interface JoinFormProps {
  * the line above the fields and from the consent box, and must be agreed to before a code is
  * sent (4.1.2, 4.2.1.1).
  */
-export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, onGoHome }: JoinFormProps) {
-  const form = useJoinForm({ notice, onJoined, onNoticeOutdated })
+export function JoinForm(props: JoinFormProps) {
+  const { notice, stores, today, onJoined, onNoticeOutdated, onGoHome, scene } = props
+  const form = useJoinForm({ notice, onJoined, onNoticeOutdated, scene })
   const { values, messages } = form
   const [reading, setReading] = useState(false)
   const noticeLink = (

@@ -1,5 +1,5 @@
 import { Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
+import Taro, { useRouter } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
@@ -7,6 +7,7 @@ import { BackControl } from '@/components/BackControl'
 import { PrivacyAuthorization, promptPrivacy, usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
+import { sceneOfQuery } from '@/domain/channel/scene'
 import { chinaDate } from '@/domain/dates'
 import { ROUTES } from '@/routes'
 import { JoinForm } from './JoinForm'
@@ -35,6 +36,8 @@ function PrivacyRequired() {
 export default function JoinPage() {
   const privacy = usePrivacy()
   const [form, reload] = useRemote(memberApi.joinForm)
+  // A channel's mini-program code opens this page with its scene (4.2.2.2), URL-encoded.
+  const scene = sceneOfQuery(useRouter().params.scene)
 
   const content = () => {
     if (privacy.status === 'refused') return <PrivacyRequired />
@@ -48,6 +51,7 @@ export default function JoinPage() {
         onJoined={() => goHome(true)}
         onNoticeOutdated={reload}
         onGoHome={() => goHome(false)}
+        scene={scene}
       />
     )
   }

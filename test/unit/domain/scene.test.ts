@@ -86,9 +86,11 @@ describe('sceneOfQuery', () => {
     expect(sceneOfQuery('k=g&c=8Xk2')).toBe('k=g&c=8Xk2')
   })
 
-  it('answers nothing for an absent or broken parameter', () => {
+  it('answers nothing for an absent or broken parameter, or a scene that is not ours', () => {
     expect(sceneOfQuery(undefined)).toBeUndefined()
     expect(sceneOfQuery('')).toBeUndefined()
     expect(sceneOfQuery('%E0%A4%A')).toBeUndefined()
+    expect(sceneOfQuery(encodeURIComponent('m=abc123'))).toBeUndefined()
+    expect(sceneOfQuery(encodeURIComponent('k=g&c=8Xk2&x=1'))).toBeUndefined()
   })
 })
