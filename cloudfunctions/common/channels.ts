@@ -4,25 +4,32 @@
  * member (first touch) and counts the sign-up in `channel_days/<code>:<China day>`, counts only,
  * for the managers' report per channel, counter and day.
  */
-import type { Attribution, Channel } from '../../src/domain/channel/model'
+import type { Attribution, Channel, ChannelLanding } from '../../src/domain/channel/model'
 import { decodeScene } from '../../src/domain/channel/scene'
 import { chinaDate } from '../../src/domain/dates'
+import { earningLines, type EarningRule } from '../../src/domain/points/rules'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 
 export function channelDayId(channelId: string, day: string): string {
   return `${channelId}:${day}`
 }
 
-/**
- * The channel a scene names, as the attribution of a sign-up at `at`; null when the scene is
- * malformed, names no channel, a closed one, or one of another kind. Joining never fails for the
- * scene: a shopper cannot mend a code they scanned, so such a sign-up is simply not attributed.
- */
-export async function attributionOf(db: Db, scene: string, at: Date): Promise<Attribution | null> {
+/** The open channel a scene names; null when it names none, a closed one or one of another kind. */
+export async function openChannelOf(db: Db, scene: string): Promise<Channel | null> {
   const ref = decodeScene(scene)
   if (!ref.ok) return null
   const channel = (await getDoc(db, COLLECTIONS.channels, ref.data.code)) as Channel | null
-  if (!channel || channel.status !== 'open' || channel.kind !== ref.data.kind) return null
+  return channel && channel.status === 'open' && channel.kind === ref.data.kind ? channel : null
+}
+
+/**
+ * The channel a scene names, as the attribution of a sign-up at `at`; null for no open channel.
+ * Joining never fails for the scene: a shopper cannot mend a code they scanned, so such a
+ * sign-up is simply not attributed.
+ */
+export async function attributionOf(db: Db, scene: string, at: Date): Promise<Attribution | null> {
+  const channel = await openChannelOf(db, scene)
+  if (!channel) return null
   const attribution: Attribution = {
     kind: channel.kind,
     channelId: channel._id,
@@ -31,6 +38,15 @@ export async function attributionOf(db: Db, scene: string, at: Date): Promise<At
   }
   if (channel.counterId !== undefined) attribution.counterId = channel.counterId
   return attribution
+}
+
+/** What the join page shows for a scene (4.2.2.2): the channel and how points are earned. */
+export async function landingOf(db: Db, scene: string): Promise<ChannelLanding | null> {
+  const channel = await openChannelOf(db, scene)
+  if (!channel) return null
+  const rule = await getDoc(db, COLLECTIONS.pointsRules, 'default')
+  const earning = rule?.status === 'active' ? earningLines(rule as unknown as EarningRule) : []
+  return { kind: channel.kind, name: channel.name, storeId: channel.storeId, earning }
 }
 
 /**

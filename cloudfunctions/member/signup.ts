@@ -6,7 +6,7 @@ import type { MemberContract } from '../../src/domain/contracts/member'
 import { buildNotice, type Controller } from '../../src/domain/consent/notice'
 import { allows, consentState } from '../../src/domain/consent/rules'
 import { wechatActor, type AuditLog } from '../common/audit'
-import { attributionOf, countSignUp } from '../common/channels'
+import { attributionOf, countSignUp, landingOf } from '../common/channels'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
@@ -68,9 +68,11 @@ export function createSignupActions(deps: {
       return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId)) })
     },
 
-    async joinForm() {
+    async joinForm({ scene }) {
       const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
-      return ok({ notice: buildNotice(controller), stores: await openStores(deps) })
+      const form = { notice: buildNotice(controller), stores: await openStores(deps) }
+      const channel = scene === undefined ? null : await landingOf(db, scene)
+      return ok(channel ? { ...form, channel } : form)
     },
 
     // Only for a shopper who is not a member (the router answers ALREADY_MEMBER otherwise): no

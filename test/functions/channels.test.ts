@@ -113,3 +113,30 @@ describe('member.join through a channel’s code', () => {
     ).toBeNull()
   })
 })
+
+describe('member.joinForm with a channel’s scene', () => {
+  it('[4.2.2.2] names the counter and explains how points are earned', async () => {
+    const answer = await env.call(shopper(), 'joinForm', { scene: LANCOME })
+    expect(dataOf<{ channel: unknown }>(answer).channel).toEqual({
+      kind: 'counter',
+      name: '兰蔻专柜',
+      storeId: DEMO_STORES.xuhui,
+      earning: [
+        '在本商场消费，每 1 元累积 1 分，不足 1 分的部分不计',
+        'VIP会员按 1.2 倍累积，VVIP会员按 1.5 倍累积',
+        '积分可在会员中心兑换停车券等礼品',
+      ],
+    })
+  })
+
+  it('answers the form alone for no scene, or one naming no open channel', async () => {
+    for (const data of [
+      undefined,
+      { scene: encodeScene({ kind: 'poster', code: DEMO_CHANNELS.closedPoster }) },
+    ]) {
+      const answer = await env.call(shopper(), 'joinForm', data)
+      expect(answer).toMatchObject({ ok: true })
+      expect(dataOf<Record<string, unknown>>(answer)).not.toHaveProperty('channel')
+    }
+  })
+})

@@ -277,6 +277,24 @@ describe('join page (compiled weapp)', () => {
     expect(callsOf(calls, 'join')[0].data).toMatchObject({ scene: 'k=g&c=Xh7a', name: '张三' })
   })
 
+  it('[4.2.2.2] opened by a counter’s code, names the counter and how points work there', async () => {
+    const channel = {
+      kind: 'counter',
+      name: '兰蔻专柜',
+      storeId: STORES[0].id,
+      earning: ['在本商场消费，每 1 元累积 1 分，不足 1 分的部分不计', '积分可在会员中心兑换停车券等礼品'],
+    }
+    const { page, calls } = await openJoinPage(
+      { joinForm: () => ok({ notice: NOTICE, stores: STORES, channel }) },
+      { scene: encodeURIComponent('k=g&c=Xh7a') },
+    )
+
+    expect(callsOf(calls, 'joinForm')[0].data).toEqual({ scene: 'k=g&c=Xh7a' })
+    const welcome = page.find('.join__channel')?.dom?.textContent ?? ''
+    expect(welcome).toContain('您正在通过「兰蔻专柜」申请会员')
+    for (const line of channel.earning) expect(welcome).toContain(line)
+  })
+
   it('a scene that is not one of ours is not sent: the sign-up goes on unattributed', async () => {
     const { page, calls } = await openJoinPage({}, { scene: encodeURIComponent('m=abc123') })
 
@@ -285,6 +303,8 @@ describe('join page (compiled weapp)', () => {
 
     await until(() => callsOf(calls, 'join').length === 1, 'the join call')
     expect(callsOf(calls, 'join')[0].data).not.toHaveProperty('scene')
+    expect(callsOf(calls, 'joinForm')[0].data).toBeUndefined()
+    expect(page.find('.join__channel')).toBeFalsy()
   })
 
   it('[4.1.3] an optional choice can be taken back', async () => {

@@ -74,3 +74,12 @@ export interface AttributionView {
   counterId?: string
   at: string
 }
+
+/** What the join page shows a shopper who scanned a channel's code (4.2.2.2). */
+export interface ChannelLanding {
+  kind: ChannelKind
+  name: string
+  storeId: string
+  /** How points are earned, one sentence a line (empty without an active points rule). */
+  earning: string[]
+}

@@ -3,6 +3,7 @@
  * service. Input schemas are shared with the pages; access is checked by the router.
  */
 import type { BindCardData } from '../card/model'
+import type { ChannelLanding } from '../channel/model'
 import { decodeScene, SCENE_MAX } from '../channel/scene'
 import type { ConsentsData } from '../consent/model'
 import type { Notice } from '../consent/notice'
@@ -94,6 +95,9 @@ function ageDeclaration(value: { birthDate?: string; ageDeclared?: boolean }): R
 
 // ---- schemas ---------------------------------------------------------------------------------
 
+/** The scene of a channel's mini-program code (4.2.2.2), decoded by the page. */
+const sceneField = () => text(SCENE_MAX, { check: (v) => (decodeScene(v).ok ? undefined : 'SCENE_INVALID') })
+
 export const joinSchema = schema(
   {
     noticeVersion: noticeVersion(),
@@ -109,7 +113,7 @@ export const joinSchema = schema(
      * page sends only a well-formed scene; one naming no open channel leaves the sign-up
      * unattributed, never refused.
      */
-    scene: text(SCENE_MAX, { check: (v) => (decodeScene(v).ok ? undefined : 'SCENE_INVALID') }),
+    scene: sceneField(),
     ...phoneProofFields,
   },
   (value) => {
@@ -240,10 +244,11 @@ export const memberContract = {
     access: ['guest', 'member', 'pendingMember'],
     errors: [],
   }),
-  joinForm: action<{ notice: Notice; stores: StoreOption[] }>()({
-    input: empty,
+  /** With the scene of the channel's code that opened the page: the channel and how points work. */
+  joinForm: action<{ notice: Notice; stores: StoreOption[]; channel?: ChannelLanding }>()({
+    input: schema({ scene: sceneField() }),
     access: ['shopper'],
-    errors: [],
+    errors: ['SCENE_INVALID'],
   }),
   sendJoinCode: action<CodeSent>()({
     input: phoneSchema,
