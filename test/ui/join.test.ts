@@ -277,7 +277,7 @@ describe('join page (compiled weapp)', () => {
     expect(callsOf(calls, 'join')[0].data).toMatchObject({ scene: 'k=g&c=Xh7a', name: '张三' })
   })
 
-  it('[4.2.2.2] opened by a counter’s code, names the counter and how points work there', async () => {
+  it('[4.2.2.2] opened by a counter’s code, names the counter and how points work there, its store chosen', async () => {
     const channel = {
       kind: 'counter',
       name: '兰蔻专柜',
@@ -293,6 +293,18 @@ describe('join page (compiled weapp)', () => {
     const welcome = page.find('.join__channel')?.dom?.textContent ?? ''
     expect(welcome).toContain('您正在通过「兰蔻专柜」申请会员')
     for (const line of channel.earning) expect(welcome).toContain(line)
+
+    // The counter's store is chosen to begin with.
+    await page.tap('.join-form__agree')
+    await page.tap('.join-form__age')
+    await page.type(INPUT('name'), '张三')
+    await page.type(INPUT('phone'), '13800001234')
+    await page.tap('.sms-button')
+    await until(() => callsOf(calls, 'sendJoinCode').length === 1, 'the code request')
+    await page.type(INPUT('smsCode'), '246810')
+    await page.tap('.join-form__submit')
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).toMatchObject({ storeId: STORES[0].id, scene: 'k=g&c=Xh7a' })
   })
 
   it('a scene that is not one of ours is not sent: the sign-up goes on unattributed', async () => {

@@ -31,6 +31,8 @@ export interface JoinFormProps {
   onGoHome: () => void
   /** The scene of the channel's code that opened the page, sent with the sign-up. */
   scene?: string
+  /** The channel's store, chosen to begin with when it is one of `stores`. */
+  channelStoreId?: string
 }
 
 /**
@@ -40,8 +42,9 @@ export interface JoinFormProps {
  * sent (4.1.2, 4.2.1.1).
  */
 export function JoinForm(props: JoinFormProps) {
-  const { notice, stores, today, onJoined, onNoticeOutdated, onGoHome, scene } = props
-  const form = useJoinForm({ notice, onJoined, onNoticeOutdated, scene })
+  const { notice, stores, today, onJoined, onNoticeOutdated, onGoHome, scene, channelStoreId } = props
+  const storeId = stores.some((s) => s.id === channelStoreId) ? channelStoreId : undefined
+  const form = useJoinForm({ notice, onJoined, onNoticeOutdated, scene, storeId })
   const { values, messages } = form
   const [reading, setReading] = useState(false)
   const noticeLink = (

@@ -72,6 +72,7 @@ export default function JoinPage() {
           onNoticeOutdated={reload}
           onGoHome={() => goHome(false)}
           scene={scene}
+          channelStoreId={channel?.storeId}
         />
       </>
     )
