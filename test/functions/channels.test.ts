@@ -63,6 +63,19 @@ describe('member.join through a channel’s code', () => {
       expect(Object.keys(day).sort()).toEqual(['_id', 'channelId', 'count', 'counterId', 'day', 'storeId'])
   })
 
+  it('[4.2.2.2] keeps the first touch: a member scanning another counter’s code stays attributed to the first', async () => {
+    const openid = shopper()
+    await env.join(openid, { ...VALID_FORM, scene: LANCOME })
+    const estee = encodeScene({ kind: 'counter', code: DEMO_CHANNELS.estee })
+    expect(await env.call(openid, 'joinForm', { scene: estee })).toMatchObject({ ok: true })
+    const again = { ...VALID_FORM, smsCode: '123456', scene: estee }
+    expect(await env.call(openid, 'join', again)).toMatchObject({ ok: false, code: 'ALREADY_MEMBER' })
+    expect((await memberOf(openid))?.source).toMatchObject({ channelId: DEMO_CHANNELS.lancome })
+    expect((await env.all('channel_days')).map((d) => [d._id, d.count])).toEqual([
+      [`${DEMO_CHANNELS.lancome}:${TODAY}`, 1],
+    ])
+  })
+
   it('joins without attribution through a closed channel, an unknown one or one of another kind', async () => {
     const scenes = [
       encodeScene({ kind: 'poster', code: DEMO_CHANNELS.closedPoster }),
