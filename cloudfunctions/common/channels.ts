@@ -4,8 +4,8 @@
  * member (first touch) and counts the sign-up in `channel_days/<code>:<China day>`, counts only,
  * for the managers' report per channel, counter and day.
  */
-import type { Attribution, Channel, ChannelLanding } from '../../src/domain/channel/model'
-import { decodeScene } from '../../src/domain/channel/scene'
+import type { Attribution, Channel, ChannelLanding, ChannelRef } from '../../src/domain/channel/model'
+import { decodeScene, encodeScene } from '../../src/domain/channel/scene'
 import { chinaDate } from '../../src/domain/dates'
 import { earningLines, type EarningRule } from '../../src/domain/points/rules'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
@@ -65,4 +65,41 @@ export async function countSignUp(db: Db, attribution: Attribution): Promise<voi
   const created = { _id: id, channelId, storeId, day, count: 1, ...(counterId ? { counterId } : {}) }
   if (await addUnique(db, COLLECTIONS.channelDays, created)) return
   await days.doc(id).update(increment)
+}
+
+/** The subset of `cloud.openapi` that makes channels' codes. */
+export interface WxacodeOpenApi {
+  wxacode: {
+    getUnlimited(params: {
+      scene: string
+      page: string
+      checkPath: boolean
+      envVersion: 'release' | 'trial' | 'develop'
+      width: number
+    }): Promise<{ buffer: Buffer; contentType?: string }>
+  }
+}
+
+/** The page a channel's code opens, with the scene in its query. */
+export const CHANNEL_PAGE = 'pages/join/index'
+
+/**
+ * A channel's mini-program code (`wxacode.getUnlimited`: permanent, unlimited in number), a PNG.
+ * For a version under development or trial, `envVersion` names it and the page is not checked
+ * against the released version.
+ */
+export async function channelCode(
+  openapi: WxacodeOpenApi,
+  channel: ChannelRef,
+  options: { envVersion?: 'release' | 'trial' | 'develop'; width?: number } = {},
+): Promise<Buffer> {
+  const envVersion = options.envVersion ?? 'release'
+  const { buffer } = await openapi.wxacode.getUnlimited({
+    scene: encodeScene(channel),
+    page: CHANNEL_PAGE,
+    checkPath: envVersion === 'release',
+    envVersion,
+    width: options.width ?? 430,
+  })
+  return buffer
 }

@@ -1,3 +1,4 @@
+import { CHANNEL_PAGE, channelCode, type WxacodeOpenApi } from '../../cloudfunctions/common/channels'
 import { encodeScene } from '../../src/domain/channel/scene'
 import type { DataExport } from '../../src/domain/member/model'
 import { DEMO_CHANNELS, DEMO_STORES } from '../../database/seed'
@@ -151,5 +152,28 @@ describe('member.joinForm with a channel’s scene', () => {
       expect(answer).toMatchObject({ ok: true })
       expect(dataOf<Record<string, unknown>>(answer)).not.toHaveProperty('channel')
     }
+  })
+})
+
+describe('channelCode', () => {
+  it('[4.2.2.2] asks getUnlimited for a code opening the join page with the channel’s scene', async () => {
+    const openapi = env.cloud.sdk().openapi as unknown as WxacodeOpenApi
+    const png = await channelCode(openapi, { kind: 'counter', code: DEMO_CHANNELS.lancome })
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
+    expect(env.cloud.outbox.last('wxacode')?.payload).toMatchObject({
+      scene: LANCOME,
+      page: CHANNEL_PAGE,
+      check_path: true,
+      env_version: 'release',
+      width: 430,
+    })
+
+    await channelCode(openapi, { kind: 'poster', code: 'Ab3d' }, { envVersion: 'develop', width: 280 })
+    expect(env.cloud.outbox.last('wxacode')?.payload).toMatchObject({
+      scene: 'k=p&c=Ab3d',
+      check_path: false,
+      env_version: 'develop',
+      width: 280,
+    })
   })
 })
