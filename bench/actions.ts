@@ -4,6 +4,8 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
+import { DEMO_CHANNELS } from '../database/seed'
+import { encodeScene } from '../src/domain/channel/scene'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import type { BenchEnv } from './lib/env'
 
@@ -71,6 +73,25 @@ export function asShopper(fn: string, action: string, data?: Record<string, unkn
   }
 }
 
+/** Joining, one new shopper per call with a code sent beforehand. */
+function joinCase(label?: string, extra: Record<string, unknown> = {}): ActionCase {
+  return {
+    fn: 'member',
+    action: 'join',
+    label,
+    async prepare(env, n) {
+      const calls: BenchCall[] = []
+      for (let i = 0; i < n; i++) {
+        const openid = env.newOpenid()
+        const phone = env.newPhone()
+        const smsCode = await env.sendCode(openid, phone)
+        calls.push({ openid, data: { ...env.joinForm(phone), ...extra, smsCode } })
+      }
+      return calls
+    },
+  }
+}
+
 export const ACTION_CASES: ActionCase[] = [
   // Views after the member's first of the China day (made while preparing): the common case of
   // a member coming back to the member centre. The first view of a day is the next case.
@@ -90,20 +111,9 @@ export const ACTION_CASES: ActionCase[] = [
     prepare: async (env, n) =>
       Array.from({ length: n }, () => ({ openid: env.newOpenid(), data: { phone: env.newPhone() } })),
   },
-  {
-    fn: 'member',
-    action: 'join',
-    async prepare(env, n) {
-      const calls: BenchCall[] = []
-      for (let i = 0; i < n; i++) {
-        const openid = env.newOpenid()
-        const phone = env.newPhone()
-        const smsCode = await env.sendCode(openid, phone)
-        calls.push({ openid, data: { ...env.joinForm(phone), smsCode } })
-      }
-      return calls
-    },
-  },
+  joinCase(),
+  // Through a counter's code: the channel read and the day's count on top of a join.
+  joinCase('scene', { scene: encodeScene({ kind: 'counter', code: DEMO_CHANNELS.lancome }) }),
   // Self-service (account subpackage).
   asMember('member', 'profile'),
   asMember('member', 'updateProfile', { address: '上海市徐汇区漕溪北路1号' }),

@@ -41,7 +41,8 @@ export const manifest: Manifest = {
       large: true,
       description:
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, tier, points, storeId, gender?, ' +
-        'province?, channel, status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
+        'province?, channel (weapp|h5), source? (the channel joined through, first touch: { kind, channelId, ' +
+        'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
         'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
@@ -299,6 +300,23 @@ export const manifest: Manifest = {
       retention: PERMANENT,
     },
     {
+      name: 'channels',
+      description:
+        'Channels shoppers join through (4.2.1.2, 4.2.1.6, 4.2.2.2): _id = the short code a mini-program ' +
+        'code’s scene carries (unique by being the id, looked up by it) → { kind counter|serviceDesk|event|' +
+        'poster|website|social, storeId, counterId?, name, status open|closed }.',
+      indexes: [{ name: 'store', fields: [{ field: 'storeId' }] }],
+      retention: PERMANENT,
+    },
+    {
+      name: 'channel_days',
+      description:
+        'Sign-ups per channel per China day (6.5.2), counts only: _id = <channel code>:<day> → ' +
+        '{ channelId, storeId, counterId?, day, count }.',
+      indexes: [{ name: 'store_day', fields: [{ field: 'storeId' }, { field: 'day', direction: -1 }] }],
+      retention: PERMANENT,
+    },
+    {
       name: 'points_rules',
       description:
         'Points rules (6.4.1): { name, pointsPerYuan, tierMultipliers { normal, vip, vvip }, rounding, status }.',
@@ -459,6 +477,11 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   settings: { link: 'none', reason: 'programme settings, no personal information' },
   stores: { link: 'none', reason: 'stores, no personal information' },
   store_counters: { link: 'none', reason: 'counters in stores, no personal information' },
+  channels: { link: 'none', reason: 'channels of acquisition, no personal information' },
+  channel_days: {
+    link: 'none',
+    reason: 'sign-ups per channel and day, counts only, not linked to a member id',
+  },
   points_rules: { link: 'none', reason: 'rules, no personal information' },
   rewards: { link: 'none', reason: 'catalogue, no personal information' },
   staff: { link: 'none', reason: 'staff accounts, not shoppers' },

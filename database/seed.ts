@@ -1,8 +1,8 @@
 /**
  * Demo data for `npm start`'s first run: the mall (controller of the personal information),
- * two open stores and a closed one, brand counters, the points rule, a small rewards catalogue
- * and two staff personas (with the keys: their documents are keyed by their OPENIDs' blind index).
- * No WeChat shopper: shoppers join through the app. With the keys in
+ * two open stores and a closed one, brand counters and the channels to join through, the points
+ * rule, a small rewards catalogue and two staff personas (with the keys: their documents are keyed
+ * by their OPENIDs' blind index). No WeChat shopper: shoppers join through the app. With the keys in
  * the environment (PI_MASTER_KEY, PI_INDEX_KEY) and the key environment's database it also
  * issues three service-desk cards (made-up people, encrypted like real ones: each card's data
  * key in the key store, `member_keys/card:<card id>`) with their points history, for "绑定会员卡".
@@ -25,6 +25,16 @@ export const DEMO_STORES = {
   xuhui: 'store-xuhui',
   pudong: 'store-pudong',
   closed: 'store-jingan',
+} as const
+
+/** Demo channels: their codes are what the demo mini-program codes' scenes carry. */
+export const DEMO_CHANNELS = {
+  lancome: 'Xh7a',
+  estee: 'Xh8e',
+  xuhuiDesk: 'XhDk',
+  nike: 'Pd6n',
+  pudongDesk: 'PdDk',
+  closedPoster: 'XhPs',
 } as const
 
 type SeedDoc = Record<string, unknown> & { _id: string }
@@ -207,6 +217,55 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
         floor: 'L1',
         kind: 'serviceDesk',
         status: 'open',
+      },
+    ],
+    [COLLECTIONS.channels]: [
+      {
+        _id: DEMO_CHANNELS.lancome,
+        kind: 'counter',
+        storeId: DEMO_STORES.xuhui,
+        counterId: 'counter-xh-lancome',
+        name: '兰蔻专柜',
+        status: 'open',
+      },
+      {
+        _id: DEMO_CHANNELS.estee,
+        kind: 'counter',
+        storeId: DEMO_STORES.xuhui,
+        counterId: 'counter-xh-estee',
+        name: '雅诗兰黛专柜',
+        status: 'open',
+      },
+      {
+        _id: DEMO_CHANNELS.xuhuiDesk,
+        kind: 'serviceDesk',
+        storeId: DEMO_STORES.xuhui,
+        counterId: 'counter-xh-desk',
+        name: '徐汇店服务台',
+        status: 'open',
+      },
+      {
+        _id: DEMO_CHANNELS.nike,
+        kind: 'counter',
+        storeId: DEMO_STORES.pudong,
+        counterId: 'counter-pd-nike',
+        name: '耐克专柜',
+        status: 'open',
+      },
+      {
+        _id: DEMO_CHANNELS.pudongDesk,
+        kind: 'serviceDesk',
+        storeId: DEMO_STORES.pudong,
+        counterId: 'counter-pd-desk',
+        name: '浦东店服务台',
+        status: 'open',
+      },
+      {
+        _id: DEMO_CHANNELS.closedPoster,
+        kind: 'poster',
+        storeId: DEMO_STORES.xuhui,
+        name: '开业海报（已下线）',
+        status: 'closed',
       },
     ],
     [COLLECTIONS.pointsRules]: [

@@ -105,6 +105,8 @@ export const COLLECTIONS = {
   settings: 'settings',
   stores: 'stores',
   storeCounters: 'store_counters',
+  channels: 'channels',
+  channelDays: 'channel_days',
   pointsRules: 'points_rules',
   rewards: 'rewards',
   staff: 'staff',

@@ -6,6 +6,8 @@ import type { MemberContract } from '../../src/domain/contracts/member'
 import { buildNotice, type Controller } from '../../src/domain/consent/notice'
 import { allows, consentState } from '../../src/domain/consent/rules'
 import { wechatActor, type AuditLog } from '../common/audit'
+import { attributionOf, countSignUp, landingOf } from '../common/channels'
+import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
@@ -39,6 +41,7 @@ export function createSignupActions(deps: {
   identities: IdentityStore
   registration: Registration
   openapi: PhoneOpenApi
+  clock: Clock
 }): SignupActions {
   const { db, vault, sms, identities, registration } = deps
 
@@ -65,9 +68,11 @@ export function createSignupActions(deps: {
       return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId)) })
     },
 
-    async joinForm() {
+    async joinForm({ scene }) {
       const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
-      return ok({ notice: buildNotice(controller), stores: await openStores(deps) })
+      const form = { notice: buildNotice(controller), stores: await openStores(deps) }
+      const channel = scene === undefined ? null : await landingOf(db, scene)
+      return ok(channel ? { ...form, channel } : form)
     },
 
     // Only for a shopper who is not a member (the router answers ALREADY_MEMBER otherwise): no
@@ -97,6 +102,8 @@ export function createSignupActions(deps: {
         phone = input.phone
       }
 
+      const source =
+        input.scene === undefined ? null : await attributionOf(db, input.scene, new Date(deps.clock.now()))
       const created = await registration.create({
         caller,
         name: input.name,
@@ -107,8 +114,13 @@ export function createSignupActions(deps: {
         province: input.province,
         birthDate: input.birthDate,
         ageDeclared: input.ageDeclared,
+        ...(source ? { source } : {}),
       })
       if (!created.ok) return created
+      // Counted once the member exists (a child waiting for a guardian is not attributed). The
+      // count is a report, never a reason to fail a sign-up that happened: the member record
+      // keeps the attribution either way.
+      if (created.data.source) await countSignUp(db, created.data.source).catch(() => undefined)
       return ok({ member: toHome(created.data, { name: input.name, phone }, storeOption(store)) })
     },
   }

@@ -65,8 +65,12 @@ function isFunctionFailure(error: unknown): boolean {
   return isRecord(error) && error.errCode === -504002
 }
 
-/** An action without input is called without arguments. */
-type InputArgs<In> = [In] extends [Record<string, never>] ? [] : [input: In]
+/** An action without input is called without arguments; one whose fields are all optional, with or without. */
+type InputArgs<In> = [In] extends [Record<string, never>]
+  ? []
+  : Record<never, never> extends In
+    ? [input?: In]
+    : [input: In]
 
 /** Calls `action` of cloud function `name` with `input`, as its contract declares them. */
 export async function callAction<F extends FunctionName, A extends keyof Contracts[F] & string>(

@@ -6,6 +6,7 @@
  * hit it.
  */
 import { CARD_MESSAGES, type CardError } from './card/errors'
+import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
@@ -35,7 +36,14 @@ const COMMON_MESSAGES = {
 } satisfies Record<CommonError, string>
 
 export type ErrorCode =
-  CommonError | ConsentError | MemberError | IdentityError | CardError | PlateError | StaffError
+  | CommonError
+  | ConsentError
+  | MemberError
+  | IdentityError
+  | CardError
+  | PlateError
+  | StaffError
+  | ChannelError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -45,6 +53,7 @@ export const ERROR_MESSAGES = {
   ...CARD_MESSAGES,
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
+  ...CHANNEL_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

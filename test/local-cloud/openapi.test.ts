@@ -1,7 +1,9 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- SDK results are untyped JSON */
 import { inflateSync } from 'node:zlib'
+import jsQR from 'jsqr'
 import QRCode from 'qrcode'
 import cloud from 'wx-server-sdk'
+import { decodeScene, encodeScene } from '../../src/domain/channel/scene'
 import type { LocalCloud } from '../../local-cloud/runtime'
 import { createTestCloud } from '../../local-cloud/testing'
 import { failure } from './helpers'
@@ -213,6 +215,16 @@ describe('openapi.wxacode.getUnlimited', () => {
       payload: { scene: 'm=abc123', page: 'pages/member/index', width: 280 },
       result: { contentType: 'image/png', byteLength: res.buffer.length },
     })
+  })
+
+  it('returns a code a scanner reads back as the channel’s scene', async () => {
+    const scene = encodeScene({ kind: 'counter', code: '8Xk2' })
+    const res = await openapi.wxacode.getUnlimited({ scene, page: 'pages/join/index', width: 430 })
+    const png = readPng(res.buffer)
+    expect(png.channels).toBe(4)
+    const read = jsQR(new Uint8ClampedArray(png.pixels), png.width, png.height)
+    expect(read?.data).toBe(scene)
+    expect(decodeScene(read?.data ?? '')).toEqual({ ok: true, data: { kind: 'counter', code: '8Xk2' } })
   })
 
   it('refuses scenes over 32 characters with errcode 40169', async () => {

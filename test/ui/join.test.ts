@@ -29,11 +29,11 @@ const answers = (overrides: CloudHandlers = {}): CloudHandlers => ({
 
 const INPUT = (field: string) => `.join-form__input--${field} .nut-input-native`
 
-async function openJoinPage(overrides: CloudHandlers = {}) {
+async function openJoinPage(overrides: CloudHandlers = {}, query: Record<string, string> = {}) {
   const calls = stubCloud(answers(overrides))
   const privacy = stubPrivacy(false)
   const navigation = stubNavigation()
-  const page = launch(ROUTE)
+  const page = launch(ROUTE, query)
   await until(() => page.find('.join-form__submit'), 'the join form')
   return { page, calls, privacy, navigation }
 }
@@ -265,6 +265,58 @@ describe('join page (compiled weapp)', () => {
       ageDeclared: true,
       noticeVersion: NOTICE_VERSION,
     })
+  })
+
+  it('[4.2.2.2] opened by a counter’s code, sends its scene (URL-decoded) with the sign-up', async () => {
+    const { page, calls } = await openJoinPage({}, { scene: encodeURIComponent('k=g&c=Xh7a') })
+
+    await fillRequired(page, calls)
+    await page.tap('.join-form__submit')
+
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).toMatchObject({ scene: 'k=g&c=Xh7a', name: '张三' })
+  })
+
+  it('[4.2.2.2] opened by a counter’s code, names the counter and how points work there, its store chosen', async () => {
+    const channel = {
+      kind: 'counter',
+      name: '兰蔻专柜',
+      storeId: STORES[0].id,
+      earning: ['在本商场消费，每 1 元累积 1 分，不足 1 分的部分不计', '积分可在会员中心兑换停车券等礼品'],
+    }
+    const { page, calls } = await openJoinPage(
+      { joinForm: () => ok({ notice: NOTICE, stores: STORES, channel }) },
+      { scene: encodeURIComponent('k=g&c=Xh7a') },
+    )
+
+    expect(callsOf(calls, 'joinForm')[0].data).toEqual({ scene: 'k=g&c=Xh7a' })
+    const welcome = page.find('.join__channel')?.dom?.textContent ?? ''
+    expect(welcome).toContain('您正在通过「兰蔻专柜」申请会员')
+    for (const line of channel.earning) expect(welcome).toContain(line)
+
+    // The counter's store is chosen to begin with.
+    await page.tap('.join-form__agree')
+    await page.tap('.join-form__age')
+    await page.type(INPUT('name'), '张三')
+    await page.type(INPUT('phone'), '13800001234')
+    await page.tap('.sms-button')
+    await until(() => callsOf(calls, 'sendJoinCode').length === 1, 'the code request')
+    await page.type(INPUT('smsCode'), '246810')
+    await page.tap('.join-form__submit')
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).toMatchObject({ storeId: STORES[0].id, scene: 'k=g&c=Xh7a' })
+  })
+
+  it('a scene that is not one of ours is not sent: the sign-up goes on unattributed', async () => {
+    const { page, calls } = await openJoinPage({}, { scene: encodeURIComponent('m=abc123') })
+
+    await fillRequired(page, calls)
+    await page.tap('.join-form__submit')
+
+    await until(() => callsOf(calls, 'join').length === 1, 'the join call')
+    expect(callsOf(calls, 'join')[0].data).not.toHaveProperty('scene')
+    expect(callsOf(calls, 'joinForm')[0].data).toBeUndefined()
+    expect(page.find('.join__channel')).toBeFalsy()
   })
 
   it('[4.1.3] an optional choice can be taken back', async () => {

@@ -3,6 +3,7 @@
  * gender, province, channel, status, consent summary, join time. No direct identifier: those
  * are in the identity store, encrypted.
  */
+import type { Attribution } from '../../../src/domain/channel/model'
 import type { ConsentSummary } from '../../../src/domain/consent/model'
 import type { SubscribeTopicId } from '../../../src/domain/consent/purposes'
 import type { MemberStatus, Tier } from '../../../src/domain/member/model'
@@ -32,4 +33,9 @@ export interface MemberDoc extends MemberRecord {
   gender?: string
   province?: string
   cardId?: string
+  /**
+   * The channel the member joined through (4.2.2.2): the first touch, kept; only a manager
+   * reassigns it, with a reason.
+   */
+  source?: Attribution
 }

@@ -12,6 +12,7 @@
 import { randomBytes } from 'node:crypto'
 
 import type { Caller } from '../../../src/domain/access'
+import type { Attribution } from '../../../src/domain/channel/model'
 import { chinaDate } from '../../../src/domain/dates'
 import { INVENTORY } from '../../../src/domain/identity/inventory'
 import { formatMemberNo, needsGuardian } from '../../../src/domain/member/rules'
@@ -56,6 +57,8 @@ export interface NewMember {
   /** Without a birth date: the shopper declared being 15 or older, or having a guardian's consent (L-5). */
   ageDeclared?: boolean
   cardNo?: string
+  /** The channel joined through (first touch); not kept for a child waiting for a guardian. */
+  source?: Attribution
 }
 
 export interface Registration {
@@ -143,6 +146,7 @@ export function createRegistration(deps: {
       // Gender and province belong to the pseudonymous record (see the data inventory).
       if (!pending && input.gender !== undefined) member.gender = input.gender
       if (!pending && input.province !== undefined) member.province = input.province
+      if (!pending && input.source !== undefined) member.source = input.source
 
       const identity: IdentityValues = { openid: caller.openid, name: input.name, phone: input.phone }
       if (input.birthDate !== undefined) identity.birthDate = input.birthDate

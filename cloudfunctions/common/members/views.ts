@@ -57,5 +57,6 @@ export function toProfile(
     store,
     card: values.cardNo ? { cardNo: values.cardNo } : null,
     joinedAt: member.joinedAt.toISOString(),
+    source: member.source ? { ...member.source, at: member.source.at.toISOString() } : null,
   }
 }

@@ -3,6 +3,7 @@
  * data inventory and times in China time. The copy and the download stay the JSON itself
  * (format documented in docs/data-export.md); these sections only present it.
  */
+import { CHANNEL_KIND_LABELS } from '@/domain/channel/model'
 import { purposeTitle } from '@/domain/consent/purposes'
 import { chinaTime } from '@/domain/dates'
 import { inventoryField, type FieldKey } from '@/domain/identity/inventory'
@@ -81,6 +82,13 @@ function profileRows({ profile }: DataExport): DataRow[] {
     { key: 'idNumber', label: label('idNumber'), value: or(profile.idNumber) },
     { key: 'store', label: '服务门店', value: `${profile.store.city} · ${profile.store.name}` },
     { key: 'joinedAt', label: '入会时间', value: chinaTime(profile.joinedAt) },
+    {
+      key: 'source',
+      label: '入会渠道',
+      value: profile.source
+        ? `${CHANNEL_KIND_LABELS[profile.source.kind]}（${profile.source.channelId}）`
+        : '未经渠道二维码',
+    },
   ]
 }
 

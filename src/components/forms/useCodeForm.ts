@@ -36,8 +36,10 @@ export interface CodeFormOptions<
 > {
   /** The schema of the request the form sends: each field is checked by its parser. */
   schema: Schema<unknown, S>
-  /** The form's fields, in screen order; each starts empty. */
+  /** The form's fields, in screen order; each starts empty unless `initial` gives it a value. */
   fields: readonly K[]
+  /** Values the form starts with (e.g. the store of the channel's code that opened the page). */
+  initial?: Partial<FormValues<K>>
   /** The fields checked on the device before a code is sent. */
   codeFields: readonly K[]
   /** The form's consent box; leave it out where the form has none. */
@@ -134,7 +136,7 @@ export function useCodeForm<
     onDone,
     onNoticeOutdated,
   } = options
-  const [values, setValues] = useState(() => emptyValues(fields))
+  const [values, setValues] = useState(() => ({ ...emptyValues(fields), ...options.initial }))
   const [agreed, setAgreed] = useState(false)
   const [ticked, setTicked] = useState(
     () => Object.fromEntries(ticks.map((key) => [key, false])) as Record<B, boolean>,

@@ -3,6 +3,8 @@
  * service. Input schemas are shared with the pages; access is checked by the router.
  */
 import type { BindCardData } from '../card/model'
+import type { ChannelLanding } from '../channel/model'
+import { decodeScene, SCENE_MAX } from '../channel/scene'
 import type { ConsentsData } from '../consent/model'
 import type { Notice } from '../consent/notice'
 import { PURPOSE_IDS } from '../consent/purposes'
@@ -93,6 +95,9 @@ function ageDeclaration(value: { birthDate?: string; ageDeclared?: boolean }): R
 
 // ---- schemas ---------------------------------------------------------------------------------
 
+/** The scene of a channel's mini-program code (4.2.2.2), decoded by the page. */
+const sceneField = () => text(SCENE_MAX, { check: (v) => (decodeScene(v).ok ? undefined : 'SCENE_INVALID') })
+
 export const joinSchema = schema(
   {
     noticeVersion: noticeVersion(),
@@ -103,6 +108,12 @@ export const joinSchema = schema(
     birthDate: birthDate(),
     /** 我已年满 15 周岁，或已取得监护人同意: required when no birth date is given (L-5). */
     ageDeclared: bool({ optional: true }),
+    /**
+     * The scene of the channel's mini-program code the shopper scanned (4.2.2.2), decoded. The
+     * page sends only a well-formed scene; one naming no open channel leaves the sign-up
+     * unattributed, never refused.
+     */
+    scene: sceneField(),
     ...phoneProofFields,
   },
   (value) => {
@@ -233,10 +244,11 @@ export const memberContract = {
     access: ['guest', 'member', 'pendingMember'],
     errors: [],
   }),
-  joinForm: action<{ notice: Notice; stores: StoreOption[] }>()({
-    input: empty,
+  /** With the scene of the channel's code that opened the page: the channel and how points work. */
+  joinForm: action<{ notice: Notice; stores: StoreOption[]; channel?: ChannelLanding }>()({
+    input: schema({ scene: sceneField() }),
     access: ['shopper'],
-    errors: [],
+    errors: ['SCENE_INVALID'],
   }),
   sendJoinCode: action<CodeSent>()({
     input: phoneSchema,
@@ -260,6 +272,7 @@ export const memberContract = {
       'BIRTH_DATE_FUTURE',
       'PHONE_CODE_INVALID',
       'AGE_DECLARATION_REQUIRED',
+      'SCENE_INVALID',
       ...REGISTRATION,
     ],
   }),

@@ -4,6 +4,7 @@
  * to the member about their own data (L-7: the viewer is the member); every other screen uses
  * the masked forms.
  */
+import type { AttributionView } from '../channel/model'
 import type { ConsentReceiptView, ConsentView } from '../consent/model'
 import type { Gender } from '../identity/rules'
 import type { PlateView } from '../plate/model'
@@ -64,6 +65,8 @@ export interface Profile {
   /** The bound service-desk card, if any. */
   card: { cardNo: string } | null
   joinedAt: string
+  /** The channel the member joined through, if any (first touch). */
+  source: AttributionView | null
 }
 
 /** Answer of every action that sends an SMS code. */

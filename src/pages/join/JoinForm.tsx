@@ -29,6 +29,10 @@ export interface JoinFormProps {
   onJoined: () => void
   onNoticeOutdated: () => void
   onGoHome: () => void
+  /** The scene of the channel's code that opened the page, sent with the sign-up. */
+  scene?: string
+  /** The channel's store, chosen to begin with when it is one of `stores`. */
+  channelStoreId?: string
 }
 
 /**
@@ -37,8 +41,10 @@ export interface JoinFormProps {
  * the line above the fields and from the consent box, and must be agreed to before a code is
  * sent (4.1.2, 4.2.1.1).
  */
-export function JoinForm({ notice, stores, today, onJoined, onNoticeOutdated, onGoHome }: JoinFormProps) {
-  const form = useJoinForm({ notice, onJoined, onNoticeOutdated })
+export function JoinForm(props: JoinFormProps) {
+  const { notice, stores, today, onJoined, onNoticeOutdated, onGoHome, scene, channelStoreId } = props
+  const storeId = stores.some((s) => s.id === channelStoreId) ? channelStoreId : undefined
+  const form = useJoinForm({ notice, onJoined, onNoticeOutdated, scene, storeId })
   const { values, messages } = form
   const [reading, setReading] = useState(false)
   const noticeLink = (

@@ -11,6 +11,10 @@ export interface JoinFormOptions {
   onJoined: () => void
   /** The notice changed on the server: read it again and agree again. */
   onNoticeOutdated: () => void
+  /** The scene of the channel's code the shopper scanned to open the page (4.2.2.2), if any. */
+  scene?: string
+  /** The store the form starts with: the channel's, when the shopper scanned one. */
+  storeId?: string
 }
 
 /** Without a birth date the shopper declares their age instead (L-5); with one, the date says it. */
@@ -21,10 +25,11 @@ const asksAge = (values: { birthDate: string }) => values.birthDate === ''
  * box, which is ticked before a code is sent (the phone leaves the device only after consent);
  * joins with phone + SMS code, or with WeChat's phone code (L-11), which replaces both.
  */
-export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOptions) {
+export function useJoinForm({ notice, onJoined, onNoticeOutdated, scene, storeId }: JoinFormOptions) {
   const form = useCodeForm({
     schema: joinSchema,
     fields: FORM_KEYS,
+    initial: storeId ? { storeId } : undefined,
     codeFields: ['phone'],
     consent: { beforeCode: true },
     ticks: ['ageDeclared'],
@@ -37,7 +42,7 @@ export function useJoinForm({ notice, onJoined, onNoticeOutdated }: JoinFormOpti
       const declared = asksAge(values) && ticked.ageDeclared ? { ageDeclared: true } : {}
       return callChecked(
         joinSchema,
-        { ...request, ...declared, noticeVersion: notice.version },
+        { ...request, ...declared, ...(scene ? { scene } : {}), noticeVersion: notice.version },
         today,
         memberApi.join,
       )

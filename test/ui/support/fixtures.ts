@@ -100,6 +100,7 @@ export const PROFILE: Profile = {
   store: STORES[0],
   card: null,
   joinedAt: MEMBER.joinedAt,
+  source: null,
 }
 
 export const exportOf = (profile: Profile = PROFILE): DataExport => ({
