@@ -33,6 +33,7 @@ describe('member.profile', () => {
       idNumberConsent: false,
       store: { id: VALID_FORM.storeId, name: '星湖购物中心·徐汇店', city: '上海市' },
       card: null,
+      source: null,
       joinedAt: START,
     })
     const log = (await env.all('audit_log')).filter((entry) => !before.has(entry._id))
