@@ -16,6 +16,7 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
+    { root: 'staff', pages: ['workbench/index', 'invite/index', 'list/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

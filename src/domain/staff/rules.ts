@@ -24,12 +24,31 @@ const CODE = new RegExp(`^[${INVITE_ALPHABET}]{${INVITE_CODE_LENGTH}}$`)
  */
 export const INVITE_PAGE = 'pages/index/index'
 
+const INVITE_SCENE_PREFIX = 'k=i&c='
+
 /** The scene of the invite's mini-program code: 22 characters, within WeChat's 32. */
-export const inviteScene = (code: string): string => `k=i&c=${code}`
+export const inviteScene = (code: string): string => `${INVITE_SCENE_PREFIX}${code}`
 
 /** A typed or scanned code in its canonical form (upper case, no spaces or dashes), or null. */
 export function normaliseInviteCode(raw: string): string | null {
   const code = raw.replace(/[\s-]/g, '').toUpperCase()
+  return CODE.test(code) ? code : null
+}
+
+/**
+ * The invite code an opened page's `scene` query parameter carries (WeChat passes the scene of
+ * `inviteScene` URL-encoded), or null for anything else (a channel's scene, no scene, garbage).
+ */
+export function inviteCodeOfQuery(raw: string | undefined): string | null {
+  if (!raw) return null
+  let scene: string
+  try {
+    scene = decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+  if (!scene.startsWith(INVITE_SCENE_PREFIX)) return null
+  const code = scene.slice(INVITE_SCENE_PREFIX.length)
   return CODE.test(code) ? code : null
 }
 

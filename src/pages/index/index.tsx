@@ -10,6 +10,8 @@ import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
 import { WelcomeCard } from '@/components/WelcomeCard'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
+import { inviteCodeOfQuery } from '@/domain/staff/rules'
+import { StaffCorner } from './StaffCorner'
 import './index.css'
 
 const go = (url: string) => () => {
@@ -45,6 +47,8 @@ export default function MemberCentre() {
   const { params } = useRouter()
   const justJoined = params.joined === '1'
   const justDeleted = params.deleted === '1'
+  // A staff invite's mini-program code opens this page with its scene, URL-encoded.
+  const inviteCode = inviteCodeOfQuery(params.scene)
 
   const content = () => {
     if (privacy.status === 'checking') return <StatusView state="loading" />
@@ -95,7 +99,10 @@ export default function MemberCentre() {
       <View className="home__hero">
         <Text className="home__greeting">会员中心</Text>
       </View>
-      <View className="home__body">{content()}</View>
+      <View className="home__body">
+        <StaffCorner enabled={agreed} inviteCode={inviteCode} />
+        {content()}
+      </View>
       <PrivacyLinks />
       <PrivacyAuthorization mode="launch" />
       <DevToolsSlot />

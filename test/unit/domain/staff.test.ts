@@ -1,6 +1,12 @@
 import { listOf, required, schema } from '@/domain/input'
 import type { StaffIdentity } from '@/domain/staff/model'
-import { inviteScene, mayManage, normaliseInviteCode, storesForRole } from '@/domain/staff/rules'
+import {
+  inviteCodeOfQuery,
+  inviteScene,
+  mayManage,
+  normaliseInviteCode,
+  storesForRole,
+} from '@/domain/staff/rules'
 
 const staff = (role: StaffIdentity['role'], storeIds: StaffIdentity['storeIds']): StaffIdentity => ({
   id: `s-${role}`,
@@ -17,6 +23,16 @@ describe('staff invites and who manages whom', () => {
 
   it('fits a scene within the 32 characters wxacode.getUnlimited allows', () => {
     expect(inviteScene('ABCDEFGHJKMNPQRS')).toHaveLength(22)
+  })
+
+  it('reads the invite code back from the scene a page is opened with, and nothing else', () => {
+    const scene = inviteScene('ABCDEFGHJKMNPQRS')
+    expect(inviteCodeOfQuery(encodeURIComponent(scene))).toBe('ABCDEFGHJKMNPQRS')
+    expect(inviteCodeOfQuery(scene)).toBe('ABCDEFGHJKMNPQRS')
+    expect(inviteCodeOfQuery('k%3Dg%26c%3DXh7a')).toBeNull()
+    expect(inviteCodeOfQuery('k=i&c=ABCDEFGHJKMNPQRI')).toBeNull()
+    expect(inviteCodeOfQuery('%E0%A4%A')).toBeNull()
+    expect(inviteCodeOfQuery(undefined)).toBeNull()
   })
 
   it.each([

@@ -1,0 +1,93 @@
+import { Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { useState } from 'react'
+import { staffApi } from '@/api/staff'
+import { useRemote } from '@/api/useRemote'
+import { FormAlert } from '@/components/FormAlert'
+import type { Failure } from '@/domain/errors'
+import { STAFF_ROLE_TITLES } from '@/domain/staff/model'
+
+const WORKBENCH = '/staff/workbench/index'
+
+const openWorkbench = () => {
+  Taro.navigateTo({ url: WORKBENCH })
+}
+
+/** 加入员工: the colleague scanned an invite's mini-program code; the role is known once taken. */
+function JoinStaff({
+  code,
+  onJoined,
+  onDismiss,
+}: {
+  code: string
+  onJoined: () => void
+  onDismiss: () => void
+}) {
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<Failure>()
+
+  const join = async () => {
+    setBusy(true)
+    setFailure(undefined)
+    const result = await staffApi.redeemInvite({ code })
+    setBusy(false)
+    if (!result.ok) {
+      setFailure(result)
+      return
+    }
+    onJoined()
+    openWorkbench()
+  }
+
+  return (
+    <View className="card home__join-staff">
+      <Text className="card__title">加入员工</Text>
+      <Text className="home__staff-text">您正在使用员工邀请码加入商场员工，确认后即可使用员工工作台。</Text>
+      {failure && <FormAlert message={failure.message} />}
+      <Button type="primary" block className="home__join-staff-go" loading={busy} onClick={join}>
+        确认加入
+      </Button>
+      <Text className="home__join-staff-skip" onClick={onDismiss}>
+        暂不加入
+      </Text>
+    </View>
+  )
+}
+
+/**
+ * The staff's way to their workbench, above the member centre (members who are not staff see
+ * nothing), and joining the staff from an invite's scene. Loads only once `enabled` (L-1).
+ */
+export function StaffCorner({ enabled, inviteCode }: { enabled: boolean; inviteCode: string | null }) {
+  const [me, reload] = useRemote(staffApi.me, enabled)
+  const [pending, setPending] = useState(inviteCode)
+  const staff = me.state === 'ready' ? me.data.staff : null
+
+  return (
+    <>
+      {enabled && pending && !staff && (
+        <JoinStaff
+          code={pending}
+          onJoined={() => {
+            setPending(null)
+            reload()
+          }}
+          onDismiss={() => setPending(null)}
+        />
+      )}
+      {staff && (
+        <View className="card home__staff" ariaRole="button" onClick={openWorkbench}>
+          <View className="home__staff-main">
+            <Text className="home__staff-title">员工工作台</Text>
+            <Text className="home__staff-text">
+              {staff.displayName ? `${staff.displayName} · ` : ''}
+              {STAFF_ROLE_TITLES[staff.role]}
+            </Text>
+          </View>
+          <Text className="home__staff-chevron">›</Text>
+        </View>
+      )}
+    </>
+  )
+}
