@@ -4,7 +4,7 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
-import { DEMO_CHANNELS } from '../database/seed'
+import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
 import { encodeScene } from '../src/domain/channel/scene'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import type { BenchEnv } from './lib/env'
@@ -73,6 +73,15 @@ export function asShopper(fn: string, action: string, data?: Record<string, unkn
   }
 }
 
+/** An action called by the demo store's manager (a seeded staff account), with fixed data. */
+function asManager(action: string, data?: Record<string, unknown>): ActionCase {
+  return {
+    fn: 'staff',
+    action,
+    prepare: async (_env, n) => Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.manager, data })),
+  }
+}
+
 /** Joining, one new shopper per call with a code sent beforehand. */
 function joinCase(label?: string, extra: Record<string, unknown> = {}): ActionCase {
   return {
@@ -123,6 +132,10 @@ export const ACTION_CASES: ActionCase[] = [
   asMember('member', 'consents'),
   asMember('member', 'setConsent', { purpose: 'marketing', granted: false }),
   asMember('member', 'exportData'),
+  // Staff (the staff function): every call reads the caller's staff account first.
+  asManager('me'),
+  asManager('listStaff'),
+  asManager('createInvite', { role: 'counter', storeIds: [DEMO_STORES.xuhui] }),
   {
     fn: 'member',
     action: 'deleteAccount',

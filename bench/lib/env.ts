@@ -12,6 +12,7 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { createMain } from '../../cloudfunctions/member/index'
+import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
@@ -20,6 +21,7 @@ import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 /** Cloud functions the benchmarks can call, by name. A new function is one line here. */
 const FUNCTIONS: Record<string, FunctionLoader> = {
   member: () => ({ main: createMain() }),
+  staff: () => ({ main: createStaffMain() }),
 }
 
 export type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; code: string }
