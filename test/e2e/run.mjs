@@ -71,9 +71,13 @@ function waitForUrl() {
   })
 }
 
+// `npm run test:e2e -- staff campaign` runs only the files whose names contain one of the words.
+const only = process.argv.slice(2)
+
 function runTests(baseUrl) {
   const files = readdirSync(HERE)
     .filter((f) => f.endsWith('.test.mjs'))
+    .filter((f) => only.length === 0 || only.some((word) => f.includes(word)))
     .sort()
     .map((f) => path.join(HERE, f))
   const child = spawn(
