@@ -412,6 +412,54 @@ export const manifest: Manifest = {
       },
     },
     {
+      name: 'points_lots',
+      large: true,
+      description:
+        'Lots of earned points (6.4): _id = the earn entry’s id → { memberId, earned, remaining, availableFrom, ' +
+        'expiresAt }. Spends drain them earliest expiry first; expiry writes off what remains.',
+      indexes: [
+        { name: 'member_expires', fields: [{ field: 'memberId' }, { field: 'expiresAt' }] },
+        // The expiry job: lots past their date that still hold points.
+        { name: 'expires', fields: [{ field: 'expiresAt' }] },
+      ],
+      retention: {
+        text:
+          `as the ledger: ${keptRecord('pointsLedger').period} after expiry, for accounting; on cancellation memberId is ` +
+          'replaced by an anonymous id',
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          {
+            sweep: 'pointsLots',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'expiresAt',
+            action: 'delete',
+          },
+        ],
+      },
+    },
+    {
+      name: 'points_days',
+      description:
+        'Points issued, spent, expired, reversed, adjusted and absorbed per store and China day, in shards ' +
+        '(`<store>:<day>:<shard>`), written with the entries: the managers’ and finance reports (counts only).',
+      indexes: [
+        { name: 'store_day', fields: [{ field: 'storeId' }, { field: 'day', direction: -1 }] },
+        { name: 'day', fields: [{ field: 'day' }] },
+      ],
+      retention: {
+        text: `${keptRecord('pointsLedger').period} after the day, as the ledger (no member data)`,
+        rules: [
+          {
+            sweep: 'pointsDays',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'day',
+            anchorKind: 'chinaDay',
+            action: 'delete',
+          },
+        ],
+      },
+    },
+    {
       name: 'campaign_claims',
       large: true,
       description:
@@ -463,6 +511,11 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded: 'the same entries are in the copy as accessLog, counted per day and kind (audit_days)',
   },
   audit_days: { link: 'memberId', section: 'accessLog' },
+  points_lots: {
+    link: 'memberId',
+    excluded: 'the lots the ledger entries made and drew from: the copy has every entry (pointsLedger)',
+  },
+  points_days: { link: 'none', reason: 'per store and day totals, no member id' },
   audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },
   audit_redactions: {
     link: 'none',

@@ -18,6 +18,8 @@ export interface DbCommand {
   remove(): unknown
   addToSet(value: unknown): unknown
   pull(value: unknown): unknown
+  /** Replaces a field's value whole (an object is otherwise merged path by path). */
+  set(value: unknown): unknown
   /** Matches documents that match any of `conditions`. */
   or(conditions: Record<string, unknown>[]): Record<string, unknown>
 }
@@ -113,6 +115,8 @@ export const COLLECTIONS = {
   staffInvites: 'staff_invites',
   cards: 'cards',
   pointsLedger: 'points_ledger',
+  pointsLots: 'points_lots',
+  pointsDays: 'points_days',
   campaignClaims: 'campaign_claims',
 } as const
 
@@ -142,6 +146,13 @@ export function isDuplicateKeyError(error: unknown): boolean {
 
 /** CloudBase's code for a write conflict between transactions. */
 export const TRANSACTION_CONFLICT = 'DATABASE_TRANSACTION_CONFLICT'
+
+/** A conflict to throw from inside a transaction that must rerun (what it read has changed). */
+export function transactionConflict(): Error {
+  return Object.assign(new Error('[ResourceUnavailable.TransactionConflict] rerun'), {
+    code: TRANSACTION_CONFLICT,
+  })
+}
 
 /**
  * True for a write conflict between transactions, in either shape: the raw answer (`code`, what a

@@ -41,6 +41,7 @@ export interface Erasure {
 export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.consentReceipts,
   COLLECTIONS.pointsLedger,
+  COLLECTIONS.pointsLots,
   COLLECTIONS.campaignClaims,
 ] as const
 

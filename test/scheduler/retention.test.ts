@@ -21,7 +21,7 @@ import { durationMs } from '../../src/domain/dates'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { CHILD_DATA, keptRecord } from '../../src/domain/identity/inventory'
 import { GUARDIAN_PENDING_DAYS } from '../../src/domain/member/rules'
-import { createTestEnv, shopper, START, VALID_FORM, type TestEnv } from '../functions/support'
+import { createTestEnv, shopper, START, TODAY, VALID_FORM, type TestEnv } from '../functions/support'
 import { registerScheduler, tick } from './support'
 
 const DAY = 24 * 3600_000
@@ -177,6 +177,32 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       dueAt: Date.parse(START) + durationMs(rule.after),
       present: () => byId(rule.collection, 'purchase:r1'),
     }
+  },
+
+  async pointsLots(rule) {
+    const expiresAt = new Date(START)
+    await env.db.collection(rule.collection).add({
+      data: {
+        _id: 'earn:pos:r1',
+        memberId: 'm1',
+        earned: 10,
+        remaining: 0,
+        availableFrom: expiresAt,
+        expiresAt,
+      },
+    })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'earn:pos:r1'),
+    }
+  },
+
+  async pointsDays(rule) {
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: `s1:${TODAY}:0`, storeId: 's1', day: TODAY, issued: 10 } })
+    const nextDay = Date.parse(`${TODAY}T00:00:00+08:00`) + DAY
+    return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, `s1:${TODAY}:0`) }
   },
 
   async unboundCards(rule) {
