@@ -24,6 +24,7 @@ import { allows } from '../../src/domain/consent/rules'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { cardTransferIds } from '../../src/domain/points/model'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
@@ -38,6 +39,7 @@ import type { Registration } from '../common/members/registration'
 import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Notifier } from '../common/notify'
+import { newLot } from '../common/points/ledger'
 import { createDailyTries } from '../common/quota'
 import type { Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
@@ -159,6 +161,9 @@ export function createCardActions(deps: CardDeps): CardActions {
             at,
           },
         })
+        // The card's points are spendable at once (no return window) and expire like any lot. The
+        // lot's id is random: spends name it, and nothing they name may lead to the card (3.8).
+        const lotId = `lot-${randomBytes(12).toString('hex')}`
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {
             _id: cardTransferIds(cardId).in,
@@ -167,8 +172,19 @@ export function createCardActions(deps: CardDeps): CardActions {
             reason: 'card_transfer',
             note: '会员卡积分转入',
             at,
+            lotId,
           },
         })
+        const lot = newLot({
+          id: lotId,
+          memberId,
+          points,
+          balance: member.points,
+          at,
+          policy: DEFAULT_LOT_POLICY,
+          immediate: true,
+        })
+        await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
       }
       return { points }
     }).catch((error: unknown) => {

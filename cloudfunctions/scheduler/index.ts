@@ -17,11 +17,14 @@
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
  *   (audit log, consent receipts, points ledger, unbound cards …);
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
- *   each tick continues the pass, and its answer names the first broken or missing entry.
+ *   each tick continues the pass, and its answer names the first broken or missing entry;
+ * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
+ *   reconciliation of every member's balance with the ledger (points.ts), both resumable.
  */
 import * as cloud from 'wx-server-sdk'
 
 import { durationMs } from '../../src/domain/dates'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { createAuditLog } from '../common/audit'
 import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
@@ -32,8 +35,10 @@ import { errorSummary, fail, ok, type Result } from '../common/errors'
 import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
+import { createLedger } from '../common/points/ledger'
 import { vaultFromEnv } from '../common/vault'
 import { retiredKeyIds } from './jobs'
+import { createPointsExpiry, createPointsReconciliation } from './points'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
@@ -51,6 +56,7 @@ export const TRIGGERS = {
   sweep: [...frequent.map((rule) => rule.sweep), 'orphans', 'migrateKeys', 'rotateKeys'],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
+  points: ['expirePoints', 'reconcilePoints'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -117,6 +123,16 @@ export function createMain(options: SchedulerOptions = {}) {
         })
         if (run.first) console.error('[scheduler] audit log: first finding', run.first.kind, run.first.where)
         return run
+      }
+      case 'expirePoints': {
+        const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+        return createPointsExpiry({ db, clock, ledger }).run({ budgetMs })
+      }
+      case 'reconcilePoints': {
+        const run = await createPointsReconciliation({ db, clock }).run({ budgetMs })
+        if (run.findings.length > 0)
+          console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
+        return { ...run, findings: run.findings.length }
       }
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })

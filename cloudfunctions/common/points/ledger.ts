@@ -133,6 +133,34 @@ export interface LedgerDeps {
   policy: LotPolicy
 }
 
+/**
+ * The lot an earn of `points` makes for a member whose balance is `balance`: what is owed is paid
+ * first out of the new points (the lot holds the rest).
+ */
+export function newLot(input: {
+  id: string
+  memberId: string
+  points: number
+  balance: number
+  at: Date
+  policy: LotPolicy
+  immediate?: boolean
+}): LotDoc {
+  const dates = lotDates(
+    input.at.toISOString(),
+    input.immediate ? { ...input.policy, holdDays: 0 } : input.policy,
+  )
+  const owed = Math.max(0, -input.balance)
+  return {
+    _id: input.id,
+    memberId: input.memberId,
+    earned: input.points,
+    remaining: input.points - Math.min(owed, input.points),
+    availableFrom: new Date(dates.availableFrom),
+    expiresAt: new Date(dates.expiresAt),
+  }
+}
+
 export const entryId = (kind: EntryKind, source: EntrySource) => `${kind}:${source.kind}:${source.ref}`
 
 /** The available and held points of a member document at `now`, and the 12-month spend. */
@@ -281,20 +309,18 @@ export function createLedger(deps: LedgerDeps) {
     }): Promise<Written> {
       const id = entryId('earn', input.source)
       return write(id, input.memberId, async (tx, member, at) => {
-        const dates = lotDates(at.toISOString(), input.immediate ? { ...policy, holdDays: 0 } : policy)
-        // What is owed is paid first out of new points.
-        const owed = Math.max(0, -member.points)
-        const intoLot = input.points - Math.min(owed, input.points)
-        await tx.collection(COLLECTIONS.pointsLots).add({
-          data: {
-            _id: id,
-            memberId: input.memberId,
-            earned: input.points,
-            remaining: intoLot,
-            availableFrom: new Date(dates.availableFrom),
-            expiresAt: new Date(dates.expiresAt),
-          },
+        const lot = newLot({
+          id,
+          memberId: input.memberId,
+          points: input.points,
+          balance: member.points,
+          at,
+          policy,
+          immediate: input.immediate,
         })
+        await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
+        const intoLot = lot.remaining
+        const dates = { availableFrom: lot.availableFrom.toISOString() }
         const held = heldAfter(member, at.toISOString())
         if (intoLot > 0 && dates.availableFrom > at.toISOString())
           held.push({ lotId: id, until: dates.availableFrom, points: intoLot })

@@ -18,6 +18,9 @@ export interface LotPolicy {
   expiry: ExpiryPolicy
 }
 
+/** Until a manager sets the programme's own: 7 days' hold, expiry on 31 December of the next year. */
+export const DEFAULT_LOT_POLICY: LotPolicy = { holdDays: 7, expiry: { kind: 'endOfNextYear' } }
+
 export interface Lot {
   id: string
   earned: number

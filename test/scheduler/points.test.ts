@@ -1,0 +1,205 @@
+/**
+ * The points jobs: expiry in resumable pages, and the reconciliation of every balance with the
+ * ledger — which must report a balance that disagrees.
+ */
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+
+import { manualClock } from '../../cloudfunctions/common/clock'
+import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { createLedger, type EntrySource, type Ledger } from '../../cloudfunctions/common/points/ledger'
+import { createPointsExpiry, createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
+import { manifest } from '../../database/manifest'
+import { DEMO_CARDS, DEMO_STORES } from '../../database/seed'
+import { createLocalCloud } from '../../local-cloud/runtime'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
+import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import { createTestEnv, shopper, VALID_FORM, type TestEnv } from '../functions/support'
+import { registerScheduler, tick } from './support'
+
+const STORE = DEMO_STORES.xuhui
+const ACTOR = 'staff:s-1'
+
+let env: TestEnv
+let ledger: Ledger
+beforeEach(async () => {
+  env = await createTestEnv()
+  ledger = createLedger({ db: env.db, clock: env.clock, policy: DEFAULT_LOT_POLICY })
+  registerScheduler(env)
+})
+afterEach(() => env.cloud.close())
+
+const pos = (ref: string): EntrySource => ({ kind: 'pos', ref })
+const points = async (memberId: string) =>
+  Number((await env.db.collection('members').doc(memberId).get()).data?.points)
+
+describe('expiry', () => {
+  it('[6.4.1] writes off what each expired lot still holds, once, across runs cut short', async () => {
+    const members: string[] = []
+    for (const phone of ['13800000001', '13800000002', '13800000003'])
+      members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
+    for (const [i, memberId] of members.entries()) {
+      await ledger.earn({
+        memberId,
+        source: pos(`a${i}`),
+        points: 100,
+        storeId: STORE,
+        actor: ACTOR,
+        immediate: true,
+      })
+      await ledger.earn({
+        memberId,
+        source: pos(`b${i}`),
+        points: 50,
+        storeId: STORE,
+        actor: ACTOR,
+        immediate: true,
+      })
+    }
+    await ledger.spend({
+      memberId: members[0],
+      source: { kind: 'redemption', ref: 'x' },
+      points: 120,
+      storeId: STORE,
+      actor: ACTOR,
+    })
+    // 2024-06-15 → 31 December 2025, China time; the next day nothing is left.
+    env.clock.set('2026-01-01T00:00:00Z')
+    // The first run dies after three expiries, as a function timeout would stop it.
+    let calls = 0
+    const dying: Ledger = {
+      ...ledger,
+      expireLot: async (lot, actor) => {
+        calls += 1
+        if (calls > 3) throw new Error('function timed out')
+        return ledger.expireLot(lot, actor)
+      },
+    }
+    await expect(
+      createPointsExpiry({ db: env.db, clock: env.clock, ledger: dying }).run({ pageSize: 2 }),
+    ).rejects.toThrow()
+    const expiry = createPointsExpiry({ db: env.db, clock: env.clock, ledger })
+    const rest = await expiry.run({ pageSize: 2 })
+    expect(rest.complete).toBe(true)
+    const entries = (await env.all('points_ledger')).filter((e) => e.kind === 'expire')
+    expect(entries).toHaveLength(5) // member 0's first lot was spent whole
+    expect(entries.reduce((sum, e) => sum - Number(e.delta), 0)).toBe(30 + 300)
+    for (const memberId of members) expect(await points(memberId)).toBe(0)
+    expect((await expiry.run()).expired).toBe(0)
+  })
+
+  it('runs from the daily points trigger', async () => {
+    const memberId = await env.member(shopper())
+    await ledger.earn({
+      memberId,
+      source: pos('t'),
+      points: 10,
+      storeId: STORE,
+      actor: ACTOR,
+      immediate: true,
+    })
+    env.clock.set('2026-01-01T00:00:00Z')
+    const answer = await tick(env, 'points')
+    expect(answer.data.jobs.expirePoints).toMatchObject({ expired: 1, points: 10, complete: true })
+    expect(answer.data.jobs.reconcilePoints).toMatchObject({ findings: 0, complete: true })
+  })
+})
+
+describe('reconciliation', () => {
+  it('[6.4.1] finds every balance equal to its entries and lots, cards bound with points included', async () => {
+    const a = await env.member(shopper())
+    await ledger.earn({ memberId: a, source: pos('r1'), points: 80, storeId: STORE, actor: ACTOR })
+    await ledger.reverse({
+      memberId: a,
+      earnSource: pos('r1'),
+      refundRef: 'f',
+      points: 30,
+      actor: ACTOR,
+      refundPolicy: 'negative',
+    })
+    const carded = shopper()
+    expect(
+      await env.bindCard(carded, DEMO_CARDS[0], { noticeVersion: NOTICE_VERSION, ageDeclared: true }),
+    ).toMatchObject({ ok: true })
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ pageSize: 1 })
+    expect(run).toMatchObject({ findings: [], complete: true })
+    expect(run.checked).toBeGreaterThanOrEqual(2)
+  })
+
+  it('[6.4.1] reports a balance that was changed behind the ledger’s back', async () => {
+    const memberId = await env.member(shopper())
+    await ledger.earn({
+      memberId,
+      source: pos('r2'),
+      points: 40,
+      storeId: STORE,
+      actor: ACTOR,
+      immediate: true,
+    })
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { points: 45 } })
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run()
+    expect(run.findings).toEqual([{ memberId, balance: 45, entries: 40, lots: 40 }])
+  })
+
+  it('reports a lot that holds points the entries do not account for', async () => {
+    const memberId = await env.member(shopper())
+    await ledger.earn({
+      memberId,
+      source: pos('r3'),
+      points: 40,
+      storeId: STORE,
+      actor: ACTOR,
+      immediate: true,
+    })
+    await env.db
+      .collection('points_lots')
+      .doc('earn:pos:r3')
+      .update({ data: { remaining: 60 } })
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run()
+    expect(run.findings).toEqual([{ memberId, balance: 40, entries: 40, lots: 60 }])
+  })
+})
+
+describe('npm run points:reconcile', () => {
+  const ROOT = path.resolve(__dirname, '../..')
+  let dataDir: string
+  beforeEach(() => {
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'points-reconcile-'))
+  })
+  afterEach(() => rmSync(dataDir, { recursive: true, force: true }))
+
+  test('should name the member whose balance disagrees and exit 1, and exit 0 when all agree', async () => {
+    const cloud = createLocalCloud({ dataDir, manifest })
+    const db = asDb(cloud.database(DB_OPTIONS))
+    await db.collection('members').add({ data: { _id: 'm-1', points: 0, status: 'active' } })
+    const local = createLedger({ db, clock: manualClock(Date.now()), policy: DEFAULT_LOT_POLICY })
+    await local.earn({ memberId: 'm-1', source: pos('cli'), points: 25, storeId: STORE, actor: ACTOR })
+    cloud.close()
+    const reconcile = () =>
+      spawnSync(process.execPath, [path.join(ROOT, 'scripts/points-reconcile.mjs'), '--data-dir', dataDir], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      })
+
+    const clean = reconcile()
+    expect(clean.stderr).toBe('')
+    expect(clean.status).toBe(0)
+    expect(clean.stdout).toContain('1 member checked')
+
+    const again = createLocalCloud({ dataDir, manifest })
+    await again
+      .database()
+      .collection('members')
+      .doc('m-1')
+      .update({ data: { points: 30 } })
+    again.close()
+    const broken = reconcile()
+    expect(broken.status).toBe(1)
+    expect(broken.stdout).toContain('m-1: balance 30, entries 25, lots 25')
+  }, 60_000)
+})
