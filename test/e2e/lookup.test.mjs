@@ -38,7 +38,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
     await openHome(page, BASE_URL)
     await page.goto(`${BASE_URL}#/pages/join/index?scene=${encodeURIComponent(LANCOME_SCENE)}`)
     await page.locator('.join-form__notice-link:visible').first().waitFor()
-    assert.match(await page.locator('.page-shell:visible').first().innerText(), /兰蔻专柜/)
+    assert.match(await page.locator('.join__channel:visible').innerText(), /兰蔻专柜/)
     await page.locator('.join-form__age:visible').click()
     await page.locator('.join-form__agree:visible').click()
     await page.locator('.join-form__input--name input').fill('林小雨')
@@ -59,7 +59,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
     const lancome = table.split('\n').findIndex((line) => line.startsWith('兰蔻专柜'))
     assert.ok(lancome >= 0, '兰蔻专柜 is listed')
     assert.ok(Number(table.split('\n')[lancome + 1]) >= 1, 'with at least this sign-up')
-    assert.doesNotMatch(await page.locator('.page-shell:visible').first().innerText(), new RegExp(phone))
+    assert.doesNotMatch(await page.locator('.channels__table:visible').first().innerText(), new RegExp(phone))
     await shot('01-channel-report')
   })
 

@@ -95,9 +95,6 @@ function RevealPanel({
       />
       {failure && <FormAlert message={failure.message} />}
       <View className="lookup__panel-actions">
-        <Button block onClick={onClose}>
-          取消
-        </Button>
         <Button
           type="primary"
           block
@@ -107,6 +104,9 @@ function RevealPanel({
           onClick={reveal}
         >
           确认查看
+        </Button>
+        <Button block onClick={onClose}>
+          取消
         </Button>
       </View>
     </View>
@@ -169,9 +169,6 @@ function ReassignPanel({
       />
       {failure && <FormAlert message={failure.message} />}
       <View className="lookup__panel-actions">
-        <Button block onClick={onClose}>
-          取消
-        </Button>
         <Button
           type="primary"
           block
@@ -181,6 +178,9 @@ function ReassignPanel({
           onClick={save}
         >
           确认调整
+        </Button>
+        <Button block onClick={onClose}>
+          取消
         </Button>
       </View>
     </View>
