@@ -74,6 +74,7 @@ export function createChannelReportActions(deps: { db: Db; stores: StoreDirector
         channelId: c._id,
         name: c.name,
         kind: c.kind,
+        open: c.status === 'open',
         storeId: c.storeId,
         storeName: storeName.get(c.storeId) ?? c.storeId,
         ...(c.counterId

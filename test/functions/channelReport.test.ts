@@ -70,7 +70,8 @@ describe('staff.channelReport', () => {
       movedOut: 0,
     })
     const lancome = seen.channels.find((c) => c.channelId === DEMO_CHANNELS.lancome)
-    expect(lancome).toMatchObject({ storeId: DEMO_STORES.xuhui, counterId: 'counter-xh-lancome' })
+    expect(lancome).toMatchObject({ storeId: DEMO_STORES.xuhui, counterId: 'counter-xh-lancome', open: true })
+    expect(seen.channels.find((c) => c.channelId === DEMO_CHANNELS.closedPoster)?.open).toBe(false)
     expect(lancome?.name).toEqual(expect.any(String))
     expect(lancome?.counterName).toEqual(expect.any(String))
     // Another store's channels and counts are not in a manager's report.

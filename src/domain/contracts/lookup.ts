@@ -66,6 +66,8 @@ export interface ReportChannel {
   channelId: string
   name: string
   kind: ChannelKind
+  /** Closed channels keep their counts; a member cannot be moved to one. */
+  open: boolean
   storeId: string
   storeName: string
   counterId?: string

@@ -136,7 +136,7 @@ function ReassignPanel({
       else
         setChannels(
           result.data.channels
-            .filter((c) => c.channelId !== member.source?.channelId)
+            .filter((c) => c.open && c.channelId !== member.source?.channelId)
             .map((c) => ({ value: c.channelId, label: c.name })),
         )
     })
