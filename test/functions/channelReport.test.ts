@@ -2,11 +2,11 @@
  * The managers' report of sign-ups per channel, counter and day (counts only, their stores),
  * and the change of a member's attribution with a reason.
  */
-import { staffDocId } from '../../cloudfunctions/common/staff'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import { encodeScene } from '../../src/domain/channel/scene'
 import type { ChannelReport } from '../../src/domain/contracts/lookup'
-import { createTestEnv, dataOf, shopper, TODAY, VALID_FORM, type Answer, type TestEnv } from './support'
+import { createTestEnv, dataOf, shopper, TODAY, VALID_FORM, type TestEnv } from './support'
+import { addAdmin as addAdminTo, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -14,10 +14,7 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
-const staffCall = async (openid: string, action: string, data?: unknown) =>
-  (await env.cloud.invoke('staff', data === undefined ? { action } : { action, data }, {
-    OPENID: openid,
-  })) as Answer
+const staffCall = staffCallOf(() => env)
 
 const MANAGER = DEMO_PERSONAS.manager
 const scene = (code: string) => encodeScene({ kind: 'counter', code })
@@ -30,21 +27,7 @@ async function joinThrough(code: string, i: number, storeId: string = DEMO_STORE
   return (await env.memberIdOf(openid)) as string
 }
 
-async function addAdmin(): Promise<string> {
-  const openid = shopper()
-  await env.db.collection('staff').add({
-    data: {
-      _id: staffDocId(env.vault, openid),
-      staffId: 'staff-test-admin',
-      role: 'admin',
-      storeIds: [],
-      displayName: '商场管理员',
-      status: 'active',
-      createdAt: new Date(env.clock.now()),
-    },
-  })
-  return openid
-}
+const addAdmin = () => addAdminTo(env)
 
 const report = async (openid: string, data: Record<string, unknown> = { from: TODAY, to: TODAY }) =>
   dataOf<ChannelReport>(await staffCall(openid, 'channelReport', data))

@@ -6,6 +6,7 @@
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { LookupAnswer, RevealAnswer } from '../../src/domain/contracts/lookup'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type Answer, type TestEnv } from './support'
+import { staffCallOf } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -13,10 +14,7 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
-const staffCall = async (openid: string, action: string, data?: unknown) =>
-  (await env.cloud.invoke('staff', data === undefined ? { action } : { action, data }, {
-    OPENID: openid,
-  })) as Answer
+const staffCall = staffCallOf(() => env)
 
 const COUNTER = DEMO_PERSONAS.counter
 const COUNTER_ACTOR = 'staff:staff-demo-counter'

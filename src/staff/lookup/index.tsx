@@ -29,6 +29,34 @@ interface Revealed {
   value: string
 }
 
+/** A panel's confirmation (on top, under the thumb) and 取消. */
+function PanelActions(props: {
+  className: string
+  label: string
+  disabled: boolean
+  busy: boolean
+  onConfirm: () => void
+  onCancel: () => void
+}) {
+  return (
+    <View className="lookup__panel-actions">
+      <Button
+        type="primary"
+        block
+        className={props.className}
+        disabled={props.disabled}
+        loading={props.busy}
+        onClick={props.onConfirm}
+      >
+        {props.label}
+      </Button>
+      <Button block onClick={props.onCancel}>
+        取消
+      </Button>
+    </View>
+  )
+}
+
 /** 查看完整: one field, a reason from the list, shown for a short while. */
 function RevealPanel({
   member,
@@ -94,21 +122,14 @@ function RevealPanel({
         onChange={setReason}
       />
       {failure && <FormAlert message={failure.message} />}
-      <View className="lookup__panel-actions">
-        <Button
-          type="primary"
-          block
-          className="lookup__confirm"
-          disabled={!reason}
-          loading={busy}
-          onClick={reveal}
-        >
-          确认查看
-        </Button>
-        <Button block onClick={onClose}>
-          取消
-        </Button>
-      </View>
+      <PanelActions
+        className="lookup__confirm"
+        label="确认查看"
+        disabled={!reason}
+        busy={busy}
+        onConfirm={reveal}
+        onCancel={onClose}
+      />
     </View>
   )
 }
@@ -168,21 +189,14 @@ function ReassignPanel({
         onChange={setReason}
       />
       {failure && <FormAlert message={failure.message} />}
-      <View className="lookup__panel-actions">
-        <Button
-          type="primary"
-          block
-          className="lookup__reassign-confirm"
-          disabled={!channelId || !reason}
-          loading={busy}
-          onClick={save}
-        >
-          确认调整
-        </Button>
-        <Button block onClick={onClose}>
-          取消
-        </Button>
-      </View>
+      <PanelActions
+        className="lookup__reassign-confirm"
+        label="确认调整"
+        disabled={!channelId || !reason}
+        busy={busy}
+        onConfirm={save}
+        onCancel={onClose}
+      />
     </View>
   )
 }
