@@ -29,6 +29,19 @@ async function becomePersona(label) {
   await page.locator('.workbench__me:visible').waitFor()
 }
 
+/** From the workbench: 会员查询 for the last four digits of `memberNo`; the card of `phone`, masked. */
+async function findCard(memberNo, phone) {
+  await page.locator('.entry-list__item--lookup:visible').click()
+  await page.locator('.lookup__input:visible input').fill(memberNo.slice(-4))
+  await page.locator('taro-button-core.lookup__search-button:visible').click()
+  await page.locator('.lookup__summary:visible').waitFor({ timeout: 20_000 })
+  const card = page.locator('.lookup__member:visible', {
+    hasText: `${phone.slice(0, 3)}****${phone.slice(7)}`,
+  })
+  await card.waitFor()
+  return card
+}
+
 test('a sign-up through a guide’s code is counted for the counter and found at the counter', async (t) => {
   const step = journey(t, (n) => shot(`failed-step-${n}`))
   const phone = randomPhone()
@@ -65,13 +78,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
 
   await step('the counter finds the shopper by the last four digits, masked', async () => {
     await becomePersona('专柜导购')
-    await page.locator('.entry-list__item--lookup:visible').click()
-    await page.locator('.lookup__input:visible input').fill(memberNo.slice(-4))
-    await page.locator('taro-button-core.lookup__search-button:visible').click()
-    await page.locator('.lookup__summary:visible').waitFor({ timeout: 20_000 })
-    const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`
-    const card = page.locator('.lookup__member:visible', { hasText: masked })
-    await card.waitFor()
+    const card = await findCard(memberNo, phone)
     const text = await card.innerText()
     assert.match(text, /林\*/)
     assert.doesNotMatch(text, new RegExp(phone))
@@ -91,14 +98,10 @@ test('a sign-up through a guide’s code is counted for the counter and found at
     assert.match(await page.locator('.lookup__summary:visible').innerText(), /今日还可查看完整信息 \d+ 次/)
     await shot('04-revealed')
   })
+
   await step('the manager moves the sign-up to 雅诗兰黛专柜 with a reason; the report follows', async () => {
     await becomePersona('店长')
-    await page.locator('.entry-list__item--lookup:visible').click()
-    await page.locator('.lookup__input:visible input').fill(memberNo.slice(-4))
-    await page.locator('taro-button-core.lookup__search-button:visible').click()
-    const masked = `${phone.slice(0, 3)}****${phone.slice(7)}`
-    const card = page.locator('.lookup__member:visible', { hasText: masked })
-    await card.waitFor({ timeout: 20_000 })
+    const card = await findCard(memberNo, phone)
     assert.match(await card.innerText(), /入会渠道 兰蔻专柜/)
     await card.locator('taro-button-core.lookup__reassign').click()
     await card.locator('.chips__chip--channel-Xh8e').click()
