@@ -4,9 +4,14 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
+import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { staffDocId } from '../cloudfunctions/common/staff'
+import { vaultFromEnv } from '../cloudfunctions/common/vault'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
+import { REVEAL_DAILY_LIMIT } from '../src/domain/staff/lookup'
 import { encodeScene } from '../src/domain/channel/scene'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
+import { chinaDate } from '../src/domain/dates'
 import type { BenchEnv } from './lib/env'
 
 export interface BenchCall {
@@ -82,6 +87,41 @@ function asManager(action: string, data?: Record<string, unknown>): ActionCase {
   }
 }
 
+/** A pool member as the counter finds them: the last digits of their number and their ref. */
+async function lookedUp(env: BenchEnv): Promise<{ tail: string; ref: string }> {
+  const [openid] = await memberPool(env)
+  const home = await env.call('member', 'home', openid)
+  if (!home.ok) throw new Error(`member.home failed: ${home.code}`)
+  const tail = String((home.data.member as { memberNo: string }).memberNo).slice(-4)
+  const found = await env.call('staff', 'lookupMember', DEMO_PERSONAS.counter, { tail })
+  if (!found.ok) throw new Error(`staff.lookupMember failed: ${found.code}`)
+  const [first] = found.data.members as Array<{ ref: string }>
+  return { tail, ref: first.ref }
+}
+
+/** Counter staff of the demo store, enough for `calls` reveals within the daily allowance. */
+async function revealers(env: BenchEnv, calls: number): Promise<string[]> {
+  const vault = vaultFromEnv(process.env)
+  const db = asDb(env.cloud.database())
+  const openids: string[] = []
+  for (let i = 0; i < Math.ceil(calls / REVEAL_DAILY_LIMIT); i++) {
+    const openid = env.newOpenid()
+    await db.collection(COLLECTIONS.staff).add({
+      data: {
+        _id: staffDocId(vault, openid),
+        staffId: `staff-bench-${i}-${openid.slice(-6)}`,
+        role: 'counter',
+        storeIds: [DEMO_STORES.xuhui],
+        displayName: '导购',
+        status: 'active',
+        createdAt: new Date(),
+      },
+    })
+    openids.push(openid)
+  }
+  return openids
+}
+
 /** Joining, one new shopper per call with a code sent beforehand. */
 function joinCase(label?: string, extra: Record<string, unknown> = {}): ActionCase {
   return {
@@ -136,6 +176,32 @@ export const ACTION_CASES: ActionCase[] = [
   asManager('me'),
   asManager('listStaff'),
   asManager('createInvite', { role: 'counter', storeIds: [DEMO_STORES.xuhui] }),
+  // The counter's lookup: one member found, read and audited; reveals within the allowance.
+  {
+    fn: 'staff',
+    action: 'lookupMember',
+    async prepare(env, n) {
+      const { tail } = await lookedUp(env)
+      return Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.counter, data: { tail } }))
+    },
+  },
+  {
+    fn: 'staff',
+    action: 'revealField',
+    async prepare(env, n) {
+      const { ref } = await lookedUp(env)
+      const staff = await revealers(env, n)
+      return Array.from({ length: n }, (_v, i) => ({
+        openid: staff[Math.floor(i / REVEAL_DAILY_LIMIT)],
+        data: { ref, field: 'phone', reason: 'verifyIdentity' },
+      }))
+    },
+  },
+  // Thirty days of the store's channels, with today's sign-ups through a counter's code.
+  asManager('channelReport', {
+    from: chinaDate(Date.now() - 29 * 86_400_000),
+    to: chinaDate(Date.now()),
+  }),
   {
     fn: 'member',
     action: 'deleteAccount',

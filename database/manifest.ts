@@ -40,12 +40,14 @@ export const manifest: Manifest = {
       name: 'members',
       large: true,
       description:
-        'Pseudonymous member records (3.9, 5.1): _id random, memberNo, tier, points, storeId, gender?, ' +
+        'Pseudonymous member records (3.9, 5.1): _id random, memberNo, memberNoTail (its last 4 digits), tier, points, storeId, gender?, ' +
         'province?, channel (weapp|h5), source? (the channel joined through, first touch: { kind, channelId, ' +
         'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
         'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
+        // The counter's lookup by the member number's last four digits, within the staff's stores.
+        { name: 'tail_store', fields: [{ field: 'memberNoTail' }, { field: 'storeId' }] },
         { name: 'store_joined', fields: [{ field: 'storeId' }, { field: 'joinedAt', direction: -1 }] },
         { name: 'tier', fields: [{ field: 'tier' }] },
         { name: 'status', fields: [{ field: 'status' }] },

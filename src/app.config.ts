@@ -16,7 +16,10 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
-    { root: 'staff', pages: ['workbench/index', 'invite/index', 'list/index'] },
+    {
+      root: 'staff',
+      pages: ['workbench/index', 'invite/index', 'list/index', 'lookup/index', 'channels/index'],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -60,6 +60,12 @@ export interface AuditEvent {
   memberId: string
   fields: FieldKey[]
   success: boolean
+  /**
+   * Why, where the action asks for a justification: a staff member's full reveal of a field
+   * (L-7) or change of a member's attribution names one of a fixed list of reasons. Signed with
+   * the entry; not part of the day counts' rows.
+   */
+  reason?: string
 }
 
 /** Whatever takes audit events: the log, a batch of it, or the counter of a member's own views. */

@@ -19,7 +19,7 @@
  *   leaves an entry past the head (accepted), never a head past its entries. A failed append
  *   retires the chain; the next one opens a new chain.
  * - MAC: HMAC-SHA256 over the entry's place (chain, seq, prev, prevAt), time, action, purpose,
- *   fields, success, and two commitments: `HMAC(salt, memberId)` and `HMAC(salt, actor)` with a
+ *   fields, success, the reason where there is one, and two commitments: `HMAC(salt, memberId)` and `HMAC(salt, actor)` with a
  *   random salt stored in the entry. Without the redaction, the verifier recomputes both.
  * - Redaction (7.2): erasure replaces the member id by the anonymous id, a WeChat actor by
  *   `wx:erased`, and removes the salt: the commitments can no longer be opened, so nothing links
@@ -93,6 +93,8 @@ export interface EntryContent {
   memberId: string
   fields: string[]
   success: boolean
+  /** Why the access was made, where the action asks for a reason (a staff member's full reveal). */
+  reason?: string
 }
 
 export type StoredEntry = EntryContent & ChainFields & { _id: string; redaction?: string }
@@ -144,6 +146,8 @@ export function entryMac(
     entry.success,
     member,
     actor,
+    // Entries without a reason keep the MAC they were written with.
+    ...(typeof entry.reason === 'string' ? [entry.reason] : []),
   ])
 }
 

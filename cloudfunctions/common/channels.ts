@@ -67,6 +67,39 @@ export async function countSignUp(db: Db, attribution: Attribution): Promise<voi
   await days.doc(id).update(increment)
 }
 
+/**
+ * Moves one sign-up from one channel's day to another's when a manager changes a member's
+ * attribution: the report counts sign-ups by the channel they are attributed to now, and says
+ * how many of a day's were moved in (`movedIn`) or out (`movedOut`). `from` null: the sign-up
+ * was not attributed, so only the new channel's day gains it. Both on the China day of `to.at`
+ * (the sign-up's). One update each (an add for a day the new channel had none).
+ */
+export async function moveSignUp(db: Db, from: Attribution | null, to: Attribution): Promise<void> {
+  const _ = db.command
+  const day = chinaDate(to.at.getTime())
+  const days = db.collection(COLLECTIONS.channelDays)
+  if (from)
+    await days
+      .where({ _id: channelDayId(from.channelId, day), count: _.gt(0) })
+      .update({ data: { count: _.inc(-1), movedOut: _.inc(1) } })
+  const id = channelDayId(to.channelId, day)
+  const increment = { data: { count: _.inc(1), movedIn: _.inc(1) } }
+  const { stats } = await days.doc(id).update(increment)
+  if (stats.updated === 1) return
+  const { channelId, storeId, counterId } = to
+  const created = {
+    _id: id,
+    channelId,
+    storeId,
+    day,
+    count: 1,
+    movedIn: 1,
+    ...(counterId ? { counterId } : {}),
+  }
+  if (await addUnique(db, COLLECTIONS.channelDays, created)) return
+  await days.doc(id).update(increment)
+}
+
 /** The subset of `cloud.openapi` that makes channels' codes. */
 export interface WxacodeOpenApi {
   wxacode: {

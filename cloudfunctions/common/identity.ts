@@ -35,6 +35,8 @@ export interface IdentityDoc {
 export interface AccessContext {
   purpose: PurposeId
   actor: string
+  /** The justification the audit entries carry (a staff member's full reveal). */
+  reason?: string
   /**
    * Who records the access: the audit log itself by default; a batch the caller writes in one
    * go (a sign-up, a data copy); or the member's own view, counted per day (`audit.ownView`).

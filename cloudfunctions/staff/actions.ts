@@ -22,7 +22,9 @@ import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
+import { createChannelReportActions } from './channelReport'
 import { inviteId, staffSubject, type Invites } from './invites'
+import { createLookupActions } from './lookup'
 
 /** Width in pixels of an invite's mini-program code: readable from a phone screen. */
 const INVITE_QR_WIDTH = 430
@@ -50,6 +52,8 @@ export interface StaffDeps {
   audit: AuditLog
   stores: StoreDirectory
   invites: Invites
+  /** The key environment's database (the member lookup decrypts members' names and phones). */
+  keyDb?: () => Db
 }
 
 const memberView = (doc: StaffDoc): StaffMember => ({
@@ -189,5 +193,7 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
 
     disableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'disabled'),
     enableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'active'),
+    ...createLookupActions(deps),
+    ...createChannelReportActions(deps),
   }
 }

@@ -12,6 +12,7 @@ import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from '.
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
+import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 
 /** Codes any action can answer: the request, the caller, the platform. */
 export type CommonError =
@@ -44,6 +45,7 @@ export type ErrorCode =
   | PlateError
   | StaffError
   | ChannelError
+  | LookupError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -54,6 +56,7 @@ export const ERROR_MESSAGES = {
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
   ...CHANNEL_MESSAGES,
+  ...LOOKUP_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

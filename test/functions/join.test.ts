@@ -52,6 +52,8 @@ describe('member.join: the happy path', () => {
     expect(member).toEqual({
       _id: expect.stringMatching(/^[0-9a-f]{32}$/),
       memberNo: dataOf<{ member: { memberNo: string } }>(answer).member.memberNo,
+      // Its last four digits, indexed: how the counter finds the member.
+      memberNoTail: dataOf<{ member: { memberNo: string } }>(answer).member.memberNo.slice(-4),
       tier: 'normal',
       points: 0,
       storeId: DEMO_STORES.xuhui,

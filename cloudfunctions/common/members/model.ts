@@ -24,6 +24,8 @@ export interface MemberRecord extends Doc {
 
 export interface MemberDoc extends MemberRecord {
   memberNo: string
+  /** The last four digits of `memberNo`, indexed with the store: the counter's lookup. */
+  memberNoTail?: string
   tier: Tier
   points: number
   storeId: string

@@ -16,6 +16,7 @@ import type { Attribution } from '../../../src/domain/channel/model'
 import { chinaDate } from '../../../src/domain/dates'
 import { INVENTORY } from '../../../src/domain/identity/inventory'
 import { formatMemberNo, needsGuardian } from '../../../src/domain/member/rules'
+import { memberNoTail } from '../../../src/domain/staff/lookup'
 import { wechatActor, type AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import { channelOf, type ConsentRecorder } from '../consents/recorder'
@@ -156,6 +157,8 @@ export function createRegistration(deps: {
       const entries = audit.batch()
       try {
         member.memberNo = formatMemberNo(await memberNumbers.next(db))
+        // The counter finds a member by the number's last digits (the `tail_store` index).
+        member.memberNoTail = memberNoTail(member.memberNo)
         await identities.create(memberId, identity, { purpose: 'membership', actor, audit: entries })
         if (!pending)
           await consents.receipt({

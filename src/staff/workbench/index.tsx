@@ -28,6 +28,20 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'privacyOfficer', 'admin'],
     onClick: go('/staff/list/index'),
   },
+  {
+    key: 'lookup',
+    title: '会员查询',
+    hint: '输入会员号后4位，查看会员信息（已脱敏）',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/lookup/index'),
+  },
+  {
+    key: 'channels',
+    title: '渠道报表',
+    hint: '各渠道、专柜每日入会人数',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/channels/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
