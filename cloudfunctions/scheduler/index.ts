@@ -13,7 +13,8 @@
  *   staff invitations …), so that such a period is kept to within minutes; what a sign-up or
  *   binding that died half-way left behind (orphans.ts: identity, receipts, keys), the move of
  *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
- *   and one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set;
+ *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set, and the backfill of
+ *   fields added later (backfill.ts: the member number's last digits the counter looks up);
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
  *   (audit log, consent receipts, points ledger, unbound cards …);
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
@@ -37,6 +38,7 @@ import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
 import { vaultFromEnv } from '../common/vault'
+import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
 import { createAuditVerification } from './integrity'
@@ -53,7 +55,13 @@ const frequent = RETENTION_SWEEPS.filter((rule) => durationMs(rule.after) <= FRE
 const daily = RETENTION_SWEEPS.filter((rule) => durationMs(rule.after) > FREQUENT_SWEEP_MAX_MS)
 
 export const TRIGGERS = {
-  sweep: [...frequent.map((rule) => rule.sweep), 'orphans', 'migrateKeys', 'rotateKeys'],
+  sweep: [
+    ...frequent.map((rule) => rule.sweep),
+    'orphans',
+    'migrateKeys',
+    'rotateKeys',
+    'backfillMemberTail',
+  ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
   points: ['expirePoints', 'reconcilePoints'],
@@ -134,6 +142,8 @@ export function createMain(options: SchedulerOptions = {}) {
           console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
         return { ...run, findings: run.findings.length }
       }
+      case 'backfillMemberTail':
+        return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':
         return createKeyMigration({ db, keyDb: keyDb(), clock }).run({ budgetMs })
       case 'rotateKeys': {

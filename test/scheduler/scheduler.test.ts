@@ -53,6 +53,7 @@ describe('scheduler: who may run it', () => {
     expect(Object.keys(answer.data?.jobs ?? {}).sort()).toEqual(
       [
         'abandonedClaims',
+        'backfillMemberTail',
         'guardianPending',
         'migrateKeys',
         'orphans',
