@@ -113,6 +113,7 @@ export const COLLECTIONS = {
   staffInvites: 'staff_invites',
   cards: 'cards',
   pointsLedger: 'points_ledger',
+  campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
 } as const
 

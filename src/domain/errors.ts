@@ -5,6 +5,7 @@
  * show the message as is. A message says what is wrong in words that fit every caller that can
  * hit it.
  */
+import { CAMPAIGN_MESSAGES, type CampaignError } from './campaign/errors'
 import { CARD_MESSAGES, type CardError } from './card/errors'
 import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
@@ -44,6 +45,7 @@ export type ErrorCode =
   | PlateError
   | StaffError
   | ChannelError
+  | CampaignError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -54,6 +56,7 @@ export const ERROR_MESSAGES = {
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
   ...CHANNEL_MESSAGES,
+  ...CAMPAIGN_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
