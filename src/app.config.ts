@@ -16,7 +16,19 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
-    { root: 'staff', pages: ['workbench/index', 'invite/index', 'list/index'] },
+    {
+      root: 'staff',
+      pages: [
+        'workbench/index',
+        'invite/index',
+        'list/index',
+        'campaigns/index',
+        'campaign-code/index',
+        'campaign-report/index',
+        'verify/index',
+      ],
+    },
+    { root: 'campaign', pages: ['claim/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -15,7 +15,7 @@ import {
   REVERSAL_WINDOW_MS,
 } from '../../src/domain/campaign/rules'
 import type { CampaignContract } from '../../src/domain/contracts/campaign'
-import { chinaDate } from '../../src/domain/dates'
+import { chinaDate, chinaTime } from '../../src/domain/dates'
 import { fail, ok, type Failure } from '../../src/domain/errors'
 import type { StaffIdentity } from '../../src/domain/staff/model'
 import { staffActor, wechatActor, type AuditLog } from '../common/audit'
@@ -81,12 +81,6 @@ const claimView = (doc: ClaimDoc): ClaimView => ({
   ...(doc.verification ? { verifiedAt: new Date(doc.verification.at).toISOString() } : {}),
 })
 
-/** A China time for messages: 2024-06-15 10:05. */
-function chinaTime(at: Date): string {
-  const shifted = new Date(at.getTime() + 8 * 3600_000).toISOString()
-  return `${shifted.slice(0, 10)} ${shifted.slice(11, 16)}`
-}
-
 export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignContract, MemberDoc> {
   const { db, vault, clock, audit, keys, stores, openapi } = deps
   const campaigns = createCampaigns(db)
@@ -127,7 +121,7 @@ export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignCont
         claimed: 0,
         verified: 0,
         fields: input.fields,
-        questions: input.questions,
+        questions: input.questions.map((q, i) => ({ id: `q${i + 1}`, ...q })),
         purpose: input.purpose,
         retentionDays: input.retentionDays,
         tally: {},
@@ -291,5 +285,5 @@ export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignCont
 
 function alreadyVerified(at: Date): Failure {
   const refused = fail('ALREADY_VERIFIED', 'code')
-  return { ...refused, message: `该领取码已于 ${chinaTime(new Date(at))} 核销，不能重复核销` }
+  return { ...refused, message: `该领取码已于 ${chinaTime(new Date(at).toISOString())} 核销，不能重复核销` }
 }

@@ -96,9 +96,8 @@ export const createCampaignSchema = schema(
       return fail('CAMPAIGN_FIELD_INVALID', 'fields')
     const isQuestionnaire = input.kind === 'questionnaire'
     if (isQuestionnaire !== input.questions.length > 0) return fail('CAMPAIGN_QUESTION_INVALID', 'questions')
-    const questions: Question[] = input.questions.map((q, i) => ({ id: `q${i + 1}`, ...q }))
     const fields: CampaignField[] = input.fields
-    return ok({ ...input, storeIds, fields, questions })
+    return ok({ ...input, storeIds, fields })
   },
 )
 
