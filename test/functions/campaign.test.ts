@@ -318,7 +318,7 @@ describe('verification (核销)', () => {
 })
 
 describe('campaign.campaignReport', () => {
-  it('[4.2.2.5] counts answers per question and option, cells under 5 shown as "<5", short text never listed', async () => {
+  it('counts answers per question and option, cells under 5 shown as "<5", short text never listed', async () => {
     const { id } = await create(SURVEY)
     for (let i = 0; i < 7; i++) {
       const openid = await quickMember()
@@ -363,6 +363,28 @@ describe('campaign.campaignReport', () => {
     expect(await camp(other, 'campaignReport', { campaignId: id })).toMatchObject({
       code: 'CAMPAIGN_UNKNOWN',
     })
+  })
+
+  it('[4.2.2.5] keeps questionnaire answers encrypted until the campaign’s declared retention ends', async () => {
+    const { id } = await create(SURVEY)
+    const openid = await quickMember()
+    dataOf(
+      await camp(openid, 'claim', {
+        campaignId: id,
+        agreed: true,
+        values: [{ key: 'gender', value: 'female' }],
+        answers: [
+          { id: 'q1', choices: [0] },
+          { id: 'q2', choices: [2] },
+          { id: 'q3', text: '希望多开停车场' },
+        ],
+      }),
+    )
+    const [claim] = await env.all('campaign_claims')
+    // The campaign ends with 2024-06-30 (China), then 30 days of retention.
+    expect(new Date(claim.expiresAt as string).toISOString()).toBe('2024-07-30T16:00:00.000Z')
+    expect(claim.answers).toEqual({ iv: expect.any(String), tag: expect.any(String), ct: expect.any(String) })
+    expect(await env.dump()).not.toContain('停车场')
   })
 
   it('refuses a questionnaire answer out of its options or length', async () => {
