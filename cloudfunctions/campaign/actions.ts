@@ -26,6 +26,7 @@ import type { MemberDoc } from '../common/members/model'
 import type { Handlers } from '../common/router'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
+import { drawCode, type WxacodeApi } from '../common/wxacode'
 import {
   campaignView,
   chinaDayEnd,
@@ -37,23 +38,11 @@ import {
 } from './campaigns'
 import { createClaimStore, type ClaimDoc } from './claims'
 
-/** Width in pixels of a campaign's mini-program code: readable from a poster or a phone screen. */
-const CAMPAIGN_QR_WIDTH = 430
-
 /** More campaigns than a store lists at once. */
 const MAX_CAMPAIGNS = 100
 
 /** The part of WeChat's openapi the campaign function uses (config.json permissions). */
-export interface CampaignOpenApi {
-  wxacode: {
-    getUnlimited(params: {
-      scene: string
-      page: string
-      check_path: boolean
-      width: number
-    }): Promise<{ buffer: Buffer | Uint8Array }>
-  }
-}
+export type CampaignOpenApi = WxacodeApi
 
 export interface CampaignDeps {
   db: Db
@@ -140,14 +129,7 @@ export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignCont
     async campaignCode({ campaignId }, { caller }) {
       const doc = await managed(caller, campaignId)
       if (!doc) return fail('CAMPAIGN_UNKNOWN', 'campaignId')
-      const scene = campaignScene(doc._id)
-      const { buffer } = await openapi.wxacode.getUnlimited({
-        scene,
-        page: CAMPAIGN_CODE_PAGE,
-        check_path: false,
-        width: CAMPAIGN_QR_WIDTH,
-      })
-      return ok({ png: Buffer.from(buffer).toString('base64'), scene })
+      return ok(await drawCode(openapi, campaignScene(doc._id), CAMPAIGN_CODE_PAGE))
     },
 
     async campaignForm({ campaignId }, { member }) {

@@ -2,6 +2,7 @@
  * Campaign rules: the fields a campaign may collect, claim codes, the campaign's scene, the
  * notice a shopper reads before claiming, the reversal window and the report's suppression.
  */
+import { sceneValueOfQuery } from '../channel/scene'
 import { fail, ok, type Result } from '../errors'
 import { inventoryField } from '../identity/inventory'
 import {
@@ -53,16 +54,8 @@ export const campaignScene = (id: string): string => `${CAMPAIGN_SCENE_PREFIX}${
 
 /** The campaign id an opened page's `scene` query parameter carries (URL-encoded by WeChat), or null. */
 export function campaignIdOfQuery(raw: string | undefined): string | null {
-  if (!raw) return null
-  let scene: string
-  try {
-    scene = decodeURIComponent(raw)
-  } catch {
-    return null
-  }
-  if (!scene.startsWith(CAMPAIGN_SCENE_PREFIX)) return null
-  const id = scene.slice(CAMPAIGN_SCENE_PREFIX.length)
-  return isCampaignId(id) ? id : null
+  const id = sceneValueOfQuery(raw, CAMPAIGN_SCENE_PREFIX)
+  return id !== null && isCampaignId(id) ? id : null
 }
 
 /** A manager may reverse a verification for 24 hours. */
