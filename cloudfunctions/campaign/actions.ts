@@ -15,8 +15,8 @@ import {
   REVERSAL_WINDOW_MS,
 } from '../../src/domain/campaign/rules'
 import type { CampaignContract } from '../../src/domain/contracts/campaign'
-import { chinaDate, chinaTime } from '../../src/domain/dates'
-import { fail, ok, type Failure } from '../../src/domain/errors'
+import { chinaDate } from '../../src/domain/dates'
+import { fail, failAt, ok, type Failure } from '../../src/domain/errors'
 import type { StaffIdentity } from '../../src/domain/staff/model'
 import { staffActor, wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
@@ -265,7 +265,4 @@ export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignCont
   }
 }
 
-function alreadyVerified(at: Date): Failure {
-  const refused = fail('ALREADY_VERIFIED', 'code')
-  return { ...refused, message: `该领取码已于 ${chinaTime(new Date(at).toISOString())} 核销，不能重复核销` }
-}
+const alreadyVerified = (at: Date): Failure => failAt('ALREADY_VERIFIED', new Date(at).toISOString(), 'code')

@@ -270,7 +270,7 @@ describe('verification (核销)', () => {
     expect(verified.claim).toMatchObject({ storeId: DEMO_STORES.xuhui, campaignTitle: GIFT.title })
     env.clock.advance(HOUR)
     const twice = await camp(counter, 'verifyClaim', { code })
-    expect(twice).toMatchObject({ ok: false, code: 'ALREADY_VERIFIED' })
+    expect(twice).toMatchObject({ ok: false, code: 'ALREADY_VERIFIED', at: '2024-06-15T02:00:00.000Z' })
     expect(!twice.ok && twice.message).toContain('2024-06-15 10:00')
 
     const [claim] = await env.all('campaign_claims')

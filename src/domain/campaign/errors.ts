@@ -43,3 +43,8 @@ export const CAMPAIGN_MESSAGES = {
   REVERSAL_TOO_LATE: '核销已超过 24 小时，不能撤销',
   REVERSAL_REASON_REQUIRED: '请填写撤销原因',
 } satisfies Record<CampaignError, string>
+
+/** Messages that name when: the time is China time, `YYYY-MM-DD HH:mm`. */
+export const CAMPAIGN_AT_MESSAGES: Partial<Record<CampaignError, (time: string) => string>> = {
+  ALREADY_VERIFIED: (time) => `该领取码已于 ${time}（北京时间）核销，不能重复核销`,
+}

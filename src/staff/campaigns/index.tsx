@@ -1,4 +1,4 @@
-import { Text, View } from '@tarojs/components'
+import { Text, Textarea, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useCallback, useState } from 'react'
@@ -53,6 +53,29 @@ const splitOptions = (text: string) =>
     .split(/[、,，;；\n]/)
     .map((o) => o.trim())
     .filter(Boolean)
+
+/** A sentence or two (a reason, the purpose): wraps instead of scrolling out of sight. */
+function LongText(props: {
+  name: string
+  label: string
+  value: string
+  maxLength: number
+  placeholder: string
+  onChange: (value: string) => void
+}) {
+  return (
+    <FormField name={props.name} label={props.label} required>
+      <Textarea
+        className={`campaigns__textarea campaigns__textarea--${props.name}`}
+        value={props.value}
+        maxlength={props.maxLength}
+        placeholder={props.placeholder}
+        autoHeight
+        onInput={(e) => props.onChange(e.detail.value)}
+      />
+    </FormField>
+  )
+}
 
 const go = (url: string) => () => {
   Taro.navigateTo({ url })
@@ -208,11 +231,9 @@ function CampaignForm({
                 label={inventoryField(key).label}
               />
               {on && (
-                <TextField
-                  block="campaigns"
+                <LongText
                   name={`reason-${key}`}
                   label="用途"
-                  required
                   value={reasons[key] ?? ''}
                   maxLength={CAMPAIGN_REASON_MAX}
                   placeholder="为什么需要这项信息"
@@ -222,11 +243,9 @@ function CampaignForm({
             </View>
           )
         })}
-        <TextField
-          block="campaigns"
+        <LongText
           name="purpose"
           label="处理目的"
-          required
           value={purpose}
           maxLength={CAMPAIGN_PURPOSE_MAX}
           placeholder="如 发放会员礼品并核对领取"
