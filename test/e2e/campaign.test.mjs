@@ -92,7 +92,7 @@ test('a manager creates a gift campaign, a shopper claims it, the counter verifi
     await page.locator('taro-button-core.verify__go:visible').click()
     const refused = page.locator('.verify__failure:visible')
     await refused.waitFor({ timeout: 20_000 })
-    assert.match(await refused.innerText(), /已于 .* 核销/)
+    assert.match(await refused.innerText(), /已于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）核销/)
     await shot('07-already-verified')
   })
 
