@@ -58,9 +58,11 @@ export default function CampaignReportPage() {
             )}
           </View>
         ))}
-        <Text className="report__footnote">
-          为保护个人信息，少于 5 人的数字显示为“&lt;5”，不提供个人答卷。
-        </Text>
+        {report.questions.length > 0 && (
+          <Text className="report__footnote">
+            为保护个人信息，少于 5 人的数字显示为“&lt;5”，不提供个人答卷。
+          </Text>
+        )}
       </>
     )
   }

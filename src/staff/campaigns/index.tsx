@@ -254,7 +254,8 @@ function CampaignForm({
         <TextField
           block="campaigns"
           name="retentionDays"
-          label="活动结束后保存（天）"
+          label="保存天数"
+          placeholder="活动结束后保存的天数"
           required
           type="number"
           value={retentionDays}
