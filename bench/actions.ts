@@ -28,6 +28,11 @@ export interface ActionCase {
   heavy?: boolean
   /** Builds `n` calls, in order; runs before timing. */
   prepare(env: BenchEnv, n: number): Promise<BenchCall[]>
+  /**
+   * Refusals that are the point of the case (SOLD_OUT when many claim the last items): counted
+   * as answered calls, and reported as accepted / attempted.
+   */
+  expectedRefusals?: readonly string[]
 }
 
 /** Members prepared once per environment and reused by every `asMember` case. */
@@ -122,6 +127,50 @@ async function revealers(env: BenchEnv, calls: number): Promise<string[]> {
   return openids
 }
 
+/** A campaign of the demo store created by its manager: `stock` items, the name asked for. */
+async function newCampaign(
+  env: BenchEnv,
+  stock: number,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const answer = await env.call('campaign', 'createCampaign', DEMO_PERSONAS.manager, {
+    kind: 'gift',
+    title: '基准测试礼品',
+    storeIds: [DEMO_STORES.xuhui],
+    startsOn: '2000-01-01',
+    endsOn: '2099-12-31',
+    stock,
+    fields: [{ key: 'name', reason: '核对领取人' }],
+    purpose: '发放礼品并核对领取',
+    retentionDays: 30,
+    ...extra,
+  })
+  if (!answer.ok) throw new Error(`campaign.createCampaign failed: ${answer.code}`)
+  return (answer.data as { campaign: { id: string } }).campaign.id
+}
+
+/** Claims of a campaign, one new member each: the claims' codes. */
+async function claimCodes(env: BenchEnv, n: number): Promise<string[]> {
+  const campaignId = await newCampaign(env, n)
+  const codes: string[] = []
+  for (const openid of await env.newMembers(n)) {
+    const answer = await env.call('campaign', 'claim', openid, CLAIM(campaignId))
+    if (!answer.ok) throw new Error(`campaign.claim failed: ${answer.code}`)
+    codes.push((answer.data as { claim: { code: string } }).claim.code)
+  }
+  return codes
+}
+
+const CLAIM = (campaignId: string) => ({
+  campaignId,
+  agreed: true,
+  values: [{ key: 'name', value: '王小明' }],
+})
+
+/** Claimants per campaign in the contention case, and the items each campaign has. */
+const CONTENDERS = 20
+const CONTENDED_STOCK = 2
+
 /** Joining, one new shopper per call with a code sent beforehand. */
 function joinCase(label?: string, extra: Record<string, unknown> = {}): ActionCase {
   return {
@@ -202,6 +251,60 @@ export const ACTION_CASES: ActionCase[] = [
     from: chinaDate(Date.now() - 29 * 86_400_000),
     to: chinaDate(Date.now()),
   }),
+  // Campaigns (the campaign function).
+  {
+    fn: 'campaign',
+    action: 'listCampaigns',
+    prepare: async (env, n) => {
+      await newCampaign(env, 10)
+      return Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.counter }))
+    },
+  },
+  {
+    fn: 'campaign',
+    action: 'campaignForm',
+    prepare: async (env, n) => {
+      const campaignId = await newCampaign(env, 10)
+      const members = await memberPool(env)
+      return Array.from({ length: n }, (_v, i) => ({
+        openid: members[i % members.length],
+        data: { campaignId },
+      }))
+    },
+  },
+  {
+    // Contention: groups of 20 new members claim a campaign with 2 items left, in order, so every
+    // stretch of calls meets the same mix of claims won and SOLD_OUT.
+    fn: 'campaign',
+    action: 'claim',
+    label: 'contention',
+    heavy: true,
+    expectedRefusals: ['SOLD_OUT'],
+    async prepare(env, n) {
+      const members = await env.newMembers(n)
+      const calls: BenchCall[] = []
+      for (let i = 0; i < n; i += CONTENDERS) {
+        const campaignId = await newCampaign(env, CONTENDED_STOCK)
+        for (const openid of members.slice(i, i + CONTENDERS)) calls.push({ openid, data: CLAIM(campaignId) })
+      }
+      return calls
+    },
+  },
+  {
+    fn: 'campaign',
+    action: 'verifyClaim',
+    heavy: true,
+    prepare: async (env, n) =>
+      (await claimCodes(env, n)).map((code) => ({ openid: DEMO_PERSONAS.counter, data: { code } })),
+  },
+  {
+    fn: 'campaign',
+    action: 'campaignReport',
+    prepare: async (env, n) => {
+      const campaignId = await newCampaign(env, 10)
+      return Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.manager, data: { campaignId } }))
+    },
+  },
   {
     fn: 'member',
     action: 'deleteAccount',

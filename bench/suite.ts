@@ -34,6 +34,9 @@ export interface ActionResult extends Timing {
   transactionsPerCall: number
   /** The code of the first failed answer, if any. */
   failureCode?: string
+  /** Cases with expected refusals (SOLD_OUT): the calls that succeeded, of all made. */
+  accepted?: number
+  attempted?: number
 }
 
 export interface LookupResult {
@@ -119,9 +122,12 @@ async function benchAction(env: BenchEnv, c: ActionCase, quick: boolean): Promis
     other: 0,
   }))
   const failureCodes: (string | undefined)[] = CONCURRENCY.map(() => undefined)
+  const accepted = CONCURRENCY.map(() => 0)
   const work = (k: number) => async (i: number) => {
     const answer = await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
-    if (!answer.ok) failureCodes[k] ??= answer.code
+    if (answer.ok) accepted[k]++
+    else if (c.expectedRefusals?.includes(answer.code)) return true
+    else failureCodes[k] ??= answer.code
     return answer.ok
   }
   for (let round = 0; round < ROUNDS; round++) {
@@ -148,6 +154,7 @@ async function benchAction(env: BenchEnv, c: ActionCase, quick: boolean): Promis
       keyWritesPerCall: ops[k].keyWrites / calls,
       transactionsPerCall: ops[k].transactions / calls,
       ...(failureCode === undefined ? {} : { failureCode }),
+      ...(c.expectedRefusals ? { accepted: accepted[k], attempted: calls } : {}),
     }
   })
 }
@@ -159,7 +166,7 @@ async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASE
     for (const result of await benchAction(env, c, options.quick)) {
       const { concurrency } = result
       log(
-        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(2)} reads + ${result.writesPerCall.toFixed(2)} writes (key environment ${result.keyReadsPerCall.toFixed(2)} + ${result.keyWritesPerCall.toFixed(2)}) per call${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
+        `  ${result.name} ×${concurrency}: ${result.perSecond.toFixed(0)}/s p50 ${result.p50Ms.toFixed(1)} ms p99 ${result.p99Ms.toFixed(1)} ms, ${result.readsPerCall.toFixed(2)} reads + ${result.writesPerCall.toFixed(2)} writes (key environment ${result.keyReadsPerCall.toFixed(2)} + ${result.keyWritesPerCall.toFixed(2)}) per call${result.attempted ? `, accepted ${result.accepted}/${result.attempted}` : ''}${result.failures ? `, ${result.failures} FAILED (${result.failureCode})` : ''}`,
       )
       results.push(result)
     }

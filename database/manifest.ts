@@ -462,16 +462,40 @@ export const manifest: Manifest = {
       },
     },
     {
+      name: 'campaigns',
+      description:
+        'Gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): _id = the campaign id its mini-program code’s ' +
+        'scene carries (k=c&c=<id>) → { kind, title, storeIds, startsOn, endsOn, stock, claimed, verified, fields ' +
+        '[{ key, reason }], questions, purpose, retentionDays, tally (answers per question and option, counts ' +
+        'only), createdBy, createdAt }. Stock is taken by one conditional update (stock > 0). No personal information.',
+      indexes: [{ name: 'store', fields: [{ field: 'storeIds' }] }],
+      retention: {
+        text: 'kept while the programme runs: declarations and counts, no personal information',
+        rules: [{ permanent: 'campaign declarations and counts only, no personal information' }],
+      },
+    },
+    {
       name: 'campaign_claims',
       large: true,
       description:
-        'Claims of gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): { memberId, campaignId, fields, at }.',
-      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
+        'Claims of gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): _id = keyed hash of campaign and ' +
+        'member (one claim per member) → { memberId, campaignId, code (claim code, unique), storeIds, status ' +
+        'claimed|verified, answers (the declared fields and questionnaire answers, encrypted under the member’s ' +
+        'data key), claimedAt, expiresAt (the campaign’s last day + its declared retention), verification? ' +
+        '{ storeId, staffId, at }, reversals }.',
+      indexes: [
+        { name: 'member', fields: [{ field: 'memberId' }] },
+        { name: 'code', fields: [{ field: 'code' }], unique: true },
+        // The retention sweep: claims past their campaign's declared retention.
+        { name: 'expires', fields: [{ field: 'expiresAt' }] },
+      ],
       retention: {
-        text: 'the campaign’s declared retention; on cancellation memberId is replaced by an anonymous id',
+        text:
+          'the campaign’s declared retention after its last day (expiresAt); on cancellation the answers are ' +
+          'removed and memberId is replaced by an anonymous id',
         rules: [
           { on: 'cancellation', action: 'anonymise' },
-          { on: 'campaignEnd', action: 'delete' },
+          { sweep: 'campaignClaims', after: 'P0D', anchor: 'expiresAt', action: 'delete' },
         ],
       },
     },
@@ -543,5 +567,6 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   staff_invites: { link: 'none', reason: 'invitations of staff accounts, not shoppers' },
   cards: { link: 'memberId', section: 'card' },
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
+  campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
   campaign_claims: { link: 'memberId', section: 'other' },
 }

@@ -18,8 +18,19 @@ export default defineAppConfig({
     },
     {
       root: 'staff',
-      pages: ['workbench/index', 'invite/index', 'list/index', 'lookup/index', 'channels/index'],
+      pages: [
+        'workbench/index',
+        'invite/index',
+        'list/index',
+        'lookup/index',
+        'channels/index',
+        'campaigns/index',
+        'campaign-code/index',
+        'campaign-report/index',
+        'verify/index',
+      ],
     },
+    { root: 'campaign', pages: ['claim/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -42,10 +42,12 @@ export const AUDIT_RETENTION_MS = durationMs(keptRecord('auditLog').period)
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 
 /**
- * What an entry was for: a purpose the member consented to, or `staffAdmin` for the
- * administration of staff accounts (invites, joining, disabling), which is about no member.
+ * What an entry was for: a purpose the member consented to, `staffAdmin` for the
+ * administration of staff accounts (invites, joining, disabling), which is about no member, or
+ * `campaign` for a member's campaign claim and its verification (under the purpose the campaign
+ * declared and the member agreed to when claiming).
  */
-export type AuditPurpose = PurposeId | 'staffAdmin'
+export type AuditPurpose = PurposeId | 'staffAdmin' | 'campaign'
 
 export interface AuditEvent {
   /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */

@@ -117,6 +117,7 @@ export const COLLECTIONS = {
   pointsLedger: 'points_ledger',
   pointsLots: 'points_lots',
   pointsDays: 'points_days',
+  campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
 } as const
 

@@ -8,8 +8,8 @@
  * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
  *   from that moment no backup or export of the main environment can be decrypted for the
  *   member), then the identity document and the audit log's per-day counts of the member are
- *   removed, every claim is released, the member record is removed, and what must be kept as
- *   evidence is unlinked: consent receipts and points-ledger
+ *   removed, every claim is released, the member record is removed, campaign claims lose their
+ *   answers, and what must be kept as evidence is unlinked: consent receipts, campaign claims and points-ledger
  *   entries are re-keyed to one fresh random id, and so are the ledger entries of the member's
  *   card (its history and the transfer to the member, under new `_id`s); the card document
  *   becomes a tombstone that only says "cancelled" (whatever key or copy of identifiers a binding
@@ -147,6 +147,12 @@ export function createErasure(deps: {
       const anonymousId = `anon-${randomBytes(16).toString('hex')}`
       // The end of the basic consent is itself evidence worth keeping (anonymised below).
       await consents.receipt({ memberId, purpose: 'membership', granted: false, channel, at })
+      // Campaign claims keep only what the stock and the counts need: the answers go (their key
+      // goes with the member's below), then the claims are unlinked with the rest.
+      await db
+        .collection(COLLECTIONS.campaignClaims)
+        .where({ memberId })
+        .update({ data: { answers: _.remove(), fieldKeys: [] } })
       for (const name of ANONYMISED_ON_ERASURE) {
         await db
           .collection(name)

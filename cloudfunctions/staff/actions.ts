@@ -23,26 +23,15 @@ import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { createChannelReportActions } from './channelReport'
+import { drawCode, type WxacodeApi } from '../common/wxacode'
 import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
-
-/** Width in pixels of an invite's mini-program code: readable from a phone screen. */
-const INVITE_QR_WIDTH = 430
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
 
 /** The part of WeChat's openapi the staff function uses (config.json permissions). */
-export interface StaffOpenApi {
-  wxacode: {
-    getUnlimited(params: {
-      scene: string
-      page: string
-      check_path: boolean
-      width: number
-    }): Promise<{ buffer: Buffer | Uint8Array }>
-  }
-}
+export type StaffOpenApi = WxacodeApi
 
 export interface StaffDeps {
   db: Db
@@ -162,14 +151,7 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     async inviteCode({ code }, { caller }) {
       const canonical = await openInScope(caller, code)
       if (!canonical) return fail('INVITE_INVALID', 'code')
-      const scene = inviteScene(canonical)
-      const { buffer } = await openapi.wxacode.getUnlimited({
-        scene,
-        page: INVITE_PAGE,
-        check_path: false,
-        width: INVITE_QR_WIDTH,
-      })
-      return ok({ png: Buffer.from(buffer).toString('base64'), scene })
+      return ok(await drawCode(openapi, inviteScene(canonical), INVITE_PAGE))
     },
 
     async revokeInvite({ code }, { caller }) {

@@ -5,7 +5,9 @@
  * show the message as is. A message says what is wrong in words that fit every caller that can
  * hit it.
  */
+import { CAMPAIGN_AT_MESSAGES, CAMPAIGN_MESSAGES, type CampaignError } from './campaign/errors'
 import { CARD_MESSAGES, type CardError } from './card/errors'
+import { chinaTime } from './dates'
 import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
@@ -46,6 +48,7 @@ export type ErrorCode =
   | StaffError
   | ChannelError
   | LookupError
+  | CampaignError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -57,6 +60,7 @@ export const ERROR_MESSAGES = {
   ...STAFF_MESSAGES,
   ...CHANNEL_MESSAGES,
   ...LOOKUP_MESSAGES,
+  ...CAMPAIGN_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
@@ -74,6 +78,8 @@ export interface Failure {
    * `PLATE_TRIES_LIMIT`. The message says the same in words.
    */
   retryAfter?: number
+  /** ISO time the refusal refers to: when a claim was verified (`ALREADY_VERIFIED`). The message names it. */
+  at?: string
 }
 
 export interface Success<T> {
@@ -96,6 +102,15 @@ export function failUntil(code: ErrorCode, retryAfter: number, field?: string): 
   return field
     ? { ok: false, code, message, field, retryAfter: seconds }
     : { ok: false, code, message, retryAfter: seconds }
+}
+
+/** Messages that name a time (China time), for codes whose refusal refers to one. */
+const AT_MESSAGES: Partial<Record<ErrorCode, (time: string) => string>> = CAMPAIGN_AT_MESSAGES
+
+/** A refusal about something that happened at `at` (ISO); the message names the time. */
+export function failAt(code: ErrorCode, at: string, field?: string): Failure {
+  const message = AT_MESSAGES[code]?.(chinaTime(at)) ?? ERROR_MESSAGES[code]
+  return field ? { ok: false, code, message, field, at } : { ok: false, code, message, at }
 }
 
 /** Seconds from `now` (ms) to the next midnight in China (UTC+8), when daily limits start again. */

@@ -23,6 +23,7 @@ import { createBlockSequence } from '../../cloudfunctions/common/sequence'
 import { createStoreDirectory } from '../../cloudfunctions/common/stores'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
+import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import type { Manifest } from '../../local-cloud/manifest'
@@ -137,6 +138,7 @@ export async function createTestEnv(
       member: () => ({ main: createMain({ clock, onUndeclared: undeclared }) }),
       staff: () => ({ main: createStaffMain({ clock, onUndeclared: undeclared }) }),
       wxevents: () => ({ main: createWxEventsMain({ clock }) }),
+      campaign: () => ({ main: createCampaignMain({ clock, onUndeclared: undeclared }) }),
     },
   })
   process.env.PI_KEY_ENV = cloud.keyEnv

@@ -237,6 +237,16 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       present: () => byId(rule.collection, 'invite-1'),
     }
   },
+  async campaignClaims(rule) {
+    const expiresAt = new Date(Date.parse(START) + 40 * DAY)
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'claim-1', campaignId: 'c1', memberId: 'm1', code: 'ABCD1234', expiresAt },
+    })
+    return {
+      dueAt: expiresAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'claim-1'),
+    }
+  },
 }
 
 const triggerOf = (sweep: string) =>

@@ -50,3 +50,18 @@ export function sceneOfQuery(raw: string | undefined): string | undefined {
   }
   return decodeScene(scene).ok ? scene : undefined
 }
+
+/**
+ * What follows `prefix` in a page's `scene` query parameter (URL-encoded by WeChat), for scenes
+ * that are not channels (`k=i&c=` invites, `k=c&c=` campaigns); null when absent or another scene.
+ */
+export function sceneValueOfQuery(raw: string | undefined, prefix: string): string | null {
+  if (!raw) return null
+  let scene: string
+  try {
+    scene = decodeURIComponent(raw)
+  } catch {
+    return null
+  }
+  return scene.startsWith(prefix) ? scene.slice(prefix.length) : null
+}

@@ -137,8 +137,12 @@ export function isSubscribeTopic(value: unknown): value is SubscribeTopicId {
 }
 
 /** The title of a purpose, also for one a receipt names but the catalogue no longer has. */
+/** Purposes of audit entries that are not consent purposes: a campaign's claim and its verification. */
+const AUDIT_PURPOSE_TITLES: Record<string, string> = { campaign: '活动领取与核销' }
+
 export function purposeTitle(id: string): string {
-  return isPurposeId(id) ? PURPOSES[id].title : `已停用的授权项（${id}）`
+  if (isPurposeId(id)) return PURPOSES[id].title
+  return AUDIT_PURPOSE_TITLES[id] ?? `已停用的授权项（${id}）`
 }
 
 /** The most one-time subscriptions of a topic kept waiting for a message. */

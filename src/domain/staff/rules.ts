@@ -3,6 +3,7 @@
  * mini-program code whose scene carries the invite code; the colleague scans it and becomes
  * staff with the invite's role and stores. Who may invite and manage whom is decided here.
  */
+import { sceneValueOfQuery } from '../channel/scene'
 import { inStoreScope, type StaffIdentity, type StaffRole } from './model'
 
 /** An invite can be taken for 24 hours after it was created. */
@@ -40,16 +41,8 @@ export function normaliseInviteCode(raw: string): string | null {
  * `inviteScene` URL-encoded), or null for anything else (a channel's scene, no scene, garbage).
  */
 export function inviteCodeOfQuery(raw: string | undefined): string | null {
-  if (!raw) return null
-  let scene: string
-  try {
-    scene = decodeURIComponent(raw)
-  } catch {
-    return null
-  }
-  if (!scene.startsWith(INVITE_SCENE_PREFIX)) return null
-  const code = scene.slice(INVITE_SCENE_PREFIX.length)
-  return CODE.test(code) ? code : null
+  const code = sceneValueOfQuery(raw, INVITE_SCENE_PREFIX)
+  return code !== null && CODE.test(code) ? code : null
 }
 
 /**

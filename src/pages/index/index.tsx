@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
+import { useEffect } from 'react'
 import { EntryList } from '@/components/EntryList'
 import { MemberCard } from '@/components/MemberCard'
 import { PrivacyAuthorization, usePrivacy } from '@/components/PrivacyAuthorization'
@@ -10,6 +11,7 @@ import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
 import { WelcomeCard } from '@/components/WelcomeCard'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
+import { CLAIM_PAGE, campaignIdOfQuery } from '@/domain/campaign/rules'
 import { inviteCodeOfQuery } from '@/domain/staff/rules'
 import { StaffCorner } from './StaffCorner'
 import './index.css'
@@ -49,6 +51,11 @@ export default function MemberCentre() {
   const justDeleted = params.deleted === '1'
   // A staff invite's mini-program code opens this page with its scene, URL-encoded.
   const inviteCode = inviteCodeOfQuery(params.scene)
+  // A campaign's mini-program code (scene k=c) opens the campaign's claim page.
+  const campaignId = campaignIdOfQuery(params.scene)
+  useEffect(() => {
+    if (campaignId) Taro.navigateTo({ url: `${CLAIM_PAGE}?id=${campaignId}` })
+  }, [campaignId])
 
   const content = () => {
     if (privacy.status === 'checking') return <StatusView state="loading" />

@@ -42,6 +42,20 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'admin'],
     onClick: go('/staff/channels/index'),
   },
+  {
+    key: 'verify',
+    title: '核销',
+    hint: '输入或扫描顾客的领取码，核销礼品、小样',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/verify/index'),
+  },
+  {
+    key: 'campaigns',
+    title: '活动与礼品',
+    hint: '扫码领礼品、领小样、问卷调查；活动码与报表',
+    roles: ['counter', 'manager', 'admin'],
+    onClick: go('/staff/campaigns/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
