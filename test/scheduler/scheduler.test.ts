@@ -54,6 +54,7 @@ describe('scheduler: who may run it', () => {
       [
         'abandonedClaims',
         'backfillMemberTail',
+        'campaignClaims',
         'guardianPending',
         'migrateKeys',
         'orphans',
