@@ -24,6 +24,7 @@ import { allows } from '../../src/domain/consent/rules'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
+import type { Tier } from '../../src/domain/member/model'
 import { cardTransferIds } from '../../src/domain/points/model'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
@@ -56,6 +57,8 @@ export interface CardDoc extends Doc {
   fields?: { cardNo?: Sealed; name?: Sealed; phone?: Sealed }
   phoneIndex?: string
   storeId: string
+  /** Cards imported from a file (staff/cardImport.ts): the tier the file gave. */
+  tier?: Tier
   points: number
   status: 'issued' | 'bound' | 'cancelled'
   memberId?: string

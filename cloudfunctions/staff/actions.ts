@@ -22,6 +22,7 @@ import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
+import { createCardImportActions } from './cardImport'
 import { inviteId, staffSubject, type Invites } from './invites'
 
 /** Width in pixels of an invite's mini-program code: readable from a phone screen. */
@@ -44,6 +45,8 @@ export interface StaffOpenApi {
 
 export interface StaffDeps {
   db: Db
+  /** The key environment's database, opened on first use (card import). */
+  keyDb: () => Db
   openapi: StaffOpenApi
   vault: Vault
   clock: Clock
@@ -189,5 +192,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
 
     disableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'disabled'),
     enableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'active'),
+    ...createCardImportActions(deps),
   }
 }

@@ -46,9 +46,11 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
   const stores = createStoreDirectory(clock)
   const auditChain = createAuditChain()
 
-  const wire = (): StaffDeps =>
-    wireStaff({
-      db: openDatabases(cloud).db,
+  const wire = (): StaffDeps => {
+    const databases = openDatabases(cloud)
+    return wireStaff({
+      db: databases.db,
+      keyDb: () => databases.keyDb(),
       vault: vaultOf(),
       clock,
       auditSigner: signerOf(),
@@ -56,6 +58,7 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
       stores,
       openapi: options.openapi ?? (cloud.openapi as unknown as StaffOpenApi),
     })
+  }
 
   const routed = createRouter<StaffContract, { status: 'active' }>(
     staffContract,

@@ -6,6 +6,7 @@
  * hit it.
  */
 import { CARD_MESSAGES, type CardError } from './card/errors'
+import { CARD_IMPORT_MESSAGES, type CardImportError } from './cardImport/errors'
 import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
@@ -44,6 +45,7 @@ export type ErrorCode =
   | PlateError
   | StaffError
   | ChannelError
+  | CardImportError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -54,6 +56,7 @@ export const ERROR_MESSAGES = {
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
   ...CHANNEL_MESSAGES,
+  ...CARD_IMPORT_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

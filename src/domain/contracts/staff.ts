@@ -6,6 +6,7 @@
  */
 import { empty, enumOf, listOf, required, schema, text } from '../input'
 import { STAFF_ROLES, type StaffRole } from '../staff/model'
+import { cardImportContract } from './cardImport'
 import { action } from './contract'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
@@ -88,6 +89,7 @@ export const staffContract = {
     access: ['manager', 'admin'],
     errors: ['STAFF_UNKNOWN', 'STAFF_SELF'],
   }),
+  ...cardImportContract,
 }
 
 export type StaffContract = typeof staffContract
