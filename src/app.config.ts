@@ -16,7 +16,7 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
-    { root: 'staff', pages: ['workbench/index', 'invite/index', 'list/index'] },
+    { root: 'staff', pages: ['workbench/index', 'invite/index', 'list/index', 'cards/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',
