@@ -3,12 +3,12 @@
  * resumable batches, encrypted fields with their blind index, the audit, and binding an
  * imported card.
  */
-import { staffDocId } from '../../cloudfunctions/common/staff'
 import { DEMO_CARDS, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { CardImportResult } from '../../src/domain/contracts/cardImport'
 import type { ImportRow } from '../../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
-import { createTestEnv, dataOf, shopper, type Answer, type TestEnv } from './support'
+import { createTestEnv, dataOf, shopper, type TestEnv } from './support'
+import { addAdmin as addStaffAdmin, staffCaller } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -16,10 +16,7 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
-const staffCall = async (openid: string, action: string, data?: unknown) =>
-  (await env.cloud.invoke('staff', data === undefined ? { action } : { action, data }, {
-    OPENID: openid,
-  })) as Answer
+const staffCall = staffCaller(() => env)
 
 const { manager, counter } = DEMO_PERSONAS
 const store = DEMO_STORES.xuhui
@@ -44,21 +41,7 @@ const dryRun = async (data: unknown, who: string = manager) =>
 const importBatch = async (data: unknown, who: string = manager) =>
   dataOf<CardImportResult>(await staffCall(who, 'importCards', data))
 
-async function addAdmin(): Promise<string> {
-  const openid = shopper()
-  await env.db.collection('staff').add({
-    data: {
-      _id: staffDocId(env.vault, openid),
-      staffId: 'staff-test-admin',
-      role: 'admin',
-      storeIds: [],
-      displayName: '商场管理员',
-      status: 'active',
-      createdAt: new Date(env.clock.now()),
-    },
-  })
-  return openid
-}
+const addAdmin = () => addStaffAdmin(env)
 
 describe('the dry run', () => {
   it.each([

@@ -9,7 +9,6 @@ import os from 'node:os'
 import path from 'node:path'
 
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
-import { staffDocId } from '../../cloudfunctions/common/staff'
 import { vaultFromEnv } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/staff/index'
 import { inviteId } from '../../cloudfunctions/staff/invites'
@@ -18,6 +17,7 @@ import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import type { StaffRole } from '../../src/domain/staff/model'
 import { createTestEnv, dataOf, shopper, type Answer, type TestEnv } from './support'
+import { addAdmin as addStaffAdmin, staffCaller } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -25,26 +25,9 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
-const staffCall = async (openid: string, action: string, data?: unknown) =>
-  (await env.cloud.invoke('staff', data === undefined ? { action } : { action, data }, {
-    OPENID: openid,
-  })) as Answer
+const staffCall = staffCaller(() => env)
 
-async function addAdmin(): Promise<string> {
-  const openid = shopper()
-  await env.db.collection('staff').add({
-    data: {
-      _id: staffDocId(env.vault, openid),
-      staffId: 'staff-test-admin',
-      role: 'admin',
-      storeIds: [],
-      displayName: '商场管理员',
-      status: 'active',
-      createdAt: new Date(env.clock.now()),
-    },
-  })
-  return openid
-}
+const addAdmin = () => addStaffAdmin(env)
 
 interface Invite {
   code: string
