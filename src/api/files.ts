@@ -44,19 +44,26 @@ function chooseInBrowser(extensions: string[]): Promise<ChooseResult> {
   })
 }
 
+/** WeChat's chooser with callbacks: Taro promisifies only the APIs on its list, and this one is not. */
+function chooseMessageFile(extensions: string[]): Promise<Taro.chooseMessageFile.ChooseFile | undefined> {
+  return new Promise((resolve) => {
+    Taro.chooseMessageFile({
+      count: 1,
+      type: 'file',
+      extension: extensions,
+      success: ({ tempFiles }) => resolve(tempFiles[0]),
+      fail: () => resolve(undefined),
+    })
+  })
+}
+
 async function chooseInWeapp(extensions: string[]): Promise<ChooseResult> {
-  let chosen: Taro.chooseMessageFile.ChooseFile | undefined
-  try {
-    chosen = (await Taro.chooseMessageFile({ count: 1, type: 'file', extension: extensions })).tempFiles[0]
-  } catch (_error) {
-    return { ok: false, reason: 'cancelled' }
-  }
+  const chosen = await chooseMessageFile(extensions)
   if (!chosen) return { ok: false, reason: 'cancelled' }
   if (chosen.size > FILE_MAX_BYTES) return { ok: false, reason: 'tooLarge' }
-  const path = chosen.path
   return new Promise((resolve) => {
     Taro.getFileSystemManager().readFile({
-      filePath: path,
+      filePath: chosen.path,
       encoding: 'utf8',
       success: ({ data }) => resolve({ ok: true, file: { name: chosen.name, text: String(data) } }),
       fail: () => resolve({ ok: false, reason: 'unreadable' }),

@@ -34,7 +34,8 @@ function stubFile(text: string) {
       tempFiles: [{ path: 'wxfile://tmp/cards.csv', name: 'cards.csv', size: text.length, type: 'file' }],
     })
   g.wx.getFileSystemManager = () => ({
-    readFile: ({ success }: { success: (r: unknown) => void }) => success({ data: text }),
+    readFile: ({ success }: { success: (r: unknown) => void }) =>
+      success({ data: text, errMsg: 'readFile:ok' }),
   })
 }
 
@@ -42,6 +43,17 @@ const result = (data: { rows: unknown[] }, extra: Record<string, unknown> = {}) 
   ok({ rows: data.rows.length, imported: data.rows.length, alreadyImported: 0, problems: [], ...extra })
 
 describe('card import page (compiled weapp)', () => {
+  it.each([
+    ['a manager', MANAGER, true],
+    ['counter staff', { ...MANAGER, role: 'counter' as const }, false],
+  ])('offers the import on the workbench to %s', async (_who, staff, offered) => {
+    stubCloud({ me: () => ok({ staff }), joinForm: () => ok({ notice: NOTICE, stores: STORES }) })
+    stubPrivacy(false)
+    const page = launch('staff/workbench/index')
+    await until(() => page.find('.workbench__me'), 'the staff identity')
+    expect(page.find('.entry-list__item--cards') !== undefined).toBe(offered)
+  })
+
   it('shows the problem rows of the file and of the dry run, card numbers masked', async () => {
     stubFile(file(3))
     const calls = stubCloud({
