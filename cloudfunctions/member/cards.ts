@@ -78,6 +78,8 @@ interface CardRequest {
  */
 export const CARD_TRIES_PER_DAY = 10
 
+const TIER_RANK: Record<Tier, number> = { normal: 0, vip: 1, vvip: 2 }
+
 type CardActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendCardCode' | 'bindCard'>
 
 export interface CardDeps {
@@ -143,6 +145,8 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (member.cardId !== undefined && member.cardId !== cardId)
         return { error: 'MEMBER_HAS_CARD' as ErrorCode }
       const points = card.points
+      // An imported card's tier, when it is above the member's, comes with the card.
+      const tier = card.tier && TIER_RANK[card.tier] > TIER_RANK[member.tier] ? { tier: card.tier } : {}
       await tx
         .collection(COLLECTIONS.cards)
         .doc(cardId)
@@ -150,7 +154,7 @@ export function createCardActions(deps: CardDeps): CardActions {
       await tx
         .collection(COLLECTIONS.members)
         .doc(memberId)
-        .update({ data: { cardId, points: member.points + points } })
+        .update({ data: { cardId, points: member.points + points, ...tier } })
       if (points !== 0) {
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {

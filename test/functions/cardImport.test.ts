@@ -218,15 +218,16 @@ describe('the import', () => {
 })
 
 describe('binding an imported card', () => {
-  it('makes its holder a member with the opening points as a ledger', async () => {
-    const card = row(7, { points: '888' })
+  it('makes its holder a member with the opening points as a ledger and the card’s tier', async () => {
+    const card = row(7, { points: '888', tier: 'VVIP' })
     await importBatch({ storeId: store, rows: [card] })
     const openid = shopper()
-    const bound = dataOf<{ member: { points: number; name?: string }; pointsMoved: number }>(
+    const bound = dataOf<{ member: { points: number; tier: string }; pointsMoved: number }>(
       await env.bindCard(openid, card, { noticeVersion: NOTICE_VERSION, ageDeclared: true }),
     )
     expect(bound.pointsMoved).toBe(888)
     expect(bound.member.points).toBe(888)
+    expect(bound.member.tier).toBe('vvip')
     const id = env.vault.blindIndex('card', card.cardNo)
     const ledger = (await env.all('points_ledger')).filter((e) => String(e._id).endsWith(id))
     expect(ledger.map((e) => [String(e._id).split(':')[0], e.delta]).sort()).toEqual([
