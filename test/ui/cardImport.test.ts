@@ -3,19 +3,13 @@
  * device, the dry run's problem rows with masked card numbers, the import in batches, and
  * resuming an import after a failed batch.
  */
-import type { StaffMember } from '@/domain/contracts/staff'
 import { ERROR_MESSAGES } from '@/domain/errors'
-import { NOTICE, STORES, ok } from './support/fixtures'
+import { NOTICE, STORES, ok, STORE_MANAGER } from './support/fixtures'
 import { launch, stubCloud, stubPrivacy, until } from './support/weapp'
 
 const g = global as unknown as { wx: Record<string, unknown> }
 
-const MANAGER: StaffMember = {
-  staffId: 'staff-m',
-  role: 'manager',
-  storeIds: [STORES[0].id],
-  displayName: '南京路店店长',
-}
+const MANAGER = STORE_MANAGER
 
 /** A file of `n` good cards, then one with a bad phone and a repeat of the first. */
 function file(n: number): string {
