@@ -10,6 +10,7 @@ import { vaultFromEnv } from '../cloudfunctions/common/vault'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
 import { REVEAL_DAILY_LIMIT } from '../src/domain/staff/lookup'
 import { encodeScene } from '../src/domain/channel/scene'
+import { IMPORT_BATCH_ROWS } from '../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import { chinaDate } from '../src/domain/dates'
 import type { BenchEnv } from './lib/env'
@@ -26,6 +27,8 @@ export interface ActionCase {
   label?: string
   /** Fewer calls: each needs a sign-up to prepare, or is a sign-up. */
   heavy?: boolean
+  /** Calls at 16 callers (half at 1), when the default counts do not fit the case. */
+  calls?: (quick: boolean) => number
   /** Builds `n` calls, in order; runs before timing. */
   prepare(env: BenchEnv, n: number): Promise<BenchCall[]>
   /**
@@ -318,5 +321,49 @@ export const ACTION_CASES: ActionCase[] = [
     },
   },
 ]
+
+/** Rows per card-import call: a full batch, as the page sends them. */
+export const IMPORT_BENCH_ROWS = IMPORT_BATCH_ROWS
+
+let importedCards = 0
+
+/** `n` batches of new cards for the demo store, each a full batch of rows never imported before. */
+function cardBatches(n: number): BenchCall[] {
+  return Array.from({ length: n }, () => ({
+    openid: DEMO_PERSONAS.manager,
+    data: {
+      storeId: DEMO_STORES.xuhui,
+      rows: Array.from({ length: IMPORT_BENCH_ROWS }, (_v, k) => {
+        const i = importedCards++
+        return {
+          row: k + 2,
+          cardNo: `64${String(i).padStart(14, '0')}`,
+          phone: `135${String(i).padStart(8, '0')}`,
+          name: '测试持卡人',
+          tier: i % 5 === 0 ? 'VIP' : '普通',
+          points: String(i % 1000),
+        }
+      }),
+    },
+  }))
+}
+
+/** Card import (staff): a dry run and an import of a full batch each call; rows/s = calls/s × IMPORT_BENCH_ROWS. */
+ACTION_CASES.push(
+  {
+    fn: 'staff',
+    action: 'dryRunCardImport',
+    label: 'rows500',
+    heavy: true,
+    prepare: async (_env, n) => cardBatches(n),
+  },
+  {
+    fn: 'staff',
+    action: 'importCards',
+    label: 'rows500',
+    heavy: true,
+    prepare: async (_env, n) => cardBatches(n),
+  },
+)
 
 export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label ? `:${c.label}` : ''}`

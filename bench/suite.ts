@@ -96,7 +96,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`)
 /** Calls per run of one action at one concurrency. */
 function callsFor(c: ActionCase, concurrency: number, quick: boolean): number {
   const heavy = c.heavy ?? ['join', 'sendJoinCode', 'deleteAccount'].includes(c.action)
-  const base = quick ? (heavy ? 120 : 300) : heavy ? 600 : 2000
+  const base = c.calls ? c.calls(quick) : quick ? (heavy ? 120 : 300) : heavy ? 600 : 2000
   return concurrency === 1 ? base / 2 : base
 }
 

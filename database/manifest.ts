@@ -365,7 +365,7 @@ export const manifest: Manifest = {
       description:
         'Service-desk membership cards (4.2.1.1, 4.2.2.1): _id = card-number blind index; fields.{cardNo,name,phone} ' +
         'encrypted under the card’s own data key (in member_keys as "card:<_id>") until bound; phoneIndex; storeId, ' +
-        'points, status issued|bound|cancelled, memberId once bound, issuedAt, boundAt.',
+        'tier (cards imported from a file), points, status issued|bound|cancelled, memberId once bound, issuedAt, boundAt.',
       // keyId: cards issued before the key store carry keyId + wrappedKey until the migration moves them.
       indexes: [
         { name: 'member', fields: [{ field: 'memberId' }] },

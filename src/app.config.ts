@@ -28,6 +28,7 @@ export default defineAppConfig({
         'campaign-code/index',
         'campaign-report/index',
         'verify/index',
+        'cards/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -25,6 +25,7 @@ import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import type { Caller } from '../../src/domain/access'
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
+import type { Tier } from '../../src/domain/member/model'
 import { cardTransferIds } from '../../src/domain/points/model'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
@@ -58,6 +59,8 @@ export interface CardDoc extends Doc {
   fields?: { cardNo?: Sealed; name?: Sealed; phone?: Sealed }
   phoneIndex?: string
   storeId: string
+  /** Cards imported from a file (staff/cardImport.ts): the tier the file gave. */
+  tier?: Tier
   points: number
   status: 'issued' | 'bound' | 'cancelled'
   memberId?: string
@@ -76,6 +79,8 @@ interface CardRequest {
  * `sendCardCode` would answer "is this the phone on card N?" for any guess.
  */
 export const CARD_TRIES_PER_DAY = 10
+
+const TIER_RANK: Record<Tier, number> = { normal: 0, vip: 1, vvip: 2 }
 
 type CardActions = Pick<Handlers<MemberContract, MemberDoc>, 'sendCardCode' | 'bindCard'>
 
@@ -142,6 +147,8 @@ export function createCardActions(deps: CardDeps): CardActions {
       if (member.cardId !== undefined && member.cardId !== cardId)
         return { error: 'MEMBER_HAS_CARD' as ErrorCode }
       const points = card.points
+      // An imported card's tier, when it is above the member's, comes with the card.
+      const tier = card.tier && TIER_RANK[card.tier] > TIER_RANK[member.tier] ? { tier: card.tier } : {}
       await tx
         .collection(COLLECTIONS.cards)
         .doc(cardId)
@@ -149,7 +156,7 @@ export function createCardActions(deps: CardDeps): CardActions {
       await tx
         .collection(COLLECTIONS.members)
         .doc(memberId)
-        .update({ data: { cardId, points: member.points + points } })
+        .update({ data: { cardId, points: member.points + points, ...tier } })
       if (points !== 0) {
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {

@@ -24,6 +24,7 @@ import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { createChannelReportActions } from './channelReport'
 import { drawCode, type WxacodeApi } from '../common/wxacode'
+import { createCardImportActions } from './cardImport'
 import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
 
@@ -35,14 +36,17 @@ export type StaffOpenApi = WxacodeApi
 
 export interface StaffDeps {
   db: Db
+  /**
+   * The key environment's database, opened on first use: the card import wraps cards' data keys,
+   * the member lookup decrypts members' names and phones.
+   */
+  keyDb: () => Db
   openapi: StaffOpenApi
   vault: Vault
   clock: Clock
   audit: AuditLog
   stores: StoreDirectory
   invites: Invites
-  /** The key environment's database (the member lookup decrypts members' names and phones). */
-  keyDb?: () => Db
 }
 
 const memberView = (doc: StaffDoc): StaffMember => ({
@@ -177,5 +181,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     enableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'active'),
     ...createLookupActions(deps),
     ...createChannelReportActions(deps),
+    ...createCardImportActions(deps),
   }
 }

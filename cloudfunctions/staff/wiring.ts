@@ -28,10 +28,10 @@ export function wireInvites(input: InviteWiring) {
 }
 
 export function wireStaff(
-  input: InviteWiring & { stores: StoreDirectory; openapi: StaffOpenApi; keyDb?: () => Db },
+  input: InviteWiring & { keyDb: () => Db; stores: StoreDirectory; openapi: StaffOpenApi },
 ): StaffDeps {
-  const { db, vault, clock, stores, openapi, keyDb } = input
-  return { db, openapi, vault, clock, stores, ...(keyDb ? { keyDb } : {}), ...wireInvites(input) }
+  const { db, keyDb, vault, clock, stores, openapi } = input
+  return { db, keyDb, openapi, vault, clock, stores, ...wireInvites(input) }
 }
 
 /** Whether the mall has an active admin (the `role_status` index). */

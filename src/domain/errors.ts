@@ -8,6 +8,7 @@
 import { CAMPAIGN_AT_MESSAGES, CAMPAIGN_MESSAGES, type CampaignError } from './campaign/errors'
 import { CARD_MESSAGES, type CardError } from './card/errors'
 import { chinaTime } from './dates'
+import { CARD_IMPORT_MESSAGES, type CardImportError } from './cardImport/errors'
 import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
@@ -49,6 +50,7 @@ export type ErrorCode =
   | ChannelError
   | LookupError
   | CampaignError
+  | CardImportError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -61,6 +63,7 @@ export const ERROR_MESSAGES = {
   ...CHANNEL_MESSAGES,
   ...LOOKUP_MESSAGES,
   ...CAMPAIGN_MESSAGES,
+  ...CARD_IMPORT_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

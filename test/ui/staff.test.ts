@@ -7,17 +7,12 @@
 import type { StaffListEntry, StaffMember } from '@/domain/contracts/staff'
 import { ERROR_MESSAGES } from '@/domain/errors'
 import { inviteScene } from '@/domain/staff/rules'
-import { MEMBER, NOTICE, STORES, ok } from './support/fixtures'
+import { MEMBER, NOTICE, STORES, ok, STORE_MANAGER } from './support/fixtures'
 import { launch, stubCloud, stubNavigation, stubPrivacy, until } from './support/weapp'
 
 const g = global as unknown as { wx: Record<string, unknown> }
 
-const MANAGER: StaffMember = {
-  staffId: 'staff-m',
-  role: 'manager',
-  storeIds: [STORES[0].id],
-  displayName: '南京路店店长',
-}
+const MANAGER = STORE_MANAGER
 const COUNTER: StaffMember = {
   staffId: 'staff-c',
   role: 'counter',

@@ -6,6 +6,7 @@
  */
 import { empty, enumOf, listOf, required, schema, text } from '../input'
 import { STAFF_ROLES, type StaffRole } from '../staff/model'
+import { cardImportContract } from './cardImport'
 import { action } from './contract'
 import { lookupContract } from './lookup'
 
@@ -90,6 +91,7 @@ export const staffContract = {
     errors: ['STAFF_UNKNOWN', 'STAFF_SELF'],
   }),
   ...lookupContract,
+  ...cardImportContract,
 }
 
 export type StaffContract = typeof staffContract

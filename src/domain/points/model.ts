@@ -24,3 +24,8 @@ export interface LedgerEntryView {
 export function cardTransferIds(cardId: string): { out: string; in: string } {
   return { out: `card-out:${cardId}`, in: `card-in:${cardId}` }
 }
+
+/** Idempotency key (ledger `_id`) of an imported card's opening points: it names the card document. */
+export function cardOpeningId(cardId: string): string {
+  return `card-open:${cardId}`
+}

@@ -56,6 +56,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['counter', 'manager', 'admin'],
     onClick: go('/staff/campaigns/index'),
   },
+  {
+    key: 'cards',
+    title: '导入会员卡',
+    hint: '从 CSV 文件导入已发放的实体会员卡',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/cards/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))

@@ -5,6 +5,7 @@ import { PURPOSE_IDS, PURPOSES, isSubscribeTopic, type PurposeId } from '@/domai
 import type { ConsentReceiptView, ConsentsData } from '@/domain/consent/model'
 import type { DataExport, Profile } from '@/domain/member/model'
 import type { PlateView } from '@/domain/plate/model'
+import type { StaffMember } from '@/domain/contracts/staff'
 
 export const CONTROLLER = {
   name: '和平百货',
@@ -19,6 +20,14 @@ export const STORES: StoreOption[] = [
   { id: 'store-sh-nanjing', name: '南京路店', city: '上海' },
   { id: 'store-bj-wangfujing', name: '王府井店', city: '北京' },
 ]
+
+/** The manager of the first store, as `staff.me` answers them. */
+export const STORE_MANAGER: StaffMember = {
+  staffId: 'staff-m',
+  role: 'manager',
+  storeIds: [STORES[0].id],
+  displayName: '南京路店店长',
+}
 
 export const MEMBER: MemberHome = {
   memberNo: '800000000011',
