@@ -61,7 +61,7 @@ describe('staff workbench (compiled weapp)', () => {
     stubCloud(context(MANAGER))
     stubPrivacy(false)
     const navigation = stubNavigation()
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.text('.workbench__name')).toBe('南京路店店长')
@@ -79,7 +79,7 @@ describe('staff workbench (compiled weapp)', () => {
   ] as const)('offers %s only the tools the role may use', async (_role, staff, invite, list) => {
     stubCloud(context(staff))
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.text('.workbench__role')).toBe(
@@ -92,7 +92,7 @@ describe('staff workbench (compiled weapp)', () => {
   it('tells a shopper who is not staff how to join', async () => {
     stubCloud(context(null))
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__none'), 'the not-staff card')
     expect(page.find('.entry-list__item--invite')).toBeUndefined()
@@ -181,16 +181,14 @@ describe('staff list (compiled weapp)', () => {
 })
 
 describe('member centre for staff (compiled weapp)', () => {
-  it('shows staff the way to their workbench', async () => {
+  it('opens the 员工 tab for staff when the app opens on the home page', async () => {
     stubCloud({ home: () => ok({ member: MEMBER }), me: () => ok({ staff: COUNTER }) })
     stubPrivacy(false)
     const navigation = stubNavigation()
-    const page = launch('pages/index/index')
+    launch('pages/index/index')
 
-    await until(() => page.find('.home__staff'), 'the workbench entry')
-    expect(page.text('.home__staff-title')).toBe('员工工作台')
-    await page.tap('.home__staff')
-    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/staff/workbench/index' })
+    await until(() => navigation.switchTab.mock.calls[0], 'the switch to the 员工 tab')
+    expect(navigation.switchTab.mock.calls[0][0]).toMatchObject({ url: '/pages/workbench/index' })
   })
 
   it('shows members who are not staff nothing new', async () => {
@@ -200,7 +198,6 @@ describe('member centre for staff (compiled weapp)', () => {
 
     await until(() => page.find('.member-card'), 'the member card')
     await page.settle()
-    expect(page.find('.home__staff')).toBeUndefined()
     expect(page.find('.home__join-staff')).toBeUndefined()
   })
 
@@ -221,10 +218,10 @@ describe('member centre for staff (compiled weapp)', () => {
     await until(() => page.find('.home__join-staff'), 'the join confirmation')
     expect(calls.some((c) => c.action === 'redeemInvite')).toBe(false)
     await page.tap('.home__join-staff-go')
-    await until(() => page.find('.home__staff'), 'the workbench entry')
+    await until(() => navigation.switchTab.mock.calls[0], 'the switch to the 员工 tab')
     expect(calls.find((c) => c.action === 'redeemInvite')?.data).toEqual({ code: CODE })
-    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/staff/workbench/index' })
-    expect(page.find('.home__join-staff')).toBeUndefined()
+    expect(navigation.switchTab.mock.calls[0][0]).toMatchObject({ url: '/pages/workbench/index' })
+    await until(() => !page.find('.home__join-staff'), 'the join confirmation gone')
   })
 
   it.each(['INVITE_INVALID', 'ALREADY_STAFF'] as const)('shows why joining failed: %s', async (code) => {

@@ -7,6 +7,8 @@ import { PrivacyAuthorization, usePrivacy } from '@/components/PrivacyAuthorizat
 import { PrivacyLinks } from '@/components/PrivacyLinks'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
+import { PageTabBar } from '@/components/TabBar'
+import { skipLanding } from '@/components/TabBar/shell'
 import { WelcomeCard } from '@/components/WelcomeCard'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
@@ -49,6 +51,8 @@ export default function MemberCentre() {
   const justDeleted = params.deleted === '1'
   // A staff invite's mini-program code opens this page with its scene, URL-encoded.
   const inviteCode = inviteCodeOfQuery(params.scene)
+  // Opened for something of its own (an invite, 申请成功 …): staff are not sent to their tab.
+  if (Object.keys(params).some((key) => key !== '$taroTimestamp')) skipLanding()
 
   const content = () => {
     if (privacy.status === 'checking') return <StatusView state="loading" />
@@ -106,6 +110,7 @@ export default function MemberCentre() {
       <PrivacyLinks />
       <PrivacyAuthorization mode="launch" />
       <DevToolsSlot />
+      <PageTabBar tab="member" />
     </View>
   )
 }

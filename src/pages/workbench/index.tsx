@@ -1,11 +1,14 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
+import { useEffect } from 'react'
 import { EntryList, type Entry } from '@/components/EntryList'
 import { PageShell } from '@/components/PageShell'
+import { PageTabBar } from '@/components/TabBar'
+import { setStaffTab } from '@/components/TabBar/shell'
 import { StatusView } from '@/components/StatusView'
 import type { StaffMember } from '@/domain/contracts/staff'
 import { STAFF_ROLE_TITLES, type StaffRole } from '@/domain/staff/model'
-import { storeNames, useStaffContext } from '../useStaffContext'
+import { storeNames, useStaffContext } from '@/staff/useStaffContext'
 import './index.css'
 
 const go = (url: string) => () => {
@@ -32,9 +35,16 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
 
-/** 员工工作台: who the caller is as staff, and the staff tools their role may use. */
+/**
+ * 员工工作台, the 员工 tab (main package: keep it small, the tools are pages of the staff
+ * subpackage): who the caller is as staff, and the staff tools their role may use.
+ */
 export default function Workbench() {
   const [context, reload] = useStaffContext()
+  const staff = context.state === 'ready' ? context.data.staff : undefined
+  useEffect(() => {
+    if (staff !== undefined) setStaffTab(staff !== null)
+  }, [staff])
 
   const content = () => {
     if (context.state === 'loading') return <StatusView state="loading" />
@@ -64,8 +74,9 @@ export default function Workbench() {
   }
 
   return (
-    <PageShell name="workbench" title="员工工作台">
+    <PageShell name="workbench" title="员工工作台" back={false}>
       {content()}
+      <PageTabBar tab="staff" />
     </PageShell>
   )
 }
