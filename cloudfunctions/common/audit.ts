@@ -42,10 +42,11 @@ export const AUDIT_RETENTION_MS = durationMs(keptRecord('auditLog').period)
 export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 
 /**
- * What an entry was for: a purpose the member consented to, or `staffAdmin` for the
- * administration of staff accounts (invites, joining, disabling), which is about no member.
+ * What an entry was for: a purpose the member consented to, `staffAdmin` for the
+ * administration of staff accounts (invites, joining, disabling), or `partnerAdmin` for the
+ * partners register (4.1.4); the last two are about no member.
  */
-export type AuditPurpose = PurposeId | 'staffAdmin'
+export type AuditPurpose = PurposeId | 'staffAdmin' | 'partnerAdmin'
 
 export interface AuditEvent {
   /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */

@@ -114,6 +114,7 @@ export const COLLECTIONS = {
   cards: 'cards',
   pointsLedger: 'points_ledger',
   campaignClaims: 'campaign_claims',
+  partners: 'partners',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

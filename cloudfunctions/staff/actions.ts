@@ -23,6 +23,7 @@ import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { inviteId, staffSubject, type Invites } from './invites'
+import { createPartnerActions } from './partners'
 
 /** Width in pixels of an invite's mini-program code: readable from a phone screen. */
 const INVITE_QR_WIDTH = 430
@@ -189,5 +190,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
 
     disableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'disabled'),
     enableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'active'),
+    ...createPartnerActions(deps),
   }
 }

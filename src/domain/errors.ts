@@ -10,6 +10,7 @@ import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
+import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 
@@ -44,6 +45,7 @@ export type ErrorCode =
   | PlateError
   | StaffError
   | ChannelError
+  | PartnerError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -54,6 +56,7 @@ export const ERROR_MESSAGES = {
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
   ...CHANNEL_MESSAGES,
+  ...PARTNER_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -7,6 +7,7 @@
 import { empty, enumOf, listOf, required, schema, text } from '../input'
 import { STAFF_ROLES, type StaffRole } from '../staff/model'
 import { action } from './contract'
+import { partnersContract } from './partners'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -88,6 +89,7 @@ export const staffContract = {
     access: ['manager', 'admin'],
     errors: ['STAFF_UNKNOWN', 'STAFF_SELF'],
   }),
+  ...partnersContract,
 }
 
 export type StaffContract = typeof staffContract
