@@ -28,7 +28,7 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
-    { root: 'staff', pages: ['invite/index', 'list/index'] },
+    { root: 'staff', pages: ['invite/index', 'list/index', 'partners/index', 'partner/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

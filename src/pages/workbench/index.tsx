@@ -6,6 +6,8 @@ import { PageShell } from '@/components/PageShell'
 import { PageTabBar } from '@/components/TabBar'
 import { setStaffTab } from '@/components/TabBar/shell'
 import { StatusView } from '@/components/StatusView'
+import { staffApi } from '@/api/staff'
+import { useRemote } from '@/api/useRemote'
 import type { StaffMember } from '@/domain/contracts/staff'
 import { STAFF_ROLE_TITLES, type StaffRole } from '@/domain/staff/model'
 import { storeNames, useStaffContext } from '@/staff/useStaffContext'
@@ -31,9 +33,38 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'privacyOfficer', 'admin'],
     onClick: go('/staff/list/index'),
   },
+  {
+    key: 'partners',
+    title: '合作方登记',
+    hint: '合作方、供应商的保密协议和等保认证',
+    roles: ['privacyOfficer', 'admin'],
+    onClick: go('/staff/partners/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
+
+const openPartners = go('/staff/partners/index')
+
+/** For the register's keepers: how many partners' agreements or certifications need a look. */
+function PartnerWarning() {
+  const [remote] = useRemote(staffApi.listPartners)
+  if (remote.state !== 'ready') return null
+  const flagged = remote.data.partners.filter((p) => p.flags.length > 0)
+  if (flagged.length === 0) return null
+  return (
+    <View className="card workbench__warning" ariaRole="button" onClick={openPartners}>
+      <Text className="workbench__warning-title">{flagged.length} 个合作方需要处理</Text>
+      <Text className="workbench__text">
+        {flagged
+          .slice(0, 3)
+          .map((p) => p.name)
+          .join('、')}
+        的保密协议或等保认证已过期、即将到期或未达二级
+      </Text>
+    </View>
+  )
+}
 
 /**
  * 员工工作台, the 员工 tab (main package: keep it small, the tools are pages of the staff
@@ -68,6 +99,7 @@ export default function Workbench() {
           <Text className="workbench__role">{STAFF_ROLE_TITLES[staff.role]}</Text>
           <Text className="workbench__store">{storeNames(staff.storeIds, stores)}</Text>
         </View>
+        {(staff.role === 'admin' || staff.role === 'privacyOfficer') && <PartnerWarning />}
         {tools.length > 0 && <EntryList className="workbench__tools" entries={tools} />}
       </>
     )
