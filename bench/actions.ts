@@ -136,6 +136,9 @@ export const ACTION_CASES: ActionCase[] = [
   asManager('me'),
   asManager('listStaff'),
   asManager('createInvite', { role: 'counter', storeIds: [DEMO_STORES.xuhui] }),
+  asManager('listChannels', { storeId: DEMO_STORES.xuhui }),
+  asManager('channelCode', { code: DEMO_CHANNELS.lancome }),
+  asManager('listCounters', { storeId: DEMO_STORES.xuhui }),
   {
     fn: 'member',
     action: 'deleteAccount',

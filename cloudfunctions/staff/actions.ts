@@ -17,12 +17,14 @@ import {
 } from '../../src/domain/staff/rules'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
+import type { WxacodeOpenApi } from '../common/channels'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
 import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { inviteId, staffSubject, type Invites } from './invites'
+import { createChannelActions } from './channels'
 import { createPartnerActions } from './partners'
 
 /** Width in pixels of an invite's mini-program code: readable from a phone screen. */
@@ -31,8 +33,13 @@ const INVITE_QR_WIDTH = 430
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
 
-/** The part of WeChat's openapi the staff function uses (config.json permissions). */
-export interface StaffOpenApi {
+/**
+ * The part of WeChat's openapi the staff function uses (config.json permissions): invites' codes
+ * and channels' codes (`channelCode`, camelCase parameters: wx-server-sdk accepts both).
+ */
+export type StaffOpenApi = InviteOpenApi & WxacodeOpenApi
+
+interface InviteOpenApi {
   wxacode: {
     getUnlimited(params: {
       scene: string
@@ -191,5 +198,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     disableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'disabled'),
     enableStaff: ({ staffId }, { caller }) => setStatus(caller, staffId, 'active'),
     ...createPartnerActions(deps),
+    ...createChannelActions(deps),
   }
 }

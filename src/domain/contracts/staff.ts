@@ -7,6 +7,7 @@
 import { empty, enumOf, listOf, required, schema, text } from '../input'
 import { STAFF_ROLES, type StaffRole } from '../staff/model'
 import { action } from './contract'
+import { channelsContract } from './channels'
 import { partnersContract } from './partners'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
@@ -90,6 +91,7 @@ export const staffContract = {
     errors: ['STAFF_UNKNOWN', 'STAFF_SELF'],
   }),
   ...partnersContract,
+  ...channelsContract,
 }
 
 export type StaffContract = typeof staffContract
