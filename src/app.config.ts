@@ -28,7 +28,17 @@ export default defineAppConfig({
         'privacy/index',
       ],
     },
-    { root: 'staff', pages: ['invite/index', 'list/index', 'partners/index', 'partner/index'] },
+    {
+      root: 'staff',
+      pages: [
+        'invite/index',
+        'list/index',
+        'partners/index',
+        'partner/index',
+        'channels/index',
+        'channel/index',
+      ],
+    },
   ],
   window: {
     backgroundTextStyle: 'light',

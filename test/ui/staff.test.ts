@@ -100,9 +100,10 @@ describe('staff workbench (compiled weapp)', () => {
 })
 
 describe('staff invite (compiled weapp)', () => {
-  it('creates a counter invite for the manager’s store and shows its mini-program code and code', async () => {
+  it('creates a counter invite for a counter of the manager’s store and shows its mini-program code and code', async () => {
     const calls = stubCloud({
       ...context(MANAGER),
+      listCounters: () => ok({ counters: [{ counterId: COUNTER.counterId, name: '兰蔻专柜', floor: 'L1' }] }),
       createInvite: () => ok({ code: CODE, expiresAt: '2026-12-08T02:30:00.000Z', scene: inviteScene(CODE) }),
       inviteCode: () => ok({ png: PNG, scene: inviteScene(CODE) }),
       revokeInvite: () => ok({ revoked: true }),
@@ -112,14 +113,21 @@ describe('staff invite (compiled weapp)', () => {
     const page = launch('staff/invite/index')
 
     await until(() => page.find('.invite__create'), 'the invite form')
-    // A manager invites counter staff of their own stores only.
-    expect(page.findAll('.chips__chip')).toHaveLength(2)
+    // A manager invites counter staff of their own stores only, to one of the store's counters.
+    const counter = `.chips__chip--counter-${COUNTER.counterId}`
+    await until(() => page.find(counter), 'the store’s counters')
+    expect(page.text(counter)).toBe('兰蔻专柜 L1')
+    expect(calls.find((c) => c.action === 'listCounters')?.data).toEqual({ storeId: STORES[0].id })
+    expect(page.findAll('.chips__chip')).toHaveLength(3)
+    await page.tap(counter)
+    await until(() => page.find(`${counter}.chips__chip--selected`), 'the chosen counter')
     await page.tap('.invite__create')
     await until(() => page.find('.invite__qr'), 'the mini-program code')
 
     expect(calls.find((c) => c.action === 'createInvite')?.data).toEqual({
       role: 'counter',
       storeIds: [STORES[0].id],
+      counterId: COUNTER.counterId,
     })
     expect(calls.find((c) => c.action === 'inviteCode')?.data).toEqual({ code: CODE })
     expect(page.attribute('.invite__qr', 'src')).toBe(`data:image/png;base64,${PNG}`)
@@ -134,7 +142,11 @@ describe('staff invite (compiled weapp)', () => {
   })
 
   it('shows the server’s refusal and no code', async () => {
-    stubCloud({ ...context(MANAGER), createInvite: refusal('STORE_UNKNOWN') })
+    stubCloud({
+      ...context(MANAGER),
+      listCounters: () => ok({ counters: [] }),
+      createInvite: refusal('STORE_UNKNOWN'),
+    })
     stubPrivacy(false)
     const page = launch('staff/invite/index')
 

@@ -40,6 +40,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['privacyOfficer', 'admin'],
     onClick: go('/staff/partners/index'),
   },
+  {
+    key: 'channels',
+    title: '渠道二维码',
+    hint: '本店专柜、服务台的会员二维码，展示或打印台卡',
+    roles: ['counter', 'manager', 'admin'],
+    onClick: go('/staff/channels/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
