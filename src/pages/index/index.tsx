@@ -52,7 +52,7 @@ export default function MemberCentre() {
   // A staff invite's mini-program code opens this page with its scene, URL-encoded.
   const inviteCode = inviteCodeOfQuery(params.scene)
   // Opened for something of its own (an invite, 申请成功 …): staff are not sent to their tab.
-  if (Object.keys(params).some((key) => key !== '$taroTimestamp')) skipLanding()
+  if (params.scene || justJoined || justDeleted) skipLanding()
 
   const content = () => {
     if (privacy.status === 'checking') return <StatusView state="loading" />

@@ -21,7 +21,7 @@ function Card({ card }: { card: ChannelCard }) {
       <Text className="channel-card__store">{card.storeName}</Text>
       <Text className="channel-card__counter">{place}</Text>
       {channel.name !== place && <Text className="channel-card__channel">{channel.name}</Text>}
-      <Image className="channel-card__qr" src={`data:image/png;base64,${card.png}`} mode="aspectFit" />
+      <Image className="channel-card__qr" src={`data:image/png;base64,${card.png}`} mode="scaleToFill" />
       <Text className="channel-card__call">微信扫码加入会员</Text>
       {card.earning.length > 0 && (
         <View className="channel-card__earning">
