@@ -308,6 +308,9 @@ export const ACTION_CASES: ActionCase[] = [
       return Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.manager, data: { campaignId } }))
     },
   },
+  asManager('listChannels', { storeId: DEMO_STORES.xuhui }),
+  asManager('channelCode', { code: DEMO_CHANNELS.lancome }),
+  asManager('listCounters', { storeId: DEMO_STORES.xuhui }),
   {
     fn: 'member',
     action: 'deleteAccount',

@@ -499,6 +499,29 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'partners',
+      description:
+        'The partners register (4.1.4): partners and suppliers with access to our systems or data → { name, kind ' +
+        'partner|supplier, reach[], agreement { ref, signedOn, expiresOn }, cert { level none|1–4, ref?, expiresOn? }, ' +
+        'status active|ended, endedAt?, endedOn?, approvedBy (staff id), createdAt, updatedAt }. Business contacts ' +
+        'only, no member data.',
+      indexes: [{ name: 'status_ended', fields: [{ field: 'status' }, { field: 'endedAt' }] }],
+      retention: {
+        text:
+          'while the relationship lasts, then P3Y after it ended (endedAt): the record of who could reach ' +
+          'what outlives the relationship for audits and claims',
+        rules: [
+          {
+            sweep: 'partners',
+            after: 'P3Y',
+            anchor: 'endedAt',
+            where: { status: 'ended' },
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -569,4 +592,5 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
   campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
   campaign_claims: { link: 'memberId', section: 'other' },
+  partners: { link: 'none', reason: 'partners and suppliers of the mall, not shoppers' },
 }

@@ -1,5 +1,17 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/join/index', 'pages/not-found/index'],
+  pages: ['pages/index/index', 'pages/join/index', 'pages/not-found/index', 'pages/workbench/index'],
+  // 会员 | 员工, drawn by src/custom-tab-bar (the 员工 tab only for staff); on H5 the tab pages
+  // draw the same bar themselves (src/components/TabBar).
+  tabBar: {
+    custom: true,
+    color: '#86909c',
+    selectedColor: '#1f4e79',
+    backgroundColor: '#ffffff',
+    list: [
+      { pagePath: 'pages/index/index', text: '会员' },
+      { pagePath: 'pages/workbench/index', text: '员工' },
+    ],
+  },
   // Rarely used shopper pages stay out of the main package (budget: bench/budgets.json).
   subPackages: [
     {
@@ -19,7 +31,6 @@ export default defineAppConfig({
     {
       root: 'staff',
       pages: [
-        'workbench/index',
         'invite/index',
         'list/index',
         'lookup/index',
@@ -29,6 +40,10 @@ export default defineAppConfig({
         'campaign-report/index',
         'verify/index',
         'cards/index',
+        'partners/index',
+        'partner/index',
+        'codes/index',
+        'channel/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -119,6 +119,7 @@ export const COLLECTIONS = {
   pointsDays: 'points_days',
   campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
+  partners: 'partners',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -17,6 +17,7 @@ import {
 } from '../../src/domain/staff/rules'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
+import type { WxacodeOpenApi } from '../common/channels'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
 import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
@@ -27,12 +28,17 @@ import { drawCode, type WxacodeApi } from '../common/wxacode'
 import { createCardImportActions } from './cardImport'
 import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
+import { createChannelActions } from './channels'
+import { createPartnerActions } from './partners'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
 
-/** The part of WeChat's openapi the staff function uses (config.json permissions). */
-export type StaffOpenApi = WxacodeApi
+/**
+ * The part of WeChat's openapi the staff function uses (config.json permissions): invites' codes
+ * (`drawCode`) and channels' codes (`channelCode`, camelCase parameters: wx-server-sdk accepts both).
+ */
+export type StaffOpenApi = WxacodeApi & WxacodeOpenApi
 
 export interface StaffDeps {
   db: Db
@@ -182,5 +188,7 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createLookupActions(deps),
     ...createChannelReportActions(deps),
     ...createCardImportActions(deps),
+    ...createPartnerActions(deps),
+    ...createChannelActions(deps),
   }
 }

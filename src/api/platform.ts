@@ -74,3 +74,40 @@ export function scrollToSelector(selector: string): void {
   if (typeof Taro.pageScrollTo !== 'function') return
   Taro.pageScrollTo({ selector, duration: 0 }).catch(() => undefined)
 }
+
+/** Whether the page can be printed (H5: the browser's print dialog). */
+export const canPrint = !isWeapp && typeof window !== 'undefined' && typeof window.print === 'function'
+
+/** Opens the browser's print dialog for the page (H5 only). */
+export function printPage(): boolean {
+  if (!canPrint) return false
+  window.print()
+  return true
+}
+
+/** Whether an image can be saved to the phone's album (weapp). */
+export const canSaveToAlbum = isWeapp
+
+/**
+ * Saves a base64 PNG to the phone's album (weapp): written to a file of the user data directory
+ * first, as saveImageToPhotosAlbum takes a file. WeChat asks for the album permission when needed.
+ */
+export async function savePngToAlbum(name: string, base64: string): Promise<boolean> {
+  if (!canSaveToAlbum) return false
+  const filePath = `${wx.env.USER_DATA_PATH}/${name}.png`
+  try {
+    await new Promise<void>((resolve, reject) => {
+      Taro.getFileSystemManager().writeFile({
+        filePath,
+        data: base64,
+        encoding: 'base64',
+        success: () => resolve(),
+        fail: reject,
+      })
+    })
+    await Taro.saveImageToPhotosAlbum({ filePath })
+    return true
+  } catch (_error) {
+    return false
+  }
+}

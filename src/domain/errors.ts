@@ -13,6 +13,7 @@ import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
+import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
@@ -51,6 +52,7 @@ export type ErrorCode =
   | LookupError
   | CampaignError
   | CardImportError
+  | PartnerError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -64,6 +66,7 @@ export const ERROR_MESSAGES = {
   ...LOOKUP_MESSAGES,
   ...CAMPAIGN_MESSAGES,
   ...CARD_IMPORT_MESSAGES,
+  ...PARTNER_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

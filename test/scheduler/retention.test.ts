@@ -247,6 +247,24 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       present: () => byId(rule.collection, 'claim-1'),
     }
   },
+
+  async partners(rule) {
+    const endedAt = new Date(Date.parse(START) + DAY)
+    const entry = { name: '示例供应商', kind: 'supplier', reach: ['sms'], createdAt: new Date(START) }
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'partner-ended', ...entry, status: 'ended', endedAt } })
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'partner-active', ...entry, status: 'active' } })
+    return {
+      dueAt: endedAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'partner-ended'),
+      after: async () => {
+        expect(await byId(rule.collection, 'partner-active')).toBe(true)
+      },
+    }
+  },
 }
 
 const triggerOf = (sweep: string) =>

@@ -56,7 +56,7 @@ describe('staff workbench (compiled weapp)', () => {
     stubCloud(context(MANAGER))
     stubPrivacy(false)
     const navigation = stubNavigation()
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.text('.workbench__name')).toBe('南京路店店长')
@@ -74,7 +74,7 @@ describe('staff workbench (compiled weapp)', () => {
   ] as const)('offers %s only the tools the role may use', async (_role, staff, invite, list) => {
     stubCloud(context(staff))
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.text('.workbench__role')).toBe(
@@ -87,7 +87,7 @@ describe('staff workbench (compiled weapp)', () => {
   it('tells a shopper who is not staff how to join', async () => {
     stubCloud(context(null))
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
 
     await until(() => page.find('.workbench__none'), 'the not-staff card')
     expect(page.find('.entry-list__item--invite')).toBeUndefined()
@@ -95,9 +95,10 @@ describe('staff workbench (compiled weapp)', () => {
 })
 
 describe('staff invite (compiled weapp)', () => {
-  it('creates a counter invite for the manager’s store and shows its mini-program code and code', async () => {
+  it('creates a counter invite for a counter of the manager’s store and shows its mini-program code and code', async () => {
     const calls = stubCloud({
       ...context(MANAGER),
+      listCounters: () => ok({ counters: [{ counterId: COUNTER.counterId, name: '兰蔻专柜', floor: 'L1' }] }),
       createInvite: () => ok({ code: CODE, expiresAt: '2026-12-08T02:30:00.000Z', scene: inviteScene(CODE) }),
       inviteCode: () => ok({ png: PNG, scene: inviteScene(CODE) }),
       revokeInvite: () => ok({ revoked: true }),
@@ -107,14 +108,21 @@ describe('staff invite (compiled weapp)', () => {
     const page = launch('staff/invite/index')
 
     await until(() => page.find('.invite__create'), 'the invite form')
-    // A manager invites counter staff of their own stores only.
-    expect(page.findAll('.chips__chip')).toHaveLength(2)
+    // A manager invites counter staff of their own stores only, to one of the store's counters.
+    const counter = `.chips__chip--counter-${COUNTER.counterId}`
+    await until(() => page.find(counter), 'the store’s counters')
+    expect(page.text(counter)).toBe('兰蔻专柜 L1')
+    expect(calls.find((c) => c.action === 'listCounters')?.data).toEqual({ storeId: STORES[0].id })
+    expect(page.findAll('.chips__chip')).toHaveLength(3)
+    await page.tap(counter)
+    await until(() => page.find(`${counter}.chips__chip--selected`), 'the chosen counter')
     await page.tap('.invite__create')
     await until(() => page.find('.invite__qr'), 'the mini-program code')
 
     expect(calls.find((c) => c.action === 'createInvite')?.data).toEqual({
       role: 'counter',
       storeIds: [STORES[0].id],
+      counterId: COUNTER.counterId,
     })
     expect(calls.find((c) => c.action === 'inviteCode')?.data).toEqual({ code: CODE })
     expect(page.attribute('.invite__qr', 'src')).toBe(`data:image/png;base64,${PNG}`)
@@ -129,7 +137,11 @@ describe('staff invite (compiled weapp)', () => {
   })
 
   it('shows the server’s refusal and no code', async () => {
-    stubCloud({ ...context(MANAGER), createInvite: refusal('STORE_UNKNOWN') })
+    stubCloud({
+      ...context(MANAGER),
+      listCounters: () => ok({ counters: [] }),
+      createInvite: refusal('STORE_UNKNOWN'),
+    })
     stubPrivacy(false)
     const page = launch('staff/invite/index')
 
@@ -176,16 +188,14 @@ describe('staff list (compiled weapp)', () => {
 })
 
 describe('member centre for staff (compiled weapp)', () => {
-  it('shows staff the way to their workbench', async () => {
+  it('opens the 员工 tab for staff when the app opens on the home page', async () => {
     stubCloud({ home: () => ok({ member: MEMBER }), me: () => ok({ staff: COUNTER }) })
     stubPrivacy(false)
     const navigation = stubNavigation()
-    const page = launch('pages/index/index')
+    launch('pages/index/index')
 
-    await until(() => page.find('.home__staff'), 'the workbench entry')
-    expect(page.text('.home__staff-title')).toBe('员工工作台')
-    await page.tap('.home__staff')
-    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/staff/workbench/index' })
+    await until(() => navigation.switchTab.mock.calls[0], 'the switch to the 员工 tab')
+    expect(navigation.switchTab.mock.calls[0][0]).toMatchObject({ url: '/pages/workbench/index' })
   })
 
   it('shows members who are not staff nothing new', async () => {
@@ -195,7 +205,6 @@ describe('member centre for staff (compiled weapp)', () => {
 
     await until(() => page.find('.member-card'), 'the member card')
     await page.settle()
-    expect(page.find('.home__staff')).toBeUndefined()
     expect(page.find('.home__join-staff')).toBeUndefined()
   })
 
@@ -216,10 +225,10 @@ describe('member centre for staff (compiled weapp)', () => {
     await until(() => page.find('.home__join-staff'), 'the join confirmation')
     expect(calls.some((c) => c.action === 'redeemInvite')).toBe(false)
     await page.tap('.home__join-staff-go')
-    await until(() => page.find('.home__staff'), 'the workbench entry')
+    await until(() => navigation.switchTab.mock.calls[0], 'the switch to the 员工 tab')
     expect(calls.find((c) => c.action === 'redeemInvite')?.data).toEqual({ code: CODE })
-    expect(navigation.navigateTo.mock.calls[0][0]).toMatchObject({ url: '/staff/workbench/index' })
-    expect(page.find('.home__join-staff')).toBeUndefined()
+    expect(navigation.switchTab.mock.calls[0][0]).toMatchObject({ url: '/pages/workbench/index' })
+    await until(() => !page.find('.home__join-staff'), 'the join confirmation gone')
   })
 
   it.each(['INVITE_INVALID', 'ALREADY_STAFF'] as const)('shows why joining failed: %s', async (code) => {

@@ -13,6 +13,8 @@ export interface PageShellProps {
   children: ReactNode
   /** Ask for the privacy authorisation; only the privacy guide itself is read without it. */
   privacy?: boolean
+  /** The way back (H5); a tab page has the tab bar instead. */
+  back?: boolean
 }
 
 /**
@@ -20,11 +22,11 @@ export interface PageShellProps {
  * the content, and the privacy authorisation (these pages process personal information: it is
  * required, L-1).
  */
-export function PageShell({ name, title, intro, children, privacy = true }: PageShellProps) {
+export function PageShell({ name, title, intro, children, privacy = true, back = true }: PageShellProps) {
   return (
     <View className={`page-shell page-shell--${name}`}>
       <View className="page-shell__head">
-        <BackControl />
+        {back && <BackControl />}
         <Text className="page-shell__title">{title}</Text>
         {intro && <Text className="page-shell__intro">{intro}</Text>}
       </View>

@@ -9,6 +9,8 @@ import { STAFF_ROLES, type StaffRole } from '../staff/model'
 import { cardImportContract } from './cardImport'
 import { action } from './contract'
 import { lookupContract } from './lookup'
+import { channelsContract } from './channels'
+import { partnersContract } from './partners'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -92,6 +94,8 @@ export const staffContract = {
   }),
   ...lookupContract,
   ...cardImportContract,
+  ...partnersContract,
+  ...channelsContract,
 }
 
 export type StaffContract = typeof staffContract

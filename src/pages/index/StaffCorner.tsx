@@ -1,17 +1,15 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
 import { FormAlert } from '@/components/FormAlert'
+import { landStaffOnce, setStaffTab, TAB_PAGES } from '@/components/TabBar/shell'
 import type { Failure } from '@/domain/errors'
-import { STAFF_ROLE_TITLES } from '@/domain/staff/model'
-
-const WORKBENCH = '/staff/workbench/index'
 
 const openWorkbench = () => {
-  Taro.navigateTo({ url: WORKBENCH })
+  Taro.switchTab({ url: TAB_PAGES.staff })
 }
 
 /** 加入员工: the colleague scanned an invite's mini-program code; the role is known once taken. */
@@ -56,38 +54,30 @@ function JoinStaff({
 }
 
 /**
- * The staff's way to their workbench, above the member centre (members who are not staff see
- * nothing), and joining the staff from an invite's scene. Loads only once `enabled` (L-1).
+ * Whether the caller is staff (the 员工 tab shows for staff only; staff land on it once per launch,
+ * see `landStaffOnce`), and joining the staff from an invite's scene. Loads only once `enabled`
+ * (L-1).
  */
 export function StaffCorner({ enabled, inviteCode }: { enabled: boolean; inviteCode: string | null }) {
   const [me, reload] = useRemote(staffApi.me, enabled)
   const [pending, setPending] = useState(inviteCode)
   const staff = me.state === 'ready' ? me.data.staff : null
 
+  useEffect(() => {
+    if (me.state !== 'ready') return
+    setStaffTab(me.data.staff !== null)
+    landStaffOnce()
+  }, [me])
+
+  if (!enabled || !pending || staff) return null
   return (
-    <>
-      {enabled && pending && !staff && (
-        <JoinStaff
-          code={pending}
-          onJoined={() => {
-            setPending(null)
-            reload()
-          }}
-          onDismiss={() => setPending(null)}
-        />
-      )}
-      {staff && (
-        <View className="card home__staff" ariaRole="button" onClick={openWorkbench}>
-          <View className="home__staff-main">
-            <Text className="home__staff-title">员工工作台</Text>
-            <Text className="home__staff-text">
-              {staff.displayName ? `${staff.displayName} · ` : ''}
-              {STAFF_ROLE_TITLES[staff.role]}
-            </Text>
-          </View>
-          <Text className="home__staff-chevron">›</Text>
-        </View>
-      )}
-    </>
+    <JoinStaff
+      code={pending}
+      onJoined={() => {
+        setPending(null)
+        reload()
+      }}
+      onDismiss={() => setPending(null)}
+    />
   )
 }

@@ -8,6 +8,8 @@ import { PrivacyAuthorization, usePrivacy } from '@/components/PrivacyAuthorizat
 import { PrivacyLinks } from '@/components/PrivacyLinks'
 import { StatusView } from '@/components/StatusView'
 import { DevToolsSlot } from '@/components/DevTools/DevToolsSlot'
+import { PageTabBar } from '@/components/TabBar'
+import { skipLanding } from '@/components/TabBar/shell'
 import { WelcomeCard } from '@/components/WelcomeCard'
 import { memberApi } from '@/api'
 import { useRemote } from '@/api/useRemote'
@@ -56,6 +58,8 @@ export default function MemberCentre() {
   useEffect(() => {
     if (campaignId) Taro.navigateTo({ url: `${CLAIM_PAGE}?id=${campaignId}` })
   }, [campaignId])
+  // Opened for something of its own (an invite, 申请成功 …): staff are not sent to their tab.
+  if (params.scene || justJoined || justDeleted) skipLanding()
 
   const content = () => {
     if (privacy.status === 'checking') return <StatusView state="loading" />
@@ -113,6 +117,7 @@ export default function MemberCentre() {
       <PrivacyLinks />
       <PrivacyAuthorization mode="launch" />
       <DevToolsSlot />
+      <PageTabBar tab="member" />
     </View>
   )
 }

@@ -1,8 +1,9 @@
 import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { staffApi } from '@/api/staff'
+import { useRemote } from '@/api/useRemote'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
@@ -17,14 +18,46 @@ import { ALL_STORE_ROLES, STAFF_ROLES, STAFF_ROLE_TITLES, type StaffRole } from 
 import { useStaffContext } from '../useStaffContext'
 import './index.css'
 
-const COUNTER_MAX = 64
-
 /** A manager invites counter staff of their own stores; an admin anyone, anywhere. */
 const rolesFor = (inviter: StaffMember): readonly StaffRole[] =>
   inviter.role === 'admin' ? STAFF_ROLES : ['counter']
 
 const storesFor = (inviter: StaffMember, stores: StoreOption[]): StoreOption[] =>
   inviter.role === 'admin' ? stores : stores.filter((s) => inviter.storeIds.includes(s.id))
+
+/** The counter of a counter invite: one of the chosen store's open counters, or none. */
+function CounterPicker({
+  storeId,
+  value,
+  onChange,
+}: {
+  storeId: string
+  value: string
+  onChange: (counterId: string) => void
+}) {
+  const load = useCallback(() => staffApi.listCounters({ storeId }), [storeId])
+  const [remote] = useRemote(load)
+  // The counter belongs to the store: a new store starts without one.
+  useEffect(() => onChange(''), [storeId, onChange])
+  const counters = remote.state === 'ready' ? remote.data.counters : []
+  return (
+    <FormField name="counterId" label="专柜" required={false}>
+      {remote.state === 'failed' ? (
+        <FormAlert message={remote.failure.message} />
+      ) : (
+        <ChoiceChips
+          name="counter"
+          options={counters.map((c) => ({
+            value: c.counterId,
+            label: c.floor ? `${c.name} ${c.floor}` : c.name,
+          }))}
+          value={value}
+          onChange={onChange}
+        />
+      )}
+    </FormField>
+  )
+}
 
 /** The code in groups of four, as it is read out. */
 const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ')
@@ -95,17 +128,8 @@ function InviteForm({
             />
           </FormField>
         )}
-        {role === 'counter' && (
-          <TextField
-            block="invite"
-            name="counterId"
-            label="专柜编号"
-            required={false}
-            value={counterId}
-            maxLength={COUNTER_MAX}
-            placeholder="如 counter-xh-lancome"
-            onChange={setCounterId}
-          />
+        {role === 'counter' && storeId && (
+          <CounterPicker key={storeId} storeId={storeId} value={counterId} onChange={setCounterId} />
         )}
         <TextField
           block="invite"

@@ -109,7 +109,7 @@ export function stubStorage(): Map<string, unknown> {
 }
 
 /** Records navigation, which the simulator cannot perform. */
-export function stubNavigation(): { reLaunch: jest.Mock; navigateTo: jest.Mock } {
+export function stubNavigation(): { reLaunch: jest.Mock; navigateTo: jest.Mock; switchTab: jest.Mock } {
   const done = (options: { success?: (r: Anything) => void; complete?: () => void }) => {
     options.success?.({ errMsg: 'ok' })
     options.complete?.()
@@ -117,8 +117,10 @@ export function stubNavigation(): { reLaunch: jest.Mock; navigateTo: jest.Mock }
   const reLaunch = jest.fn(done)
   const navigateTo = jest.fn(done)
   g.wx.reLaunch = reLaunch
+  const switchTab = jest.fn(done)
   g.wx.navigateTo = navigateTo
-  return { reLaunch, navigateTo }
+  g.wx.switchTab = switchTab
+  return { reLaunch, navigateTo, switchTab }
 }
 
 type Lifecycle = 'onLoad' | 'onShow' | 'onReady'

@@ -1,11 +1,16 @@
 import { Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
+import { useEffect } from 'react'
 import { EntryList, type Entry } from '@/components/EntryList'
 import { PageShell } from '@/components/PageShell'
+import { PageTabBar } from '@/components/TabBar'
+import { setStaffTab } from '@/components/TabBar/shell'
 import { StatusView } from '@/components/StatusView'
+import { staffApi } from '@/api/staff'
+import { useRemote } from '@/api/useRemote'
 import type { StaffMember } from '@/domain/contracts/staff'
 import { STAFF_ROLE_TITLES, type StaffRole } from '@/domain/staff/model'
-import { storeNames, useStaffContext } from '../useStaffContext'
+import { storeNames, useStaffContext } from '@/staff/useStaffContext'
 import './index.css'
 
 const go = (url: string) => () => {
@@ -63,13 +68,56 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'admin'],
     onClick: go('/staff/cards/index'),
   },
+  {
+    key: 'partners',
+    title: '合作方登记',
+    hint: '合作方、供应商的保密协议和等保认证',
+    roles: ['privacyOfficer', 'admin'],
+    onClick: go('/staff/partners/index'),
+  },
+  {
+    key: 'codes',
+    title: '渠道二维码',
+    hint: '本店专柜、服务台的会员二维码，展示或打印台卡',
+    roles: ['counter', 'manager', 'admin'],
+    onClick: go('/staff/codes/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
 
-/** 员工工作台: who the caller is as staff, and the staff tools their role may use. */
+const openPartners = go('/staff/partners/index')
+
+/** For the register's keepers: how many partners' agreements or certifications need a look. */
+function PartnerWarning() {
+  const [remote] = useRemote(staffApi.listPartners)
+  if (remote.state !== 'ready') return null
+  const flagged = remote.data.partners.filter((p) => p.flags.length > 0)
+  if (flagged.length === 0) return null
+  return (
+    <View className="card workbench__warning" ariaRole="button" onClick={openPartners}>
+      <Text className="workbench__warning-title">{flagged.length} 个合作方需要处理</Text>
+      <Text className="workbench__text">
+        {flagged
+          .slice(0, 3)
+          .map((p) => p.name)
+          .join('、')}
+        的保密协议或等保认证已过期、即将到期或未达二级
+      </Text>
+    </View>
+  )
+}
+
+/**
+ * 员工工作台, the 员工 tab (main package: keep it small, the tools are pages of the staff
+ * subpackage): who the caller is as staff, and the staff tools their role may use.
+ */
 export default function Workbench() {
   const [context, reload] = useStaffContext()
+  const staff = context.state === 'ready' ? context.data.staff : undefined
+  useEffect(() => {
+    if (staff !== undefined) setStaffTab(staff !== null)
+  }, [staff])
 
   const content = () => {
     if (context.state === 'loading') return <StatusView state="loading" />
@@ -93,14 +141,16 @@ export default function Workbench() {
           <Text className="workbench__role">{STAFF_ROLE_TITLES[staff.role]}</Text>
           <Text className="workbench__store">{storeNames(staff.storeIds, stores)}</Text>
         </View>
+        {(staff.role === 'admin' || staff.role === 'privacyOfficer') && <PartnerWarning />}
         {tools.length > 0 && <EntryList className="workbench__tools" entries={tools} />}
       </>
     )
   }
 
   return (
-    <PageShell name="workbench" title="员工工作台">
+    <PageShell name="workbench" title="员工工作台" back={false}>
       {content()}
+      <PageTabBar tab="staff" />
     </PageShell>
   )
 }

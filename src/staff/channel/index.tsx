@@ -1,0 +1,90 @@
+import { Image, Text, View } from '@tarojs/components'
+import Taro, { useRouter } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { useCallback, useState } from 'react'
+import { canPrint, canSaveToAlbum, printPage, savePngToAlbum } from '@/api/platform'
+import { staffApi } from '@/api/staff'
+import { useRemote } from '@/api/useRemote'
+import { PageShell } from '@/components/PageShell'
+import { usePrivacy } from '@/components/PrivacyAuthorization'
+import { StatusView } from '@/components/StatusView'
+import { CHANNEL_KIND_LABELS } from '@/domain/channel/model'
+import type { ChannelCard } from '@/domain/contracts/channels'
+import './index.css'
+
+/** The A6 card a counter puts on its stand: the store, the counter, the code, how points work. */
+function Card({ card }: { card: ChannelCard }) {
+  const { channel } = card
+  const place = channel.counterName ?? channel.name
+  return (
+    <View className="channel-card">
+      <Text className="channel-card__store">{card.storeName}</Text>
+      <Text className="channel-card__counter">{place}</Text>
+      {channel.name !== place && <Text className="channel-card__channel">{channel.name}</Text>}
+      <Image className="channel-card__qr" src={`data:image/png;base64,${card.png}`} mode="scaleToFill" />
+      <Text className="channel-card__call">微信扫码加入会员</Text>
+      {card.earning.length > 0 && (
+        <View className="channel-card__earning">
+          {card.earning.map((line) => (
+            <Text key={line} className="channel-card__line">
+              {line}
+            </Text>
+          ))}
+        </View>
+      )}
+    </View>
+  )
+}
+
+function Actions({ card }: { card: ChannelCard }) {
+  const [saving, setSaving] = useState(false)
+  const save = async () => {
+    setSaving(true)
+    const saved = await savePngToAlbum(`channel-${card.channel.code}`, card.png)
+    setSaving(false)
+    Taro.showToast({ title: saved ? '已保存到相册' : '保存失败，请检查相册权限', icon: 'none' })
+  }
+  return (
+    <View className="channel__actions">
+      {canPrint && (
+        <Button type="primary" block className="channel__print" onClick={() => printPage()}>
+          打印台卡
+        </Button>
+      )}
+      {canSaveToAlbum && (
+        <Button type="primary" block className="channel__save" loading={saving} onClick={save}>
+          保存到相册
+        </Button>
+      )}
+      <Text className="channel__note">
+        {CHANNEL_KIND_LABELS[card.channel.kind]}渠道 · 顾客扫码注册后计入本渠道
+      </Text>
+    </View>
+  )
+}
+
+/** One channel's mini-program code, large, as the printable card of its counter (4.2.1.2). */
+export default function ChannelPage() {
+  const privacy = usePrivacy()
+  const code = useRouter().params.code ?? ''
+  const load = useCallback(() => staffApi.channelCode({ code }), [code])
+  const [remote, reload] = useRemote(load, privacy.status === 'agreed')
+
+  const content = () => {
+    if (remote.state === 'loading') return <StatusView state="loading" />
+    if (remote.state === 'failed')
+      return <StatusView state="failed" failure={remote.failure} onRetry={reload} />
+    return (
+      <>
+        <Card card={remote.data} />
+        <Actions card={remote.data} />
+      </>
+    )
+  }
+
+  return (
+    <PageShell name="channel" title="渠道二维码">
+      {content()}
+    </PageShell>
+  )
+}
