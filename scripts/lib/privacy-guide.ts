@@ -115,6 +115,11 @@ export const NOT_PRIVACY: ReadonlySet<string> = new Set([
   'eventCenter',
   'requestSubscribeMessage',
   'vibrateShort',
+  // the mini-program's own temporary files (a chosen file read, a code image written)
+  'getFileSystemManager',
+  'env',
+  // staff scanning a shopper's claim or member code: the code's text, no camera image kept
+  'scanCode',
   // the privacy flow itself
   'getPrivacySetting',
   'onNeedPrivacyAuthorization',

@@ -43,7 +43,7 @@ describe('card import page (compiled weapp)', () => {
   ])('offers the import on the workbench to %s', async (_who, staff, offered) => {
     stubCloud({ me: () => ok({ staff }), joinForm: () => ok({ notice: NOTICE, stores: STORES }) })
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.find('.entry-list__item--cards') !== undefined).toBe(offered)
   })

@@ -44,7 +44,7 @@ describe('staff workbench tools for the lookup and the report (compiled weapp)',
   ] as const)('offers %s 会员查询 %s and 渠道报表 %s', async (role, lookup, report) => {
     stubCloud(context(staffOf(role)))
     stubPrivacy(false)
-    const page = launch('staff/workbench/index')
+    const page = launch('pages/workbench/index')
     await until(() => page.find('.workbench__me'), 'the staff identity')
     expect(page.find('.entry-list__item--lookup') !== undefined).toBe(lookup)
     expect(page.find('.entry-list__item--channels') !== undefined).toBe(report)
