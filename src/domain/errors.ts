@@ -15,6 +15,7 @@ import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from '.
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
+import { POINTS_MESSAGES, type PointsError } from './points/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 
@@ -48,6 +49,7 @@ export type ErrorCode =
   | CardError
   | PlateError
   | StaffError
+  | PointsError
   | ChannelError
   | LookupError
   | CampaignError
@@ -62,6 +64,7 @@ export const ERROR_MESSAGES = {
   ...CARD_MESSAGES,
   ...PLATE_MESSAGES,
   ...STAFF_MESSAGES,
+  ...POINTS_MESSAGES,
   ...CHANNEL_MESSAGES,
   ...LOOKUP_MESSAGES,
   ...CAMPAIGN_MESSAGES,

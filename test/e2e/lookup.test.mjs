@@ -24,8 +24,9 @@ async function becomePersona(label) {
   await openHome(page, BASE_URL)
   await page.locator('.dev-tools__fab:visible').click()
   await page.locator('.dev-tools__persona:visible', { hasText: label }).click()
-  await page.locator('.home__staff:visible').waitFor({ timeout: 20_000 })
-  await page.locator('.home__staff:visible').click()
+  // Staff land on the 员工 tab, or reach it from the tab bar.
+  await page.locator('.tab-bar__item--staff:visible').waitFor({ timeout: 20_000 })
+  await page.locator('.tab-bar__item--staff:visible').click()
   await page.locator('.workbench__me:visible').waitFor()
 }
 

@@ -50,7 +50,12 @@ after(async () => {
   if (shots.length > 0) console.log(`screenshots:\n  ${shots.join('\n  ')}`)
 })
 
-const back = () => page.goBack()
+// Back once the page on top has settled: a back during the router's push animation leaves the
+// tab page under it shaded.
+const back = async () => {
+  await page.locator('.taro_router > .taro_page.taro_page_stationed:last-child').waitFor()
+  await page.goBack()
+}
 
 test('[L-2][L-8][4.2.2.6][6.1.1][7.2][L-9] a member manages plates, consents, their data and deletes the account', async (t) => {
   const step = journey(t, (n) => shot(`failed-step-${n}`))

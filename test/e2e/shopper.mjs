@@ -23,11 +23,17 @@ export async function requestCode(page) {
   await page.locator('.sms-button', { hasText: '秒后重发' }).waitFor({ timeout: 20_000 })
 }
 
-/** From a fresh browser: agree to the privacy guide (when asked) and wait for the home page. */
+/**
+ * From a fresh browser: agree to the privacy guide (when asked) and wait for the home page (or,
+ * for staff, the 员工 tab they land on).
+ */
 export async function openHome(page, baseUrl) {
   await page.goto(baseUrl)
   const agree = page.locator('taro-button-core.privacy-auth__agree')
-  await agree.or(page.locator('.welcome-card:visible, .member-card:visible').first()).first().waitFor()
+  await agree
+    .or(page.locator('.welcome-card:visible, .member-card:visible, .workbench__me:visible').first())
+    .first()
+    .waitFor()
   if (await agree.isVisible()) {
     await agree.click()
     await agree.waitFor({ state: 'hidden' })
