@@ -11,6 +11,7 @@ import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { JOBS_COLLECTION } from './jobs'
 import { SWEEP_PAGE, type SweepOptions } from './sweeps'
+import { pageAfterId } from './walk'
 
 const PROGRESS_ID = 'backfill:member-tail'
 
@@ -22,7 +23,6 @@ export interface BackfillRun {
 
 export function createMemberTailBackfill(deps: { db: Db; clock: Clock }) {
   const { db, clock } = deps
-  const _ = db.command
   return {
     async run(options: SweepOptions = {}): Promise<BackfillRun> {
       const saved = await getDoc(db, JOBS_COLLECTION, PROGRESS_ID)
@@ -38,12 +38,7 @@ export function createMemberTailBackfill(deps: { db: Db; clock: Clock }) {
           // A finished walk keeps no member id (erasure must leave nothing that names a member).
           .set({ data: { job: PROGRESS_ID, last: done ? '' : last, done, updatedAt: new Date(clock.now()) } })
       while (clock.now() < deadline) {
-        const { data } = await db
-          .collection(COLLECTIONS.members)
-          .where({ _id: _.gt(last) })
-          .orderBy('_id', 'asc')
-          .limit(pageSize)
-          .get()
+        const data = await pageAfterId(db, COLLECTIONS.members, last, pageSize)
         for (const member of data) {
           out.examined += 1
           const memberNo = typeof member.memberNo === 'string' ? member.memberNo : ''

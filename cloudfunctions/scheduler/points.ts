@@ -14,7 +14,7 @@ import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Ledger, LotDoc } from '../common/points/ledger'
 import { JOBS_COLLECTION } from './jobs'
 import { SWEEP_PAGE, type SweepOptions } from './sweeps'
-import { walkForward } from './walk'
+import { pageAfterId, walkForward } from './walk'
 
 /** Who the ledger names for expiries. */
 export const EXPIRY_ACTOR = 'system:points-expiry'
@@ -138,12 +138,7 @@ export function createPointsReconciliation(deps: { db: Db; clock: Clock; progres
               : { job: progressId, last, checked, findings, updatedAt: new Date(clock.now()) },
           })
       while (clock.now() < deadline) {
-        const { data } = await db
-          .collection(COLLECTIONS.members)
-          .where({ _id: _.gt(last) })
-          .orderBy('_id', 'asc')
-          .limit(pageSize)
-          .get()
+        const data = await pageAfterId(db, COLLECTIONS.members, last, pageSize)
         for (const member of data) {
           const finding = await check(member)
           if (finding && findings.length < MAX_FINDINGS) findings.push(finding)

@@ -88,3 +88,19 @@ export async function walkForward(
   }
   return { examined, complete: false }
 }
+
+/** The next page of `collection` in `_id` order after `last` ('' for the first): a walk over every document. */
+export async function pageAfterId(
+  db: Db,
+  collection: string,
+  last: string,
+  pageSize: number,
+): Promise<Doc[]> {
+  const { data } = await db
+    .collection(collection)
+    .where({ _id: db.command.gt(last) })
+    .orderBy('_id', 'asc')
+    .limit(pageSize)
+    .get()
+  return data
+}
