@@ -198,6 +198,21 @@ describe('member centre for staff (compiled weapp)', () => {
     expect(navigation.switchTab.mock.calls[0][0]).toMatchObject({ url: '/pages/workbench/index' })
   })
 
+  it('shows staff a 员工工作台 entry that opens the 员工 tab', async () => {
+    stubCloud({ home: () => ok({ member: MEMBER }), me: () => ok({ staff: COUNTER }) })
+    stubPrivacy(false)
+    const navigation = stubNavigation()
+    const page = launch('pages/index/index')
+
+    await until(() => page.find('.home__staff'), 'the 员工工作台 entry')
+    // The landing switch of the launch first, then the entry's own.
+    await until(() => navigation.switchTab.mock.calls[0], 'the landing switch')
+    expect(page.text('.home__staff-title')).toBe('员工工作台')
+    await page.tap('.home__staff')
+    await until(() => navigation.switchTab.mock.calls[1], 'the switch to the 员工 tab')
+    expect(navigation.switchTab.mock.calls[1][0]).toMatchObject({ url: '/pages/workbench/index' })
+  })
+
   it('shows members who are not staff nothing new', async () => {
     stubCloud({ home: () => ok({ member: MEMBER }), me: () => ok({ staff: null }) })
     stubPrivacy(false)
@@ -206,6 +221,7 @@ describe('member centre for staff (compiled weapp)', () => {
     await until(() => page.find('.member-card'), 'the member card')
     await page.settle()
     expect(page.find('.home__join-staff')).toBeUndefined()
+    expect(page.find('.home__staff')).toBeUndefined()
   })
 
   it('joins the staff from an invite’s scene and opens the workbench', async () => {

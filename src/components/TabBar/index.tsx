@@ -9,9 +9,14 @@ const TABS: { tab: Tab; title: string }[] = [
   { tab: 'staff', title: '员工' },
 ]
 
-/** 会员 | 员工: the bar at the bottom of the tab pages; 员工 only for staff. */
-export function TabBar() {
+/**
+ * 会员 | 员工: the bar at the bottom of the tab pages; 员工 only for staff. On H5 a shopper gets no
+ * bar (one tab is only in the way); `always`: WeChat keeps the custom tab bar's room on tab pages
+ * whatever the bar draws, so there it shows 会员 alone rather than an empty strip.
+ */
+export function TabBar({ always = false }: { always?: boolean }) {
   const { staff, current } = useShellState()
+  if (!staff && !always) return null
   const tabs = TABS.filter(({ tab }) => tab === 'member' || staff)
   return (
     <View className="tab-bar" ariaRole="tablist">
@@ -37,7 +42,8 @@ export function TabBar() {
  */
 export function PageTabBar({ tab }: { tab: Tab }) {
   useTabPage(tab)
-  if (process.env.TARO_ENV === 'weapp') return null
+  const { staff } = useShellState()
+  if (process.env.TARO_ENV === 'weapp' || !staff) return null
   return (
     <>
       <View className="tab-bar__spacer" />

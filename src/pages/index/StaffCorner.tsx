@@ -7,6 +7,7 @@ import { useRemote } from '@/api/useRemote'
 import { FormAlert } from '@/components/FormAlert'
 import { landStaffOnce, setStaffTab, TAB_PAGES } from '@/components/TabBar/shell'
 import type { Failure } from '@/domain/errors'
+import { STAFF_ROLE_TITLES } from '@/domain/staff/model'
 
 const openWorkbench = () => {
   Taro.switchTab({ url: TAB_PAGES.staff })
@@ -69,7 +70,23 @@ export function StaffCorner({ enabled, inviteCode }: { enabled: boolean; inviteC
     landStaffOnce()
   }, [me])
 
-  if (!enabled || !pending || staff) return null
+  if (!enabled) return null
+  if (staff) {
+    // The member centre names the way to the staff side too, not only the tab bar.
+    return (
+      <View className="card home__staff" ariaRole="button" onClick={openWorkbench}>
+        <View className="home__staff-main">
+          <Text className="home__staff-title">员工工作台</Text>
+          <Text className="home__staff-text">
+            {staff.displayName ? `${staff.displayName} · ` : ''}
+            {STAFF_ROLE_TITLES[staff.role]}
+          </Text>
+        </View>
+        <Text className="home__staff-chevron">›</Text>
+      </View>
+    )
+  }
+  if (!pending) return null
   return (
     <JoinStaff
       code={pending}
