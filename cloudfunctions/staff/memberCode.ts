@@ -1,0 +1,39 @@
+/**
+ * The counter scans a member's code (issue #11): the token names the member through its random
+ * code id, is current (this 30-second step or the one before) and not yet used for a lookup.
+ * The answer is the masked card `lookupMember` shows, read and audited the same way; its `ref`
+ * is what the counter's points actions take.
+ */
+import type { memberCodeStaffContract } from '../../src/domain/contracts/memberCode'
+import { fail, ok } from '../../src/domain/errors'
+import { createKeyStore } from '../common/keystore'
+import { createMemberCodes } from '../common/points/memberCode'
+import type { Db } from '../common/db'
+import type { Handlers } from '../common/router'
+import { actingStaff, createMemberCards, servableMember, type LookupDeps } from './lookup'
+
+export function createMemberCodeStaffActions(
+  deps: LookupDeps & { keyDb: () => Db },
+): Handlers<typeof memberCodeStaffContract, { status: 'active' }> {
+  const { db, vault, clock, audit } = deps
+  const cards = createMemberCards(deps)
+
+  return {
+    async lookupByCode({ code }, { caller }) {
+      const staff = actingStaff(caller)
+      const keys = createKeyStore({ db: deps.keyDb(), vault, clock })
+      const resolved = await createMemberCodes({ db, vault, keys, clock }).resolve(
+        code,
+        clock.now(),
+        'lookup',
+      )
+      if (!resolved.ok) return resolved
+      const record = await servableMember(db, staff, resolved.data.memberId)
+      if (!record) return fail('LOOKUP_MEMBER_UNKNOWN', 'code')
+      const entries = audit.batch()
+      const [member] = await cards(staff, [record], entries)
+      await entries.flush()
+      return member ? ok({ member }) : fail('LOOKUP_MEMBER_UNKNOWN', 'code')
+    },
+  }
+}
