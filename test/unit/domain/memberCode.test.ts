@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 
+import { cryptoJsHmacSha1 } from '../../../src/api/hmacSha1'
 import {
   bytesToHex,
   codeIdFrom,
@@ -87,5 +88,11 @@ describe('member code token', () => {
   it('round-trips the secret as hex', () => {
     expect(bytesToHex(secret)).toBe('00112233445566778899aabbccddeeff00112233')
     expect(() => hexToBytes('abc')).toThrow(RangeError)
+  })
+})
+
+describe('the phone’s HMAC (crypto-js)', () => {
+  it.each(RFC_VECTORS)('gives the same RFC 6238 code as node:crypto at T=%i s', (seconds, expected) => {
+    expect(totp(cryptoJsHmacSha1, RFC_SECRET, seconds * 1000)).toBe(expected)
   })
 })
