@@ -31,7 +31,7 @@ import { moveSignUp } from '../common/channels'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { createIdentityStore } from '../common/identity'
-import { createKeyStore } from '../common/keystore'
+import { createKeyStore, type KeyStore } from '../common/keystore'
 import type { MemberDoc } from '../common/members/model'
 import { createDailyCounts, requesterOf } from '../common/quota'
 import type { Handlers } from '../common/router'
@@ -69,10 +69,14 @@ export async function servableMember(db: Db, staff: StaffIdentity, ref: string):
 }
 
 /** The identity store over the key environment, opened when a member's data is first decrypted. */
-function identityStoreOf(deps: LookupDeps) {
+export function keyStoreOf(deps: LookupDeps): KeyStore {
   if (!deps.keyDb) throw new Error('the staff function needs the key environment to read members')
+  return createKeyStore({ db: deps.keyDb(), vault: deps.vault, clock: deps.clock })
+}
+
+/** The identity store; `keys`: a key store this call already opened keys with. */
+function identityStoreOf(deps: LookupDeps, keys = keyStoreOf(deps)) {
   const { db, vault, audit, clock } = deps
-  const keys = createKeyStore({ db: deps.keyDb(), vault, clock })
   return createIdentityStore({ db, vault, audit, clock, keys })
 }
 
@@ -93,10 +97,11 @@ export function createMemberCards(deps: LookupDeps) {
     staff: StaffIdentity,
     records: MemberDoc[],
     entries: AuditRecorder,
+    keys?: KeyStore,
   ): Promise<LookedUpMember[]> {
     const actor = staffActor(staff.id)
     const reader = staffReader(staff.id)
-    const store = identityStoreOf(deps)
+    const store = identityStoreOf(deps, keys)
     const members: LookedUpMember[] = []
     for (const record of records) {
       if (!allows(record, PURPOSE)) {

@@ -6,14 +6,12 @@
  */
 import type { memberCodeStaffContract } from '../../src/domain/contracts/memberCode'
 import { fail, ok } from '../../src/domain/errors'
-import { createKeyStore } from '../common/keystore'
 import { createMemberCodes } from '../common/points/memberCode'
-import type { Db } from '../common/db'
 import type { Handlers } from '../common/router'
-import { actingStaff, createMemberCards, servableMember, type LookupDeps } from './lookup'
+import { actingStaff, createMemberCards, keyStoreOf, servableMember, type LookupDeps } from './lookup'
 
 export function createMemberCodeStaffActions(
-  deps: LookupDeps & { keyDb: () => Db },
+  deps: LookupDeps,
 ): Handlers<typeof memberCodeStaffContract, { status: 'active' }> {
   const { db, vault, clock, audit } = deps
   const cards = createMemberCards(deps)
@@ -21,7 +19,7 @@ export function createMemberCodeStaffActions(
   return {
     async lookupByCode({ code }, { caller }) {
       const staff = actingStaff(caller)
-      const keys = createKeyStore({ db: deps.keyDb(), vault, clock })
+      const keys = keyStoreOf(deps)
       const resolved = await createMemberCodes({ db, vault, keys, clock }).resolve(
         code,
         clock.now(),
@@ -31,7 +29,8 @@ export function createMemberCodeStaffActions(
       const record = await servableMember(db, staff, resolved.data.memberId)
       if (!record) return fail('LOOKUP_MEMBER_UNKNOWN', 'code')
       const entries = audit.batch()
-      const [member] = await cards(staff, [record], entries)
+      // The key store that opened the code opens the member's name and phone: one key read.
+      const [member] = await cards(staff, [record], entries, keys)
       await entries.flush()
       return member ? ok({ member }) : fail('LOOKUP_MEMBER_UNKNOWN', 'code')
     },
