@@ -3,7 +3,7 @@
  * request; the counter's lookup by a scanned code — current or just turned, never a stale
  * screenshot or a replay — answered masked and audited; the code gone with the account.
  */
-import { nodeHmacSha1 } from '../../cloudfunctions/common/points/memberCode'
+import { createMemberCodes, nodeHmacSha1 } from '../../cloudfunctions/common/points/memberCode'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { MemberCodeSecret } from '../../src/domain/contracts/memberCode'
 import type { LookedUpMember } from '../../src/domain/contracts/lookup'
@@ -136,6 +136,18 @@ describe('staff.lookupByCode', () => {
     // The next step's code is fresh.
     env.clock.advance(30_000)
     expect(await scan(tokenAt(await secretOf(openid)))).toMatchObject({ ok: true })
+  })
+
+  it('lets the same code serve another staff action once (a lookup, then points)', async () => {
+    const { openid, memberId } = await joined()
+    const token = tokenAt(await secretOf(openid))
+    expect(await scan(token)).toMatchObject({ ok: true })
+    const codes = createMemberCodes({ db: env.db, vault: env.vault, keys: env.keys(), clock: env.clock })
+    expect(await codes.resolve(token, env.clock.now(), 'earn')).toEqual({ ok: true, data: { memberId } })
+    expect(await codes.resolve(token, env.clock.now(), 'earn')).toMatchObject({
+      ok: false,
+      code: 'MEMBER_CODE_USED',
+    })
   })
 
   it('resolves each member’s code to that member only', async () => {
