@@ -5,6 +5,7 @@
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
 import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { nodeHmacSha1 } from '../cloudfunctions/common/points/memberCode'
 import { staffDocId } from '../cloudfunctions/common/staff'
 import { vaultFromEnv } from '../cloudfunctions/common/vault'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
@@ -13,6 +14,7 @@ import { encodeScene } from '../src/domain/channel/scene'
 import { IMPORT_BATCH_ROWS } from '../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import { chinaDate } from '../src/domain/dates'
+import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
 import type { BenchEnv } from './lib/env'
 
 export interface BenchCall {
@@ -249,6 +251,25 @@ export const ACTION_CASES: ActionCase[] = [
       }))
     },
   },
+  // The counter scans a member's code: resolved (one step marked used), read and audited. Each
+  // call needs a code not scanned yet: one per pool member, so a few calls only.
+  {
+    fn: 'staff',
+    action: 'lookupByCode',
+    calls: () => 16,
+    async prepare(env, n) {
+      const members = (await memberPool(env)).slice(0, n)
+      const tokens: string[] = []
+      for (const openid of members) {
+        const answer = await env.call('member', 'memberCodeSecret', openid)
+        if (!answer.ok) throw new Error(`member.memberCodeSecret failed: ${answer.code}`)
+        const { codeId, secret } = answer.data as { codeId: string; secret: string }
+        tokens.push(memberCodeToken(codeId, nodeHmacSha1, hexToBytes(secret), Date.now()))
+      }
+      return tokens.map((code) => ({ openid: DEMO_PERSONAS.counter, data: { code } }))
+    },
+  },
+  asMember('member', 'memberCodeSecret'),
   // Thirty days of the store's channels, with today's sign-ups through a counter's code.
   asManager('channelReport', {
     from: chinaDate(Date.now() - 29 * 86_400_000),

@@ -522,6 +522,20 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'member_codes',
+      large: true,
+      description:
+        'The member code at the till (issue #11): _id = keyed hash of a random code id (never the code id) → ' +
+        '{ memberId, sealed (the code id and the 20-byte TOTP secret, encrypted under the member’s data key), ' +
+        'createdAt, used? { <staff action>: last 30-second step used } }. One per member; rotating replaces it.',
+      // memberId: one code per member (unique), found by the member and by deletion.
+      indexes: [{ name: 'member', fields: [{ field: 'memberId' }], unique: true }],
+      retention: {
+        text: 'until the member rotates the code or cancels (7.2): deleted at cancellation',
+        rules: [{ on: 'cancellation', action: 'delete' }],
+      },
+    },
   ],
 }
 
@@ -593,4 +607,9 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
   campaign_claims: { link: 'memberId', section: 'other' },
   partners: { link: 'none', reason: 'partners and suppliers of the mall, not shoppers' },
+  member_codes: {
+    link: 'memberId',
+    excluded:
+      'the member code’s secret: a credential the member’s phone already holds, no information about the member',
+  },
 }

@@ -26,6 +26,7 @@ export default defineAppConfig({
         'profile/index',
         'phone/index',
         'privacy/index',
+        'member-code/index',
       ],
     },
     {

@@ -8,7 +8,7 @@
  * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
  *   from that moment no backup or export of the main environment can be decrypted for the
  *   member), then the identity document and the audit log's per-day counts of the member are
- *   removed, every claim is released, the member record is removed, campaign claims lose their
+ *   removed, every claim is released, the member code goes, the member record is removed, campaign claims lose their
  *   answers, and what must be kept as evidence is unlinked: consent receipts, campaign claims and points-ledger
  *   entries are re-keyed to one fresh random id, and so are the ledger entries of the member's
  *   card (its history and the transfer to the member, under new `_id`s); the card document
@@ -167,6 +167,8 @@ export function createErasure(deps: {
         phoneIndex: textOf(identity?.phoneIndex),
         requester: textOf(identity?.openidIndex),
       })
+      // The member code's secret (its key goes with the identity's below).
+      await db.collection(COLLECTIONS.memberCodes).where({ memberId }).remove()
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
       await deps.audit.redactMember(memberId, anonymousId)

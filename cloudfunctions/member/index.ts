@@ -23,6 +23,7 @@ import { createAccountActions } from './account'
 import { createCardActions } from './cards'
 import { createConsentActions } from './consents'
 import { createGuardianActions } from './guardian'
+import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
@@ -94,6 +95,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createGuardianActions(deps),
           ...createCardActions(deps),
           ...createAccountActions(deps),
+          ...createMemberCodeActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

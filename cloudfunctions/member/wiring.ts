@@ -12,6 +12,7 @@ import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
 import { createMemberClaims, createRegistration } from '../common/members/registration'
 import { createMemberRepository } from '../common/members/repository'
+import { createMemberCodes } from '../common/points/memberCode'
 import { createNotifier, type SubscribeOpenApi, type SubscribeTemplates } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
 import { createScopeGuard } from '../common/scope'
@@ -87,5 +88,6 @@ export function wireMember(input: MemberWiringInput) {
       memberNumbers,
     }),
     notifier: createNotifier({ db, guard, identities, openapi, templates }),
+    memberCodes: createMemberCodes({ db, vault, keys, clock }),
   }
 }

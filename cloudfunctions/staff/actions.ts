@@ -29,6 +29,7 @@ import { createCardImportActions } from './cardImport'
 import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
 import { createChannelActions } from './channels'
+import { createMemberCodeStaffActions } from './memberCode'
 import { createPartnerActions } from './partners'
 
 /** More staff than a mall has; the list is one read. */
@@ -190,5 +191,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createCardImportActions(deps),
     ...createPartnerActions(deps),
     ...createChannelActions(deps),
+    ...createMemberCodeStaffActions(deps),
   }
 }

@@ -25,13 +25,13 @@ import {
   type RevealField,
 } from '../../src/domain/staff/lookup'
 import { allows } from '../../src/domain/consent/rules'
-import { staffActor, type AuditLog } from '../common/audit'
+import { staffActor, type AuditLog, type AuditRecorder } from '../common/audit'
 import type { Channel } from '../../src/domain/channel/model'
 import { moveSignUp } from '../common/channels'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { createIdentityStore } from '../common/identity'
-import { createKeyStore } from '../common/keystore'
+import { createKeyStore, type KeyStore } from '../common/keystore'
 import type { MemberDoc } from '../common/members/model'
 import { createDailyCounts, requesterOf } from '../common/quota'
 import type { Handlers } from '../common/router'
@@ -56,21 +56,97 @@ const REVEAL_KIND = 'staff-reveal'
 
 type LookupHandlers = Omit<Handlers<typeof lookupContract, { status: 'active' }>, 'channelReport'>
 
-function actingStaff(caller: Caller): StaffIdentity {
+export function actingStaff(caller: Caller): StaffIdentity {
   if (!caller.staff) throw new Error('staff action without a staff caller')
   return caller.staff
 }
 
+/** A member the staff member may serve: active and of their stores (consent is checked on reading). */
+export async function servableMember(db: Db, staff: StaffIdentity, ref: string): Promise<MemberDoc | null> {
+  const record = (await getDoc(db, COLLECTIONS.members, ref)) as MemberDoc | null
+  if (!record || record.status !== 'active' || !inStoreScope(staff, record.storeId)) return null
+  return record
+}
+
+/** The identity store over the key environment, opened when a member's data is first decrypted. */
+export function keyStoreOf(deps: LookupDeps): KeyStore {
+  if (!deps.keyDb) throw new Error('the staff function needs the key environment to read members')
+  return createKeyStore({ db: deps.keyDb(), vault: deps.vault, clock: deps.clock })
+}
+
+/** The identity store; `keys`: a key store this call already opened keys with. */
+function identityStoreOf(deps: LookupDeps, keys = keyStoreOf(deps)) {
+  const { db, vault, audit, clock } = deps
+  return createIdentityStore({ db, vault, audit, clock, keys })
+}
+
+/**
+ * Members as the counter sees them (L-7): each name and phone read under the staff member's
+ * name and the purpose `membership`, into `entries`, and masked. A member whose consent does
+ * not hold is not read and not shown; the refusal is audited. Shared by every lookup.
+ */
+export function createMemberCards(deps: LookupDeps) {
+  const { db, stores } = deps
+
+  async function channelName(channelId: string): Promise<string> {
+    const channel = (await getDoc(db, COLLECTIONS.channels, channelId)) as Channel | null
+    return channel?.name ?? channelId
+  }
+
+  return async function cards(
+    staff: StaffIdentity,
+    records: MemberDoc[],
+    entries: AuditRecorder,
+    keys?: KeyStore,
+  ): Promise<LookedUpMember[]> {
+    const actor = staffActor(staff.id)
+    const reader = staffReader(staff.id)
+    const store = identityStoreOf(deps, keys)
+    const members: LookedUpMember[] = []
+    for (const record of records) {
+      if (!allows(record, PURPOSE)) {
+        await entries.record({
+          actor,
+          action: 'read',
+          purpose: PURPOSE,
+          memberId: record._id,
+          fields: SHOWN,
+          success: false,
+        })
+        continue
+      }
+      const values = await store.read(record._id, SHOWN, { purpose: PURPOSE, actor, audit: entries })
+      if (!values) continue
+      const masked = forReader(values, reader)
+      const storeDoc = await stores.byId(db, record.storeId)
+      members.push({
+        ref: record._id,
+        name: masked.name ?? '',
+        phone: masked.phone ?? '',
+        memberNo: maskMemberNo(record.memberNo),
+        tier: record.tier,
+        tierLabel: TIER_LABELS[record.tier],
+        points: record.points,
+        store: { id: record.storeId, name: storeDoc?.name ?? record.storeId },
+        ...(record.source && staff.role !== 'counter'
+          ? {
+              source: {
+                channelId: record.source.channelId,
+                name: await channelName(record.source.channelId),
+              },
+            }
+          : {}),
+      })
+    }
+    return members
+  }
+}
+
 export function createLookupActions(deps: LookupDeps): LookupHandlers {
-  const { db, vault, clock, audit, stores } = deps
+  const { db, vault, clock, audit } = deps
   const _ = db.command
   const counts = createDailyCounts({ db, clock })
-
-  function identities() {
-    if (!deps.keyDb) throw new Error('the staff function needs the key environment to read members')
-    const keys = createKeyStore({ db: deps.keyDb(), vault, clock })
-    return createIdentityStore({ db, vault, audit, clock, keys })
-  }
+  const cards = createMemberCards(deps)
 
   /** The staff member's reveals today: the count document keyed by their OPENID's blind index. */
   const revealCount = (caller: Caller) => {
@@ -82,17 +158,7 @@ export function createLookupActions(deps: LookupDeps): LookupHandlers {
     return Math.max(0, REVEAL_DAILY_LIMIT - (await counts.count(revealCount(caller).id)))
   }
 
-  /** A member the staff member may serve: active, of their stores, basic consent holding now. */
-  async function servable(staff: StaffIdentity, ref: string): Promise<MemberDoc | null> {
-    const record = (await getDoc(db, COLLECTIONS.members, ref)) as MemberDoc | null
-    if (!record || record.status !== 'active' || !inStoreScope(staff, record.storeId)) return null
-    return record
-  }
-
-  async function channelName(channelId: string): Promise<string> {
-    const channel = (await getDoc(db, COLLECTIONS.channels, channelId)) as Channel | null
-    return channel?.name ?? channelId
-  }
+  const servable = (staff: StaffIdentity, ref: string) => servableMember(db, staff, ref)
 
   return {
     async lookupMember({ tail }, { caller }) {
@@ -105,48 +171,8 @@ export function createLookupActions(deps: LookupDeps): LookupHandlers {
         .orderBy('memberNo', 'asc')
         .limit(LOOKUP_MAX_RESULTS + 1)
         .get()
-      const found = (data as MemberDoc[]).slice(0, LOOKUP_MAX_RESULTS)
-      const actor = staffActor(staff.id)
-      const reader = staffReader(staff.id)
-      const store = identities()
       const entries = audit.batch()
-      const members: LookedUpMember[] = []
-      for (const record of found) {
-        // Members whose consent does not hold are not read; the refusal is audited.
-        if (!allows(record, PURPOSE)) {
-          await entries.record({
-            actor,
-            action: 'read',
-            purpose: PURPOSE,
-            memberId: record._id,
-            fields: SHOWN,
-            success: false,
-          })
-          continue
-        }
-        const values = await store.read(record._id, SHOWN, { purpose: PURPOSE, actor, audit: entries })
-        if (!values) continue
-        const masked = forReader(values, reader)
-        const storeDoc = await stores.byId(db, record.storeId)
-        members.push({
-          ref: record._id,
-          name: masked.name ?? '',
-          phone: masked.phone ?? '',
-          memberNo: maskMemberNo(record.memberNo),
-          tier: record.tier,
-          tierLabel: TIER_LABELS[record.tier],
-          points: record.points,
-          store: { id: record.storeId, name: storeDoc?.name ?? record.storeId },
-          ...(record.source && staff.role !== 'counter'
-            ? {
-                source: {
-                  channelId: record.source.channelId,
-                  name: await channelName(record.source.channelId),
-                },
-              }
-            : {}),
-        })
-      }
+      const members = await cards(staff, (data as MemberDoc[]).slice(0, LOOKUP_MAX_RESULTS), entries)
       await entries.flush()
       return ok({
         members,
@@ -176,7 +202,7 @@ export function createLookupActions(deps: LookupDeps): LookupHandlers {
       const { id, about } = revealCount(caller)
       if (!(await counts.take(id, about, REVEAL_DAILY_LIMIT)))
         return failUntil('REVEAL_DAILY_LIMIT', secondsToChinaMidnight(clock.now()))
-      const values = await identities().read(ref, fields, { purpose: PURPOSE, actor, reason })
+      const values = await identityStoreOf(deps).read(ref, fields, { purpose: PURPOSE, actor, reason })
       const value = values?.[field as RevealField]
       if (value === undefined) {
         await counts.giveBack(id)

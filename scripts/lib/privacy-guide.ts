@@ -120,6 +120,8 @@ export const NOT_PRIVACY: ReadonlySet<string> = new Set([
   'env',
   // staff scanning a shopper's claim or member code: the code's text, no camera image kept
   'scanCode',
+  // the member code page hidden from screenshots and recordings: hands over nothing
+  'setVisualEffectOnCapture',
   // the privacy flow itself
   'getPrivacySetting',
   'onNeedPrivacyAuthorization',

@@ -111,3 +111,30 @@ export async function savePngToAlbum(name: string, base64: string): Promise<bool
     return false
   }
 }
+
+/** What WeChat's scanner read (QR or barcode); undefined when cancelled or not in WeChat. */
+export async function scanCode(): Promise<string | undefined> {
+  if (!isWeapp) return undefined
+  try {
+    const { result } = await Taro.scanCode({ scanType: ['qrCode', 'barCode'] })
+    return result
+  } catch (_error) {
+    return undefined
+  }
+}
+
+/**
+ * Hides the page from screenshots and screen recordings where WeChat allows it
+ * (wx.setVisualEffectOnCapture, Android); answers whether it was applied.
+ */
+export function hideFromCapture(hidden: boolean): Promise<boolean> {
+  if (!isWeapp || typeof wx === 'undefined' || typeof wx.setVisualEffectOnCapture !== 'function')
+    return Promise.resolve(false)
+  return new Promise((resolve) => {
+    wx.setVisualEffectOnCapture({
+      visualEffect: hidden ? 'hidden' : 'none',
+      success: () => resolve(true),
+      fail: () => resolve(false),
+    })
+  })
+}

@@ -16,6 +16,7 @@ import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { POINTS_MESSAGES, type PointsError } from './points/errors'
+import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 
@@ -55,6 +56,7 @@ export type ErrorCode =
   | CampaignError
   | CardImportError
   | PartnerError
+  | MemberCodeError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -70,6 +72,7 @@ export const ERROR_MESSAGES = {
   ...CAMPAIGN_MESSAGES,
   ...CARD_IMPORT_MESSAGES,
   ...PARTNER_MESSAGES,
+  ...MEMBER_CODE_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -7,8 +7,8 @@ function groupDigits(memberNo: string): string {
   return memberNo.replace(/(\d{4})(?=\d)/g, '$1 ')
 }
 
-/** The member card: identifiers exactly as the server masked them (L-7). */
-export function MemberCard({ member }: { member: MemberHome }) {
+/** The member card: identifiers exactly as the server masked them (L-7); 会员码 opens the code to scan. */
+export function MemberCard({ member, onShowCode }: { member: MemberHome; onShowCode?: () => void }) {
   return (
     <View className={`member-card member-card--${member.tier}`}>
       <View className="member-card__top">
@@ -16,7 +16,14 @@ export function MemberCard({ member }: { member: MemberHome }) {
           <Text className="member-card__name">{member.name}</Text>
           <Text className="member-card__phone">{member.phone}</Text>
         </View>
-        <Text className="member-card__tier">{member.tierLabel}</Text>
+        <View className="member-card__side">
+          <Text className="member-card__tier">{member.tierLabel}</Text>
+          {onShowCode && (
+            <Text className="member-card__code" onClick={onShowCode}>
+              会员码
+            </Text>
+          )}
+        </View>
       </View>
       <View className="member-card__points">
         <Text className="member-card__points-value">{member.points}</Text>

@@ -10,6 +10,7 @@ import { cardImportContract } from './cardImport'
 import { action } from './contract'
 import { lookupContract } from './lookup'
 import { channelsContract } from './channels'
+import { memberCodeStaffContract } from './memberCode'
 import { partnersContract } from './partners'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
@@ -96,6 +97,7 @@ export const staffContract = {
   ...cardImportContract,
   ...partnersContract,
   ...channelsContract,
+  ...memberCodeStaffContract,
 }
 
 export type StaffContract = typeof staffContract

@@ -24,6 +24,7 @@ const go = (url: string) => () => {
 
 const goJoin = go('/pages/join/index')
 const goConsents = go('/account/consents/index')
+const goMemberCode = go('/account/member-code/index')
 
 const BIND_CARD = {
   key: 'bind',
@@ -95,7 +96,7 @@ export default function MemberCentre() {
     }
     return (
       <>
-        <MemberCard member={home.data.member} />
+        <MemberCard member={home.data.member} onShowCode={goMemberCode} />
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList
           className="home__entries"

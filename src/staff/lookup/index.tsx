@@ -22,6 +22,7 @@ import {
   type RevealReason,
 } from '@/domain/staff/lookup'
 import { useStaffContext } from '../useStaffContext'
+import { ScanMember } from './ScanMember'
 import './index.css'
 
 interface Revealed {
@@ -252,13 +253,14 @@ function MemberCard({
   )
 }
 
-/** 会员查询: the counter finds a member by the last four digits of the number, masked. */
+/** 会员查询: the counter finds a member by the last four digits of the number or by their member code, masked. */
 export default function LookupPage() {
   const [context] = useStaffContext()
   const [tail, setTail] = useState('')
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure>()
   const [answer, setAnswer] = useState<LookupAnswer>()
+  const [scanned, setScanned] = useState<LookedUpMember>()
   const me = context.state === 'ready' ? context.data.staff : null
   const mayReassign = me?.role === 'manager' || me?.role === 'admin'
 
@@ -267,8 +269,15 @@ export default function LookupPage() {
     setFailure(undefined)
     const result = await staffApi.lookupMember({ tail })
     setBusy(false)
+    setScanned(undefined)
     if (result.ok) setAnswer(result.data)
     else setFailure(result)
+  }
+
+  const found = (member: LookedUpMember) => {
+    setAnswer(undefined)
+    setFailure(undefined)
+    setScanned(member)
   }
 
   return (
@@ -297,6 +306,15 @@ export default function LookupPage() {
           查询
         </Button>
       </View>
+      <ScanMember onFound={found} />
+      {scanned && (
+        <MemberCard
+          key={scanned.ref}
+          member={scanned}
+          mayReassign={mayReassign}
+          onRevealed={() => undefined}
+        />
+      )}
       {failure && (
         <View className="page-shell__alert">
           <FormAlert message={failure.message} />
