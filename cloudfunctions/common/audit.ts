@@ -44,10 +44,11 @@ export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 /**
  * What an entry was for: a purpose the member consented to, `staffAdmin` for the
  * administration of staff accounts (invites, joining, disabling), `partnerAdmin` for the partners
- * register (4.1.4) — both about no member — or `campaign` for a member's campaign claim and its
+ * register (4.1.4), `channelAdmin` for opening and closing channels (4.2.1.2) — all about no
+ * member — or `campaign` for a member's campaign claim and its
  * verification (under the purpose the campaign declared and the member agreed to when claiming).
  */
-export type AuditPurpose = PurposeId | 'staffAdmin' | 'partnerAdmin' | 'campaign'
+export type AuditPurpose = PurposeId | 'staffAdmin' | 'partnerAdmin' | 'channelAdmin' | 'campaign'
 
 export interface AuditEvent {
   /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */
