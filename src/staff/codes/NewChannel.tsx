@@ -44,7 +44,7 @@ export function NewChannel({
 
   return (
     <View className="codes__new">
-      <View className="card">
+      <View className="card codes__form">
         <View className="chips-field">
           <FormField name="kind" label="渠道类型" required>
             <ChoiceChips
