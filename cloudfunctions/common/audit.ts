@@ -134,6 +134,27 @@ export function staffActor(staffId: string): string {
   return `staff:${staffId}`
 }
 
+/**
+ * Records a staff member's change of something that concerns no member (an account, an invite,
+ * a partner, a channel): `subject` names it; written without day counts.
+ */
+export async function recordAdministration(
+  audit: AuditLog,
+  entry: { purpose: AuditPurpose; staffId: string; action: AuditAction; subject: string },
+): Promise<void> {
+  await audit.record(
+    {
+      actor: staffActor(entry.staffId),
+      action: entry.action,
+      purpose: entry.purpose,
+      memberId: entry.subject,
+      fields: [],
+      success: true,
+    },
+    { counted: false },
+  )
+}
+
 /** A scheduled job acting on members' data (key rotation …). */
 export function systemActor(job: string): string {
   return `system:${job}`

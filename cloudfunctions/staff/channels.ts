@@ -13,7 +13,7 @@ import type { ChannelsContract, StaffChannel, StoreCounter } from '../../src/dom
 import { fail, ok } from '../../src/domain/errors'
 import { earningLines, type EarningRule } from '../../src/domain/points/rules'
 import { inStoreScope } from '../../src/domain/staff/model'
-import { staffActor, type AuditLog } from '../common/audit'
+import { recordAdministration, type AuditLog } from '../common/audit'
 import { channelCode, type WxacodeOpenApi } from '../common/channels'
 import type { Clock } from '../common/clock'
 import { encodeScene } from '../../src/domain/channel/scene'
@@ -79,19 +79,8 @@ export function createChannelActions(deps: {
 }): Handlers<ChannelsContract, { status: 'active' }> {
   const { db, stores, openapi, audit, clock } = deps
 
-  async function record(staffId: string, action: 'create' | 'update', code: string) {
-    await audit.record(
-      {
-        actor: staffActor(staffId),
-        action,
-        purpose: 'channelAdmin',
-        memberId: `channel:${code}`,
-        fields: [],
-        success: true,
-      },
-      { counted: false },
-    )
-  }
+  const record = (staffId: string, action: 'create' | 'update', code: string) =>
+    recordAdministration(audit, { purpose: 'channelAdmin', staffId, action, subject: `channel:${code}` })
 
   async function counterName(counterId: string | undefined): Promise<Map<string, CounterDoc>> {
     const counter = counterId

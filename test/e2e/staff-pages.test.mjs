@@ -3,7 +3,7 @@
 // screenshots are looked at when the staff pages change.
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
-import { browserSession, journey } from './browser.mjs'
+import { asPersona, browserSession, journey } from './browser.mjs'
 import { openHome } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -16,12 +16,8 @@ before(async () => {
   page = await session.open()
 })
 
-/** Switches this browser's persona (the dev panel's endpoint) and opens `hash` afresh. */
-async function as(persona, hash) {
-  await page.request.post(new URL('/api/dev/persona', BASE_URL).href, { data: { persona } })
-  await page.goto(`${BASE_URL}#${hash}`)
-  await page.reload()
-}
+/** Switches this browser's persona and opens `hash` afresh. */
+const as = (persona, hash) => asPersona(page, BASE_URL, persona, hash)
 
 /** Calls a cloud function as this browser's persona. */
 async function call(fn, action, data) {
