@@ -88,6 +88,9 @@ export function asShopper(fn: string, action: string, data?: Record<string, unkn
   }
 }
 
+/** Numbers new channels' and partners' names: each call makes a new one, never a retry. */
+let benchNames = 0
+
 /** An action called by the demo store's manager (a seeded staff account), with fixed data. */
 function asManager(action: string, data?: Record<string, unknown>): ActionCase {
   return {
@@ -332,6 +335,56 @@ export const ACTION_CASES: ActionCase[] = [
   asManager('listChannels', { storeId: DEMO_STORES.xuhui }),
   asManager('channelCode', { code: DEMO_CHANNELS.lancome }),
   asManager('listCounters', { storeId: DEMO_STORES.xuhui }),
+  {
+    fn: 'staff',
+    action: 'createChannel',
+    prepare: async (_env, n) =>
+      Array.from({ length: n }, () => ({
+        openid: DEMO_PERSONAS.manager,
+        data: { storeId: DEMO_STORES.xuhui, kind: 'poster', name: `测压海报${benchNames++}` },
+      })),
+  },
+  {
+    fn: 'staff',
+    action: 'closeChannel',
+    // Channels to close, opened before the clock starts.
+    prepare: async (env, n) => {
+      const calls: BenchCall[] = []
+      for (let made = 0; made < n; made++) {
+        const data = { storeId: DEMO_STORES.xuhui, kind: 'event', name: `测压活动${benchNames++}` }
+        const opened = await env.call('staff', 'createChannel', DEMO_PERSONAS.manager, data)
+        if (!opened.ok) throw new Error(`createChannel: ${opened.code}`)
+        const { code } = (opened.data as { channel: { code: string } }).channel
+        calls.push({ openid: DEMO_PERSONAS.manager, data: { code } })
+      }
+      return calls
+    },
+  },
+  {
+    fn: 'staff',
+    action: 'listPartners',
+    // The showcase register: three entries.
+    prepare: async (_env, n) => Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.privacyOfficer })),
+  },
+  {
+    fn: 'staff',
+    action: 'createPartner',
+    prepare: async (_env, n) =>
+      Array.from({ length: n }, () => benchNames++).map((i) => ({
+        openid: DEMO_PERSONAS.privacyOfficer,
+        data: {
+          name: `测压供应商${i}`,
+          kind: 'supplier',
+          reach: ['sms'],
+          agreementRef: `NDA-BENCH-${i}`,
+          agreementSignedOn: '2024-01-01',
+          agreementExpiresOn: '2026-12-31',
+          certLevel: '3',
+          certRef: `CERT-BENCH-${i}`,
+          certExpiresOn: '2026-12-31',
+        },
+      })),
+  },
   {
     fn: 'member',
     action: 'deleteAccount',

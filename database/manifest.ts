@@ -550,7 +550,8 @@ export const manifest: Manifest = {
 export type MemberLink =
   | {
       link: '_id' | 'memberId'
-      section: 'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'accessLog' | 'other'
+      section:
+        'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'accessLog' | 'campaignClaims' | 'other'
     }
   | { link: '_id' | 'memberId'; excluded: string }
   | { link: 'none'; reason: string }
@@ -605,7 +606,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   cards: { link: 'memberId', section: 'card' },
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
   campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
-  campaign_claims: { link: 'memberId', section: 'other' },
+  campaign_claims: { link: 'memberId', section: 'campaignClaims' },
   partners: { link: 'none', reason: 'partners and suppliers of the mall, not shoppers' },
   member_codes: {
     link: 'memberId',

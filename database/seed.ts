@@ -1,8 +1,9 @@
 /**
  * Demo data for `npm start`'s first run: the mall (controller of the personal information),
  * two open stores and a closed one, brand counters and the channels to join through, the points
- * rule, a small rewards catalogue and two staff personas (with the keys: their documents are keyed
- * by their OPENIDs' blind index). No WeChat shopper: shoppers join through the app. With the keys in
+ * rule, a small rewards catalogue, the partners register and four staff personas (with the keys:
+ * their documents are keyed by their OPENIDs' blind index). No WeChat shopper: shoppers join
+ * through the app. With the keys in
  * the environment (PI_MASTER_KEY, PI_INDEX_KEY) and the key environment's database it also
  * issues three service-desk cards (made-up people, encrypted like real ones: each card's data
  * key in the key store, `member_keys/card:<card id>`) with their points history, for "绑定会员卡".
@@ -13,12 +14,19 @@
 import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
 import { cardKey, createKeyStore, keyDocId, wrappedKeyOf } from '../cloudfunctions/common/keystore'
 import { staffDocId } from '../cloudfunctions/common/staff'
+import { partnerIdOf } from '../cloudfunctions/staff/partners'
+import { chinaDate } from '../src/domain/dates'
 import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
 
-/** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
+/**
+ * OPENIDs of the staff personas the local server offers (counter staff, store manager, privacy
+ * officer, mall admin).
+ */
 export const DEMO_PERSONAS = {
   counter: 'dev-counter-openid',
   manager: 'dev-manager-openid',
+  privacyOfficer: 'dev-privacy-officer-openid',
+  admin: 'dev-admin-openid',
 } as const
 
 export const DEMO_STORES = {
@@ -321,6 +329,48 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
   }
 }
 
+const DAY_MS = 86_400_000
+
+/**
+ * The partners register (4.1.4) to try: one in good standing, one whose confidentiality
+ * agreement runs out within 30 days of the seed, one whose relationship has ended.
+ */
+export function demoPartners(at: Date): SeedDoc[] {
+  const day = (days: number) => chinaDate(at.getTime() + days * DAY_MS)
+  const entry = (name: string, fields: Record<string, unknown>): SeedDoc => ({
+    _id: partnerIdOf(name),
+    name,
+    status: 'active',
+    approvedBy: 'staff-demo-privacy-officer',
+    createdAt: at,
+    updatedAt: at,
+    ...fields,
+  })
+  return [
+    entry('星云短信服务有限公司', {
+      kind: 'supplier',
+      reach: ['sms', 'contact'],
+      agreement: { ref: 'NDA-2024-001', signedOn: day(-200), expiresOn: day(530) },
+      cert: { level: '3', ref: '31010099999-24001', expiresOn: day(400) },
+    }),
+    entry('海岸停车管理有限公司', {
+      kind: 'partner',
+      reach: ['plates'],
+      agreement: { ref: 'NDA-2023-017', signedOn: day(-700), expiresOn: day(20) },
+      cert: { level: '2', ref: '31010099999-23017', expiresOn: day(300) },
+    }),
+    entry('旧城礼品配送有限公司', {
+      kind: 'supplier',
+      reach: ['memberProfile', 'contact'],
+      agreement: { ref: 'NDA-2022-008', signedOn: day(-900), expiresOn: day(-100) },
+      cert: { level: 'none' },
+      status: 'ended',
+      endedAt: new Date(at.getTime() - 100 * DAY_MS),
+      endedOn: day(-100),
+    }),
+  ]
+}
+
 /** The staff personas, keyed by the blind index of their OPENIDs (never the OPENIDs themselves). */
 export function demoStaff(vault: Vault, at: Date): SeedDoc[] {
   return [
@@ -343,6 +393,24 @@ export function demoStaff(vault: Vault, at: Date): SeedDoc[] {
       status: 'active',
       createdAt: at,
     },
+    {
+      _id: staffDocId(vault, DEMO_PERSONAS.privacyOfficer),
+      staffId: 'staff-demo-privacy-officer',
+      role: 'privacyOfficer',
+      storeIds: [],
+      displayName: '个人信息保护负责人',
+      status: 'active',
+      createdAt: at,
+    },
+    {
+      _id: staffDocId(vault, DEMO_PERSONAS.admin),
+      staffId: 'staff-demo-admin',
+      role: 'admin',
+      storeIds: [],
+      displayName: '商场管理员',
+      status: 'active',
+      createdAt: at,
+    },
   ]
 }
 
@@ -352,6 +420,12 @@ export interface SeedOptions {
   vault?: Vault
   /** The key environment's SDK database (`database({ env: PI_KEY_ENV })`); without it no card is issued. */
   keyDatabase?: object
+  /**
+   * Also the mall-wide personas (privacy officer, admin) and the partners register, so that
+   * `npm start` offers every staff page to try. Left out elsewhere: the first admin of a real
+   * mall comes from the bootstrap, which an active admin closes.
+   */
+  showcase?: boolean
 }
 
 /** Adds the demo documents that are missing; answers how many were added. `database` is an SDK database. */
@@ -360,13 +434,18 @@ export async function seedDemo(database: object, options: SeedOptions = {}): Pro
   const at = options.at ?? new Date()
   const vault = options.vault ?? envVault()
   let added = 0
-  for (const [collection, docs] of Object.entries(demoDocuments(at))) {
+  const documents = demoDocuments(at)
+  if (options.showcase) documents[COLLECTIONS.partners] = demoPartners(at)
+  for (const [collection, docs] of Object.entries(documents)) {
     for (const doc of docs) {
       if (await addUnique(db, collection, doc)) added++
     }
   }
   if (vault) {
-    for (const doc of demoStaff(vault, at)) if (await addUnique(db, COLLECTIONS.staff, doc)) added++
+    const staff = demoStaff(vault, at).filter(
+      (doc) => options.showcase || doc.role === 'counter' || doc.role === 'manager',
+    )
+    for (const doc of staff) if (await addUnique(db, COLLECTIONS.staff, doc)) added++
   }
   if (vault && options.keyDatabase) added += await seedCards(db, asDb(options.keyDatabase), vault, at)
   return added

@@ -81,7 +81,7 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'bench-'))
   const cloud = createLocalCloud({ dataDir, manifest, functions: FUNCTIONS }).use()
   process.env.PI_KEY_ENV = cloud.keyEnv
-  await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
+  await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }), showcase: true })
   const ops: OpCounts = { reads: 0, writes: 0, keyReads: 0, keyWrites: 0, transactions: 0, other: 0 }
   cloud.onWire((action, _params, env) => {
     const inKeyEnv = env === cloud.keyEnv

@@ -44,10 +44,11 @@ export type AuditAction = 'create' | 'read' | 'update' | 'delete'
 /**
  * What an entry was for: a purpose the member consented to, `staffAdmin` for the
  * administration of staff accounts (invites, joining, disabling), `partnerAdmin` for the partners
- * register (4.1.4) — both about no member — or `campaign` for a member's campaign claim and its
+ * register (4.1.4), `channelAdmin` for opening and closing channels (4.2.1.2) — all about no
+ * member — or `campaign` for a member's campaign claim and its
  * verification (under the purpose the campaign declared and the member agreed to when claiming).
  */
-export type AuditPurpose = PurposeId | 'staffAdmin' | 'partnerAdmin' | 'campaign'
+export type AuditPurpose = PurposeId | 'staffAdmin' | 'partnerAdmin' | 'channelAdmin' | 'campaign'
 
 export interface AuditEvent {
   /** `wx:<hash>` for a WeChat user, `staff:<id>` for staff, `system:<job>` for a scheduled job. */
@@ -131,6 +132,27 @@ export function wechatActor(vault: Vault, openid: string): string {
 
 export function staffActor(staffId: string): string {
   return `staff:${staffId}`
+}
+
+/**
+ * Records a staff member's change of something that concerns no member (an account, an invite,
+ * a partner, a channel): `subject` names it; written without day counts.
+ */
+export async function recordAdministration(
+  audit: AuditLog,
+  entry: { purpose: AuditPurpose; staffId: string; action: AuditAction; subject: string },
+): Promise<void> {
+  await audit.record(
+    {
+      actor: staffActor(entry.staffId),
+      action: entry.action,
+      purpose: entry.purpose,
+      memberId: entry.subject,
+      fields: [],
+      success: true,
+    },
+    { counted: false },
+  )
 }
 
 /** A scheduled job acting on members' data (key rotation …). */

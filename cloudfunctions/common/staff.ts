@@ -42,6 +42,7 @@ export function createStaffDirectory({ db, vault }: { db: Db; vault: Vault }): S
         id: doc.staffId,
         role: doc.role,
         storeIds: ALL_STORE_ROLES.includes(doc.role) ? 'all' : [...(doc.storeIds ?? [])],
+        ...(doc.role === 'counter' && doc.counterId ? { counterId: doc.counterId } : {}),
       }
     },
   }

@@ -21,6 +21,7 @@ import {
   type CountedAccess,
 } from '../common/audit'
 import type { Clock } from '../common/clock'
+import type { KeyStore } from '../common/keystore'
 import { channelOf } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Erasure } from '../common/erasure'
@@ -34,6 +35,7 @@ import type { Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
 import type { SmsService } from '../common/sms'
 import type { Vault } from '../common/vault'
+import { campaignClaimsCopy } from './campaignCopy'
 import { consentViews, receiptView } from './consents'
 import { parsePlates } from './plates'
 
@@ -97,6 +99,7 @@ export function createAccountActions(
     guard: ScopeGuard
     erasure: Erasure
     identities: IdentityStore
+    keys: KeyStore
     sms: SmsService
     openapi: PhoneOpenApi
   },
@@ -154,6 +157,12 @@ export function createAccountActions(
       const p = await guard.read(memberId, 'parking', ['plates'], selfReader(actor), entries)
       if (p.ok) plates = parsePlates(p.data.plates).map((x) => ({ ...x, masked: x.plate }))
     }
+    const campaignClaims = await campaignClaimsCopy(
+      deps,
+      memberId,
+      await linked(COLLECTIONS.campaignClaims, { memberId }),
+      { actor, entries },
+    )
     // Written before the access log is read, so that the copy lists its own reads too.
     await entries.flush()
 
@@ -166,6 +175,7 @@ export function createAccountActions(
       consents: consentViews(record),
       consentReceipts: [],
       pointsLedger: [],
+      campaignClaims,
       guardian: null,
       accessLog: [],
       other: {},
@@ -181,7 +191,7 @@ export function createAccountActions(
     for (const { name } of manifest.collections) {
       // Unclassified (a test fails on that): copied by memberId rather than left out.
       const entry = MEMBER_DATA[name] ?? { link: 'memberId', section: 'other' }
-      if (!('section' in entry) || entry.link === '_id') continue
+      if (!('section' in entry) || entry.link === '_id' || entry.section === 'campaignClaims') continue
       const docs = await linked(name, { memberId })
       switch (entry.section) {
         case 'consentReceipts':

@@ -14,7 +14,7 @@ import { fail, ok } from '../../src/domain/errors'
 import type { InputOf } from '../../src/domain/contracts/contract'
 import type { Partner } from '../../src/domain/partner/model'
 import { partnerFlags } from '../../src/domain/partner/rules'
-import { staffActor, type AuditLog } from '../common/audit'
+import { recordAdministration, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Handlers } from '../common/router'
@@ -96,19 +96,8 @@ export function createPartnerActions(deps: {
   const partners = () => db.collection(COLLECTIONS.partners)
   const today = () => chinaDate(clock.now())
 
-  async function record(staffId: string, action: 'create' | 'update', partnerId: string) {
-    await audit.record(
-      {
-        actor: staffActor(staffId),
-        action,
-        purpose: 'partnerAdmin',
-        memberId: `partner:${partnerId}`,
-        fields: [],
-        success: true,
-      },
-      { counted: false },
-    )
-  }
+  const record = (staffId: string, action: 'create' | 'update', partnerId: string) =>
+    recordAdministration(audit, { purpose: 'partnerAdmin', staffId, action, subject: `partner:${partnerId}` })
 
   /** Changes an active entry, one conditional update; PARTNER_UNKNOWN / PARTNER_ENDED otherwise. */
   async function change(staffId: string, id: string, data: Record<string, unknown>) {

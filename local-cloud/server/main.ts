@@ -140,7 +140,10 @@ async function boot(
   process.env.PI_KEY_ENV = cloud.keyEnv
   cloud.use()
   // The seed adds only missing documents: on the first run that is all of them.
-  const added = await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }) })
+  const added = await seedDemo(cloud.database(), {
+    keyDatabase: cloud.database({ env: cloud.keyEnv }),
+    showcase: true,
+  })
   if (added > 0) say(`local-cloud: ${hadDatabase ? '' : 'first run: '}seeded demo data (${added} documents)`)
   // Data written before the key store (an older checkout's .data): its keys move now, as the
   // scheduler's sweep does on CloudBase.

@@ -113,3 +113,10 @@ export function browserSession(prefix, { viewport = { width: 375, height: 812 } 
     },
   }
 }
+
+/** Switches the browser's persona (the dev panel's endpoint) and opens `hash` afresh. */
+export async function asPersona(page, baseUrl, persona, hash) {
+  await page.request.post(new URL('/api/dev/persona', baseUrl).href, { data: { persona } })
+  await page.goto(`${baseUrl}#${hash}`)
+  await page.reload()
+}

@@ -146,10 +146,15 @@ describe('staff roles and store scope in the router', () => {
     )
   }
 
-  it('[5.3] finds staff by the blind index of their OPENID and hands the role and stores to the handler', async () => {
+  it('[5.3] finds staff by the blind index of their OPENID and hands the role, stores and counter to the handler', async () => {
     expect(await routerAs(DEMO_PERSONAS.counter)({ action: 'whoAmI' })).toEqual({
       ok: true,
-      data: { id: 'staff-demo-counter', role: 'counter', storeIds: [DEMO_STORES.xuhui] },
+      data: {
+        id: 'staff-demo-counter',
+        role: 'counter',
+        storeIds: [DEMO_STORES.xuhui],
+        counterId: 'counter-xh-lancome',
+      },
     })
     const admin = shopper()
     await addStaff(admin, 'admin')

@@ -54,7 +54,8 @@ describe('member.exportData', () => {
     expect(copy.consents.map((c) => c.purpose)).toEqual(PURPOSE_IDS)
     expect(copy.consentReceipts.map((r) => r.purpose).sort()).toEqual(['idNumber', 'membership', 'parking'])
     expect(copy.pointsLedger.length).toBeGreaterThan(0)
-    expect(copy.other.campaign_claims).toEqual([])
+    expect(copy.campaignClaims).toEqual([])
+    expect(copy.other.campaign_claims).toBeUndefined()
     // Who read or changed what: the member's own accesses, counted per day and kind.
     expect(copy.other.audit_log).toBeUndefined()
     expect(copy.accessLog).toEqual(

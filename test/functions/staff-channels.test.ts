@@ -6,9 +6,9 @@ import jsQR from 'jsqr'
 
 import { CHANNEL_PAGE } from '../../cloudfunctions/common/channels'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
-import { decodeScene } from '../../src/domain/channel/scene'
+import { decodeScene, encodeScene, SCENE_MAX } from '../../src/domain/channel/scene'
 import { readPng } from '../support/png'
-import { createTestEnv, dataOf, shopper, type Answer, type TestEnv } from './support'
+import { createTestEnv, dataOf, shopper, VALID_FORM, type Answer, type TestEnv } from './support'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -107,5 +107,126 @@ describe('counters of a store', () => {
       ok: false,
       code: 'FORBIDDEN',
     })
+  })
+})
+
+describe('opening and closing channels', () => {
+  const poster = { storeId: DEMO_STORES.xuhui, kind: 'poster', name: '三楼扶梯海报' }
+  const channelAudit = async () =>
+    (await env.all('audit_log')).filter((entry) => entry.purpose === 'channelAdmin')
+
+  it('[4.2.1.2] a manager opens a channel of their store with a new short code that joins attribute to', async () => {
+    const created = dataOf<{ channel: { code: string; status: string } }>(
+      await call(DEMO_PERSONAS.manager, 'createChannel', { ...poster, counterId: 'counter-xh-estee' }),
+    )
+    expect(created.channel).toMatchObject({
+      kind: 'poster',
+      name: '三楼扶梯海报',
+      storeId: DEMO_STORES.xuhui,
+      counterId: 'counter-xh-estee',
+      counterName: '雅诗兰黛专柜',
+      status: 'open',
+    })
+    const { code } = created.channel
+    expect(code).toMatch(/^[2-9A-HJ-NP-Za-km-z]{6}$/)
+    expect(encodeScene({ kind: 'poster', code }).length).toBeLessThanOrEqual(SCENE_MAX)
+    // A retry answers the same channel and adds nothing.
+    const again = await call(DEMO_PERSONAS.manager, 'createChannel', {
+      ...poster,
+      counterId: 'counter-xh-estee',
+    })
+    expect(dataOf<{ channel: { code: string } }>(again).channel.code).toBe(code)
+    expect(await channelAudit()).toEqual([
+      expect.objectContaining({
+        action: 'create',
+        memberId: `channel:${code}`,
+        actor: 'staff:staff-demo-manager',
+      }),
+    ])
+    const { channels } = dataOf<Listed>(
+      await call(DEMO_PERSONAS.counter, 'listChannels', { storeId: DEMO_STORES.xuhui }),
+    )
+    expect(channels.filter((c) => c.code === code)).toHaveLength(1)
+
+    const openid = shopper()
+    await env.join(openid, { ...VALID_FORM, scene: encodeScene({ kind: 'poster', code }) })
+    const memberId = await env.memberIdOf(openid)
+    const member = await env.db
+      .collection('members')
+      .doc(memberId ?? '')
+      .get()
+    expect((member.data as { source?: unknown }).source).toMatchObject({ kind: 'poster', channelId: code })
+  })
+
+  it('refuses another store, an unknown or foreign counter, a taken name and a missing name, and changes nothing', async () => {
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...poster, storeId: DEMO_STORES.pudong }, 'STORE_UNKNOWN'],
+      [{ ...poster, counterId: 'counter-pd-nike' }, 'COUNTER_UNKNOWN'],
+      [{ ...poster, counterId: 'counter-nowhere' }, 'COUNTER_UNKNOWN'],
+      [{ ...poster, name: '兰蔻专柜' }, 'CHANNEL_EXISTS'],
+      [{ ...poster, name: '  ' }, 'CHANNEL_NAME_REQUIRED'],
+      [{ ...poster, kind: 'billboard' }, 'INVALID_ARGUMENT'],
+    ]
+    const before = await env.all('channels')
+    for (const [input, code] of cases)
+      expect(await call(DEMO_PERSONAS.manager, 'createChannel', input)).toMatchObject({ ok: false, code })
+    expect(await env.all('channels')).toEqual(before)
+    expect(await channelAudit()).toEqual([])
+    expect(await call(DEMO_PERSONAS.counter, 'createChannel', poster)).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+  })
+
+  it('[4.2.1.2] closing a channel stops its code attributing sign-ups, once, audited', async () => {
+    const scene = encodeScene({ kind: 'counter', code: DEMO_CHANNELS.estee })
+    expect(await call(DEMO_PERSONAS.manager, 'closeChannel', { code: DEMO_CHANNELS.nike })).toMatchObject({
+      ok: false,
+      code: 'CHANNEL_UNKNOWN',
+    })
+    expect(await call(DEMO_PERSONAS.counter, 'closeChannel', { code: DEMO_CHANNELS.estee })).toMatchObject({
+      ok: false,
+      code: 'FORBIDDEN',
+    })
+    for (let i = 0; i < 2; i++) {
+      const closed = await call(DEMO_PERSONAS.manager, 'closeChannel', { code: DEMO_CHANNELS.estee })
+      expect(dataOf<{ channel: unknown }>(closed).channel).toMatchObject({ status: 'closed' })
+    }
+    expect(await channelAudit()).toEqual([
+      expect.objectContaining({ action: 'update', memberId: `channel:${DEMO_CHANNELS.estee}` }),
+    ])
+    expect(await call(DEMO_PERSONAS.manager, 'channelCode', { code: DEMO_CHANNELS.estee })).toMatchObject({
+      ok: false,
+      code: 'CHANNEL_UNKNOWN',
+    })
+    const openid = shopper()
+    expect(await env.join(openid, { ...VALID_FORM, scene })).toMatchObject({ ok: true })
+    const memberId = await env.memberIdOf(openid)
+    const member = await env.db
+      .collection('members')
+      .doc(memberId ?? '')
+      .get()
+    expect((member.data as { source?: unknown }).source).toBeUndefined()
+    expect(await env.all('channel_days')).toEqual([])
+  })
+
+  it('lists the counter staff’s own counter’s channels first', async () => {
+    const created = dataOf<{ channel: { code: string } }>(
+      await call(DEMO_PERSONAS.manager, 'createChannel', {
+        storeId: DEMO_STORES.xuhui,
+        kind: 'counter',
+        name: '雅诗兰黛旁的兰蔻海报',
+        counterId: 'counter-xh-lancome',
+      }),
+    )
+    const codesFor = async (openid: string) =>
+      dataOf<Listed>(await call(openid, 'listChannels', { storeId: DEMO_STORES.xuhui })).channels.map(
+        (c) => c.code,
+      )
+    expect((await codesFor(DEMO_PERSONAS.counter)).slice(0, 2).sort()).toEqual(
+      [DEMO_CHANNELS.lancome, created.channel.code].sort(),
+    )
+    // Others see the open channels by name: the new one is not second there.
+    expect((await codesFor(DEMO_PERSONAS.manager)).indexOf(created.channel.code)).toBeGreaterThan(1)
   })
 })

@@ -55,7 +55,24 @@ describe('我的数据 (compiled weapp)', () => {
   })
 
   it('[L-8] shows the copy in sections with Chinese labels and China time, not as raw JSON', async () => {
-    const { page } = open('account/data/index', { exportData: () => ok({ export: exportOf() }) })
+    const claim = {
+      campaignId: 'c-1',
+      title: '购物体验问卷',
+      kind: 'questionnaire' as const,
+      kindLabel: '问卷调查',
+      purpose: '改进商场服务',
+      code: 'ABCD2345',
+      status: 'verified' as const,
+      statusLabel: '已核销',
+      claimedAt: '2026-11-29T08:00:00.000Z',
+      verifiedAt: '2026-11-29T09:00:00.000Z',
+      verifiedStore: '星湖购物中心·徐汇店',
+      items: [{ key: 'gender', label: '性别', value: 'female' }],
+      answers: [{ id: 'q1', question: '您常逛哪些楼层？', answer: 'L1、L3' }],
+    }
+    const { page } = open('account/data/index', {
+      exportData: () => ok({ export: { ...exportOf(), campaignClaims: [claim] } }),
+    })
     await until(() => page.find('.my-data__section--profile'), 'the sections')
 
     const titles = [
@@ -65,6 +82,7 @@ describe('我的数据 (compiled weapp)', () => {
       '授权状态',
       '同意记录',
       '积分明细',
+      '活动领取',
       '监护人',
       '访问记录',
       '其他记录',
@@ -83,6 +101,12 @@ describe('我的数据 (compiled weapp)', () => {
     expect(page.text('.my-data__section--consentReceipts')).toContain('会员基础服务同意 · 2026-11-29 16:00')
     expect(value('access-0')).toBe('查看姓名、手机号 · 会员基础服务 · 3次')
     expect(page.text('.my-data__section--card')).toBe('会员卡未绑定会员卡')
+    // A campaign claim in words: what was given and answered, and where it was verified.
+    expect(page.text('.my-data__row--ABCD2345 .my-data__label')).toBe('购物体验问卷 · 问卷调查')
+    expect(value('ABCD2345')).toBe(
+      '领取码 ABCD2345 · 2026-11-29 16:00 领取 · 已核销（2026-11-29 17:00 于星湖购物中心·徐汇店）\n' +
+        '性别：女\n您常逛哪些楼层？：L1、L3',
+    )
     expect(page.content()).not.toContain('"profile"')
     expect(page.content()).not.toContain('T08:00:00')
   })

@@ -37,6 +37,7 @@ export const SECTION_TITLES: Record<Exclude<keyof DataExport, 'exportedAt' | 'fo
   consents: '授权状态',
   consentReceipts: '同意记录',
   pointsLedger: '积分明细',
+  campaignClaims: '活动领取',
   guardian: '监护人',
   accessLog: '访问记录',
   other: '其他记录',
@@ -107,6 +108,27 @@ function accessRow(row: AccessLogDay, i: number): DataRow {
   }
 }
 
+/** A campaign item as given, in words: the gender's and the province's names. */
+function itemText({ key, value }: { key: string; value: string }): string {
+  if (key === 'gender') return GENDERS.find((g) => g.value === value)?.label ?? value
+  if (key === 'province') return provinceName(value) ?? value
+  return value
+}
+
+function claimRow(claim: DataExport['campaignClaims'][number]): DataRow {
+  const where = claim.verifiedStore ? ` 于${claim.verifiedStore}` : ''
+  const verified = claim.verifiedAt ? `（${chinaTime(claim.verifiedAt)}${where}）` : ''
+  return {
+    key: claim.code,
+    label: claim.title ? `${claim.title} · ${claim.kindLabel}` : claim.campaignId,
+    value: [
+      `领取码 ${claim.code} · ${chinaTime(claim.claimedAt)} 领取 · ${claim.statusLabel}${verified}`,
+      ...claim.items.map((item) => `${item.label}：${itemText(item)}`),
+      ...claim.answers.map((a) => `${a.question}：${a.answer}`),
+    ].join('\n'),
+  }
+}
+
 /** Every section of the export, also the empty ones: the member sees what is not held too. */
 export function exportSections(data: DataExport): DataSection[] {
   const rows: Record<keyof typeof SECTION_TITLES, { rows: DataRow[]; empty: string }> = {
@@ -151,6 +173,7 @@ export function exportSections(data: DataExport): DataSection[] {
       })),
       empty: '暂无积分变动',
     },
+    campaignClaims: { rows: data.campaignClaims.map(claimRow), empty: '未参加活动' },
     guardian: {
       rows: data.guardian
         ? [
@@ -179,7 +202,7 @@ export function exportSections(data: DataExport): DataSection[] {
   return (Object.keys(SECTION_TITLES) as (keyof typeof SECTION_TITLES)[]).map((key) => ({
     key,
     title: SECTION_TITLES[key],
-    stacked: key === 'accessLog',
+    stacked: key === 'accessLog' || key === 'campaignClaims',
     ...rows[key],
   }))
 }

@@ -2,13 +2,15 @@
  * The local server's developer endpoints (docs/architecture.md, "Local HTTP"). Only the H5 dev
  * build ever imports this module.
  */
-export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager'
+export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager' | 'privacyOfficer' | 'admin'
 
 export const PERSONAS: readonly { value: Persona; label: string }[] = [
   { value: 'shopper', label: '顾客' },
   { value: 'new-shopper', label: '新顾客' },
   { value: 'counter', label: '专柜导购' },
   { value: 'manager', label: '店长' },
+  { value: 'privacyOfficer', label: '隐私负责人' },
+  { value: 'admin', label: '商场管理员' },
 ]
 
 /** One SMS or subscribe message the local cloud "sent", as far as the viewer needs it. */

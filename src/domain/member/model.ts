@@ -4,6 +4,7 @@
  * to the member about their own data (L-7: the viewer is the member); every other screen uses
  * the masked forms.
  */
+import type { CampaignClaimCopy } from '../campaign/copy'
 import type { AttributionView } from '../channel/model'
 import type { ConsentReceiptView, ConsentView } from '../consent/model'
 import type { Gender } from '../identity/rules'
@@ -110,6 +111,8 @@ export interface DataExport {
   consents: ConsentView[]
   consentReceipts: ConsentReceiptView[]
   pointsLedger: LedgerEntryView[]
+  /** Campaign claims with the items given and the answers in clear (L-8), newest first. */
+  campaignClaims: CampaignClaimCopy[]
   guardian: { name: string; relation: GuardianRelation; phone: string; at: string } | null
   /** Who processed the member's information, when and why (the audit log), newest day first. */
   accessLog: AccessLogDay[]

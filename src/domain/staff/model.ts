@@ -27,6 +27,8 @@ export interface StaffIdentity {
   role: StaffRole
   /** The stores they act for; every store for the roles in ALL_STORE_ROLES. */
   storeIds: readonly string[] | 'all'
+  /** The counter of counter staff who serve at one (their channels come first). */
+  counterId?: string
 }
 
 /** Whether a staff member may act for `storeId`. */

@@ -10,6 +10,9 @@ import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import { CHANNEL_KIND_LABELS } from '@/domain/channel/model'
 import type { ChannelCard } from '@/domain/contracts/channels'
+import type { Failure } from '@/domain/errors'
+import { FormAlert } from '@/components/FormAlert'
+import { useStaffContext } from '../useStaffContext'
 import './index.css'
 
 /** The A6 card a counter puts on its stand: the store, the counter, the code, how points work. */
@@ -36,7 +39,42 @@ function Card({ card }: { card: ChannelCard }) {
   )
 }
 
+/** 停用: a manager closes the channel; its code no longer attributes sign-ups. */
+function CloseChannel({ code }: { code: string }) {
+  const [busy, setBusy] = useState(false)
+  const [failure, setFailure] = useState<Failure>()
+  const close = async () => {
+    const { confirm } = await Taro.showModal({
+      title: '停用渠道',
+      content: '停用后，顾客扫这个二维码仍可注册，但不再计入本渠道。停用后不能恢复。',
+      confirmText: '停用',
+      confirmColor: '#c42b1c',
+    })
+    if (!confirm) return
+    setBusy(true)
+    setFailure(undefined)
+    const closed = await staffApi.closeChannel({ code })
+    setBusy(false)
+    if (!closed.ok) {
+      setFailure(closed)
+      return
+    }
+    Taro.showToast({ title: '渠道已停用', icon: 'none' })
+    Taro.navigateBack()
+  }
+  return (
+    <>
+      {failure && <FormAlert message={failure.message} />}
+      <Button type="danger" fill="outline" block className="channel__close" loading={busy} onClick={close}>
+        停用渠道
+      </Button>
+    </>
+  )
+}
+
 function Actions({ card }: { card: ChannelCard }) {
+  const [context] = useStaffContext()
+  const role = context.state === 'ready' ? context.data.staff?.role : undefined
   const [saving, setSaving] = useState(false)
   const save = async () => {
     setSaving(true)
@@ -59,6 +97,7 @@ function Actions({ card }: { card: ChannelCard }) {
       <Text className="channel__note">
         {CHANNEL_KIND_LABELS[card.channel.kind]}渠道 · 顾客扫码注册后计入本渠道
       </Text>
+      {(role === 'manager' || role === 'admin') && <CloseChannel code={card.channel.code} />}
     </View>
   )
 }

@@ -1,6 +1,7 @@
 import { Text, View } from '@tarojs/components'
-import Taro from '@tarojs/taro'
-import { useCallback, useState } from 'react'
+import Taro, { useDidShow } from '@tarojs/taro'
+import { Button } from '@nutui/nutui-react-taro'
+import { useCallback, useRef, useState } from 'react'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
 import { ChoiceChips } from '@/components/ChoiceChips'
@@ -11,6 +12,7 @@ import type { StaffChannel } from '@/domain/contracts/channels'
 import type { StaffMember } from '@/domain/contracts/staff'
 import type { StoreOption } from '@/domain/member/model'
 import { useStaffContext } from '../useStaffContext'
+import { NewChannel } from './NewChannel'
 import './index.css'
 
 const openChannel = (code: string) => () => {
@@ -38,19 +40,50 @@ function ChannelRow({ channel }: { channel: StaffChannel }) {
   )
 }
 
-function StoreChannels({ storeId }: { storeId: string }) {
+function StoreChannels({ storeId, manages }: { storeId: string; manages: boolean }) {
   const load = useCallback(() => staffApi.listChannels({ storeId }), [storeId])
   const [remote, reload] = useRemote(load)
+  const [adding, setAdding] = useState(false)
+  // Coming back from a channel shows its change (停用).
+  const shown = useRef(false)
+  useDidShow(() => {
+    if (shown.current) reload()
+    shown.current = true
+  })
   if (remote.state === 'loading') return <StatusView state="loading" />
   if (remote.state === 'failed')
     return <StatusView state="failed" failure={remote.failure} onRetry={reload} />
-  if (remote.data.channels.length === 0) return <Text className="codes__empty">本店还没有渠道</Text>
+  if (adding)
+    return (
+      <NewChannel
+        storeId={storeId}
+        onCancel={() => setAdding(false)}
+        onCreated={(channel) => {
+          setAdding(false)
+          reload()
+          openChannel(channel.code)()
+        }}
+      />
+    )
   return (
-    <View className="card codes__items">
-      {remote.data.channels.map((channel) => (
-        <ChannelRow key={channel.code} channel={channel} />
-      ))}
-    </View>
+    <>
+      {remote.data.channels.length === 0 ? (
+        <Text className="codes__empty">本店还没有渠道</Text>
+      ) : (
+        <View className="card codes__items">
+          {remote.data.channels.map((channel) => (
+            <ChannelRow key={channel.code} channel={channel} />
+          ))}
+        </View>
+      )}
+      {manages && (
+        <View className="codes__actions">
+          <Button type="primary" fill="outline" block className="codes__add" onClick={() => setAdding(true)}>
+            新建渠道
+          </Button>
+        </View>
+      )}
+    </>
   )
 }
 
@@ -82,7 +115,13 @@ export default function ChannelsPage() {
             />
           </View>
         )}
-        {storeId && <StoreChannels key={storeId} storeId={storeId} />}
+        {storeId && (
+          <StoreChannels
+            key={storeId}
+            storeId={storeId}
+            manages={staff.role === 'manager' || staff.role === 'admin'}
+          />
+        )}
       </>
     )
   }

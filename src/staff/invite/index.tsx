@@ -1,9 +1,8 @@
 import { Image, Text, View } from '@tarojs/components'
 import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
-import { useCallback, useEffect, useState } from 'react'
+import { useState } from 'react'
 import { staffApi } from '@/api/staff'
-import { useRemote } from '@/api/useRemote'
 import { ChoiceChips } from '@/components/ChoiceChips'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
@@ -15,6 +14,8 @@ import { chinaTime } from '@/domain/dates'
 import type { Failure } from '@/domain/errors'
 import type { StoreOption } from '@/domain/member/model'
 import { ALL_STORE_ROLES, STAFF_ROLES, STAFF_ROLE_TITLES, type StaffRole } from '@/domain/staff/model'
+import { CounterPicker } from '../components/CounterPicker'
+import '../components/chips-field.css'
 import { useStaffContext } from '../useStaffContext'
 import './index.css'
 
@@ -24,40 +25,6 @@ const rolesFor = (inviter: StaffMember): readonly StaffRole[] =>
 
 const storesFor = (inviter: StaffMember, stores: StoreOption[]): StoreOption[] =>
   inviter.role === 'admin' ? stores : stores.filter((s) => inviter.storeIds.includes(s.id))
-
-/** The counter of a counter invite: one of the chosen store's open counters, or none. */
-function CounterPicker({
-  storeId,
-  value,
-  onChange,
-}: {
-  storeId: string
-  value: string
-  onChange: (counterId: string) => void
-}) {
-  const load = useCallback(() => staffApi.listCounters({ storeId }), [storeId])
-  const [remote] = useRemote(load)
-  // The counter belongs to the store: a new store starts without one.
-  useEffect(() => onChange(''), [storeId, onChange])
-  const counters = remote.state === 'ready' ? remote.data.counters : []
-  return (
-    <FormField name="counterId" label="专柜" required={false}>
-      {remote.state === 'failed' ? (
-        <FormAlert message={remote.failure.message} />
-      ) : (
-        <ChoiceChips
-          name="counter"
-          options={counters.map((c) => ({
-            value: c.counterId,
-            label: c.floor ? `${c.name} ${c.floor}` : c.name,
-          }))}
-          value={value}
-          onChange={onChange}
-        />
-      )}
-    </FormField>
-  )
-}
 
 /** The code in groups of four, as it is read out. */
 const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ')
@@ -110,23 +77,27 @@ function InviteForm({
   return (
     <>
       <View className="card invite__form">
-        <FormField name="role" label="岗位" required>
-          <ChoiceChips
-            name="role"
-            options={roles.map((r) => ({ value: r, label: STAFF_ROLE_TITLES[r] }))}
-            value={role}
-            onChange={(value) => value && setRole(value)}
-          />
-        </FormField>
-        {!mallWide && (
-          <FormField name="store" label="门店" required>
+        <View className="chips-field">
+          <FormField name="role" label="岗位" required>
             <ChoiceChips
-              name="store"
-              options={storeOptions.map((s) => ({ value: s.id, label: s.name }))}
-              value={storeId}
-              onChange={(value) => value && setStoreId(value)}
+              name="role"
+              options={roles.map((r) => ({ value: r, label: STAFF_ROLE_TITLES[r] }))}
+              value={role}
+              onChange={(value) => value && setRole(value)}
             />
           </FormField>
+        </View>
+        {!mallWide && (
+          <View className="chips-field">
+            <FormField name="store" label="门店" required>
+              <ChoiceChips
+                name="store"
+                options={storeOptions.map((s) => ({ value: s.id, label: s.name }))}
+                value={storeId}
+                onChange={(value) => value && setStoreId(value)}
+              />
+            </FormField>
+          </View>
         )}
         {role === 'counter' && storeId && (
           <CounterPicker key={storeId} storeId={storeId} value={counterId} onChange={setCounterId} />

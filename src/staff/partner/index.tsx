@@ -25,6 +25,7 @@ import {
   type PartnerKind,
   type PartnerReach,
 } from '@/domain/partner/model'
+import '../components/chips-field.css'
 import './index.css'
 
 interface Draft {
@@ -139,28 +140,32 @@ function PartnerForm({ partner }: { partner?: Partner }) {
       <View className="card partner__form">
         {readOnly && <Text className="partner__ended">合作已于 {partner?.endedOn} 终止，记录只读保留。</Text>}
         {text('name', '名称', PARTNER_NAME_MAX, '如 某某云短信服务有限公司')}
-        <FormField name="kind" label="类型" required>
-          <ChoiceChips
-            name="kind"
-            options={PARTNER_KINDS.map((k) => ({ value: k, label: PARTNER_KIND_TITLES[k] }))}
-            value={draft.kind}
-            onChange={(value) => value && set('kind')(value)}
-          />
-        </FormField>
-        <FormField name="reach" label="可访问的系统或数据" required error={errorOf('reach')}>
-          <ReachChips value={draft.reach} onChange={set('reach')} />
-        </FormField>
+        <View className="chips-field">
+          <FormField name="kind" label="类型" required>
+            <ChoiceChips
+              name="kind"
+              options={PARTNER_KINDS.map((k) => ({ value: k, label: PARTNER_KIND_TITLES[k] }))}
+              value={draft.kind}
+              onChange={(value) => value && set('kind')(value)}
+            />
+          </FormField>
+          <FormField name="reach" label="可访问的系统或数据" required error={errorOf('reach')}>
+            <ReachChips value={draft.reach} onChange={set('reach')} />
+          </FormField>
+        </View>
         {text('agreementRef', '保密协议编号', PARTNER_REF_MAX, '如 NDA-2026-001')}
         {text('agreementSignedOn', '签订日', 10, 'YYYY-MM-DD')}
         {text('agreementExpiresOn', '到期日', 10, 'YYYY-MM-DD')}
-        <FormField name="certLevel" label="等保认证" required>
-          <ChoiceChips
-            name="certLevel"
-            options={CERT_LEVELS.map((l) => ({ value: l, label: CERT_LEVEL_TITLES[l] }))}
-            value={draft.certLevel}
-            onChange={(value) => value && set('certLevel')(value)}
-          />
-        </FormField>
+        <View className="chips-field">
+          <FormField name="certLevel" label="等保认证" required>
+            <ChoiceChips
+              name="certLevel"
+              options={CERT_LEVELS.map((l) => ({ value: l, label: CERT_LEVEL_TITLES[l] }))}
+              value={draft.certLevel}
+              onChange={(value) => value && set('certLevel')(value)}
+            />
+          </FormField>
+        </View>
         {draft.certLevel !== 'none' && (
           <>
             {text('certRef', '等保证书编号', PARTNER_REF_MAX, '备案证明或测评报告编号')}

@@ -121,6 +121,7 @@ export const exportOf = (profile: Profile = PROFILE): DataExport => ({
   consents: consentsData().consents,
   consentReceipts: consentsData().receipts,
   pointsLedger: [],
+  campaignClaims: [],
   guardian: null,
   accessLog: [
     {
