@@ -24,6 +24,7 @@ import { createCardActions } from './cards'
 import { createConsentActions } from './consents'
 import { createGuardianActions } from './guardian'
 import { createPlateActions } from './plates'
+import { createPointsActions } from './points'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
 import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
@@ -94,6 +95,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createGuardianActions(deps),
           ...createCardActions(deps),
           ...createAccountActions(deps),
+          ...createPointsActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

@@ -41,6 +41,7 @@ import { vaultFromEnv } from '../common/vault'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
+import { createRedemptionSettlement } from './redemptions'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
@@ -61,6 +62,7 @@ export const TRIGGERS = {
     'migrateKeys',
     'rotateKeys',
     'backfillMemberTail',
+    'settleRedemptions',
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
@@ -142,6 +144,8 @@ export function createMain(options: SchedulerOptions = {}) {
           console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
         return { ...run, findings: run.findings.length }
       }
+      case 'settleRedemptions':
+        return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':

@@ -30,6 +30,7 @@ import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
 import { createChannelActions } from './channels'
 import { createPartnerActions } from './partners'
+import { createVoucherActions } from './vouchers'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -190,5 +191,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createCardImportActions(deps),
     ...createPartnerActions(deps),
     ...createChannelActions(deps),
+    ...createVoucherActions(deps),
   }
 }

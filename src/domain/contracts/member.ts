@@ -50,6 +50,7 @@ import {
 } from '../member/model'
 import type { PlateView } from '../plate/model'
 import { action } from './contract'
+import { pointsHistoryContract } from './pointsHistory'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -421,6 +422,7 @@ export const memberContract = {
       'NOT_A_MEMBER',
     ],
   }),
+  ...pointsHistoryContract,
 }
 
 export type MemberContract = typeof memberContract
