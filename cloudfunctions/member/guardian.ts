@@ -70,12 +70,14 @@ export function createGuardianActions(deps: {
       }
       const updated = { ...member, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
-      return ok({ member: toHome(
+      return ok({
+        member: toHome(
           updated,
           identity ?? {},
           await storeOf(deps, updated.storeId),
           new Date(deps.clock.now()).toISOString(),
-        ), })
+        ),
+      })
     },
   }
 }

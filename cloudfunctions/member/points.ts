@@ -31,7 +31,13 @@ import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import type { MemberRepository } from '../common/members/repository'
-import { balanceOf, type BalanceFields, type LedgerEntry, type LotDoc, type Ledger } from '../common/points/ledger'
+import {
+  balanceOf,
+  type BalanceFields,
+  type LedgerEntry,
+  type LotDoc,
+  type Ledger,
+} from '../common/points/ledger'
 import { HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
 import type { Caller, Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
@@ -73,7 +79,14 @@ export function createPointsActions(deps: {
     const recorder = audit.ownView(member)
     // The member's own view is their right of access (L-8), even before agreeing a wider scope.
     if (!allowsOwnView(member, 'membership')) return guard.admit(member, 'membership', actor, [], recorder)
-    await recorder.record({ actor, action: 'read', purpose: 'membership', memberId: member._id, fields: [], success: true })
+    await recorder.record({
+      actor,
+      action: 'read',
+      purpose: 'membership',
+      memberId: member._id,
+      fields: [],
+      success: true,
+    })
     return ok(null)
   }
 
@@ -151,7 +164,8 @@ export function createPointsActions(deps: {
   }
 
   async function voucherView(doc: RedemptionDoc): Promise<VoucherView> {
-    const expired = doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now())
+    const expired =
+      doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now())
     const status = doc.status === 'verified' ? 'verified' : expired ? 'expired' : 'issued'
     return {
       code: doc.code,
@@ -252,7 +266,8 @@ export function createPointsActions(deps: {
       )
       const reserved = await redemptions.reserve({ memberId: member._id, key, reward, held })
       if ('limit' in reserved) return fail('REDEEM_LIMIT', 'rewardId')
-      if ('existing' in reserved) return answerOf(await redemptions.settle(reserved.existing), await fresh(member))
+      if ('existing' in reserved)
+        return answerOf(await redemptions.settle(reserved.existing), await fresh(member))
       const doc = reserved.created
       if (!(await redemptions.takeStock(doc))) {
         await redemptions.release(doc, 'REWARD_SOLD_OUT')
@@ -272,7 +287,14 @@ export function createPointsActions(deps: {
         return fail(code)
       }
       const issued = await redemptions.issue(doc)
-      await audit.record({ actor, action: 'update', purpose: 'membership', memberId: member._id, fields: [], success: true })
+      await audit.record({
+        actor,
+        action: 'update',
+        purpose: 'membership',
+        memberId: member._id,
+        fields: [],
+        success: true,
+      })
       return answerOf(issued, await fresh(member))
     },
 

@@ -23,7 +23,12 @@ export const HOME_FIELDS: FieldKey[] = ['name', 'phone', 'cardNo']
 export const PROFILE_FIELDS: FieldKey[] = ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo']
 
 /** `now`: ISO instant the balance is read at (held points become available on their day). */
-export function toHome(member: MemberDoc, identity: IdentityValues, store: StoreOption, now: string): MemberHome {
+export function toHome(
+  member: MemberDoc,
+  identity: IdentityValues,
+  store: StoreOption,
+  now: string,
+): MemberHome {
   return {
     memberNo: member.memberNo,
     tier: member.tier,

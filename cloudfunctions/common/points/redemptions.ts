@@ -149,7 +149,9 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
       .where({ _id: doc.rewardId, stock: _.gt(0) })
       .update({ data: { stock: _.inc(-1) } })
     if (stats.updated !== 1) return false
-    await docs().doc(doc._id).update({ data: { stockTaken: true } })
+    await docs()
+      .doc(doc._id)
+      .update({ data: { stockTaken: true } })
     doc.stockTaken = true
     return true
   }
@@ -174,9 +176,7 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
       issuedAt: new Date(now),
       validUntil: voucherValidUntil(now, doc.validDays),
     }
-    await docs()
-      .where({ _id: doc._id, status: 'reserved' })
-      .update({ data })
+    await docs().where({ _id: doc._id, status: 'reserved' }).update({ data })
     return (await get(doc._id)) ?? { ...doc, ...data }
   }
 

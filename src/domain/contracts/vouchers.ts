@@ -27,6 +27,12 @@ export const vouchersContract = {
       reason: required(VOUCHER_REASON_MAX, 'REVERSAL_REASON_REQUIRED'),
     }),
     access: ['manager'],
-    errors: ['VOUCHER_UNKNOWN', 'VOUCHER_NOT_USED', 'VOUCHER_OTHER_STORE', 'REVERSAL_TOO_LATE', 'REVERSAL_REASON_REQUIRED'],
+    errors: [
+      'VOUCHER_UNKNOWN',
+      'VOUCHER_NOT_USED',
+      'VOUCHER_OTHER_STORE',
+      'REVERSAL_TOO_LATE',
+      'REVERSAL_REASON_REQUIRED',
+    ],
   }),
 }

@@ -15,6 +15,14 @@ export interface LedgerEntryView {
   reason: PointsReason
   at: string
   note: string
+  /** ledger kind: earn · spend · expire · reverse · adjust (entries of the card binding have none). */
+  kind?: string
+  /** An earn's lines: 「基础 1 分/元 +128」. */
+  lines?: string[]
+  /** The purchase's amount in yuan. */
+  amount?: string
+  /** The store the entry was recorded in. */
+  storeId?: string
 }
 
 /**
