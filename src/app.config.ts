@@ -26,6 +26,9 @@ export default defineAppConfig({
         'profile/index',
         'phone/index',
         'privacy/index',
+        'points/index',
+        'rewards/index',
+        'vouchers/index',
       ],
     },
     {

@@ -95,7 +95,7 @@ export default function MemberCentre() {
     }
     return (
       <>
-        <MemberCard member={home.data.member} />
+        <MemberCard member={home.data.member} onPoints={go('/account/points/index')} />
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList
           className="home__entries"
