@@ -95,9 +95,11 @@ export default function PointsPage() {
           </View>
         )}
         {next && (
-          <Button block fill="none" className="points__more" loading={busy} onClick={more}>
-            加载更多
-          </Button>
+          <View className="points__more-row">
+            <Button block fill="none" className="points__more" loading={busy} onClick={more}>
+              加载更多
+            </Button>
+          </View>
         )}
       </>
     )

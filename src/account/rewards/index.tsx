@@ -61,13 +61,15 @@ export default function RewardsPage() {
           <View className="rewards__done">
             <Text className="page-shell__section">兑换成功，到店出示券码使用</Text>
             <VoucherCard voucher={voucher} />
-            <Button
-              block
-              className="rewards__mine"
-              onClick={() => Taro.navigateTo({ url: '/account/vouchers/index' })}
-            >
-              查看我的券
-            </Button>
+            <View className="rewards__mine-row">
+              <Button
+                block
+                className="rewards__mine"
+                onClick={() => Taro.navigateTo({ url: '/account/vouchers/index' })}
+              >
+                查看我的券
+              </Button>
+            </View>
           </View>
         )}
         {failure && (

@@ -97,10 +97,10 @@ export interface PointsSummary {
   expiry: { points: number; day: string } | null
 }
 
-/** 「120 分将于 12 月 31 日过期」. */
+/** 「120 分将于 2027 年 12 月 31 日过期」: with the year, as the day may be more than a year away. */
 export function expiryText(expiry: { points: number; day: string }): string {
-  const [, m, d] = expiry.day.split('-').map(Number)
-  return `${expiry.points} 分将于 ${m} 月 ${d} 日过期`
+  const [y, m, d] = expiry.day.split('-').map(Number)
+  return `${expiry.points} 分将于 ${y} 年 ${m} 月 ${d} 日过期`
 }
 
 /** Why the balance is negative, in the member's words. */
