@@ -94,7 +94,7 @@ export function expired(lots: readonly Lot[], now: string): Lot[] {
   return lots.filter((lot) => lot.remaining > 0 && Date.parse(lot.expiresAt) < time)
 }
 
-/** The next expiry the member is warned of: 「X 分将于 2027 年 12 月 31 日过期」. */
+/** The next expiry the member is warned of: 「X 分将于 12 月 31 日过期」. */
 export function nextExpiry(lots: readonly Lot[], now: string): { points: number; day: string } | undefined {
   const time = Date.parse(now)
   const live = lots.filter((lot) => isLive(lot, time))
