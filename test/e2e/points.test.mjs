@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
 import { browserSession, journey } from './browser.mjs'
-import { latestCode, openHome, requestCode } from './shopper.mjs'
+import { asPersona, latestCode, openHome, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
 if (!BASE_URL) throw new Error('run through `npm run test:e2e` (E2E_BASE_URL, E2E_DATA_DIR)')
@@ -21,12 +21,8 @@ before(async () => {
   page = await session.open()
 })
 
-/** Switches this browser's persona (the dev panel's endpoint) and opens `hash` afresh. */
-async function as(persona, hash) {
-  await page.request.post(new URL('/api/dev/persona', BASE_URL).href, { data: { persona } })
-  await page.goto(`${BASE_URL}#${hash}`)
-  await page.reload()
-}
+/** Switches this browser's persona and opens `hash` afresh. */
+const as = (persona, hash) => asPersona(page, BASE_URL, persona, hash)
 
 test('[6.4.2] a member redeems points for a voucher and the counter verifies it once', async (t) => {
   const step = journey(t, (n) => shot(`failed-step-${n}`))

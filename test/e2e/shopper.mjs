@@ -99,3 +99,10 @@ export async function assertInputsFit(page, values) {
     assert.ok(scroll <= client, `"${value}" needs ${scroll} px, the input has ${client}`)
   }
 }
+
+/** Switches the browser's persona (the dev panel's endpoint) and opens `hash` afresh. */
+export async function asPersona(page, baseUrl, persona, hash) {
+  await page.request.post(new URL('/api/dev/persona', baseUrl).href, { data: { persona } })
+  await page.goto(`${baseUrl}#${hash}`)
+  await page.reload()
+}
