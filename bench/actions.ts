@@ -4,10 +4,13 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
-import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
+import { asDb, COLLECTIONS, DB_OPTIONS } from '../cloudfunctions/common/db'
 import { nodeHmacSha1 } from '../cloudfunctions/common/points/memberCode'
 import { staffDocId } from '../cloudfunctions/common/staff'
 import { vaultFromEnv } from '../cloudfunctions/common/vault'
+import { systemClock } from '../cloudfunctions/common/clock'
+import { createLedger } from '../cloudfunctions/common/points/ledger'
+import { DEFAULT_LOT_POLICY } from '../src/domain/points/lots'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
 import { REVEAL_DAILY_LIMIT } from '../src/domain/staff/lookup'
 import { encodeScene } from '../src/domain/channel/scene'
@@ -197,6 +200,49 @@ function joinCase(label?: string, extra: Record<string, unknown> = {}): ActionCa
     },
   }
 }
+
+/** A reward for the redemption cases: stock and limits no bench run reaches. */
+const BENCH_REWARD = 'reward-bench'
+
+/** Gives the pool's members points (one opening lot each, spendable at once) and the bench reward. */
+async function withPoints(env: BenchEnv): Promise<string[]> {
+  const members = await memberPool(env)
+  const db = asDb(env.cloud.database(DB_OPTIONS))
+  const vault = vaultFromEnv(process.env)
+  const ledger = createLedger({ db, clock: systemClock, policy: DEFAULT_LOT_POLICY })
+  for (const openid of members) {
+    const claim = await db
+      .collection(COLLECTIONS.identityIndex)
+      .doc(`openid:${vault.blindIndex('openid', openid)}`)
+      .get()
+    const memberId = String(claim.data?.memberId)
+    await ledger.earn({
+      memberId,
+      source: { kind: 'card', ref: `bench-${memberId}` },
+      points: 1_000_000,
+      storeId: DEMO_STORES.xuhui,
+      actor: 'system:bench',
+      immediate: true,
+      lines: [{ kind: 'base', label: '基础', detail: '1 分/元', points: 1_000_000 }],
+    })
+  }
+  const reward = {
+    name: '压测礼品',
+    kind: 'gift',
+    points: 10,
+    stock: 1_000_000,
+    perMemberLimit: 1_000_000,
+    status: 'active',
+  }
+  await db.collection(COLLECTIONS.rewards).doc(BENCH_REWARD).set({ data: reward })
+  return members
+}
+
+let redeemKeys = 0
+const redeemCall = (openid: string): BenchCall => ({
+  openid,
+  data: { rewardId: BENCH_REWARD, key: `bench-${Date.now().toString(36)}-${++redeemKeys}` },
+})
 
 export const ACTION_CASES: ActionCase[] = [
   // Views after the member's first of the China day (made while preparing): the common case of
@@ -394,6 +440,39 @@ export const ACTION_CASES: ActionCase[] = [
       const calls: BenchCall[] = []
       for (const openid of await env.newMembers(n))
         calls.push({ openid, data: { confirm: true, smsCode: await env.codeVia(openid, 'sendDeleteCode') } })
+      return calls
+    },
+  },
+  {
+    fn: 'member',
+    action: 'pointsHistory',
+    async prepare(env, n) {
+      const members = await withPoints(env)
+      return Array.from({ length: n }, (_v, i) => ({ openid: members[i % members.length], data: {} }))
+    },
+  },
+  asMember('member', 'rewards'),
+  {
+    fn: 'member',
+    action: 'redeem',
+    async prepare(env, n) {
+      const members = await withPoints(env)
+      return Array.from({ length: n }, (_v, i) => redeemCall(members[i % members.length]))
+    },
+  },
+  asMember('member', 'vouchers'),
+  {
+    fn: 'staff',
+    action: 'verifyVoucher',
+    async prepare(env, n) {
+      const members = await withPoints(env)
+      const calls: BenchCall[] = []
+      for (let i = 0; i < n; i++) {
+        const answer = await env.call('member', 'redeem', members[i % members.length], redeemCall('').data)
+        if (!answer.ok) throw new Error(`member.redeem failed: ${answer.code}`)
+        const { code } = (answer.data as { voucher: { code: string } }).voucher
+        calls.push({ openid: DEMO_PERSONAS.counter, data: { code } })
+      }
       return calls
     },
   },

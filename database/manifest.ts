@@ -327,7 +327,10 @@ export const manifest: Manifest = {
     },
     {
       name: 'rewards',
-      description: 'Redemption catalogue (6.4.2): { name, kind, points, stock, perMemberLimit, status }.',
+      description:
+        'Redemption catalogue (6.4.2): { name, kind parking|gift|coupon|service|voucher, points, stock (taken by ' +
+        'one conditional update, stock > 0), perMemberLimit, tiers? (absent: every tier), storeIds? (where its ' +
+        'vouchers are used; absent: every store), status active|paused, startsOn?, endsOn?, validDays? }.',
       indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
       retention: PERMANENT,
     },
@@ -536,6 +539,38 @@ export const manifest: Manifest = {
         rules: [{ on: 'cancellation', action: 'delete' }],
       },
     },
+    {
+      name: 'redemptions',
+      large: true,
+      description:
+        'Redemptions of rewards and their vouchers (6.4.2): _id = hash of the member id and the caller’s ' +
+        'idempotency key → { memberId, rewardId, rewardName, kind, points, storeIds (where the voucher is used; ' +
+        'empty: every store), slot (`<reward>:<member>:<n>` under the per-member limit, unique; its own id once ' +
+        'released), code (voucher code, unique), status reserved|issued|verified|released, stockTaken, failure?, ' +
+        'createdAt, issuedAt?, validUntil? (China date), verification? { storeId, staffId, at }, reversals }.',
+      indexes: [
+        { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'createdAt', direction: -1 }] },
+        { name: 'code', fields: [{ field: 'code' }], unique: true },
+        { name: 'slot', fields: [{ field: 'slot' }], unique: true },
+        // The scheduler settles reservations left behind; the retention sweep.
+        { name: 'status_time', fields: [{ field: 'status' }, { field: 'createdAt' }] },
+        { name: 'time', fields: [{ field: 'createdAt' }] },
+      ],
+      retention: {
+        text:
+          `as the points ledger they are paid from: ${keptRecord('pointsLedger').period} after the redemption, for ` +
+          'accounting; on cancellation memberId is replaced by an anonymous id',
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          {
+            sweep: 'redemptions',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'createdAt',
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -613,4 +648,5 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded:
       'the member code’s secret: a credential the member’s phone already holds, no information about the member',
   },
+  redemptions: { link: 'memberId', section: 'other' },
 }

@@ -77,6 +77,14 @@ export const DEMO_CARDS = [
     status: 'cancelled',
     history: [],
   },
+  {
+    cardNo: '6200000000000004',
+    name: '孙丽',
+    phone: '13700000004',
+    storeId: 'store-xuhui',
+    status: 'issued',
+    history: [{ delta: 520, reason: 'purchase', note: '徐汇店消费', at: '2024-02-10T05:00:00.000Z' }],
+  },
 ] as const
 
 /**

@@ -27,6 +27,9 @@ export default defineAppConfig({
         'phone/index',
         'privacy/index',
         'member-code/index',
+        'points/index',
+        'rewards/index',
+        'vouchers/index',
       ],
     },
     {

@@ -121,6 +121,7 @@ export const COLLECTIONS = {
   campaignClaims: 'campaign_claims',
   partners: 'partners',
   memberCodes: 'member_codes',
+  redemptions: 'redemptions',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

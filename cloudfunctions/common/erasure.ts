@@ -43,6 +43,7 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.pointsLedger,
   COLLECTIONS.pointsLots,
   COLLECTIONS.campaignClaims,
+  COLLECTIONS.redemptions,
 ] as const
 
 const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)

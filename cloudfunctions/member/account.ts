@@ -11,7 +11,13 @@ import { MEMBER_DATA, manifest } from '../../database/manifest'
 import { allows } from '../../src/domain/consent/rules'
 import type { MemberContract } from '../../src/domain/contracts/member'
 import type { AccessLogDay, DataExport, GuardianRelation } from '../../src/domain/member/model'
-import { POINTS_REASON_LABELS, type LedgerEntryView, type PointsReason } from '../../src/domain/points/model'
+import type { EarningLine } from '../../src/domain/points/earning'
+import {
+  earningLineText,
+  entryLabel,
+  type LedgerEntryView,
+  type PointsReason,
+} from '../../src/domain/points/model'
 import {
   dayRows,
   viewDaysOf,
@@ -48,12 +54,18 @@ type AccountActions = Pick<
 
 function ledgerView(doc: Doc): LedgerEntryView {
   const reason = doc.reason as PointsReason
+  const kind = typeof doc.kind === 'string' ? doc.kind : undefined
+  const lines = Array.isArray(doc.lines) ? (doc.lines as EarningLine[]).map(earningLineText) : undefined
   return {
     id: doc._id,
     delta: Number(doc.delta),
     reason,
     at: new Date(doc.at as Date).toISOString(),
-    note: typeof doc.note === 'string' && doc.note !== '' ? doc.note : (POINTS_REASON_LABELS[reason] ?? ''),
+    note: typeof doc.note === 'string' && doc.note !== '' ? doc.note : entryLabel(kind, reason),
+    ...(kind ? { kind } : {}),
+    ...(lines ? { lines } : {}),
+    ...(typeof doc.amountFen === 'number' ? { amount: (doc.amountFen / 100).toFixed(2) } : {}),
+    ...(typeof doc.storeId === 'string' ? { storeId: doc.storeId } : {}),
   }
 }
 

@@ -325,7 +325,12 @@ export function createCardActions(deps: CardDeps): CardActions {
       }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
       return ok({
-        member: toHome(fresh, identity ?? {}, await storeOf(deps, fresh.storeId)),
+        member: toHome(
+          fresh,
+          identity ?? {},
+          await storeOf(deps, fresh.storeId),
+          new Date(deps.clock.now()).toISOString(),
+        ),
         pointsMoved: moved.data,
       })
     },

@@ -6,6 +6,7 @@
  */
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { wechatActor } from '../common/audit'
+import type { Clock } from '../common/clock'
 import { channelOf, type ConsentRecorder } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { fail, ok } from '../common/errors'
@@ -27,6 +28,7 @@ export function createGuardianActions(deps: {
   sms: SmsService
   identities: IdentityStore
   consents: ConsentRecorder
+  clock: Clock
 }): GuardianActions {
   const { vault, sms, identities } = deps
 
@@ -68,7 +70,14 @@ export function createGuardianActions(deps: {
       }
       const updated = { ...member, status: 'active' as const }
       const identity = await identities.read(memberId, HOME_FIELDS, { purpose: 'membership', actor })
-      return ok({ member: toHome(updated, identity ?? {}, await storeOf(deps, updated.storeId)) })
+      return ok({
+        member: toHome(
+          updated,
+          identity ?? {},
+          await storeOf(deps, updated.storeId),
+          new Date(deps.clock.now()).toISOString(),
+        ),
+      })
     },
   }
 }

@@ -25,6 +25,7 @@ import { createConsentActions } from './consents'
 import { createGuardianActions } from './guardian'
 import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
+import { createPointsActions } from './points'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
 import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
@@ -96,6 +97,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createCardActions(deps),
           ...createAccountActions(deps),
           ...createMemberCodeActions(deps),
+          ...createPointsActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

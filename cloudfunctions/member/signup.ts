@@ -21,6 +21,8 @@ import type { SmsService } from '../common/sms'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 
+const nowIso = (clock: Clock) => new Date(clock.now()).toISOString()
+
 function readController(doc: Doc | null): Controller {
   const fields = ['name', 'contactName', 'contactPhone', 'contactEmail'] as const
   if (!doc || fields.some((key) => typeof doc[key] !== 'string' || doc[key] === '')) {
@@ -65,7 +67,7 @@ export function createSignupActions(deps: {
         audit: deps.audit.ownView(member),
       })
       if (!identity) return ok({ member: null })
-      return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId)) })
+      return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId), nowIso(deps.clock)) })
     },
 
     async joinForm({ scene }) {
@@ -121,7 +123,9 @@ export function createSignupActions(deps: {
       // count is a report, never a reason to fail a sign-up that happened: the member record
       // keeps the attribution either way.
       if (created.data.source) await countSignUp(db, created.data.source).catch(() => undefined)
-      return ok({ member: toHome(created.data, { name: input.name, phone }, storeOption(store)) })
+      return ok({
+        member: toHome(created.data, { name: input.name, phone }, storeOption(store), nowIso(deps.clock)),
+      })
     },
   }
 }

@@ -13,6 +13,9 @@ import { createKeyStore } from '../common/keystore'
 import { createMemberClaims, createRegistration } from '../common/members/registration'
 import { createMemberRepository } from '../common/members/repository'
 import { createMemberCodes } from '../common/points/memberCode'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
+import { createLedger } from '../common/points/ledger'
+import { createRedemptions } from '../common/points/redemptions'
 import { createNotifier, type SubscribeOpenApi, type SubscribeTemplates } from '../common/notify'
 import type { PhoneOpenApi } from '../common/phone'
 import { createScopeGuard } from '../common/scope'
@@ -61,6 +64,7 @@ export function wireMember(input: MemberWiringInput) {
   const claims = createMemberClaims({ db, vault, clock })
   const consents = createConsentRecorder({ db, clock })
   const guard = createScopeGuard({ db, identities, audit })
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
   return {
     db,
     vault,
@@ -89,5 +93,7 @@ export function wireMember(input: MemberWiringInput) {
     }),
     notifier: createNotifier({ db, guard, identities, openapi, templates }),
     memberCodes: createMemberCodes({ db, vault, keys, clock }),
+    ledger,
+    redemptions: createRedemptions({ db, clock }),
   }
 }

@@ -14,7 +14,8 @@
  *   binding that died half-way left behind (orphans.ts: identity, receipts, keys), the move of
  *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
  *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set, and the backfill of
- *   fields added later (backfill.ts: the member number's last digits the counter looks up);
+ *   fields added later (backfill.ts: the member number's last digits the counter looks up), and
+ *   the redemptions a redeem left reserved (redemptions.ts: voucher issued or stock given back);
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
  *   (audit log, consent receipts, points ledger, unbound cards …);
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
@@ -41,6 +42,7 @@ import { vaultFromEnv } from '../common/vault'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
+import { createRedemptionSettlement } from './redemptions'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
@@ -61,6 +63,7 @@ export const TRIGGERS = {
     'migrateKeys',
     'rotateKeys',
     'backfillMemberTail',
+    'settleRedemptions',
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
@@ -142,6 +145,8 @@ export function createMain(options: SchedulerOptions = {}) {
           console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
         return { ...run, findings: run.findings.length }
       }
+      case 'settleRedemptions':
+        return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':

@@ -31,6 +31,7 @@ import { createLookupActions } from './lookup'
 import { createChannelActions } from './channels'
 import { createMemberCodeStaffActions } from './memberCode'
 import { createPartnerActions } from './partners'
+import { createVoucherActions } from './vouchers'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -192,5 +193,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createPartnerActions(deps),
     ...createChannelActions(deps),
     ...createMemberCodeStaffActions(deps),
+    ...createVoucherActions(deps),
   }
 }

@@ -15,8 +15,8 @@ import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from '.
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
-import { POINTS_MESSAGES, type PointsError } from './points/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
+import { POINTS_AT_MESSAGES, POINTS_MESSAGES, type PointsError } from './points/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 
@@ -117,7 +117,10 @@ export function failUntil(code: ErrorCode, retryAfter: number, field?: string): 
 }
 
 /** Messages that name a time (China time), for codes whose refusal refers to one. */
-const AT_MESSAGES: Partial<Record<ErrorCode, (time: string) => string>> = CAMPAIGN_AT_MESSAGES
+const AT_MESSAGES: Partial<Record<ErrorCode, (time: string) => string>> = {
+  ...CAMPAIGN_AT_MESSAGES,
+  ...POINTS_AT_MESSAGES,
+}
 
 /** A refusal about something that happened at `at` (ISO); the message names the time. */
 export function failAt(code: ErrorCode, at: string, field?: string): Failure {

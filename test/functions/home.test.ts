@@ -1,6 +1,9 @@
 import { AUDIT_RETENTION_MS } from '../../cloudfunctions/common/audit'
 import type { IdentityDoc } from '../../cloudfunctions/common/identity'
+import { createLedger } from '../../cloudfunctions/common/points/ledger'
 import { DEMO_STORES } from '../../database/seed'
+import type { MemberHome } from '../../src/domain/member/model'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { INVENTORY } from '../../src/domain/identity/inventory'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
@@ -98,6 +101,8 @@ describe('member.home', () => {
           tier: 'normal',
           tierLabel: '普通会员',
           points: 0,
+          available: 0,
+          pending: 0,
           name: '张*',
           phone: '138****5678',
           store: { id: DEMO_STORES.xuhui, name: '星湖购物中心·徐汇店', city: '上海市' },
@@ -232,5 +237,66 @@ describe('member.home', () => {
     const [identity] = await env.all('identities')
     await env.db.collection('identities').doc(identity._id).remove()
     expect(await env.call(openid, 'home')).toEqual({ ok: true, data: { member: null } })
+  })
+})
+
+describe('member.home: the balance', () => {
+  const ledgerOf = () => createLedger({ db: env.db, clock: env.clock, policy: DEFAULT_LOT_POLICY })
+  const STORE = DEMO_STORES.xuhui
+  const home = async (openid: string) => dataOf<{ member: MemberHome }>(await env.call(openid, 'home')).member
+
+  it('shows the points that can be spent and those still held, not the raw total', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const ledger = ledgerOf()
+    await ledger.earn({
+      memberId,
+      source: { kind: 'pos', ref: `${STORE}:R-1` },
+      points: 300,
+      storeId: STORE,
+      actor: 'staff:s-1',
+      immediate: true,
+    })
+    await ledger.earn({
+      memberId,
+      source: { kind: 'pos', ref: `${STORE}:R-2` },
+      points: 128,
+      storeId: STORE,
+      actor: 'staff:s-1',
+    })
+    expect(await home(openid)).toMatchObject({ points: 428, available: 300, pending: 128 })
+    env.clock.advance(8 * 86_400_000)
+    expect(await home(openid)).toMatchObject({ available: 428, pending: 0 })
+  })
+
+  it('shows a negative balance when a refund takes back points already spent', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const ledger = ledgerOf()
+    const earnSource = { kind: 'pos' as const, ref: `${STORE}:R-3` }
+    await ledger.earn({
+      memberId,
+      source: earnSource,
+      points: 100,
+      storeId: STORE,
+      actor: 'staff:s-1',
+      immediate: true,
+    })
+    await ledger.spend({
+      memberId,
+      source: { kind: 'redemption', ref: 'r-1' },
+      points: 80,
+      storeId: STORE,
+      actor: 'staff:s-1',
+    })
+    await ledger.reverse({
+      memberId,
+      earnSource,
+      refundRef: 'F-1',
+      points: 100,
+      actor: 'staff:s-1',
+      refundPolicy: 'negative',
+    })
+    expect(await home(openid)).toMatchObject({ available: -80, pending: 0 })
   })
 })

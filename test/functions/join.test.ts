@@ -32,6 +32,8 @@ describe('member.join: the happy path', () => {
           tier: 'normal',
           tierLabel: '普通会员',
           points: 0,
+          available: 0,
+          pending: 0,
           name: '张*',
           phone: '138****5678',
           store: { id: DEMO_STORES.xuhui, name: '星湖购物中心·徐汇店', city: '上海市' },

@@ -59,6 +59,7 @@ describe('scheduler: who may run it', () => {
         'migrateKeys',
         'orphans',
         'rotateKeys',
+        'settleRedemptions',
         'smsCodes',
         'smsQuota',
         'staffInvites',

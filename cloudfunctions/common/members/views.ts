@@ -13,6 +13,7 @@ import {
   type StoreOption,
 } from '../../../src/domain/member/model'
 import type { IdentityValues } from '../identity'
+import { balanceOf, type BalanceFields } from '../points/ledger'
 import type { MemberDoc } from './model'
 
 /** The identity fields the member centre's view reads. */
@@ -21,12 +22,19 @@ export const HOME_FIELDS: FieldKey[] = ['name', 'phone', 'cardNo']
 /** The identity fields of the profile under the membership purpose (the ID number has its own). */
 export const PROFILE_FIELDS: FieldKey[] = ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo']
 
-export function toHome(member: MemberDoc, identity: IdentityValues, store: StoreOption): MemberHome {
+/** `now`: ISO instant the balance is read at (held points become available on their day). */
+export function toHome(
+  member: MemberDoc,
+  identity: IdentityValues,
+  store: StoreOption,
+  now: string,
+): MemberHome {
   return {
     memberNo: member.memberNo,
     tier: member.tier,
     tierLabel: TIER_LABELS[member.tier],
     points: member.points,
+    ...balanceOf(member as unknown as BalanceFields, now),
     name: maskName(identity.name ?? ''),
     phone: maskPhone(identity.phone ?? ''),
     store,

@@ -1,5 +1,6 @@
 import { Text, View } from '@tarojs/components'
 import type { MemberHome } from '@/domain/member/model'
+import { OWED_TEXT } from '@/domain/points/model'
 import './index.css'
 
 /** 800000000011 → 8000 0000 0011, easier to read out at a counter. */
@@ -7,8 +8,20 @@ function groupDigits(memberNo: string): string {
   return memberNo.replace(/(\d{4})(?=\d)/g, '$1 ')
 }
 
-/** The member card: identifiers exactly as the server masked them (L-7); 会员码 opens the code to scan. */
-export function MemberCard({ member, onShowCode }: { member: MemberHome; onShowCode?: () => void }) {
+/**
+ * The member card: identifiers exactly as the server masked them (L-7); the points that can be
+ * spent now, those still held, and a negative balance said as it is. Tapping the points opens
+ * 积分明细 (`onPoints`); 会员码 opens the code to scan (`onShowCode`).
+ */
+export function MemberCard({
+  member,
+  onShowCode,
+  onPoints,
+}: {
+  member: MemberHome
+  onShowCode?: () => void
+  onPoints?: () => void
+}) {
   return (
     <View className={`member-card member-card--${member.tier}`}>
       <View className="member-card__top">
@@ -25,9 +38,20 @@ export function MemberCard({ member, onShowCode }: { member: MemberHome; onShowC
           )}
         </View>
       </View>
-      <View className="member-card__points">
-        <Text className="member-card__points-value">{member.points}</Text>
-        <Text className="member-card__points-label">可用积分</Text>
+      <View className="member-card__points" onClick={onPoints}>
+        <View className="member-card__points-row">
+          <Text className="member-card__points-value">{member.available}</Text>
+          <Text className="member-card__points-label">可用积分</Text>
+          {onPoints && <Text className="member-card__points-more">积分明细 ›</Text>}
+        </View>
+        {member.pending > 0 && (
+          <Text className="member-card__points-note member-card__points-pending">
+            另有 {member.pending} 分待生效（退货期满后可用）
+          </Text>
+        )}
+        {member.available < 0 && (
+          <Text className="member-card__points-note member-card__points-owed">{OWED_TEXT}</Text>
+        )}
       </View>
       <View className="member-card__bottom">
         <View className="member-card__meta">

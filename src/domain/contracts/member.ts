@@ -51,6 +51,7 @@ import {
 import type { PlateView } from '../plate/model'
 import { action } from './contract'
 import { memberCodeContract } from './memberCode'
+import { pointsHistoryContract } from './pointsHistory'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -423,6 +424,7 @@ export const memberContract = {
     ],
   }),
   ...memberCodeContract,
+  ...pointsHistoryContract,
 }
 
 export type MemberContract = typeof memberContract

@@ -12,6 +12,7 @@ import { lookupContract } from './lookup'
 import { channelsContract } from './channels'
 import { memberCodeStaffContract } from './memberCode'
 import { partnersContract } from './partners'
+import { vouchersContract } from './vouchers'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -98,6 +99,7 @@ export const staffContract = {
   ...partnersContract,
   ...channelsContract,
   ...memberCodeStaffContract,
+  ...vouchersContract,
 }
 
 export type StaffContract = typeof staffContract

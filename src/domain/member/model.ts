@@ -35,6 +35,9 @@ export interface MemberHome {
   tier: Tier
   tierLabel: string
   points: number
+  /** Points that can be spent now (negative while points are owed after a refund) and those still held. */
+  available: number
+  pending: number
   /** Masked, e.g. 张* */
   name: string
   /** Masked, e.g. 138****1234 */

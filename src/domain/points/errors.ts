@@ -1,7 +1,40 @@
-/** Points: the ledger's refusals as the member and the counter read them. */
-export type PointsError = 'POINTS_INSUFFICIENT' | 'POINTS_SOURCE_UNKNOWN'
+/** Points: the ledger's refusals, redemption and vouchers, as the member and the counter read them. */
+export type PointsError =
+  | 'POINTS_INSUFFICIENT'
+  | 'POINTS_SOURCE_UNKNOWN'
+  | 'POINTS_CURSOR_INVALID'
+  | 'REWARD_UNKNOWN'
+  | 'REWARD_UNAVAILABLE'
+  | 'REWARD_TIER'
+  | 'REWARD_SOLD_OUT'
+  | 'REDEEM_LIMIT'
+  | 'REDEEM_KEY_INVALID'
+  | 'REDEEM_PENDING'
+  | 'VOUCHER_UNKNOWN'
+  | 'VOUCHER_USED'
+  | 'VOUCHER_EXPIRED'
+  | 'VOUCHER_OTHER_STORE'
+  | 'VOUCHER_NOT_USED'
 
 export const POINTS_MESSAGES = {
   POINTS_INSUFFICIENT: '可用积分不足（新获得的积分需在退货期满后才能使用）',
   POINTS_SOURCE_UNKNOWN: '未找到对应的积分记录，请核对小票号',
+  POINTS_CURSOR_INVALID: '积分明细已更新，请返回后重新打开',
+  REWARD_UNKNOWN: '该礼品不存在或已下架',
+  REWARD_UNAVAILABLE: '该礼品当前不在兑换期内',
+  REWARD_TIER: '该礼品仅限指定等级的会员兑换',
+  REWARD_SOLD_OUT: '很抱歉，该礼品已兑完',
+  REDEEM_LIMIT: '您已达到该礼品的兑换上限',
+  REDEEM_KEY_INVALID: '兑换请求有误，请返回后重试',
+  REDEEM_PENDING: '兑换正在处理中，请稍后在「我的券」中查看',
+  VOUCHER_UNKNOWN: '券码无效，请核对后重新输入',
+  VOUCHER_USED: '该券已使用，不能重复核销',
+  VOUCHER_EXPIRED: '该券已过期，不能核销',
+  VOUCHER_OTHER_STORE: '该券不能在本门店使用',
+  VOUCHER_NOT_USED: '该券尚未核销',
 } satisfies Record<PointsError, string>
+
+/** Messages that name when: the time is China time, `YYYY-MM-DD HH:mm`. */
+export const POINTS_AT_MESSAGES: Partial<Record<PointsError, (time: string) => string>> = {
+  VOUCHER_USED: (time) => `该券已于 ${time}（北京时间）核销，不能重复核销`,
+}

@@ -96,7 +96,11 @@ export default function MemberCentre() {
     }
     return (
       <>
-        <MemberCard member={home.data.member} onShowCode={goMemberCode} />
+        <MemberCard
+          member={home.data.member}
+          onShowCode={goMemberCode}
+          onPoints={go('/account/points/index')}
+        />
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList
           className="home__entries"

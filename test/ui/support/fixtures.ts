@@ -34,6 +34,8 @@ export const MEMBER: MemberHome = {
   tier: 'normal',
   tierLabel: '普通会员',
   points: 0,
+  available: 0,
+  pending: 0,
   name: '张*',
   phone: '138****1234',
   store: STORES[0],

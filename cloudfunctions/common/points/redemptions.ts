@@ -1,0 +1,248 @@
+/**
+ * Redemptions of rewards (6.4.2) and the vouchers they issue (`redemptions/<id>`).
+ *
+ * - The `_id` is a hash of the member id and the caller's idempotency key: a retried redeem
+ *   finds its redemption and answers the same voucher (or the same refusal).
+ * - The per-member limit holds under concurrency by construction: each redemption takes a slot
+ *   `<reward>:<member>:<n>` (n ≤ the limit) under a unique index, in the same `add` that creates it;
+ *   a released redemption gives its slot back (the slot becomes its own id).
+ * - Stock is taken by one conditional update (stock > 0), after the redemption exists (status
+ *   `reserved`) and before the points are spent (`ledger.spend`, source `redemption:<id>`); a
+ *   refused spend gives the stock and the slot back. `stockTaken` is written right after the stock
+ *   is taken, so whoever settles the redemption knows whether to give it back.
+ * - A redemption left `reserved` (the function stopped between two steps) is settled after
+ *   REDEMPTION_SETTLE_MS by the scheduler or by a retry: points spent → the voucher is issued;
+ *   otherwise it is released. A stop between taking the stock and recording it loses that item
+ *   (the catalogue shows one fewer), never oversells.
+ * - The voucher's code (8 Crockford characters) is unique (index `code`); verifying and reversing
+ *   are single conditional updates on `status`.
+ */
+import { createHash, randomBytes } from 'node:crypto'
+
+import { CLAIM_ALPHABET, CLAIM_CODE_LENGTH } from '../../../src/domain/campaign/rules'
+import type { ErrorCode } from '../../../src/domain/errors'
+import {
+  DEFAULT_VOUCHER_DAYS,
+  REDEMPTION_SETTLE_MS,
+  voucherValidUntil,
+  type Reward,
+  type RewardKind,
+} from '../../../src/domain/points/rewards'
+import type { Clock } from '../clock'
+import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
+import { entryId } from './ledger'
+
+const REDEMPTIONS = COLLECTIONS.redemptions
+
+export interface VoucherUse {
+  storeId: string
+  staffId: string
+  at: Date
+}
+
+export interface RedemptionDoc extends Doc {
+  _id: string
+  memberId: string
+  rewardId: string
+  rewardName: string
+  kind: RewardKind
+  points: number
+  /** Stores where the voucher is used; empty: every store. */
+  storeIds: string[]
+  /** `<reward>:<member>:<n>` while the redemption holds a place under the limit; its own id once released. */
+  slot: string
+  code: string
+  status: 'reserved' | 'issued' | 'verified' | 'released'
+  stockTaken: boolean
+  createdAt: Date
+  validDays: number
+  issuedAt?: Date
+  /** China date, the voucher's last day. */
+  validUntil?: string
+  /** Why a released redemption was refused (answered again to a retry). */
+  failure?: ErrorCode
+  verification?: VoucherUse
+  reversals: (VoucherUse & { reversedBy: string; reversedAt: Date; reason: string })[]
+}
+
+/** Redemptions that hold a place under their reward's limit. */
+export const HOLDING: RedemptionDoc['status'][] = ['reserved', 'issued', 'verified']
+
+export const newVoucherCode = (): string =>
+  [...randomBytes(CLAIM_CODE_LENGTH)].map((byte) => CLAIM_ALPHABET[byte & 31]).join('')
+
+/** More redemptions than one member holds; the member's list is one read. */
+const MEMBER_MAX = 200
+
+export interface RedemptionDeps {
+  db: Db
+  clock: Clock
+}
+
+export function createRedemptions({ db, clock }: RedemptionDeps) {
+  const _ = db.command
+  const docs = () => db.collection(REDEMPTIONS)
+
+  /** The member's pseudonymous id and their random key: a plain hash names nobody. */
+  const idOf = (memberId: string, key: string) =>
+    `rd-${createHash('sha256').update(`${memberId}:${key}`).digest('hex').slice(0, 32)}`
+
+  async function get(id: string): Promise<RedemptionDoc | null> {
+    return (await getDoc(db, REDEMPTIONS, id)) as RedemptionDoc | null
+  }
+
+  /** The member's redemptions, newest first (index member_time). */
+  async function ofMember(memberId: string): Promise<RedemptionDoc[]> {
+    const { data } = await docs().where({ memberId }).orderBy('createdAt', 'desc').limit(MEMBER_MAX).get()
+    return data as RedemptionDoc[]
+  }
+
+  /**
+   * Creates the redemption with a free slot under the member's limit; `existing` when the key was
+   * used before, `limit` when every slot is held.
+   */
+  async function reserve(input: {
+    memberId: string
+    key: string
+    reward: Reward
+    held: RedemptionDoc[]
+  }): Promise<{ created: RedemptionDoc } | { existing: RedemptionDoc } | { limit: true }> {
+    const { memberId, reward } = input
+    const _id = idOf(memberId, input.key)
+    const taken = new Set(input.held.map((doc) => doc.slot))
+    for (let n = 1; n <= reward.perMemberLimit; n++) {
+      const slot = `${reward._id}:${memberId}:${n}`
+      if (taken.has(slot)) continue
+      const doc: RedemptionDoc = {
+        _id,
+        memberId,
+        rewardId: reward._id,
+        rewardName: reward.name,
+        kind: reward.kind,
+        points: reward.points,
+        storeIds: [...(reward.storeIds ?? [])],
+        slot,
+        code: newVoucherCode(),
+        status: 'reserved',
+        stockTaken: false,
+        createdAt: new Date(clock.now()),
+        validDays: reward.validDays ?? DEFAULT_VOUCHER_DAYS,
+        reversals: [],
+      }
+      try {
+        await docs().add({ data: doc })
+        return { created: doc }
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+        const existing = await get(_id)
+        if (existing) return { existing }
+        // The slot was taken meanwhile (a concurrent redemption): the next one.
+      }
+    }
+    return { limit: true }
+  }
+
+  /** One item of the reward's stock; false when none is left. */
+  async function takeStock(doc: RedemptionDoc): Promise<boolean> {
+    const { stats } = await db
+      .collection(COLLECTIONS.rewards)
+      .where({ _id: doc.rewardId, stock: _.gt(0) })
+      .update({ data: { stock: _.inc(-1) } })
+    if (stats.updated !== 1) return false
+    await docs()
+      .doc(doc._id)
+      .update({ data: { stockTaken: true } })
+    doc.stockTaken = true
+    return true
+  }
+
+  /** Reserved → released with the refusal; the stock (if taken) and the slot go back. */
+  async function release(doc: RedemptionDoc, failure: ErrorCode): Promise<void> {
+    const { stats } = await docs()
+      .where({ _id: doc._id, status: 'reserved' })
+      .update({ data: { status: 'released', failure, slot: doc._id } })
+    if (stats.updated === 1 && doc.stockTaken)
+      await db
+        .collection(COLLECTIONS.rewards)
+        .doc(doc.rewardId)
+        .update({ data: { stock: _.inc(1) } })
+  }
+
+  /** Reserved → issued: the voucher can be used from now to its last day. */
+  async function issue(doc: RedemptionDoc): Promise<RedemptionDoc> {
+    const now = clock.now()
+    const data = {
+      status: 'issued' as const,
+      issuedAt: new Date(now),
+      validUntil: voucherValidUntil(now, doc.validDays),
+    }
+    await docs().where({ _id: doc._id, status: 'reserved' }).update({ data })
+    return (await get(doc._id)) ?? { ...doc, ...data }
+  }
+
+  /** The spend of a redemption's points, as the ledger wrote it (or null). */
+  async function spent(doc: RedemptionDoc) {
+    const { data } = await db
+      .collection(COLLECTIONS.pointsLedger)
+      .doc(entryId('spend', { kind: 'redemption', ref: doc._id }))
+      .get()
+    return data ?? null
+  }
+
+  /**
+   * Settles a redemption left reserved for longer than REDEMPTION_SETTLE_MS: the points were spent
+   * → the voucher is issued; else it is released (stock and slot back).
+   */
+  async function settle(doc: RedemptionDoc): Promise<RedemptionDoc> {
+    if (doc.status !== 'reserved' || clock.now() - new Date(doc.createdAt).getTime() < REDEMPTION_SETTLE_MS)
+      return doc
+    if (await spent(doc)) return issue(doc)
+    await release(doc, 'INTERNAL')
+    return (await get(doc._id)) ?? doc
+  }
+
+  return {
+    idOf,
+    get,
+    ofMember,
+    reserve,
+    takeStock,
+    release,
+    issue,
+    settle,
+
+    async byCode(code: string): Promise<RedemptionDoc | null> {
+      const { data } = await docs().where({ code }).limit(1).get()
+      return (data[0] as RedemptionDoc | undefined) ?? null
+    },
+
+    /** Reservations older than REDEMPTION_SETTLE_MS (index status_time), oldest first. */
+    async stale(limit: number): Promise<RedemptionDoc[]> {
+      const { data } = await docs()
+        .where({ status: 'reserved', createdAt: _.lt(new Date(clock.now() - REDEMPTION_SETTLE_MS)) })
+        .orderBy('createdAt', 'asc')
+        .limit(limit)
+        .get()
+      return data as RedemptionDoc[]
+    },
+
+    /** Issued → verified; false when it was verified meanwhile. */
+    async verify(id: string, use: VoucherUse): Promise<boolean> {
+      const { stats } = await docs()
+        .where({ _id: id, status: 'issued' })
+        .update({ data: { status: 'verified', verification: use } })
+      return stats.updated === 1
+    },
+
+    /** Verified → issued, the reversed verification kept with who reversed it, when and why. */
+    async reverse(id: string, use: VoucherUse, by: { staffId: string; at: Date; reason: string }) {
+      const reversal = { ...use, reversedBy: by.staffId, reversedAt: by.at, reason: by.reason }
+      const { stats } = await docs()
+        .where({ _id: id, status: 'verified' })
+        .update({ data: { status: 'issued', verification: _.remove(), reversals: _.addToSet(reversal) } })
+      return stats.updated === 1
+    },
+  }
+}
+
+export type Redemptions = ReturnType<typeof createRedemptions>

@@ -1,0 +1,310 @@
+/**
+ * The member's points (6.4, L-8): 积分明细 — the ledger newest first, paged by a cursor, with each
+ * earn's lines and store — the balance (available, pending, owed) and the next expiry from the
+ * live lots; the catalogue, redeeming a reward for a voucher (6.4.2), and 我的券. Reading one's
+ * own points is an own view, counted per China day (L-14); a redemption is an audited write.
+ */
+import { allowsOwnView } from '../../src/domain/consent/rules'
+import type { MemberContract } from '../../src/domain/contracts/member'
+import { chinaDate, chinaTime } from '../../src/domain/dates'
+import type { ErrorCode } from '../../src/domain/errors'
+import { nextExpiry } from '../../src/domain/points/lots'
+import {
+  earningLineText,
+  entryLabel,
+  type HistoryEntry,
+  type PointsSummary,
+} from '../../src/domain/points/model'
+import {
+  REWARD_KIND_LABELS,
+  VOUCHER_STATUS_LABELS,
+  redeemBlock,
+  tiersLabel,
+  voucherExpired,
+  type Reward,
+  type RewardView,
+  type VoucherView,
+} from '../../src/domain/points/rewards'
+import { wechatActor, type AuditLog } from '../common/audit'
+import type { Clock } from '../common/clock'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { fail, ok } from '../common/errors'
+import type { MemberDoc } from '../common/members/model'
+import type { MemberRepository } from '../common/members/repository'
+import {
+  balanceOf,
+  type BalanceFields,
+  type LedgerEntry,
+  type LotDoc,
+  type Ledger,
+} from '../common/points/ledger'
+import { HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
+import type { Caller, Handlers } from '../common/router'
+import type { ScopeGuard } from '../common/scope'
+import type { StoreDirectory } from '../common/stores'
+import type { Vault } from '../common/vault'
+
+/** Entries per page of 积分明细. */
+export const HISTORY_PAGE = 20
+/** Live lots read for the expiry notice: more than one member holds. */
+const LOTS_MAX = 200
+/** More rewards than a mall's catalogue offers at once. */
+const REWARDS_MAX = 100
+
+type PointsActions = Pick<
+  Handlers<MemberContract, MemberDoc>,
+  'pointsHistory' | 'rewards' | 'redeem' | 'vouchers'
+>
+
+const yuan = (fen: number) => (fen / 100).toFixed(2)
+
+export function createPointsActions(deps: {
+  db: Db
+  vault: Vault
+  clock: Clock
+  audit: AuditLog
+  guard: ScopeGuard
+  stores: StoreDirectory
+  members: MemberRepository
+  ledger: Ledger
+  redemptions: Redemptions
+}): PointsActions {
+  const { db, vault, clock, audit, guard, stores, ledger, redemptions } = deps
+  const _ = db.command
+  const actorOf = (caller: Caller) => wechatActor(vault, caller.openid)
+
+  /** The member's own view of their points: under the basic purpose, counted per China day. */
+  async function ownView(member: MemberDoc, caller: Caller) {
+    const actor = actorOf(caller)
+    const recorder = audit.ownView(member)
+    // The member's own view is their right of access (L-8), even before agreeing a wider scope.
+    if (!allowsOwnView(member, 'membership')) return guard.admit(member, 'membership', actor, [], recorder)
+    await recorder.record({
+      actor,
+      action: 'read',
+      purpose: 'membership',
+      memberId: member._id,
+      fields: [],
+      success: true,
+    })
+    return ok(null)
+  }
+
+  async function storeName(id: string | undefined): Promise<string> {
+    if (!id) return ''
+    return (await stores.byId(db, id))?.name ?? ''
+  }
+
+  async function storesLabel(ids: readonly string[]): Promise<string> {
+    if (ids.length === 0) return '全部门店'
+    const names = await Promise.all(ids.map(storeName))
+    return names.filter((n) => n !== '').join('、')
+  }
+
+  /** Balance from the member document; the next expiry from the live lots (index member_expires). */
+  async function summaryOf(member: MemberDoc): Promise<PointsSummary> {
+    const now = new Date(clock.now())
+    const { data } = await db
+      .collection(COLLECTIONS.pointsLots)
+      .where({ memberId: member._id, expiresAt: _.gte(now), remaining: _.gt(0) })
+      .orderBy('expiresAt', 'asc')
+      .limit(LOTS_MAX)
+      .get()
+    const lots = (data as LotDoc[]).map((lot) => ({
+      id: lot._id,
+      earned: lot.earned,
+      remaining: lot.remaining,
+      availableFrom: new Date(lot.availableFrom).toISOString(),
+      expiresAt: new Date(lot.expiresAt).toISOString(),
+    }))
+    const balance = balanceOf(member as unknown as BalanceFields, now.toISOString())
+    return { ...balance, expiry: nextExpiry(lots, now.toISOString()) ?? null }
+  }
+
+  async function entryView(doc: Doc): Promise<HistoryEntry> {
+    const entry = doc as Partial<LedgerEntry> & Doc
+    const at = new Date(entry.at as Date).toISOString()
+    return {
+      id: String(doc._id),
+      kind: String(entry.kind ?? ''),
+      label: entryLabel(entry.kind, entry.reason),
+      delta: Number(entry.delta),
+      at,
+      time: chinaTime(at),
+      lines: (entry.lines ?? []).map(earningLineText),
+      storeName: await storeName(entry.storeId),
+      amount: typeof entry.amountFen === 'number' ? yuan(entry.amountFen) : null,
+    }
+  }
+
+  /** One page of the ledger, newest first (index member_time), after the cursor's entry. */
+  async function page(memberId: string, cursor: string | undefined) {
+    let where: Record<string, unknown> = { memberId }
+    if (cursor !== undefined) {
+      const split = cursor.indexOf('~')
+      const at = new Date(Number(cursor.slice(0, split)))
+      const id = cursor.slice(split + 1)
+      where = _.or([
+        { memberId, at: _.lt(at) },
+        { memberId, at, _id: _.lt(id) },
+      ])
+    }
+    const { data } = await db
+      .collection(COLLECTIONS.pointsLedger)
+      .where(where)
+      .orderBy('at', 'desc')
+      .orderBy('_id', 'desc')
+      .limit(HISTORY_PAGE + 1)
+      .get()
+    const docs = data.slice(0, HISTORY_PAGE)
+    const last = docs[docs.length - 1]
+    const next =
+      data.length > HISTORY_PAGE && last ? `${new Date(last.at as Date).getTime()}~${String(last._id)}` : null
+    return { docs, next }
+  }
+
+  async function voucherView(doc: RedemptionDoc): Promise<VoucherView> {
+    const expired =
+      doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now())
+    const status = doc.status === 'verified' ? 'verified' : expired ? 'expired' : 'issued'
+    return {
+      code: doc.code,
+      rewardName: doc.rewardName,
+      kind: doc.kind,
+      kindLabel: REWARD_KIND_LABELS[doc.kind],
+      points: doc.points,
+      status,
+      statusLabel: VOUCHER_STATUS_LABELS[status],
+      issuedAt: new Date(doc.issuedAt ?? doc.createdAt).toISOString(),
+      validUntil: doc.validUntil ?? '',
+      usedAt: doc.verification ? new Date(doc.verification.at).toISOString() : null,
+      stores: await storesLabel(doc.storeIds),
+    }
+  }
+
+  /** What a redemption found by its key answers: its voucher, or the refusal it ended with. */
+  async function answerOf(doc: RedemptionDoc, member: MemberDoc) {
+    if (doc.status === 'reserved') return fail('REDEEM_PENDING')
+    if (doc.status === 'released') return fail(doc.failure ?? 'INTERNAL')
+    return ok({ voucher: await voucherView(doc), summary: await summaryOf(member) })
+  }
+
+  const fresh = async (member: MemberDoc) => (await deps.members.get(member._id)) ?? member
+
+  return {
+    async pointsHistory({ cursor }, { caller, member }) {
+      const viewed = await ownView(member, caller)
+      if (!viewed.ok) return viewed
+      const { docs, next } = await page(member._id, cursor)
+      return ok({
+        entries: await Promise.all(docs.map(entryView)),
+        next,
+        summary: await summaryOf(member),
+      })
+    },
+
+    async rewards(_input, { caller, member }) {
+      const viewed = await ownView(member, caller)
+      if (!viewed.ok) return viewed
+      const { data } = await db
+        .collection(COLLECTIONS.rewards)
+        .where({ status: 'active' })
+        .limit(REWARDS_MAX)
+        .get()
+      const held = (await redemptions.ofMember(member._id)).filter((doc) => HOLDING.includes(doc.status))
+      const today = chinaDate(clock.now())
+      const rewards: RewardView[] = await Promise.all(
+        (data as unknown as Reward[])
+          .sort((a, b) => a.points - b.points || a._id.localeCompare(b._id))
+          .map(async (reward) => {
+            const mine = held.filter((doc) => doc.rewardId === reward._id).length
+            const block = redeemBlock(reward, member.tier, today)
+            const blocked =
+              block === 'REWARD_TIER'
+                ? tiersLabel(reward.tiers)
+                : block === 'REWARD_SOLD_OUT'
+                  ? '已兑完'
+                  : block
+                    ? '不在兑换期内'
+                    : mine >= reward.perMemberLimit
+                      ? '已达兑换上限'
+                      : null
+            return {
+              id: reward._id,
+              name: reward.name,
+              kind: reward.kind,
+              kindLabel: REWARD_KIND_LABELS[reward.kind],
+              points: reward.points,
+              soldOut: reward.stock <= 0,
+              limit: reward.perMemberLimit,
+              held: mine,
+              stores: await storesLabel(reward.storeIds ?? []),
+              blocked,
+            }
+          }),
+      )
+      return ok({ rewards, summary: await summaryOf(member) })
+    },
+
+    async redeem({ rewardId, key }, { caller, member }) {
+      const actor = actorOf(caller)
+      const admitted = await guard.admit(member, 'membership', actor, [])
+      if (!admitted.ok) return admitted
+      const before = await redemptions.get(redemptions.idOf(member._id, key))
+      if (before) return answerOf(await redemptions.settle(before), await fresh(member))
+
+      const reward = (await getDoc(db, COLLECTIONS.rewards, rewardId)) as Reward | null
+      if (!reward) return fail('REWARD_UNKNOWN', 'rewardId')
+      const block = redeemBlock(reward, member.tier, chinaDate(clock.now()))
+      if (block) return fail(block, 'rewardId')
+      const now = new Date(clock.now()).toISOString()
+      // A first look, so that a member short of points takes no stock; the ledger decides.
+      if (balanceOf(member as unknown as BalanceFields, now).available < reward.points)
+        return fail('POINTS_INSUFFICIENT')
+      const held = (await redemptions.ofMember(member._id)).filter(
+        (doc) => doc.rewardId === reward._id && HOLDING.includes(doc.status),
+      )
+      const reserved = await redemptions.reserve({ memberId: member._id, key, reward, held })
+      if ('limit' in reserved) return fail('REDEEM_LIMIT', 'rewardId')
+      if ('existing' in reserved)
+        return answerOf(await redemptions.settle(reserved.existing), await fresh(member))
+      const doc = reserved.created
+      if (!(await redemptions.takeStock(doc))) {
+        await redemptions.release(doc, 'REWARD_SOLD_OUT')
+        return fail('REWARD_SOLD_OUT', 'rewardId')
+      }
+      const spent = await ledger.spend({
+        memberId: member._id,
+        source: { kind: 'redemption', ref: doc._id },
+        points: doc.points,
+        storeId: member.storeId,
+        actor,
+        reason: 'redemption',
+      })
+      if ('error' in spent) {
+        const code: ErrorCode = spent.error === 'NOT_A_MEMBER' ? 'NOT_A_MEMBER' : 'POINTS_INSUFFICIENT'
+        await redemptions.release(doc, code)
+        return fail(code)
+      }
+      const issued = await redemptions.issue(doc)
+      await audit.record({
+        actor,
+        action: 'update',
+        purpose: 'membership',
+        memberId: member._id,
+        fields: [],
+        success: true,
+      })
+      return answerOf(issued, await fresh(member))
+    },
+
+    async vouchers(_input, { caller, member }) {
+      const viewed = await ownView(member, caller)
+      if (!viewed.ok) return viewed
+      const docs = (await redemptions.ofMember(member._id)).filter(
+        (doc) => doc.status === 'issued' || doc.status === 'verified',
+      )
+      return ok({ vouchers: await Promise.all(docs.map(voucherView)) })
+    },
+  }
+}
