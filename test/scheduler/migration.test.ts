@@ -146,12 +146,12 @@ describe('documents written before the key store', () => {
       audit: env.audit(),
       retiredKeyIds: ['k1'],
     })
-    // The legacy member and the three demo cards are under k1.
-    expect(await rotation.remaining()).toBe(4)
+    // The legacy member and the four demo cards are under k1.
+    expect(await rotation.remaining()).toBe(5)
     registerScheduler(env, rotatingEnv)
     const answer = await sweep()
     expect(answer.data.jobs.migrateKeys).toMatchObject({ moved: 1 })
-    expect(answer.data.jobs.rotateKeys).toMatchObject({ rewrapped: 4, remaining: 0 })
-    expect((await env.all('member_keys')).map((k) => k.keyId)).toEqual(['k2', 'k2', 'k2', 'k2'])
+    expect(answer.data.jobs.rotateKeys).toMatchObject({ rewrapped: 5, remaining: 0 })
+    expect((await env.all('member_keys')).map((k) => k.keyId)).toEqual(['k2', 'k2', 'k2', 'k2', 'k2'])
   })
 })
