@@ -321,8 +321,9 @@ export const manifest: Manifest = {
     {
       name: 'points_rules',
       description:
-        'Points rules (6.4.1): { name, pointsPerYuan, tierMultipliers { normal, vip, vvip }, rounding, status }.',
-      indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
+        'Versions of the earning rules (6.4.1), never edited: _id = v<n> → { version, effectiveFrom, ' +
+        'rules (EarningRules), refundPolicy, holdDays, changedBy, changedAt, note, summary }.',
+      indexes: [{ name: 'version', fields: [{ field: 'version', direction: -1 }] }],
       retention: PERMANENT,
     },
     {

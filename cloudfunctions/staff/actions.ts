@@ -19,6 +19,7 @@ import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import type { WxacodeOpenApi } from '../common/channels'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
+import type { RulesBook } from '../common/points/rules'
 import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
@@ -53,6 +54,8 @@ export interface StaffDeps {
   audit: AuditLog
   stores: StoreDirectory
   invites: Invites
+  /** The earning rules' versions, kept by the function instance. */
+  rules: RulesBook
 }
 
 const memberView = (doc: StaffDoc): StaffMember => ({
