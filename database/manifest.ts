@@ -463,6 +463,15 @@ export const manifest: Manifest = {
       },
     },
     {
+      name: 'points_closings',
+      description:
+        'Points outstanding per store at the end of each finished China month (`<store>:<YYYY-MM>` → ' +
+        '{ storeId, month, liability, closedAt }), closed by the daily points job: the report’s running ' +
+        'total, so it never sums every past day (counts only).',
+      indexes: [{ name: 'store_month', fields: [{ field: 'storeId' }, { field: 'month', direction: -1 }] }],
+      retention: PERMANENT,
+    },
+    {
       name: 'campaigns',
       description:
         'Gift / sample / questionnaire campaigns (4.2.2.3–4.2.2.5): _id = the campaign id its mini-program code’s ' +
@@ -566,6 +575,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded: 'the lots the ledger entries made and drew from: the copy has every entry (pointsLedger)',
   },
   points_days: { link: 'none', reason: 'per store and day totals, no member id' },
+  points_closings: { link: 'none', reason: 'per store and month totals, no member id' },
   audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },
   audit_redactions: {
     link: 'none',

@@ -17,10 +17,10 @@ import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/co
 import { DEFAULT_LOT_POLICY } from '../src/domain/points/lots'
 import { DEMO_EARNING_RULES, rulesVersionId } from '../src/domain/points/versions'
 
-/** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
 /** The demo rules score every purchase the demo can make. */
 export const DEMO_RULES_FROM = '2020-01-01T00:00:00.000Z'
 
+/** OPENIDs of the staff personas the local server offers (counter staff, store manager). */
 export const DEMO_PERSONAS = {
   counter: 'dev-counter-openid',
   manager: 'dev-manager-openid',

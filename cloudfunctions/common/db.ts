@@ -120,6 +120,7 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
   partners: 'partners',
+  pointsClosings: 'points_closings',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -37,6 +37,7 @@ import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
+import { closeMonths } from '../common/points/report'
 import { vaultFromEnv } from '../common/vault'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
@@ -64,7 +65,7 @@ export const TRIGGERS = {
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
-  points: ['expirePoints', 'reconcilePoints'],
+  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -142,6 +143,8 @@ export function createMain(options: SchedulerOptions = {}) {
           console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
         return { ...run, findings: run.findings.length }
       }
+      case 'closePointsMonths':
+        return closeMonths(db, clock)
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':

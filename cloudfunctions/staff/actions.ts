@@ -31,6 +31,7 @@ import { inviteId, staffSubject, type Invites } from './invites'
 import { createLookupActions } from './lookup'
 import { createChannelActions } from './channels'
 import { createPartnerActions } from './partners'
+import { createPointsActions } from './points'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -193,5 +194,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createCardImportActions(deps),
     ...createPartnerActions(deps),
     ...createChannelActions(deps),
+    ...createPointsActions(deps),
   }
 }

@@ -18,6 +18,7 @@ import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { POINTS_MESSAGES, type PointsError } from './points/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
+import { EARN_MESSAGES, type EarnError } from './points/earnErrors'
 
 /** Codes any action can answer: the request, the caller, the platform. */
 export type CommonError =
@@ -55,6 +56,7 @@ export type ErrorCode =
   | CampaignError
   | CardImportError
   | PartnerError
+  | EarnError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -70,6 +72,7 @@ export const ERROR_MESSAGES = {
   ...CAMPAIGN_MESSAGES,
   ...CARD_IMPORT_MESSAGES,
   ...PARTNER_MESSAGES,
+  ...EARN_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

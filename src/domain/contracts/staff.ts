@@ -11,6 +11,7 @@ import { action } from './contract'
 import { lookupContract } from './lookup'
 import { channelsContract } from './channels'
 import { partnersContract } from './partners'
+import { pointsContract } from './points'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -96,6 +97,7 @@ export const staffContract = {
   ...cardImportContract,
   ...partnersContract,
   ...channelsContract,
+  ...pointsContract,
 }
 
 export type StaffContract = typeof staffContract

@@ -30,7 +30,18 @@ export const rulesVersionId = (version: number) => `v${version}`
 
 const TIERS: Tier[] = ['normal', 'vip', 'vvip']
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
+/** JSON with object keys sorted: two rules alike whatever order their fields came in. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
+  if (value && typeof value === 'object')
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`
+  return JSON.stringify(value) ?? 'null'
+}
+
+const same = (a: unknown, b: unknown) => canonical(a) === canonical(b)
 
 /** What changed from `before` to `after`, one short Chinese phrase a line ('首个版本' for the first). */
 export function rulesDiff(
