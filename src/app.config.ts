@@ -44,6 +44,7 @@ export default defineAppConfig({
         'partner/index',
         'codes/index',
         'channel/index',
+        'earn/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -1,3 +1,5 @@
+import { formatYuan } from './money'
+
 /** Points at the counter: scoring receipts, refunds, adjustments, the rules and the report. */
 export type EarnError =
   | 'RECEIPT_INVALID'
@@ -28,5 +30,5 @@ export const EARN_MESSAGES = {
 
 /** The refusal of a receipt scored before, naming what it was scored for. */
 export function alreadyScoredMessage(amountFen: number, points: number): string {
-  return `该小票已于之前积分（消费 ${(amountFen / 100).toFixed(2)} 元，${points} 分），不能重复积分`
+  return `该小票已于之前积分（消费 ${formatYuan(amountFen)} 元，${points} 分），不能重复积分`
 }

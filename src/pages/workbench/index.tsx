@@ -82,6 +82,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['counter', 'manager', 'admin'],
     onClick: go('/staff/codes/index'),
   },
+  {
+    key: 'earn',
+    title: '消费积分',
+    hint: '在会员查询中找到会员后积分；小票退货扣回积分',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/earn/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
