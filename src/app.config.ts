@@ -45,6 +45,8 @@ export default defineAppConfig({
         'codes/index',
         'channel/index',
         'earn/index',
+        'points-rules/index',
+        'points-report/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

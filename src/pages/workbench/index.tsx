@@ -89,6 +89,20 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['counter', 'manager'],
     onClick: go('/staff/earn/index'),
   },
+  {
+    key: 'points-rules',
+    title: '积分规则',
+    hint: '当前积分规则与历史版本；管理员发布新版本',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/points-rules/index'),
+  },
+  {
+    key: 'points-report',
+    title: '积分报表',
+    hint: '每日积分发放、使用、过期、退货与未兑付积分',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/points-report/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
