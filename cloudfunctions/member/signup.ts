@@ -67,7 +67,14 @@ export function createSignupActions(deps: {
         audit: deps.audit.ownView(member),
       })
       if (!identity) return ok({ member: null })
-      return ok({ member: toHome(member, identity, await storeOf(deps, member.storeId)) })
+      return ok({
+        member: toHome(
+          member,
+          identity,
+          await storeOf(deps, member.storeId),
+          new Date(deps.clock.now()).toISOString(),
+        ),
+      })
     },
 
     async joinForm({ scene }) {

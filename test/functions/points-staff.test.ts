@@ -382,3 +382,19 @@ describe('staff.pointsReport', () => {
     expect(report.rows[0].liability).toBe(1000)
   })
 })
+
+describe('member.home after an award', () => {
+  it('shows points held for the return window apart from the available ones, until they are available', async () => {
+    const openid = shopper()
+    await env.join(openid, { ...VALID_FORM, phone: '13900008888' })
+    const ref = (await env.memberIdOf(openid)) as string
+    dataOf(await award(ref, 'H1', 10_000))
+    const home = async () =>
+      dataOf<{ member: { points: number; pointsPending?: number } }>(await env.call(openid, 'home')).member
+    expect(await home()).toMatchObject({ points: 0, pointsPending: 100 })
+    env.clock.advance(8 * 86_400_000)
+    const later = await home()
+    expect(later.points).toBe(100)
+    expect(later.pointsPending).toBeUndefined()
+  })
+})

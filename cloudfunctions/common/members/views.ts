@@ -13,6 +13,7 @@ import {
   type StoreOption,
 } from '../../../src/domain/member/model'
 import type { IdentityValues } from '../identity'
+import { balanceOf } from '../points/ledger'
 import type { MemberDoc } from './model'
 
 /** The identity fields the member centre's view reads. */
@@ -21,12 +22,20 @@ export const HOME_FIELDS: FieldKey[] = ['name', 'phone', 'cardNo']
 /** The identity fields of the profile under the membership purpose (the ID number has its own). */
 export const PROFILE_FIELDS: FieldKey[] = ['name', 'phone', 'birthDate', 'address', 'email', 'cardNo']
 
-export function toHome(member: MemberDoc, identity: IdentityValues, store: StoreOption): MemberHome {
+/** The member centre's card; points held for the return window at `now` are shown apart. */
+export function toHome(
+  member: MemberDoc,
+  identity: IdentityValues,
+  store: StoreOption,
+  now: string = new Date().toISOString(),
+): MemberHome {
+  const { available, pending } = balanceOf(member, now)
   return {
     memberNo: member.memberNo,
     tier: member.tier,
     tierLabel: TIER_LABELS[member.tier],
-    points: member.points,
+    points: available,
+    ...(pending > 0 ? { pointsPending: pending } : {}),
     name: maskName(identity.name ?? ''),
     phone: maskPhone(identity.phone ?? ''),
     store,

@@ -21,6 +21,9 @@ export function MemberCard({ member }: { member: MemberHome }) {
       <View className="member-card__points">
         <Text className="member-card__points-value">{member.points}</Text>
         <Text className="member-card__points-label">可用积分</Text>
+        {member.pointsPending ? (
+          <Text className="member-card__pending">另有 {member.pointsPending} 分待生效</Text>
+        ) : null}
       </View>
       <View className="member-card__bottom">
         <View className="member-card__meta">

@@ -33,7 +33,10 @@ export interface MemberHome {
   memberNo: string
   tier: Tier
   tierLabel: string
+  /** Points that can be spent now. */
   points: number
+  /** Points earned but held for the return window (待生效); absent when none. */
+  pointsPending?: number
   /** Masked, e.g. 张* */
   name: string
   /** Masked, e.g. 138****1234 */
