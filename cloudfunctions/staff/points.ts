@@ -73,6 +73,18 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
   const counts = createDailyCounts({ db, clock })
   const nowIso = () => new Date(clock.now()).toISOString()
 
+  /** A staff write to a member's points, audited under the basic service's purpose. */
+  const audited = (staff: StaffIdentity, memberId: string, reason: string) =>
+    audit.record({
+      actor: staffActor(staff.id),
+      action: 'update',
+      purpose: PURPOSE,
+      memberId,
+      fields: [],
+      success: true,
+      reason,
+    })
+
   /** The store the staff member acts for: the one named (in their scope) or their first. */
   async function storeOf(staff: StaffIdentity, storeId: string | undefined): Promise<string | null> {
     const id = storeId ?? (staff.storeIds === 'all' ? undefined : staff.storeIds[0])
@@ -180,16 +192,7 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
           ...fail('RECEIPT_ALREADY_SCORED', 'receiptNo'),
           message: alreadyScoredMessage(entry.amountFen ?? 0, entry.delta),
         }
-      if (!repeated)
-        await audit.record({
-          actor: staffActor(staff.id),
-          action: 'update',
-          purpose: PURPOSE,
-          memberId: member._id,
-          fields: [],
-          success: true,
-          reason: 'points-award',
-        })
+      if (!repeated) await audited(staff, member._id, 'points-award')
       const at = new Date(entry.at).toISOString()
       const holdDays = (await versionOf(entry))?.holdDays ?? DEFAULT_LOT_POLICY.holdDays
       const answer: AwardAnswer = {
@@ -264,16 +267,7 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
       })
       const refused = ledgerFailure(written, 'receiptNo')
       if (refused || 'error' in written) return refused ?? fail('INTERNAL')
-      if (!written.repeated)
-        await audit.record({
-          actor: staffActor(staff.id),
-          action: 'update',
-          purpose: PURPOSE,
-          memberId: earned.memberId,
-          fields: [],
-          success: true,
-          reason: 'points-refund',
-        })
+      if (!written.repeated) await audited(staff, earned.memberId, 'points-refund')
       return answer(written.entry, written.repeated, refunded)
     },
 
@@ -312,16 +306,7 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
         return refused ?? fail('INTERNAL')
       }
       if (written.repeated) await counts.giveBack(quotaId)
-      else
-        await audit.record({
-          actor: staffActor(staff.id),
-          action: 'update',
-          purpose: PURPOSE,
-          memberId: ref,
-          fields: [],
-          success: true,
-          reason: `points-adjust:${reasonCode}`,
-        })
+      else await audited(staff, ref, `points-adjust:${reasonCode}`)
       return ok({ delta, repeated: written.repeated, adjustmentsLeft: await left() })
     },
 
