@@ -11,10 +11,16 @@
 import type { Caller } from '../../src/domain/access'
 import { allows } from '../../src/domain/consent/rules'
 import type { AwardAnswer, pointsContract, RulesVersionView } from '../../src/domain/contracts/points'
-import { fail, failUntil, ok, secondsToChinaMidnight, type Failure } from '../../src/domain/errors'
+import {
+  fail,
+  failScored,
+  failUntil,
+  ok,
+  secondsToChinaMidnight,
+  type Failure,
+} from '../../src/domain/errors'
 import { ADJUST_DAILY_LIMIT } from '../../src/domain/points/adjust'
 import { earn, type Purchase } from '../../src/domain/points/earning'
-import { alreadyScoredMessage } from '../../src/domain/points/earnErrors'
 import { DEFAULT_LOT_POLICY, lotDates } from '../../src/domain/points/lots'
 import { rulesDiff, rulesVersionId } from '../../src/domain/points/versions'
 import type { Tier } from '../../src/domain/member/model'
@@ -188,10 +194,7 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
       if (refused || 'error' in written) return refused ?? fail('INTERNAL')
       const { entry, repeated } = written
       if (repeated && (entry.memberId !== member._id || entry.amountFen !== purchase.amountFen))
-        return {
-          ...fail('RECEIPT_ALREADY_SCORED', 'receiptNo'),
-          message: alreadyScoredMessage(entry.amountFen ?? 0, entry.delta),
-        }
+        return failScored(entry.amountFen ?? 0, 'receiptNo')
       if (!repeated) await audited(staff, member._id, 'points-award')
       const at = new Date(entry.at).toISOString()
       const holdDays = (await versionOf(entry))?.holdDays ?? DEFAULT_LOT_POLICY.holdDays

@@ -18,7 +18,7 @@ import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { POINTS_MESSAGES, type PointsError } from './points/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
-import { EARN_MESSAGES, type EarnError } from './points/earnErrors'
+import { alreadyScoredMessage, EARN_MESSAGES, type EarnError } from './points/earnErrors'
 
 /** Codes any action can answer: the request, the caller, the platform. */
 export type CommonError =
@@ -92,6 +92,8 @@ export interface Failure {
   retryAfter?: number
   /** ISO time the refusal refers to: when a claim was verified (`ALREADY_VERIFIED`). The message names it. */
   at?: string
+  /** The amount (fen) a receipt was first scored for (`RECEIPT_ALREADY_SCORED`). The message names it. */
+  amountFen?: number
 }
 
 export interface Success<T> {
@@ -123,6 +125,17 @@ const AT_MESSAGES: Partial<Record<ErrorCode, (time: string) => string>> = CAMPAI
 export function failAt(code: ErrorCode, at: string, field?: string): Failure {
   const message = AT_MESSAGES[code]?.(chinaTime(at)) ?? ERROR_MESSAGES[code]
   return field ? { ok: false, code, message, field, at } : { ok: false, code, message, at }
+}
+
+/** A receipt scored before for `amountFen`: the message names the amount. */
+export function failScored(amountFen: number, field?: string): Failure {
+  const failure: Failure = {
+    ok: false,
+    code: 'RECEIPT_ALREADY_SCORED',
+    message: alreadyScoredMessage(amountFen),
+    amountFen,
+  }
+  return field ? { ...failure, field } : failure
 }
 
 /** Seconds from `now` (ms) to the next midnight in China (UTC+8), when daily limits start again. */

@@ -28,7 +28,7 @@ export const EARN_MESSAGES = {
   ADJUST_DAILY_LIMIT: '今日积分调整次数已用完（每日20次），次日0点后恢复',
 } satisfies Record<EarnError, string>
 
-/** The refusal of a receipt scored before, naming what it was scored for. */
-export function alreadyScoredMessage(amountFen: number, points: number): string {
-  return `该小票已于之前积分（消费 ${formatYuan(amountFen)} 元，${points} 分），不能重复积分`
+/** The refusal of a receipt scored before, naming the amount it was scored for. */
+export function alreadyScoredMessage(amountFen: number): string {
+  return `该小票已积分（消费 ${formatYuan(amountFen)} 元），不能重复积分`
 }
