@@ -50,8 +50,12 @@ test('the counter awards points for a receipt once, and the shopper sees them pe
 
   await step('the counter finds the shopper and opens 消费积分', async () => {
     await becomePersona('专柜导购')
-    await page.locator('.tab-bar__item--staff:visible').waitFor({ timeout: 20_000 })
-    await page.locator('.tab-bar__item--staff:visible').click()
+    // Staff land on the 员工 tab once per launch, or reach it from the tab bar.
+    const me = page.locator('.workbench__me:visible')
+    const tab = page.locator('.tab-bar__item--staff:visible')
+    await me.or(tab).first().waitFor({ timeout: 20_000 })
+    if (!(await me.isVisible())) await tab.click()
+    await me.waitFor({ timeout: 20_000 })
     await page.locator('.entry-list__item--lookup:visible').click()
     await page.locator('.lookup__input:visible input').fill(memberNo.slice(-4))
     await page.locator('taro-button-core.lookup__search-button:visible').click()
