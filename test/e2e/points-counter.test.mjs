@@ -22,7 +22,7 @@ before(async () => {
 async function becomePersona(label) {
   await openHome(page, BASE_URL)
   await page.locator('.dev-tools__fab:visible').click()
-  await page.locator('.dev-tools__persona:visible', { hasText: label }).click()
+  await page.locator('.dev-tools__persona:visible', { hasText: new RegExp(`^${label}$`) }).click()
 }
 
 test('the counter awards points for a receipt once, and the shopper sees them pending', async (t) => {
