@@ -45,6 +45,8 @@ export interface ActionCase {
 
 /** Members prepared once per environment and reused by every `asMember` case. */
 const MEMBER_POOL = 32
+/** Members the awards go to, in turn. */
+const AWARD_MEMBERS = 16
 const pools = new WeakMap<BenchEnv, Promise<string[]>>()
 
 function memberPool(env: BenchEnv): Promise<string[]> {
@@ -104,8 +106,8 @@ function asManager(action: string, data?: Record<string, unknown>): ActionCase {
 }
 
 /** A pool member as the counter finds them: the last digits of their number and their ref. */
-async function lookedUp(env: BenchEnv): Promise<{ tail: string; ref: string }> {
-  const [openid] = await memberPool(env)
+async function lookedUp(env: BenchEnv, index = 0): Promise<{ tail: string; ref: string }> {
+  const openid = (await memberPool(env))[index]
   const home = await env.call('member', 'home', openid)
   if (!home.ok) throw new Error(`member.home failed: ${home.code}`)
   const tail = String((home.data.member as { memberNo: string }).memberNo).slice(-4)
@@ -476,6 +478,34 @@ export const ACTION_CASES: ActionCase[] = [
       return calls
     },
   },
+  // Points at the counter: a pool member's receipt previewed, then awarded (one receipt a call).
+  {
+    fn: 'staff',
+    action: 'previewPurchase',
+    async prepare(env, n) {
+      const { ref } = await lookedUp(env)
+      const data = { ref, amountFen: 60_000, counterId: 'counter-xh-lancome' }
+      return Array.from({ length: n }, () => ({ openid: DEMO_PERSONAS.counter, data }))
+    },
+  },
+  {
+    fn: 'staff',
+    action: 'awardPoints',
+    async prepare(env, n) {
+      // Tills serve different shoppers at once: one member's balance is not written by 16 tills.
+      const refs: string[] = []
+      for (let i = 0; i < AWARD_MEMBERS; i += 1) refs.push((await lookedUp(env, i)).ref)
+      const run = Date.now().toString(36).toUpperCase()
+      return Array.from({ length: n }, (_v, i) => ({
+        openid: DEMO_PERSONAS.counter,
+        data: { ref: refs[i % refs.length], receiptNo: `B${run}-${i}`, amountFen: 12_345 },
+      }))
+    },
+  },
+  asManager('pointsReport', {
+    from: chinaDate(Date.now() - 30 * 86_400_000),
+    to: chinaDate(Date.now()),
+  }),
 ]
 
 /** Rows per card-import call: a full batch, as the page sends them. */

@@ -321,8 +321,9 @@ export const manifest: Manifest = {
     {
       name: 'points_rules',
       description:
-        'Points rules (6.4.1): { name, pointsPerYuan, tierMultipliers { normal, vip, vvip }, rounding, status }.',
-      indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
+        'Versions of the earning rules (6.4.1), never edited: _id = v<n> → { version, effectiveFrom, ' +
+        'rules (EarningRules), refundPolicy, holdDays, changedBy, changedAt, note, summary }.',
+      indexes: [{ name: 'version', fields: [{ field: 'version', direction: -1 }] }],
       retention: PERMANENT,
     },
     {
@@ -463,6 +464,15 @@ export const manifest: Manifest = {
           },
         ],
       },
+    },
+    {
+      name: 'points_closings',
+      description:
+        'Points outstanding per store at the end of each finished China month (`<store>:<YYYY-MM>` → ' +
+        '{ storeId, month, liability, closedAt }), closed by the daily points job: the report’s running ' +
+        'total, so it never sums every past day (counts only).',
+      indexes: [{ name: 'store_month', fields: [{ field: 'storeId' }, { field: 'month', direction: -1 }] }],
+      retention: PERMANENT,
     },
     {
       name: 'campaigns',
@@ -615,6 +625,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded: 'the lots the ledger entries made and drew from: the copy has every entry (pointsLedger)',
   },
   points_days: { link: 'none', reason: 'per store and day totals, no member id' },
+  points_closings: { link: 'none', reason: 'per store and month totals, no member id' },
   audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },
   audit_redactions: {
     link: 'none',

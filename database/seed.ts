@@ -17,6 +17,11 @@ import { staffDocId } from '../cloudfunctions/common/staff'
 import { partnerIdOf } from '../cloudfunctions/staff/partners'
 import { chinaDate } from '../src/domain/dates'
 import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
+import { DEFAULT_LOT_POLICY } from '../src/domain/points/lots'
+import { DEMO_EARNING_RULES, rulesVersionId } from '../src/domain/points/versions'
+
+/** The demo rules score every purchase the demo can make. */
+export const DEMO_RULES_FROM = '2020-01-01T00:00:00.000Z'
 
 /**
  * OPENIDs of the staff personas the local server offers (counter staff, store manager, privacy
@@ -286,14 +291,17 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
     ],
     [COLLECTIONS.pointsRules]: [
       {
-        _id: 'default',
-        name: '基础积分规则',
-        // 1 point per yuan spent, then the tier multiplier; fractions are dropped.
-        pointsPerYuan: 1,
-        tierMultipliers: { normal: 1, vip: 1.2, vvip: 1.5 },
-        rounding: 'floor',
-        status: 'active',
-        createdAt: at,
+        _id: rulesVersionId(1),
+        version: 1,
+        effectiveFrom: DEMO_RULES_FROM,
+        // 1 point per yuan (VIP 1.2, VVIP 1.5), Tuesdays ×2, 50 extra at the Lancôme counter.
+        rules: DEMO_EARNING_RULES,
+        refundPolicy: 'negative',
+        holdDays: DEFAULT_LOT_POLICY.holdDays,
+        changedBy: 'system:seed',
+        changedAt: DEMO_RULES_FROM,
+        note: '初始积分规则',
+        summary: ['首个版本'],
       },
     ],
     [COLLECTIONS.rewards]: [

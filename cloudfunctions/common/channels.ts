@@ -7,8 +7,9 @@
 import type { Attribution, Channel, ChannelLanding, ChannelRef } from '../../src/domain/channel/model'
 import { decodeScene, encodeScene } from '../../src/domain/channel/scene'
 import { chinaDate } from '../../src/domain/dates'
-import { earningLines, type EarningRule } from '../../src/domain/points/rules'
+import { earningLines } from '../../src/domain/points/rules'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
+import type { RulesBook } from './points/rules'
 
 export function channelDayId(channelId: string, day: string): string {
   return `${channelId}:${day}`
@@ -41,12 +42,32 @@ export async function attributionOf(db: Db, scene: string, at: Date): Promise<At
 }
 
 /** What the join page shows for a scene (4.2.2.2): the channel and how points are earned. */
-export async function landingOf(db: Db, scene: string): Promise<ChannelLanding | null> {
+export async function landingOf(
+  db: Db,
+  scene: string,
+  rules: RulesBook,
+  now: number,
+): Promise<ChannelLanding | null> {
   const channel = await openChannelOf(db, scene)
   if (!channel) return null
-  const rule = await getDoc(db, COLLECTIONS.pointsRules, 'default')
-  const earning = rule?.status === 'active' ? earningLines(rule as unknown as EarningRule) : []
+  const earning = await earningAt(db, rules, now, channel)
   return { kind: channel.kind, name: channel.name, storeId: channel.storeId, earning }
+}
+
+/** How points are earned at a channel's store and counter under the rules in force at `now`. */
+export async function earningAt(
+  db: Db,
+  rules: RulesBook,
+  now: number,
+  place: { storeId: string; counterId?: string },
+): Promise<string[]> {
+  const version = await rules.at(db, new Date(now).toISOString())
+  if (!version) return []
+  return earningLines(version.rules, {
+    storeId: place.storeId,
+    counterId: place.counterId,
+    day: chinaDate(now),
+  })
 }
 
 /**

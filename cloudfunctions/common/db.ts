@@ -122,6 +122,7 @@ export const COLLECTIONS = {
   partners: 'partners',
   memberCodes: 'member_codes',
   redemptions: 'redemptions',
+  pointsClosings: 'points_closings',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -8,6 +8,7 @@ import { allows, consentState } from '../../src/domain/consent/rules'
 import { wechatActor, type AuditLog } from '../common/audit'
 import { attributionOf, countSignUp, landingOf } from '../common/channels'
 import type { Clock } from '../common/clock'
+import { createRulesBook } from '../common/points/rules'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
@@ -46,6 +47,7 @@ export function createSignupActions(deps: {
   clock: Clock
 }): SignupActions {
   const { db, vault, sms, identities, registration } = deps
+  const rulesBook = createRulesBook(deps.clock)
 
   return {
     async home(_input, { caller, member }) {
@@ -73,7 +75,7 @@ export function createSignupActions(deps: {
     async joinForm({ scene }) {
       const controller = readController(await getDoc(db, COLLECTIONS.settings, 'controller'))
       const form = { notice: buildNotice(controller), stores: await openStores(deps) }
-      const channel = scene === undefined ? null : await landingOf(db, scene)
+      const channel = scene === undefined ? null : await landingOf(db, scene, rulesBook, deps.clock.now())
       return ok(channel ? { ...form, channel } : form)
     },
 

@@ -38,6 +38,7 @@ import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
 import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
+import { closeMonths } from '../common/points/report'
 import { vaultFromEnv } from '../common/vault'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
@@ -67,7 +68,7 @@ export const TRIGGERS = {
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
-  points: ['expirePoints', 'reconcilePoints'],
+  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -147,6 +148,8 @@ export function createMain(options: SchedulerOptions = {}) {
       }
       case 'settleRedemptions':
         return createRedemptionSettlement({ db, clock }).run({ budgetMs })
+      case 'closePointsMonths':
+        return closeMonths(db, clock)
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':

@@ -19,6 +19,7 @@ import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import type { WxacodeOpenApi } from '../common/channels'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
+import type { RulesBook } from '../common/points/rules'
 import type { Handlers } from '../common/router'
 import { staffDocId, type StaffDoc } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
@@ -32,6 +33,7 @@ import { createChannelActions } from './channels'
 import { createMemberCodeStaffActions } from './memberCode'
 import { createPartnerActions } from './partners'
 import { createVoucherActions } from './vouchers'
+import { createPointsActions } from './points'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -55,6 +57,8 @@ export interface StaffDeps {
   audit: AuditLog
   stores: StoreDirectory
   invites: Invites
+  /** The earning rules' versions, kept by the function instance. */
+  rules: RulesBook
 }
 
 const memberView = (doc: StaffDoc): StaffMember => ({
@@ -194,5 +198,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createChannelActions(deps),
     ...createMemberCodeStaffActions(deps),
     ...createVoucherActions(deps),
+    ...createPointsActions(deps),
   }
 }

@@ -11,11 +11,11 @@ import type { Caller } from '../../src/domain/access'
 import { CODE_ALPHABET, type Channel } from '../../src/domain/channel/model'
 import type { ChannelsContract, StaffChannel, StoreCounter } from '../../src/domain/contracts/channels'
 import { fail, ok } from '../../src/domain/errors'
-import { earningLines, type EarningRule } from '../../src/domain/points/rules'
 import { inStoreScope } from '../../src/domain/staff/model'
 import { recordAdministration, type AuditLog } from '../common/audit'
-import { channelCode, type WxacodeOpenApi } from '../common/channels'
+import { channelCode, earningAt, type WxacodeOpenApi } from '../common/channels'
 import type { Clock } from '../common/clock'
+import type { RulesBook } from '../common/points/rules'
 import { encodeScene } from '../../src/domain/channel/scene'
 import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Handlers } from '../common/router'
@@ -76,6 +76,7 @@ export function createChannelActions(deps: {
   openapi: WxacodeOpenApi
   audit: AuditLog
   clock: Clock
+  rules: RulesBook
 }): Handlers<ChannelsContract, { status: 'active' }> {
   const { db, stores, openapi, audit, clock } = deps
 
@@ -127,11 +128,11 @@ export function createChannelActions(deps: {
       if (!channel || channel.status !== 'open') return fail('CHANNEL_UNKNOWN', 'code')
       const store = await storeInScope(caller, channel.storeId)
       if (!store) return fail('CHANNEL_UNKNOWN', 'code')
-      const [counter, rule] = await Promise.all([
+      const [counter, earning] = await Promise.all([
         channel.counterId
           ? (getDoc(db, COLLECTIONS.storeCounters, channel.counterId) as Promise<CounterDoc | null>)
           : null,
-        getDoc(db, COLLECTIONS.pointsRules, 'default'),
+        earningAt(db, deps.rules, deps.clock.now(), channel),
       ])
       const ref = { kind: channel.kind, code: channel._id }
       const png = await channelCode(openapi, ref, { width: CARD_QR_WIDTH })
@@ -141,7 +142,7 @@ export function createChannelActions(deps: {
         scene: encodeScene(ref),
         channel: view(channel, counters),
         storeName: store.name,
-        earning: rule?.status === 'active' ? earningLines(rule as unknown as EarningRule) : [],
+        earning,
       })
     },
 

@@ -17,6 +17,7 @@ import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../commo
 import { systemClock, type Clock } from '../common/clock'
 import type { ErrorCode } from '../common/errors'
 import { openDatabases } from '../common/platform'
+import { createRulesBook } from '../common/points/rules'
 import { createRouter, type Main } from '../common/router'
 import { createStaffDirectory } from '../common/staff'
 import { createStoreDirectory } from '../common/stores'
@@ -44,6 +45,7 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
   const signerOf = options.auditSigner ?? (() => auditSignerFromEnv(process.env))
   const getContext = options.getContext ?? (() => cloud.getWXContext())
   const stores = createStoreDirectory(clock)
+  const rules = createRulesBook(clock)
   const auditChain = createAuditChain()
 
   const wire = (): StaffDeps => {
@@ -56,6 +58,7 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
       auditSigner: signerOf(),
       auditChain,
       stores,
+      rules,
       openapi: options.openapi ?? (cloud.openapi as unknown as StaffOpenApi),
     })
   }

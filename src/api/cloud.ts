@@ -9,7 +9,7 @@ import Taro from '@tarojs/taro'
 
 import type { Contract, InputOf, OutputOf } from '@/domain/contracts/contract'
 import { CONTRACTS, type Contracts, type FunctionName } from '@/domain/contracts'
-import { fail, failAt, failUntil, isErrorCode, type Result } from '@/domain/errors'
+import { fail, failAt, failScored, failUntil, isErrorCode, type Result } from '@/domain/errors'
 
 export interface CloudEvent {
   action: string
@@ -27,6 +27,8 @@ export function toResult<T>(raw: unknown): Result<T> {
     // Note: the message shown is the local zh-CN text for the code, never server-provided text.
     const field = typeof raw.field === 'string' && raw.field !== '' ? raw.field : undefined
     const wait = raw.retryAfter
+    if (raw.code === 'RECEIPT_ALREADY_SCORED' && Number.isSafeInteger(raw.amountFen))
+      return failScored(raw.amountFen as number, field)
     if (typeof raw.at === 'string' && !Number.isNaN(Date.parse(raw.at)))
       return failAt(raw.code, raw.at, field)
     return typeof wait === 'number' && Number.isInteger(wait) && wait >= 0

@@ -19,6 +19,7 @@ import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeE
 import { POINTS_AT_MESSAGES, POINTS_MESSAGES, type PointsError } from './points/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
+import { alreadyScoredMessage, EARN_MESSAGES, type EarnError } from './points/earnErrors'
 
 /** Codes any action can answer: the request, the caller, the platform. */
 export type CommonError =
@@ -57,6 +58,7 @@ export type ErrorCode =
   | CardImportError
   | PartnerError
   | MemberCodeError
+  | EarnError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -73,6 +75,7 @@ export const ERROR_MESSAGES = {
   ...CARD_IMPORT_MESSAGES,
   ...PARTNER_MESSAGES,
   ...MEMBER_CODE_MESSAGES,
+  ...EARN_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
@@ -92,6 +95,8 @@ export interface Failure {
   retryAfter?: number
   /** ISO time the refusal refers to: when a claim was verified (`ALREADY_VERIFIED`). The message names it. */
   at?: string
+  /** The amount (fen) a receipt was first scored for (`RECEIPT_ALREADY_SCORED`). The message names it. */
+  amountFen?: number
 }
 
 export interface Success<T> {
@@ -126,6 +131,17 @@ const AT_MESSAGES: Partial<Record<ErrorCode, (time: string) => string>> = {
 export function failAt(code: ErrorCode, at: string, field?: string): Failure {
   const message = AT_MESSAGES[code]?.(chinaTime(at)) ?? ERROR_MESSAGES[code]
   return field ? { ok: false, code, message, field, at } : { ok: false, code, message, at }
+}
+
+/** A receipt scored before for `amountFen`: the message names the amount. */
+export function failScored(amountFen: number, field?: string): Failure {
+  const failure: Failure = {
+    ok: false,
+    code: 'RECEIPT_ALREADY_SCORED',
+    message: alreadyScoredMessage(amountFen),
+    amountFen,
+  }
+  return field ? { ...failure, field } : failure
 }
 
 /** Seconds from `now` (ms) to the next midnight in China (UTC+8), when daily limits start again. */

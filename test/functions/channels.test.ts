@@ -137,7 +137,9 @@ describe('member.joinForm with a channel’s scene', () => {
       storeId: DEMO_STORES.xuhui,
       earning: [
         '在本商场消费，每 1 元累积 1 分，不足 1 分的部分不计',
-        'VIP会员按 1.2 倍累积，VVIP会员按 1.5 倍累积',
+        'VIP会员每 1 元累积 1.2 分，VVIP会员每 1 元累积 1.5 分',
+        '每周二会员日积分 2 倍',
+        '专柜加赠：在本专柜单笔满 500 元加赠 50 分',
         '积分可在会员中心兑换停车券等礼品',
       ],
     })

@@ -50,9 +50,15 @@ describe('demo seed', () => {
     expect(await env.counts()).toMatchObject({ members: 0, identities: 0, identity_index: 0, audit_log: 0 })
   })
 
-  it('seeds a points rule with tier multipliers and rewards with stock and limits', async () => {
+  it('seeds the first version of the earning rules with tier rates, and rewards with stock and limits', async () => {
     const [rule] = await env.all('points_rules')
-    expect(rule).toMatchObject({ pointsPerYuan: 1, tierMultipliers: { normal: 1, vip: 1.2, vvip: 1.5 } })
+    expect(rule).toMatchObject({
+      _id: 'v1',
+      version: 1,
+      refundPolicy: 'negative',
+      holdDays: 7,
+      rules: { rates: { default: 1, tiers: { vip: 1.2, vvip: 1.5 } } },
+    })
     const rewards = await env.all('rewards')
     expect(rewards.length).toBeGreaterThanOrEqual(3)
     for (const reward of rewards) {

@@ -74,11 +74,22 @@ export interface LedgerEntry extends Doc {
   amountFen?: number
   /** Spends, expiries, reversals, negative adjustments: the lots drawn from. */
   allocations?: Allocation[]
-  /** Reversals: the earn they take back. */
+  /** Counter earns: what the purchase was, to refund it under the same rules. */
+  purchase?: PurchaseFacts
+  /** Reversals: the earn they take back, and the refund's amount. */
   reverses?: string
+  refundFen?: number
   /** Reversals: points the member could not give back (owed) or the mall absorbed. */
   owed?: number
   absorbed?: number
+}
+
+/** What scored a purchase besides its amount: the rules version, the tier, where it was bought. */
+export interface PurchaseFacts {
+  rulesVersion: number
+  tier: string
+  brandId?: string
+  counterId?: string
 }
 
 export interface LotDoc extends Doc {
@@ -306,6 +317,9 @@ export function createLedger(deps: LedgerDeps) {
       amountFen?: number
       /** No hold (sign-up bonus, a card's opening points). */
       immediate?: boolean
+      purchase?: PurchaseFacts
+      /** Days the lot is held, when the rules in force say so (the policy's otherwise). */
+      holdDays?: number
     }): Promise<Written> {
       const id = entryId('earn', input.source)
       return write(id, input.memberId, async (tx, member, at) => {
@@ -315,7 +329,7 @@ export function createLedger(deps: LedgerDeps) {
           points: input.points,
           balance: member.points,
           at,
-          policy,
+          policy: input.holdDays === undefined ? policy : { ...policy, holdDays: input.holdDays },
           immediate: input.immediate,
         })
         await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
@@ -347,6 +361,7 @@ export function createLedger(deps: LedgerDeps) {
           at,
           ...(input.lines ? { lines: input.lines } : {}),
           ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
+          ...(input.purchase ? { purchase: input.purchase } : {}),
         }
       })
     },
@@ -383,6 +398,63 @@ export function createLedger(deps: LedgerDeps) {
           at,
           allocations,
         }
+      })
+    },
+
+    /**
+     * A manager's adjustment, once per `key` (`adjust:adjustment:<key>`): a positive one is an
+     * immediate lot, a negative one drains available points like a spend and is refused when
+     * they are not there. Counted as `adjusted` (signed) in the store's day.
+     */
+    adjust(input: {
+      memberId: string
+      key: string
+      delta: number
+      storeId: string
+      actor: string
+      reason: string
+    }): Promise<Written> {
+      const source: EntrySource = { kind: 'adjustment', ref: input.key }
+      const id = entryId('adjust', source)
+      return write(id, input.memberId, async (tx, member, at) => {
+        const now = at.toISOString()
+        const entry: LedgerEntry = {
+          _id: id,
+          memberId: input.memberId,
+          kind: 'adjust',
+          delta: input.delta,
+          reason: input.reason,
+          source,
+          actor: input.actor,
+          storeId: input.storeId,
+          at,
+        }
+        let held = heldAfter(member, now)
+        if (input.delta > 0) {
+          const lot = newLot({
+            id,
+            memberId: input.memberId,
+            points: input.delta,
+            balance: member.points,
+            at,
+            policy,
+            immediate: true,
+          })
+          await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
+        } else {
+          const points = -input.delta
+          if (balanceOf(member, now).available < points) return 'POINTS_INSUFFICIENT'
+          const allocations = drain(await liveLots(input.memberId), points, now)
+          if (!allocations || !(await drawFrom(tx, allocations))) return 'POINTS_INSUFFICIENT'
+          entry.allocations = allocations
+          held = heldAfter(member, now, allocations)
+        }
+        await tx
+          .collection(COLLECTIONS.members)
+          .doc(input.memberId)
+          .update({ data: { points: member.points + input.delta, pointsHeld: held } })
+        await countDay(tx, input.storeId, input.memberId, at, { adjusted: input.delta })
+        return entry
       })
     },
 
@@ -449,6 +521,7 @@ export function createLedger(deps: LedgerDeps) {
           at,
           allocations,
           reverses: earnId,
+          ...(input.refundFen ? { refundFen: input.refundFen } : {}),
           ...(owed ? { owed } : {}),
           ...(absorbed ? { absorbed } : {}),
         }

@@ -13,6 +13,7 @@ import { channelsContract } from './channels'
 import { memberCodeStaffContract } from './memberCode'
 import { partnersContract } from './partners'
 import { vouchersContract } from './vouchers'
+import { pointsContract } from './points'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -100,6 +101,7 @@ export const staffContract = {
   ...channelsContract,
   ...memberCodeStaffContract,
   ...vouchersContract,
+  ...pointsContract,
 }
 
 export type StaffContract = typeof staffContract

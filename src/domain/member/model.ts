@@ -34,6 +34,7 @@ export interface MemberHome {
   memberNo: string
   tier: Tier
   tierLabel: string
+  /** Points that can be spent now. */
   points: number
   /** Points that can be spent now (negative while points are owed after a refund) and those still held. */
   available: number

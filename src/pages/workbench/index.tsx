@@ -82,6 +82,27 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['counter', 'manager', 'admin'],
     onClick: go('/staff/codes/index'),
   },
+  {
+    key: 'earn',
+    title: '消费积分',
+    hint: '在会员查询中找到会员后积分；小票退货扣回积分',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/earn/index'),
+  },
+  {
+    key: 'points-rules',
+    title: '积分规则',
+    hint: '当前积分规则与历史版本；管理员发布新版本',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/points-rules/index'),
+  },
+  {
+    key: 'points-report',
+    title: '积分报表',
+    hint: '每日积分发放、使用、过期、退货与未兑付积分',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/points-report/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))

@@ -1,4 +1,5 @@
 import { Input, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useEffect, useState } from 'react'
 import { staffApi } from '@/api/staff'
@@ -202,6 +203,12 @@ function ReassignPanel({
   )
 }
 
+/** 消费积分 for this member: the ref, and the masked name and number to show. */
+const openEarn = (member: LookedUpMember) =>
+  Taro.navigateTo({
+    url: `/staff/earn/index?ref=${encodeURIComponent(member.ref)}&name=${encodeURIComponent(member.name)}&no=${encodeURIComponent(member.memberNo)}`,
+  })
+
 function MemberCard({
   member,
   mayReassign,
@@ -239,7 +246,10 @@ function MemberCard({
       )}
       {!open && (
         <View className="lookup__member-actions">
-          <Button type="primary" block className="lookup__reveal" onClick={() => setOpen('reveal')}>
+          <Button type="primary" block className="lookup__earn" onClick={() => openEarn(member)}>
+            积分
+          </Button>
+          <Button block className="lookup__reveal" onClick={() => setOpen('reveal')}>
             查看完整
           </Button>
           {mayReassign && (
