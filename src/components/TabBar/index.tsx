@@ -43,11 +43,14 @@ export function TabBar({ always = false }: { always?: boolean }) {
 export function PageTabBar({ tab }: { tab: Tab }) {
   useTabPage(tab)
   const { staff } = useShellState()
-  if (process.env.TARO_ENV === 'weapp' || !staff) return null
+  if (process.env.TARO_ENV === 'weapp') return null
+  // A shopper's home needs no bar; anyone who reaches the 员工 tab without being staff needs 会员.
+  const always = tab === 'staff'
+  if (!staff && !always) return null
   return (
     <>
       <View className="tab-bar__spacer" />
-      <TabBar />
+      <TabBar always={always} />
     </>
   )
 }
