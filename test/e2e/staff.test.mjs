@@ -1,9 +1,10 @@
 // The manager of the demo store (database/seed.ts DEMO_PERSONAS, chosen in the dev panel) lands
 // on 员工工作台 (the 员工 tab), creates a counter invite and sees its mini-program code and
-// one-time code (375×812).
+// one-time code; a new colleague opens the invite's scene, joins the staff and lands on the
+// workbench as counter staff; the manager's staff list shows them (375×812).
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
-import { browserSession, journey } from './browser.mjs'
+import { asPersona, browserSession, journey } from './browser.mjs'
 import { openHome } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -18,6 +19,7 @@ before(async () => {
 
 test('a manager invites counter staff with a mini-program code', async (t) => {
   const step = journey(t, (n) => shot(`failed-step-${n}`))
+  let inviteCode = ''
 
   await step('the workbench says who the manager is and offers 邀请同事', async () => {
     await openHome(page, BASE_URL)
@@ -43,15 +45,29 @@ test('a manager invites counter staff with a mini-program code', async (t) => {
     })
     assert.match(await page.locator('.invite__code:visible').innerText(), /^([0-9A-Z]{4} ){3}[0-9A-Z]{4}$/)
     assert.match(await page.locator('.invite__expiry:visible').innerText(), /北京时间/)
+    inviteCode = (await page.locator('.invite__code:visible').innerText()).replace(/ /g, '')
     await shot('04-invite-code')
   })
 
-  await step('the staff list shows the store’s staff, with 停用 for the colleague only', async () => {
-    await page.goBack()
-    await page.locator('.entry-list__item--list:visible').click()
+  await step('a new colleague opens the invite’s scene, joins, and lands on the workbench', async () => {
+    // What WeChat hands the page when the invite's mini-program code is scanned.
+    const scene = encodeURIComponent(`k=i&c=${inviteCode}`)
+    await asPersona(page, BASE_URL, 'new-shopper', `/pages/index/index?scene=${scene}`)
+    const join = page.locator('taro-button-core.home__join-staff-go:visible')
+    await join.waitFor({ timeout: 20_000 })
+    await shot('04b-join-staff')
+    await join.click()
+    await page.locator('.workbench__me:visible').waitFor({ timeout: 20_000 })
+    assert.equal(await page.locator('.workbench__role:visible').innerText(), '导购 / 服务台')
+    await shot('04c-new-colleague-workbench')
+  })
+
+  await step('the manager’s staff list shows the new colleague, with 停用 for colleagues only', async () => {
+    await asPersona(page, BASE_URL, 'manager', '/staff/list/index')
     await page.locator('.staff-list__item:visible').first().waitFor()
     assert.match(await page.locator('.staff-list__items:visible').innerText(), /兰蔻专柜导购/)
-    assert.equal(await page.locator('.staff-list__toggle:visible').count(), 1)
+    // The seeded counter staff and the colleague who just joined.
+    assert.equal(await page.locator('.staff-list__toggle:visible').count(), 2)
     await shot('05-staff-list')
   })
 })

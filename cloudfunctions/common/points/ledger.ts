@@ -21,7 +21,7 @@
  * Invariant (checked by `reconcile`): points = Σ entries' deltas = Σ lots' remaining − owed,
  * where owed = max(0, −points) and no lot holds points while something is owed.
  */
-import { createHash } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 
 import { chinaDate } from '../../../src/domain/dates'
 import { drain, lotDates, type Allocation, type Lot, type LotPolicy } from '../../../src/domain/points/lots'
@@ -127,7 +127,7 @@ export type LedgerError = 'POINTS_INSUFFICIENT' | 'POINTS_SOURCE_UNKNOWN' | 'NOT
 export type Written = { entry: LedgerEntry; repeated: boolean } | { error: LedgerError }
 
 /** Shards of a store's day in `points_days`: concurrent tills rarely touch the same one. */
-export const DAY_SHARDS = 8
+export const DAY_SHARDS = 16
 
 /** Transactions (each with the SDK's own reruns) an entry may take when the member is busy. */
 const CONFLICT_RUNS = 8
@@ -198,8 +198,12 @@ function recentMonths(now: string): string[] {
   })
 }
 
-function shardOf(memberId: string): number {
-  return createHash('sha256').update(memberId).digest()[0] % DAY_SHARDS
+/**
+ * A shard picked afresh by each attempt: two tills that collide on one shard go different ways on
+ * their retries (a shard fixed per member would make the same two members collide every time).
+ */
+function anyShard(): number {
+  return randomInt(DAY_SHARDS)
 }
 
 type DayCounts = Partial<
@@ -221,9 +225,9 @@ export function createLedger(deps: LedgerDeps) {
     return (data as LotDoc[]).map(asLot)
   }
 
-  async function countDay(tx: DbTransaction, storeId: string, memberId: string, at: Date, counts: DayCounts) {
+  async function countDay(tx: DbTransaction, storeId: string, at: Date, counts: DayCounts) {
     const day = chinaDate(at.getTime())
-    const id = `${storeId}:${day}:${shardOf(memberId)}`
+    const id = `${storeId}:${day}:${anyShard()}`
     const ref = tx.collection(COLLECTIONS.pointsDays).doc(id)
     const current = ((await ref.get()).data ?? { storeId, day }) as Doc & DayCounts
     const next: Record<string, unknown> = { storeId, day }
@@ -348,7 +352,7 @@ export function createLedger(deps: LedgerDeps) {
               ...(input.amountFen ? { spendMonths: months(member, at, input.amountFen) } : {}),
             },
           })
-        await countDay(tx, input.storeId, input.memberId, at, { issued: input.points })
+        await countDay(tx, input.storeId, at, { issued: input.points })
         return {
           _id: id,
           memberId: input.memberId,
@@ -385,7 +389,7 @@ export function createLedger(deps: LedgerDeps) {
           .collection(COLLECTIONS.members)
           .doc(input.memberId)
           .update({ data: { points: member.points - input.points, pointsHeld: heldAfter(member, now) } })
-        await countDay(tx, input.storeId, input.memberId, at, { spent: input.points })
+        await countDay(tx, input.storeId, at, { spent: input.points })
         return {
           _id: id,
           memberId: input.memberId,
@@ -453,7 +457,7 @@ export function createLedger(deps: LedgerDeps) {
           .collection(COLLECTIONS.members)
           .doc(input.memberId)
           .update({ data: { points: member.points + input.delta, pointsHeld: held } })
-        await countDay(tx, input.storeId, input.memberId, at, { adjusted: input.delta })
+        await countDay(tx, input.storeId, at, { adjusted: input.delta })
         return entry
       })
     },
@@ -508,7 +512,7 @@ export function createLedger(deps: LedgerDeps) {
               ...(input.refundFen ? { spendMonths: months(member, at, -input.refundFen) } : {}),
             },
           })
-        await countDay(tx, earned.storeId, input.memberId, at, { reversed: -delta, absorbed })
+        await countDay(tx, earned.storeId, at, { reversed: -delta, absorbed })
         return {
           _id: id,
           memberId: input.memberId,
@@ -547,7 +551,7 @@ export function createLedger(deps: LedgerDeps) {
             data: { points: member.points - points, pointsHeld: heldAfter(member, at.toISOString()) },
           })
         const storeId = typeof member.storeId === 'string' ? member.storeId : ''
-        await countDay(tx, storeId, lot.memberId, at, { expired: points })
+        await countDay(tx, storeId, at, { expired: points })
         return {
           _id: id,
           memberId: lot.memberId,
