@@ -117,6 +117,44 @@ describe('spend', () => {
   })
 })
 
+describe('a spend planned from lots that changed under it', () => {
+  it('writes nothing of a draw it cannot finish, and succeeds on its rerun', async () => {
+    env.clock.set('2024-06-15T02:00:00Z')
+    await earn('A', 100, { immediate: true })
+    env.clock.set('2025-06-15T02:00:00Z')
+    await earn('B', 100, { immediate: true })
+    // A lot that appears after the spend's snapshot (written by hand: what a concurrent writer
+    // could leave), expiring between A and B: the plan draws from it, the snapshot cannot see it.
+    let injected = false
+    const stop = env.cloud.onTransactionStep(async (step) => {
+      if (injected || step.action !== 'database.getDocument' || step.collection !== 'members') return
+      injected = true
+      await env.db.collection('points_lots').add({
+        data: {
+          _id: 'lot-C',
+          memberId,
+          earned: 100,
+          remaining: 100,
+          availableFrom: new Date('2024-01-01T00:00:00Z'),
+          expiresAt: new Date('2026-06-30T15:59:59.999Z'),
+        },
+      })
+    })
+    const spent = await spend('after-injection', 150).finally(stop)
+    expect(spent).toMatchObject({
+      repeated: false,
+      entry: {
+        allocations: [
+          { lotId: `earn:pos:${STORE}:A`, points: 100 },
+          { lotId: 'lot-C', points: 50 },
+        ],
+      },
+    })
+    const remaining = Object.fromEntries((await lots()).map((lot) => [lot._id, lot.remaining]))
+    expect(remaining).toEqual({ [`earn:pos:${STORE}:A`]: 0, [`earn:pos:${STORE}:B`]: 100, 'lot-C': 50 })
+  })
+})
+
 describe('reverse', () => {
   const refund = (ref: string, points: number, refundPolicy: 'negative' | 'absorb') =>
     ledger.reverse({

@@ -276,15 +276,21 @@ export function createLedger(deps: LedgerDeps) {
     }
   }
 
-  /** Draws `allocations` from their lots inside `tx`; false when a lot no longer holds them. */
-  async function drawFrom(tx: DbTransaction, allocations: Allocation[]): Promise<boolean> {
+  /**
+   * Draws `allocations` from their lots inside `tx`. The allocations were planned from lots read
+   * outside the transaction's snapshot: when a lot no longer holds its share, nothing is written
+   * and the transaction reruns with a fresh plan (a conflict), never committing part of a draw.
+   */
+  async function drawFrom(tx: DbTransaction, allocations: Allocation[]): Promise<void> {
+    const lots = tx.collection(COLLECTIONS.pointsLots)
+    const current: LotDoc[] = []
     for (const { lotId, points } of allocations) {
-      const ref = tx.collection(COLLECTIONS.pointsLots).doc(lotId)
-      const lot = (await ref.get()).data as LotDoc | null
-      if (!lot || lot.remaining < points) return false
-      await ref.update({ data: { remaining: lot.remaining - points } })
+      const lot = (await lots.doc(lotId).get()).data as LotDoc | null
+      if (!lot || lot.remaining < points) throw conflict()
+      current.push(lot)
     }
-    return true
+    for (const [i, { points }] of allocations.entries())
+      await lots.doc(current[i]._id).update({ data: { remaining: current[i].remaining - points } })
   }
 
   /** The held tranches still held at `now`, less what `allocations` drew from them. */
@@ -384,7 +390,8 @@ export function createLedger(deps: LedgerDeps) {
         const now = at.toISOString()
         if (balanceOf(member, now).available < input.points) return 'POINTS_INSUFFICIENT'
         const allocations = drain(await liveLots(input.memberId), input.points, now)
-        if (!allocations || !(await drawFrom(tx, allocations))) return 'POINTS_INSUFFICIENT'
+        if (!allocations) return 'POINTS_INSUFFICIENT'
+        await drawFrom(tx, allocations)
         await tx
           .collection(COLLECTIONS.members)
           .doc(input.memberId)
@@ -449,7 +456,8 @@ export function createLedger(deps: LedgerDeps) {
           const points = -input.delta
           if (balanceOf(member, now).available < points) return 'POINTS_INSUFFICIENT'
           const allocations = drain(await liveLots(input.memberId), points, now)
-          if (!allocations || !(await drawFrom(tx, allocations))) return 'POINTS_INSUFFICIENT'
+          if (!allocations) return 'POINTS_INSUFFICIENT'
+          await drawFrom(tx, allocations)
           entry.allocations = allocations
           held = heldAfter(member, now, allocations)
         }
@@ -498,7 +506,7 @@ export function createLedger(deps: LedgerDeps) {
           left -= take
         }
         // The lots were read outside the snapshot: a lot that changed since reruns the transaction.
-        if (!(await drawFrom(tx, allocations))) throw conflict()
+        await drawFrom(tx, allocations)
         const owed = input.refundPolicy === 'negative' ? left : 0
         const absorbed = left - owed
         const delta = -(input.points - absorbed)
