@@ -53,7 +53,7 @@ const entries = async () =>
 const lots = async () => (await env.all('points_lots')).filter((l) => l.memberId === memberId) as LotDoc[]
 
 describe('earn', () => {
-  it('[6.4.1] writes the entry, a held lot and the balance in one go, once per receipt', async () => {
+  it('writes the entry, a held lot and the balance in one go, once per receipt', async () => {
     const first = await earn('R-1', 128, { amountFen: 12_850 })
     const again = await earn('R-1', 128, { amountFen: 12_850 })
     expect(first).toMatchObject({ repeated: false, entry: { _id: `earn:pos:${STORE}:R-1`, delta: 128 } })
@@ -81,7 +81,7 @@ describe('earn', () => {
 })
 
 describe('spend', () => {
-  it('[6.4.2] draws from the lots expiring first and names them', async () => {
+  it('draws from the lots expiring first and names them', async () => {
     await earn('old', 100, { immediate: true })
     env.clock.set('2025-03-01T02:00:00Z')
     await earn('new', 300, { immediate: true })
@@ -167,7 +167,7 @@ describe('reverse', () => {
       refundPolicy,
     })
 
-  it('[6.4.1] takes back a partial refund’s points once, from the purchase’s lot', async () => {
+  it('takes back a partial refund’s points once, from the purchase’s lot', async () => {
     await earn('R-9', 200, { amountFen: 20_000 })
     expect(await refund('refund-1', 50, 'negative')).toMatchObject({ repeated: false, entry: { delta: -50 } })
     expect(await refund('refund-1', 50, 'negative')).toMatchObject({ repeated: true })

@@ -36,7 +36,7 @@ const points = async (memberId: string) =>
   Number((await env.db.collection('members').doc(memberId).get()).data?.points)
 
 describe('expiry', () => {
-  it('[6.4.1] writes off what each expired lot still holds, once, across runs cut short', async () => {
+  it('writes off what each expired lot still holds, once, across runs cut short', async () => {
     const members: string[] = []
     for (const phone of ['13800000001', '13800000002', '13800000003'])
       members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
@@ -108,7 +108,7 @@ describe('expiry', () => {
 })
 
 describe('reconciliation', () => {
-  it('[6.4.1] finds every balance equal to its entries and lots, cards bound with points included', async () => {
+  it('finds every balance equal to its entries and lots, cards bound with points included', async () => {
     const a = await env.member(shopper())
     await ledger.earn({ memberId: a, source: pos('r1'), points: 80, storeId: STORE, actor: ACTOR })
     await ledger.reverse({
@@ -128,7 +128,7 @@ describe('reconciliation', () => {
     expect(run.checked).toBeGreaterThanOrEqual(2)
   })
 
-  it('[6.4.1] reports a balance that was changed behind the ledger’s back', async () => {
+  it('reports a balance that was changed behind the ledger’s back', async () => {
     const memberId = await env.member(shopper())
     await ledger.earn({
       memberId,

@@ -154,7 +154,7 @@ describe('parkingFee', () => {
     )
   })
 
-  it('[4.2.2.6] never charges less for a longer stay', () => {
+  it('never charges less for a longer stay', () => {
     const start = Date.parse('2026-12-01T00:00:00+08:00')
     fc.assert(
       fc.property(
