@@ -120,3 +120,9 @@ export async function asPersona(page, baseUrl, persona, hash) {
   await page.goto(`${baseUrl}#${hash}`)
   await page.reload()
 }
+
+/** Opens the 员工 tab's workbench as a staff persona, whatever page the browser was on. */
+export async function asStaff(page, baseUrl, persona) {
+  await asPersona(page, baseUrl, persona, '/pages/workbench/index')
+  await page.locator('.workbench__me:visible').waitFor({ timeout: 20_000 })
+}

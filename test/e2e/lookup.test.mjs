@@ -4,7 +4,7 @@
 // reason (375×812).
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
-import { browserSession, journey } from './browser.mjs'
+import { asStaff, browserSession, journey } from './browser.mjs'
 import { latestCode, openHome, randomPhone, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -19,16 +19,6 @@ let page
 before(async () => {
   page = await session.open()
 })
-
-async function becomePersona(label) {
-  await openHome(page, BASE_URL)
-  await page.locator('.dev-tools__fab:visible').click()
-  await page.locator('.dev-tools__persona:visible', { hasText: label }).click()
-  // Staff land on the 员工 tab, or reach it from the tab bar.
-  await page.locator('.tab-bar__item--staff:visible').waitFor({ timeout: 20_000 })
-  await page.locator('.tab-bar__item--staff:visible').click()
-  await page.locator('.workbench__me:visible').waitFor()
-}
 
 /** From the workbench: 会员查询 for the last four digits of `memberNo`; the card of `phone`, masked. */
 async function findCard(memberNo, phone) {
@@ -66,7 +56,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
   })
 
   await step('the manager sees the sign-up counted for 兰蔻专柜 today', async () => {
-    await becomePersona('店长')
+    await asStaff(page, BASE_URL, 'manager')
     await page.locator('.entry-list__item--channels:visible').click()
     await page.locator('.channels__total:visible').waitFor({ timeout: 20_000 })
     const table = await page.locator('.channels__table:visible').first().innerText()
@@ -78,7 +68,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
   })
 
   await step('the counter finds the shopper by the last four digits, masked', async () => {
-    await becomePersona('专柜导购')
+    await asStaff(page, BASE_URL, 'counter')
     const card = await findCard(memberNo, phone)
     const text = await card.innerText()
     assert.match(text, /林\*/)
@@ -101,7 +91,7 @@ test('a sign-up through a guide’s code is counted for the counter and found at
   })
 
   await step('the manager moves the sign-up to 雅诗兰黛专柜 with a reason; the report follows', async () => {
-    await becomePersona('店长')
+    await asStaff(page, BASE_URL, 'manager')
     const card = await findCard(memberNo, phone)
     assert.match(await card.innerText(), /入会渠道 兰蔻专柜/)
     await card.locator('taro-button-core.lookup__reassign').click()

@@ -3,7 +3,7 @@
 // (375×812).
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
-import { browserSession, journey } from './browser.mjs'
+import { asStaff, browserSession, journey } from './browser.mjs'
 import { join, openHome, randomPhone } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -43,12 +43,7 @@ test('the counter finds a member by the code on their phone, masked', async (t) 
   })
 
   await step('the counter types the code in 会员查询 and sees the member masked', async () => {
-    await openHome(page, BASE_URL)
-    await page.locator('.dev-tools__fab:visible').click()
-    await page.locator('.dev-tools__persona:visible', { hasText: '专柜导购' }).click()
-    await page.locator('.tab-bar__item--staff:visible').waitFor({ timeout: 20_000 })
-    await page.locator('.tab-bar__item--staff:visible').click()
-    await page.locator('.workbench__me:visible').waitFor()
+    await asStaff(page, BASE_URL, 'counter')
     await page.locator('.entry-list__item--lookup:visible').click()
     await page.locator('.lookup__code-input:visible input').fill(code)
     await page.locator('taro-button-core.lookup__code-button:visible').click()

@@ -3,7 +3,7 @@
 // amount is refused; the shopper's member card shows the points as pending (375×812).
 import assert from 'node:assert/strict'
 import { before, test } from 'node:test'
-import { browserSession, journey } from './browser.mjs'
+import { asPersona, asStaff, browserSession, journey } from './browser.mjs'
 import { latestCode, openHome, randomPhone, requestCode } from './shopper.mjs'
 
 const BASE_URL = process.env.E2E_BASE_URL
@@ -18,12 +18,6 @@ let page
 before(async () => {
   page = await session.open()
 })
-
-async function becomePersona(label) {
-  await openHome(page, BASE_URL)
-  await page.locator('.dev-tools__fab:visible').click()
-  await page.locator('.dev-tools__persona:visible', { hasText: new RegExp(`^${label}$`) }).click()
-}
 
 test('the counter awards points for a receipt once, and the shopper sees them pending', async (t) => {
   const step = journey(t, (n) => shot(`failed-step-${n}`))
@@ -49,15 +43,7 @@ test('the counter awards points for a receipt once, and the shopper sees them pe
   })
 
   await step('the counter finds the shopper and opens 消费积分', async () => {
-    await becomePersona('专柜导购')
-    // Staff land on the 员工 tab once per launch; otherwise it is opened directly.
-    const me = page.locator('.workbench__me:visible')
-    const landed = await me.waitFor({ timeout: 10_000 }).then(
-      () => true,
-      () => false,
-    )
-    if (!landed) await page.goto(`${BASE_URL}#/pages/workbench/index`)
-    await me.waitFor({ timeout: 20_000 })
+    await asStaff(page, BASE_URL, 'counter')
     await page.locator('.entry-list__item--lookup:visible').click()
     await page.locator('.lookup__input:visible input').fill(memberNo.slice(-4))
     await page.locator('taro-button-core.lookup__search-button:visible').click()
@@ -97,8 +83,7 @@ test('the counter awards points for a receipt once, and the shopper sees them pe
   })
 
   await step('the shopper’s card shows the points as pending', async () => {
-    await becomePersona('顾客')
-    await page.locator('.tab-bar__item--member:visible').click()
+    await asPersona(page, BASE_URL, 'shopper', '/pages/index/index')
     const pending = page.locator('.member-card__points-pending:visible')
     await pending.waitFor({ timeout: 20_000 })
     assert.match(await pending.innerText(), new RegExp(`${total.replace(/\s*分$/, '')} 分待生效`))
