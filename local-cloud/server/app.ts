@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { nestedDeeperThan } from '../../src/domain/input'
-import { HttpError, parseCookies, readJson, sendFailure, sendJson } from './http'
+import { HttpError, parseCookies, readJson, readText, sendFailure, sendJson } from './http'
 import type { SessionStore, SessionView } from './sessions'
 import { serveStatic } from './static'
 
@@ -10,6 +10,10 @@ export const H5_SOURCE = 'h5_local'
 export const SESSION_COOKIE = 'lc_session'
 const COOKIE_MAX_AGE_S = 30 * 24 * 3600
 const FUNCTION_PATH = /^\/api\/functions\/([a-z][a-z0-9_-]{0,63})$/
+/** CloudBase's HTTP access service: `/<function>` and anything under it, for callers outside WeChat. */
+const HTTP_ACCESS_PATH = /^\/http\/([a-z][a-z0-9_-]{0,63})(\/[^?]*)?$/
+/** Who calls through HTTP access: no WeChat user. */
+export const HTTP_SOURCE = 'http'
 const LOCAL_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]'])
 
 /** What the server needs of a LocalCloud (local-cloud/runtime.ts). */
@@ -27,6 +31,8 @@ export interface AppOptions {
   cloud: CloudPort
   /** Names of the loaded functions; anything else answers 404. */
   functions: readonly string[]
+  /** Functions reachable through HTTP access (`"httpAccess": true` in their config.json). */
+  httpFunctions?: readonly string[]
   /** The H5 build (dist-h5/). */
   staticDir: string
   sessions: SessionStore
@@ -75,8 +81,53 @@ export function createRequestHandler(options: AppOptions): Handler {
     sendJson(res, 200, result ?? null)
   }
 
-  const route = async (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+  const httpFunctions = new Set(options.httpFunctions ?? [])
+
+  /**
+   * An HTTP access call: the function gets CloudBase's integration event (the raw body as text,
+   * lower-case headers, no WeChat user) and answers `{ statusCode, headers, body }`; any other
+   * answer is sent as JSON with 200, as the service does.
+   */
+  const callHttpAccess = async (req: IncomingMessage, res: ServerResponse, name: string, sub: string, url: URL) => {
+    if (!httpFunctions.has(name) || !functions.has(name)) return sendFailure(res, 404, 'UNKNOWN_ACTION')
+    const headers: Record<string, string> = {}
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value
+    }
+    const event = {
+      path: `/${name}${sub}`,
+      httpMethod: req.method ?? 'GET',
+      headers,
+      queryStringParameters: Object.fromEntries(url.searchParams),
+      body: await readText(req),
+      isBase64Encoded: false,
+    }
+    const started = Date.now()
+    const result = (await cloud.invoke(name, event, { OPENID: '', SOURCE: HTTP_SOURCE })) as {
+      statusCode?: unknown
+      headers?: unknown
+      body?: unknown
+    } | null
+    const integrated = typeof result === 'object' && result !== null && typeof result.statusCode === 'number'
+    const status = integrated ? (result.statusCode as number) : 200
+    log?.(`${name}${sub} (http) → ${status} ${Date.now() - started} ms`)
+    if (!integrated) return sendJson(res, 200, result ?? null)
+    const body = typeof result.body === 'string' ? result.body : JSON.stringify(result.body ?? '')
+    const extra = typeof result.headers === 'object' && result.headers !== null ? result.headers : {}
+    res.writeHead(status, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      ...(extra as Record<string, string>),
+      'Content-Length': Buffer.byteLength(body),
+    })
+    res.end(body)
+  }
+
+  const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, url: URL) => {
     const method = req.method ?? 'GET'
+    const access = HTTP_ACCESS_PATH.exec(pathname)
+    if (access) return callHttpAccess(req, res, access[1], access[2] ?? '', url)
     const fn = FUNCTION_PATH.exec(pathname)
     if (fn) {
       if (method !== 'POST') throw methodNotAllowed('POST')
@@ -118,7 +169,7 @@ export function createRequestHandler(options: AppOptions): Handler {
       if (origin && req.method !== 'GET' && req.method !== 'HEAD' && origin !== `http://${host}`) {
         throw new HttpError(403, 'FORBIDDEN')
       }
-      await route(req, res, url.pathname)
+      await route(req, res, url.pathname, url)
     } catch (error) {
       if (res.headersSent) {
         res.destroy()

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import Module, { createRequire } from 'node:module'
 import path from 'node:path'
 
@@ -25,6 +25,19 @@ export function findFunctions(root: string): FoundFunctions {
     else if (existsSync(path.join(dir, 'index.ts'))) unbuilt.push(entry.name)
   }
   return { built: built.sort(), unbuilt: unbuilt.sort() }
+}
+
+/**
+ * The functions whose `config.json` says `"httpAccess": true`: the ones a deployment exposes
+ * through CloudBase's HTTP access service (docs/deployment.md), for callers outside WeChat.
+ */
+export function httpAccessFunctions(root: string, names: readonly string[]): string[] {
+  return names.filter((name) => {
+    const file = path.join(root, name, 'config.json')
+    if (!existsSync(file)) return false
+    const config = JSON.parse(readFileSync(file, 'utf8')) as { httpAccess?: unknown }
+    return config.httpAccess === true
+  })
 }
 
 /**

@@ -45,8 +45,8 @@ export function sendFailure(
   sendJson(res, status, failure(code), headers)
 }
 
-/** Reads a JSON body of at most `limit` bytes; an empty body reads as `{}`. */
-export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<unknown> {
+/** The request body as text, refused over `limit` bytes. */
+export async function readText(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<string> {
   const declared = Number(req.headers['content-length'])
   // Note: a refused body may still be arriving; the answer closes the connection instead of reading it.
   if (Number.isFinite(declared) && declared > limit)
@@ -58,7 +58,12 @@ export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
     if (size > limit) throw new HttpError(413, 'FIELD_TOO_LONG', { Connection: 'close' })
     chunks.push(chunk)
   }
-  const text = Buffer.concat(chunks).toString('utf8').trim()
+  return Buffer.concat(chunks).toString('utf8')
+}
+
+/** Reads a JSON body of at most `limit` bytes; an empty body reads as `{}`. */
+export async function readJson(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<unknown> {
+  const text = (await readText(req, limit)).trim()
   if (text === '') return {}
   try {
     return JSON.parse(text)

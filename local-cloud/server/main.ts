@@ -15,7 +15,7 @@ import { DEMO_PERSONAS, seedDemo } from '../../database/seed'
 import { createLocalCloud, DATABASE_FILES } from '../runtime'
 import * as sdk from '../sdk'
 import { createRequestHandler } from './app'
-import { aliasWxServerSdk, asCommonJs, findFunctions, loadFunctions } from './functions'
+import { aliasWxServerSdk, asCommonJs, findFunctions, httpAccessFunctions, loadFunctions } from './functions'
 import { resolveKeys, type KeysReport } from './keys'
 import { createSessionStore } from './sessions'
 import { demoSubscribeTemplates } from './templates'
@@ -164,6 +164,7 @@ async function boot(
     createRequestHandler({
       cloud,
       functions: found.built,
+      httpFunctions: httpAccessFunctions(functionsRoot, found.built),
       staticDir: path.join(root, 'dist-h5'),
       sessions,
       log: (line) => say(`  ${line}`),

@@ -23,6 +23,13 @@ const functions = {
       throw new Error('secret internals at /srv/app.js:12')
     },
   }),
+  device: () => ({
+    main: async (event: Record<string, unknown>) => ({
+      statusCode: 202,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event, openid: getWXContext().OPENID, source: getWXContext().SOURCE }),
+    }),
+  }),
 }
 
 let parentDir: string
@@ -43,6 +50,7 @@ beforeEach(async () => {
     createRequestHandler({
       cloud,
       functions: Object.keys(functions),
+      httpFunctions: ['device'],
       staticDir,
       sessions: createSessionStore({ staff: STAFF }),
     }),
@@ -61,6 +69,33 @@ const post = (p: string, body: unknown, cookie?: string) =>
     body: typeof body === 'string' ? body : JSON.stringify(body),
     headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
   })
+
+describe('HTTP access', () => {
+  it('should hand a device the integration event with the raw body and no WeChat user', async () => {
+    const body = '{"b":1, "a":2}'
+    const answer = await request(server, 'POST', '/http/device/pos?store=S1', {
+      body,
+      headers: { 'Content-Type': 'application/json', 'X-Signature': 'sig' },
+    })
+    expect(answer.status).toBe(202)
+    const seen = JSON.parse(answer.text) as { event: Record<string, unknown>; openid: string; source: string }
+    expect(seen.event).toMatchObject({
+      path: '/device/pos',
+      httpMethod: 'POST',
+      body,
+      isBase64Encoded: false,
+      queryStringParameters: { store: 'S1' },
+    })
+    expect((seen.event.headers as Record<string, string>)['x-signature']).toBe('sig')
+    expect(seen.openid).toBe('')
+    expect(seen.source).toBe('http')
+  })
+
+  it('should answer 404 for a function without HTTP access', async () => {
+    expect((await request(server, 'POST', '/http/echo', { body: '{}' })).status).toBe(404)
+    expect((await request(server, 'POST', '/http/missing', { body: '{}' })).status).toBe(404)
+  })
+})
 
 describe('static H5 build', () => {
   it.each([
