@@ -88,7 +88,13 @@ export function createRequestHandler(options: AppOptions): Handler {
    * lower-case headers, no WeChat user) and answers `{ statusCode, headers, body }`; any other
    * answer is sent as JSON with 200, as the service does.
    */
-  const callHttpAccess = async (req: IncomingMessage, res: ServerResponse, name: string, sub: string, url: URL) => {
+  const callHttpAccess = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    name: string,
+    sub: string,
+    url: URL,
+  ) => {
     if (!httpFunctions.has(name) || !functions.has(name)) return sendFailure(res, 404, 'UNKNOWN_ACTION')
     const headers: Record<string, string> = {}
     for (const [key, value] of Object.entries(req.headers)) {
