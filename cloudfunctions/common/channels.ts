@@ -10,6 +10,7 @@ import { chinaDate } from '../../src/domain/dates'
 import { earningLines } from '../../src/domain/points/rules'
 import { addUnique, COLLECTIONS, getDoc, type Db } from './db'
 import type { RulesBook } from './points/rules'
+import { codePng, type EnvVersion, type WxacodeApi } from './wxacode'
 
 export function channelDayId(channelId: string, day: string): string {
   return `${channelId}:${day}`
@@ -121,19 +122,6 @@ export async function moveSignUp(db: Db, from: Attribution | null, to: Attributi
   await days.doc(id).update(increment)
 }
 
-/** The subset of `cloud.openapi` that makes channels' codes. */
-export interface WxacodeOpenApi {
-  wxacode: {
-    getUnlimited(params: {
-      scene: string
-      page: string
-      checkPath: boolean
-      envVersion: 'release' | 'trial' | 'develop'
-      width: number
-    }): Promise<{ buffer: Buffer; contentType?: string }>
-  }
-}
-
 /** The page a channel's code opens, with the scene in its query. */
 export const CHANNEL_PAGE = 'pages/join/index'
 
@@ -142,18 +130,10 @@ export const CHANNEL_PAGE = 'pages/join/index'
  * For a version under development or trial, `envVersion` names it and the page is not checked
  * against the released version.
  */
-export async function channelCode(
-  openapi: WxacodeOpenApi,
+export function channelCode(
+  openapi: WxacodeApi,
   channel: ChannelRef,
-  options: { envVersion?: 'release' | 'trial' | 'develop'; width?: number } = {},
+  options: { envVersion?: EnvVersion; width?: number } = {},
 ): Promise<Buffer> {
-  const envVersion = options.envVersion ?? 'release'
-  const { buffer } = await openapi.wxacode.getUnlimited({
-    scene: encodeScene(channel),
-    page: CHANNEL_PAGE,
-    checkPath: envVersion === 'release',
-    envVersion,
-    width: options.width ?? 430,
-  })
-  return buffer
+  return codePng(openapi, encodeScene(channel), CHANNEL_PAGE, { envVersion: 'release', ...options })
 }

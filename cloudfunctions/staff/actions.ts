@@ -17,7 +17,6 @@ import {
 } from '../../src/domain/staff/rules'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
-import type { WxacodeOpenApi } from '../common/channels'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
 import type { RulesBook } from '../common/points/rules'
 import type { Handlers } from '../common/router'
@@ -40,9 +39,9 @@ const MAX_STAFF = 1000
 
 /**
  * The part of WeChat's openapi the staff function uses (config.json permissions): invites' codes
- * (`drawCode`) and channels' codes (`channelCode`, camelCase parameters: wx-server-sdk accepts both).
+ * (`drawCode`) and channels' codes (`channelCode`), both through common/wxacode.ts.
  */
-export type StaffOpenApi = WxacodeApi & WxacodeOpenApi
+export type StaffOpenApi = WxacodeApi
 
 export interface StaffDeps {
   db: Db

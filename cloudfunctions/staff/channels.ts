@@ -13,7 +13,8 @@ import type { ChannelsContract, StaffChannel, StoreCounter } from '../../src/dom
 import { fail, ok } from '../../src/domain/errors'
 import { inStoreScope } from '../../src/domain/staff/model'
 import { recordAdministration, type AuditLog } from '../common/audit'
-import { channelCode, earningAt, type WxacodeOpenApi } from '../common/channels'
+import { channelCode, earningAt } from '../common/channels'
+import type { WxacodeApi } from '../common/wxacode'
 import type { Clock } from '../common/clock'
 import type { RulesBook } from '../common/points/rules'
 import { encodeScene } from '../../src/domain/channel/scene'
@@ -73,7 +74,7 @@ function actingStaff(caller: Caller) {
 export function createChannelActions(deps: {
   db: Db
   stores: StoreDirectory
-  openapi: WxacodeOpenApi
+  openapi: WxacodeApi
   audit: AuditLog
   clock: Clock
   rules: RulesBook

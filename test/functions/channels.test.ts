@@ -1,4 +1,5 @@
-import { CHANNEL_PAGE, channelCode, type WxacodeOpenApi } from '../../cloudfunctions/common/channels'
+import { CHANNEL_PAGE, channelCode } from '../../cloudfunctions/common/channels'
+import type { WxacodeApi } from '../../cloudfunctions/common/wxacode'
 import { encodeScene } from '../../src/domain/channel/scene'
 import type { DataExport } from '../../src/domain/member/model'
 import { DEMO_CHANNELS, DEMO_STORES } from '../../database/seed'
@@ -159,7 +160,7 @@ describe('member.joinForm with a channel’s scene', () => {
 
 describe('channelCode', () => {
   it('[4.2.2.2] asks getUnlimited for a code opening the join page with the channel’s scene', async () => {
-    const openapi = env.cloud.sdk().openapi as unknown as WxacodeOpenApi
+    const openapi = env.cloud.sdk().openapi as unknown as WxacodeApi
     const png = await channelCode(openapi, { kind: 'counter', code: DEMO_CHANNELS.lancome })
     expect(png.subarray(1, 4).toString('ascii')).toBe('PNG')
     expect(env.cloud.outbox.last('wxacode')?.payload).toMatchObject({
