@@ -4,11 +4,10 @@
  * key (destroyed with the account); the claim code is unique (index `code`) and is what the
  * counter types or scans. Verifying and reversing are single conditional updates on `status`.
  */
-import { randomBytes } from 'node:crypto'
 
 import type { CampaignFieldKey } from '../../src/domain/campaign/model'
-import { CLAIM_ALPHABET, CLAIM_CODE_LENGTH } from '../../src/domain/campaign/rules'
 import type { Clock } from '../common/clock'
+import { newCounterCode } from '../common/codes'
 import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { Sealed, Vault } from '../common/vault'
 import type { CampaignDoc } from './campaigns'
@@ -36,10 +35,6 @@ export interface ClaimDoc extends Doc {
   verification?: Verification
   reversals: (Verification & { reversedBy: string; reversedAt: Date; reason: string })[]
 }
-
-/** 8 characters of Crockford's base32: 32 divides 256, so each byte's low 5 bits are uniform. */
-export const newClaimCode = (): string =>
-  [...randomBytes(CLAIM_CODE_LENGTH)].map((byte) => CLAIM_ALPHABET[byte & 31]).join('')
 
 /** Tries at a code before giving up: a collision among 2^40 codes is already rare. */
 const CODE_TRIES = 3
@@ -73,7 +68,7 @@ export function createClaimStore({ db, vault, clock }: { db: Db; vault: Vault; c
           _id,
           campaignId: input.campaign._id,
           memberId: input.memberId,
-          code: newClaimCode(),
+          code: newCounterCode(),
           storeIds: [...input.campaign.storeIds],
           status: 'claimed',
           answers: input.sealed,

@@ -17,9 +17,8 @@
  * - The voucher's code (8 Crockford characters) is unique (index `code`); verifying and reversing
  *   are single conditional updates on `status`.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 
-import { CLAIM_ALPHABET, CLAIM_CODE_LENGTH } from '../../../src/domain/campaign/rules'
 import type { ErrorCode } from '../../../src/domain/errors'
 import {
   DEFAULT_VOUCHER_DAYS,
@@ -29,6 +28,7 @@ import {
   type RewardKind,
 } from '../../../src/domain/points/rewards'
 import type { Clock } from '../clock'
+import { newCounterCode } from '../codes'
 import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
 import { entryId } from './ledger'
 
@@ -67,9 +67,6 @@ export interface RedemptionDoc extends Doc {
 
 /** Redemptions that hold a place under their reward's limit. */
 export const HOLDING: RedemptionDoc['status'][] = ['reserved', 'issued', 'verified']
-
-export const newVoucherCode = (): string =>
-  [...randomBytes(CLAIM_CODE_LENGTH)].map((byte) => CLAIM_ALPHABET[byte & 31]).join('')
 
 /** More redemptions than one member holds; the member's list is one read. */
 const MEMBER_MAX = 200
@@ -122,7 +119,7 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
         points: reward.points,
         storeIds: [...(reward.storeIds ?? [])],
         slot,
-        code: newVoucherCode(),
+        code: newCounterCode(),
         status: 'reserved',
         stockTaken: false,
         createdAt: new Date(clock.now()),
