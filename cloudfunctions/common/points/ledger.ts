@@ -43,7 +43,6 @@ export type EntryKind = 'earn' | 'spend' | 'expire' | 'reverse' | 'adjust'
 /** Where an entry came from: its kind and the reference that makes it unique there. */
 export interface EntrySource {
   kind:
-    | 'counter'
     | 'pos'
     | 'wxpay'
     | 'receipt'
@@ -88,6 +87,8 @@ export interface LedgerEntry extends Doc {
 export interface PurchaseFacts {
   rulesVersion: number
   tier: string
+  /** ISO time of the purchase as scored (a till's time may be earlier than the entry's). */
+  at?: string
   brandId?: string
   counterId?: string
 }
