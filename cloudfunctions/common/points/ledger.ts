@@ -64,7 +64,7 @@ export interface LedgerEntry extends Doc {
   /** A reason code (`purchase`, `redemption`, `refund`, `expiry`, an adjustment's code …). */
   reason: string
   source: EntrySource
-  /** `staff:<id>`, `wx:<hash>` or `system:<job>` (audit.ts actors). */
+  /** `staff:<id>`, `wx:<hash>`, `device:<id>` or `system:<job>` (audit.ts actors). */
   actor: string
   storeId: string
   at: Date
