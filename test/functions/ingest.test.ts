@@ -204,6 +204,21 @@ describe('ingest: who may push', () => {
     expect(await ledgerOf(memberId)).toHaveLength(0)
   })
 
+  it('keeps the device secret only wrapped in the key environment, bound to the device', async () => {
+    const device = (await env.all('devices')).find((doc) => doc._id === pos.deviceId)
+    expect(device).toMatchObject({ kind: 'pos', storeId: DEMO_STORES.xuhui, status: 'active', keyVersion: 1 })
+    const keyDoc = (await env.keyDb.collection('device_keys').doc(pos.deviceId).get()).data
+    expect(keyDoc).toMatchObject({ keyVersion: 1, keyId: env.vault.currentKeyId })
+    const plain = Buffer.from(pos.secret, 'base64')
+    for (const text of [JSON.stringify(device), JSON.stringify(keyDoc)]) {
+      expect(text).not.toContain(pos.secret)
+      expect(text).not.toContain(plain.toString('hex'))
+    }
+    const wrapped = { keyId: String(keyDoc?.keyId), wrappedKey: keyDoc?.wrappedKey as never }
+    expect(env.vault.openDeviceSecret(pos.deviceId, wrapped).equals(plain)).toBe(true)
+    expect(() => env.vault.openDeviceSecret('pos-other', wrapped)).toThrow()
+  })
+
   it('never answers a mini-program call', async () => {
     const answer = (await env.cloud.invoke('ingest', eventOf({}), { OPENID: shopper() })) as HttpAnswer
     expect(answer.statusCode).toBe(403)
