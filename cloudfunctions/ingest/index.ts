@@ -25,7 +25,7 @@ import * as cloud from 'wx-server-sdk'
 import { fail, ok, type ErrorCode, type Result } from '../../src/domain/errors'
 import { nestedDeeperThan } from '../../src/domain/input'
 import { createAuditLog } from '../common/audit'
-import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../common/chain'
+import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
 import { addUnique, COLLECTIONS } from '../common/db'
 import { createDevices } from '../common/devices'
@@ -33,7 +33,7 @@ import { openDatabases } from '../common/platform'
 import { createReceipts } from '../common/points/receipts'
 import { createRulesBook } from '../common/points/rules'
 import { createStoreDirectory } from '../common/stores'
-import { vaultFromEnv, type Vault } from '../common/vault'
+import { vaultFromEnv } from '../common/vault'
 import { HANDLERS, type IngestDeps } from './handlers'
 import { MAX_SKEW_SECONDS, NONCE, signatureMatches, TIMESTAMP } from './signature'
 
@@ -62,9 +62,6 @@ export interface HttpAnswer {
 
 export interface IngestFunctionOptions {
   clock?: Clock
-  vault?: () => Vault
-  auditSigner?: () => AuditSigner
-  getContext?: () => { OPENID?: string; SOURCE?: string }
 }
 
 const STATUS: Partial<Record<ErrorCode, number>> = {
@@ -116,9 +113,7 @@ function httpEvent(event: unknown): HttpEvent | null {
 
 export function createMain(options: IngestFunctionOptions = {}) {
   const clock = options.clock ?? systemClock
-  const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
-  const signerOf = options.auditSigner ?? (() => auditSignerFromEnv(process.env))
-  const getContext = options.getContext ?? (() => cloud.getWXContext())
+  // Kept by the function instance across its calls, as the other functions keep them.
   const stores = createStoreDirectory(clock)
   const rules = createRulesBook(clock)
   const auditChain = createAuditChain()
@@ -126,12 +121,20 @@ export function createMain(options: IngestFunctionOptions = {}) {
   function wire(): IngestDeps {
     const databases = openDatabases(cloud)
     const { db } = databases
-    const audit = createAuditLog({ db, signer: signerOf(), clock, chain: auditChain })
-    return { db, keyDb: () => databases.keyDb(), vault: vaultOf(), clock, audit, rules, stores }
+    const audit = createAuditLog({ db, signer: auditSignerFromEnv(process.env), clock, chain: auditChain })
+    return {
+      db,
+      keyDb: () => databases.keyDb(),
+      vault: vaultFromEnv(process.env),
+      clock,
+      audit,
+      rules,
+      stores,
+    }
   }
 
   async function handle(raw: unknown): Promise<HttpAnswer> {
-    const openid = getContext()?.OPENID
+    const openid = cloud.getWXContext()?.OPENID
     if (typeof openid === 'string' && openid !== '') return respond(fail('FORBIDDEN'))
     const event = httpEvent(raw)
     if (!event) return respond(fail('INVALID_ARGUMENT'), 400)
