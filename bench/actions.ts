@@ -4,7 +4,11 @@
  * their database operations counted. A new action is one line: `asMember('member', 'profile')`,
  * `asShopper('member', 'joinForm')`, or a case with its own `prepare`.
  */
+import { randomBytes } from 'node:crypto'
+
 import { asDb, COLLECTIONS, DB_OPTIONS } from '../cloudfunctions/common/db'
+import { createDevices } from '../cloudfunctions/common/devices'
+import { sign } from '../cloudfunctions/ingest/signature'
 import { nodeHmacSha1 } from '../cloudfunctions/common/points/memberCode'
 import { staffDocId } from '../cloudfunctions/common/staff'
 import { vaultFromEnv } from '../cloudfunctions/common/vault'
@@ -18,7 +22,7 @@ import { IMPORT_BATCH_ROWS } from '../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import { chinaDate } from '../src/domain/dates'
 import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
-import type { BenchEnv } from './lib/env'
+import type { Answer, BenchEnv } from './lib/env'
 
 export interface BenchCall {
   openid: string
@@ -36,6 +40,8 @@ export interface ActionCase {
   calls?: (quick: boolean) => number
   /** Builds `n` calls, in order; runs before timing. */
   prepare(env: BenchEnv, n: number): Promise<BenchCall[]>
+  /** How a call is made when it is not an action call (an HTTP push): default `env.call`. */
+  invoke?(env: BenchEnv, call: BenchCall): Promise<Answer>
   /**
    * Refusals that are the point of the case (SOLD_OUT when many claim the last items): counted
    * as answered calls, and reported as accepted / attempted.
@@ -551,5 +557,79 @@ ACTION_CASES.push(
     prepare: async (_env, n) => cardBatches(n),
   },
 )
+
+/**
+ * POS pushes to the ingest function (HTTP access): a purchase by the phone's blind index, one
+ * receipt a call, for members in turn, signed at call time as a till signs it; calls/s is events/s.
+ */
+ACTION_CASES.push({
+  fn: 'ingest',
+  action: 'posPurchase',
+  async prepare(env, n) {
+    const db = asDb(env.cloud.database(DB_OPTIONS))
+    const keyDb = asDb(env.cloud.database({ ...DB_OPTIONS, env: env.cloud.keyEnv }))
+    const vault = vaultFromEnv(process.env)
+    const device = await createDevices({ db, keyDb: () => keyDb, vault, clock: systemClock }).register({
+      kind: 'pos',
+      storeId: DEMO_STORES.xuhui,
+    })
+    const phones: string[] = []
+    for (let i = 0; i < AWARD_MEMBERS; i += 1) {
+      const openid = env.newOpenid()
+      const phone = env.newPhone()
+      const smsCode = await env.sendCode(openid, phone)
+      const joined = await env.call('member', 'join', openid, { ...env.joinForm(phone), smsCode })
+      if (!joined.ok) throw new Error(`join failed: ${joined.code}`)
+      phones.push(vault.blindIndex('phone', phone))
+    }
+    const run = Date.now().toString(36).toUpperCase()
+    return Array.from({ length: n }, (_v, i) => ({
+      openid: '',
+      data: {
+        deviceId: device.deviceId,
+        secret: device.secret,
+        body: {
+          type: 'purchase',
+          receiptNo: `P${run}-${i}`,
+          amountFen: 12_345,
+          at: new Date().toISOString(),
+          member: { phoneIndex: phones[i % phones.length] },
+        },
+      },
+    }))
+  },
+  async invoke(env, call) {
+    const { deviceId, secret, body } = call.data as { deviceId: string; secret: string; body: object }
+    const path = '/ingest/pos'
+    const text = JSON.stringify(body)
+    const timestamp = String(Math.floor(Date.now() / 1000))
+    const nonce = randomBytes(16).toString('base64url')
+    const signature = sign(Buffer.from(secret, 'base64'), {
+      method: 'POST',
+      path,
+      timestamp,
+      nonce,
+      body: text,
+    })
+    const headers = {
+      'x-device-id': deviceId,
+      'x-timestamp': timestamp,
+      'x-nonce': nonce,
+      'x-signature': signature,
+    }
+    const event = {
+      path,
+      httpMethod: 'POST',
+      headers,
+      queryStringParameters: {},
+      body: text,
+      isBase64Encoded: false,
+    }
+    const answer = (await env.cloud.invoke('ingest', event, { OPENID: '', SOURCE: 'http' })) as {
+      body: string
+    }
+    return JSON.parse(answer.body) as Answer
+  },
+})
 
 export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label ? `:${c.label}` : ''}`

@@ -124,7 +124,9 @@ async function benchAction(env: BenchEnv, c: ActionCase, quick: boolean): Promis
   const failureCodes: (string | undefined)[] = CONCURRENCY.map(() => undefined)
   const accepted = CONCURRENCY.map(() => 0)
   const work = (k: number) => async (i: number) => {
-    const answer = await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
+    const answer = c.invoke
+      ? await c.invoke(env, prepared[i])
+      : await env.call(c.fn, c.action, prepared[i].openid, prepared[i].data)
     if (answer.ok) accepted[k]++
     else if (c.expectedRefusals?.includes(answer.code)) return true
     else failureCodes[k] ??= answer.code

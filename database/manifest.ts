@@ -581,6 +581,39 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'devices',
+      description:
+        'Devices that push to the ingest function (issue #11): _id = device id → { kind pos|carpark, storeId, ' +
+        'carParkId?, status active|disabled, createdAt, keyVersion }. The signing secret is in device_keys ' +
+        '(key environment), never here. No personal information.',
+      retention: PERMANENT,
+    },
+    {
+      name: 'device_keys',
+      env: 'keys',
+      description:
+        'Signing secrets of the devices (issue #11), in the key environment (PI_KEY_ENV) only: _id = device id → ' +
+        '{ keyVersion, keyId, wrappedKey {iv,tag,ct} (the 32-byte HMAC secret, AES-256-GCM under a master key), ' +
+        'createdAt }. No personal information.',
+      retention: {
+        text: 'while the device is registered; removed when it is retired (no personal information)',
+        rules: [{ permanent: 'device credentials, no personal information' }],
+      },
+    },
+    {
+      name: 'ingest_nonces',
+      large: true,
+      description:
+        'Nonces of signed device pushes (issue #11): _id = "<device id>:<nonce>" → { deviceId, at }. Created ' +
+        'with add() of that _id, so a replayed push — also two at once — is refused. No personal information.',
+      // at: the retention sweep.
+      indexes: [{ name: 'at', fields: [{ field: 'at' }] }],
+      retention: {
+        text: 'PT15M after it was seen: longer than a push’s timestamp is accepted (±300 s)',
+        rules: [{ sweep: 'ingestNonces', after: 'PT15M', anchor: 'at', action: 'delete' }],
+      },
+    },
   ],
 }
 
@@ -660,4 +693,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
       'the member code’s secret: a credential the member’s phone already holds, no information about the member',
   },
   redemptions: { link: 'memberId', section: 'other' },
+  devices: { link: 'none', reason: 'devices of the stores, no personal information' },
+  device_keys: { link: 'none', reason: 'signing secrets of devices, no personal information' },
+  ingest_nonces: { link: 'none', reason: 'nonces of device pushes, not linked to a member id' },
 }

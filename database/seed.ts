@@ -12,6 +12,7 @@
  * changes nothing (and keeps whatever a manager edited since, a card bound since included).
  */
 import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
+import { createDevices } from '../cloudfunctions/common/devices'
 import { cardKey, createKeyStore, keyDocId, wrappedKeyOf } from '../cloudfunctions/common/keystore'
 import { staffDocId } from '../cloudfunctions/common/staff'
 import { partnerIdOf } from '../cloudfunctions/staff/partners'
@@ -465,4 +466,36 @@ export async function seedDemo(database: object, options: SeedOptions = {}): Pro
   }
   if (vault && options.keyDatabase) added += await seedCards(db, asDb(options.keyDatabase), vault, at)
   return added
+}
+
+/** The demo POS of the demo store that `npm start` registers (never in a test or a deployment). */
+export const DEMO_POS_ID = 'pos-demo-xuhui'
+
+/**
+ * Registers the demo POS of the Xuhui store on `npm start`'s first run, with a random secret
+ * written only to the local key environment; later runs open it there. Answers the device id and
+ * its DEMO secret for the start-up banner (a local convenience: a real device's secret is shown
+ * once, by `npm run device:register`). Null without the keys.
+ */
+export async function seedDemoDevice(
+  database: object,
+  keyDatabase: object,
+  at = new Date(),
+): Promise<{ deviceId: string; secret: string } | null> {
+  const vault = envVault()
+  if (!vault) return null
+  const db = asDb(database)
+  const keyDb = asDb(keyDatabase)
+  const devices = createDevices({ db, keyDb: () => keyDb, vault, clock: { now: () => at.getTime() } })
+  const existing = await devices.byId(DEMO_POS_ID)
+  if (!existing) {
+    const { deviceId, secret } = await devices.register({
+      kind: 'pos',
+      storeId: DEMO_STORES.xuhui,
+      deviceId: DEMO_POS_ID,
+    })
+    return { deviceId, secret }
+  }
+  const secret = await devices.secretOf(existing)
+  return secret && { deviceId: DEMO_POS_ID, secret: secret.toString('base64') }
 }

@@ -14,6 +14,7 @@ import path from 'node:path'
 import { createMain } from '../../cloudfunctions/member/index'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
+import { createMain as createIngestMain } from '../../cloudfunctions/ingest/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
@@ -24,6 +25,7 @@ const FUNCTIONS: Record<string, FunctionLoader> = {
   member: () => ({ main: createMain() }),
   staff: () => ({ main: createStaffMain() }),
   campaign: () => ({ main: createCampaignMain() }),
+  ingest: () => ({ main: createIngestMain() }),
 }
 
 export type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; code: string }

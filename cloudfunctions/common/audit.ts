@@ -155,6 +155,11 @@ export async function recordAdministration(
   )
 }
 
+/** A registered device (a store's POS) whose signed push wrote to a member's data. */
+export function deviceActor(deviceId: string): string {
+  return `device:${deviceId}`
+}
+
 /** A scheduled job acting on members' data (key rotation …). */
 export function systemActor(job: string): string {
   return `system:${job}`

@@ -51,6 +51,10 @@ export interface Vault {
   /** Blind index of a normalised value, hex. */
   blindIndex(kind: IndexKind, value: string): string
   keyedHash(domain: HashDomain, value: string): string
+  /** A device's signing secret (ingest), wrapped under the current master key for the key store. */
+  wrapDeviceSecret(deviceId: string, secret: Buffer): WrappedKey
+  /** Unwraps a device's signing secret; throws VaultError when it cannot be authenticated. */
+  openDeviceSecret(deviceId: string, wrapped: WrappedKey): Buffer
 }
 
 export interface VaultKeys {
@@ -118,6 +122,7 @@ function open(key: Buffer, sealed: Sealed, aad: string): Buffer {
 // Associated data: a versioned label, then the context the ciphertext belongs to.
 const wrapAad = (keyId: string, memberId: string) => `mm/wrap/v1|${keyId}|${memberId}`
 const fieldAad = (memberId: string, field: string) => `mm/field/v1|${memberId}|${field}`
+const deviceAad = (keyId: string, deviceId: string) => `mm/device/v1|${keyId}|${deviceId}`
 
 /** What counts as the same value for a lookup. Callers validate; this only removes spelling noise. */
 function normalise(kind: IndexKind, value: string): string {
@@ -164,18 +169,18 @@ export function createVault(keys: VaultKeys): Vault {
     }
   }
 
-  function unwrap(memberId: string, wrapped: WrappedKey): Buffer {
+  function unwrap(memberId: string, wrapped: WrappedKey, aad = wrapAad): Buffer {
     const master = typeof wrapped?.keyId === 'string' ? masterKeys[wrapped.keyId] : undefined
     if (!master) throw new VaultError('unknown master key id')
-    const dataKey = open(master, wrapped.wrappedKey, wrapAad(wrapped.keyId, memberId))
+    const dataKey = open(master, wrapped.wrappedKey, aad(wrapped.keyId, memberId))
     if (dataKey.length !== KEY_BYTES) throw new VaultError('malformed data key')
     return dataKey
   }
 
-  function wrap(memberId: string, dataKey: Buffer): WrappedKey {
+  function wrap(memberId: string, dataKey: Buffer, aad = wrapAad): WrappedKey {
     return {
       keyId: currentKeyId,
-      wrappedKey: seal(masterKeys[currentKeyId], dataKey, wrapAad(currentKeyId, memberId)),
+      wrappedKey: seal(masterKeys[currentKeyId], dataKey, aad(currentKeyId, memberId)),
     }
   }
 
@@ -193,6 +198,11 @@ export function createVault(keys: VaultKeys): Vault {
     },
     blindIndex: (kind, value) => hmac(`index/${kind}`, normalise(kind, value)),
     keyedHash: (domain, value) => hmac(`hash/${domain}`, value),
+    wrapDeviceSecret(deviceId, secret) {
+      if (secret.length !== KEY_BYTES) throw new VaultError('malformed device secret')
+      return wrap(deviceId, secret, deviceAad)
+    },
+    openDeviceSecret: (deviceId, wrapped) => unwrap(deviceId, wrapped, deviceAad),
   }
 }
 

@@ -3,33 +3,23 @@
  * scoring a receipt (previewed first, then awarded once per receipt), refunds under the version
  * that scored the receipt, a manager's adjustments, the rules' versions and the points report.
  *
- * Whom points are written for: active members whose basic consent holds now, of any store of
- * the mall (a member shops everywhere); the counter knows them by the ref its lookup answered.
- * Every write to a member's points is audited under the staff member's name and the purpose
- * `membership`. The ledger (common/points/ledger.ts) makes every write idempotent.
+ * Receipts are scored, awarded and refunded by common/points/receipts.ts, as the store's POS
+ * (ingest function) does: one receipt earns once whichever way it arrives. The counter knows the
+ * member by the ref its lookup answered; every write to a member's points is audited under the
+ * staff member's name and the purpose `membership`. The ledger makes every write idempotent.
  */
 import type { Caller } from '../../src/domain/access'
-import { allows } from '../../src/domain/consent/rules'
-import type { AwardAnswer, pointsContract, RulesVersionView } from '../../src/domain/contracts/points'
-import {
-  fail,
-  failScored,
-  failUntil,
-  ok,
-  secondsToChinaMidnight,
-  type Failure,
-} from '../../src/domain/errors'
+import type { pointsContract, RulesVersionView } from '../../src/domain/contracts/points'
+import { fail, failUntil, ok, secondsToChinaMidnight, type Failure } from '../../src/domain/errors'
 import { ADJUST_DAILY_LIMIT } from '../../src/domain/points/adjust'
-import { earn, type Purchase } from '../../src/domain/points/earning'
-import { DEFAULT_LOT_POLICY, lotDates } from '../../src/domain/points/lots'
+import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { rulesDiff, rulesVersionId } from '../../src/domain/points/versions'
-import type { Tier } from '../../src/domain/member/model'
 import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import type { MemberDoc } from '../common/members/model'
-import { createLedger, entryId, type LedgerEntry, type Written } from '../common/points/ledger'
+import { createLedger, entryId, type LedgerEntry } from '../common/points/ledger'
+import { createReceipts, isFailure, type Scoring } from '../common/points/receipts'
 import { pointsReport } from '../common/points/report'
 import { RULES_CACHE_MS, type RulesBook, type RulesVersionDoc } from '../common/points/rules'
 import { createDailyCounts } from '../common/quota'
@@ -44,24 +34,11 @@ export interface PointsDeps {
   rules: RulesBook
 }
 
-const PURPOSE = 'membership' as const
-
-/** Reversals of one receipt read at most: more partial refunds than a receipt has lines. */
-const MAX_REFUNDS = 100
-
 /** Versions the history shows. */
 const HISTORY_MAX = 50
 
 /** Tries at a version number when two admins publish at once. */
 const PUBLISH_TRIES = 3
-
-interface CounterDoc extends Doc {
-  storeId: string
-  brand?: string
-  status: 'open' | 'closed'
-}
-
-const isFailure = (value: object): value is Failure => (value as Failure).ok === false
 
 function actingStaff(caller: Caller): StaffIdentity {
   if (!caller.staff) throw new Error('staff action without a staff caller')
@@ -76,20 +53,9 @@ const view = (doc: RulesVersionDoc): RulesVersionView => {
 export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsContract, { status: 'active' }> {
   const { db, clock, audit, stores, rules } = deps
   const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+  const receipts = createReceipts({ db, clock, audit, rules })
   const counts = createDailyCounts({ db, clock })
   const nowIso = () => new Date(clock.now()).toISOString()
-
-  /** A staff write to a member's points, audited under the basic service's purpose. */
-  const audited = (staff: StaffIdentity, memberId: string, reason: string) =>
-    audit.record({
-      actor: staffActor(staff.id),
-      action: 'update',
-      purpose: PURPOSE,
-      memberId,
-      fields: [],
-      success: true,
-      reason,
-    })
 
   /** The store the staff member acts for: the one named (in their scope) or their first. */
   async function storeOf(staff: StaffIdentity, storeId: string | undefined): Promise<string | null> {
@@ -99,184 +65,48 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
     return store && store.status === 'open' ? id : null
   }
 
-  /** A member the counter may write points for: active, basic consent holding now. */
-  async function servable(ref: string): Promise<MemberDoc | Failure> {
-    const record = (await getDoc(db, COLLECTIONS.members, ref)) as MemberDoc | null
-    if (!record || record.status !== 'active') return fail('LOOKUP_MEMBER_UNKNOWN', 'ref')
-    if (!allows(record, PURPOSE)) return fail('PURPOSE_CONSENT_REQUIRED', PURPOSE)
-    return record
-  }
-
-  /** The purchase as scored: the counter's brand when it names one. */
-  async function purchaseOf(input: {
-    amountFen: number
-    storeId: string
-    brandId?: string
-    counterId?: string
-  }): Promise<Purchase | Failure> {
-    const purchase: Purchase = { amountFen: input.amountFen, at: nowIso(), storeId: input.storeId }
-    if (input.counterId) {
-      const counter = (await getDoc(db, COLLECTIONS.storeCounters, input.counterId)) as CounterDoc | null
-      if (!counter || counter.storeId !== input.storeId || counter.status !== 'open')
-        return fail('COUNTER_UNKNOWN', 'counterId')
-      purchase.counterId = input.counterId
-      if (counter.brand) purchase.brandId = counter.brand
-    }
-    if (input.brandId && !purchase.brandId) purchase.brandId = input.brandId
-    return purchase
-  }
-
-  type Scoring = { member: MemberDoc; purchase: Purchase; version: RulesVersionDoc; storeId: string }
-
+  /** The counter's receipt, scored now: the store, the member, the counter, the rules. */
   async function scoring(
     staff: StaffIdentity,
     input: { ref: string; amountFen: number; storeId?: string; brandId?: string; counterId?: string },
   ): Promise<Scoring | Failure> {
     const storeId = await storeOf(staff, input.storeId)
     if (!storeId) return fail('STORE_UNKNOWN', 'storeId')
-    const member = await servable(input.ref)
+    const member = await receipts.servable(input.ref)
     if (isFailure(member)) return member
-    const purchase = await purchaseOf({ ...input, storeId })
-    if (isFailure(purchase)) return purchase
-    const version = await rules.at(db, purchase.at)
-    if (!version) return fail('POINTS_RULES_MISSING')
-    return { member, purchase, version, storeId }
-  }
-
-  const ledgerFailure = (written: Written, field?: string): Failure | null => {
-    if (!('error' in written)) return null
-    if (written.error === 'POINTS_INSUFFICIENT') return fail('POINTS_INSUFFICIENT', field)
-    if (written.error === 'NOT_A_MEMBER') return fail('LOOKUP_MEMBER_UNKNOWN', 'ref')
-    return fail('POINTS_SOURCE_UNKNOWN', field)
-  }
-
-  async function versionOf(entry: LedgerEntry): Promise<RulesVersionDoc | undefined> {
-    const versions = await rules.versions(db)
-    return (
-      versions.find((v) => v.version === entry.purchase?.rulesVersion) ??
-      (await rules.at(db, new Date(entry.at).toISOString()))
-    )
+    const { ref: _ref, ...purchase } = input
+    return receipts.score(member, { ...purchase, storeId, at: nowIso() })
   }
 
   return {
     async previewPurchase(input, { caller }) {
       const found = await scoring(actingStaff(caller), input)
-      if (isFailure(found)) return found
-      const { member, purchase, version } = found
-      const earned = earn(purchase, { tier: member.tier }, version.rules)
-      return ok({ ...earned, amountFen: purchase.amountFen, version: version.version })
+      return isFailure(found) ? found : ok(receipts.preview(found))
     },
 
     async awardPoints(input, { caller }) {
       const staff = actingStaff(caller)
       const found = await scoring(staff, input)
       if (isFailure(found)) return found
-      const { member, purchase, version, storeId } = found
-      const earned = earn(purchase, { tier: member.tier }, version.rules)
-      const written = await ledger.earn({
-        memberId: member._id,
-        source: { kind: 'counter', ref: `${storeId}:${input.receiptNo}` },
-        points: earned.points,
-        storeId,
-        actor: staffActor(staff.id),
-        reason: 'purchase',
-        lines: earned.lines,
-        amountFen: purchase.amountFen,
-        holdDays: version.holdDays,
-        purchase: {
-          rulesVersion: version.version,
-          tier: member.tier,
-          ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
-          ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
-        },
-      })
-      const refused = ledgerFailure(written)
-      if (refused || 'error' in written) return refused ?? fail('INTERNAL')
-      const { entry, repeated } = written
-      if (repeated && (entry.memberId !== member._id || entry.amountFen !== purchase.amountFen))
-        return failScored(entry.amountFen ?? 0, 'receiptNo')
-      if (!repeated) await audited(staff, member._id, 'points-award')
-      const at = new Date(entry.at).toISOString()
-      const holdDays = (await versionOf(entry))?.holdDays ?? DEFAULT_LOT_POLICY.holdDays
-      const answer: AwardAnswer = {
-        receiptNo: input.receiptNo,
-        points: entry.delta,
-        lines: entry.lines ?? [],
-        amountFen: entry.amountFen ?? purchase.amountFen,
-        version: entry.purchase?.rulesVersion ?? version.version,
-        repeated,
-        availableFrom: lotDates(at, { ...DEFAULT_LOT_POLICY, holdDays }).availableFrom,
-      }
-      return ok(answer)
+      return receipts.award(found, input.receiptNo, staffActor(staff.id))
     },
 
     async refundPurchase(input, { caller }) {
       const staff = actingStaff(caller)
       const storeId = await storeOf(staff, input.storeId)
       if (!storeId) return fail('STORE_UNKNOWN', 'storeId')
-      const earnSource = { kind: 'counter' as const, ref: `${storeId}:${input.receiptNo}` }
-      const earnId = entryId('earn', earnSource)
-      const earned = (await getDoc(db, COLLECTIONS.pointsLedger, earnId)) as LedgerEntry | null
-      if (!earned || earned.amountFen === undefined) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const { data } = await db
-        .collection(COLLECTIONS.pointsLedger)
-        .where({ memberId: earned.memberId, reverses: earnId })
-        .limit(MAX_REFUNDS)
-        .get()
-      const refunds = data as LedgerEntry[]
-      const refunded = refunds.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0)
-      const id = `reverse:${earnId}:${input.refundRef}`
-      const answer = (entry: LedgerEntry, repeated: boolean, before: number) => {
-        const refundFen = entry.refundFen ?? 0
-        return ok({
-          receiptNo: input.receiptNo,
-          refundFen,
-          points: -entry.delta + (entry.absorbed ?? 0),
-          owed: entry.owed ?? 0,
-          absorbed: entry.absorbed ?? 0,
-          refundableFen: (earned.amountFen ?? 0) - before - (repeated ? 0 : refundFen),
-          repeated,
-        })
-      }
-      const previous = refunds.find((entry) => entry._id === id)
-      if (previous) return answer(previous, true, refunded)
-      if (refunded + input.refundFen > earned.amountFen) return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
-      const version = await versionOf(earned)
-      if (!version) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const purchase: Purchase = {
-        amountFen: earned.amountFen,
-        at: new Date(earned.at).toISOString(),
-        storeId: earned.storeId,
-        ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
-        ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
-      }
-      const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
-      // What is kept before and after this refund, scored alike: the partial refunds of a
-      // receipt take back, together, exactly what it earned.
-      const keptBefore = earned.amountFen - refunded
-      const scored = (amountFen: number) => earn({ ...purchase, amountFen }, member, version.rules).points
-      const points = Math.min(
-        scored(keptBefore) - scored(keptBefore - input.refundFen),
-        earned.delta - refunds.reduce((sum, entry) => sum - entry.delta + (entry.absorbed ?? 0), 0),
-      )
-      const written = await ledger.reverse({
-        memberId: earned.memberId,
-        earnSource,
+      return receipts.refund({
+        storeId,
+        receiptNo: input.receiptNo,
         refundRef: input.refundRef,
-        points: Math.max(0, points),
         refundFen: input.refundFen,
         actor: staffActor(staff.id),
-        refundPolicy: version.refundPolicy,
       })
-      const refused = ledgerFailure(written, 'receiptNo')
-      if (refused || 'error' in written) return refused ?? fail('INTERNAL')
-      if (!written.repeated) await audited(staff, earned.memberId, 'points-refund')
-      return answer(written.entry, written.repeated, refunded)
     },
 
     async adjustPoints({ ref, delta, reasonCode, key }, { caller }) {
       const staff = actingStaff(caller)
-      const member = await servable(ref)
+      const member = await receipts.servable(ref)
       if (isFailure(member)) return member
       if (!inStoreScope(staff, member.storeId)) return fail('LOOKUP_MEMBER_UNKNOWN', 'ref')
       const ownKey = `${staff.id}:${key}`
@@ -303,13 +133,13 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
         actor: staffActor(staff.id),
         reason: reasonCode,
       })
-      const refused = ledgerFailure(written, 'delta')
+      const refused = receipts.ledgerFailure(written, 'delta')
       if (refused || 'error' in written) {
         await counts.giveBack(quotaId)
         return refused ?? fail('INTERNAL')
       }
       if (written.repeated) await counts.giveBack(quotaId)
-      else await audited(staff, ref, `points-adjust:${reasonCode}`)
+      else await receipts.audited(staffActor(staff.id), ref, `points-adjust:${reasonCode}`)
       return ok({ delta, repeated: written.repeated, adjustmentsLeft: await left() })
     },
 

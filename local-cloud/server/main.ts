@@ -11,7 +11,7 @@ import { systemClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { createKeyMigration } from '../../cloudfunctions/scheduler/migration'
 import { manifest } from '../../database/manifest'
-import { DEMO_PERSONAS, seedDemo } from '../../database/seed'
+import { DEMO_PERSONAS, seedDemo, seedDemoDevice } from '../../database/seed'
 import { createLocalCloud, DATABASE_FILES } from '../runtime'
 import * as sdk from '../sdk'
 import { createRequestHandler } from './app'
@@ -145,6 +145,15 @@ async function boot(
     showcase: true,
   })
   if (added > 0) say(`local-cloud: ${hadDatabase ? '' : 'first run: '}seeded demo data (${added} documents)`)
+  const demoPos = await seedDemoDevice(
+    cloud.database(DB_OPTIONS),
+    cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }),
+  )
+  if (demoPos)
+    say(
+      `local-cloud: DEMO POS of the demo store: device ${demoPos.deviceId}, DEMO secret ${demoPos.secret} ` +
+        '(local key environment only; npm run device:push)',
+    )
   // Data written before the key store (an older checkout's .data): its keys move now, as the
   // scheduler's sweep does on CloudBase.
   const migrated = await createKeyMigration({

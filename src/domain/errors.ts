@@ -12,6 +12,7 @@ import { CARD_IMPORT_MESSAGES, type CardImportError } from './cardImport/errors'
 import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
+import { INGEST_MESSAGES, type IngestError } from './ingest/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
@@ -59,6 +60,7 @@ export type ErrorCode =
   | PartnerError
   | MemberCodeError
   | EarnError
+  | IngestError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -76,6 +78,7 @@ export const ERROR_MESSAGES = {
   ...PARTNER_MESSAGES,
   ...MEMBER_CODE_MESSAGES,
   ...EARN_MESSAGES,
+  ...INGEST_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -71,7 +71,7 @@ describe('staff.previewPurchase and staff.awardPoints', () => {
     expect(preview.points).toBe(1250)
     const [entry] = await ledgerOf(ref)
     expect(entry).toMatchObject({
-      _id: `earn:counter:${DEMO_STORES.xuhui}:R-001`,
+      _id: `earn:receipt:${DEMO_STORES.xuhui}:R-001`,
       delta: 1250,
       amountFen: 60_000,
       storeId: DEMO_STORES.xuhui,

@@ -258,6 +258,16 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     }
   },
 
+  async ingestNonces(rule) {
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'pos-1:nonce-0123456789ab', deviceId: 'pos-1', at: new Date(START) } })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'pos-1:nonce-0123456789ab'),
+    }
+  },
+
   async partners(rule) {
     const endedAt = new Date(Date.parse(START) + DAY)
     const entry = { name: '示例供应商', kind: 'supplier', reach: ['sms'], createdAt: new Date(START) }

@@ -43,7 +43,6 @@ export type EntryKind = 'earn' | 'spend' | 'expire' | 'reverse' | 'adjust'
 /** Where an entry came from: its kind and the reference that makes it unique there. */
 export interface EntrySource {
   kind:
-    | 'counter'
     | 'pos'
     | 'wxpay'
     | 'receipt'
@@ -65,7 +64,7 @@ export interface LedgerEntry extends Doc {
   /** A reason code (`purchase`, `redemption`, `refund`, `expiry`, an adjustment's code …). */
   reason: string
   source: EntrySource
-  /** `staff:<id>`, `wx:<hash>` or `system:<job>` (audit.ts actors). */
+  /** `staff:<id>`, `wx:<hash>`, `device:<id>` or `system:<job>` (audit.ts actors). */
   actor: string
   storeId: string
   at: Date
@@ -88,6 +87,8 @@ export interface LedgerEntry extends Doc {
 export interface PurchaseFacts {
   rulesVersion: number
   tier: string
+  /** ISO time of the purchase as scored (a till's time may be earlier than the entry's). */
+  at?: string
   brandId?: string
   counterId?: string
 }

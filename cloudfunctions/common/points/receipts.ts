@@ -1,0 +1,283 @@
+/**
+ * A store receipt's points, whichever way it arrives (issue #11): the counter (staff function),
+ * the store's POS (ingest function) and the receipt photo all score it here, under the rules
+ * version in force at the purchase and the member's tier, and write it to the ledger under one
+ * source, `{ kind: 'receipt', ref: '<storeId>:<receiptNo>' }`: one receipt earns once. Refunds
+ * take back the refunded part under the version that scored it, each refund once.
+ *
+ * Whom points are written for: active members whose basic consent (`membership`) holds now; a
+ * child waiting for a guardian is not active. Every write is audited under the actor (a staff
+ * member, a device) and the purpose `membership`.
+ */
+import { allows } from '../../../src/domain/consent/rules'
+import type { AwardAnswer, RefundAnswer } from '../../../src/domain/contracts/points'
+import { fail, failScored, ok, type Failure, type Result } from '../../../src/domain/errors'
+import type { Tier } from '../../../src/domain/member/model'
+import { earn, type Purchase } from '../../../src/domain/points/earning'
+import { DEFAULT_LOT_POLICY, lotDates } from '../../../src/domain/points/lots'
+import type { AuditLog } from '../audit'
+import type { Clock } from '../clock'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
+import type { MemberDoc } from '../members/model'
+import { createLedger, entryId, type EntrySource, type LedgerEntry, type Written } from './ledger'
+import type { RulesBook, RulesVersionDoc } from './rules'
+
+export interface ReceiptDeps {
+  db: Db
+  clock: Clock
+  audit: AuditLog
+  rules: RulesBook
+}
+
+const PURPOSE = 'membership' as const
+
+/** Reversals of one receipt read at most: more partial refunds than a receipt has lines. */
+const MAX_REFUNDS = 100
+
+interface CounterDoc extends Doc {
+  storeId: string
+  brand?: string
+  status: 'open' | 'closed'
+}
+
+export const isFailure = (value: object): value is Failure => (value as Failure).ok === false
+
+/** The ledger source of a store receipt: the same for the counter, the POS and the photo. */
+export const receiptSource = (storeId: string, receiptNo: string): EntrySource => ({
+  kind: 'receipt',
+  ref: `${storeId}:${receiptNo}`,
+})
+
+export interface Scoring {
+  member: MemberDoc
+  purchase: Purchase
+  version: RulesVersionDoc
+  storeId: string
+}
+
+export interface PurchaseInput {
+  amountFen: number
+  storeId: string
+  /** ISO time of the purchase: the rules in force then score it. */
+  at: string
+  brandId?: string
+  counterId?: string
+}
+
+export function createReceipts(deps: ReceiptDeps) {
+  const { db, clock, audit, rules } = deps
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+
+  /** A write to a member's points, audited under the basic service's purpose. */
+  const audited = (actor: string, memberId: string, reason: string) =>
+    audit.record({ actor, action: 'update', purpose: PURPOSE, memberId, fields: [], success: true, reason })
+
+  /** A member points may be written for: active, basic consent holding now. */
+  async function servable(ref: string, field = 'ref'): Promise<MemberDoc | Failure> {
+    const record = (await getDoc(db, COLLECTIONS.members, ref)) as MemberDoc | null
+    if (!record || record.status !== 'active') return fail('LOOKUP_MEMBER_UNKNOWN', field)
+    if (!allows(record, PURPOSE)) return fail('PURPOSE_CONSENT_REQUIRED', PURPOSE)
+    return record
+  }
+
+  /** The purchase as scored: the counter's brand when it names one. */
+  async function purchaseOf(input: PurchaseInput): Promise<Purchase | Failure> {
+    const purchase: Purchase = { amountFen: input.amountFen, at: input.at, storeId: input.storeId }
+    if (input.counterId) {
+      const counter = (await getDoc(db, COLLECTIONS.storeCounters, input.counterId)) as CounterDoc | null
+      if (!counter || counter.storeId !== input.storeId || counter.status !== 'open')
+        return fail('COUNTER_UNKNOWN', 'counterId')
+      purchase.counterId = input.counterId
+      if (counter.brand) purchase.brandId = counter.brand
+    }
+    if (input.brandId && !purchase.brandId) purchase.brandId = input.brandId
+    return purchase
+  }
+
+  /** How a servable member's purchase scores: the purchase and the rules version in force at it. */
+  async function score(member: MemberDoc, input: PurchaseInput): Promise<Scoring | Failure> {
+    const purchase = await purchaseOf(input)
+    if (isFailure(purchase)) return purchase
+    const version = await rules.at(db, purchase.at)
+    if (!version) return fail('POINTS_RULES_MISSING')
+    return { member, purchase, version, storeId: input.storeId }
+  }
+
+  const ledgerFailure = (written: Written, field?: string): Failure | null => {
+    if (!('error' in written)) return null
+    if (written.error === 'POINTS_INSUFFICIENT') return fail('POINTS_INSUFFICIENT', field)
+    if (written.error === 'NOT_A_MEMBER') return fail('LOOKUP_MEMBER_UNKNOWN', 'ref')
+    return fail('POINTS_SOURCE_UNKNOWN', field)
+  }
+
+  async function versionOf(entry: LedgerEntry): Promise<RulesVersionDoc | undefined> {
+    const versions = await rules.versions(db)
+    return (
+      versions.find((v) => v.version === entry.purchase?.rulesVersion) ??
+      (await rules.at(db, new Date(entry.at).toISOString()))
+    )
+  }
+
+  /** The earn entry of a receipt, if it was awarded. */
+  const awarded = async (storeId: string, receiptNo: string) =>
+    (await getDoc(
+      db,
+      COLLECTIONS.pointsLedger,
+      entryId('earn', receiptSource(storeId, receiptNo)),
+    )) as LedgerEntry | null
+
+  /** What an award answers, for the first award or a repeat of it. */
+  async function awardAnswer(
+    entry: LedgerEntry,
+    receiptNo: string,
+    repeated: boolean,
+    fallback: { amountFen: number; version: number },
+  ): Promise<AwardAnswer> {
+    const at = new Date(entry.at).toISOString()
+    const holdDays = (await versionOf(entry))?.holdDays ?? DEFAULT_LOT_POLICY.holdDays
+    return {
+      receiptNo,
+      points: entry.delta,
+      lines: entry.lines ?? [],
+      amountFen: entry.amountFen ?? fallback.amountFen,
+      version: entry.purchase?.rulesVersion ?? fallback.version,
+      repeated,
+      availableFrom: lotDates(at, { ...DEFAULT_LOT_POLICY, holdDays }).availableFrom,
+    }
+  }
+
+  return {
+    servable,
+    score,
+    ledgerFailure,
+    audited,
+    awarded,
+
+    /** The points a scored purchase earns, without writing them (the counter's preview). */
+    preview({ member, purchase, version }: Scoring) {
+      const earned = earn(purchase, { tier: member.tier }, version.rules)
+      return { ...earned, amountFen: purchase.amountFen, version: version.version }
+    },
+
+    /**
+     * A receipt already awarded, answered as a repeat when `amountFen` (and the member, when
+     * known) are the first award's; another amount or member is RECEIPT_ALREADY_SCORED.
+     */
+    async repeatOf(
+      entry: LedgerEntry,
+      receiptNo: string,
+      amountFen: number,
+      memberId?: string,
+    ): Promise<Result<AwardAnswer>> {
+      if ((memberId !== undefined && entry.memberId !== memberId) || entry.amountFen !== amountFen)
+        return failScored(entry.amountFen ?? 0, 'receiptNo')
+      return ok(await awardAnswer(entry, receiptNo, true, { amountFen, version: 0 }))
+    },
+
+    /** Awards a scored receipt once: a repeat answers the first award. */
+    async award(scoring: Scoring, receiptNo: string, actor: string): Promise<Result<AwardAnswer>> {
+      const { member, purchase, version, storeId } = scoring
+      const earned = earn(purchase, { tier: member.tier }, version.rules)
+      const written = await ledger.earn({
+        memberId: member._id,
+        source: receiptSource(storeId, receiptNo),
+        points: earned.points,
+        storeId,
+        actor,
+        reason: 'purchase',
+        lines: earned.lines,
+        amountFen: purchase.amountFen,
+        holdDays: version.holdDays,
+        purchase: {
+          rulesVersion: version.version,
+          tier: member.tier,
+          at: purchase.at,
+          ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
+          ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
+        },
+      })
+      const refused = ledgerFailure(written)
+      if (refused || 'error' in written) return refused ?? fail('INTERNAL')
+      const { entry, repeated } = written
+      if (repeated && (entry.memberId !== member._id || entry.amountFen !== purchase.amountFen))
+        return failScored(entry.amountFen ?? 0, 'receiptNo')
+      if (!repeated) await audited(actor, member._id, 'points-award')
+      return ok(
+        await awardAnswer(entry, receiptNo, repeated, {
+          amountFen: purchase.amountFen,
+          version: version.version,
+        }),
+      )
+    },
+
+    /** Takes back the points of a refunded part of a receipt, once per refund reference. */
+    async refund(input: {
+      storeId: string
+      receiptNo: string
+      refundRef: string
+      refundFen: number
+      actor: string
+    }): Promise<Result<RefundAnswer>> {
+      const earnSource = receiptSource(input.storeId, input.receiptNo)
+      const earnId = entryId('earn', earnSource)
+      const earned = (await getDoc(db, COLLECTIONS.pointsLedger, earnId)) as LedgerEntry | null
+      if (!earned || earned.amountFen === undefined) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
+      const { data } = await db
+        .collection(COLLECTIONS.pointsLedger)
+        .where({ memberId: earned.memberId, reverses: earnId })
+        .limit(MAX_REFUNDS)
+        .get()
+      const refunds = data as LedgerEntry[]
+      const refunded = refunds.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0)
+      const id = `reverse:${earnId}:${input.refundRef}`
+      const answer = (entry: LedgerEntry, repeated: boolean, before: number) => {
+        const refundFen = entry.refundFen ?? 0
+        return ok({
+          receiptNo: input.receiptNo,
+          refundFen,
+          points: -entry.delta + (entry.absorbed ?? 0),
+          owed: entry.owed ?? 0,
+          absorbed: entry.absorbed ?? 0,
+          refundableFen: (earned.amountFen ?? 0) - before - (repeated ? 0 : refundFen),
+          repeated,
+        })
+      }
+      const previous = refunds.find((entry) => entry._id === id)
+      if (previous) return answer(previous, true, refunded)
+      if (refunded + input.refundFen > earned.amountFen) return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
+      const version = await versionOf(earned)
+      if (!version) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
+      const purchase: Purchase = {
+        amountFen: earned.amountFen,
+        at: earned.purchase?.at ?? new Date(earned.at).toISOString(),
+        storeId: earned.storeId,
+        ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
+        ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
+      }
+      const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
+      // What is kept before and after this refund, scored alike: the partial refunds of a
+      // receipt take back, together, exactly what it earned.
+      const keptBefore = earned.amountFen - refunded
+      const scored = (amountFen: number) => earn({ ...purchase, amountFen }, member, version.rules).points
+      const points = Math.min(
+        scored(keptBefore) - scored(keptBefore - input.refundFen),
+        earned.delta - refunds.reduce((sum, entry) => sum - entry.delta + (entry.absorbed ?? 0), 0),
+      )
+      const written = await ledger.reverse({
+        memberId: earned.memberId,
+        earnSource,
+        refundRef: input.refundRef,
+        points: Math.max(0, points),
+        refundFen: input.refundFen,
+        actor: input.actor,
+        refundPolicy: version.refundPolicy,
+      })
+      const refused = ledgerFailure(written, 'receiptNo')
+      if (refused || 'error' in written) return refused ?? fail('INTERNAL')
+      if (!written.repeated) await audited(input.actor, earned.memberId, 'points-refund')
+      return answer(written.entry, written.repeated, refunded)
+    },
+  }
+}
+
+export type Receipts = ReturnType<typeof createReceipts>
