@@ -23,13 +23,13 @@ import { ADJUST_DAILY_LIMIT } from '../../src/domain/points/adjust'
 import { earn, type Purchase } from '../../src/domain/points/earning'
 import { DEFAULT_LOT_POLICY, lotDates } from '../../src/domain/points/lots'
 import { rulesDiff, rulesVersionId } from '../../src/domain/points/versions'
-import type { Tier } from '../../src/domain/member/model'
 import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { addUnique, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { MemberDoc } from '../common/members/model'
 import { createLedger, entryId, type LedgerEntry, type Written } from '../common/points/ledger'
+import { planReversal } from '../common/points/refunds'
 import { pointsReport } from '../common/points/report'
 import { RULES_CACHE_MS, type RulesBook, type RulesVersionDoc } from '../common/points/rules'
 import { createDailyCounts } from '../common/quota'
@@ -45,9 +45,6 @@ export interface PointsDeps {
 }
 
 const PURPOSE = 'membership' as const
-
-/** Reversals of one receipt read at most: more partial refunds than a receipt has lines. */
-const MAX_REFUNDS = 100
 
 /** Versions the history shows. */
 const HISTORY_MAX = 50
@@ -218,13 +215,6 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
       const earnId = entryId('earn', earnSource)
       const earned = (await getDoc(db, COLLECTIONS.pointsLedger, earnId)) as LedgerEntry | null
       if (!earned || earned.amountFen === undefined) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const { data } = await db
-        .collection(COLLECTIONS.pointsLedger)
-        .where({ memberId: earned.memberId, reverses: earnId })
-        .limit(MAX_REFUNDS)
-        .get()
-      const refunds = data as LedgerEntry[]
-      const refunded = refunds.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0)
       const id = `reverse:${earnId}:${input.refundRef}`
       const answer = (entry: LedgerEntry, repeated: boolean, before: number) => {
         const refundFen = entry.refundFen ?? 0
@@ -238,32 +228,23 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
           repeated,
         })
       }
-      const previous = refunds.find((entry) => entry._id === id)
-      if (previous) return answer(previous, true, refunded)
-      if (refunded + input.refundFen > earned.amountFen) return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
       const version = await versionOf(earned)
       if (!version) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const purchase: Purchase = {
-        amountFen: earned.amountFen,
-        at: new Date(earned.at).toISOString(),
-        storeId: earned.storeId,
-        ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
-        ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
-      }
-      const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
-      // What is kept before and after this refund, scored alike: the partial refunds of a
-      // receipt take back, together, exactly what it earned.
-      const keptBefore = earned.amountFen - refunded
-      const scored = (amountFen: number) => earn({ ...purchase, amountFen }, member, version.rules).points
-      const points = Math.min(
-        scored(keptBefore) - scored(keptBefore - input.refundFen),
-        earned.delta - refunds.reduce((sum, entry) => sum - entry.delta + (entry.absorbed ?? 0), 0),
-      )
+      const planned = await planReversal(db, {
+        earned,
+        reversalId: id,
+        refundFen: input.refundFen,
+        rules: version.rules,
+      })
+      if (planned.kind === 'repeated') return answer(planned.entry, true, planned.refundedFen)
+      if (planned.kind === 'exceeds') return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
+      const refunded = planned.refundedFen
+      const points = planned.points
       const written = await ledger.reverse({
         memberId: earned.memberId,
         earnSource,
         refundRef: input.refundRef,
-        points: Math.max(0, points),
+        points,
         refundFen: input.refundFen,
         actor: staffActor(staff.id),
         refundPolicy: version.refundPolicy,
