@@ -63,6 +63,7 @@ describe('scheduler: who may run it', () => {
         'smsCodes',
         'smsQuota',
         'staffInvites',
+        'wxpaySync',
       ].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })
