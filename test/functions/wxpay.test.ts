@@ -15,6 +15,7 @@ import {
   SYNC_RATE_PER_S,
 } from '../../cloudfunctions/common/wxpay/sync'
 import { createMain as createWxPayMain } from '../../cloudfunctions/wxpay/index'
+import { createMain as createSchedulerMain } from '../../cloudfunctions/scheduler/index'
 import type { Doc } from '../../cloudfunctions/common/db'
 import {
   buildNotice,
@@ -67,6 +68,13 @@ const notice = (input: NoticeInput, resource?: Record<string, unknown>) =>
   buildNotice(keys, { nowMs: env.clock.now(), ...input }, resource)
 
 const deliver = (input: NoticeInput) => post(notice(input))
+
+/** One notice (one id, one content), each call a delivery of it signed afresh, as WeChat Pay retries. */
+function oneNotice(input: NoticeInput): () => Promise<HttpAnswer> {
+  const once = { ...input, noticeId: `N-${input.transactionId}-${input.refundId ?? ''}` }
+  const resource = noticeResource({ ...once, nowMs: env.clock.now() })
+  return () => post(notice(once, resource))
+}
 
 const ledgerOf = async (memberId: string) =>
   (await env.all('points_ledger')).filter((entry) => entry.memberId === memberId)
@@ -188,15 +196,8 @@ describe('MALL_TRANSACTION.SUCCESS', () => {
   it('should earn once under the rules at time_end and queue one sync, for 12 deliveries one after another', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
-    const input: NoticeInput = {
-      kind: 'transaction',
-      openid,
-      amountFen: 12345,
-      transactionId: '4200000001',
-      noticeId: 'N-1',
-    }
-    const resource = noticeResource({ ...input, nowMs: env.clock.now() })
-    for (let i = 0; i < 12; i++) expect((await post(notice(input, resource))).statusCode).toBe(204)
+    const again = oneNotice({ kind: 'transaction', openid, amountFen: 12345, transactionId: '4200000001' })
+    for (let i = 0; i < 12; i++) expect((await again()).statusCode).toBe(204)
 
     const entries = await ledgerOf(memberId)
     expect(entries).toHaveLength(1)
@@ -215,15 +216,8 @@ describe('MALL_TRANSACTION.SUCCESS', () => {
   it('should write one ledger entry and one queued sync for 12 concurrent deliveries', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
-    const input: NoticeInput = {
-      kind: 'transaction',
-      openid,
-      amountFen: 5000,
-      transactionId: '4200000002',
-      noticeId: 'N-2',
-    }
-    const resource = noticeResource({ ...input, nowMs: env.clock.now() })
-    const answers = await Promise.all(Array.from({ length: 12 }, () => post(notice(input, resource))))
+    const again = oneNotice({ kind: 'transaction', openid, amountFen: 5000, transactionId: '4200000002' })
+    const answers = await Promise.all(Array.from({ length: 12 }, again))
     expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(204))
     expect(await ledgerOf(memberId)).toHaveLength(1)
     expect(await syncs()).toHaveLength(1)
@@ -276,16 +270,14 @@ describe('MALL_REFUND.SUCCESS', () => {
     const openid = shopper()
     const memberId = await env.member(openid)
     await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000010' })
-    const refund: NoticeInput = {
+    const again = oneNotice({
       kind: 'refund',
       openid,
       amountFen: 4000,
       transactionId: '4200000010',
       refundId: 'R-1',
-      noticeId: 'N-R1',
-    }
-    const resource = noticeResource({ ...refund, nowMs: env.clock.now() })
-    const answers = await Promise.all(Array.from({ length: 12 }, () => post(notice(refund, resource))))
+    })
+    const answers = await Promise.all(Array.from({ length: 12 }, again))
     expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(204))
     const entries = await ledgerOf(memberId)
     expect(entries.map((e) => e.delta).sort()).toEqual([-40, 100])
@@ -423,13 +415,33 @@ describe('points sync', () => {
     expect(await drain.run()).toMatchObject({ failed: 1 })
   })
 
-  it('should run in the scheduler’s wxpay trigger, skipped while no merchant is configured', async () => {
+  it('should drain the queue in the scheduler’s wxpay trigger once a merchant is configured (one-line PEM), and skip it before', async () => {
     const openid = shopper()
     await env.member(openid)
     await earned(openid, '4200000040')
     registerScheduler(env)
     const skipped = await tick(env, 'wxpay')
     expect(skipped.data.jobs.syncWxPay).toEqual({ skipped: 'no WXPAY_MCHID' })
+
+    const fake = createWxPayFake(env.cloud.outbox)
+    const variables = {
+      ...process.env,
+      WXPAY_MCHID: '1900000001',
+      WXPAY_APPID: 'wx0000000000000000',
+      WXPAY_MERCHANT_SERIAL: 'MERCHANT-SERIAL-1',
+      WXPAY_MERCHANT_KEY: MERCHANT_PEM.replace(/\n/g, '\\n'),
+    }
+    env.cloud.register('scheduler', () => ({
+      main: createSchedulerMain({
+        clock: env.clock,
+        env: variables,
+        wxpayPort: fake.port,
+        sleep: async () => {},
+      }),
+    }))
+    const run = await tick(env, 'wxpay')
+    expect(run.data.jobs.syncWxPay).toEqual({ sent: 1, failed: 0, retried: 0, dropped: 0 })
+    expect(sent()[0].body).toMatchObject({ transaction_id: '4200000040', openid })
   })
 
   it('should drop the queued sync of a member who deleted their account', async () => {

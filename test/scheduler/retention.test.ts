@@ -278,11 +278,9 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
 
   async wxpayNotices(rule) {
     const at = new Date(START)
-    await env.db
-      .collection(rule.collection)
-      .add({
-        data: { _id: 'transaction:1', eventType: 'MALL_TRANSACTION.SUCCESS', outcome: 'no-member', at },
-      })
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'transaction:1', eventType: 'MALL_TRANSACTION.SUCCESS', outcome: 'no-member', at },
+    })
     return {
       dueAt: at.getTime() + durationMs(rule.after),
       present: () => byId(rule.collection, 'transaction:1'),
