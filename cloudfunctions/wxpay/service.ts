@@ -197,17 +197,21 @@ export function createWxPayService(deps: {
     }
     if (!written.repeated) await audited(member._id, 'update', 'points-wxpay')
     const entry = written.entry
-    await queue.enqueue({
-      transactionId,
-      memberId: entry.memberId,
-      openid,
-      state: {
-        earnPoints: entry.delta > 0,
-        increasedPoints: entry.delta,
-        updatedAt: new Date(entry.at).toISOString(),
-        ...(entry.delta > 0 ? {} : { noPointsRemarks: '消费金额未达积分门槛' }),
+    // A repeat keeps what is queued: a refund may have changed it since.
+    await queue.enqueue(
+      {
+        transactionId,
+        memberId: entry.memberId,
+        openid,
+        state: {
+          earnPoints: entry.delta > 0,
+          increasedPoints: entry.delta,
+          updatedAt: new Date(entry.at).toISOString(),
+          ...(entry.delta > 0 ? {} : { noPointsRemarks: '消费金额未达积分门槛' }),
+        },
       },
-    })
+      { keep: written.repeated },
+    )
     return done()
   }
 

@@ -283,6 +283,9 @@ describe('MALL_REFUND.SUCCESS', () => {
     expect(entries.map((e) => e.delta).sort()).toEqual([-40, 100])
     const [queued] = await syncs()
     expect(queued).toMatchObject({ status: 'pending', state: { earnPoints: true, increasedPoints: 60 } })
+    // The payment's notice delivered once more afterwards leaves the refunded state queued.
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000010' })
+    expect((await syncs())[0]).toMatchObject({ state: { increasedPoints: 60 } })
   })
 
   it('should answer 503 for a refund whose transaction notice has not come yet, and reverse it once it has', async () => {

@@ -86,8 +86,15 @@ export function createSyncQueue(deps: { db: Db; clock: Clock; keys: KeyStore }) 
   const queue = () => db.collection(WXPAY_SYNC)
 
   return {
-    /** Queues the transaction's state; nothing changes when it is already queued or sent. */
-    async enqueue(input: { transactionId: string; memberId: string; openid: string; state: SyncState }) {
+    /**
+     * Queues the transaction's state; nothing changes when it is already queued or sent.
+     * `keep`: a transaction already in the queue keeps its state (a payment notice delivered
+     * again after a refund must not report the refunded points once more).
+     */
+    async enqueue(
+      input: { transactionId: string; memberId: string; openid: string; state: SyncState },
+      options: { keep?: boolean } = {},
+    ) {
       const stateKey = keyOf(input.state)
       const fresh = {
         state: input.state,
@@ -109,6 +116,7 @@ export function createSyncQueue(deps: { db: Db; clock: Clock; keys: KeyStore }) 
         })
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error
+        if (options.keep) return
         await queue()
           .where({ _id: input.transactionId, stateKey: db.command.neq(stateKey) })
           .update({ data: fresh })
