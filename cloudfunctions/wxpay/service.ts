@@ -134,8 +134,8 @@ export function createWxPayService(deps: {
       reason,
     })
 
-  async function authorise(notice: MallNotice, noticeId: string): Promise<HttpAnswer> {
-    const member = await memberOf(notice.openid ?? '')
+  async function authorise(notice: MallNotice, openid: string, noticeId: string): Promise<HttpAnswer> {
+    const member = await memberOf(openid)
     if (typeof member === 'string') {
       await note(`auth:${noticeId}`, 'MALL_AUTH.ACTIVATE_CARD', member)
       return done()
@@ -317,7 +317,7 @@ export function createWxPayService(deps: {
       if (!openid || !noticeId) return retry(400, '通知内容不完整')
       switch (eventType) {
         case 'MALL_AUTH.ACTIVATE_CARD':
-          return authorise(notice, noticeId)
+          return authorise(notice, openid, noticeId)
         case 'MALL_TRANSACTION.SUCCESS':
           return transaction(notice, openid)
         case 'MALL_REFUND.SUCCESS':

@@ -225,6 +225,17 @@ describe('MALL_TRANSACTION.SUCCESS', () => {
     expect(member.points).toBe(50)
   })
 
+  it('should report a payment too small to earn as earning nothing, with a remark', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    expect(
+      (await deliver({ kind: 'transaction', openid, amountFen: 50, transactionId: '4200000005' })).statusCode,
+    ).toBe(204)
+    expect((await syncs())[0]).toMatchObject({
+      state: { earnPoints: false, increasedPoints: 0, noPointsRemarks: '消费金额未达积分门槛' },
+    })
+  })
+
   it('should earn nothing for someone who is not a member and answer 204, recording the outcome without personal data', async () => {
     const openid = shopper()
     const answer = await deliver({
