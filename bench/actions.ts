@@ -23,6 +23,8 @@ import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import { chinaDate } from '../src/domain/dates'
 import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
 import type { Answer, BenchEnv } from './lib/env'
+import { BENCH_WXPAY_KEYS } from './lib/wxpay'
+import { buildNotice } from '../local-cloud/wxpay'
 
 export interface BenchCall {
   openid: string
@@ -555,6 +557,23 @@ ACTION_CASES.push(
     label: 'rows500',
     heavy: true,
     prepare: async (_env, n) => cardBatches(n),
+  },
+  {
+    // A 商圈 payment notice for a member: verified, decrypted, earned, sync queued.
+    fn: 'wxpay',
+    action: 'transactionNotice',
+    async prepare(env, n) {
+      const members = await memberPool(env)
+      return Array.from({ length: n }, (_v, i) => ({
+        openid: '',
+        data: buildNotice(BENCH_WXPAY_KEYS, {
+          kind: 'transaction',
+          openid: members[i % members.length],
+          amountFen: 10000 + i,
+          transactionId: `4200bench${Date.now().toString(36)}${i}`,
+        }),
+      }))
+    },
   },
 )
 

@@ -614,6 +614,57 @@ export const manifest: Manifest = {
         rules: [{ sweep: 'ingestNonces', after: 'PT15M', anchor: 'at', action: 'delete' }],
       },
     },
+    {
+      name: 'mall_auth',
+      large: true,
+      description:
+        'WeChat Pay 智慧商圈 authorisations (issue #11): _id = memberId → { memberId, mchid, authType, ' +
+        'authorisedAt } from the MALL_AUTH.ACTIVATE_CARD notice. No OpenID (the identity holds it).',
+      indexes: [{ name: 'member', fields: [{ field: 'memberId' }] }],
+      retention: {
+        text: 'until cancellation (7.2): deleted at cancellation',
+        rules: [{ on: 'cancellation', action: 'delete' }],
+      },
+    },
+    {
+      name: 'wxpay_notices',
+      large: true,
+      description:
+        'WeChat Pay 智慧商圈 notices that earned nothing (not a member, consent not holding, refund of a ' +
+        'transaction without points): _id = "<transaction|refund|auth|other>:<transaction, refund or notice id>" ' +
+        '→ { eventType, outcome, at }. No OpenID, no member id.',
+      indexes: [{ name: 'time', fields: [{ field: 'at' }] }],
+      retention: {
+        text: 'P1Y after the notice (a refund may follow its payment for months)',
+        rules: [{ sweep: 'wxpayNotices', after: 'P1Y', anchor: 'at', action: 'delete' }],
+      },
+    },
+    {
+      name: 'wxpay_sync',
+      large: true,
+      description:
+        'The 商圈 points sync queue (issue #11): _id = transaction_id → { memberId, openid (sealed under the ' +
+        'member’s data key), state { earnPoints, increasedPoints, updatedAt, noPointsRemarks? }, stateKey, ' +
+        'status pending|sent|failed, attempts, nextAt, sentAt?, lastStatus? }. Deleted with the member.',
+      indexes: [
+        { name: 'status_next', fields: [{ field: 'status' }, { field: 'nextAt' }] },
+        { name: 'member', fields: [{ field: 'memberId' }] },
+        { name: 'status_sent', fields: [{ field: 'status' }, { field: 'sentAt' }] },
+      ],
+      retention: {
+        text: 'P30D after it was sent; a failed one until an operator resolves it; deleted at cancellation',
+        rules: [
+          { on: 'cancellation', action: 'delete' },
+          {
+            sweep: 'wxpaySync',
+            after: 'P30D',
+            anchor: 'sentAt',
+            where: { status: 'sent' },
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -696,4 +747,11 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   devices: { link: 'none', reason: 'devices of the stores, no personal information' },
   device_keys: { link: 'none', reason: 'signing secrets of devices, no personal information' },
   ingest_nonces: { link: 'none', reason: 'nonces of device pushes, not linked to a member id' },
+  mall_auth: { link: 'memberId', section: 'other' },
+  wxpay_notices: { link: 'none', reason: 'outcomes of WeChat Pay notices that earned nothing, no member id' },
+  wxpay_sync: {
+    link: 'memberId',
+    excluded:
+      'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry (pointsLedger)',
+  },
 }

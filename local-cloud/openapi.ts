@@ -1,7 +1,7 @@
 import { qrPng } from './png'
 import { decodeCommApiData, encodeCommOpenApiResp } from './protobuf'
 
-export type OutboxKind = 'sms' | 'subscribeMessage' | 'phonenumber' | 'wxacode'
+export type OutboxKind = 'sms' | 'subscribeMessage' | 'phonenumber' | 'wxacode' | 'wxpay'
 
 /** A message local-cloud "sent" instead of WeChat: SMS, subscribe message, phone number lookup, QR code. */
 export interface OutboxItem {

@@ -19,6 +19,7 @@ import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
+import { wxpayBenchFunction } from './wxpay'
 
 /** Cloud functions the benchmarks can call, by name. A new function is one line here. */
 const FUNCTIONS: Record<string, FunctionLoader> = {
@@ -26,6 +27,7 @@ const FUNCTIONS: Record<string, FunctionLoader> = {
   staff: () => ({ main: createStaffMain() }),
   campaign: () => ({ main: createCampaignMain() }),
   ingest: () => ({ main: createIngestMain() }),
+  wxpay: wxpayBenchFunction,
 }
 
 export type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; code: string }

@@ -29,6 +29,7 @@ import { COLLECTIONS, getDoc, inTransaction, type Db } from './db'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
 import { removeSmsRecords } from './quota'
+import { WXPAY_COLLECTIONS } from './wxpay/collections'
 
 export interface Erasure {
   deletePlates(memberId: string, actor: string): Promise<void>
@@ -170,6 +171,9 @@ export function createErasure(deps: {
       })
       // The member code's secret (its key goes with the identity's below).
       await db.collection(COLLECTIONS.memberCodes).where({ memberId }).remove()
+      // The 商圈 authorisation and the points syncs not sent yet (their OpenID is the member's).
+      await db.collection(WXPAY_COLLECTIONS.mallAuth).where({ memberId }).remove()
+      await db.collection(WXPAY_COLLECTIONS.sync).where({ memberId }).remove()
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
       await deps.audit.redactMember(memberId, anonymousId)

@@ -21,7 +21,9 @@
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
  *   each tick continues the pass, and its answer names the first broken or missing entry;
  * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
- *   reconciliation of every member's balance with the ledger (points.ts), both resumable.
+ *   reconciliation of every member's balance with the ledger (points.ts), both resumable;
+ * - `wxpay` (every minute): the WeChat Pay 智慧商圈 points sync queue (common/wxpay/sync.ts),
+ *   within WeChat's rate limit; skipped while no merchant is configured (`WXPAY_MCHID`).
  */
 import * as cloud from 'wx-server-sdk'
 
@@ -40,6 +42,9 @@ import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
 import { closeMonths } from '../common/points/report'
 import { vaultFromEnv } from '../common/vault'
+import { callerKeysFromEnv } from '../common/wxpay/config'
+import { httpsPort, type PayPort } from '../common/wxpay/port'
+import { createSyncDrain } from '../common/wxpay/sync'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
@@ -69,6 +74,7 @@ export const TRIGGERS = {
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
   points: ['expirePoints', 'reconcilePoints', 'closePointsMonths'],
+  wxpay: ['syncWxPay'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -85,6 +91,10 @@ export interface SchedulerOptions {
   getContext?: () => { OPENID?: string }
   /** When the SCF context gives no time limit (the default function timeout is 3 s). */
   defaultTimeLimitMs?: number
+  /** Where calls to WeChat Pay go (HTTPS to `WXPAY_API_BASE` by default). */
+  wxpayPort?: PayPort
+  /** Waits between calls to WeChat Pay (setTimeout by default). */
+  sleep?: (ms: number) => Promise<void>
 }
 
 /** Time kept back from the function's time limit for the last page and the answer. */
@@ -167,6 +177,20 @@ export function createMain(options: SchedulerOptions = {}) {
         })
         const run = await rotation.run({ budgetMs })
         return { ...run, remaining: await rotation.remaining() }
+      }
+      case 'syncWxPay': {
+        if (!env.WXPAY_MCHID?.trim()) return { skipped: 'no WXPAY_MCHID' }
+        const caller = callerKeysFromEnv(env)
+        const vault = vaultFromEnv(env)
+        return createSyncDrain({
+          db,
+          clock,
+          keys: createKeyStore({ db: keyDb(), vault, clock }),
+          audit: createAuditLog({ db, signer: auditSignerFromEnv(env), clock, chain: auditChain }),
+          caller,
+          port: options.wxpayPort ?? httpsPort(caller.apiBase),
+          sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+        }).run({ budgetMs })
       }
       default:
         throw new Error(`unknown job ${name}`)

@@ -19,6 +19,7 @@ import { aliasWxServerSdk, asCommonJs, findFunctions, httpAccessFunctions, loadF
 import { resolveKeys, type KeysReport } from './keys'
 import { createSessionStore } from './sessions'
 import { demoSubscribeTemplates } from './templates'
+import { resolveWxPayDemoKeys, WXPAY_DEMO_FILE, wxPayNoticeEnv } from '../wxpay'
 
 /** Written into a data directory we created, so `npm run reset` knows what it may wipe. */
 export const DATA_DIR_MARKER = '.local-cloud'
@@ -115,6 +116,13 @@ async function boot(
     say(`local-cloud: generated local keys ${keys.generated.join(', ')} → ${shown(keys.file)}`)
   if (keys.fromEnv.length > 0) say(`local-cloud: keys from the environment: ${keys.fromEnv.join(', ')}`)
   if (!process.env.SUBSCRIBE_TEMPLATES) process.env.SUBSCRIBE_TEMPLATES = demoSubscribeTemplates()
+  if (!process.env.WXPAY_APIV3_KEY) {
+    // The demo stand-in for WeChat Pay's keys, for `npm run wxpay:replay` (local only).
+    const wxpay = resolveWxPayDemoKeys(dataDir)
+    Object.assign(process.env, wxPayNoticeEnv(wxpay.keys))
+    if (wxpay.generated)
+      say(`local-cloud: generated demo WeChat Pay keys → ${shown(path.join(dataDir, WXPAY_DEMO_FILE))}`)
+  }
   const hadDatabase = existsSync(path.join(dataDir, DATABASE_FILES.main))
   if (hadDatabase && keys.generated.some((k) => k !== 'PI_MASTER_KEY_ID')) {
     console.warn(

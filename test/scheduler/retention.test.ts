@@ -285,6 +285,32 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       },
     }
   },
+
+  async wxpayNotices(rule) {
+    const at = new Date(START)
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'transaction:1', eventType: 'MALL_TRANSACTION.SUCCESS', outcome: 'no-member', at },
+    })
+    return {
+      dueAt: at.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'transaction:1'),
+    }
+  },
+
+  async wxpaySync(rule) {
+    const sentAt = new Date(START)
+    const entry = { memberId: 'm1', attempts: 1, nextAt: sentAt, stateKey: 'k' }
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'tx-sent', ...entry, status: 'sent', sentAt } })
+    await env.db.collection(rule.collection).add({ data: { _id: 'tx-failed', ...entry, status: 'failed' } })
+    return {
+      dueAt: sentAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'tx-sent'),
+      // A failed sync waits for an operator.
+      after: async () => expect(await byId(rule.collection, 'tx-failed')).toBe(true),
+    }
+  },
 }
 
 const triggerOf = (sweep: string) =>

@@ -56,6 +56,7 @@ describe('scheduler: who may run it', () => {
         'backfillMemberTail',
         'campaignClaims',
         'guardianPending',
+        'ingestNonces',
         'migrateKeys',
         'orphans',
         'rotateKeys',
@@ -63,6 +64,7 @@ describe('scheduler: who may run it', () => {
         'smsCodes',
         'smsQuota',
         'staffInvites',
+        'wxpaySync',
       ].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })

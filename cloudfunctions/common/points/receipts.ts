@@ -3,7 +3,7 @@
  * the store's POS (ingest function) and the receipt photo all score it here, under the rules
  * version in force at the purchase and the member's tier, and write it to the ledger under one
  * source, `{ kind: 'receipt', ref: '<storeId>:<receiptNo>' }`: one receipt earns once. Refunds
- * take back the refunded part under the version that scored it, each refund once.
+ * take back the refunded part under the version that scored it, each refund once (refunds.ts).
  *
  * Whom points are written for: active members whose basic consent (`membership`) holds now; a
  * child waiting for a guardian is not active. Every write is audited under the actor (a staff
@@ -12,7 +12,6 @@
 import { allows } from '../../../src/domain/consent/rules'
 import type { AwardAnswer, RefundAnswer } from '../../../src/domain/contracts/points'
 import { fail, failScored, ok, type Failure, type Result } from '../../../src/domain/errors'
-import type { Tier } from '../../../src/domain/member/model'
 import { earn, type Purchase } from '../../../src/domain/points/earning'
 import { DEFAULT_LOT_POLICY, lotDates } from '../../../src/domain/points/lots'
 import type { AuditLog } from '../audit'
@@ -20,6 +19,7 @@ import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
 import type { MemberDoc } from '../members/model'
 import { createLedger, entryId, type EntrySource, type LedgerEntry, type Written } from './ledger'
+import { planReversal } from './refunds'
 import type { RulesBook, RulesVersionDoc } from './rules'
 
 export interface ReceiptDeps {
@@ -30,9 +30,6 @@ export interface ReceiptDeps {
 }
 
 const PURPOSE = 'membership' as const
-
-/** Reversals of one receipt read at most: more partial refunds than a receipt has lines. */
-const MAX_REFUNDS = 100
 
 interface CounterDoc extends Doc {
   storeId: string
@@ -222,13 +219,6 @@ export function createReceipts(deps: ReceiptDeps) {
       const earnId = entryId('earn', earnSource)
       const earned = (await getDoc(db, COLLECTIONS.pointsLedger, earnId)) as LedgerEntry | null
       if (!earned || earned.amountFen === undefined) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const { data } = await db
-        .collection(COLLECTIONS.pointsLedger)
-        .where({ memberId: earned.memberId, reverses: earnId })
-        .limit(MAX_REFUNDS)
-        .get()
-      const refunds = data as LedgerEntry[]
-      const refunded = refunds.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0)
       const id = `reverse:${earnId}:${input.refundRef}`
       const answer = (entry: LedgerEntry, repeated: boolean, before: number) => {
         const refundFen = entry.refundFen ?? 0
@@ -242,32 +232,22 @@ export function createReceipts(deps: ReceiptDeps) {
           repeated,
         })
       }
-      const previous = refunds.find((entry) => entry._id === id)
-      if (previous) return answer(previous, true, refunded)
-      if (refunded + input.refundFen > earned.amountFen) return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
       const version = await versionOf(earned)
       if (!version) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const purchase: Purchase = {
-        amountFen: earned.amountFen,
-        at: earned.purchase?.at ?? new Date(earned.at).toISOString(),
-        storeId: earned.storeId,
-        ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
-        ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
-      }
-      const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
-      // What is kept before and after this refund, scored alike: the partial refunds of a
-      // receipt take back, together, exactly what it earned.
-      const keptBefore = earned.amountFen - refunded
-      const scored = (amountFen: number) => earn({ ...purchase, amountFen }, member, version.rules).points
-      const points = Math.min(
-        scored(keptBefore) - scored(keptBefore - input.refundFen),
-        earned.delta - refunds.reduce((sum, entry) => sum - entry.delta + (entry.absorbed ?? 0), 0),
-      )
+      const planned = await planReversal(db, {
+        earned,
+        reversalId: id,
+        refundFen: input.refundFen,
+        rules: version.rules,
+      })
+      if (planned.kind === 'repeated') return answer(planned.entry, true, planned.refundedFen)
+      if (planned.kind === 'exceeds') return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
+      const refunded = planned.refundedFen
       const written = await ledger.reverse({
         memberId: earned.memberId,
         earnSource,
         refundRef: input.refundRef,
-        points: Math.max(0, points),
+        points: planned.points,
         refundFen: input.refundFen,
         actor: input.actor,
         refundPolicy: version.refundPolicy,

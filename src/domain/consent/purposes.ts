@@ -4,7 +4,13 @@
  * never degrades the basic function and is not asked again unprompted (L-2).
  */
 export type PurposeId =
-  'membership' | 'marketing' | 'personalisation' | 'parking' | 'idNumber' | SubscribeTopicId
+  | 'membership'
+  | 'marketing'
+  | 'personalisation'
+  | 'parking'
+  | 'idNumber'
+  | 'businessCircle'
+  | SubscribeTopicId
 
 /**
  * Subscribe-message topics (6.3.1, L-12): each is a purpose of its own, switched on and off by
@@ -37,7 +43,7 @@ export interface SubscribeTopic extends Purpose {
 }
 
 /** The current version of the privacy notice. Raise it when the notice text changes. */
-export const NOTICE_VERSION = 3
+export const NOTICE_VERSION = 4
 
 export const SUBSCRIBE_TOPICS: Record<SubscribeTopicId, SubscribeTopic> = {
   subscribePoints: {
@@ -120,6 +126,15 @@ export const PURPOSES: Record<PurposeId, Purpose> = {
     basic: false,
     sensitive: true,
     scopeVersion: 1,
+  },
+  businessCircle: {
+    id: 'businessCircle',
+    title: '微信支付智慧商圈积分同步',
+    description:
+      '在商场内用微信支付后，把您的会员积分余额同步到微信支付，在微信中查看。关闭后，微信支付消费仍照常积分，只同步该笔消费的积分。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 4,
   },
   ...SUBSCRIBE_TOPICS,
 }

@@ -69,8 +69,9 @@ export const INVENTORY: readonly InventoryField[] = [
     label: '微信用户标识',
     category: 'account',
     // The keyed hash recognises the member; the encrypted value addresses the subscribe messages
-    // the member allowed, read only under that topic's consent.
-    purposes: ['membership', ...SUBSCRIBE_TOPIC_IDS],
+    // the member allowed, read only under that topic's consent, and the 商圈 points sync to
+    // WeChat Pay (its balance only under businessCircle).
+    purposes: ['membership', ...SUBSCRIBE_TOPIC_IDS, 'businessCircle'],
     sensitive: false,
     required: true,
     collectedAt: 'launch',

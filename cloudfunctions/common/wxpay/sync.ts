@@ -1,0 +1,250 @@
+/**
+ * The 商圈 points sync queue (`wxpay_sync`, docs/architecture.md "WeChat Pay 智慧商圈"): what a
+ * notice earned or a refund took back is reported to WeChat Pay with
+ * `POST /v3/businesscircle/points/notify`, later, by the scheduler, within WeChat's limits.
+ *
+ * - One document per transaction (`_id` = transaction_id): it holds what is to be reported now
+ *   (`state`: the points the transaction keeps and when they last changed). A notice delivered
+ *   again finds the same state and changes nothing; a refund changes the state and queues the
+ *   document again. The OpenID is sealed under the member's data key (gone with the member).
+ * - The drain sends at most SYNC_RATE_PER_S calls a second (WeChat allows 10 per merchant: half is
+ *   left for retries and other tools), earliest first. A failed call is retried after a backoff
+ *   that doubles from one minute to an hour; after MAX_SYNC_ATTEMPTS failed calls, or at once
+ *   when WeChat refuses the request itself (4xx other than 429), the document is `failed`: an
+ *   operator reads it (no retry can fix a refused request).
+ * - What is sent without the member's `businessCircle` consent: the transaction's points
+ *   (`earn_points`, `increased_points`, `points_update_time`, `no_points_remarks`), the basic
+ *   function for a payment WeChat already knows; the member's balance (`total_points`) only
+ *   while the consent holds when the call is made.
+ */
+import { allows } from '../../../src/domain/consent/rules'
+import type { AuditLog } from '../audit'
+import type { Clock } from '../clock'
+import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
+import { memberKey, type KeyStore } from '../keystore'
+import type { MemberDoc } from '../members/model'
+import { balanceOf } from '../points/ledger'
+import type { Sealed } from '../vault'
+import { authorization, nonceStr } from './apiv3'
+import { WXPAY_COLLECTIONS } from './collections'
+import type { CallerKeys } from './config'
+import type { PayPort } from './port'
+
+const WXPAY_SYNC = WXPAY_COLLECTIONS.sync
+
+export const POINTS_NOTIFY_URL = '/v3/businesscircle/points/notify'
+
+/** Calls a second the drain makes at most. */
+export const SYNC_RATE_PER_S = 5
+/** Failed calls before a document is given up. */
+export const MAX_SYNC_ATTEMPTS = 8
+const FIRST_BACKOFF_MS = 60_000
+const MAX_BACKOFF_MS = 3600_000
+/** Documents one drain reads at once. */
+const DRAIN_PAGE = 100
+
+/** Who the audit log names for the calls. */
+export const SYNC_ACTOR = 'system:wxpay-sync'
+
+/** What a transaction reports: its points now. */
+export interface SyncState {
+  earnPoints: boolean
+  increasedPoints: number
+  /** ISO time of the last change. */
+  updatedAt: string
+  noPointsRemarks?: string
+}
+
+export interface SyncDoc extends Doc {
+  _id: string
+  memberId: string
+  openid: Sealed
+  state: SyncState
+  /** The state as one string: a delivery that changes nothing finds it equal. */
+  stateKey: string
+  status: 'pending' | 'sent' | 'failed'
+  attempts: number
+  nextAt: Date
+  sentAt?: Date
+  lastStatus?: number
+}
+
+const keyOf = (state: SyncState) =>
+  `${state.earnPoints ? 1 : 0}:${state.increasedPoints}:${state.updatedAt}:${state.noPointsRemarks ?? ''}`
+
+export const backoffMs = (attempts: number) =>
+  Math.min(FIRST_BACKOFF_MS * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS)
+
+/** WeChat's time format: RFC 3339 in China time. */
+export function chinaTime(iso: string): string {
+  const shifted = new Date(Date.parse(iso) + 8 * 3600_000).toISOString()
+  return `${shifted.slice(0, 19)}+08:00`
+}
+
+export function createSyncQueue(deps: { db: Db; clock: Clock; keys: KeyStore }) {
+  const { db, clock, keys } = deps
+  const queue = () => db.collection(WXPAY_SYNC)
+
+  return {
+    /**
+     * Queues the transaction's state; nothing changes when it is already queued or sent.
+     * `keep`: a transaction already in the queue keeps its state (a payment notice delivered
+     * again after a refund must not report the refunded points once more).
+     */
+    async enqueue(
+      input: { transactionId: string; memberId: string; openid: string; state: SyncState },
+      options: { keep?: boolean } = {},
+    ) {
+      const stateKey = keyOf(input.state)
+      const fresh = {
+        state: input.state,
+        stateKey,
+        status: 'pending' as const,
+        attempts: 0,
+        nextAt: new Date(clock.now()),
+      }
+      const cipher = await keys.cipher(memberKey(input.memberId))
+      if (!cipher) throw new Error('wxpay: member key missing')
+      try {
+        await queue().add({
+          data: {
+            _id: input.transactionId,
+            memberId: input.memberId,
+            openid: cipher.encrypt('openid', input.openid),
+            ...fresh,
+          },
+        })
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error
+        if (options.keep) return
+        await queue()
+          .where({ _id: input.transactionId, stateKey: db.command.neq(stateKey) })
+          .update({ data: fresh })
+      }
+    },
+  }
+}
+
+export interface DrainRun {
+  sent: number
+  failed: number
+  retried: number
+  dropped: number
+}
+
+export function createSyncDrain(deps: {
+  db: Db
+  clock: Clock
+  keys: KeyStore
+  audit: AuditLog
+  caller: CallerKeys
+  port: PayPort
+  /** Waits `ms` (setTimeout in production; the tests move their clock). */
+  sleep: (ms: number) => Promise<void>
+}) {
+  const { db, clock, keys, audit, caller, port, sleep } = deps
+  const _ = db.command
+  const interval = 1000 / SYNC_RATE_PER_S
+
+  async function send(doc: SyncDoc): Promise<'sent' | 'failed' | 'retried' | 'dropped'> {
+    const member = (await getDoc(db, COLLECTIONS.members, doc.memberId)) as MemberDoc | null
+    const cipher = member ? await keys.cipher(memberKey(doc.memberId)) : null
+    if (!member || !cipher) {
+      // The member was deleted meanwhile: nothing of theirs is sent.
+      await db.collection(WXPAY_SYNC).doc(doc._id).remove()
+      return 'dropped'
+    }
+    const withTotal = allows(member, 'businessCircle')
+    const now = new Date(clock.now()).toISOString()
+    const body = JSON.stringify({
+      ...(caller.subMchid ? { sub_mchid: caller.subMchid } : {}),
+      transaction_id: doc._id,
+      appid: caller.appid,
+      openid: cipher.decrypt('openid', doc.openid),
+      earn_points: doc.state.earnPoints,
+      increased_points: doc.state.increasedPoints,
+      points_update_time: chinaTime(doc.state.updatedAt),
+      ...(doc.state.noPointsRemarks ? { no_points_remarks: doc.state.noPointsRemarks } : {}),
+      ...(withTotal ? { total_points: Math.max(0, balanceOf(member, now).available) } : {}),
+    })
+    let status: number
+    try {
+      const answer = await port({
+        method: 'POST',
+        url: POINTS_NOTIFY_URL,
+        body,
+        headers: {
+          'Content-Type': 'application/json',
+          Accept: 'application/json',
+          Authorization: authorization({
+            mchid: caller.mchid,
+            serialNo: caller.serialNo,
+            privateKey: caller.privateKey,
+            method: 'POST',
+            url: POINTS_NOTIFY_URL,
+            body,
+            timestampS: Math.floor(clock.now() / 1000),
+            nonce: nonceStr(),
+          }),
+        },
+      })
+      status = answer.status
+    } catch {
+      status = 0
+    }
+    const ok = status >= 200 && status < 300
+    await audit.record({
+      actor: SYNC_ACTOR,
+      action: 'read',
+      purpose: withTotal ? 'businessCircle' : 'membership',
+      memberId: doc.memberId,
+      fields: ['openid'],
+      success: ok,
+      reason: 'wxpay-points-sync',
+    })
+    const attempts = doc.attempts + 1
+    const refused = status >= 400 && status < 500 && status !== 429
+    const outcome = ok ? 'sent' : refused || attempts >= MAX_SYNC_ATTEMPTS ? 'failed' : 'retried'
+    const at = new Date(clock.now())
+    // Only the state that was sent: a refund queued meanwhile stays pending.
+    await db
+      .collection(WXPAY_SYNC)
+      .where({ _id: doc._id, stateKey: doc.stateKey })
+      .update({
+        data: {
+          attempts,
+          lastStatus: status,
+          ...(outcome === 'sent' ? { status: 'sent', sentAt: at } : {}),
+          ...(outcome === 'failed' ? { status: 'failed' } : {}),
+          ...(outcome === 'retried' ? { nextAt: new Date(at.getTime() + backoffMs(attempts)) } : {}),
+        },
+      })
+    return outcome
+  }
+
+  return {
+    async run(options: { budgetMs?: number } = {}): Promise<DrainRun> {
+      const deadline = clock.now() + (options.budgetMs ?? Infinity)
+      const out: DrainRun = { sent: 0, failed: 0, retried: 0, dropped: 0 }
+      let calls = 0
+      for (;;) {
+        const { data } = await db
+          .collection(WXPAY_SYNC)
+          .where({ status: 'pending', nextAt: _.lte(new Date(clock.now())) })
+          .orderBy('nextAt', 'asc')
+          .limit(DRAIN_PAGE)
+          .get()
+        const docs = data as SyncDoc[]
+        for (const doc of docs) {
+          if (calls > 0) {
+            if (clock.now() + interval > deadline) return out
+            await sleep(interval)
+          }
+          calls += 1
+          out[await send(doc)] += 1
+        }
+        if (docs.length < DRAIN_PAGE) return out
+      }
+    },
+  }
+}
