@@ -189,7 +189,7 @@ export function createWxPayService(deps: {
       lines: earned.lines,
       amountFen: purchase.amountFen,
       holdDays: version.holdDays,
-      purchase: { rulesVersion: version.version, tier: member.tier },
+      purchase: { rulesVersion: version.version, tier: member.tier, at },
     })
     if ('error' in written) {
       await note(`transaction:${transactionId}`, 'MALL_TRANSACTION.SUCCESS', 'no-member')
