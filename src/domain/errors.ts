@@ -13,6 +13,7 @@ import { CHANNEL_MESSAGES, type ChannelError } from './channel/errors'
 import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
+import { PARKING_MESSAGES, type ParkingError } from './parking/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
@@ -59,6 +60,7 @@ export type ErrorCode =
   | PartnerError
   | MemberCodeError
   | EarnError
+  | ParkingError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -76,6 +78,7 @@ export const ERROR_MESSAGES = {
   ...PARTNER_MESSAGES,
   ...MEMBER_CODE_MESSAGES,
   ...EARN_MESSAGES,
+  ...PARKING_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */
