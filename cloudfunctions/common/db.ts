@@ -89,7 +89,7 @@ export const DB_OPTIONS = { throwOnNotFound: false } as const
 
 /**
  * Collection names, in one place so a typo is a compile error. All are in the main environment
- * but `memberKeys`, which is in the key environment (`PI_KEY_ENV`, see keystore.ts).
+ * but `memberKeys` and `parkingKeys`, which are in the key environment (`PI_KEY_ENV`, see keystore.ts).
  */
 export const COLLECTIONS = {
   members: 'members',
@@ -123,6 +123,12 @@ export const COLLECTIONS = {
   memberCodes: 'member_codes',
   redemptions: 'redemptions',
   pointsClosings: 'points_closings',
+  carParks: 'car_parks',
+  parkingEvents: 'parking_events',
+  parkingPlates: 'parking_plates',
+  parkingSessions: 'parking_sessions',
+  parkingTariffs: 'parking_tariffs',
+  parkingKeys: 'parking_keys',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

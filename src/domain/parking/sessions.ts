@@ -164,6 +164,17 @@ export function sessionsOf(events: readonly HistoryEvent[]): SessionFacts[] {
 export const sessionTime = (s: Pick<SessionFacts, 'enteredAt' | 'exitedAt'>): string =>
   (s.enteredAt ?? s.exitedAt) as string
 
+/** The refusal of an event whose time is out of bounds of our clock `now` (ms), if it is. */
+export function clockError(
+  event: Pick<CarParkEvent, 'at'>,
+  now: number,
+): { ok: false; code: ParkingEventError; field: string } | undefined {
+  const at = ms(event.at)
+  if (at > now + MAX_FUTURE_MS) return { ok: false, code: 'PARKING_EVENT_FUTURE', field: 'at' }
+  if (at < now - MAX_PAST_MS) return { ok: false, code: 'PARKING_EVENT_STALE', field: 'at' }
+  return undefined
+}
+
 const same = (a: SessionFacts, b: SessionFacts) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
@@ -172,9 +183,8 @@ const same = (a: SessionFacts, b: SessionFacts) => JSON.stringify(a) === JSON.st
  * `history` is what an earlier call answered (already trimmed).
  */
 export function applyEvent(history: readonly HistoryEvent[], event: CarParkEvent, now: number): EventOutcome {
-  const at = ms(event.at)
-  if (at > now + MAX_FUTURE_MS) return { ok: false, code: 'PARKING_EVENT_FUTURE', field: 'at' }
-  if (at < now - MAX_PAST_MS) return { ok: false, code: 'PARKING_EVENT_STALE', field: 'at' }
+  const skewed = clockError(event, now)
+  if (skewed) return skewed
   const before = sessionsOf(history)
   const containing = (sessions: SessionFacts[]) =>
     sessions.find((s) => s.eventIds.includes(event.eventId)) as SessionFacts
