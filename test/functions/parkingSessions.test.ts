@@ -17,7 +17,13 @@ import {
 import { createTariffBook } from '../../cloudfunctions/common/parking/tariffs'
 import { createSweeps, retentionSweep } from '../../cloudfunctions/scheduler/sweeps'
 import { DEMO_CAR_PARK } from '../../database/seed'
-import { createTestEnv, type TestEnv } from './support'
+import { staffDocId } from '../../cloudfunctions/common/staff'
+import { createLedger, type EntrySource } from '../../cloudfunctions/common/points/ledger'
+import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
+import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF } from '../../src/domain/parking/tariffs'
+import { PARKING_BY_PLATE_PER_DAY } from '../../cloudfunctions/member/parking'
+import { addAdmin, staffCallOf } from './staffSupport'
+import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 const PLATE = '沪A12345'
 const DAY = 86_400_000
@@ -43,8 +49,9 @@ const parking = () =>
     tariffs: createTariffBook(env.clock),
   })
 
-/** `minutes` before our clock (it starts at 10:00 in Shanghai, START). */
-const ago = (minutes: number) => new Date(env.clock.now() - minutes * 60_000).toISOString()
+/** `minutes` before our clock (START, 10:00 in Shanghai, for the tables built before any test runs). */
+const ago = (minutes: number) =>
+  new Date((env ? env.clock.now() : Date.parse(START)) - minutes * 60_000).toISOString()
 
 const event = (eventId: string, kind: 'entry' | 'exit', minutesAgo: number, plate = PLATE) => ({
   eventId,
@@ -254,5 +261,240 @@ describe('retention of parking data', () => {
       expect({ plate, found: bytes.includes(Buffer.from(plate, 'utf8')) }).toEqual({ plate, found: false })
     // The test can see what it looks for: the blind index is there.
     expect(bytes.includes(Buffer.from(env.vault.blindIndex('plate', PLATE), 'utf8'))).toBe(true)
+  })
+})
+
+describe('tariff versions', () => {
+  const staff = staffCallOf(() => env)
+  const publish = (openid: string, extra: Record<string, unknown> = {}) =>
+    staff(openid, 'publishParkingTariff', {
+      carParkId: DEMO_CAR_PARK.carParkId,
+      tariff: { ...DEMO_PARKING_TARIFF, firstPeriod: { minutes: 60, fen: 800 } },
+      rules: DEMO_PARKING_RULES,
+      note: '首小时调价',
+      ...extra,
+    })
+
+  it('publishes a version for a future instant, keeps the history, and prices a session by the version at its entry', async () => {
+    const effectiveFrom = new Date(env.clock.now() + 3600_000).toISOString()
+    const published = await publish(DEMO_PERSONAS.manager, { effectiveFrom })
+    expect(published).toMatchObject({
+      ok: true,
+      data: {
+        version: { version: 2, effectiveFrom, changedBy: 'staff:staff-demo-manager', note: '首小时调价' },
+      },
+    })
+    expect(
+      await staff(DEMO_PERSONAS.manager, 'parkingTariffs', { carParkId: DEMO_CAR_PARK.carParkId }),
+    ).toMatchObject({
+      ok: true,
+      data: { current: { version: 1 }, next: { version: 2 }, history: [{ version: 2 }, { version: 1 }] },
+    })
+    await apply(event('before', 'entry', 10))
+    env.clock.advance(2 * 3600_000)
+    await apply(event('after', 'entry', 10, '沪D00001'))
+    expect((await sessionsOf()).map((s) => s.tariffVersion)).toEqual([1])
+    expect((await sessionsOf('沪D00001')).map((s) => s.tariffVersion)).toEqual([2])
+    const audit = await env.all('audit_log')
+    expect(JSON.stringify(audit)).toContain(`parking-tariff:${DEMO_CAR_PARK.carParkId}:v2`)
+  })
+
+  it('takes effect no sooner than every instance has read it, and never in the past', async () => {
+    const answer = dataOf<{ version: { effectiveFrom: string } }>(await publish(DEMO_PERSONAS.manager))
+    expect(Date.parse(answer.version.effectiveFrom)).toBe(env.clock.now() + 60_000)
+    expect(
+      await publish(DEMO_PERSONAS.manager, { effectiveFrom: new Date(env.clock.now() - 1000).toISOString() }),
+    ).toMatchObject({ ok: false, code: 'RULES_EFFECTIVE_INVALID', field: 'effectiveFrom' })
+  })
+
+  it.each([
+    [
+      'a negative price',
+      { tariff: { ...DEMO_PARKING_TARIFF, increment: { minutes: 30, fen: -1 } } },
+      'tariff',
+    ],
+    [
+      'a zero increment',
+      { tariff: { ...DEMO_PARKING_TARIFF, increment: { minutes: 0, fen: 300 } } },
+      'tariff',
+    ],
+    [
+      'a night that is no time',
+      { tariff: { ...DEMO_PARKING_TARIFF, overnight: { from: '25:00', to: '08:00', fen: 1 } } },
+      'tariff',
+    ],
+    ['an unknown tier', { rules: { tierFreeMinutes: { gold: 60 } } }, 'rules'],
+    ['an unknown field', { rules: { ...DEMO_PARKING_RULES, coupons: 1 } }, 'rules'],
+  ])('refuses %s and publishes nothing', async (_name, extra, field) => {
+    expect(await publish(DEMO_PERSONAS.manager, extra)).toMatchObject({
+      ok: false,
+      code: 'PARKING_TARIFF_INVALID',
+      field,
+    })
+    expect((await env.all('parking_tariffs')).length).toBe(1)
+  })
+
+  it('lets the admin publish for any car park and a manager of another store none', async () => {
+    expect(await publish(await addAdmin(env))).toMatchObject({ ok: true })
+    const other = shopper()
+    await env.db.collection('staff').add({
+      data: {
+        _id: staffDocId(env.vault, other),
+        staffId: 'staff-pudong-manager',
+        role: 'manager',
+        storeIds: [DEMO_STORES.pudong],
+        displayName: '浦东店长',
+        status: 'active',
+        createdAt: new Date(env.clock.now()),
+      },
+    })
+    expect(await publish(other)).toMatchObject({ ok: false, code: 'CAR_PARK_UNKNOWN' })
+    expect(await staff(other, 'parkingTariffs', { carParkId: DEMO_CAR_PARK.carParkId })).toMatchObject({
+      ok: false,
+      code: 'CAR_PARK_UNKNOWN',
+    })
+    expect(await publish(DEMO_PERSONAS.counter)).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+  })
+})
+
+describe('the parking desk', () => {
+  const staff = staffCallOf(() => env)
+
+  it('[3.2] finds a plate’s sessions masked with times, state and fee, and audits the read under parking', async () => {
+    await apply(event('in', 'entry', 120))
+    expect(await staff(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: '沪a 12345' })).toEqual({
+      ok: true,
+      data: {
+        sessions: [
+          {
+            sessionId: `${DEMO_CAR_PARK.carParkId}:in`,
+            plate: '沪A·***45',
+            state: 'open',
+            stateLabel: '在场',
+            enteredAt: ago(120),
+            exitedAt: null,
+            feeFen: 1100,
+            paidFen: 0,
+          },
+        ],
+      },
+    })
+    const reads = (await env.all('audit_log')).filter((e) => e.purpose === 'parking')
+    expect(reads).toHaveLength(1)
+    expect(JSON.stringify(reads)).not.toContain('12345')
+  })
+
+  it('lists the last hour’s exits of the staff member’s store with the plates masked', async () => {
+    await apply(event('a-in', 'entry', 300))
+    await apply(event('a-out', 'exit', 120))
+    await apply(event('b-in', 'entry', 200, '粤B9876F'))
+    await apply(event('b-out', 'exit', 20, '粤B9876F'))
+    const answer = dataOf<{ sessions: { plate: string; state: string }[] }>(
+      await staff(DEMO_PERSONAS.manager, 'parkingRecentExits', {}),
+    )
+    expect(answer.sessions).toEqual([expect.objectContaining({ plate: '粤B·***6F', state: 'closed' })])
+    expect(
+      await staff(DEMO_PERSONAS.counter, 'parkingRecentExits', { storeId: DEMO_STORES.pudong }),
+    ).toMatchObject({
+      ok: false,
+      code: 'STORE_UNKNOWN',
+    })
+  })
+})
+
+describe('the quote', () => {
+  const PURCHASE: EntrySource = { kind: 'counter', ref: `${DEMO_STORES.xuhui}:R-1` }
+
+  async function memberWithPlate(): Promise<{ openid: string; memberId: string }> {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await env.grant(openid, 'parking')
+    expect(await env.call(openid, 'bindPlate', { plate: PLATE })).toMatchObject({ ok: true })
+    return { openid, memberId }
+  }
+
+  it('[4.2.2.6] quotes a member’s open session with the day’s spending deducted, and takes a refund back out', async () => {
+    const { openid, memberId } = await memberWithPlate()
+    await apply(event('in', 'entry', 120))
+    const ledger = createLedger({
+      db: env.db,
+      clock: env.clock,
+      policy: { holdDays: 7, expiry: { kind: 'endOfNextYear' } },
+    })
+    await ledger.earn({
+      memberId,
+      source: PURCHASE,
+      points: 400,
+      storeId: DEMO_STORES.xuhui,
+      actor: 'staff:s',
+      amountFen: 40_000,
+    })
+    const quoted = dataOf<{ sessions: Record<string, unknown>[] }>(await env.call(openid, 'parkingSession'))
+    expect(quoted.sessions).toEqual([
+      expect.objectContaining({
+        plate: '沪A·***45',
+        enteredAt: ago(120),
+        minutes: 120,
+        tariffVersion: 1,
+        grossFen: 1100,
+        amountFen: 0,
+        dueFen: 0,
+        lines: [
+          expect.objectContaining({ kind: 'tariff', fen: 1100 }),
+          expect.objectContaining({ kind: 'spend', minutes: 120, fen: 1100 }),
+        ],
+      }),
+    ])
+    await ledger.reverse({
+      memberId,
+      earnSource: PURCHASE,
+      refundRef: 'RF-1',
+      points: 400,
+      refundFen: 40_000,
+      actor: 'staff:s',
+      refundPolicy: 'negative',
+    })
+    const after = dataOf<{ sessions: { amountFen: number; lines: { kind: string }[] }[] }>(
+      await env.call(openid, 'parkingSession'),
+    )
+    expect(after.sessions[0]).toMatchObject({ amountFen: 1100, lines: [{ kind: 'tariff' }] })
+  })
+
+  it('answers no session for a member whose plates are not parked, and needs the parking consent', async () => {
+    const { openid } = await memberWithPlate()
+    expect(await env.call(openid, 'parkingSession')).toEqual({ ok: true, data: { sessions: [] } })
+    const other = shopper()
+    await env.member(other, { ...VALID_FORM, phone: '13900000077' })
+    expect(await env.call(other, 'parkingSession')).toMatchObject({
+      ok: false,
+      code: 'PURPOSE_CONSENT_REQUIRED',
+    })
+  })
+
+  it('quotes a typed plate for anyone with the tariff only, masked, a few times a day', async () => {
+    await apply(event('in', 'entry', 120))
+    const caller = shopper()
+    expect(await env.call(caller, 'parkingByPlate', { plate: '沪A12345' })).toEqual({
+      ok: true,
+      data: {
+        session: expect.objectContaining({
+          plate: '沪A·***45',
+          grossFen: 1100,
+          amountFen: 1100,
+          lines: [expect.objectContaining({ kind: 'tariff' })],
+        }),
+      },
+    })
+    expect(await env.call(caller, 'parkingByPlate', { plate: '沪A54321' })).toMatchObject({
+      ok: false,
+      code: 'PARKING_SESSION_NONE',
+    })
+    for (let i = 2; i < PARKING_BY_PLATE_PER_DAY; i += 1)
+      await env.call(caller, 'parkingByPlate', { plate: PLATE })
+    expect(await env.call(caller, 'parkingByPlate', { plate: PLATE })).toMatchObject({
+      ok: false,
+      code: 'PARKING_LOOKUP_LIMIT',
+    })
+    expect(await env.call(shopper(), 'parkingByPlate', { plate: PLATE })).toMatchObject({ ok: true })
   })
 })
