@@ -18,7 +18,8 @@ import { IMPORT_BATCH_ROWS } from '../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import { chinaDate } from '../src/domain/dates'
 import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
-import type { BenchEnv } from './lib/env'
+import type { Answer, BenchEnv } from './lib/env'
+import { PARKING_CASES } from './parking'
 
 export interface BenchCall {
   openid: string
@@ -41,6 +42,8 @@ export interface ActionCase {
    * as answered calls, and reported as accepted / attempted.
    */
   expectedRefusals?: readonly string[]
+  /** Calls something other than a function action (a module the function wires); `fn.action` names it. */
+  invoke?(env: BenchEnv, call: BenchCall): Promise<Answer>
 }
 
 /** Members prepared once per environment and reused by every `asMember` case. */
@@ -553,3 +556,6 @@ ACTION_CASES.push(
 )
 
 export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label ? `:${c.label}` : ''}`
+
+/** Parking (issue #12): car-park events per second with database operations per event, the fee. */
+ACTION_CASES.push(...PARKING_CASES)
