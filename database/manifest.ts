@@ -25,9 +25,9 @@ const PERMANENT: ManifestRetention = {
  * come from the data inventory (KEPT_RECORDS, CHILD_DATA), so the notice and the sweep agree.
  */
 /** Parking sessions, events and plate histories are kept this long after their last event (issue #12). */
-export const PARKING_RETENTION = 'P30D'
+const PARKING_RETENTION = keptRecord('parkingSessions').period
 /** A car park's day key outlives the day's sessions by a day (plus the day itself). */
-export const PARKING_KEY_RETENTION = 'P32D'
+const PARKING_KEY_RETENTION = `P${Number(PARKING_RETENTION.slice(1, -1)) + 2}D`
 
 /**
  * SMS codes and daily counts: swept by `expiresAt`; found by phone and by requester when a member
