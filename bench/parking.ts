@@ -12,6 +12,7 @@ import { createSweeps, retentionSweep } from '../cloudfunctions/scheduler/sweeps
 import { DEMO_CAR_PARK } from '../database/seed'
 import { parkingFee } from '../src/domain/parking/fee'
 import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF } from '../src/domain/parking/tariffs'
+import { NOTICE_VERSION } from '../src/domain/consent/purposes'
 import type { ActionCase, BenchCall } from './actions'
 import type { Answer, BenchEnv } from './lib/env'
 
@@ -72,6 +73,65 @@ export const PARKING_CASES: ActionCase[] = [
     },
   },
 ]
+
+/** Members with a bound plate parked now (an entry applied), made once per environment. */
+const PARKED_MEMBERS = 8
+const parked = new WeakMap<BenchEnv, Promise<Array<{ openid: string; plate: string }>>>()
+
+function parkedMembers(env: BenchEnv) {
+  let made = parked.get(env)
+  if (!made) {
+    made = (async () => {
+      const out: Array<{ openid: string; plate: string }> = []
+      for (const openid of await env.newMembers(PARKED_MEMBERS)) {
+        const plate = `沪B${String(plates++ % 100_000).padStart(5, '0')}`
+        const steps = [
+          ['setConsent', { purpose: 'parking', granted: true, noticeVersion: NOTICE_VERSION }],
+          ['bindPlate', { plate }],
+        ] as const
+        for (const [action, data] of steps) {
+          const answer = await env.call('member', action, openid, data)
+          if (!answer.ok) throw new Error(`member.${action} failed: ${answer.code}`)
+        }
+        const entry = {
+          eventId: `bench-parked-${plates}`,
+          kind: 'entry',
+          plate,
+          at: new Date(Date.now() - 150 * 60_000).toISOString(),
+        }
+        const applied = await parkingOf(env).applyCarParkEvent(DEMO_CAR_PARK, entry)
+        if (!applied.ok) throw new Error(`parking entry failed: ${applied.code}`)
+        out.push({ openid, plate })
+      }
+      return out
+    })()
+    parked.set(env, made)
+  }
+  return made
+}
+
+/** The member's open sessions with their quote; a shopper's quote by plate (a fresh caller every few look-ups). */
+PARKING_CASES.push(
+  {
+    fn: 'member',
+    action: 'parkingSession',
+    prepare: async (env, n) => {
+      const members = await parkedMembers(env)
+      return Array.from({ length: n }, (_v, i) => ({ openid: members[i % members.length].openid }))
+    },
+  },
+  {
+    fn: 'member',
+    action: 'parkingByPlate',
+    prepare: async (env, n) => {
+      const members = await parkedMembers(env)
+      return Array.from({ length: n }, (_v, i) => ({
+        openid: `bench-plate-caller-${plates}-${Math.floor(i / 5)}`,
+        data: { plate: members[i % members.length].plate },
+      }))
+    },
+  },
+)
 
 export interface SweepRate {
   sessions: number
