@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 
-import type { Doc } from '../../cloudfunctions/common/db'
+import { transactionConflict, type Doc } from '../../cloudfunctions/common/db'
 import { createDayKeys } from '../../cloudfunctions/common/parking/dayKeys'
 import {
   createParkingSessions,
@@ -198,6 +198,28 @@ describe('applyCarParkEvent', () => {
     expect(await sessionsOf()).toEqual([expect.objectContaining({ state: 'closed', paidFen: 500 })])
   })
 
+  it('answers PARKING_BUSY when the plate’s history stays contended, and writes no session', async () => {
+    const contended = Object.create(env.db) as typeof env.db
+    contended.runTransaction = () => Promise.reject(transactionConflict())
+    const busy = createParkingSessions({
+      db: contended,
+      keyDb: () => env.keyDb,
+      vault: env.vault,
+      clock: env.clock,
+      tariffs: createTariffBook(env.clock),
+    })
+    expect(await busy.applyCarParkEvent(DEMO_CAR_PARK, event('in', 'entry', 10))).toMatchObject({
+      ok: false,
+      code: 'PARKING_BUSY',
+    })
+    expect(await parkingCounts()).toMatchObject({ parking_sessions: 0, parking_plates: 0 })
+    // The device's retry, once the contention is over, applies it.
+    expect(await apply(event('in', 'entry', 10))).toMatchObject({
+      ok: true,
+      data: { repeated: false, state: 'open' },
+    })
+  })
+
   it('applies events of one plate that arrive at once as one session', async () => {
     const answers = await Promise.all([
       apply(event('in', 'entry', 120)),
@@ -227,7 +249,7 @@ describe('retention of parking data', () => {
       await sweep(name)
   }
 
-  it('[3.2] deletes sessions, events and plate histories 30 days after the last event, then destroys the day key', async () => {
+  it('[7.1] deletes sessions, events and plate histories 30 days after the last event, then destroys the day key', async () => {
     await apply(event('in', 'entry', 120))
     await apply(event('out', 'exit', 60))
     env.clock.advance(29 * DAY)
@@ -360,7 +382,7 @@ describe('tariff versions', () => {
 describe('the parking desk', () => {
   const staff = staffCallOf(() => env)
 
-  it('[3.2] finds a plate’s sessions masked with times, state and fee, and audits the read under parking', async () => {
+  it('[3.2][L-7][5.5] finds a plate’s sessions masked with times, state and fee, and audits the read under parking', async () => {
     await apply(event('in', 'entry', 120))
     expect(await staff(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: '沪a 12345' })).toEqual({
       ok: true,
@@ -458,6 +480,25 @@ describe('the quote', () => {
       await env.call(openid, 'parkingSession'),
     )
     expect(after.sessions[0]).toMatchObject({ amountFen: 1100, lines: [{ kind: 'tariff' }] })
+    // An issued voucher of two hours takes its place.
+    await env.db.collection('redemptions').add({
+      data: {
+        _id: 'r-ok',
+        memberId,
+        rewardId: 'reward-parking-2h',
+        kind: 'parking',
+        status: 'issued',
+        validUntil: '2024-06-30',
+        createdAt: new Date(env.clock.now()),
+      },
+    })
+    const voucher = dataOf<{
+      sessions: { amountFen: number; lines: { kind: string; minutes?: number }[] }[]
+    }>(await env.call(openid, 'parkingSession'))
+    expect(voucher.sessions[0]).toMatchObject({
+      amountFen: 0,
+      lines: [{ kind: 'tariff' }, { kind: 'voucher', minutes: 120 }],
+    })
   })
 
   it('answers no session for a member whose plates are not parked, and needs the parking consent', async () => {
