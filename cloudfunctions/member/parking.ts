@@ -7,7 +7,6 @@
  */
 import type { parkingMemberContract, ParkingQuote } from '../../src/domain/contracts/parking'
 import { fail, ok } from '../../src/domain/errors'
-import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db } from '../common/db'
 import type { MemberDoc } from '../common/members/model'
@@ -16,9 +15,9 @@ import type { SessionDoc } from '../common/parking/sessions'
 import { createTariffBook } from '../common/parking/tariffs'
 import { createDailyTries } from '../common/quota'
 import type { Handlers } from '../common/router'
-import { selfReader, type ScopeGuard } from '../common/scope'
+import type { ScopeGuard } from '../common/scope'
 import type { Vault } from '../common/vault'
-import { parsePlates } from './plates'
+import { readOwnPlates } from './plates'
 
 /** Look-ups by plate a WeChat user gets a day (China date). */
 export const PARKING_BY_PLATE_PER_DAY = 10
@@ -32,7 +31,7 @@ export function createParkingMemberActions(deps: {
   clock: Clock
   guard: ScopeGuard
 }): Handlers<typeof parkingMemberContract, MemberDoc> {
-  const { db, vault, guard } = deps
+  const { db, vault } = deps
   const _ = db.command
   const quotes = createParkingQuotes({ db, clock: deps.clock, tariffs: createTariffBook(deps.clock) })
   const tries = createDailyTries(deps, {
@@ -56,14 +55,9 @@ export function createParkingMemberActions(deps: {
 
   return {
     async parkingSession(_input, { caller, member }) {
-      const read = await guard.read(
-        member._id,
-        'parking',
-        ['plates'],
-        selfReader(wechatActor(vault, caller.openid)),
-      )
+      const read = await readOwnPlates(deps, caller.openid, member._id)
       if (!read.ok) return read
-      const plates = parsePlates(read.data.plates).map((p) => p.plate)
+      const plates = read.data.map((p) => p.plate)
       if (plates.length === 0) return ok({ sessions: [] })
       const byIndex = new Map(plates.map((plate) => [vault.blindIndex('plate', plate), plate]))
       const sessions: ParkingQuote[] = []

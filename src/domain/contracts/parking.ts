@@ -13,6 +13,7 @@ import { parseDeductionRules, parseTariff, type ParkingTariffVersion } from '../
 import { plate, required, schema, text, type Field } from '../input'
 import { fail, ok } from '../errors'
 import { action } from './contract'
+import { instant } from './points'
 
 const ID_MAX = 64
 const NOTE_MAX = 60
@@ -71,16 +72,6 @@ const rulesField: Field<DeductionRules> = {
   parse(raw, field) {
     const rules = parseDeductionRules(raw)
     return rules ? ok(rules) : fail('PARKING_TARIFF_INVALID', field)
-  },
-}
-
-/** An ISO instant, or absent for "as soon as it can". */
-const instant: Field<string | undefined> = {
-  parse(raw, field) {
-    if (raw === undefined || raw === null || raw === '') return ok(undefined)
-    return typeof raw === 'string' && raw.length <= 30 && Number.isFinite(Date.parse(raw))
-      ? ok(new Date(raw).toISOString())
-      : fail('RULES_EFFECTIVE_INVALID', field)
   },
 }
 
