@@ -164,9 +164,24 @@ describe('applyEvent', () => {
     expect(SAME_PASSAGE_MS).toBe(5 * 60_000)
   })
 
-  it('a second entry later closes the first as unclosed for the desk and opens a new one', () => {
-    const { sessions, effects } = run([ev('a', 'entry', '10:00'), ev('b', 'entry', '14:00')])
-    expect(effects).toEqual(['open-0', 'unclosed+open-0'])
+  it.each([
+    [
+      'a second entry later leaves the first unclosed for the desk and opens a new one',
+      ['a', 'b'],
+      'unclosed+open-0',
+    ],
+    [
+      'an entry older than a later stay, with no exit to pair with, is recorded unclosed',
+      ['b', 'a'],
+      'unclosed-0',
+    ],
+  ])('%s', (_name, order, effect) => {
+    const entries: Record<string, CarParkEvent> = {
+      a: ev('a', 'entry', '10:00'),
+      b: ev('b', 'entry', '14:00'),
+    }
+    const { sessions, effects } = run(order.map((id) => entries[id]))
+    expect(effects).toEqual(['open-0', effect])
     expect(sessions).toEqual([
       { state: 'unclosed', enteredAt: at('10:00'), exitedAt: undefined },
       { state: 'open', enteredAt: at('14:00'), exitedAt: undefined },
@@ -199,15 +214,6 @@ describe('applyEvent', () => {
     expect(
       run([ev('in', 'entry', '10:00'), ev('out', 'exit', '12:00'), ev('out-b', 'exit', '15:00')]).sessions,
     ).toEqual([closed, { state: 'exitOnly', enteredAt: undefined, exitedAt: at('15:00') }])
-  })
-
-  it('an entry older than a later stay with no exit to pair with is recorded unclosed', () => {
-    const { sessions, effects } = run([ev('b', 'entry', '14:00'), ev('a', 'entry', '10:00')])
-    expect(effects).toEqual(['open-0', 'unclosed-0'])
-    expect(sessions).toEqual([
-      { state: 'unclosed', enteredAt: at('10:00'), exitedAt: undefined },
-      { state: 'open', enteredAt: at('14:00'), exitedAt: undefined },
-    ])
   })
 
   it('bounds the car park clock: too far ahead or too old is refused, within bounds accepted', () => {
