@@ -35,7 +35,7 @@ import {
   type Doc,
 } from '../db'
 import type { Sealed, Vault } from '../vault'
-import { createDayKeys, parkingDay, type DayKeys } from './dayKeys'
+import { createDayKeys, parkingDay } from './dayKeys'
 import type { TariffBook } from './tariffs'
 
 export interface CarPark {
@@ -93,7 +93,6 @@ export function createParkingSessions(deps: {
   vault: Vault
   clock: Clock
   tariffs: TariffBook
-  dayKeys?: DayKeys
 }) {
   const { db, vault, clock, tariffs } = deps
 
@@ -127,7 +126,7 @@ export function createParkingSessions(deps: {
       seen = true
     }
     const versions = await tariffs.versions(db, carParkId)
-    const keys = deps.dayKeys ?? createDayKeys({ keyDb: deps.keyDb, vault, clock })
+    const keys = createDayKeys({ keyDb: deps.keyDb, vault, clock })
 
     const historyId = `${carParkId}:${plateIndex}`
     const run = () =>
