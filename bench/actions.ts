@@ -25,6 +25,7 @@ import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
 import type { Answer, BenchEnv } from './lib/env'
 import { BENCH_WXPAY_KEYS } from './lib/wxpay'
 import { buildNotice } from '../local-cloud/wxpay'
+import { PARKING_CASES } from './parking'
 
 export interface BenchCall {
   openid: string
@@ -49,6 +50,8 @@ export interface ActionCase {
    * as answered calls, and reported as accepted / attempted.
    */
   expectedRefusals?: readonly string[]
+  /** Calls something other than a function action (a module the function wires); `fn.action` names it. */
+  invoke?(env: BenchEnv, call: BenchCall): Promise<Answer>
 }
 
 /** Members prepared once per environment and reused by every `asMember` case. */
@@ -652,3 +655,6 @@ ACTION_CASES.push({
 })
 
 export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label ? `:${c.label}` : ''}`
+
+/** Parking (issue #12): car-park events per second with database operations per event, the fee. */
+ACTION_CASES.push(...PARKING_CASES)

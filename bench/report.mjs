@@ -89,6 +89,15 @@ export function renderResults({ command, suite, sizes, pages, checks, elapsedMs 
     ),
   )
   out.push('')
+  if (suite.parkingSweep) {
+    const p = suite.parkingSweep
+    out.push('## Parking retention sweep')
+    out.push('')
+    out.push(
+      `The \`parkingSessions\` sweep over ${n0(p.sessions)} sessions past their retention (pages of 1000: an indexed range query, then a removal by \`_id\`): ${n0(p.perSecond)} sessions/s, ${p.readsPerSession.toFixed(3)} reads + ${p.writesPerSession.toFixed(3)} writes per session. At that rate 1,000,000 due sessions take about ${(p.millionSeconds / 60).toFixed(1)} minutes, spread over the 10-minute sweep ticks by each tick's time budget.`,
+    )
+    out.push('')
+  }
   if (suite.scale) {
     const s = suite.scale
     out.push(`## Scale: ${n0(s.members)} members`)

@@ -14,6 +14,7 @@ import { createBenchEnv, type BenchEnv, type OpCounts } from './lib/env'
 import { percentile, runStretch, summarise, type Stretch, type Timing } from './lib/measure'
 import { sqliteRates, vaultCosts, type SqliteRates, type VaultCosts } from './lib/raw'
 import { generatedMemberNo, generatedPhone, generateMembers, type GenerateReport } from './scale'
+import { benchParkingSweep, type SweepRate } from './parking'
 
 export const CONCURRENCY = [1, 16] as const
 /**
@@ -62,6 +63,8 @@ export interface SuiteResult {
   vault: VaultCosts
   actions: ActionResult[]
   scale?: ScaleResult
+  /** The parking sessions' retention sweep (bench/parking.ts). */
+  parkingSweep?: SweepRate
 }
 
 interface Options {
@@ -273,12 +276,26 @@ async function main(): Promise<void> {
   log('actions:')
   const env = await createBenchEnv()
   let actions: ActionResult[]
+  let parkingSweep: SweepRate | undefined
   try {
     actions = await benchActions(env, options)
+    if (!options.only || 'parking.sweep'.includes(options.only)) {
+      parkingSweep = await benchParkingSweep(env, options.quick ? 5_000 : 50_000)
+      log(
+        `parking sweep: ${parkingSweep.perSecond.toFixed(0)} sessions/s (${parkingSweep.readsPerSession.toFixed(3)} reads + ${parkingSweep.writesPerSession.toFixed(3)} writes per session); 1,000,000 sessions ≈ ${(parkingSweep.millionSeconds / 60).toFixed(1)} min`,
+      )
+    }
   } finally {
     env.close()
   }
-  const result: SuiteResult = { machine, quick: options.quick, sqlite, vault, actions }
+  const result: SuiteResult = {
+    machine,
+    quick: options.quick,
+    sqlite,
+    vault,
+    actions,
+    ...(parkingSweep ? { parkingSweep } : {}),
+  }
   if (options.scale) result.scale = await benchScale(options.scale, options)
   const text = JSON.stringify(result, null, 2)
   if (options.out) writeFileSync(options.out, text)

@@ -24,6 +24,11 @@ const PERMANENT: ManifestRetention = {
  * by the code where the event happens (cancellation: erasure.ts); periods stated to the shopper
  * come from the data inventory (KEPT_RECORDS, CHILD_DATA), so the notice and the sweep agree.
  */
+/** Parking sessions, events and plate histories are kept this long after their last event (issue #12). */
+const PARKING_RETENTION = keptRecord('parkingSessions').period
+/** A car park's day key outlives the day's sessions by a day (plus the day itself). */
+const PARKING_KEY_RETENTION = `P${Number(PARKING_RETENTION.slice(1, -1)) + 2}D`
+
 /**
  * SMS codes and daily counts: swept by `expiresAt`; found by phone and by requester when a member
  * is deleted (7.2).
@@ -665,6 +670,90 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'car_parks',
+      description:
+        'Car parks of the mall (issue #12): _id = car park id → { storeId, name, status active|closed }.',
+      indexes: [{ name: 'store', fields: [{ field: 'storeId' }] }],
+      retention: PERMANENT,
+    },
+    {
+      name: 'parking_tariffs',
+      description:
+        'Tariff versions of each car park (issue #12): _id = `<car park>:v<n>` → { carParkId, version, ' +
+        'effectiveFrom, tariff, rules (deductions), changedBy, changedAt, note }. Never edited.',
+      indexes: [
+        { name: 'car_park_version', fields: [{ field: 'carParkId' }, { field: 'version', direction: -1 }] },
+      ],
+      retention: PERMANENT,
+    },
+    {
+      name: 'parking_events',
+      large: true,
+      description:
+        'Entry and exit events the car parks posted (issue #12; whereabouts, 3.2): _id = `<car park>:<event id>` ' +
+        '(the idempotency of a retried post) → { carParkId, kind, at, plateIndex (blind index), receivedAt }. No plate.',
+      // receivedAt: the retention sweep.
+      indexes: [{ name: 'received', fields: [{ field: 'receivedAt' }] }],
+      retention: {
+        text: `${PARKING_RETENTION} after it was received`,
+        rules: [{ sweep: 'parkingEvents', after: PARKING_RETENTION, anchor: 'receivedAt', action: 'delete' }],
+      },
+    },
+    {
+      name: 'parking_plates',
+      large: true,
+      description:
+        'A plate’s recent events at a car park (issue #12), what its sessions are paired from: _id = ' +
+        '`<car park>:<plate blind index>` → { carParkId, plateIndex, events [{ eventId, kind, at }], lastAt }. No plate.',
+      indexes: [{ name: 'last', fields: [{ field: 'lastAt' }] }],
+      retention: {
+        text: `${PARKING_RETENTION} after the plate’s last event`,
+        rules: [{ sweep: 'parkingPlates', after: PARKING_RETENTION, anchor: 'lastAt', action: 'delete' }],
+      },
+    },
+    {
+      name: 'parking_sessions',
+      large: true,
+      description:
+        'Parking sessions (issue #12; whereabouts, 3.2): _id = `<car park>:<first event id>` → { carParkId, ' +
+        'storeId, plateIndex (blind index), plate {iv,tag,ct} under the day key of keyDay (parking_keys, key ' +
+        'environment), keyDay, state open|closed|exitOnly|unclosed, enteredAt, exitedAt, lastAt, sortAt, ' +
+        'tariffVersion, paidFen, paidUntil, eventIds, updatedAt }. Never the plate in clear.',
+      indexes: [
+        // The member's, the non-member's and the desk's look-ups by plate.
+        { name: 'plate_time', fields: [{ field: 'plateIndex' }, { field: 'sortAt', direction: -1 }] },
+        // The desk's last exits.
+        { name: 'store_exited', fields: [{ field: 'storeId' }, { field: 'exitedAt', direction: -1 }] },
+        // The retention sweep.
+        { name: 'last', fields: [{ field: 'lastAt' }] },
+      ],
+      retention: {
+        text: `${PARKING_RETENTION} after the session’s last event (its exit); its day key goes a day later`,
+        rules: [{ sweep: 'parkingSessions', after: PARKING_RETENTION, anchor: 'lastAt', action: 'delete' }],
+      },
+    },
+    {
+      name: 'parking_keys',
+      env: 'keys',
+      description:
+        'Data keys of the car parks’ days (issue #12), in the key environment only: _id = `<car park>:<China ' +
+        'day>` → { carParkId, day, keyId, wrappedKey {iv,tag,ct}, createdAt }. Destroying one makes every plate of ' +
+        'that day unreadable in any copy of the main environment.',
+      indexes: [{ name: 'day', fields: [{ field: 'day' }] }],
+      retention: {
+        text: `${PARKING_KEY_RETENTION} after its day: after every session of the day was swept`,
+        rules: [
+          {
+            sweep: 'parkingDayKeys',
+            after: PARKING_KEY_RETENTION,
+            anchor: 'day',
+            anchorKind: 'chinaDay',
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -754,4 +843,19 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded:
       'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry (pointsLedger)',
   },
+  car_parks: { link: 'none', reason: 'car parks, no personal information' },
+  parking_tariffs: { link: 'none', reason: 'tariffs, no personal information' },
+  parking_events: {
+    link: 'none',
+    reason: 'car-park events by plate blind index, not linked to a member id; swept after 30 days',
+  },
+  parking_plates: {
+    link: 'none',
+    reason: 'a plate’s recent events by blind index, not linked to a member id; swept after 30 days',
+  },
+  parking_sessions: {
+    link: 'none',
+    reason: 'parking sessions by plate blind index, not linked to a member id; swept after 30 days',
+  },
+  parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
 }

@@ -20,6 +20,7 @@ import { chinaDate } from '../src/domain/dates'
 import { vaultFromEnv, VaultConfigError, type Vault } from '../cloudfunctions/common/vault'
 import { DEFAULT_LOT_POLICY } from '../src/domain/points/lots'
 import { DEMO_EARNING_RULES, rulesVersionId } from '../src/domain/points/versions'
+import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF, tariffVersionId } from '../src/domain/parking/tariffs'
 
 /** The demo rules score every purchase the demo can make. */
 export const DEMO_RULES_FROM = '2020-01-01T00:00:00.000Z'
@@ -40,6 +41,9 @@ export const DEMO_STORES = {
   pudong: 'store-pudong',
   closed: 'store-jingan',
 } as const
+
+/** The demo store's car park; its plate-recognition system posts through `ingest`. */
+export const DEMO_CAR_PARK = { carParkId: 'carpark-xuhui', storeId: DEMO_STORES.xuhui } as const
 
 /** Demo channels: their codes are what the demo mini-program codes' scenes carry. */
 export const DEMO_CHANNELS = {
@@ -305,11 +309,33 @@ function demoDocuments(at: Date): Record<string, SeedDoc[]> {
         summary: ['首个版本'],
       },
     ],
+    [COLLECTIONS.carParks]: [
+      {
+        _id: DEMO_CAR_PARK.carParkId,
+        storeId: DEMO_CAR_PARK.storeId,
+        name: '徐汇店停车场',
+        status: 'active',
+      },
+    ],
+    [COLLECTIONS.parkingTariffs]: [
+      {
+        _id: tariffVersionId(DEMO_CAR_PARK.carParkId, 1),
+        carParkId: DEMO_CAR_PARK.carParkId,
+        version: 1,
+        effectiveFrom: DEMO_RULES_FROM,
+        tariff: DEMO_PARKING_TARIFF,
+        rules: DEMO_PARKING_RULES,
+        changedBy: 'system:seed',
+        changedAt: DEMO_RULES_FROM,
+        note: '初始收费标准',
+      },
+    ],
     [COLLECTIONS.rewards]: [
       {
         _id: 'reward-parking-2h',
         name: '停车券（2小时）',
         kind: 'parking',
+        parkingMinutes: 120,
         points: 200,
         stock: 1000,
         perMemberLimit: 5,

@@ -89,7 +89,8 @@ export const DB_OPTIONS = { throwOnNotFound: false } as const
 
 /**
  * Collection names, in one place so a typo is a compile error. All are in the main environment
- * but `memberKeys` and `deviceKeys`, which are in the key environment (`PI_KEY_ENV`, see keystore.ts).
+ * but `memberKeys`, `deviceKeys` and `parkingKeys`, which are in the key environment (`PI_KEY_ENV`, see
+ * keystore.ts).
  */
 export const COLLECTIONS = {
   members: 'members',
@@ -126,6 +127,12 @@ export const COLLECTIONS = {
   devices: 'devices',
   deviceKeys: 'device_keys',
   ingestNonces: 'ingest_nonces',
+  carParks: 'car_parks',
+  parkingEvents: 'parking_events',
+  parkingPlates: 'parking_plates',
+  parkingSessions: 'parking_sessions',
+  parkingTariffs: 'parking_tariffs',
+  parkingKeys: 'parking_keys',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

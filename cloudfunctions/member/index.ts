@@ -25,6 +25,7 @@ import { createConsentActions } from './consents'
 import { createGuardianActions } from './guardian'
 import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
+import { createParkingMemberActions } from './parking'
 import { createPointsActions } from './points'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
@@ -98,6 +99,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createAccountActions(deps),
           ...createMemberCodeActions(deps),
           ...createPointsActions(deps),
+          ...createParkingMemberActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

@@ -17,7 +17,7 @@ import { MAX_PLATES, type PlateView } from '../../src/domain/plate/model'
 import { wechatActor } from '../common/audit'
 import type { Clock } from '../common/clock'
 import type { Erasure } from '../common/erasure'
-import { fail, ok } from '../common/errors'
+import { fail, ok, type Result } from '../common/errors'
 import type { Claims, IdentityStore } from '../common/identity'
 import type { Db } from '../common/db'
 import { createDailyTries } from '../common/quota'
@@ -36,6 +36,21 @@ export function parsePlates(text: string | undefined): StoredPlate[] {
   if (!text) return []
   const list = JSON.parse(text) as StoredPlate[]
   return Array.isArray(list) ? list : []
+}
+
+/** The member's own plates, read under the parking consent (audited as the member's read). */
+export async function readOwnPlates(
+  deps: { guard: ScopeGuard; vault: Vault },
+  openid: string,
+  memberId: string,
+): Promise<Result<StoredPlate[]>> {
+  const read = await deps.guard.read(
+    memberId,
+    'parking',
+    ['plates'],
+    selfReader(wechatActor(deps.vault, openid)),
+  )
+  return read.ok ? ok(parsePlates(read.data.plates)) : read
 }
 
 const plateView = (p: StoredPlate): PlateView => ({
@@ -68,14 +83,8 @@ export function createPlateActions(deps: {
 
   return {
     async plates(_input, { caller, member }) {
-      const read = await guard.read(
-        member._id,
-        'parking',
-        ['plates'],
-        selfReader(wechatActor(vault, caller.openid)),
-      )
-      if (!read.ok) return read
-      return ok({ plates: parsePlates(read.data.plates).map(plateView) })
+      const read = await readOwnPlates(deps, caller.openid, member._id)
+      return read.ok ? ok({ plates: read.data.map(plateView) }) : read
     },
 
     async bindPlate({ plate }, { caller, member }) {

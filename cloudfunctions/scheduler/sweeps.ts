@@ -81,6 +81,9 @@ export function createSweeps(deps: SweepDeps): Sweeps {
   const { db, clock } = deps
   const _ = db.command
 
+  /** The database a rule's collection is in: the key environment's for `env: 'keys'`. */
+  const storeOf = (rule: RetentionSweep): Db => (rule.env === 'keys' ? deps.keyDb() : db)
+
   function cutoffOf(rule: RetentionSweep): Date | string {
     const at = clock.now() - durationMs(rule.after)
     return rule.anchorKind === 'chinaDay' ? chinaDate(at) : new Date(at)
@@ -100,7 +103,7 @@ export function createSweeps(deps: SweepDeps): Sweeps {
     const due = { ...rule.where, [rule.anchor]: _.lt(cutoffOf(rule)) }
     let removed = 0
     while (clock.now() - started < (options.budgetMs ?? Infinity)) {
-      const { data } = await db.collection(rule.collection).where(due).limit(pageSize).get()
+      const { data } = await storeOf(rule).collection(rule.collection).where(due).limit(pageSize).get()
       if (data.length === 0) return { removed, complete: true }
       removed += await handle(data, due)
       if (data.length < pageSize) return { removed, complete: true }
@@ -110,7 +113,7 @@ export function createSweeps(deps: SweepDeps): Sweeps {
 
   /** Removes the documents still due among `docs`: one that changed meanwhile is kept. */
   async function removeDue(rule: RetentionSweep, docs: Doc[], due: Record<string, unknown>): Promise<number> {
-    const { stats } = await db
+    const { stats } = await storeOf(rule)
       .collection(rule.collection)
       .where({ ...due, _id: _.in(docs.map((doc) => doc._id)) })
       .remove()

@@ -33,6 +33,7 @@ import { createMemberCodeStaffActions } from './memberCode'
 import { createPartnerActions } from './partners'
 import { createVoucherActions } from './vouchers'
 import { createPointsActions } from './points'
+import { createParkingActions } from './parking'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -198,5 +199,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createMemberCodeStaffActions(deps),
     ...createVoucherActions(deps),
     ...createPointsActions(deps),
+    ...createParkingActions(deps),
   }
 }

@@ -14,6 +14,7 @@ import { CONSENT_MESSAGES, type ConsentError } from './consent/errors'
 import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from './identity/errors'
 import { INGEST_MESSAGES, type IngestError } from './ingest/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
+import { PARKING_MESSAGES, type ParkingError } from './parking/errors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
@@ -61,6 +62,7 @@ export type ErrorCode =
   | MemberCodeError
   | EarnError
   | IngestError
+  | ParkingError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -79,6 +81,7 @@ export const ERROR_MESSAGES = {
   ...MEMBER_CODE_MESSAGES,
   ...EARN_MESSAGES,
   ...INGEST_MESSAGES,
+  ...PARKING_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

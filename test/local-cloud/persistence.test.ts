@@ -212,7 +212,7 @@ describe('manifest and indexes', () => {
         .sort()
     expect(cloud.collectionNames().sort()).toEqual(namesIn(undefined))
     expect(cloud.collectionNames(cloud.keyEnv).sort()).toEqual(namesIn('keys'))
-    expect(namesIn('keys')).toEqual(['member_keys'])
+    expect(namesIn('keys')).toEqual(['device_keys', 'member_keys', 'parking_keys'])
     for (const collection of projectManifest.collections) {
       for (const index of collection.indexes ?? []) {
         expect(indexesOf(cloud.envOf(collection))).toContain(`ix_c_${collection.name}__${index.name}`)

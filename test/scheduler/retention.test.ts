@@ -311,6 +311,51 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       after: async () => expect(await byId(rule.collection, 'tx-failed')).toBe(true),
     }
   },
+
+  async parkingEvents(rule) {
+    const receivedAt = new Date(START)
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'cp:e1', carParkId: 'cp', kind: 'entry', at: receivedAt, plateIndex: 'x', receivedAt },
+    })
+    return {
+      dueAt: receivedAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'cp:e1'),
+    }
+  },
+
+  async parkingPlates(rule) {
+    const lastAt = new Date(START)
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'cp:x', carParkId: 'cp', plateIndex: 'x', events: [], lastAt } })
+    return { dueAt: lastAt.getTime() + durationMs(rule.after), present: () => byId(rule.collection, 'cp:x') }
+  },
+
+  async parkingSessions(rule) {
+    const lastAt = new Date(START)
+    await env.db.collection(rule.collection).add({
+      data: {
+        _id: 'cp:s1',
+        carParkId: 'cp',
+        storeId: 'store-xuhui',
+        plateIndex: 'x',
+        state: 'closed',
+        lastAt,
+      },
+    })
+    return { dueAt: lastAt.getTime() + durationMs(rule.after), present: () => byId(rule.collection, 'cp:s1') }
+  },
+
+  async parkingDayKeys(rule) {
+    await env.keyDb
+      .collection(rule.collection)
+      .add({ data: { _id: 'cp:2024-06-15', carParkId: 'cp', day: '2024-06-15', createdAt: new Date(START) } })
+    // Due once the period after the whole China day 2024-06-15 is over.
+    return {
+      dueAt: Date.parse('2024-06-15T16:00:00.000Z') + durationMs(rule.after),
+      present: () => byId(rule.collection, 'cp:2024-06-15'),
+    }
+  },
 }
 
 const triggerOf = (sweep: string) =>

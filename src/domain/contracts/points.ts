@@ -125,7 +125,7 @@ const rulesField: Field<EarningRules> = {
 }
 
 /** An ISO instant, or absent for "as soon as it can". */
-const instant: Field<string | undefined> = {
+export const instant: Field<string | undefined> = {
   parse(raw, field) {
     if (raw === undefined || raw === null || raw === '') return ok(undefined)
     return typeof raw === 'string' && raw.length <= 30 && Number.isFinite(Date.parse(raw))

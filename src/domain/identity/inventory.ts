@@ -307,7 +307,7 @@ export function isSensitive(key: FieldKey, member: { child: boolean }): boolean 
  * (ISO 8601, a year counted as 365 days) and how it is stated where consent is given (7.1). The
  * database manifest's retention rules take their periods from here.
  */
-export type RecordKey = 'consentReceipts' | 'pointsLedger' | 'auditLog' | 'issuedCards'
+export type RecordKey = 'consentReceipts' | 'pointsLedger' | 'auditLog' | 'issuedCards' | 'parkingSessions'
 
 export interface KeptRecord {
   key: RecordKey
@@ -340,6 +340,12 @@ export const KEPT_RECORDS: readonly KeptRecord[] = [
     label: '服务台办理的会员卡',
     period: 'P2Y',
     text: '卡上登记的姓名和手机号在绑定后立即删除；办卡后2年内未绑定的，期满删除',
+  },
+  {
+    key: 'parkingSessions',
+    label: '停车场出入记录',
+    period: 'P30D',
+    text: '车牌（加密保存）及出入场时间自离场起保存30天，期满删除，其加密密钥随后销毁',
   },
 ]
 
