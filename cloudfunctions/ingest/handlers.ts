@@ -12,7 +12,9 @@ import type { DeviceDoc, DeviceKind } from '../common/devices'
 import type { Receipts } from '../common/points/receipts'
 import type { RulesBook } from '../common/points/rules'
 import type { StoreDirectory } from '../common/stores'
+import type { TariffBook } from '../common/parking/tariffs'
 import type { Vault } from '../common/vault'
+import { carParkHandler } from './carpark'
 import { posHandler } from './pos'
 
 export interface IngestDeps {
@@ -23,6 +25,8 @@ export interface IngestDeps {
   audit: AuditLog
   rules: RulesBook
   stores: StoreDirectory
+  /** The car parks' tariff versions, kept by the function instance (a session records the one at entry). */
+  tariffs: TariffBook
 }
 
 export interface DeviceHandler {
@@ -36,4 +40,5 @@ export interface DeviceHandler {
 
 export const HANDLERS: Readonly<Record<string, DeviceHandler>> = {
   pos: posHandler,
+  carpark: carParkHandler,
 }

@@ -31,6 +31,7 @@ import { addUnique, COLLECTIONS } from '../common/db'
 import { createDevices } from '../common/devices'
 import { openDatabases } from '../common/platform'
 import { createReceipts } from '../common/points/receipts'
+import { createTariffBook } from '../common/parking/tariffs'
 import { createRulesBook } from '../common/points/rules'
 import { createStoreDirectory } from '../common/stores'
 import { vaultFromEnv } from '../common/vault'
@@ -74,6 +75,9 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   FORBIDDEN: 403,
   DEVICE_NONCE_REPLAYED: 409,
   RECEIPT_ALREADY_SCORED: 409,
+  PARKING_BUSY: 503,
+  PARKING_EVENT_INVALID: 400,
+  PLATE_INVALID: 400,
   INVALID_ARGUMENT: 400,
   TEXT_INVALID: 400,
   FIELD_TOO_LONG: 400,
@@ -116,6 +120,7 @@ export function createMain(options: IngestFunctionOptions = {}) {
   // Kept by the function instance across its calls, as the other functions keep them.
   const stores = createStoreDirectory(clock)
   const rules = createRulesBook(clock)
+  const tariffs = createTariffBook(clock)
   const auditChain = createAuditChain()
 
   function wire(): IngestDeps {
@@ -130,6 +135,7 @@ export function createMain(options: IngestFunctionOptions = {}) {
       audit,
       rules,
       stores,
+      tariffs,
     }
   }
 

@@ -2,7 +2,7 @@
  * The ingest function: signed pushes from a store's POS over HTTP access. Every refusal of a
  * push that is not the device's own, fresh and unreplayed; purchases by member code and by the
  * phone's blind index, scored as the counter scores them, once per receipt whichever way it
- * arrives; refunds once each.
+ * arrives; refunds once each; a car park's gate events opening and closing sessions.
  */
 import { randomBytes } from 'node:crypto'
 
@@ -11,7 +11,7 @@ import { hexToBytes, memberCodeToken } from '../../src/domain/points/memberCode'
 import { nodeHmacSha1 } from '../../cloudfunctions/common/points/memberCode'
 import { createMain as createIngestMain, type HttpAnswer } from '../../cloudfunctions/ingest/index'
 import { sign } from '../../cloudfunctions/ingest/signature'
-import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
+import { DEMO_CAR_PARK, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { MemberCodeSecret } from '../../src/domain/contracts/memberCode'
 import type { AwardAnswer, RefundAnswer } from '../../src/domain/contracts/points'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
@@ -359,5 +359,69 @@ describe('ingest: POS refunds', () => {
     expect(await pointsOf(memberId)).toBe(69)
     const reversals = (await ledgerOf(memberId)).filter((entry) => entry.kind === 'reverse')
     expect(reversals).toEqual([expect.objectContaining({ delta: -31, actor: `device:${pos.deviceId}` })])
+  })
+})
+
+describe('ingest: car parks', () => {
+  const PLATE = '沪A12345'
+  let gate: RegisteredDevice
+
+  beforeEach(async () => {
+    gate = await devicesOf().register({
+      kind: 'carpark',
+      storeId: DEMO_STORES.xuhui,
+      carParkId: DEMO_CAR_PARK.carParkId,
+    })
+  })
+
+  const atGate = (body: object, options: Push = {}) =>
+    push(body, { path: '/ingest/carpark', device: gate.deviceId, secret: gate.secret, ...options })
+  const minutesAgo = (minutes: number) => new Date(env.clock.now() - minutes * 60_000).toISOString()
+
+  test('opens and closes a session from the gate’s signed entry and exit, the plate only encrypted', async () => {
+    expect(await atGate({ eventId: 'in-1', kind: 'entry', plate: PLATE, at: minutesAgo(90) })).toMatchObject({
+      status: 200,
+      answer: { ok: true, data: { repeated: false, state: 'open' } },
+    })
+    expect(await atGate({ eventId: 'out-1', kind: 'exit', plate: PLATE, at: minutesAgo(1) })).toMatchObject({
+      status: 200,
+      answer: { ok: true, data: { state: 'closed' } },
+    })
+    const sessions = await env.all('parking_sessions')
+    expect(sessions).toHaveLength(1)
+    expect(sessions[0]).toMatchObject({
+      carParkId: DEMO_CAR_PARK.carParkId,
+      plateIndex: env.vault.blindIndex('plate', PLATE),
+    })
+    expect(JSON.stringify(sessions)).not.toContain('12345')
+  })
+
+  test('refuses a POS posting gate events, a gate posting receipts, and a gate of no known car park', async () => {
+    const entry = { eventId: 'in-2', kind: 'entry', plate: PLATE, at: minutesAgo(5) }
+    expect(await push(entry, { path: '/ingest/carpark' })).toMatchObject({
+      status: 403,
+      answer: { code: 'DEVICE_KIND_MISMATCH' },
+    })
+    expect(
+      await atGate(purchase('R-GATE', 100, byPhone('13900000000')), { path: '/ingest/pos' }),
+    ).toMatchObject({ status: 403, answer: { code: 'DEVICE_KIND_MISMATCH' } })
+    const stray = await devicesOf().register({
+      kind: 'carpark',
+      storeId: DEMO_STORES.xuhui,
+      carParkId: 'carpark-nowhere',
+    })
+    expect(
+      await push(entry, { path: '/ingest/carpark', device: stray.deviceId, secret: stray.secret }),
+    ).toMatchObject({ status: 422, answer: { code: 'CAR_PARK_UNKNOWN' } })
+    expect(await env.all('parking_sessions')).toHaveLength(0)
+  })
+
+  test('answers a malformed event 400 and changes nothing', async () => {
+    expect(await atGate({ eventId: 'in-3', kind: 'entry', plate: 'ABC', at: minutesAgo(5) })).toMatchObject({
+      status: 400,
+      answer: { ok: false, code: 'PLATE_INVALID' },
+    })
+    expect(await env.all('parking_sessions')).toHaveLength(0)
+    expect(await env.all('parking_events')).toHaveLength(0)
   })
 })
