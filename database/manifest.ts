@@ -754,6 +754,29 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'parking_days',
+      description:
+        'Parking figures per car park and China day, in shards (`<car park>:<day>:<shard>` → { carParkId, storeId, ' +
+        'day, payments, paidFen, refunds, refundedFen, waives, waivedFen, tierFen, spendFen, voucherFen, pointsFen, ' +
+        'pointsSpent }), written in the transaction of what they count: the managers’ parking report (counts only).',
+      indexes: [
+        { name: 'car_park_day', fields: [{ field: 'carParkId' }, { field: 'day', direction: -1 }] },
+        { name: 'day', fields: [{ field: 'day' }] },
+      ],
+      retention: {
+        text: `${keptRecord('pointsLedger').period} after the day, as the points ledger (no member data)`,
+        rules: [
+          {
+            sweep: 'parkingDays',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'day',
+            anchorKind: 'chinaDay',
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -858,4 +881,5 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     reason: 'parking sessions by plate blind index, not linked to a member id; swept after 30 days',
   },
   parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
+  parking_days: { link: 'none', reason: 'per car park and day totals, no member id' },
 }

@@ -133,6 +133,7 @@ export const COLLECTIONS = {
   parkingSessions: 'parking_sessions',
   parkingTariffs: 'parking_tariffs',
   parkingKeys: 'parking_keys',
+  parkingDays: 'parking_days',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {
@@ -212,3 +213,7 @@ export async function addUnique(db: Db, collection: string, data: Doc): Promise<
     throw error
   }
 }
+
+/** `_.gte(a).and(_.lte(b))`: one range on one field (DbCommand's typing has no `and`). */
+export const between = (low: unknown, high: unknown): unknown =>
+  (low as { and(other: unknown): unknown }).and(high)

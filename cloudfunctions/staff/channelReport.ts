@@ -8,7 +8,7 @@ import type { lookupContract, ReportChannel, ReportRow } from '../../src/domain/
 import type { Channel } from '../../src/domain/channel/model'
 import { fail, ok } from '../../src/domain/errors'
 import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
-import { COLLECTIONS, type Db, type DbQuery, type Doc } from '../common/db'
+import { between, COLLECTIONS, type Db, type DbQuery, type Doc } from '../common/db'
 import type { Handlers } from '../common/router'
 import type { StoreDirectory } from '../common/stores'
 
@@ -16,9 +16,6 @@ import type { StoreDirectory } from '../common/stores'
 const PAGE = 1000
 /** 31 days of a mall's channels: more rows than this is a sign of something else. */
 const MAX_ROWS = 20_000
-
-/** `_.gte(a).and(_.lte(b))`: one range on one field (DbCommand's typing has no `and`). */
-const between = (low: unknown, high: unknown) => (low as { and(other: unknown): unknown }).and(high)
 
 type ReportHandlers = Pick<Handlers<typeof lookupContract, { status: 'active' }>, 'channelReport'>
 

@@ -215,6 +215,14 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, `s1:${TODAY}:0`) }
   },
 
+  async parkingDays(rule) {
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: `cp:${TODAY}:0`, carParkId: 'cp', storeId: 's1', day: TODAY, paidFen: 800 } })
+    const nextDay = Date.parse(`${TODAY}T00:00:00+08:00`) + DAY
+    return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, `cp:${TODAY}:0`) }
+  },
+
   async unboundCards(rule) {
     const id = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
     const card = (await env.all(rule.collection)).find((doc) => doc._id === id) as Doc

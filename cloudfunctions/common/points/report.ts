@@ -17,12 +17,10 @@
 import { chinaDate } from '../../../src/domain/dates'
 import type { PointsDayRow, PointsReport } from '../../../src/domain/contracts/points'
 import type { Clock } from '../clock'
-import { addUnique, COLLECTIONS, type Db, type Doc } from '../db'
+import { addUnique, between, COLLECTIONS, type Db, type Doc } from '../db'
 
 const PAGE = 1000
 
-/** `_.gte(a).and(_.lte(b))` (DbCommand's typing has no `and`). */
-const between = (low: unknown, high: unknown) => (low as { and(other: unknown): unknown }).and(high)
 const COUNTS = ['issued', 'spent', 'expired', 'reversed', 'adjusted', 'absorbed'] as const
 
 type Counts = Record<(typeof COUNTS)[number], number>
