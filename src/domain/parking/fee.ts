@@ -93,6 +93,13 @@ function inNight(minute: number, night: { from: string; to: string }): boolean {
   return from <= to ? minute >= from && minute < to : minute >= from || minute < to
 }
 
+/**
+ * Minutes from `minute` of the day until the day next reaches `target` (1 to a whole day): the
+ * night's start or end, or noon, where a night's name (the date it ends on) can change.
+ */
+const minutesUntil = (minute: number, target: number) =>
+  ((target - minute + DAY_MINUTES - 1) % DAY_MINUTES) + 1
+
 /** The price of the stay from `start` to `end` (ms), before deductions. */
 export function tariffFen(tariff: Tariff, start: number, end: number): number {
   const minutes = Math.max(0, Math.ceil((end - start) / MINUTE_MS))
@@ -103,12 +110,25 @@ export function tariffFen(tariff: Tariff, start: number, end: number): number {
     const blockEnd = Math.min(minutes, blockStart + DAY_MINUTES)
     let dayMinutes = 0
     const nights = new Set<string>()
-    for (let m = blockStart; m < blockEnd; m += 1) {
+    // Runs of whole minutes alike: all day or all night, of one night's name.
+    for (let m = blockStart; m < blockEnd;) {
       const at = start + m * MINUTE_MS
-      if (tariff.overnight && inNight(minuteOfDay(at), tariff.overnight)) {
-        // A night is named by the China date on which it ends.
-        nights.add(chinaDate(at + (DAY_MINUTES * MINUTE_MS) / 2))
-      } else dayMinutes += 1
+      const night = tariff.overnight
+      if (!night) {
+        dayMinutes += blockEnd - m
+        break
+      }
+      const minute = minuteOfDay(at)
+      const inside = inNight(minute, night)
+      const run = Math.min(
+        blockEnd - m,
+        minutesUntil(minute, hhmm(inside ? night.to : night.from)),
+        minutesUntil(minute, DAY_MINUTES / 2),
+      )
+      // A night is named by the China date on which it ends.
+      if (inside) nights.add(chinaDate(at + (DAY_MINUTES * MINUTE_MS) / 2))
+      else dayMinutes += run
+      m += run
     }
     let fen = nights.size * (tariff.overnight?.fen ?? 0)
     const first = blockStart === 0

@@ -47,6 +47,66 @@ describe('tariffFen', () => {
   ])('[4.2.2.6] prices %s', (_name, session, fen) => {
     expect(tariffFen(TARIFF, Date.parse(session.enteredAt), Date.parse(session.until))).toBe(fen)
   })
+
+  /** The tariff's definition, minute by minute: what the priced runs must equal. */
+  function byTheMinute(tariff: Tariff, start: number, end: number): number {
+    const minutes = Math.max(0, Math.ceil((end - start) / 60_000))
+    if (minutes <= tariff.freeMinutes) return 0
+    const hhmm = (value: string) => Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5))
+    let total = 0
+    for (let block = 0; block < minutes; block += 1440) {
+      let day = 0
+      const nights = new Set<string>()
+      for (let m = block; m < Math.min(minutes, block + 1440); m += 1) {
+        const at = start + m * 60_000
+        const minute = Math.floor(((at + 8 * 3600_000) % 86_400_000) / 60_000)
+        const night = tariff.overnight
+        const from = night ? hhmm(night.from) : 0
+        const to = night ? hhmm(night.to) : 0
+        const inside = night && (from <= to ? minute >= from && minute < to : minute >= from || minute < to)
+        if (inside) nights.add(new Date(at + 8 * 3600_000 + 43_200_000).toISOString().slice(0, 10))
+        else day += 1
+      }
+      let fen = nights.size * (tariff.overnight?.fen ?? 0)
+      if (day > 0)
+        fen +=
+          block === 0
+            ? tariff.firstPeriod.fen +
+              Math.ceil(Math.max(0, day - tariff.firstPeriod.minutes) / tariff.increment.minutes) *
+                tariff.increment.fen
+            : Math.ceil(day / tariff.increment.minutes) * tariff.increment.fen
+      total += tariff.dailyCapFen === undefined ? fen : Math.min(fen, tariff.dailyCapFen)
+    }
+    return total
+  }
+
+  it('prices every stay as the minute-by-minute definition does, whatever the night window', () => {
+    const time = fc
+      .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }))
+      .map(([h, m]) => `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`)
+    fc.assert(
+      fc.property(
+        fc.option(fc.record({ from: time, to: time, fen: fc.integer({ min: 0, max: 3000 }) }), {
+          nil: undefined,
+        }),
+        fc.option(fc.integer({ min: 500, max: 10_000 }), { nil: undefined }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 0, max: 4 * 24 * 60 * 60 }),
+        (overnight, dailyCapFen, startMinute, staySeconds) => {
+          const tariff: Tariff = {
+            ...TARIFF,
+            ...(overnight ? { overnight } : { overnight: undefined }),
+            dailyCapFen,
+          }
+          // Entries at any second, not only on the minute.
+          const start = Date.parse('2024-06-15T00:00:00Z') + startMinute * 60_000 + (staySeconds % 60) * 1000
+          const end = start + staySeconds * 1000
+          expect(tariffFen(tariff, start, end)).toBe(byTheMinute(tariff, start, end))
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
 })
 
 describe('parkingFee', () => {
