@@ -22,13 +22,20 @@
  * `card:<card id>` in them. These entries are not counted per day: the rotation reads for the
  * system's own upkeep, and a count per member would double the rotation's writes.
  *
+ * After the members' and cards' keys, the same run re-wraps the key environment's other wrapped
+ * secrets: devices' signing secrets (`device_keys`) and the car parks' day keys (`parking_keys`),
+ * each verified by unwrapping it again under the new key and written on the old `keyId` only. They
+ * are few (a device per till or gate, a key per car park and day for 32 days), read in pages by
+ * `_id` within one run; nothing of a person is decrypted, so nothing is audited.
+ *
  * It needs the keys only where the functions have them: the current master key and the old ones
  * in `PI_RETIRED_MASTER_KEYS`.
  */
 import { systemActor, type AuditLog, type AuditRecorder } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import { ownerOf, type KeyDoc } from '../common/keystore'
+import { ownerOf, wrappedKeyOf, type KeyDoc } from '../common/keystore'
+import { dayKeyOwner } from '../common/parking/dayKeys'
 import type { Sealed, Vault, WrappedKey } from '../common/vault'
 import type { FieldKey } from '../../src/domain/identity/inventory'
 import { JOBS_COLLECTION } from './jobs'
@@ -90,6 +97,33 @@ export interface KeyRotation {
 interface OwnerDoc extends Doc {
   fields?: Record<string, Sealed>
 }
+
+/**
+ * The key environment's other wrapped secrets: how each is re-wrapped under the current master
+ * key and verified (the re-wrap unwraps again, or throws).
+ */
+const SIDE_KEYS: {
+  collection: string
+  rewrap: (vault: Vault, doc: Doc, wrapped: WrappedKey) => WrappedKey
+}[] = [
+  {
+    collection: COLLECTIONS.deviceKeys,
+    rewrap(vault, doc, wrapped) {
+      const next = vault.wrapDeviceSecret(doc._id, vault.openDeviceSecret(doc._id, wrapped))
+      vault.openDeviceSecret(doc._id, next)
+      return next
+    },
+  },
+  {
+    collection: COLLECTIONS.parkingKeys,
+    rewrap(vault, doc, wrapped) {
+      const owner = dayKeyOwner(String(doc.carParkId), String(doc.day))
+      const next = vault.rewrapMemberKey(owner, wrapped)
+      vault.openMemberKey(owner, next)
+      return next
+    },
+  },
+]
 
 export function createKeyRotation(deps: {
   /** The main environment: owners' encrypted fields, legacy keys, the progress document. */
@@ -180,9 +214,65 @@ export function createKeyRotation(deps: {
     ).total
   }
 
+  /** The side secrets still on a retired key. */
+  async function sideRemaining(): Promise<number> {
+    if (retired.length === 0) return 0
+    let total = 0
+    for (const side of SIDE_KEYS)
+      total += (
+        await keyDb
+          .collection(side.collection)
+          .where({ keyId: _.in(retired) })
+          .count()
+      ).total
+    return total
+  }
+
+  /**
+   * Re-wraps the side secrets on a retired key, a page at a time by `_id` within this run (a
+   * failed one stays behind without stopping the rest). `done`: none left but the failures.
+   */
+  async function rotateSide(pageSize: number, withinBudget: () => boolean) {
+    const run = { rewrapped: 0, skipped: 0, failed: 0, failedIds: [] as string[], done: true }
+    for (const side of SIDE_KEYS) {
+      let after = ''
+      for (;;) {
+        if (!withinBudget()) return { ...run, done: false }
+        const where: Record<string, unknown> = { keyId: _.in(retired) }
+        if (after !== '') where._id = _.gt(after)
+        const { data } = await keyDb
+          .collection(side.collection)
+          .where(where)
+          .orderBy('_id', 'asc')
+          .limit(pageSize)
+          .get()
+        for (const doc of data as Doc[]) {
+          after = doc._id
+          const wrapped = wrappedKeyOf(doc)
+          let next: WrappedKey
+          try {
+            if (!wrapped) throw new Error('no wrapped key')
+            next = side.rewrap(vault, doc, wrapped)
+          } catch {
+            run.failed++
+            if (run.failedIds.length < FAILED_IDS_KEPT) run.failedIds.push(`${side.collection}/${doc._id}`)
+            continue
+          }
+          const { stats } = await keyDb
+            .collection(side.collection)
+            .where({ _id: doc._id, keyId: wrapped.keyId })
+            .update({ data: { keyId: next.keyId, wrappedKey: next.wrappedKey } })
+          run[stats.updated === 1 ? 'rewrapped' : 'skipped']++
+        }
+        if (data.length < pageSize) break
+      }
+    }
+    return run
+  }
+
   async function remaining(): Promise<number> {
     if (retired.length === 0) return 0
-    let total = await inStore()
+    let total = (await inStore()) + (await sideRemaining())
     for (const name of Object.values(OWNER_COLLECTIONS)) {
       total += (
         await db
@@ -241,6 +331,18 @@ export function createKeyRotation(deps: {
         progress.updatedAt = new Date(clock.now())
         if (done) progress.finishedAt = progress.updatedAt
         await saveProgress(progress)
+      }
+
+      if (done && retired.length > 0) {
+        const side = await rotateSide(pageSize, () => pages < maxPages && clock.now() - started < budgetMs)
+        run.rewrapped += side.rewrapped
+        run.skipped += side.skipped
+        run.failed += side.failed
+        done = side.done
+        if (side.failed > 0) {
+          progress.failedIds = [...progress.failedIds, ...side.failedIds].slice(0, FAILED_IDS_KEPT)
+          await saveProgress(progress)
+        }
       }
 
       const { _id: _ignored, job: _job, ...totals } = progress

@@ -14,7 +14,9 @@ import { auditSignerFromEnv } from '../../cloudfunctions/common/chain'
 import { manualClock } from '../../cloudfunctions/common/clock'
 import { asDb, COLLECTIONS, DB_OPTIONS, type Db } from '../../cloudfunctions/common/db'
 import { createIdentityStore } from '../../cloudfunctions/common/identity'
+import { createDevices } from '../../cloudfunctions/common/devices'
 import { createKeyStore } from '../../cloudfunctions/common/keystore'
+import { createDayKeys } from '../../cloudfunctions/common/parking/dayKeys'
 import { vaultFromEnv, type Vault } from '../../cloudfunctions/common/vault'
 import { createMain } from '../../cloudfunctions/scheduler/index'
 import { createKeyRotation, ROTATION_ACTOR } from '../../cloudfunctions/scheduler/rotation'
@@ -155,6 +157,42 @@ describe('key rotation against local-cloud', () => {
     expect(JSON.stringify(identitiesBefore)).not.toContain('wrappedKey')
     expect(await readAll(dbs, vaultFromEnv(newOnlyEnv), ids)).toEqual(ids.map((_id, i) => `会员${i}`))
     await expect(readAll(dbs, vaultFromEnv(oldEnv), ids.slice(0, 1))).rejects.toThrow('unknown master key id')
+  })
+
+  test('should re-wrap devices’ secrets and car parks’ day keys too, each opening with the new key alone', async () => {
+    const ids = await addMembers(dbs, vaultFromEnv(oldEnv), 2)
+    const devices = (vault: Vault) => createDevices({ db, keyDb: () => keyDb, vault, clock })
+    const gates = await Promise.all(
+      [1, 2, 3].map(() =>
+        devices(vaultFromEnv(oldEnv)).register({ kind: 'carpark', storeId: 's1', carParkId: 'cp' }),
+      ),
+    )
+    const days = ['2026-02-27', '2026-02-28', '2026-03-01']
+    const sealed = await Promise.all(
+      days.map(async (day) =>
+        (
+          await createDayKeys({ keyDb: () => keyDb, vault: vaultFromEnv(oldEnv), clock }).forDay('cp', day)
+        ).encrypt('plate', '沪A12345'),
+      ),
+    )
+    expect(await rotation().remaining()).toBe(2 + 3 + 3)
+
+    expect(await rotation().run({ pageSize: 2 })).toMatchObject({
+      rewrapped: 2 + 3 + 3,
+      failed: 0,
+      done: true,
+    })
+    expect(await rotation().remaining()).toBe(0)
+    const after = vaultFromEnv(newOnlyEnv)
+    for (const gate of gates) {
+      const device = await devices(after).byId(gate.deviceId)
+      expect((await devices(after).secretOf(device!))?.toString('base64')).toBe(gate.secret)
+    }
+    for (const [i, day] of days.entries()) {
+      const key = await createDayKeys({ keyDb: () => keyDb, vault: after, clock }).open('cp', day)
+      expect(key?.decrypt('plate', sealed[i])).toBe('沪A12345')
+    }
+    expect(await readAll(dbs, after, ids)).toHaveLength(2)
   })
 
   test('should resume an interrupted rotation after the last page done', async () => {

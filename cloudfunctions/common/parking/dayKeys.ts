@@ -18,7 +18,7 @@ import { VaultError, type MemberCipher, type Vault } from '../vault'
 export const dayKeyId = (carParkId: string, day: string) => `${carParkId}:${day}`
 
 /** What the wrapped key's associated data names: no other owner's key opens as this one. */
-const ownerOf = (carParkId: string, day: string) => `parking:${carParkId}:${day}`
+export const dayKeyOwner = (carParkId: string, day: string) => `parking:${carParkId}:${day}`
 
 export interface DayKeys {
   /** The key of a car park's day, made on first use. */
@@ -44,7 +44,7 @@ export function createDayKeys(deps: { keyDb: () => Db; vault: Vault; clock: Cloc
     const wrapped = wrappedKeyOf(data)
     if (!wrapped || data.carParkId !== carParkId || data.day !== day)
       throw new VaultError('malformed key document')
-    const cipher = vault.openMemberKey(ownerOf(carParkId, day), wrapped)
+    const cipher = vault.openMemberKey(dayKeyOwner(carParkId, day), wrapped)
     opened.set(id, cipher)
     return cipher
   }
@@ -54,7 +54,7 @@ export function createDayKeys(deps: { keyDb: () => Db; vault: Vault; clock: Cloc
     async forDay(carParkId, day) {
       const existing = await open(carParkId, day)
       if (existing) return existing
-      const { cipher, keyId, wrappedKey } = vault.createMemberKey(ownerOf(carParkId, day))
+      const { cipher, keyId, wrappedKey } = vault.createMemberKey(dayKeyOwner(carParkId, day))
       const doc = {
         _id: dayKeyId(carParkId, day),
         carParkId,
