@@ -17,6 +17,7 @@ import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
 import { POINTS_AT_MESSAGES, POINTS_MESSAGES, type PointsError } from './points/errors'
+import { RECEIPT_MESSAGES, type ReceiptError } from './receipt/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 import { alreadyScoredMessage, EARN_MESSAGES, type EarnError } from './points/earnErrors'
@@ -59,6 +60,7 @@ export type ErrorCode =
   | PartnerError
   | MemberCodeError
   | EarnError
+  | ReceiptError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -76,6 +78,7 @@ export const ERROR_MESSAGES = {
   ...PARTNER_MESSAGES,
   ...MEMBER_CODE_MESSAGES,
   ...EARN_MESSAGES,
+  ...RECEIPT_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -92,7 +92,7 @@ export interface PointsReport {
   rows: PointsDayRow[]
 }
 
-const fen = (min: number, max: number): Field<number> => ({
+export const fen = (min: number, max: number): Field<number> => ({
   parse(raw, field) {
     return typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max
       ? ok(raw)
@@ -100,7 +100,7 @@ const fen = (min: number, max: number): Field<number> => ({
   },
 })
 
-const receiptNo = () =>
+export const receiptNo = () =>
   required(RECEIPT_MAX, 'RECEIPT_INVALID', {
     normalise: (value) => value.toUpperCase(),
     check: (value): Check => (/^[A-Z0-9-]+$/.test(value) ? undefined : 'RECEIPT_INVALID'),

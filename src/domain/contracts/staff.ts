@@ -14,6 +14,7 @@ import { memberCodeStaffContract } from './memberCode'
 import { partnersContract } from './partners'
 import { vouchersContract } from './vouchers'
 import { pointsContract } from './points'
+import { receiptsStaffContract } from './receipts'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -102,6 +103,7 @@ export const staffContract = {
   ...memberCodeStaffContract,
   ...vouchersContract,
   ...pointsContract,
+  ...receiptsStaffContract,
 }
 
 export type StaffContract = typeof staffContract
