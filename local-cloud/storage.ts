@@ -49,8 +49,8 @@ export class CloudStorage {
   ) {
     this.bucket = `${env}-1250000000`
     if (dataDir) {
+      // Created by the first upload: a data directory without files has no storage folder.
       this.dir = path.join(dataDir, 'storage', env)
-      fs.mkdirSync(this.dir, { recursive: true })
       const index = this.indexFile()
       if (fs.existsSync(index)) {
         for (const file of JSON.parse(fs.readFileSync(index, 'utf8')) as StoredFile[])
@@ -143,6 +143,8 @@ export class CloudStorage {
   }
 
   private saveIndex(): void {
-    if (this.dir) fs.writeFileSync(this.indexFile(), JSON.stringify([...this.meta.values()]))
+    if (!this.dir) return
+    fs.mkdirSync(this.dir, { recursive: true })
+    fs.writeFileSync(this.indexFile(), JSON.stringify([...this.meta.values()]))
   }
 }
