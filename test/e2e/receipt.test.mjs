@@ -167,6 +167,9 @@ test('a receipt photo, covered on the phone, is approved by the counter and earn
     const [r, g, b] = samples.kept
     assert.ok(g > 120 && r < 80 && b < 110, `the amount area stays green (${samples.kept})`)
     points = (await item.locator('.receipts__points').innerText()).match(/(\d+) 分/)[1]
+    // The whole photo is shown, in its proportions.
+    const shown = await item.locator('.receipts__photo').boundingBox()
+    assert.ok(Math.abs(shown.height / shown.width - HEIGHT / WIDTH) < 0.02, 'the photo is shown whole')
     await shot('03-review')
     await item.locator('taro-button-core.receipts__approve').click()
     const last = page.locator('.receipts__last:visible')
@@ -185,6 +188,7 @@ test('a receipt photo, covered on the phone, is approved by the counter and earn
     const claim = page.locator('.receipt__claim--approved:visible').first()
     await claim.waitFor({ timeout: 20_000 })
     assert.match(await claim.innerText(), new RegExp(`已通过[\\s\\S]*\\+${points} 分`))
+    await claim.scrollIntoViewIfNeeded()
     await shot('06-claim-approved')
   })
 })

@@ -180,7 +180,7 @@ export default function ReceiptPage() {
           name="amount"
           label="金额（元）"
           required
-          type="number"
+          type="digit"
           value={amount}
           maxLength={12}
           placeholder="如 128.00"

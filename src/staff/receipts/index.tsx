@@ -1,4 +1,5 @@
 import { Image, Text, View } from '@tarojs/components'
+import Taro from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { staffApi } from '@/api/staff'
@@ -30,6 +31,10 @@ function Review({ item, onDecided }: { item: ReceiptQueueItem; onDecided: (answe
   const [reason, setReason] = useState<ReceiptRejectReason | ''>('')
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure>()
+  // Note: Taro H5 keeps an <Image> at its default 240 px high even with widthFix: the height is
+  // set from the photo's own proportions once it has loaded.
+  const [ratio, setRatio] = useState(4 / 3)
+  const width = Math.min(Taro.getSystemInfoSync().windowWidth - 80, 640)
 
   const decide = async (decision: 'approve' | 'reject') => {
     setBusy(true)
@@ -47,7 +52,17 @@ function Review({ item, onDecided }: { item: ReceiptQueueItem; onDecided: (answe
   return (
     <View className="card receipts__item">
       {item.photoUrl ? (
-        <Image className="receipts__photo" src={item.photoUrl} mode="widthFix" />
+        <Image
+          className="receipts__photo"
+          src={item.photoUrl}
+          mode="scaleToFill"
+          style={{ width: `${width}px`, height: `${Math.round(width * ratio)}px` }}
+          onLoad={(event) => {
+            const w = Number(event.detail.width)
+            const h = Number(event.detail.height)
+            if (w > 0 && h > 0) setRatio(h / w)
+          }}
+        />
       ) : (
         <Text className="receipts__meta">照片已不可用</Text>
       )}
