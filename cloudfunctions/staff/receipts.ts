@@ -132,11 +132,11 @@ export function createReceiptReviewActions(
       .where({ _id: claim._id, status: 'pending', deciding: decision })
       .update({ data: { deciding: _.remove() } })
 
-  /** The answer once the claim is closed (by this call, or by a concurrent twin). */
-  async function closed(id: string, decision: 'approve' | 'reject', repeated: boolean) {
+  /** The answer once the claim is closed: by this call, or by a concurrent twin (read again). */
+  async function closed(closedHere: ReceiptClaimDoc | null, id: string, decision: 'approve' | 'reject') {
+    if (closedHere) return ok(answerOf(closedHere, false))
     const doc = (await getDoc(db, COLLECTIONS.receiptClaims, id)) as ReceiptClaimDoc | null
-    if (!doc) return fail('RECEIPT_CLAIM_UNKNOWN')
-    return repeated ? decided(doc, decision) : ok(answerOf(doc, false))
+    return doc ? decided(doc, decision) : fail('RECEIPT_CLAIM_UNKNOWN')
   }
 
   /** A ledger entry of this receipt written by someone else than a review of this claim. */
@@ -211,7 +211,7 @@ export function createReceiptReviewActions(
         if (!(await take(claim, 'reject'))) return fail('RECEIPT_CLAIM_DECIDED')
         const done = await closeClaim({ db, files }, claim, { status: 'rejected', reason, reviewer, at })
         if (done) await audited(staff, claim.memberId, 'update', `receipt-reject:${reason}`)
-        return closed(claim._id, decision, !done)
+        return closed(done ? { ...claim, status: 'rejected', reason } : null, claim._id, decision)
       }
 
       // Everything that can refuse the approval is checked before the claim is marked.
@@ -260,7 +260,11 @@ export function createReceiptReviewActions(
         at,
       })
       if (done) await audited(staff, claim.memberId, 'update', 'receipt-approve')
-      return closed(claim._id, decision, !done)
+      return closed(
+        done ? { ...claim, status: 'approved', points: written.entry.delta } : null,
+        claim._id,
+        decision,
+      )
     },
   }
 }
