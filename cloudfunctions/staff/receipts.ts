@@ -33,7 +33,7 @@ import { createLedger, entryId, type LedgerEntry } from '../common/points/ledger
 import type { RulesBook, RulesVersionDoc } from '../common/points/rules'
 import { closeClaim, RECEIPT_NO_FIELD, receiptSource, type ReceiptClaimDoc } from '../common/receipts'
 import type { Handlers } from '../common/router'
-import type { StoreDirectory } from '../common/stores'
+import { storesInScope, type StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 
 /** Claims shown per queue read: each costs a key read, a temporary URL and an audit entry. */
@@ -148,13 +148,8 @@ export function createReceiptReviewActions(
   return {
     async receiptQueue(input, { caller }) {
       const staff = actingStaff(caller)
-      let storeIds: string[]
-      if (input.storeId) {
-        if (!inStoreScope(staff, input.storeId) || !(await stores.byId(db, input.storeId)))
-          return fail('STORE_UNKNOWN', 'storeId')
-        storeIds = [input.storeId]
-      } else
-        storeIds = staff.storeIds === 'all' ? (await stores.all(db)).map((s) => s._id) : [...staff.storeIds]
+      const storeIds = await storesInScope({ db, stores }, staff, input.storeId)
+      if (!storeIds) return fail('STORE_UNKNOWN', 'storeId')
       const where = { storeId: _.in(storeIds), status: 'pending' }
       const [{ data }, { total }] = await Promise.all([
         claims().where(where).orderBy('submittedAt', 'asc').limit(QUEUE_PAGE).get(),
