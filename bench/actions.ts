@@ -517,7 +517,58 @@ export const ACTION_CASES: ActionCase[] = [
     from: chinaDate(Date.now() - 30 * 86_400_000),
     to: chinaDate(Date.now()),
   }),
+  // 小票积分: pool members submit receipt photos (uploaded as the page does), then the counter
+  // approves claims. Few calls: a member may have 10 claims waiting.
+  {
+    fn: 'member',
+    action: 'submitReceipt',
+    calls: (quick) => (quick ? 16 : 64),
+    async prepare(env, n) {
+      const members = await memberPool(env)
+      return Array.from({ length: n }, (_v, i) => {
+        const openid = members[i % members.length]
+        return { openid, data: receiptClaim(env, openid) }
+      })
+    },
+  },
+  {
+    fn: 'staff',
+    action: 'reviewReceipt',
+    calls: (quick) => (quick ? 16 : 64),
+    async prepare(env, n) {
+      const members = await memberPool(env)
+      const calls: BenchCall[] = []
+      for (let i = 0; i < n; i++) {
+        const openid = members[(i + 7) % members.length]
+        const answer = await env.call('member', 'submitReceipt', openid, receiptClaim(env, openid))
+        if (!answer.ok) throw new Error(`member.submitReceipt failed: ${answer.code}`)
+        const { id } = (answer.data as { claim: { id: string } }).claim
+        calls.push({ openid: DEMO_PERSONAS.counter, data: { claimId: id, decision: 'approve' } })
+      }
+      return calls
+    },
+  },
 ]
+
+let receiptClaims = 0
+
+/** A receipt photo uploaded for `openid` (as the page uploads it) and the claim that names it. */
+function receiptClaim(env: BenchEnv, openid: string): Record<string, unknown> {
+  const n = receiptClaims++
+  const photo = Buffer.concat([Buffer.from('89504e470d0a1a0a', 'hex'), randomBytes(256)])
+  const { fileID } = env.cloud.storage.upload(
+    `receipts/${randomBytes(12).toString('hex')}.png`,
+    photo,
+    openid,
+  )
+  return {
+    storeId: DEMO_STORES.xuhui,
+    receiptNo: `BR${Date.now().toString(36).toUpperCase()}-${n}`,
+    amountFen: 25_680,
+    date: chinaDate(Date.now()),
+    fileId: fileID,
+  }
+}
 
 /** Rows per card-import call: a full batch, as the page sends them. */
 export const IMPORT_BENCH_ROWS = IMPORT_BATCH_ROWS

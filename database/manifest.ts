@@ -777,6 +777,44 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'receipt_claims',
+      large: true,
+      description:
+        'Receipt photo claims (小票积分, issue #11): _id = keyed hash of store, receipt-number hash, amount and date ' +
+        '→ { memberId, storeId, receiptNoHash (keyed hash of store and receipt number), amountFen, date (the ' +
+        'receipt’s China date), imageHash (sha256 of the photo, unique), status pending|approved|rejected, ' +
+        'submittedAt; while pending: fileId (the photo in cloud storage, digits covered on the phone), ' +
+        'sealedReceiptNo (under the member’s data key), deciding?; once decided: reason?, reviewer, points?, ' +
+        'decidedAt }. The photo is deleted when the claim is decided or after 30 days pending.',
+      indexes: [
+        { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'submittedAt', direction: -1 }] },
+        // The review queue per store, oldest first; the 30-day close of pending claims.
+        {
+          name: 'status_store_time',
+          fields: [{ field: 'status' }, { field: 'storeId' }, { field: 'submittedAt' }],
+        },
+        { name: 'status_time', fields: [{ field: 'status' }, { field: 'submittedAt' }] },
+        { name: 'image', fields: [{ field: 'imageHash' }], unique: true },
+        { name: 'file', fields: [{ field: 'fileId' }] },
+        { name: 'time', fields: [{ field: 'submittedAt' }] },
+      ],
+      retention: {
+        text:
+          'the photo until the claim is decided, at most 30 days (the scheduler closes older claims as 超期); ' +
+          `the decided claim as the points ledger it backs: ${keptRecord('receiptClaims').period} after submission; ` +
+          'on cancellation pending claims and their photos are deleted, decided ones unlinked (anonymous id)',
+        rules: [
+          { on: 'cancellation', action: 'anonymise' },
+          {
+            sweep: 'receiptClaims',
+            after: keptRecord('receiptClaims').period,
+            anchor: 'submittedAt',
+            action: 'delete',
+          },
+        ],
+      },
+    },
   ],
 }
 
@@ -882,4 +920,5 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   },
   parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
   parking_days: { link: 'none', reason: 'per car park and day totals, no member id' },
+  receipt_claims: { link: 'memberId', section: 'other' },
 }

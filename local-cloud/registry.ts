@@ -4,6 +4,8 @@ import { currentInvocation } from './context'
 export interface CloudHandle {
   readonly id: string
   sdk(initConfig?: Record<string, unknown>): import('./real-sdk').SdkInstance
+  /** wx-server-sdk's storage APIs (uploadFile, downloadFile, getTempFileURL, deleteFile). */
+  storageCall(name: string, options: Record<string, unknown>): Promise<unknown>
 }
 
 const clouds = new Map<string, CloudHandle>()

@@ -16,6 +16,7 @@ import {
   type SdkInstance,
 } from './real-sdk'
 import { registerCloud, setCurrentCloud, unregisterCloud } from './registry'
+import { CloudStorage, FILE_NOT_FOUND, StorageError } from './storage'
 import { Store } from './store'
 import { nestedDeeperThan } from '../src/domain/input'
 
@@ -162,6 +163,8 @@ export class LocalCloud {
   /** The seed of the order of unordered `get()` results; undefined: not shuffled. */
   readonly shuffleSeed: number | undefined
   readonly outbox = new Outbox()
+  /** Cloud storage of the main environment (files under `storage/<env>/` of the data directory). */
+  readonly storage: CloudStorage
   /** One separate SQLite database per environment: main first, then the key environment. */
   private readonly databases = new Map<string, EnvDatabase>()
   private readonly fakes: OpenApiFakes
@@ -191,6 +194,7 @@ export class LocalCloud {
       const shuffle = this.shuffleSeed === undefined ? undefined : seededRandom(this.shuffleSeed + stream)
       this.databases.set(env, { store, engine: new DatabaseEngine(store, env, { shuffle }) })
     }
+    this.storage = new CloudStorage(this.env, options.dataDir)
     this.fakes = new OpenApiFakes(this.outbox, {
       appId: this.appId,
       env: this.env,
@@ -308,6 +312,73 @@ export class LocalCloud {
       SOURCE: source,
     })
     return serialiseResult(result).value
+  }
+
+  /**
+   * wx-server-sdk's storage calls (`uploadFile`, `downloadFile`, `getTempFileURL`, `deleteFile`)
+   * with the SDK's answers; a file uploaded from a function is owned by the invocation's user.
+   */
+  async storageCall(name: string, options: Record<string, unknown>): Promise<unknown> {
+    this.assertOpen()
+    await yieldToEventLoop()
+    const fail = (text: string) => {
+      const error = new Error(`${name}:fail ${text}`) as Error & { errCode: number; errMsg: string }
+      error.errCode = -1
+      error.errMsg = error.message
+      return error
+    }
+    const list = () => (Array.isArray(options.fileList) ? (options.fileList as unknown[]) : undefined)
+    if (name === 'uploadFile') {
+      const content = options.fileContent
+      if (typeof options.cloudPath !== 'string' || !(Buffer.isBuffer(content) || typeof content === 'string'))
+        throw fail('invalid parameters: cloudPath and fileContent (Buffer) are required')
+      try {
+        const file = this.storage.upload(
+          options.cloudPath,
+          Buffer.from(content),
+          currentInvocation()?.OPENID ?? '',
+        )
+        return { fileID: file.fileID, statusCode: 200, errMsg: 'uploadFile:ok' }
+      } catch (error) {
+        if (error instanceof StorageError) throw fail(error.code)
+        throw error
+      }
+    }
+    if (name === 'downloadFile') {
+      const content = typeof options.fileID === 'string' ? this.storage.read(options.fileID) : undefined
+      if (!content) throw fail(FILE_NOT_FOUND)
+      return { fileContent: Buffer.from(content), statusCode: 200, errMsg: 'downloadFile:ok' }
+    }
+    if (name === 'getTempFileURL') {
+      const files = list()
+      if (!files) throw fail('invalid parameters: fileList is required')
+      return {
+        fileList: files.map((item) => {
+          const { fileID, maxAge } = (typeof item === 'string' ? { fileID: item } : item) as {
+            fileID: string
+            maxAge?: number
+          }
+          const url = typeof fileID === 'string' ? this.storage.tempUrl(fileID, maxAge) : undefined
+          return url
+            ? { fileID, tempFileURL: url, maxAge: maxAge ?? 86400, status: 0, errMsg: 'ok' }
+            : { fileID, tempFileURL: '', status: -1, errMsg: FILE_NOT_FOUND }
+        }),
+        errMsg: 'getTempFileURL:ok',
+      }
+    }
+    if (name === 'deleteFile') {
+      const files = list()
+      if (!files) throw fail('invalid parameters: fileList is required')
+      return {
+        fileList: files.map((fileID) =>
+          typeof fileID === 'string' && this.storage.delete(fileID)
+            ? { fileID, status: 0, errMsg: 'ok' }
+            : { fileID, status: -1, errMsg: FILE_NOT_FOUND },
+        ),
+        errMsg: 'deleteFile:ok',
+      }
+    }
+    throw fail(`local-cloud does not implement ${name}`)
   }
 
   /** Makes this the cloud behind `wx-server-sdk` (local-cloud/sdk.ts). */

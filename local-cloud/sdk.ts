@@ -93,25 +93,18 @@ export function callFunction(options: Record<string, unknown>): Promise<unknown>
   return api().callFunction(options)
 }
 
-/** APIs without a local implementation fail at once, in the SDK's error shape, saying so. */
-function unsupported(name: string) {
-  return (): Promise<never> => {
-    const error = new Error(
-      `${name}:fail local-cloud does not implement ${name} (cloud storage)`,
-    ) as Error & {
-      errCode: number
-      errMsg: string
-    }
-    error.errCode = -1
-    error.errMsg = error.message
-    return Promise.reject(error)
+/** Cloud storage, answered by the current LocalCloud's storage (local-cloud/storage.ts). */
+function storage(name: string) {
+  return (options: Record<string, unknown> = {}): Promise<unknown> => {
+    if (!initConfig) return Promise.reject(notInitialised())
+    return resolveCloud().storageCall(name, options)
   }
 }
 
-export const uploadFile = unsupported('uploadFile')
-export const downloadFile = unsupported('downloadFile')
-export const getTempFileURL = unsupported('getTempFileURL')
-export const deleteFile = unsupported('deleteFile')
+export const uploadFile = storage('uploadFile')
+export const downloadFile = storage('downloadFile')
+export const getTempFileURL = storage('getTempFileURL')
+export const deleteFile = storage('deleteFile')
 
 /** The real SDK's logger (CLS logging); locally it writes to the console. */
 export function logger(): unknown {

@@ -30,6 +30,7 @@ export default defineAppConfig({
         'points/index',
         'rewards/index',
         'vouchers/index',
+        'receipt/index',
       ],
     },
     {
@@ -51,6 +52,7 @@ export default defineAppConfig({
         'earn/index',
         'points-rules/index',
         'points-report/index',
+        'receipts/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -134,6 +134,7 @@ export const COLLECTIONS = {
   parkingTariffs: 'parking_tariffs',
   parkingKeys: 'parking_keys',
   parkingDays: 'parking_days',
+  receiptClaims: 'receipt_claims',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

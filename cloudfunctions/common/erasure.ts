@@ -8,7 +8,8 @@
  * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
  *   from that moment no backup or export of the main environment can be decrypted for the
  *   member), then the identity document and the audit log's per-day counts of the member are
- *   removed, every claim is released, the member code goes, the member record is removed, campaign claims lose their
+ *   removed, every claim is released, the member code goes, the member record is removed, pending receipt
+ *   claims and their photos go, campaign claims lose their
  *   answers, and what must be kept as evidence is unlinked: consent receipts, campaign claims and points-ledger
  *   entries are re-keyed to one fresh random id, and so are the ledger entries of the member's
  *   card (its history and the transfer to the member, under new `_id`s); the card document
@@ -26,6 +27,7 @@ import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import type { ConsentRecorder } from './consents/recorder'
 import { COLLECTIONS, getDoc, inTransaction, type Db } from './db'
+import type { FileStore } from './files'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
 import { removeSmsRecords } from './quota'
@@ -45,7 +47,11 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.pointsLots,
   COLLECTIONS.campaignClaims,
   COLLECTIONS.redemptions,
+  COLLECTIONS.receiptClaims,
 ] as const
+
+/** A member has at most this many pending receipt claims (RECEIPT_PENDING_MAX), a few more are read. */
+const PENDING_CLAIMS_MAX = 100
 
 const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined)
 
@@ -62,6 +68,8 @@ export function createErasure(deps: {
   identities: IdentityStore
   keys: KeyStore
   consents: ConsentRecorder
+  /** Cloud storage: the photos of pending receipt claims. */
+  files: FileStore
 }): Erasure {
   const { db, clock, identities, keys, consents } = deps
   const _ = db.command
@@ -155,6 +163,17 @@ export function createErasure(deps: {
         .collection(COLLECTIONS.campaignClaims)
         .where({ memberId })
         .update({ data: { answers: _.remove(), fieldKeys: [] } })
+      // Pending receipt claims go with their photos (the receipt number in them is sealed under the
+      // member's key); decided ones hold no photo and are unlinked with the rest.
+      const { data: pending } = await db
+        .collection(COLLECTIONS.receiptClaims)
+        .where({ memberId, status: 'pending' })
+        .limit(PENDING_CLAIMS_MAX)
+        .get()
+      await deps.files.remove(
+        pending.map((claim) => claim.fileId).filter((id): id is string => typeof id === 'string'),
+      )
+      await db.collection(COLLECTIONS.receiptClaims).where({ memberId, status: 'pending' }).remove()
       for (const name of ANONYMISED_ON_ERASURE) {
         await db
           .collection(name)

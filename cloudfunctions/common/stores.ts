@@ -5,6 +5,7 @@
  * store, the join form lists the open ones, a sign-up checks that its store is open) instead of
  * a read per call. A change shows within `STORE_CACHE_MS`.
  */
+import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
 import type { Clock } from './clock'
 import { COLLECTIONS, type Db, type Doc } from './db'
 
@@ -56,4 +57,18 @@ export function createStoreDirectory(clock: Clock, ttlMs = STORE_CACHE_MS): Stor
       return (await all(db)).find((store) => store._id === id) ?? null
     },
   }
+}
+
+/**
+ * The stores a staff action covers: the one named, when it is in the caller's scope and exists
+ * (else null), or every store of the caller's scope.
+ */
+export async function storesInScope(
+  deps: { db: Db; stores: StoreDirectory },
+  staff: StaffIdentity,
+  storeId: string | undefined,
+): Promise<string[] | null> {
+  const { db, stores } = deps
+  if (storeId) return inStoreScope(staff, storeId) && (await stores.byId(db, storeId)) ? [storeId] : null
+  return staff.storeIds === 'all' ? (await stores.all(db)).map((s) => s._id) : [...staff.storeIds]
 }

@@ -226,7 +226,14 @@ export function createAccountActions(
           break
         }
         default:
-          out.other[name] = docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }))
+          // A pending receipt claim's photo id and sealed receipt number are not information
+          // about the member: the copy lists the claim (store, amount, date, status) without them.
+          out.other[name] = docs.map(
+            ({ _id, fileId: _file, sealedReceiptNo: _sealed, deciding: _d, ...rest }) => ({
+              id: _id,
+              ...rest,
+            }),
+          )
       }
     }
     return ok({ export: out })

@@ -8,6 +8,7 @@ import * as cloud from 'wx-server-sdk'
 
 import { memberContract, type MemberContract } from '../../src/domain/contracts/member'
 import { systemClock, type Clock } from '../common/clock'
+import { createFileStore, type StorageApi } from '../common/files'
 import type { ErrorCode } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
@@ -27,6 +28,7 @@ import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
 import { createParkingMemberActions } from './parking'
 import { createPointsActions } from './points'
+import { createReceiptActions } from './receipts'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
 import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
@@ -80,6 +82,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       sms: options.sms,
       memberNumbers,
       stores,
+      files: createFileStore(cloud as unknown as StorageApi),
     })
   }
 
@@ -100,6 +103,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createMemberCodeActions(deps),
           ...createPointsActions(deps),
           ...createParkingMemberActions(deps),
+          ...createReceiptActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

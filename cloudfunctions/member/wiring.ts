@@ -8,6 +8,7 @@ import type { AuditChain, AuditSigner } from '../common/chain'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
 import { createErasure } from '../common/erasure'
+import type { FileStore } from '../common/files'
 import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
 import { createMemberClaims, createRegistration } from '../common/members/registration'
@@ -46,6 +47,8 @@ export interface MemberWiringInput {
   memberNumbers: BlockSequence
   /** Kept by the function instance across calls: the mall's stores. */
   stores: StoreDirectory
+  /** Cloud storage: receipt photos. */
+  files: FileStore
 }
 
 /**
@@ -57,7 +60,7 @@ export const MEMBER_NO_BLOCK = 20
 export type MemberDeps = ReturnType<typeof wireMember>
 
 export function wireMember(input: MemberWiringInput) {
-  const { db, vault, clock, openapi, templates, memberNumbers, stores } = input
+  const { db, vault, clock, openapi, templates, memberNumbers, stores, files } = input
   const audit = createAuditLog({ db, signer: input.auditSigner, clock, chain: input.auditChain })
   const keys = createKeyStore({ db: input.keyDb, vault, clock })
   const identities = createIdentityStore({ db, vault, audit, clock, keys })
@@ -72,6 +75,7 @@ export function wireMember(input: MemberWiringInput) {
     openapi,
     templates,
     stores,
+    files,
     audit,
     keys,
     identities,
@@ -80,7 +84,7 @@ export function wireMember(input: MemberWiringInput) {
     guard,
     sms: input.sms ?? createSmsService({ db, vault, clock, openapi, config: input.smsConfig }),
     members: createMemberRepository({ db, claims }),
-    erasure: createErasure({ db, clock, audit, identities, keys, consents }),
+    erasure: createErasure({ db, clock, audit, identities, keys, consents, files }),
     registration: createRegistration({
       db,
       vault,

@@ -15,7 +15,8 @@
  *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
  *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set, and the backfill of
  *   fields added later (backfill.ts: the member number's last digits the counter looks up), and
- *   the redemptions a redeem left reserved (redemptions.ts: voucher issued or stock given back);
+ *   the redemptions a redeem left reserved (redemptions.ts: voucher issued or stock given back),
+ *   and receipt claims pending over 30 days (receipts.ts: closed as 超期, photo deleted);
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
  *   (audit log, consent receipts, points ledger, unbound cards …);
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
@@ -35,6 +36,7 @@ import { systemClock, type Clock } from '../common/clock'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
 import { createErasure } from '../common/erasure'
+import { createFileStore, type StorageApi } from '../common/files'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
 import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
@@ -48,6 +50,7 @@ import { createSyncDrain } from '../common/wxpay/sync'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
+import { createReceiptClaimSweep } from './receipts'
 import { createRedemptionSettlement } from './redemptions'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
@@ -70,6 +73,7 @@ export const TRIGGERS = {
     'rotateKeys',
     'backfillMemberTail',
     'settleRedemptions',
+    'closeReceiptClaims',
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
@@ -110,6 +114,7 @@ export function createMain(options: SchedulerOptions = {}) {
   const getContext = options.getContext ?? (() => cloud.getWXContext())
   // Kept by the function instance across its invocations, like the member function's.
   const auditChain = createAuditChain()
+  const files = createFileStore(cloud as unknown as StorageApi)
 
   // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
   // variable fails those jobs only.
@@ -120,7 +125,7 @@ export function createMain(options: SchedulerOptions = {}) {
     const keys = createKeyStore({ db: keyDb, vault, clock })
     const identities = createIdentityStore({ db, vault, audit, clock, keys })
     const consents = createConsentRecorder({ db, clock })
-    const erasure = createErasure({ db, clock, audit, identities, keys, consents })
+    const erasure = createErasure({ db, clock, audit, identities, keys, consents, files })
     return (memberId: string) => erasure.eraseMember(memberId, RETENTION_ACTOR, 'system')
   }
 
@@ -156,6 +161,8 @@ export function createMain(options: SchedulerOptions = {}) {
           console.error('[scheduler] points: balances that disagree with the ledger', run.findings.length)
         return { ...run, findings: run.findings.length }
       }
+      case 'closeReceiptClaims':
+        return createReceiptClaimSweep({ db, clock, files }).run({ budgetMs })
       case 'settleRedemptions':
         return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'closePointsMonths':

@@ -34,6 +34,8 @@ import { createPartnerActions } from './partners'
 import { createVoucherActions } from './vouchers'
 import { createPointsActions } from './points'
 import { createParkingActions } from './parking'
+import { createReceiptReviewActions } from './receipts'
+import type { FileStore } from '../common/files'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -59,6 +61,8 @@ export interface StaffDeps {
   invites: Invites
   /** The earning rules' versions, kept by the function instance. */
   rules: RulesBook
+  /** Cloud storage: receipt photos under review. */
+  files: FileStore
 }
 
 const memberView = (doc: StaffDoc): StaffMember => ({
@@ -198,6 +202,7 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createChannelActions(deps),
     ...createMemberCodeStaffActions(deps),
     ...createVoucherActions(deps),
+    ...createReceiptReviewActions(deps),
     ...createPointsActions(deps),
     ...createParkingActions(deps),
   }

@@ -15,6 +15,7 @@ import { staffContract, type StaffContract } from '../../src/domain/contracts/st
 import { fail, ok } from '../../src/domain/errors'
 import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
+import { createFileStore, type StorageApi } from '../common/files'
 import type { ErrorCode } from '../common/errors'
 import { openDatabases } from '../common/platform'
 import { createRulesBook } from '../common/points/rules'
@@ -60,6 +61,7 @@ export function createMain(options: StaffFunctionOptions = {}): Main {
       stores,
       rules,
       openapi: options.openapi ?? (cloud.openapi as unknown as StaffOpenApi),
+      files: createFileStore(cloud as unknown as StorageApi),
     })
   }
 

@@ -24,7 +24,7 @@ import { pointsReport } from '../common/points/report'
 import { RULES_CACHE_MS, type RulesBook, type RulesVersionDoc } from '../common/points/rules'
 import { createDailyCounts } from '../common/quota'
 import type { Handlers } from '../common/router'
-import type { StoreDirectory } from '../common/stores'
+import { storesInScope, type StoreDirectory } from '../common/stores'
 
 export interface PointsDeps {
   db: Db
@@ -207,13 +207,8 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
 
     async pointsReport(input, { caller }) {
       const staff = actingStaff(caller)
-      let storeIds: string[]
-      if (input.storeId) {
-        if (!inStoreScope(staff, input.storeId) || !(await stores.byId(db, input.storeId)))
-          return fail('STORE_UNKNOWN', 'storeId')
-        storeIds = [input.storeId]
-      } else
-        storeIds = staff.storeIds === 'all' ? (await stores.all(db)).map((s) => s._id) : [...staff.storeIds]
+      const storeIds = await storesInScope({ db, stores }, staff, input.storeId)
+      if (!storeIds) return fail('STORE_UNKNOWN', 'storeId')
       return ok(await pointsReport(db, { from: input.from, to: input.to, storeIds }))
     },
   }

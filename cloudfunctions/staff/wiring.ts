@@ -3,6 +3,7 @@ import { createAuditLog, systemActor } from '../common/audit'
 import type { AuditChain, AuditSigner } from '../common/chain'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db } from '../common/db'
+import type { FileStore } from '../common/files'
 import type { RulesBook } from '../common/points/rules'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
@@ -29,10 +30,16 @@ export function wireInvites(input: InviteWiring) {
 }
 
 export function wireStaff(
-  input: InviteWiring & { keyDb: () => Db; stores: StoreDirectory; rules: RulesBook; openapi: StaffOpenApi },
+  input: InviteWiring & {
+    keyDb: () => Db
+    stores: StoreDirectory
+    rules: RulesBook
+    openapi: StaffOpenApi
+    files: FileStore
+  },
 ): StaffDeps {
-  const { db, keyDb, vault, clock, stores, rules, openapi } = input
-  return { db, keyDb, openapi, vault, clock, stores, rules, ...wireInvites(input) }
+  const { db, keyDb, vault, clock, stores, rules, openapi, files } = input
+  return { db, keyDb, openapi, vault, clock, stores, rules, files, ...wireInvites(input) }
 }
 
 /** Whether the mall has an active admin (the `role_status` index). */

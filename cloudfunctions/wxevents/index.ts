@@ -13,6 +13,7 @@ import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { createKeyStore } from '../common/keystore'
 import { openDatabases } from '../common/platform'
 import { vaultFromEnv, type Vault } from '../common/vault'
+import { createFileStore, type StorageApi } from '../common/files'
 import { createWxEventsService, type EventOutcome, type PushContext } from './service'
 
 // Note: the SDK's typings declare `env` as a string, but DYNAMIC_CURRENT_ENV (a symbol) is the
@@ -41,7 +42,15 @@ export function createMain(options: WxEventsOptions = {}) {
       const vault = vaultOf()
       const keys = createKeyStore({ db: keyDb(), vault, clock })
       const signer = auditSignerFromEnv(process.env)
-      const service = createWxEventsService({ db, vault, clock, keys, signer, chain: auditChain })
+      const service = createWxEventsService({
+        db,
+        vault,
+        clock,
+        keys,
+        signer,
+        chain: auditChain,
+        files: createFileStore(cloud as unknown as StorageApi),
+      })
       const outcome = await service.handle(event as Record<string, unknown>, getContext())
       if (outcome === 'refused') console.warn('[wxevents] refused a call that is not a platform push')
       return { outcome }

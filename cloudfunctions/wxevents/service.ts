@@ -18,6 +18,7 @@
  */
 import type { Clock } from '../common/clock'
 import { createAuditLog } from '../common/audit'
+import type { FileStore } from '../common/files'
 import type { AuditChain, AuditSigner } from '../common/chain'
 import { createConsentRecorder } from '../common/consents/recorder'
 import type { Db } from '../common/db'
@@ -75,13 +76,14 @@ export function createWxEventsService(deps: {
   keys: KeyStore
   signer: AuditSigner
   chain?: AuditChain
+  files: FileStore
 }) {
   const { db, vault, clock, keys } = deps
   const audit = createAuditLog({ db, signer: deps.signer, clock, chain: deps.chain })
   const identities = createIdentityStore({ db, vault, audit, clock, keys })
   const claims = createClaims({ db, vault, clock, isAbandoned: async () => false })
   const consents = createConsentRecorder({ db, clock })
-  const erasure = createErasure({ db, clock, audit, identities, keys, consents })
+  const erasure = createErasure({ db, clock, audit, identities, keys, consents, files: deps.files })
 
   return {
     async handle(event: Record<string, unknown>, context: PushContext): Promise<EventOutcome> {

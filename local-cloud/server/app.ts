@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { nestedDeeperThan } from '../../src/domain/input'
-import { HttpError, parseCookies, readJson, readText, sendFailure, sendJson } from './http'
+import { HttpError, parseCookies, readBody, readJson, readText, sendFailure, sendJson } from './http'
 import type { SessionStore, SessionView } from './sessions'
 import { serveStatic } from './static'
 
@@ -25,6 +25,25 @@ export interface CloudPort {
   ): Promise<unknown>
   /** Records of the openapi fakes (SMS …), newest first. */
   outbox: { list(): readonly unknown[] }
+  /** Cloud storage (local-cloud/storage.ts): uploads from the H5 build, temporary URLs. */
+  storage?: {
+    upload(cloudPath: string, content: Buffer, owner: string): { fileID: string }
+    readTemp(urlOrToken: string): Buffer | undefined
+  }
+}
+
+/** `wx.cloud.uploadFile` of the H5 build: the raw file as the body, `cloudPath` in the query. */
+const UPLOAD_PATH = '/api/storage/upload'
+const TEMP_PATH = /^\/api\/storage\/temp\/([A-Za-z0-9_-]{1,64})$/
+/** A photo of a receipt is far smaller; CloudBase itself allows more. */
+const UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024
+
+/** The content type of what a temporary URL serves: the image formats a page shows, else bytes. */
+function contentTypeOf(content: Buffer): string {
+  if (content.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'image/png'
+  if (content[0] === 0xff && content[1] === 0xd8) return 'image/jpeg'
+  return 'application/octet-stream'
 }
 
 export interface AppOptions {
@@ -138,6 +157,32 @@ export function createRequestHandler(options: AppOptions): Handler {
     if (fn) {
       if (method !== 'POST') throw methodNotAllowed('POST')
       return callFunction(req, res, fn[1])
+    }
+    if (pathname === UPLOAD_PATH) {
+      if (method !== 'POST') throw methodNotAllowed('POST')
+      if (!cloud.storage) return sendFailure(res, 404, 'UNKNOWN_ACTION')
+      const { session } = sessionOf(req, res)
+      const content = await readBody(req, UPLOAD_LIMIT_BYTES)
+      try {
+        const file = cloud.storage.upload(url.searchParams.get('cloudPath') ?? '', content, session.openid)
+        log?.(`storage upload ${content.length} bytes (${session.persona})`)
+        return sendJson(res, 200, { fileID: file.fileID, statusCode: 200, errMsg: 'cloud.uploadFile:ok' })
+      } catch (_error) {
+        throw new HttpError(400, 'INVALID_ARGUMENT')
+      }
+    }
+    const temp = TEMP_PATH.exec(pathname)
+    if (temp) {
+      if (method !== 'GET') throw methodNotAllowed('GET')
+      const content = cloud.storage?.readTemp(temp[1])
+      if (!content) return sendFailure(res, 404, 'UNKNOWN_ACTION')
+      res.writeHead(200, {
+        'Content-Type': contentTypeOf(content),
+        'Content-Length': content.length,
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      return void res.end(content)
     }
     if (pathname === '/api/dev/session') {
       if (method !== 'GET') throw methodNotAllowed('GET')

@@ -45,8 +45,8 @@ export function sendFailure(
   sendJson(res, status, failure(code), headers)
 }
 
-/** The request body as text, refused over `limit` bytes. */
-export async function readText(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<string> {
+/** The request body, refused over `limit` bytes. */
+export async function readBody(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<Buffer> {
   const declared = Number(req.headers['content-length'])
   // Note: a refused body may still be arriving; the answer closes the connection instead of reading it.
   if (Number.isFinite(declared) && declared > limit)
@@ -58,7 +58,12 @@ export async function readText(req: IncomingMessage, limit = BODY_LIMIT_BYTES): 
     if (size > limit) throw new HttpError(413, 'FIELD_TOO_LONG', { Connection: 'close' })
     chunks.push(chunk)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  return Buffer.concat(chunks)
+}
+
+/** The request body as text, refused over `limit` bytes. */
+export async function readText(req: IncomingMessage, limit = BODY_LIMIT_BYTES): Promise<string> {
+  return (await readBody(req, limit)).toString('utf8')
 }
 
 /** Reads a JSON body of at most `limit` bytes; an empty body reads as `{}`. */

@@ -19,6 +19,7 @@ import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
 import { POINTS_AT_MESSAGES, POINTS_MESSAGES, type PointsError } from './points/errors'
+import { RECEIPT_MESSAGES, type ReceiptError } from './receipt/errors'
 import { STAFF_MESSAGES, type StaffError } from './staff/errors'
 import { LOOKUP_MESSAGES, type LookupError } from './staff/lookupErrors'
 import { alreadyScoredMessage, EARN_MESSAGES, type EarnError } from './points/earnErrors'
@@ -63,6 +64,7 @@ export type ErrorCode =
   | EarnError
   | IngestError
   | ParkingError
+  | ReceiptError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -82,6 +84,7 @@ export const ERROR_MESSAGES = {
   ...EARN_MESSAGES,
   ...INGEST_MESSAGES,
   ...PARKING_MESSAGES,
+  ...RECEIPT_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

@@ -22,6 +22,8 @@ import {
 import { createBlockSequence } from '../../cloudfunctions/common/sequence'
 import { createStoreDirectory } from '../../cloudfunctions/common/stores'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
+import * as wxCloud from 'wx-server-sdk'
+import { createFileStore, type StorageApi } from '../../cloudfunctions/common/files'
 import { createMain as createWxEventsMain } from '../../cloudfunctions/wxevents/index'
 import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
 import { manifest } from '../../database/manifest'
@@ -285,6 +287,7 @@ export async function createTestEnv(
         smsConfig: { env: cloud.env, templateId: 'test-template' },
         memberNumbers: createBlockSequence('memberNo', MEMBER_NO_BLOCK),
         stores: createStoreDirectory(clock),
+        files: createFileStore(wxCloud as unknown as StorageApi),
         ...overrides,
       })
     },

@@ -96,12 +96,4 @@ describe('wx-server-sdk maps to local-cloud/sdk.ts', () => {
     const error = await failure(db.collection('plain').get())
     expect(String(error.message)).toMatch(/LocalCloud is closed/)
   })
-
-  it('APIs local-cloud does not implement fail with a clear message', async () => {
-    const sdk = cloudDefault as any
-    sdk.init({ env: sdk.DYNAMIC_CURRENT_ENV })
-    open.push(createTestCloud({ manifest: testManifest }))
-    const error = await failure(sdk.uploadFile({ cloudPath: 'a.txt', fileContent: Buffer.from('x') }))
-    expect(String(error.errMsg ?? error.message)).toMatch(/local-cloud does not implement/)
-  })
 })

@@ -189,6 +189,16 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       present: () => byId(rule.collection, 'rd-1'),
     }
   },
+  async receiptClaims(rule) {
+    const submittedAt = new Date(START)
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'rc-1', memberId: 'm1', status: 'approved', imageHash: 'h1', submittedAt },
+    })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'rc-1'),
+    }
+  },
   async pointsLots(rule) {
     const expiresAt = new Date(START)
     await env.db.collection(rule.collection).add({

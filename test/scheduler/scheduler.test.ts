@@ -55,6 +55,7 @@ describe('scheduler: who may run it', () => {
         'abandonedClaims',
         'backfillMemberTail',
         'campaignClaims',
+        'closeReceiptClaims',
         'guardianPending',
         'ingestNonces',
         'migrateKeys',

@@ -81,6 +81,12 @@ export default function PointsPage() {
           >
             我的券
           </Button>
+          <Button
+            className="points__receipt"
+            onClick={() => Taro.navigateTo({ url: '/account/receipt/index' })}
+          >
+            小票积分
+          </Button>
         </View>
         <Text className="page-shell__section">积分记录</Text>
         <View className="card points__list">

@@ -11,16 +11,19 @@ function groupDigits(memberNo: string): string {
 /**
  * The member card: identifiers exactly as the server masked them (L-7); the points that can be
  * spent now, those still held, and a negative balance said as it is. Tapping the points opens
- * 积分明细 (`onPoints`); 会员码 opens the code to scan (`onShowCode`).
+ * 积分明细 (`onPoints`); 会员码 opens the code to scan (`onShowCode`); 小票积分 opens the receipt
+ * photo claim (`onReceipt`).
  */
 export function MemberCard({
   member,
   onShowCode,
   onPoints,
+  onReceipt,
 }: {
   member: MemberHome
   onShowCode?: () => void
   onPoints?: () => void
+  onReceipt?: () => void
 }) {
   return (
     <View className={`member-card member-card--${member.tier}`}>
@@ -51,6 +54,18 @@ export function MemberCard({
         )}
         {member.available < 0 && (
           <Text className="member-card__points-note member-card__points-owed">{OWED_TEXT}</Text>
+        )}
+        {onReceipt && (
+          <Text
+            className="member-card__points-note member-card__receipt"
+            onClick={(event) => {
+              // Not 积分明细 as well: the points area around it opens that.
+              event.stopPropagation()
+              onReceipt()
+            }}
+          >
+            柜台漏积分？拍小票补积分 ›
+          </Text>
         )}
       </View>
       <View className="member-card__bottom">

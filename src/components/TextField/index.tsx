@@ -16,7 +16,7 @@ export interface TextFieldProps {
   value: string
   onChange: (value: string) => void
   onBlur?: (value: string) => void
-  type?: 'text' | 'number'
+  type?: 'text' | 'number' | 'digit'
   /** The longest text the user may type: the schema field's or the inventory's limit. */
   maxLength: number
   placeholder?: string

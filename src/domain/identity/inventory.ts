@@ -307,7 +307,8 @@ export function isSensitive(key: FieldKey, member: { child: boolean }): boolean 
  * (ISO 8601, a year counted as 365 days) and how it is stated where consent is given (7.1). The
  * database manifest's retention rules take their periods from here.
  */
-export type RecordKey = 'consentReceipts' | 'pointsLedger' | 'auditLog' | 'issuedCards' | 'parkingSessions'
+export type RecordKey =
+  'consentReceipts' | 'pointsLedger' | 'auditLog' | 'issuedCards' | 'parkingSessions' | 'receiptClaims'
 
 export interface KeptRecord {
   key: RecordKey
@@ -346,6 +347,12 @@ export const KEPT_RECORDS: readonly KeptRecord[] = [
     label: '停车场出入记录',
     period: 'P30D',
     text: '车牌（加密保存）及出入场时间自离场起保存30天，期满删除，其加密密钥随后销毁',
+  },
+  {
+    key: 'receiptClaims',
+    label: '小票积分申请',
+    period: 'P10Y',
+    text: '小票照片在审核后立即删除（30天内未审核的自动关闭并删除）；门店、金额、小票日期和小票号的加密摘要随积分流水保存10年；注销时未审核的申请连同照片立即删除，其余去除与您的关联',
   },
 ]
 

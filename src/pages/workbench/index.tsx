@@ -103,6 +103,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'admin'],
     onClick: go('/staff/points-report/index'),
   },
+  {
+    key: 'receipts',
+    title: '小票审核',
+    hint: '顾客拍照提交的小票：核对后补积分或驳回',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/receipts/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
