@@ -581,6 +581,19 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'tier_changes',
+      large: true,
+      description:
+        'The member’s tier changes (6.6.1): _id = `upgrade:<earn entry id>` or `review:<year>:<member>` → ' +
+        '{ memberId, from, to, reason upgrade|review, spendFen (12-month qualifying spend), at }. Shown on the ' +
+        '会员等级 page and in the copy of the member’s data.',
+      indexes: [{ name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] }],
+      retention: {
+        text: 'until cancellation (7.2): deleted with the member',
+        rules: [{ on: 'cancellation', action: 'delete' }],
+      },
+    },
   ],
 }
 
@@ -651,6 +664,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   staff_invites: { link: 'none', reason: 'invitations of staff accounts, not shoppers' },
   cards: { link: 'memberId', section: 'card' },
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
+  tier_changes: { link: 'memberId', section: 'other' },
   campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
   campaign_claims: { link: 'memberId', section: 'campaignClaims' },
   partners: { link: 'none', reason: 'partners and suppliers of the mall, not shoppers' },

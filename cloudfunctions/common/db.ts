@@ -123,6 +123,7 @@ export const COLLECTIONS = {
   memberCodes: 'member_codes',
   redemptions: 'redemptions',
   pointsClosings: 'points_closings',
+  tierChanges: 'tier_changes',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

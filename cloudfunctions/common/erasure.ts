@@ -170,6 +170,7 @@ export function createErasure(deps: {
       })
       // The member code's secret (its key goes with the identity's below).
       await db.collection(COLLECTIONS.memberCodes).where({ memberId }).remove()
+      await db.collection(COLLECTIONS.tierChanges).where({ memberId }).remove()
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
       await deps.audit.redactMember(memberId, anonymousId)
