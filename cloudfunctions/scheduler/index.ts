@@ -21,7 +21,8 @@
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
  *   each tick continues the pass, and its answer names the first broken or missing entry;
  * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
- *   reconciliation of every member's balance with the ledger (points.ts), both resumable.
+ *   reconciliation of every member's balance with the ledger (points.ts), both resumable, the
+ *   month closings, and on the review day the yearly tier review (tiers.ts, resumable).
  */
 import * as cloud from 'wx-server-sdk'
 
@@ -44,6 +45,7 @@ import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
 import { createRedemptionSettlement } from './redemptions'
+import { createTierReview } from './tiers'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
@@ -68,7 +70,7 @@ export const TRIGGERS = {
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
-  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths'],
+  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths', 'reviewTiers'],
 } satisfies Record<string, string[]>
 
 export type TriggerName = keyof typeof TRIGGERS
@@ -150,6 +152,8 @@ export function createMain(options: SchedulerOptions = {}) {
         return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'closePointsMonths':
         return closeMonths(db, clock)
+      case 'reviewTiers':
+        return createTierReview({ db, clock }).run({ budgetMs })
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':
