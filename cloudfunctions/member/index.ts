@@ -26,6 +26,7 @@ import { createGuardianActions } from './guardian'
 import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
 import { createPointsActions } from './points'
+import { createTierActions } from './tier'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
 import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
@@ -98,6 +99,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createAccountActions(deps),
           ...createMemberCodeActions(deps),
           ...createPointsActions(deps),
+          ...createTierActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

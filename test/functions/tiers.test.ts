@@ -11,7 +11,8 @@ import {
 import { DEMO_STORES } from '../../database/seed'
 import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { DEFAULT_TIER_POLICY } from '../../src/domain/points/tiers'
-import { createTestEnv, shopper, type TestEnv } from './support'
+import type { TierView } from '../../src/domain/points/tierModel'
+import { createTestEnv, dataOf, shopper, type TestEnv } from './support'
 
 const STORE = DEMO_STORES.xuhui
 const ACTOR = 'staff:s-1'
@@ -20,11 +21,13 @@ const VIP = DEFAULT_TIER_POLICY.thresholds.vip
 let env: TestEnv
 let ledger: Ledger
 let memberId: string
+let openid: string
 
 beforeEach(async () => {
   env = await createTestEnv()
   ledger = createLedger({ db: env.db, clock: env.clock, policy: DEFAULT_LOT_POLICY })
-  memberId = await env.member(shopper())
+  openid = shopper()
+  memberId = await env.member(openid)
 })
 afterEach(() => env.cloud.close())
 
@@ -97,6 +100,47 @@ describe('tiers in the ledger', () => {
       .update({ data: { tier: 'vvip' } })
     await earn('R-1', 100)
     expect((await member()).tier).toBe('vvip')
+    expect(await changes()).toEqual([])
+  })
+})
+
+describe('member.tier', () => {
+  test("[6.3.2] should answer the tier, the spend, what the next tier needs and every tier's benefits", async () => {
+    await earn('R-1', 50_000)
+    const view = dataOf<TierView>(await env.call(openid, 'tier', {}))
+    expect(view).toMatchObject({
+      tier: 'normal',
+      label: '普通会员',
+      spendFen: 50_000,
+      next: { tier: 'vip', label: 'VIP会员', missingFen: VIP - 50_000 },
+      reviewOn: '2024-12-31',
+      history: [],
+    })
+    expect(view.benefits.map((b) => [b.tier, b.pointsPerYuan, b.thresholdFen, b.lounge])).toEqual([
+      ['normal', 1, 0, false],
+      ['vip', 1.2, VIP, false],
+      ['vvip', 1.5, DEFAULT_TIER_POLICY.thresholds.vvip, true],
+    ])
+  })
+
+  test("should list the member's upgrade and say nothing is left above VVIP", async () => {
+    await earn('R-1', DEFAULT_TIER_POLICY.thresholds.vvip)
+    const view = dataOf<TierView>(await env.call(openid, 'tier', {}))
+    expect(view).toMatchObject({ tier: 'vvip', next: null })
+    expect(view.history).toEqual([expect.objectContaining({ from: 'normal', to: 'vvip', reason: 'upgrade' })])
+  })
+
+  test('should refuse a caller who is not a member', async () => {
+    expect(await env.call(shopper(), 'tier', {})).toMatchObject({ ok: false, code: 'NOT_A_MEMBER' })
+  })
+
+  test("should put the tier changes in the copy of the member's data and delete them with the account", async () => {
+    await earn('R-1', VIP)
+    const copy = dataOf<{ export: { other: Record<string, unknown[]> } }>(
+      await env.call(openid, 'exportData', {}),
+    )
+    expect(copy.export.other.tier_changes).toEqual([expect.objectContaining({ from: 'normal', to: 'vip' })])
+    expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
     expect(await changes()).toEqual([])
   })
 })

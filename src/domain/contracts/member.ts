@@ -52,6 +52,7 @@ import type { PlateView } from '../plate/model'
 import { action } from './contract'
 import { memberCodeContract } from './memberCode'
 import { pointsHistoryContract } from './pointsHistory'
+import { tierContract } from './tier'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -425,6 +426,7 @@ export const memberContract = {
   }),
   ...memberCodeContract,
   ...pointsHistoryContract,
+  ...tierContract,
 }
 
 export type MemberContract = typeof memberContract

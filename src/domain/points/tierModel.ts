@@ -1,6 +1,7 @@
 /** The member's tier as the 会员等级 page reads it (answer of the member action `tier`). */
-import type { Tier } from '../member/model'
-import type { TierBenefits } from './tiers'
+import { TIER_LABELS, type Tier } from '../member/model'
+import { baseRate, type EarningRules } from './earning'
+import { nextTier, reviewDate, TIER_ORDER, tierPolicyOf, type TierBenefits } from './tiers'
 
 export type TierChangeReason = 'upgrade' | 'review'
 
@@ -40,4 +41,33 @@ export interface TierView {
   benefits: TierBenefitsView[]
   /** Newest first. */
   history: TierChangeView[]
+}
+
+/** The page's view of `tier` with `spendFen` under `rules` in force (history added by the caller). */
+export function tierView(input: {
+  tier: Tier
+  spendFen: number
+  storeId: string
+  rules: EarningRules
+  today: string
+}): Omit<TierView, 'history'> {
+  const { tier, spendFen, storeId, rules, today } = input
+  const policy = tierPolicyOf(rules)
+  const next = nextTier(spendFen, policy, tier)
+  const year = Number(today.slice(0, 4))
+  const thisYear = reviewDate(year, policy)
+  return {
+    tier,
+    label: TIER_LABELS[tier],
+    spendFen,
+    next: next ? { ...next, label: TIER_LABELS[next.tier] } : null,
+    reviewOn: today <= thisYear ? thisYear : reviewDate(year + 1, policy),
+    benefits: TIER_ORDER.map((each) => ({
+      tier: each,
+      label: TIER_LABELS[each],
+      pointsPerYuan: baseRate(rules, each, storeId),
+      thresholdFen: each === 'normal' ? 0 : policy.thresholds[each],
+      ...policy.benefits[each],
+    })),
+  }
 }

@@ -65,12 +65,19 @@ export function atReview(
   return { tier, changed: tier !== current }
 }
 
-/** The next tier up and the spend it still needs; null at the top. */
-export function nextTier(spendFen: number, policy: TierPolicy): { tier: Tier; missingFen: number } | null {
-  const current = tierFor(spendFen, policy)
-  const next = TIER_ORDER[rank(current) + 1]
+/**
+ * The next tier up and the spend it still needs; null at the top. `current`: the member's tier,
+ * which may stand above what the spend earns until the review (the next one is above both).
+ */
+export function nextTier(
+  spendFen: number,
+  policy: TierPolicy,
+  current: Tier = 'normal',
+): { tier: Tier; missingFen: number } | null {
+  const from = Math.max(rank(tierFor(spendFen, policy)), rank(current))
+  const next = TIER_ORDER[from + 1]
   if (!next) return null
-  return { tier: next, missingFen: policy.thresholds[next as 'vip' | 'vvip'] - spendFen }
+  return { tier: next, missingFen: Math.max(0, policy.thresholds[next as 'vip' | 'vvip'] - spendFen) }
 }
 
 /** The review's China date in `year` (`YYYY-MM-DD`); 02-29 falls on 02-28 in other years. */

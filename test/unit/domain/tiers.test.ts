@@ -60,6 +60,11 @@ describe('tiers by 12-month qualifying spend', () => {
     expect(nextTier(fen, POLICY)).toEqual(next)
   })
 
+  test('should name the tier above a member kept above their spend until the review', () => {
+    expect(nextTier(0, POLICY, 'vip')).toEqual({ tier: 'vvip', missingFen: 500_000 })
+    expect(nextTier(0, POLICY, 'vvip')).toBeNull()
+  })
+
   test('should never give a lower tier for more spend', () => {
     fc.assert(
       fc.property(spend, spend, (a, b) => {
