@@ -30,6 +30,7 @@ export default defineAppConfig({
         'points/index',
         'rewards/index',
         'vouchers/index',
+        'tier/index',
       ],
     },
     {

@@ -100,6 +100,7 @@ export default function MemberCentre() {
           member={home.data.member}
           onShowCode={goMemberCode}
           onPoints={go('/account/points/index')}
+          onTier={go('/account/tier/index')}
         />
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList
