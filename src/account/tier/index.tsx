@@ -30,10 +30,10 @@ function Benefits({ tier, current }: { tier: TierBenefitsView; current: boolean 
       </Text>
       <Text className="tier__benefit">消费积分 {tier.pointsPerYuan} 分/元</Text>
       <Text className="tier__benefit">停车每次免费 {tier.parkingFreeHours} 小时</Text>
-      <Text className="tier__benefit">{tier.lounge ? '会员休息室' : '—'}</Text>
+      {tier.lounge && <Text className="tier__benefit">会员休息室</Text>}
       {tier.events.map((event) => (
         <Text key={event} className="tier__benefit">
-          专属活动：{event}（报名参加）
+          专属活动：{event}
         </Text>
       ))}
     </View>
