@@ -506,6 +506,7 @@ export const ACTION_CASES: ActionCase[] = [
     from: chinaDate(Date.now() - 30 * 86_400_000),
     to: chinaDate(Date.now()),
   }),
+  asMember('member', 'tier'),
 ]
 
 /** Rows per card-import call: a full batch, as the page sends them. */

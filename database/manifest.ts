@@ -43,7 +43,8 @@ export const manifest: Manifest = {
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, memberNoTail (its last 4 digits), tier, points, storeId, gender?, ' +
         'province?, channel (weapp|h5), source? (the channel joined through, first touch: { kind, channelId, ' +
         'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
-        'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
+        'viewed the member centre: their own views, counted per day, L-14), pointsExpiryReminded? (the China date of the ' +
+        'last expiry the member was reminded of, 积分到期提醒). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.
