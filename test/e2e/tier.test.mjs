@@ -21,11 +21,11 @@ test("[6.3.2] a member opens 会员等级 from the tier badge and reads each tie
   await step('a new member sees the tier badge on the member card', async () => {
     await openHome(page, BASE_URL)
     await join(page, BASE_URL, { name: '林晓', phone: randomPhone() })
-    assert.match(await page.locator('.member-card:visible .member-card__tier').innerText(), /普通会员/)
+    assert.equal(await page.locator('.member-card:visible .member-card__tier').innerText(), '普通会员')
   })
 
   await step('the badge opens 会员等级: tier, the spend the next tier needs, benefits', async () => {
-    await page.locator('.member-card:visible .member-card__tier').click()
+    await page.locator('.member-card:visible .member-card__tier-link').click()
     const next = page.locator('.tier__next:visible')
     await next.waitFor({ timeout: 20_000 })
     assert.equal(await page.locator('.tier__name:visible').innerText(), '普通会员')

@@ -33,10 +33,10 @@ export function MemberCard({
           <Text className="member-card__phone">{member.phone}</Text>
         </View>
         <View className="member-card__side">
-          <Text className="member-card__tier" onClick={onTier}>
-            {member.tierLabel}
-            {onTier && ' ›'}
-          </Text>
+          <View className="member-card__tier-link" onClick={onTier}>
+            <Text className="member-card__tier">{member.tierLabel}</Text>
+            {onTier && <Text className="member-card__tier-more">›</Text>}
+          </View>
           {onShowCode && (
             <Text className="member-card__code" onClick={onShowCode}>
               会员码
