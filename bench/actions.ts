@@ -548,6 +548,7 @@ export const ACTION_CASES: ActionCase[] = [
       return calls
     },
   },
+  asMember('member', 'tier'),
 ]
 
 let receiptClaims = 0

@@ -8,6 +8,7 @@
 // - ratios: throughput relations that hold on a loaded machine too (concurrency must not
 //   collapse throughput; an action must not fall too far below the raw SQLite rate).
 //   A metric is `<function>.<action>@<callers>` (calls per second) or `sqlite.insert|select`;
+// - jobs: scheduler jobs' throughput over generated members (a floor in members per second);
 // - pages: cloud calls per page load (measured with --pages).
 
 /** Throughput of a metric name, or undefined when the run did not measure it. */
@@ -69,6 +70,16 @@ export function checkBudgets(suite, sizes, budgets, pages) {
       limit: `≥ ${ratio.min}`,
       actual: Number(actual.toPrecision(3)),
       ok: actual >= ratio.min,
+    })
+  }
+  for (const [job, limit] of Object.entries(budgets.jobs ?? {})) {
+    const measured = suite.jobs?.find((j) => j.name === job)
+    if (!measured) continue
+    checks.push({
+      what: `${job}: members per second`,
+      limit: `≥ ${limit.minMembersPerSecond}`,
+      actual: Number(measured.membersPerSecond.toFixed(0)),
+      ok: measured.membersPerSecond >= limit.minMembersPerSecond,
     })
   }
   for (const a of suite.actions) {

@@ -98,6 +98,17 @@ export function renderResults({ command, suite, sizes, pages, checks, elapsedMs 
     )
     out.push('')
   }
+  if (suite.jobs?.length) {
+    out.push('## Scheduler jobs')
+    out.push('')
+    out.push(
+      table(
+        ['job (one pass over generated members)', 'members', 'seconds', 'members/s'],
+        suite.jobs.map((j) => [j.name, n0(j.members), j.seconds.toFixed(2), n0(j.membersPerSecond)]),
+      ),
+    )
+    out.push('')
+  }
   if (suite.scale) {
     const s = suite.scale
     out.push(`## Scale: ${n0(s.members)} members`)

@@ -9,6 +9,8 @@ import os from 'node:os'
 
 import { asDb, COLLECTIONS } from '../cloudfunctions/common/db'
 import { vaultFromEnv } from '../cloudfunctions/common/vault'
+import { manualClock } from '../cloudfunctions/common/clock'
+import { createTierReview } from '../cloudfunctions/scheduler/tiers'
 import { ACTION_CASES, caseName, type ActionCase } from './actions'
 import { createBenchEnv, type BenchEnv, type OpCounts } from './lib/env'
 import { percentile, runStretch, summarise, type Stretch, type Timing } from './lib/measure'
@@ -56,12 +58,21 @@ export interface ScaleResult {
   databaseMB: number
 }
 
+/** A scheduler job over generated members: how many it handles per second. */
+export interface JobResult {
+  name: string
+  members: number
+  seconds: number
+  membersPerSecond: number
+}
+
 export interface SuiteResult {
   machine: { cpu: string; cores: number; node: string; platform: string; date: string }
   quick: boolean
   sqlite: SqliteRates
   vault: VaultCosts
   actions: ActionResult[]
+  jobs: JobResult[]
   scale?: ScaleResult
   /** The parking sessions' retention sweep (bench/parking.ts). */
   parkingSweep?: SweepRate
@@ -95,6 +106,7 @@ function parseArgs(argv: string[]): Options {
 }
 
 const log = (line: string) => process.stderr.write(`${line}\n`)
+const n0 = (value: number) => value.toFixed(0)
 
 /** Calls per run of one action at one concurrency. */
 function callsFor(c: ActionCase, concurrency: number, quick: boolean): number {
@@ -254,6 +266,28 @@ async function benchScale(members: number, options: Options): Promise<ScaleResul
   }
 }
 
+/**
+ * The yearly tier review over generated members (tiers without spend, so most change): one pass
+ * of the job as the daily points trigger runs it on the review day, timed whole.
+ */
+async function benchTierReview(options: Options): Promise<JobResult> {
+  const env = await createBenchEnv()
+  try {
+    const members = options.quick ? 2_000 : 20_000
+    await generateMembers(env.cloud, members)
+    const db = asDb(env.cloud.database({ throwOnNotFound: false }))
+    const review = createTierReview({ db, clock: manualClock('2026-12-30T16:20:00Z') })
+    const started = process.hrtime.bigint()
+    const run = await review.run()
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9
+    if (!run.due || !run.complete || run.reviewed !== members)
+      throw new Error('the tier review did not finish')
+    return { name: 'scheduler.reviewTiers', members, seconds, membersPerSecond: members / seconds }
+  } finally {
+    env.close()
+  }
+}
+
 async function main(): Promise<void> {
   const options = parseArgs(process.argv.slice(2))
   const cpus = os.cpus()
@@ -288,12 +322,17 @@ async function main(): Promise<void> {
   } finally {
     env.close()
   }
+  const runsJob = (name: string) => !options.only || name.includes(options.only)
+  const jobs = runsJob('scheduler.reviewTiers') ? [await benchTierReview(options)] : []
+  for (const job of jobs)
+    log(`job ${job.name}: ${n0(job.membersPerSecond)} members/s (${job.members} members)`)
   const result: SuiteResult = {
     machine,
     quick: options.quick,
     sqlite,
     vault,
     actions,
+    jobs,
     ...(parkingSweep ? { parkingSweep } : {}),
   }
   if (options.scale) result.scale = await benchScale(options.scale, options)

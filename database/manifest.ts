@@ -48,7 +48,8 @@ export const manifest: Manifest = {
         'Pseudonymous member records (3.9, 5.1): _id random, memberNo, memberNoTail (its last 4 digits), tier, points, storeId, gender?, ' +
         'province?, channel (weapp|h5), source? (the channel joined through, first touch: { kind, channelId, ' +
         'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
-        'viewed the member centre: their own views, counted per day, L-14). No direct identifier.',
+        'viewed the member centre: their own views, counted per day, L-14), pointsExpiryReminded? (the China date of the ' +
+        'last expiry the member was reminded of, 积分到期提醒). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.
@@ -815,6 +816,19 @@ export const manifest: Manifest = {
         ],
       },
     },
+    {
+      name: 'tier_changes',
+      large: true,
+      description:
+        'The member’s tier changes (6.6.1): _id = `upgrade:<earn entry id>` or `review:<year>:<member>` → ' +
+        '{ memberId, from, to, reason upgrade|review, spendFen (12-month qualifying spend), at }. Shown on the ' +
+        '会员等级 page and in the copy of the member’s data.',
+      indexes: [{ name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] }],
+      retention: {
+        text: 'until cancellation (7.2): deleted with the member',
+        rules: [{ on: 'cancellation', action: 'delete' }],
+      },
+    },
   ],
 }
 
@@ -885,6 +899,7 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   staff_invites: { link: 'none', reason: 'invitations of staff accounts, not shoppers' },
   cards: { link: 'memberId', section: 'card' },
   points_ledger: { link: 'memberId', section: 'pointsLedger' },
+  tier_changes: { link: 'memberId', section: 'other' },
   campaigns: { link: 'none', reason: 'campaign declarations and counts, no personal information' },
   campaign_claims: { link: 'memberId', section: 'campaignClaims' },
   partners: { link: 'none', reason: 'partners and suppliers of the mall, not shoppers' },

@@ -31,6 +31,7 @@ export default defineAppConfig({
         'rewards/index',
         'vouchers/index',
         'receipt/index',
+        'tier/index',
       ],
     },
     {

@@ -135,6 +135,7 @@ export const COLLECTIONS = {
   parkingKeys: 'parking_keys',
   parkingDays: 'parking_days',
   receiptClaims: 'receipt_claims',
+  tierChanges: 'tier_changes',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -193,6 +193,7 @@ export function createErasure(deps: {
       // The 商圈 authorisation and the points syncs not sent yet (their OpenID is the member's).
       await db.collection(WXPAY_COLLECTIONS.mallAuth).where({ memberId }).remove()
       await db.collection(WXPAY_COLLECTIONS.sync).where({ memberId }).remove()
+      await db.collection(COLLECTIONS.tierChanges).where({ memberId }).remove()
       await identities.destroy(memberId, { purpose: 'membership', actor })
       // The audit entries stay, re-keyed to the same anonymous id in a form the chains verify.
       await deps.audit.redactMember(memberId, anonymousId)

@@ -29,6 +29,7 @@ import { createPlateActions } from './plates'
 import { createParkingMemberActions } from './parking'
 import { createPointsActions } from './points'
 import { createReceiptActions } from './receipts'
+import { createTierActions } from './tier'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
 import { MEMBER_NO_BLOCK, wireMember, type MemberDeps, type MemberOpenApi } from './wiring'
@@ -104,6 +105,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createPointsActions(deps),
           ...createParkingMemberActions(deps),
           ...createReceiptActions(deps),
+          ...createTierActions(deps),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

@@ -4,7 +4,6 @@
  * live lots; the catalogue, redeeming a reward for a voucher (6.4.2), and 我的券. Reading one's
  * own points is an own view, counted per China day (L-14); a redemption is an audited write.
  */
-import { allowsOwnView } from '../../src/domain/consent/rules'
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate, chinaTime } from '../../src/domain/dates'
 import type { ErrorCode } from '../../src/domain/errors'
@@ -43,6 +42,7 @@ import type { Caller, Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
+import { createOwnView } from './ownView'
 
 /** Entries per page of 积分明细. */
 export const HISTORY_PAGE = 20
@@ -72,23 +72,7 @@ export function createPointsActions(deps: {
   const { db, vault, clock, audit, guard, stores, ledger, redemptions } = deps
   const _ = db.command
   const actorOf = (caller: Caller) => wechatActor(vault, caller.openid)
-
-  /** The member's own view of their points: under the basic purpose, counted per China day. */
-  async function ownView(member: MemberDoc, caller: Caller) {
-    const actor = actorOf(caller)
-    const recorder = audit.ownView(member)
-    // The member's own view is their right of access (L-8), even before agreeing a wider scope.
-    if (!allowsOwnView(member, 'membership')) return guard.admit(member, 'membership', actor, [], recorder)
-    await recorder.record({
-      actor,
-      action: 'read',
-      purpose: 'membership',
-      memberId: member._id,
-      fields: [],
-      success: true,
-    })
-    return ok(null)
-  }
+  const ownView = createOwnView({ vault, audit, guard })
 
   async function storeName(id: string | undefined): Promise<string> {
     if (!id) return ''

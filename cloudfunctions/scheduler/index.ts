@@ -22,7 +22,9 @@
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
  *   each tick continues the pass, and its answer names the first broken or missing entry;
  * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
- *   reconciliation of every member's balance with the ledger (points.ts), both resumable;
+ *   reconciliation of every member's balance with the ledger (points.ts), both resumable, the
+ *   month closings, on the review day the yearly tier review (tiers.ts), and the points-expiry
+ *   reminders (expiryReminder.ts, SUBSCRIBE_TEMPLATES), all resumable;
  * - `wxpay` (every minute): the WeChat Pay 智慧商圈 points sync queue (common/wxpay/sync.ts),
  *   within WeChat's rate limit; skipped while no merchant is configured (`WXPAY_MCHID`).
  */
@@ -40,6 +42,8 @@ import { createFileStore, type StorageApi } from '../common/files'
 import { errorSummary, fail, ok, type Result } from '../common/errors'
 import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
+import { createNotifier, templatesFromEnv, type SubscribeOpenApi } from '../common/notify'
+import { createScopeGuard } from '../common/scope'
 import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
 import { closeMonths } from '../common/points/report'
@@ -52,6 +56,8 @@ import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
 import { createReceiptClaimSweep } from './receipts'
 import { createRedemptionSettlement } from './redemptions'
+import { createTierReview } from './tiers'
+import { createExpiryReminder } from './expiryReminder'
 import { createAuditVerification } from './integrity'
 import { createKeyMigration } from './migration'
 import { createOrphanSweep } from './orphans'
@@ -77,7 +83,7 @@ export const TRIGGERS = {
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
-  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths'],
+  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths', 'reviewTiers', 'remindPointsExpiry'],
   wxpay: ['syncWxPay'],
 } satisfies Record<string, string[]>
 
@@ -93,6 +99,8 @@ export interface SchedulerOptions {
   clock?: Clock
   env?: Record<string, string | undefined>
   getContext?: () => { OPENID?: string }
+  /** Tests only: another WeChat openapi than the platform's (subscribe messages). */
+  openapi?: SubscribeOpenApi
   /** When the SCF context gives no time limit (the default function timeout is 3 s). */
   defaultTimeLimitMs?: number
   /** Where calls to WeChat Pay go (HTTPS to `WXPAY_API_BASE` by default). */
@@ -118,12 +126,29 @@ export function createMain(options: SchedulerOptions = {}) {
 
   // The key environment's database (PI_KEY_ENV) is opened by the jobs that need it: a missing
   // variable fails those jobs only.
-  /** A member erased by the retention sweep: through the erasure path, as a cancellation is. */
-  function memberEraser(db: Db, keyDb: Db) {
+  /** The identity store (and what it writes with) over the two environments. */
+  function identityStoreOf(db: Db, keyDb: Db) {
     const vault = vaultFromEnv(env)
     const audit = createAuditLog({ db, signer: auditSignerFromEnv(env), clock, chain: auditChain })
     const keys = createKeyStore({ db: keyDb, vault, clock })
-    const identities = createIdentityStore({ db, vault, audit, clock, keys })
+    return { audit, keys, identities: createIdentityStore({ db, vault, audit, clock, keys }) }
+  }
+
+  /** Subscribe messages from a job: under the member's topic consent and allowances, as the member function sends them. */
+  function notifierOf(db: Db, keyDb: Db) {
+    const { audit, identities } = identityStoreOf(db, keyDb)
+    return createNotifier({
+      db,
+      guard: createScopeGuard({ db, identities, audit }),
+      identities,
+      openapi: options.openapi ?? (cloud.openapi as unknown as SubscribeOpenApi),
+      templates: templatesFromEnv(env.SUBSCRIBE_TEMPLATES),
+    })
+  }
+
+  /** A member erased by the retention sweep: through the erasure path, as a cancellation is. */
+  function memberEraser(db: Db, keyDb: Db) {
+    const { audit, keys, identities } = identityStoreOf(db, keyDb)
     const consents = createConsentRecorder({ db, clock })
     const erasure = createErasure({ db, clock, audit, identities, keys, consents, files })
     return (memberId: string) => erasure.eraseMember(memberId, RETENTION_ACTOR, 'system')
@@ -167,6 +192,10 @@ export function createMain(options: SchedulerOptions = {}) {
         return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'closePointsMonths':
         return closeMonths(db, clock)
+      case 'reviewTiers':
+        return createTierReview({ db, clock }).run({ budgetMs })
+      case 'remindPointsExpiry':
+        return createExpiryReminder({ db, clock, notifier: notifierOf(db, keyDb()) }).run({ budgetMs })
       case 'backfillMemberTail':
         return createMemberTailBackfill({ db, clock }).run({ budgetMs })
       case 'migrateKeys':

@@ -52,7 +52,7 @@ const view = (doc: RulesVersionDoc): RulesVersionView => {
 
 export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsContract, { status: 'active' }> {
   const { db, clock, audit, stores, rules } = deps
-  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
   const receipts = createReceipts({ db, clock, audit, rules })
   const counts = createDailyCounts({ db, clock })
   const nowIso = () => new Date(clock.now()).toISOString()

@@ -68,7 +68,7 @@ export function createReceiptReviewActions(
 ): Handlers<typeof receiptsStaffContract, { status: 'active' }> {
   const { db, vault, clock, audit, stores, rules, files } = deps
   const _ = db.command
-  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
   const claims = () => db.collection(COLLECTIONS.receiptClaims)
 
   const audited = (staff: StaffIdentity, memberId: string, action: 'read' | 'update', reason: string) =>

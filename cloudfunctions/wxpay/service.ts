@@ -101,7 +101,7 @@ export function createWxPayService(deps: {
   storeId?: string
 }): { handle(event: HttpEvent): Promise<HttpAnswer> } {
   const { db, clock, audit, claims, rules } = deps
-  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
   const queue = createSyncQueue({ db, clock, keys: deps.keys })
 
   /** What a notice did when it earned nothing: no OpenID, no member id. */

@@ -34,6 +34,35 @@ export function downloadText(fileName: string, text: string, type = 'application
   return true
 }
 
+/** Whether a text file can be sent to a chat from the page (weapp: wx.shareFileMessage). */
+export const canShareFile = isWeapp
+
+/**
+ * Sends `text` as a file to a WeChat chat (weapp), written to the user data directory first, as
+ * shareFileMessage takes a file: how a file leaves a mini-program for a computer.
+ */
+export async function shareTextFile(fileName: string, text: string): Promise<boolean> {
+  if (!canShareFile) return false
+  const filePath = `${wx.env.USER_DATA_PATH}/${fileName}`
+  try {
+    await new Promise<void>((resolve, reject) => {
+      Taro.getFileSystemManager().writeFile({
+        filePath,
+        data: text,
+        encoding: 'utf8',
+        success: () => resolve(),
+        fail: reject,
+      })
+    })
+    await new Promise<void>((resolve, reject) => {
+      wx.shareFileMessage({ filePath, fileName, success: () => resolve(), fail: reject })
+    })
+    return true
+  } catch (_error) {
+    return false
+  }
+}
+
 /** WeChat's own plate picker (a privacy API: WeChat shows the authorisation first when needed). */
 export const canChoosePlate =
   isWeapp && typeof wx !== 'undefined' && typeof wx.chooseLicensePlate === 'function'

@@ -329,7 +329,7 @@ describe('campaign.campaignReport', () => {
         answers: [
           { id: 'q1', choices: [i === 0 ? 1 : 0] },
           { id: 'q2', choices: i < 5 ? [0, 1] : [1] },
-          { id: 'q3', text: `多开停车场${i}` },
+          { id: 'q3', text: `多开母婴室${i}` },
         ],
       })
       expect(answer.ok).toBe(true)
@@ -358,7 +358,7 @@ describe('campaign.campaignReport', () => {
       }),
       expect.objectContaining({ id: 'q3', answered: 7, options: [] }),
     ])
-    expect(JSON.stringify(report)).not.toContain('停车场')
+    expect(JSON.stringify(report)).not.toContain('母婴室')
     const other = await addStaff('manager', DEMO_STORES.pudong)
     expect(await camp(other, 'campaignReport', { campaignId: id })).toMatchObject({
       code: 'CAMPAIGN_UNKNOWN',
@@ -376,7 +376,7 @@ describe('campaign.campaignReport', () => {
         answers: [
           { id: 'q1', choices: [0] },
           { id: 'q2', choices: [2] },
-          { id: 'q3', text: '希望多开停车场' },
+          { id: 'q3', text: '希望多开母婴室' },
         ],
       }),
     )
@@ -384,7 +384,7 @@ describe('campaign.campaignReport', () => {
     // The campaign ends with 2024-06-30 (China), then 30 days of retention.
     expect(new Date(claim.expiresAt as string).toISOString()).toBe('2024-07-30T16:00:00.000Z')
     expect(claim.answers).toEqual({ iv: expect.any(String), tag: expect.any(String), ct: expect.any(String) })
-    expect(await env.dump()).not.toContain('停车场')
+    expect(await env.dump()).not.toContain('母婴室')
   })
 
   it('refuses a questionnaire answer out of its options or length', async () => {

@@ -1,5 +1,6 @@
 /** Calling the staff function in function tests, and staff accounts made for a test. */
 import { staffDocId } from '../../cloudfunctions/common/staff'
+import { STAFF_ROLE_TITLES } from '../../src/domain/staff/model'
 import { shopper, type Answer, type TestEnv } from './support'
 
 /** Calls the staff function's `action` as `openid`. */
@@ -10,19 +11,22 @@ export const staffCallOf =
       OPENID: openid,
     })) as Answer
 
-/** Adds an active admin account for a new WeChat user and answers its OPENID. */
-export async function addAdmin(env: TestEnv): Promise<string> {
+/** Adds an active mall-wide account of `role` for a new WeChat user and answers its OPENID. */
+export async function addMallWideStaff(env: TestEnv, role: 'admin' | 'finance'): Promise<string> {
   const openid = shopper()
   await env.db.collection('staff').add({
     data: {
       _id: staffDocId(env.vault, openid),
-      staffId: 'staff-test-admin',
-      role: 'admin',
+      staffId: `staff-test-${role}`,
+      role,
       storeIds: [],
-      displayName: '商场管理员',
+      displayName: STAFF_ROLE_TITLES[role],
       status: 'active',
       createdAt: new Date(env.clock.now()),
     },
   })
   return openid
 }
+
+/** Adds an active admin account for a new WeChat user and answers its OPENID. */
+export const addAdmin = (env: TestEnv): Promise<string> => addMallWideStaff(env, 'admin')

@@ -26,6 +26,8 @@ import { randomInt } from 'node:crypto'
 import { chinaDate } from '../../../src/domain/dates'
 import { drain, lotDates, type Allocation, type Lot, type LotPolicy } from '../../../src/domain/points/lots'
 import type { EarningLine } from '../../../src/domain/points/earning'
+import { tierPolicyOf, upgradeOnly, type TierPolicy } from '../../../src/domain/points/tiers'
+import type { Tier } from '../../../src/domain/member/model'
 import type { Clock } from '../clock'
 import {
   COLLECTIONS,
@@ -37,6 +39,8 @@ import {
   type DbTransaction,
   type Doc,
 } from '../db'
+import { createRulesBook, type RulesBook } from './rules'
+import { tierChange } from './tierChanges'
 
 export type EntryKind = 'earn' | 'spend' | 'expire' | 'reverse' | 'adjust'
 
@@ -143,6 +147,8 @@ export interface LedgerDeps {
   db: Db
   clock: Clock
   policy: LotPolicy
+  /** The earning rules' versions, for the tier thresholds in force (a book of its own when absent). */
+  rules?: RulesBook
 }
 
 /**
@@ -213,6 +219,7 @@ type DayCounts = Partial<
 
 export function createLedger(deps: LedgerDeps) {
   const { db, clock, policy } = deps
+  const rules = deps.rules ?? createRulesBook(clock)
 
   /** Live lots of a member, earliest expiry first (read outside the snapshot; rechecked inside). */
   async function liveLots(memberId: string): Promise<Lot[]> {
@@ -305,19 +312,35 @@ export function createLedger(deps: LedgerDeps) {
       .filter((held) => held.points > 0)
   }
 
-  const months = (member: BalanceFields, at: Date, fen: number) => {
+  /** The member's spend per month within the last 12, with `fen` added to `at`'s month. */
+  const spendAfter = (member: BalanceFields, at: Date, fen: number) => {
     const kept = new Set(recentMonths(at.toISOString()))
     const next: Record<string, number> = {}
     for (const [month, value] of Object.entries(member.spendMonths ?? {}))
       if (kept.has(month)) next[month] = value
     const month = chinaDate(at.getTime()).slice(0, 7)
     next[month] = (next[month] ?? 0) + fen
-    return db.command.set(next)
+    return next
+  }
+  const months = (member: BalanceFields, at: Date, fen: number) => db.command.set(spendAfter(member, at, fen))
+
+  /** The tier a member reaches with `spend` (upgrade at once, never lower): undefined when unchanged. */
+  function upgradeFor(
+    member: Doc & BalanceFields,
+    spend: Record<string, number>,
+    at: Date,
+    tiers: TierPolicy,
+  ) {
+    const from = member.tier as Tier | undefined
+    if (!from) return undefined
+    const spendFen = qualifyingSpend({ ...member, spendMonths: spend }, at.toISOString())
+    const to = upgradeOnly(from, spendFen, tiers)
+    return to === from ? undefined : { from, to, spendFen }
   }
 
   return {
     /** Points for a purchase (or a bonus): a lot, held for the return window. */
-    earn(input: {
+    async earn(input: {
       memberId: string
       source: EntrySource
       points: number
@@ -333,6 +356,10 @@ export function createLedger(deps: LedgerDeps) {
       holdDays?: number
     }): Promise<Written> {
       const id = entryId('earn', input.source)
+      // Read outside the transaction (cached per instance): the thresholds in force now.
+      const tiers = input.amountFen
+        ? tierPolicyOf((await rules.at(db, new Date(clock.now()).toISOString()))?.rules)
+        : undefined
       return write(id, input.memberId, async (tx, member, at) => {
         const lot = newLot({
           id,
@@ -349,6 +376,8 @@ export function createLedger(deps: LedgerDeps) {
         const held = heldAfter(member, at.toISOString())
         if (intoLot > 0 && dates.availableFrom > at.toISOString())
           held.push({ lotId: id, until: dates.availableFrom, points: intoLot })
+        const spend = input.amountFen ? spendAfter(member, at, input.amountFen) : undefined
+        const upgrade = spend && tiers ? upgradeFor(member, spend, at, tiers) : undefined
         await tx
           .collection(COLLECTIONS.members)
           .doc(input.memberId)
@@ -356,8 +385,19 @@ export function createLedger(deps: LedgerDeps) {
             data: {
               points: member.points + input.points,
               pointsHeld: held,
-              ...(input.amountFen ? { spendMonths: months(member, at, input.amountFen) } : {}),
+              ...(spend ? { spendMonths: db.command.set(spend) } : {}),
+              ...(upgrade ? { tier: upgrade.to } : {}),
             },
+          })
+        if (upgrade)
+          await tx.collection(COLLECTIONS.tierChanges).add({
+            data: tierChange({
+              id: `upgrade:${id}`,
+              memberId: input.memberId,
+              reason: 'upgrade',
+              at,
+              ...upgrade,
+            }),
           })
         await countDay(tx, input.storeId, at, { issued: input.points })
         return {

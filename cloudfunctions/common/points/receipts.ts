@@ -63,7 +63,7 @@ export interface PurchaseInput {
 
 export function createReceipts(deps: ReceiptDeps) {
   const { db, clock, audit, rules } = deps
-  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+  const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
 
   /** A write to a member's points, audited under the basic service's purpose. */
   const audited = (actor: string, memberId: string, reason: string) =>

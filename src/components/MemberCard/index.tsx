@@ -12,18 +12,20 @@ function groupDigits(memberNo: string): string {
  * The member card: identifiers exactly as the server masked them (L-7); the points that can be
  * spent now, those still held, and a negative balance said as it is. Tapping the points opens
  * 积分明细 (`onPoints`); 会员码 opens the code to scan (`onShowCode`); 小票积分 opens the receipt
- * photo claim (`onReceipt`).
+ * photo claim (`onReceipt`); the tier badge opens 会员等级 (`onTier`).
  */
 export function MemberCard({
   member,
   onShowCode,
   onPoints,
   onReceipt,
+  onTier,
 }: {
   member: MemberHome
   onShowCode?: () => void
   onPoints?: () => void
   onReceipt?: () => void
+  onTier?: () => void
 }) {
   return (
     <View className={`member-card member-card--${member.tier}`}>
@@ -33,7 +35,10 @@ export function MemberCard({
           <Text className="member-card__phone">{member.phone}</Text>
         </View>
         <View className="member-card__side">
-          <Text className="member-card__tier">{member.tierLabel}</Text>
+          <View className="member-card__tier-link" onClick={onTier}>
+            <Text className="member-card__tier">{member.tierLabel}</Text>
+            {onTier && <Text className="member-card__tier-more">›</Text>}
+          </View>
           {onShowCode && (
             <Text className="member-card__code" onClick={onShowCode}>
               会员码

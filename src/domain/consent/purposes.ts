@@ -17,7 +17,8 @@ export type PurposeId =
  * itself. WeChat's retail subscriptions are one-time: every "allow" in WeChat's dialog lets one
  * message of that topic through, so a granted topic also counts the messages still allowed.
  */
-export type SubscribeTopicId = 'subscribePoints' | 'subscribeCoupon' | 'subscribeEvent' | 'subscribeParking'
+export type SubscribeTopicId =
+  'subscribePoints' | 'subscribeCoupon' | 'subscribeEvent' | 'subscribeParking' | 'subscribePointsExpiry'
 
 export interface Purpose {
   id: PurposeId
@@ -82,6 +83,15 @@ export const SUBSCRIBE_TOPICS: Record<SubscribeTopicId, SubscribeTopic> = {
     scopeVersion: 2,
     requires: 'parking',
     values: { plate: 'thing', fee: 'amount', time: 'time' },
+  },
+  subscribePointsExpiry: {
+    id: 'subscribePointsExpiry',
+    title: '积分到期提醒',
+    description: '您的积分即将到期时（到期前约 30 天）提醒您一次，包括到期分数与日期。',
+    basic: false,
+    sensitive: false,
+    scopeVersion: 4,
+    values: { points: 'number', expires: 'time', note: 'thing' },
   },
 }
 

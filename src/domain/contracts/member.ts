@@ -54,6 +54,7 @@ import { memberCodeContract } from './memberCode'
 import { pointsHistoryContract } from './pointsHistory'
 import { parkingMemberContract } from './parking'
 import { receiptsMemberContract } from './receipts'
+import { tierContract } from './tier'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -429,6 +430,7 @@ export const memberContract = {
   ...pointsHistoryContract,
   ...parkingMemberContract,
   ...receiptsMemberContract,
+  ...tierContract,
 }
 
 export type MemberContract = typeof memberContract

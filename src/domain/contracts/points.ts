@@ -8,7 +8,8 @@
  * only the admin publishes them: the rules are the mall's, one set for every store, and a
  * store's own rate is part of that set (`rates.stores`) — letting each manager publish would
  * let one store's change replace another's in the next version. The report: a manager for
- * their stores, the admin for every store. The privacy officer has no part in points.
+ * their stores, the admin and the mall's finance (财务, who may do nothing else) for every store.
+ * The privacy officer has no part in points.
  */
 import type { Check } from '../identity/rules'
 import { enumOf, int, isoDate, required, schema, text, type Field } from '../input'
@@ -229,7 +230,7 @@ export const pointsContract = {
       if (span < 1 || span > REPORT_MAX_DAYS) return fail('REPORT_RANGE_INVALID', 'to')
       return ok({ from, to, ...(value.storeId ? { storeId: value.storeId } : {}) })
     }),
-    access: ['manager', 'admin'],
+    access: ['manager', 'admin', 'finance'],
     errors: ['REPORT_RANGE_INVALID', 'STORE_UNKNOWN'],
   }),
 }

@@ -9,6 +9,7 @@
  */
 import { chinaDate, parseIsoDate } from '../dates'
 import type { Tier } from '../member/model'
+import type { TierPolicy } from './tiers'
 
 /** ¥1,000,000: more than one receipt at a mall's till; keeps the arithmetic exact. */
 export const MAX_PURCHASE_FEN = 100_000_000
@@ -78,6 +79,8 @@ export interface EarningRules {
   stacking: Stacking
   /** Points on joining. */
   signUpBonus: number
+  /** Tier thresholds, review day and benefits (tiers.ts); DEFAULT_TIER_POLICY when absent. */
+  tiers?: TierPolicy
 }
 
 export interface EarningLine {

@@ -16,6 +16,7 @@ import {
   type MultiplierRule,
   type Validity,
 } from './earning'
+import type { TierBenefits, TierPolicy } from './tiers'
 
 export const RULES_MAX_ITEMS = 50
 const ID_MAX = 64
@@ -135,10 +136,38 @@ function bonus(raw: unknown): BonusRule {
   return kind === 'brand' ? { ...common, kind, brandId: id } : { ...common, kind, counterId: id }
 }
 
+const EVENT_MAX = 20
+const EVENTS_MAX = 10
+/** ¥100,000,000 of yearly spend: far above any threshold a mall sets. */
+const THRESHOLD_MAX_FEN = 10_000_000_000
+
+function benefits(raw: unknown): TierBenefits {
+  const value = record(raw, ['parkingFreeHours', 'lounge', 'events'])
+  check(typeof value.lounge === 'boolean')
+  const events = list(value.events, (event) => word(event, EVENT_MAX))
+  check(events.length <= EVENTS_MAX)
+  return { parkingFreeHours: integer(value.parkingFreeHours, 0, 24), lounge: value.lounge, events }
+}
+
+function tierPolicy(raw: unknown): TierPolicy {
+  const value = record(raw, ['thresholds', 'reviewMonthDay', 'benefits'])
+  const thresholds = record(value.thresholds, ['vip', 'vvip'])
+  const vip = integer(thresholds.vip, 1, THRESHOLD_MAX_FEN)
+  const vvip = integer(thresholds.vvip, 1, THRESHOLD_MAX_FEN)
+  check(vip < vvip)
+  check(typeof value.reviewMonthDay === 'string' && parseIsoDate(`2024-${value.reviewMonthDay}`))
+  const perTier = record(value.benefits, ['normal', 'vip', 'vvip'])
+  return {
+    thresholds: { vip, vvip },
+    reviewMonthDay: value.reviewMonthDay as string,
+    benefits: { normal: benefits(perTier.normal), vip: benefits(perTier.vip), vvip: benefits(perTier.vvip) },
+  }
+}
+
 /** The rules `raw` describes, or null when anything in it is out of bounds or unknown. */
 export function parseEarningRules(raw: unknown): EarningRules | null {
   try {
-    const value = record(raw, ['rates', 'multipliers', 'bonuses', 'stacking', 'signUpBonus'])
+    const value = record(raw, ['rates', 'multipliers', 'bonuses', 'stacking', 'signUpBonus', 'tiers'])
     const rates = record(value.rates, ['default', 'tiers', 'stores'])
     const stores: NonNullable<EarningRules['rates']['stores']> = {}
     if (rates.stores !== undefined) {
@@ -168,6 +197,7 @@ export function parseEarningRules(raw: unknown): EarningRules | null {
           ? (check(stacking.cap === undefined), { policy: 'highest' })
           : { policy: 'additive', cap: decimal(stacking.cap, 1, MAX_FACTOR) },
       signUpBonus: value.signUpBonus === undefined ? 0 : integer(value.signUpBonus, 0, MAX_BONUS_POINTS),
+      ...(value.tiers !== undefined ? { tiers: tierPolicy(value.tiers) } : {}),
     }
   } catch (error) {
     if (error instanceof Invalid) return null

@@ -6,6 +6,7 @@
  */
 import type { Tier } from '../member/model'
 import type { EarningRules, RulesVersion } from './earning'
+import { DEFAULT_TIER_POLICY } from './tiers'
 
 export type RefundPolicy = 'negative' | 'absorb'
 
@@ -63,6 +64,7 @@ export function rulesDiff(
     changes.push(`加倍规则 ${a.multipliers.length} → ${b.multipliers.length} 条`)
   if (!same(a.bonuses, b.bonuses)) changes.push(`加赠规则 ${a.bonuses.length} → ${b.bonuses.length} 条`)
   if (!same(a.stacking, b.stacking)) changes.push('加倍叠加方式调整')
+  if (!same(a.tiers, b.tiers)) changes.push('会员等级门槛或权益调整')
   if (a.signUpBonus !== b.signUpBonus) changes.push(`入会礼 ${a.signUpBonus} → ${b.signUpBonus} 分`)
   if (before.holdDays !== after.holdDays) changes.push(`冻结期 ${before.holdDays} → ${after.holdDays} 天`)
   if (before.refundPolicy !== after.refundPolicy) changes.push('退货扣分方式调整')
@@ -84,4 +86,5 @@ export const DEMO_EARNING_RULES: EarningRules = {
   ],
   stacking: { policy: 'highest' },
   signUpBonus: 0,
+  tiers: DEFAULT_TIER_POLICY,
 }

@@ -4,11 +4,12 @@
  * - `counter`: 专柜导购 / 服务台, one store (optionally one counter);
  * - `manager`: 店长, one or more stores;
  * - `privacyOfficer`: 个人信息保护负责人, every store, no marketing;
- * - `admin`: 商场管理员, every store.
+ * - `admin`: 商场管理员, every store;
+ * - `finance`: 财务, every store, reads the points figures only (no member, no rules, no writes).
  */
-export type StaffRole = 'counter' | 'manager' | 'privacyOfficer' | 'admin'
+export type StaffRole = 'counter' | 'manager' | 'privacyOfficer' | 'admin' | 'finance'
 
-export const STAFF_ROLES: readonly StaffRole[] = ['counter', 'manager', 'privacyOfficer', 'admin']
+export const STAFF_ROLES: readonly StaffRole[] = ['counter', 'manager', 'privacyOfficer', 'admin', 'finance']
 
 /** How the staff screens name each role. */
 export const STAFF_ROLE_TITLES = {
@@ -16,10 +17,11 @@ export const STAFF_ROLE_TITLES = {
   manager: '店长',
   privacyOfficer: '个人信息保护负责人',
   admin: '商场管理员',
+  finance: '财务',
 } satisfies Record<StaffRole, string>
 
 /** Roles whose scope is every store of the mall. */
-export const ALL_STORE_ROLES: readonly StaffRole[] = ['privacyOfficer', 'admin']
+export const ALL_STORE_ROLES: readonly StaffRole[] = ['privacyOfficer', 'admin', 'finance']
 
 /** A staff member as a call sees them: found by the blind index of their OPENID, active. */
 export interface StaffIdentity {

@@ -101,6 +101,7 @@ export default function MemberCentre() {
           onShowCode={goMemberCode}
           onPoints={go('/account/points/index')}
           onReceipt={go('/account/receipt/index')}
+          onTier={go('/account/tier/index')}
         />
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList

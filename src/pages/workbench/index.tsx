@@ -100,7 +100,7 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     key: 'points-report',
     title: '积分报表',
     hint: '每日积分发放、使用、过期、退货与未兑付积分',
-    roles: ['manager', 'admin'],
+    roles: ['manager', 'admin', 'finance'],
     onClick: go('/staff/points-report/index'),
   },
   {

@@ -6,8 +6,13 @@ import { ChoiceChips } from '@/components/ChoiceChips'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
-import type { PointsDayRow, PointsReport } from '@/domain/contracts/points'
+import { Button } from '@nutui/nutui-react-taro'
+import { canDownload, canShareFile, downloadText, shareTextFile } from '@/api/platform'
+import { FormAlert } from '@/components/FormAlert'
+import type { PointsReport } from '@/domain/contracts/points'
 import { chinaDate } from '@/domain/dates'
+import { pointsReportCsv, REPORT_COLUMNS, reportFileName } from '@/domain/points/reportCsv'
+import { storeNames, useStaffContext } from '../useStaffContext'
 import './index.css'
 
 const RANGES = [
@@ -24,19 +29,33 @@ function rangeOf(id: RangeId) {
   return { from: chinaDate(now - (days - 1) * DAY_MS), to: chinaDate(now) }
 }
 
-const COLUMNS: { key: keyof Omit<PointsDayRow, 'day' | 'liability'>; label: string }[] = [
-  { key: 'issued', label: '发放' },
-  { key: 'spent', label: '使用' },
-  { key: 'expired', label: '过期' },
-  { key: 'reversed', label: '退货扣回' },
-  { key: 'adjusted', label: '调整' },
-  { key: 'absorbed', label: '商场承担' },
-]
+/** The report as a CSV file: downloaded in the browser, sent to a chat in WeChat. */
+function CsvButton({ report }: { report: PointsReport }) {
+  const [context] = useStaffContext()
+  const [failed, setFailed] = useState(false)
+  if (!canDownload && !canShareFile) return null
+  const save = async () => {
+    const stores = context.state === 'ready' ? context.data.stores : []
+    const text = pointsReportCsv(report, storeNames(report.storeIds, stores))
+    const done = canDownload
+      ? downloadText(reportFileName(report), text, 'text/csv')
+      : await shareTextFile(reportFileName(report), text)
+    setFailed(!done)
+  }
+  return (
+    <View className="points-report__csv">
+      <Button block className="points-report__csv-button" onClick={save}>
+        {canDownload ? '下载 CSV' : '发送 CSV 到聊天'}
+      </Button>
+      {failed && <FormAlert message="文件未能保存，请稍后再试" />}
+    </View>
+  )
+}
 
 function Report({ report }: { report: PointsReport }) {
   const rows = [...report.rows].reverse()
   const last = report.rows[report.rows.length - 1]
-  const totals = COLUMNS.map(({ key, label }) => ({
+  const totals = REPORT_COLUMNS.map(({ key, label }) => ({
     key,
     label,
     value: report.rows.reduce((sum, row) => sum + row[key], 0),
@@ -62,12 +81,13 @@ function Report({ report }: { report: PointsReport }) {
             <Text className="points-report__liability">日终 {row.liability}</Text>
           </View>
           <Text className="points-report__counts">
-            {COLUMNS.filter(({ key }) => row[key] !== 0)
+            {REPORT_COLUMNS.filter(({ key }) => row[key] !== 0)
               .map(({ key, label }) => `${label} ${row[key]}`)
               .join(' · ') || '无积分变动'}
           </Text>
         </View>
       ))}
+      <CsvButton report={report} />
       <Text className="points-report__note">
         按门店、日汇总，不含会员信息。未兑付积分为各日终全部会员在本店产生的积分余额（含负积分）。
       </Text>
