@@ -118,6 +118,13 @@ export const NOT_PRIVACY: ReadonlySet<string> = new Set([
   // the mini-program's own temporary files (a chosen file read, a code image written)
   'getFileSystemManager',
   'env',
+  // a photo the shopper chose (chooseMedia, a privacy interface) measured and redrawn on the
+  // device with the covered areas burned in; random bytes for its file name
+  'getImageInfo',
+  'canvasToTempFilePath',
+  'getUserCryptoManager',
+  // a report file the staff member sends to a chat they pick: figures, no personal information
+  'shareFileMessage',
   // staff scanning a shopper's claim or member code: the code's text, no camera image kept
   'scanCode',
   // the member code page hidden from screenshots and recordings: hands over nothing

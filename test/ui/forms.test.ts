@@ -250,8 +250,8 @@ describe('forms with an SMS code (compiled weapp)', () => {
       })
 
       await form.fill(page, calls)
+      await until(() => page.findAll('.nut-checkbox-active').length > 0, 'the ticked boxes')
       const ticked = page.findAll('.nut-checkbox-active').length
-      expect(ticked).toBeGreaterThan(0)
       await page.tap(form.submit)
 
       await until(() => page.text(consentError), 'the consent message')

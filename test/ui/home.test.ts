@@ -100,7 +100,7 @@ describe('member centre (compiled weapp)', () => {
     await until(() => first.shown('.privacy-auth__title'), 'the privacy popup')
     expect(first.text('.privacy-auth__agree')).toBe('同意并继续')
     await first.tap('.privacy-auth__refuse')
-    expect(first.shown('.privacy-auth__title')).toBe(false)
+    await until(() => !first.shown('.privacy-auth__title'), 'the popup to close')
     expect(storage.size).toBe(1)
 
     const second = launch(ROUTE)
