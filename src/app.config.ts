@@ -51,6 +51,8 @@ export default defineAppConfig({
         'earn/index',
         'points-rules/index',
         'points-report/index',
+        'parking-desk/index',
+        'parking-tariff/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -100,6 +100,7 @@ export function createParkingActions(
       feeFen,
       paidFen: session.paidFen,
       waivedFen: session.waivedFen ?? 0,
+      waived: (session.waives?.length ?? 0) > 0,
     }
   }
 

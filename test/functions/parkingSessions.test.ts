@@ -398,6 +398,7 @@ describe('the parking desk', () => {
             feeFen: 1100,
             paidFen: 0,
             waivedFen: 0,
+            waived: false,
           },
         ],
       },

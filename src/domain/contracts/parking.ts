@@ -40,8 +40,9 @@ export interface DeskSession {
   /** The tariff's fee up to the exit or now (no member deduction: the desk sees no member). */
   feeFen: number
   paidFen: number
-  /** Waived at the desk. */
+  /** Waived at the desk, and whether the desk waived it at all (a session with nothing priced too). */
   waivedFen: number
+  waived: boolean
 }
 
 /** What a stay costs a payer now: the fee's lines and the amount. */
