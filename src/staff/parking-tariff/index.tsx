@@ -262,7 +262,7 @@ export default function ParkingTariffPage() {
           {remote.data.next && <Version title="待生效" version={remote.data.next} />}
           {remote.data.current && (
             <Editor
-              key={`${remote.data.carParkId}:${remote.data.history[0]?.version}`}
+              key={remote.data.carParkId}
               carParkId={remote.data.carParkId}
               current={remote.data.current}
               onPublished={reload}
