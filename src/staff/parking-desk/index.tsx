@@ -159,21 +159,25 @@ export default function ParkingDeskPage() {
   const [found, setFound] = useState<DeskSession[]>()
   const [done, setDone] = useState('')
 
-  const search = async () => {
-    if (!isValidPlate(plate)) return
-    setTyping(false)
+  const lookup = async () => {
     setBusy(true)
     setFailure(undefined)
-    setDone('')
     const result = await staffApi.parkingDeskLookup({ plate })
     setBusy(false)
     if (result.ok) setFound(result.data.sessions)
     else setFailure(result)
   }
 
+  const search = () => {
+    if (!isValidPlate(plate)) return
+    setTyping(false)
+    setDone('')
+    lookup()
+  }
+
   const waived = (message: string) => {
     setDone(message)
-    search()
+    lookup()
     reloadRecent()
   }
 

@@ -27,44 +27,44 @@ const chinaTime = (iso: string) =>
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
-/** The form's rows: label, field, and whether it may be left empty. */
-const ROWS: { title: string; fields: [TariffFormField, string, boolean][] }[] = [
+/** The form's rows: field, label, unit, and whether it may be left empty. */
+const ROWS: { title: string; fields: [TariffFormField, string, string, boolean][] }[] = [
   {
-    title: '计费',
+    title: '计费（封顶、夜间、离场时限可留空）',
     fields: [
-      ['freeMinutes', '免费时长（分钟）', false],
-      ['firstMinutes', '首段时长（分钟）', false],
-      ['firstYuan', '首段价格（元）', false],
-      ['incrementMinutes', '续费单位（分钟）', false],
-      ['incrementYuan', '每单位价格（元）', false],
-      ['dailyCapYuan', '每日封顶（元，空为不封顶）', true],
-      ['nightFrom', '夜间开始（HH:mm）', true],
-      ['nightTo', '夜间结束（HH:mm）', true],
-      ['nightYuan', '夜间每晚包干（元，空为无）', true],
-      ['exitWindowMinutes', '缴费后离场时限（分钟，空为 15）', true],
+      ['freeMinutes', '免费时长', '分钟', false],
+      ['firstMinutes', '首段时长', '分钟', false],
+      ['firstYuan', '首段价格', '元', false],
+      ['incrementMinutes', '续费单位', '分钟', false],
+      ['incrementYuan', '续费价格', '元', false],
+      ['dailyCapYuan', '每日封顶', '元', true],
+      ['nightFrom', '夜间开始', 'HH:mm', true],
+      ['nightTo', '夜间结束', 'HH:mm', true],
+      ['nightYuan', '夜间包干', '元/晚', true],
+      ['exitWindowMinutes', '离场时限', '分钟', true],
     ],
   },
   {
-    title: '会员每日免费（小时，空为无）',
+    title: '会员每日免费（空为无）',
     fields: [
-      ['normalHours', '普通会员', true],
-      ['vipHours', 'VIP会员', true],
-      ['vvipHours', 'VVIP会员', true],
+      ['normalHours', '普通会员', '小时', true],
+      ['vipHours', 'VIP会员', '小时', true],
+      ['vvipHours', 'VVIP会员', '小时', true],
     ],
   },
   {
-    title: '消费抵扣（空为不抵扣）',
+    title: '当日消费抵扣（空为不抵扣）',
     fields: [
-      ['spendYuan', '当日消费每满（元）', true],
-      ['spendHours', '抵停车（小时）', true],
-      ['spendMaxHours', '最多抵（小时）', true],
+      ['spendYuan', '消费每满', '元', true],
+      ['spendHours', '抵停车', '小时', true],
+      ['spendMaxHours', '最多抵', '小时', true],
     ],
   },
   {
     title: '积分抵扣（空为不抵扣）',
     fields: [
-      ['pointsPerHour', '每小时所需积分', true],
-      ['pointsMaxHours', '每次最多抵（小时）', true],
+      ['pointsPerHour', '每小时', '积分', true],
+      ['pointsMaxHours', '每次最多', '小时', true],
     ],
   },
 ]
@@ -163,7 +163,7 @@ function Editor({
       {ROWS.map((row) => (
         <View key={row.title} className="tariff__group">
           <Text className="tariff__group-title">{row.title}</Text>
-          {row.fields.map(([field, label, optional]) => (
+          {row.fields.map(([field, label, unit, optional]) => (
             <TextField
               key={field}
               block="tariff"
@@ -173,6 +173,7 @@ function Editor({
               value={form[field]}
               onChange={set(field)}
               maxLength={8}
+              extra={<Text className="tariff__unit">{unit}</Text>}
             />
           ))}
         </View>
