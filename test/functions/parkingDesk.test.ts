@@ -6,12 +6,11 @@
  */
 import { createParkingSessions, type SessionDoc } from '../../cloudfunctions/common/parking/sessions'
 import { createTariffBook } from '../../cloudfunctions/common/parking/tariffs'
-import { staffDocId } from '../../cloudfunctions/common/staff'
 import { DEMO_CAR_PARK, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import { EXIT_WINDOW_MINUTES } from '../../src/domain/parking/fee'
 import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF } from '../../src/domain/parking/tariffs'
 import { WAIVE_DAILY_LIMIT } from '../../src/domain/parking/waive'
-import { staffCallOf } from './staffSupport'
+import { addStaffAccount, staffCallOf } from './staffSupport'
 import { createTestEnv, dataOf, shopper, type TestEnv } from './support'
 
 const PLATE = '沪A12345'
@@ -160,17 +159,11 @@ describe('waiveParking', () => {
 
   it('is refused for a session of another store, as if it did not exist', async () => {
     await apply('in', 'entry', 120)
-    const other = shopper()
-    await env.db.collection('staff').add({
-      data: {
-        _id: staffDocId(env.vault, other),
-        staffId: 'staff-pudong-counter',
-        role: 'counter',
-        storeIds: [DEMO_STORES.pudong],
-        displayName: '浦东专柜',
-        status: 'active',
-        createdAt: new Date(env.clock.now()),
-      },
+    const other = await addStaffAccount(env, {
+      staffId: 'staff-pudong-counter',
+      role: 'counter',
+      storeIds: [DEMO_STORES.pudong],
+      displayName: '浦东专柜',
     })
     expect(await waive(other, 'in', 'k-1')).toMatchObject({ ok: false, code: 'PARKING_SESSION_UNKNOWN' })
     expect(await waive(DEMO_PERSONAS.counter, 'nope', 'k-1')).toMatchObject({

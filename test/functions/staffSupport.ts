@@ -10,19 +10,28 @@ export const staffCallOf =
       OPENID: openid,
     })) as Answer
 
-/** Adds an active admin account for a new WeChat user and answers its OPENID. */
-export async function addAdmin(env: TestEnv): Promise<string> {
+/** Adds an active staff account for a new WeChat user and answers its OPENID. */
+export async function addStaffAccount(
+  env: TestEnv,
+  account: { staffId: string; role: string; storeIds: string[]; displayName: string },
+): Promise<string> {
   const openid = shopper()
   await env.db.collection('staff').add({
     data: {
       _id: staffDocId(env.vault, openid),
-      staffId: 'staff-test-admin',
-      role: 'admin',
-      storeIds: [],
-      displayName: '商场管理员',
+      ...account,
       status: 'active',
       createdAt: new Date(env.clock.now()),
     },
   })
   return openid
 }
+
+/** Adds an active admin account for a new WeChat user and answers its OPENID. */
+export const addAdmin = (env: TestEnv): Promise<string> =>
+  addStaffAccount(env, {
+    staffId: 'staff-test-admin',
+    role: 'admin',
+    storeIds: [],
+    displayName: '商场管理员',
+  })

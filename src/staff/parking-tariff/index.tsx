@@ -180,35 +180,25 @@ function Editor({
       ))}
       <View className="tariff__group">
         <Text className="tariff__group-title">生效时间（空为约 1 分钟后）</Text>
-        <TextField
-          block="tariff"
-          name="day"
-          label="日期"
-          required={false}
-          value={day}
-          onChange={setDay}
-          maxLength={10}
-          placeholder="YYYY-MM-DD"
-        />
-        <TextField
-          block="tariff"
-          name="time"
-          label="时间"
-          required={false}
-          value={time}
-          onChange={setTime}
-          maxLength={5}
-          placeholder="HH:mm"
-        />
-        <TextField
-          block="tariff"
-          name="note"
-          label="备注"
-          required={false}
-          value={note}
-          onChange={setNote}
-          maxLength={60}
-        />
+        {(
+          [
+            ['day', '日期', day, setDay, 10, 'YYYY-MM-DD'],
+            ['time', '时间', time, setTime, 5, 'HH:mm'],
+            ['note', '备注', note, setNote, 60, ''],
+          ] as const
+        ).map(([name, label, value, onChange, maxLength, placeholder]) => (
+          <TextField
+            key={name}
+            block="tariff"
+            name={name}
+            label={label}
+            required={false}
+            value={value}
+            onChange={onChange}
+            maxLength={maxLength}
+            placeholder={placeholder}
+          />
+        ))}
       </View>
       <Text className="tariff__group-title">费用预览（未计消费、停车券、积分抵扣）</Text>
       <Preview current={current} next={next} />
