@@ -183,9 +183,17 @@ describe('waiveParking', () => {
       ok: false,
       code: 'PARKING_WAIVE_NOTHING',
     })
+    expect(await staff(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: PLATE })).toMatchObject({
+      ok: true,
+      data: { sessions: [{ state: 'exitOnly', stateLabel: '无入场记录', waived: true, waivedFen: 0 }] },
+    })
     await apply('a-in', 'entry', 300, '沪C22222')
     await apply('b-in', 'entry', 60, '沪C22222')
     expect((await session('a-in')).state).toBe('unclosed')
+    const desk = dataOf<{ sessions: { stateLabel: string }[] }>(
+      await staff(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: '沪C22222' }),
+    )
+    expect(desk.sessions.map((s) => s.stateLabel)).toEqual(['在场', '未记录出场'])
     expect(await waive(DEMO_PERSONAS.counter, 'a-in', 'k-3')).toMatchObject({ ok: true })
     expect((await session('a-in')).waivedFen).toBeGreaterThan(0)
     expect((await dayFigures()).waives).toBe(2)
