@@ -17,6 +17,7 @@ import { createLedger } from '../cloudfunctions/common/points/ledger'
 import { DEFAULT_LOT_POLICY } from '../src/domain/points/lots'
 import { DEMO_CHANNELS, DEMO_PERSONAS, DEMO_STORES } from '../database/seed'
 import { REVEAL_DAILY_LIMIT } from '../src/domain/staff/lookup'
+import { WAIVE_DAILY_LIMIT } from '../src/domain/parking/waive'
 import { encodeScene } from '../src/domain/channel/scene'
 import { IMPORT_BATCH_ROWS } from '../src/domain/cardImport/model'
 import { NOTICE_VERSION } from '../src/domain/consent/purposes'
@@ -25,7 +26,7 @@ import { hexToBytes, memberCodeToken } from '../src/domain/points/memberCode'
 import type { Answer, BenchEnv } from './lib/env'
 import { BENCH_WXPAY_KEYS } from './lib/wxpay'
 import { buildNotice } from '../local-cloud/wxpay'
-import { PARKING_CASES } from './parking'
+import { PARKING_CASES, unpaidSessions } from './parking'
 
 export interface BenchCall {
   openid: string
@@ -128,12 +129,12 @@ async function lookedUp(env: BenchEnv, index = 0): Promise<{ tail: string; ref: 
   return { tail, ref: first.ref }
 }
 
-/** Counter staff of the demo store, enough for `calls` reveals within the daily allowance. */
-async function revealers(env: BenchEnv, calls: number): Promise<string[]> {
+/** Counter staff of the demo store, enough for `calls` within a daily allowance of `perStaff` each. */
+async function revealers(env: BenchEnv, calls: number, perStaff = REVEAL_DAILY_LIMIT): Promise<string[]> {
   const vault = vaultFromEnv(process.env)
   const db = asDb(env.cloud.database())
   const openids: string[] = []
-  for (let i = 0; i < Math.ceil(calls / REVEAL_DAILY_LIMIT); i++) {
+  for (let i = 0; i < Math.ceil(calls / perStaff); i++) {
     const openid = env.newOpenid()
     await db.collection(COLLECTIONS.staff).add({
       data: {
@@ -710,3 +711,17 @@ export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label
 
 /** Parking (issue #12): car-park events per second with database operations per event, the fee. */
 ACTION_CASES.push(...PARKING_CASES)
+
+/** The desk waives a session's fee: one unpaid session each, counter staff within their daily allowance. */
+ACTION_CASES.push({
+  fn: 'staff',
+  action: 'waiveParking',
+  async prepare(env, n) {
+    const sessionIds = await unpaidSessions(env, n)
+    const staff = await revealers(env, n, WAIVE_DAILY_LIMIT)
+    return sessionIds.map((sessionId, i) => ({
+      openid: staff[Math.floor(i / WAIVE_DAILY_LIMIT)],
+      data: { sessionId, reasonCode: 'deviceFault', key: `bench-${i}` },
+    }))
+  },
+})

@@ -74,6 +74,20 @@ export const PARKING_CASES: ActionCase[] = [
   },
 ]
 
+/** `n` sessions of their own plates parked for two hours, unpaid: their ids. */
+export async function unpaidSessions(env: BenchEnv, n: number): Promise<string[]> {
+  const ids: string[] = []
+  for (let i = 0; i < n; i++) {
+    const plate = nextPlate()
+    const eventId = `bench-unpaid-${plates}`
+    const entry = { eventId, kind: 'entry', plate, at: new Date(Date.now() - 120 * 60_000).toISOString() }
+    const applied = await parkingOf(env).applyCarParkEvent(DEMO_CAR_PARK, entry)
+    if (!applied.ok) throw new Error(`parking entry failed: ${applied.code}`)
+    ids.push(applied.data.sessionId)
+  }
+  return ids
+}
+
 /** Members with a bound plate parked now (an entry applied), made once per environment. */
 const PARKED_MEMBERS = 8
 const parked = new WeakMap<BenchEnv, Promise<Array<{ openid: string; plate: string }>>>()

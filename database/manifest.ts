@@ -720,7 +720,8 @@ export const manifest: Manifest = {
         'Parking sessions (issue #12; whereabouts, 3.2): _id = `<car park>:<first event id>` → { carParkId, ' +
         'storeId, plateIndex (blind index), plate {iv,tag,ct} under the day key of keyDay (parking_keys, key ' +
         'environment), keyDay, state open|closed|exitOnly|unclosed, enteredAt, exitedAt, lastAt, sortAt, ' +
-        'tariffVersion, paidFen, paidUntil, eventIds, updatedAt }. Never the plate in clear.',
+        'tariffVersion, paidFen, paidUntil, waivedFen?, waives? [{ key, by, reasonCode, fen, at }] (the desk), eventIds, ' +
+        'updatedAt }. Never the plate in clear.',
       indexes: [
         // The member's, the non-member's and the desk's look-ups by plate.
         { name: 'plate_time', fields: [{ field: 'plateIndex' }, { field: 'sortAt', direction: -1 }] },

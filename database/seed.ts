@@ -13,6 +13,8 @@
  */
 import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
 import { createDevices } from '../cloudfunctions/common/devices'
+import { createParkingSessions } from '../cloudfunctions/common/parking/sessions'
+import { createTariffBook } from '../cloudfunctions/common/parking/tariffs'
 import { cardKey, createKeyStore, keyDocId, wrappedKeyOf } from '../cloudfunctions/common/keystore'
 import { staffDocId } from '../cloudfunctions/common/staff'
 import { partnerIdOf } from '../cloudfunctions/staff/partners'
@@ -461,7 +463,10 @@ export interface SeedOptions {
   at?: Date
   /** Default: the keys in the environment; without keys no card is issued. */
   vault?: Vault
-  /** The key environment's SDK database (`database({ env: PI_KEY_ENV })`); without it no card is issued. */
+  /**
+   * The key environment's SDK database (`database({ env: PI_KEY_ENV })`); without it no card is
+   * issued and no parking session added. Both databases opened with DB_OPTIONS for the showcase.
+   */
   keyDatabase?: object
   /**
    * Also the mall-wide personas (privacy officer, admin) and the partners register, so that
@@ -491,6 +496,46 @@ export async function seedDemo(database: object, options: SeedOptions = {}): Pro
     for (const doc of staff) if (await addUnique(db, COLLECTIONS.staff, doc)) added++
   }
   if (vault && options.keyDatabase) added += await seedCards(db, asDb(options.keyDatabase), vault, at)
+  if (vault && options.keyDatabase && options.showcase)
+    added += await seedParking(db, asDb(options.keyDatabase), vault, at)
+  return added
+}
+
+/** The showcase's plates at the demo car park: one left 20 minutes ago unpaid, one parked, one exit without entry. */
+export const DEMO_PARKING_PLATES = { left: '沪K5M268', parked: '苏E7Q219', exitOnly: '浙B3X705' } as const
+
+/**
+ * The showcase's parking sessions, so the desk and its last exits have something to show: the
+ * car park's events applied as the gate's would be (plates sealed under the day key). The
+ * event ids name the China day: a later start the same day adds nothing, a start on another day
+ * adds that day's.
+ */
+async function seedParking(db: Db, keyDb: Db, vault: Vault, at: Date): Promise<number> {
+  const clock = { now: () => at.getTime() }
+  const parking = createParkingSessions({
+    db,
+    keyDb: () => keyDb,
+    vault,
+    clock,
+    tariffs: createTariffBook(clock),
+  })
+  const { left, parked, exitOnly } = DEMO_PARKING_PLATES
+  const events = [
+    [left, 'entry', 180],
+    [left, 'exit', 20],
+    [parked, 'entry', 95],
+    [exitOnly, 'exit', 10],
+  ] as const
+  let added = 0
+  for (const [i, [plate, kind, minutesAgo]] of events.entries()) {
+    const applied = await parking.applyCarParkEvent(DEMO_CAR_PARK, {
+      eventId: `demo-${chinaDate(at.getTime())}-${i}`,
+      kind,
+      plate,
+      at: new Date(at.getTime() - minutesAgo * 60_000).toISOString(),
+    })
+    if (applied.ok && !applied.data.repeated) added++
+  }
   return added
 }
 

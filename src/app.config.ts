@@ -54,6 +54,8 @@ export default defineAppConfig({
         'points-rules/index',
         'points-report/index',
         'receipts/index',
+        'parking-desk/index',
+        'parking-tariff/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -15,6 +15,7 @@ import { createMain } from '../../cloudfunctions/member/index'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
 import { createMain as createIngestMain } from '../../cloudfunctions/ingest/index'
+import { DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
@@ -85,7 +86,10 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'bench-'))
   const cloud = createLocalCloud({ dataDir, manifest, functions: FUNCTIONS }).use()
   process.env.PI_KEY_ENV = cloud.keyEnv
-  await seedDemo(cloud.database(), { keyDatabase: cloud.database({ env: cloud.keyEnv }), showcase: true })
+  await seedDemo(cloud.database(DB_OPTIONS), {
+    keyDatabase: cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }),
+    showcase: true,
+  })
   const ops: OpCounts = { reads: 0, writes: 0, keyReads: 0, keyWrites: 0, transactions: 0, other: 0 }
   cloud.onWire((action, _params, env) => {
     const inKeyEnv = env === cloud.keyEnv

@@ -36,6 +36,7 @@ import { createPointsActions } from './points'
 import { createParkingActions } from './parking'
 import { createReceiptReviewActions } from './receipts'
 import type { FileStore } from '../common/files'
+import { createParkingDeskActions } from './parkingDesk'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -205,5 +206,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createReceiptReviewActions(deps),
     ...createPointsActions(deps),
     ...createParkingActions(deps),
+    ...createParkingDeskActions(deps),
   }
 }

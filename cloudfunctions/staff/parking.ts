@@ -37,6 +37,8 @@ const DESK_SESSIONS_MAX = 5
 const EXITS_MAX = 100
 const RECENT_EXITS_MS = 3600_000
 const HISTORY_MAX = 50
+/** Car parks a mall has: a handful. */
+const CAR_PARKS_MAX = 50
 const PUBLISH_TRIES = 3
 
 function actingStaff(caller: Caller): StaffIdentity {
@@ -97,12 +99,24 @@ export function createParkingActions(
       exitedAt: iso(session.exitedAt),
       feeFen,
       paidFen: session.paidFen,
+      waivedFen: session.waivedFen ?? 0,
+      waived: (session.waives?.length ?? 0) > 0,
     }
   }
 
   return {
-    async parkingTariffs({ carParkId }, { caller }) {
-      if (!(await carParkInScope(actingStaff(caller), carParkId)))
+    async parkingTariffs(input, { caller }) {
+      const staff = actingStaff(caller)
+      const { data } = await db
+        .collection(COLLECTIONS.carParks)
+        .where(staff.storeIds === 'all' ? {} : { storeId: _.in([...staff.storeIds]) })
+        .limit(CAR_PARKS_MAX)
+        .get()
+      const carParks = data
+        .map((c) => ({ id: String(c._id), name: String(c.name ?? c._id) }))
+        .sort((a, b) => a.id.localeCompare(b.id))
+      const carParkId = input.carParkId ?? carParks[0]?.id
+      if (!carParkId || !carParks.some((c) => c.id === carParkId))
         return fail('CAR_PARK_UNKNOWN', 'carParkId')
       const versions = await tariffs.versions(db, carParkId)
       const now = new Date(clock.now()).toISOString()
@@ -112,6 +126,8 @@ export function createParkingActions(
           .filter((v) => v.effectiveFrom > now)
           .sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom) || b.version - a.version)[0] ?? null
       return ok({
+        carParks,
+        carParkId,
         current: current && view(current),
         next: next && view(next),
         history: versions.slice(0, HISTORY_MAX).map(view),

@@ -148,8 +148,8 @@ async function boot(
   process.env.PI_KEY_ENV = cloud.keyEnv
   cloud.use()
   // The seed adds only missing documents: on the first run that is all of them.
-  const added = await seedDemo(cloud.database(), {
-    keyDatabase: cloud.database({ env: cloud.keyEnv }),
+  const added = await seedDemo(cloud.database(DB_OPTIONS), {
+    keyDatabase: cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }),
     showcase: true,
   })
   if (added > 0) say(`local-cloud: ${hadDatabase ? '' : 'first run: '}seeded demo data (${added} documents)`)

@@ -397,6 +397,8 @@ describe('the parking desk', () => {
             exitedAt: null,
             feeFen: 1100,
             paidFen: 0,
+            waivedFen: 0,
+            waived: false,
           },
         ],
       },

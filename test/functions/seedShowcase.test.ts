@@ -2,7 +2,8 @@
  * `npm start`'s showcase seed: the mall-wide personas (privacy officer, admin) and a partners
  * register with one entry of each standing, so every staff page can be tried.
  */
-import { DEMO_PERSONAS, seedDemo } from '../../database/seed'
+import { DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { DEMO_PARKING_PLATES, DEMO_PERSONAS, seedDemo } from '../../database/seed'
 import { createTestEnv, dataOf, type TestEnv } from './support'
 import { staffCallOf } from './staffSupport'
 
@@ -18,7 +19,12 @@ interface Listed {
   partners: { name: string; status: string; flags: string[] }[]
 }
 
-const showcase = () => seedDemo(env.cloud.database(), { at: new Date(env.clock.now()), showcase: true })
+const showcase = () =>
+  seedDemo(env.cloud.database(DB_OPTIONS), {
+    at: new Date(env.clock.now()),
+    showcase: true,
+    keyDatabase: env.cloud.database({ ...DB_OPTIONS, env: env.cloud.keyEnv }),
+  })
 
 describe('the showcase seed', () => {
   it('adds the privacy officer and admin personas, and partners valid, expiring and ended; once', async () => {
@@ -26,7 +32,8 @@ describe('the showcase seed', () => {
       ok: false,
       code: 'FORBIDDEN',
     })
-    expect(await showcase()).toBe(5)
+    // 2 personas, 3 partners, 4 car-park events.
+    expect(await showcase()).toBe(9)
     expect(await showcase()).toBe(0)
     for (const persona of ['privacyOfficer', 'admin'] as const) {
       const { partners } = dataOf<Listed>(await call(DEMO_PERSONAS[persona], 'listPartners'))
@@ -43,5 +50,22 @@ describe('the showcase seed', () => {
       role: 'admin',
     })
     expect(await env.dump()).not.toContain(DEMO_PERSONAS.admin)
+  })
+
+  it('adds parking sessions at the demo car park that the desk finds masked, one of them among the last exits', async () => {
+    await showcase()
+    const { sessions } = dataOf<{ sessions: { plate: string; state: string; feeFen: number }[] }>(
+      await call(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: DEMO_PARKING_PLATES.left }),
+    )
+    expect(sessions).toEqual([expect.objectContaining({ plate: '沪K·***68', state: 'closed' })])
+    expect(sessions[0].feeFen).toBeGreaterThan(0)
+    const exits = dataOf<{ sessions: { plate: string; state: string }[] }>(
+      await call(DEMO_PERSONAS.counter, 'parkingRecentExits', {}),
+    )
+    expect(exits.sessions.map((s) => [s.plate, s.state])).toEqual([
+      ['浙B·***05', 'exitOnly'],
+      ['沪K·***68', 'closed'],
+    ])
+    expect(await env.dump()).not.toContain(DEMO_PARKING_PLATES.parked)
   })
 })

@@ -11,22 +11,31 @@ export const staffCallOf =
       OPENID: openid,
     })) as Answer
 
-/** Adds an active mall-wide account of `role` for a new WeChat user and answers its OPENID. */
-export async function addMallWideStaff(env: TestEnv, role: 'admin' | 'finance'): Promise<string> {
+/** Adds an active staff account for a new WeChat user and answers its OPENID. */
+export async function addStaffAccount(
+  env: TestEnv,
+  account: { staffId: string; role: string; storeIds: string[]; displayName: string },
+): Promise<string> {
   const openid = shopper()
   await env.db.collection('staff').add({
     data: {
       _id: staffDocId(env.vault, openid),
-      staffId: `staff-test-${role}`,
-      role,
-      storeIds: [],
-      displayName: STAFF_ROLE_TITLES[role],
+      ...account,
       status: 'active',
       createdAt: new Date(env.clock.now()),
     },
   })
   return openid
 }
+
+/** Adds an active mall-wide account of `role` for a new WeChat user and answers its OPENID. */
+export const addMallWideStaff = (env: TestEnv, role: 'admin' | 'finance'): Promise<string> =>
+  addStaffAccount(env, {
+    staffId: `staff-test-${role}`,
+    role,
+    storeIds: [],
+    displayName: STAFF_ROLE_TITLES[role],
+  })
 
 /** Adds an active admin account for a new WeChat user and answers its OPENID. */
 export const addAdmin = (env: TestEnv): Promise<string> => addMallWideStaff(env, 'admin')

@@ -133,7 +133,7 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
       amountFen: fee.amountFen,
       points: fee.points,
       paidFen: session.paidFen,
-      dueFen: Math.max(0, fee.amountFen - session.paidFen),
+      dueFen: Math.max(0, fee.amountFen - session.paidFen - (session.waivedFen ?? 0)),
     }
   }
 

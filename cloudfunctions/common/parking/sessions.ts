@@ -13,7 +13,8 @@
  * - `parking_sessions/<car park>:<first event id>`: the blind index of the plate for lookups,
  *   the plate encrypted under the key of the car park's day (dayKeys.ts: the day of the session's
  *   last event, re-encrypted when that changes), the tariff version in force at entry, and the
- *   payment fields (paidFen, paidUntil) a later step writes, which re-pairing keeps.
+ *   payment fields (paidFen, paidUntil) a later step writes and the desk's waives (waivedFen,
+ *   waives), which re-pairing keeps.
  */
 import {
   applyEvent,
@@ -61,8 +62,20 @@ export interface SessionDoc extends Doc {
   tariffVersion: number | null
   paidFen: number
   paidUntil: Date | null
+  /** Fees waived at the desk (staff/parkingDesk.ts), and each waive; absent until the first. */
+  waivedFen?: number
+  waives?: SessionWaive[]
   eventIds: string[]
   updatedAt: Date
+}
+
+/** One waive at the desk: `key` is `<staff id>:<client key>`, the retry's idempotency. */
+export interface SessionWaive {
+  key: string
+  by: string
+  reasonCode: string
+  fen: number
+  at: Date
 }
 
 export interface PlateHistoryDoc extends Doc {
@@ -173,6 +186,7 @@ export function createParkingSessions(deps: {
             tariffVersion: facts.enteredAt ? (tariffAt(versions, facts.enteredAt)?.version ?? null) : null,
             paidFen: existing?.paidFen ?? 0,
             paidUntil: existing?.paidUntil ?? null,
+            ...(existing?.waives ? { waivedFen: existing.waivedFen ?? 0, waives: existing.waives } : {}),
             eventIds: facts.eventIds,
             updatedAt: new Date(now),
           }

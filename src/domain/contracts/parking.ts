@@ -19,6 +19,9 @@ const ID_MAX = 64
 const NOTE_MAX = 60
 
 export interface ParkingTariffsAnswer {
+  /** The car parks of the staff member's stores; the versions are those of `carParkId`. */
+  carParks: { id: string; name: string }[]
+  carParkId: string
   current: ParkingTariffVersion | null
   next: ParkingTariffVersion | null
   /** Newest first. */
@@ -37,6 +40,9 @@ export interface DeskSession {
   /** The tariff's fee up to the exit or now (no member deduction: the desk sees no member). */
   feeFen: number
   paidFen: number
+  /** Waived at the desk, and whether the desk waived it at all (a session with nothing priced too). */
+  waivedFen: number
+  waived: boolean
 }
 
 /** What a stay costs a payer now: the fee's lines and the amount. */
@@ -55,7 +61,7 @@ export interface ParkingQuote {
   /** Points the amount assumes are spent. */
   points: number
   paidFen: number
-  /** amountFen less what was paid. */
+  /** amountFen less what was paid and what the desk waived. */
   dueFen: number
 }
 
@@ -76,8 +82,9 @@ const rulesField: Field<DeductionRules> = {
 }
 
 export const parkingContract = {
+  /** Without `carParkId`: the first car park of the staff member's stores. */
   parkingTariffs: action<ParkingTariffsAnswer>()({
-    input: schema({ carParkId: carParkId() }),
+    input: schema({ carParkId: text(ID_MAX) }),
     access: ['manager', 'admin'],
     errors: ['CAR_PARK_UNKNOWN'],
   }),

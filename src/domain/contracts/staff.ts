@@ -16,6 +16,7 @@ import { vouchersContract } from './vouchers'
 import { pointsContract } from './points'
 import { parkingContract } from './parking'
 import { receiptsStaffContract } from './receipts'
+import { parkingDeskContract } from './parkingDesk'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -106,6 +107,7 @@ export const staffContract = {
   ...pointsContract,
   ...parkingContract,
   ...receiptsStaffContract,
+  ...parkingDeskContract,
 }
 
 export type StaffContract = typeof staffContract

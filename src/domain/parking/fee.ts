@@ -28,7 +28,14 @@ export interface Tariff {
    * not charged by increment; each night the stay touches costs `fen` instead.
    */
   overnight?: { from: string; to: string; fen: number }
+  /** Minutes a settled stay has to leave before the extra time is charged (EXIT_WINDOW_MINUTES if absent). */
+  exitWindowMinutes?: number
 }
+
+/** The exit window when a tariff names none. */
+export const EXIT_WINDOW_MINUTES = 15
+
+export const exitWindowOf = (tariff: Tariff): number => tariff.exitWindowMinutes ?? EXIT_WINDOW_MINUTES
 
 export interface DeductionRules {
   /** Free minutes per tier, once a China day per member. */

@@ -59,8 +59,8 @@ export type SessionState = 'open' | 'closed' | 'exitOnly' | 'unclosed'
 export const SESSION_STATE_LABELS: Record<SessionState, string> = {
   open: '在场',
   closed: '已离场',
-  exitOnly: '仅有出场记录',
-  unclosed: '缺少出场记录',
+  exitOnly: '无入场记录',
+  unclosed: '未记录出场',
 }
 
 /** An event as the plate's history keeps it (no plate: the history is per plate). */

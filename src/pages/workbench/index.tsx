@@ -110,6 +110,20 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['counter', 'manager'],
     onClick: go('/staff/receipts/index'),
   },
+  {
+    key: 'parking-desk',
+    title: '停车服务台',
+    hint: '按车牌查询停车记录，减免停车费，查看最近离场车辆',
+    roles: ['counter', 'manager'],
+    onClick: go('/staff/parking-desk/index'),
+  },
+  {
+    key: 'parking-tariff',
+    title: '停车收费标准',
+    hint: '当前收费与抵扣标准、历史版本；发布新版本',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/parking-tariff/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))
