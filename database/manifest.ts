@@ -786,6 +786,8 @@ export const manifest: Manifest = {
  * collection cannot be forgotten by the export.
  * - `section`: exported under that key of `DataExport` (`other` = exported as stored documents);
  * - `excluded`: linked to the member but left out of the copy, with the reason;
+ * - `plateIndex`: not linked to a member id, found through the blind indexes of the member's
+ *   bound plates (each since it was bound), exported under `section`;
  * - `none`: holds nothing linked to a member id.
  */
 export type MemberLink =
@@ -794,6 +796,7 @@ export type MemberLink =
       section:
         'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'accessLog' | 'campaignClaims' | 'other'
     }
+  | { link: 'plateIndex'; section: 'parkingSessions'; reason: string }
   | { link: '_id' | 'memberId'; excluded: string }
   | { link: 'none'; reason: string }
 
@@ -877,8 +880,16 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     reason: 'a plate’s recent events by blind index, not linked to a member id; swept after 30 days',
   },
   parking_sessions: {
-    link: 'none',
-    reason: 'parking sessions by plate blind index, not linked to a member id; swept after 30 days',
+    link: 'plateIndex',
+    section: 'parkingSessions',
+    // Deletion (7.2) leaves them: they are the car park's records of a car, kept for every car
+    // alike (members or not) for the desk, payments and disputes, and swept 30 days after the
+    // exit, the day key two days later. No member id is in them; what led from the member to
+    // them was the plate's claim, which deletion removes. A later account binding the same plate
+    // sees only sessions since its own binding, so nothing of the deleted account reaches it.
+    reason:
+      'parking sessions by plate blind index, not linked to a member id: the member’s copy has those of ' +
+      'their bound plates since each was bound; kept after deletion only until swept, 30 days after the exit',
   },
   parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
   parking_days: { link: 'none', reason: 'per car park and day totals, no member id' },

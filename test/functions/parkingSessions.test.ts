@@ -47,6 +47,7 @@ const parking = () =>
     vault: env.vault,
     clock: env.clock,
     tariffs: createTariffBook(env.clock),
+    audit: env.audit(),
   })
 
 /** `minutes` before our clock (START, 10:00 in Shanghai, for the tables built before any test runs). */
@@ -207,6 +208,7 @@ describe('applyCarParkEvent', () => {
       vault: env.vault,
       clock: env.clock,
       tariffs: createTariffBook(env.clock),
+      audit: env.audit(),
     })
     expect(await busy.applyCarParkEvent(DEMO_CAR_PARK, event('in', 'entry', 10))).toMatchObject({
       ok: false,
