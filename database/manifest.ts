@@ -648,16 +648,24 @@ export const manifest: Manifest = {
       name: 'wxpay_sync',
       large: true,
       description:
-        'The 商圈 points sync queue (issue #11): _id = transaction_id → { memberId, openid (sealed under the ' +
+        'The 商圈 sync queue (issue #11): _id = transaction_id → { memberId, openid (sealed under the ' +
         'member’s data key), state { earnPoints, increasedPoints, updatedAt, noPointsRemarks? }, stateKey, ' +
-        'status pending|sent|failed, attempts, nextAt, sentAt?, lastStatus? }. Deleted with the member.',
+        'status pending|sent|failed, attempts, nextAt, sentAt?, lastStatus? }; and the parking sync (issue ' +
+        '#12): _id = `parking:<session id>:IN|OUT` → { kind: parking, memberId, openid and plate (sealed ' +
+        'under the member’s data key, removed once sent or failed), parking { state, at }, stateKey, status, ' +
+        'attempts, nextAt, … }. Deleted with the member.',
       indexes: [
         { name: 'status_next', fields: [{ field: 'status' }, { field: 'nextAt' }] },
         { name: 'member', fields: [{ field: 'memberId' }] },
         { name: 'status_sent', fields: [{ field: 'status' }, { field: 'sentAt' }] },
+        // The sweep of failed parking syncs.
+        { name: 'kind_status_next', fields: [{ field: 'kind' }, { field: 'status' }, { field: 'nextAt' }] },
       ],
       retention: {
-        text: 'P30D after it was sent; a failed one until an operator resolves it; deleted at cancellation',
+        text:
+          'P30D after it was sent; a failed points sync until an operator resolves it, a failed parking sync ' +
+          '(stale once its car has left) P30D after its last attempt; deleted at cancellation; parking ' +
+          'syncs also when businessCircleParking is withdrawn or the plates go',
         rules: [
           { on: 'cancellation', action: 'delete' },
           {
@@ -665,6 +673,13 @@ export const manifest: Manifest = {
             after: 'P30D',
             anchor: 'sentAt',
             where: { status: 'sent' },
+            action: 'delete',
+          },
+          {
+            sweep: 'wxpayParkingFailed',
+            after: 'P30D',
+            anchor: 'nextAt',
+            where: { kind: 'parking', status: 'failed' },
             action: 'delete',
           },
         ],

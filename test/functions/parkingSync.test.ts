@@ -280,12 +280,16 @@ describe('the drain', () => {
       expect(calls[i] - calls[i - 1]).toBeGreaterThanOrEqual(1000 / SYNC_RATE_PER_S)
   })
 
-  it('should fail an item without a call while no brand id or WeChat Pay public key is configured', async () => {
+  it('should fail an item without a call while no brand id or WeChat Pay public key is configured, keeping neither plate nor OpenID', async () => {
     await driver('沪A30003')
     await apply('e3', 'entry', '沪A30003', 30)
     expect(await fakeDrain({ brandId: undefined }).drain.run()).toMatchObject({ failed: 1, sent: 0 })
     expect(sent()).toEqual([])
-    expect((await queued())[0]).toMatchObject({ status: 'failed', lastStatus: 0 })
+    const [doc] = await queued()
+    expect(doc).toMatchObject({ status: 'failed', lastStatus: 0 })
+    // Given up: the plate and the OpenID go; the rest waits for an operator and the sweep.
+    expect(doc).not.toHaveProperty('plate')
+    expect(doc).not.toHaveProperty('openid')
   })
 })
 

@@ -265,9 +265,10 @@ export function createSyncDrain(deps: {
     const refused = (status >= 400 && status < 500 && status !== 429) || prepared === 'unconfigured'
     const outcome = ok ? 'sent' : refused || attempts >= MAX_SYNC_ATTEMPTS ? 'failed' : 'retried'
     const at = new Date(clock.now())
-    // A sent parking item keeps no plate and no OpenID: only what makes a retried event a no-op.
+    // A parking item sent or given up keeps no plate and no OpenID: only what makes a retried
+    // event a no-op (and, failed, what an operator reads).
     const spent =
-      outcome === 'sent' && doc.kind === 'parking' ? { openid: _.remove(), plate: _.remove() } : {}
+      outcome !== 'retried' && doc.kind === 'parking' ? { openid: _.remove(), plate: _.remove() } : {}
     // Only the state that was sent: a refund queued meanwhile stays pending.
     await db
       .collection(WXPAY_SYNC)
