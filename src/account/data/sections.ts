@@ -131,13 +131,13 @@ function claimRow(claim: DataExport['campaignClaims'][number]): DataRow {
   }
 }
 
-function sessionRow(session: ParkingSessionCopy): DataRow {
+function sessionRow(session: ParkingSessionCopy, i: number): DataRow {
   const times = [
     session.enteredAt ? `入场 ${chinaTime(session.enteredAt)}` : '',
     session.exitedAt ? `出场 ${chinaTime(session.exitedAt)}` : '',
   ].filter(Boolean)
   return {
-    key: session.id,
+    key: `parking-${i}`,
     label: `${session.plate} · ${SESSION_STATE_LABELS[session.state]}`,
     value: [...times, `已付 ¥${(session.paidFen / 100).toFixed(2)}`].join(' · '),
   }
