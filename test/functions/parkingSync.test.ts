@@ -7,15 +7,14 @@
  */
 import { constants, generateKeyPairSync, privateDecrypt, type KeyObject } from 'node:crypto'
 
-import { createParkingSessions } from '../../cloudfunctions/common/parking/sessions'
-import { createTariffBook } from '../../cloudfunctions/common/parking/tariffs'
 import type { CallerKeys } from '../../cloudfunctions/common/wxpay/config'
 import { PARKINGS_URL, parkingSyncId, type ParkingSyncDoc } from '../../cloudfunctions/common/wxpay/parkings'
-import { createSyncDrain, createSyncQueue, SYNC_RATE_PER_S } from '../../cloudfunctions/common/wxpay/sync'
+import { createSyncQueue, SYNC_RATE_PER_S } from '../../cloudfunctions/common/wxpay/sync'
 import { DEMO_CAR_PARK } from '../../database/seed'
-import { createWxPayFake } from '../../local-cloud/wxpay'
 import type { DataExport } from '../../src/domain/member/model'
+import { parkingOf } from './parkingSupport'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
+import { fakeDrainOf, testCaller } from './wxpaySupport'
 
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 })
 /** The test's stand-in for WeChat Pay's public key pair: the plate is encrypted with its public half. */
@@ -30,15 +29,7 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
-const parking = () =>
-  createParkingSessions({
-    db: env.db,
-    keyDb: () => env.keyDb,
-    vault: env.vault,
-    clock: env.clock,
-    tariffs: createTariffBook(env.clock),
-    audit: env.audit(),
-  })
+const parking = () => parkingOf(env)
 
 const ago = (minutes: number) => new Date(env.clock.now() - minutes * 60_000).toISOString()
 
@@ -78,32 +69,15 @@ async function driver(plate: string, options: { sync?: boolean; authorised?: boo
 const queued = async () =>
   ((await env.all('wxpay_sync')) as ParkingSyncDoc[]).filter((doc) => doc.kind === 'parking')
 
-function fakeDrain(caller: Partial<CallerKeys> = {}) {
-  const fake = createWxPayFake(env.cloud.outbox)
-  const calls: number[] = []
-  const drain = createSyncDrain({
-    db: env.db,
-    clock: env.clock,
-    keys: env.keys(),
-    audit: env.audit(),
-    caller: {
-      mchid: '1900000001',
-      appid: 'wx0000000000000000',
-      serialNo: 'MERCHANT-SERIAL-1',
-      privateKey: merchant.privateKey,
-      apiBase: 'https://api.mch.weixin.qq.com',
+const fakeDrain = (caller: Partial<CallerKeys> = {}) =>
+  fakeDrainOf(
+    env,
+    testCaller(merchant.privateKey, {
       brandId: 1000,
       platformKey: { serial: PLATFORM_SERIAL, key: platform.publicKey },
       ...caller,
-    },
-    port: async (request) => {
-      calls.push(env.clock.now())
-      return fake.port(request)
-    },
-    sleep: async (ms) => env.clock.advance(ms),
-  })
-  return { fake, drain, calls }
-}
+    }),
+  )
 
 interface SentCall {
   url: string

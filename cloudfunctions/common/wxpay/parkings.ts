@@ -22,7 +22,7 @@
 import { allows } from '../../../src/domain/consent/rules'
 import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
-import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
+import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db } from '../db'
 import { createIdentityStore } from '../identity'
 import { createKeyStore, memberKey } from '../keystore'
 import type { MemberDoc } from '../members/model'
@@ -30,6 +30,7 @@ import type { Sealed, Vault } from '../vault'
 import { encryptSensitive } from './apiv3'
 import { WXPAY_COLLECTIONS } from './collections'
 import type { CallerKeys } from './config'
+import type { QueueItem } from './sync'
 
 export const PARKINGS_URL = '/v3/businesscircle/parkings'
 
@@ -38,20 +39,13 @@ export const PARKING_SYNC_ACTOR = 'system:wxpay-parking'
 
 export type ParkingState = 'IN' | 'OUT'
 
-export interface ParkingSyncDoc extends Doc {
+export interface ParkingSyncDoc extends QueueItem {
   kind: 'parking'
-  memberId: string
-  /** Removed once sent. */
+  /** Removed once sent or given up. */
   openid?: Sealed
-  /** Removed once sent. */
+  /** Removed once sent or given up. */
   plate?: Sealed
   parking: { state: ParkingState; at: string }
-  stateKey: string
-  status: 'pending' | 'sent' | 'failed'
-  attempts: number
-  nextAt: Date
-  sentAt?: Date
-  lastStatus?: number
 }
 
 export const parkingSyncId = (sessionId: string, state: ParkingState) => `parking:${sessionId}:${state}`

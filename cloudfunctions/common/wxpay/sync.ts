@@ -59,13 +59,9 @@ export interface SyncState {
   noPointsRemarks?: string
 }
 
-export interface SyncDoc extends Doc {
-  _id: string
-  /** Absent on points items; `parking` items are parkings.ts's. */
-  kind?: 'points'
+/** What every item of the queue has, whatever it reports. */
+export interface QueueItem extends Doc {
   memberId: string
-  openid: Sealed
-  state: SyncState
   /** The state as one string: a delivery that changes nothing finds it equal. */
   stateKey: string
   status: 'pending' | 'sent' | 'failed'
@@ -73,6 +69,13 @@ export interface SyncDoc extends Doc {
   nextAt: Date
   sentAt?: Date
   lastStatus?: number
+}
+
+export interface SyncDoc extends QueueItem {
+  /** Absent on points items; `parking` items are parkings.ts's. */
+  kind?: 'points'
+  openid: Sealed
+  state: SyncState
 }
 
 /** Everything the queue holds: points items and parking items (parkings.ts). */
