@@ -882,7 +882,8 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   wxpay_sync: {
     link: 'memberId',
     excluded:
-      'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry (pointsLedger)',
+      'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry ' +
+      '(pointsLedger); a parking sync: the same entry or exit is in the copy as its session (parkingSessions)',
   },
   car_parks: { link: 'none', reason: 'car parks, no personal information' },
   parking_tariffs: { link: 'none', reason: 'tariffs, no personal information' },
