@@ -3,6 +3,8 @@
  * per posted event) with database operations per event, the fee computation, and the retention
  * sweep's rate over due sessions (with what 1,000,000 sessions would take at that rate).
  */
+import { createAuditLog } from '../cloudfunctions/common/audit'
+import { auditSignerFromEnv } from '../cloudfunctions/common/chain'
 import { systemClock } from '../cloudfunctions/common/clock'
 import { asDb, COLLECTIONS, DB_OPTIONS } from '../cloudfunctions/common/db'
 import { createParkingSessions } from '../cloudfunctions/common/parking/sessions'
@@ -21,14 +23,17 @@ let plates = 0
 /** A plate of its own for each pair of events: 沪A00000, 沪A00001 … */
 const nextPlate = () => `沪A${String(plates++ % 100_000).padStart(5, '0')}`
 
-const parkingOf = (env: BenchEnv) =>
-  createParkingSessions({
-    db: asDb(env.cloud.database(DB_OPTIONS)),
+function parkingOf(env: BenchEnv) {
+  const db = asDb(env.cloud.database(DB_OPTIONS))
+  return createParkingSessions({
+    db,
     keyDb: () => asDb(env.cloud.database({ ...DB_OPTIONS, env: env.cloud.keyEnv })),
     vault: vaultFromEnv(process.env),
     clock: systemClock,
     tariffs: createTariffBook(systemClock),
+    audit: createAuditLog({ db, signer: auditSignerFromEnv(process.env), clock: systemClock }),
   })
+}
 
 export const PARKING_CASES: ActionCase[] = [
   {

@@ -649,16 +649,24 @@ export const manifest: Manifest = {
       name: 'wxpay_sync',
       large: true,
       description:
-        'The 商圈 points sync queue (issue #11): _id = transaction_id → { memberId, openid (sealed under the ' +
+        'The 商圈 sync queue (issue #11): _id = transaction_id → { memberId, openid (sealed under the ' +
         'member’s data key), state { earnPoints, increasedPoints, updatedAt, noPointsRemarks? }, stateKey, ' +
-        'status pending|sent|failed, attempts, nextAt, sentAt?, lastStatus? }. Deleted with the member.',
+        'status pending|sent|failed, attempts, nextAt, sentAt?, lastStatus? }; and the parking sync (issue ' +
+        '#12): _id = `parking:<session id>:IN|OUT` → { kind: parking, memberId, openid and plate (sealed ' +
+        'under the member’s data key, removed once sent or failed), parking { state, at }, stateKey, status, ' +
+        'attempts, nextAt, … }. Deleted with the member.',
       indexes: [
         { name: 'status_next', fields: [{ field: 'status' }, { field: 'nextAt' }] },
         { name: 'member', fields: [{ field: 'memberId' }] },
         { name: 'status_sent', fields: [{ field: 'status' }, { field: 'sentAt' }] },
+        // The sweep of failed parking syncs.
+        { name: 'kind_status_next', fields: [{ field: 'kind' }, { field: 'status' }, { field: 'nextAt' }] },
       ],
       retention: {
-        text: 'P30D after it was sent; a failed one until an operator resolves it; deleted at cancellation',
+        text:
+          'P30D after it was sent; a failed points sync until an operator resolves it, a failed parking sync ' +
+          '(stale once its car has left) P30D after its last attempt; deleted at cancellation; parking ' +
+          'syncs also when businessCircleParking is withdrawn or the plates go',
         rules: [
           { on: 'cancellation', action: 'delete' },
           {
@@ -666,6 +674,13 @@ export const manifest: Manifest = {
             after: 'P30D',
             anchor: 'sentAt',
             where: { status: 'sent' },
+            action: 'delete',
+          },
+          {
+            sweep: 'wxpayParkingFailed',
+            after: 'P30D',
+            anchor: 'nextAt',
+            where: { kind: 'parking', status: 'failed' },
             action: 'delete',
           },
         ],
@@ -839,6 +854,8 @@ export const manifest: Manifest = {
  * collection cannot be forgotten by the export.
  * - `section`: exported under that key of `DataExport` (`other` = exported as stored documents);
  * - `excluded`: linked to the member but left out of the copy, with the reason;
+ * - `plateIndex`: not linked to a member id, found through the blind indexes of the member's
+ *   bound plates (each since it was bound), exported under `section`;
  * - `none`: holds nothing linked to a member id.
  */
 export type MemberLink =
@@ -847,6 +864,7 @@ export type MemberLink =
       section:
         'profile' | 'consentReceipts' | 'pointsLedger' | 'card' | 'accessLog' | 'campaignClaims' | 'other'
     }
+  | { link: 'plateIndex'; section: 'parkingSessions'; reason: string }
   | { link: '_id' | 'memberId'; excluded: string }
   | { link: 'none'; reason: string }
 
@@ -918,7 +936,8 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   wxpay_sync: {
     link: 'memberId',
     excluded:
-      'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry (pointsLedger)',
+      'the points sync of a WeChat Pay payment: the same points are in the copy as its ledger entry ' +
+      '(pointsLedger); a parking sync: the same entry or exit is in the copy as its session (parkingSessions)',
   },
   car_parks: { link: 'none', reason: 'car parks, no personal information' },
   parking_tariffs: { link: 'none', reason: 'tariffs, no personal information' },
@@ -931,8 +950,16 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     reason: 'a plate’s recent events by blind index, not linked to a member id; swept after 30 days',
   },
   parking_sessions: {
-    link: 'none',
-    reason: 'parking sessions by plate blind index, not linked to a member id; swept after 30 days',
+    link: 'plateIndex',
+    section: 'parkingSessions',
+    // Deletion (7.2) leaves them: they are the car park's records of a car, kept for every car
+    // alike (members or not) for the desk, payments and disputes, and swept 30 days after the
+    // exit, the day key two days later. No member id is in them; what led from the member to
+    // them was the plate's claim, which deletion removes. A later account binding the same plate
+    // sees only sessions since its own binding, so nothing of the deleted account reaches it.
+    reason:
+      'parking sessions by plate blind index, not linked to a member id: the member’s copy has those of ' +
+      'their bound plates since each was bound; kept after deletion only until swept, 30 days after the exit',
   },
   parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
   parking_days: { link: 'none', reason: 'per car park and day totals, no member id' },

@@ -11,6 +11,8 @@
  * Idempotent: every document has a fixed `_id` and is only added when missing, so a second run
  * changes nothing (and keeps whatever a manager edited since, a card bound since included).
  */
+import { createAuditLog } from '../cloudfunctions/common/audit'
+import { auditSignerFromEnv } from '../cloudfunctions/common/chain'
 import { addUnique, asDb, COLLECTIONS, type Db } from '../cloudfunctions/common/db'
 import { createDevices } from '../cloudfunctions/common/devices'
 import { createParkingSessions } from '../cloudfunctions/common/parking/sessions'
@@ -518,6 +520,8 @@ async function seedParking(db: Db, keyDb: Db, vault: Vault, at: Date): Promise<n
     vault,
     clock,
     tariffs: createTariffBook(clock),
+    // Reads of a member's identity for the 商圈 parking sync are audited; no demo plate is bound.
+    audit: createAuditLog({ db, signer: auditSignerFromEnv(process.env), clock }),
   })
   const { left, parked, exitOnly } = DEMO_PARKING_PLATES
   const events = [

@@ -3,7 +3,8 @@
  * authorisation events:
  *
  * - plates: the encrypted plates and their uniqueness claims go (unbinding, parking withdrawn,
- *   RevokeInfo 1);
+ *   RevokeInfo 1), and with them the member's 商圈 parking syncs (wxpay/parkings.ts), which
+ *   also go alone when the businessCircleParking consent is withdrawn;
  * - phone: the encrypted phone, its blind index and claim go (RevokeInfo 8);
  * - the whole member: the member's data key is destroyed in the key store first (crypto-shredding:
  *   from that moment no backup or export of the main environment can be decrypted for the
@@ -35,6 +36,7 @@ import { WXPAY_COLLECTIONS } from './wxpay/collections'
 
 export interface Erasure {
   deletePlates(memberId: string, actor: string): Promise<void>
+  dropParkingSyncs(memberId: string): Promise<void>
   deletePhone(memberId: string, actor: string): Promise<void>
   deleteIdNumber(memberId: string, actor: string): Promise<void>
   eraseMember(memberId: string, actor: string, channel: Channel): Promise<void>
@@ -137,11 +139,19 @@ export function createErasure(deps: {
     }))
   }
 
+  // Sent ones too: their session id still ties the member to a car park's times.
+  const dropParkingSyncs = async (memberId: string) => {
+    await db.collection(WXPAY_COLLECTIONS.sync).where({ memberId, kind: 'parking' }).remove()
+  }
+
   return {
     async deletePlates(memberId, actor) {
       await removeField(memberId, actor, 'plates')
       await claims().where({ memberId, kind: 'plate' }).remove()
+      await dropParkingSyncs(memberId)
     },
+
+    dropParkingSyncs,
 
     async deletePhone(memberId, actor) {
       await removeField(memberId, actor, 'phone')

@@ -2,7 +2,8 @@
  * The member's consents (4.1.2, 6.1, 6.6.1, L-2, L-8, L-12, L-13): one switch per extended
  * purpose — each subscribe-message topic is one — each change a receipt; withdrawing takes
  * effect at once (the scope guard reads the record on every use) and deletes what only that
- * purpose justified (L-6): parking → plates, idNumber → the ID number. The basic purpose ends
+ * purpose justified (L-6): parking → plates, idNumber → the ID number, businessCircleParking →
+ * the parking syncs not sent yet. The basic purpose ends
  * only with the account (7.2). Turning a topic on carries the id of the member's "allow" in
  * WeChat's one-time subscribe dialog: each such allowance lets one message of the topic out.
  */
@@ -117,6 +118,7 @@ export function createConsentActions(deps: {
         // The switch is off from here on; then what only this purpose justified goes (L-6).
         if (!granted && purpose === 'parking') await erasure.deletePlates(memberId, actor)
         if (!granted && purpose === 'idNumber') await erasure.deleteIdNumber(memberId, actor)
+        if (!granted && purpose === 'businessCircleParking') await erasure.dropParkingSyncs(memberId)
       }
       if (subscription !== undefined && isSubscribeTopic(purpose)) {
         const pending = member.subscriptions?.[purpose] ?? []

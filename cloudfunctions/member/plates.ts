@@ -26,7 +26,7 @@ import type { Handlers } from '../common/router'
 import { selfReader, type ScopeGuard } from '../common/scope'
 import type { Vault } from '../common/vault'
 
-interface StoredPlate {
+export interface StoredPlate {
   id: string
   plate: string
   boundAt: string

@@ -396,6 +396,27 @@ describe('ingest: car parks', () => {
     expect(JSON.stringify(sessions)).not.toContain('12345')
   })
 
+  test('queues the 商圈 parking sync of a member who opted in when the gate reports their entry', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await env.grant(openid, 'parking')
+    expect((await env.call(openid, 'bindPlate', { plate: PLATE })).ok).toBe(true)
+    await env.grant(openid, 'businessCircleParking')
+    await env.db
+      .collection('mall_auth')
+      .doc(memberId)
+      .set({ data: { memberId, mchid: '1900000001', authType: 'REGISTERED_MODE', authorisedAt: new Date() } })
+    await atGate({ eventId: 'in-9', kind: 'entry', plate: PLATE, at: minutesAgo(3) })
+    expect(await env.all('wxpay_sync')).toEqual([
+      expect.objectContaining({
+        _id: `parking:${DEMO_CAR_PARK.carParkId}:in-9:IN`,
+        kind: 'parking',
+        memberId,
+        status: 'pending',
+      }),
+    ])
+  })
+
   test('refuses a POS posting gate events, a gate posting receipts, and a gate of no known car park', async () => {
     const entry = { eventId: 'in-2', kind: 'entry', plate: PLATE, at: minutesAgo(5) }
     expect(await push(entry, { path: '/ingest/carpark' })).toMatchObject({

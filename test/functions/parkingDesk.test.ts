@@ -4,12 +4,12 @@
  * audit entry written with it, retries answered once, the daily allowance, the store scope, and
  * the sessions the car park could not pair closed by the desk.
  */
-import { createParkingSessions, type SessionDoc } from '../../cloudfunctions/common/parking/sessions'
-import { createTariffBook } from '../../cloudfunctions/common/parking/tariffs'
+import type { SessionDoc } from '../../cloudfunctions/common/parking/sessions'
 import { DEMO_CAR_PARK, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import { EXIT_WINDOW_MINUTES } from '../../src/domain/parking/fee'
 import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF } from '../../src/domain/parking/tariffs'
 import { WAIVE_DAILY_LIMIT } from '../../src/domain/parking/waive'
+import { parkingOf } from './parkingSupport'
 import { addStaffAccount, staffCallOf } from './staffSupport'
 import { createTestEnv, dataOf, shopper, type TestEnv } from './support'
 
@@ -26,13 +26,7 @@ const staff = staffCallOf(() => env)
 const ago = (minutes: number) => new Date(env.clock.now() - minutes * 60_000).toISOString()
 
 async function apply(eventId: string, kind: 'entry' | 'exit', minutesAgo: number, plate = PLATE) {
-  const parking = createParkingSessions({
-    db: env.db,
-    keyDb: () => env.keyDb,
-    vault: env.vault,
-    clock: env.clock,
-    tariffs: createTariffBook(env.clock),
-  })
+  const parking = parkingOf(env)
   const applied = await parking.applyCarParkEvent(DEMO_CAR_PARK, {
     eventId,
     kind,

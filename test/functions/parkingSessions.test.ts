@@ -9,12 +9,7 @@ import path from 'node:path'
 
 import { transactionConflict, type Doc } from '../../cloudfunctions/common/db'
 import { createDayKeys } from '../../cloudfunctions/common/parking/dayKeys'
-import {
-  createParkingSessions,
-  plateField,
-  type SessionDoc,
-} from '../../cloudfunctions/common/parking/sessions'
-import { createTariffBook } from '../../cloudfunctions/common/parking/tariffs'
+import { plateField, type SessionDoc } from '../../cloudfunctions/common/parking/sessions'
 import { createSweeps, retentionSweep } from '../../cloudfunctions/scheduler/sweeps'
 import { DEMO_CAR_PARK } from '../../database/seed'
 import { staffDocId } from '../../cloudfunctions/common/staff'
@@ -23,6 +18,7 @@ import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF } from '../../src/domain/parking/tariffs'
 import { PARKING_BY_PLATE_PER_DAY } from '../../cloudfunctions/member/parking'
 import { addAdmin, staffCallOf } from './staffSupport'
+import { parkingOf } from './parkingSupport'
 import { createTestEnv, dataOf, shopper, START, VALID_FORM, type TestEnv } from './support'
 
 const PLATE = '沪A12345'
@@ -40,14 +36,7 @@ afterEach(() => {
   dir = undefined
 })
 
-const parking = () =>
-  createParkingSessions({
-    db: env.db,
-    keyDb: () => env.keyDb,
-    vault: env.vault,
-    clock: env.clock,
-    tariffs: createTariffBook(env.clock),
-  })
+const parking = () => parkingOf(env)
 
 /** `minutes` before our clock (START, 10:00 in Shanghai, for the tables built before any test runs). */
 const ago = (minutes: number) =>
@@ -201,13 +190,7 @@ describe('applyCarParkEvent', () => {
   it('answers PARKING_BUSY when the plate’s history stays contended, and writes no session', async () => {
     const contended = Object.create(env.db) as typeof env.db
     contended.runTransaction = () => Promise.reject(transactionConflict())
-    const busy = createParkingSessions({
-      db: contended,
-      keyDb: () => env.keyDb,
-      vault: env.vault,
-      clock: env.clock,
-      tariffs: createTariffBook(env.clock),
-    })
+    const busy = parkingOf(env, { db: contended })
     expect(await busy.applyCarParkEvent(DEMO_CAR_PARK, event('in', 'entry', 10))).toMatchObject({
       ok: false,
       code: 'PARKING_BUSY',

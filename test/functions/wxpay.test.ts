@@ -9,7 +9,6 @@ import { NOTICE_MAX_AGE_MS, noticeMessage, rsaSign } from '../../cloudfunctions/
 import type { CallerKeys } from '../../cloudfunctions/common/wxpay/config'
 import {
   backoffMs,
-  createSyncDrain,
   MAX_SYNC_ATTEMPTS,
   POINTS_NOTIFY_URL,
   SYNC_RATE_PER_S,
@@ -28,6 +27,7 @@ import {
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { registerScheduler, tick } from '../scheduler/support'
 import { createTestEnv, shopper, type TestEnv } from './support'
+import { fakeDrainOf, testCaller } from './wxpaySupport'
 
 interface HttpAnswer {
   statusCode: number
@@ -81,35 +81,8 @@ const ledgerOf = async (memberId: string) =>
 
 const syncs = () => env.all('wxpay_sync')
 
-function fakeDrain(overrides: { caller?: Partial<CallerKeys> } = {}) {
-  const fake = createWxPayFake(env.cloud.outbox)
-  const waits: number[] = []
-  const caller: CallerKeys = {
-    mchid: '1900000001',
-    appid: 'wx0000000000000000',
-    serialNo: 'MERCHANT-SERIAL-1',
-    privateKey: createPrivateKey(MERCHANT_PEM),
-    apiBase: 'https://api.mch.weixin.qq.com',
-    ...overrides.caller,
-  }
-  const calls: number[] = []
-  const drain = createSyncDrain({
-    db: env.db,
-    clock: env.clock,
-    keys: env.keys(),
-    audit: env.audit(),
-    caller,
-    port: async (request) => {
-      calls.push(env.clock.now())
-      return fake.port(request)
-    },
-    sleep: async (ms) => {
-      waits.push(ms)
-      env.clock.advance(ms)
-    },
-  })
-  return { fake, drain, waits, calls }
-}
+const fakeDrain = (overrides: { caller?: Partial<CallerKeys> } = {}) =>
+  fakeDrainOf(env, testCaller(createPrivateKey(MERCHANT_PEM), overrides.caller))
 
 const sent = () =>
   env.cloud.outbox

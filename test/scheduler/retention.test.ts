@@ -330,6 +330,27 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     }
   },
 
+  async wxpayParkingFailed(rule) {
+    const nextAt = new Date(START)
+    const entry = { memberId: 'm1', attempts: 8, nextAt, status: 'failed' }
+    await env.db.collection(rule.collection).add({
+      data: {
+        _id: 'parking:cp:e1:IN',
+        ...entry,
+        kind: 'parking',
+        parking: { state: 'IN', at: START },
+        stateKey: 'IN',
+      },
+    })
+    await env.db.collection(rule.collection).add({ data: { _id: 'tx-failed', ...entry, stateKey: 'k' } })
+    return {
+      dueAt: nextAt.getTime() + durationMs(rule.after),
+      present: () => byId(rule.collection, 'parking:cp:e1:IN'),
+      // A failed points sync waits for an operator.
+      after: async () => expect(await byId(rule.collection, 'tx-failed')).toBe(true),
+    }
+  },
+
   async parkingEvents(rule) {
     const receivedAt = new Date(START)
     await env.db.collection(rule.collection).add({

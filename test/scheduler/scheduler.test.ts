@@ -69,6 +69,7 @@ describe('scheduler: who may run it', () => {
         'smsQuota',
         'staffInvites',
         'wxpaySync',
+        'wxpayParkingFailed',
       ].sort(),
     )
     expect(answer.data?.jobs.migrateKeys).toEqual({ moved: 0, failed: 0, failedIds: [], done: true })

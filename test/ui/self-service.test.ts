@@ -70,8 +70,18 @@ describe('我的数据 (compiled weapp)', () => {
       items: [{ key: 'gender', label: '性别', value: 'female' }],
       answers: [{ id: 'q1', question: '您常逛哪些楼层？', answer: 'L1、L3' }],
     }
+    const session = {
+      id: 'carpark-xuhui:e1',
+      carParkId: 'carpark-xuhui',
+      plate: '京A12345',
+      state: 'closed' as const,
+      enteredAt: '2026-11-29T06:00:00.000Z',
+      exitedAt: '2026-11-29T08:30:00.000Z',
+      paidFen: 1500,
+    }
     const { page } = open('account/data/index', {
-      exportData: () => ok({ export: { ...exportOf(), campaignClaims: [claim] } }),
+      exportData: () =>
+        ok({ export: { ...exportOf(), campaignClaims: [claim], parkingSessions: [session] } }),
     })
     await until(() => page.find('.my-data__section--profile'), 'the sections')
 
@@ -79,6 +89,7 @@ describe('我的数据 (compiled weapp)', () => {
       '个人信息',
       '会员卡',
       '车牌',
+      '停车记录',
       '授权状态',
       '同意记录',
       '积分明细',
@@ -107,6 +118,9 @@ describe('我的数据 (compiled weapp)', () => {
       '领取码 ABCD2345 · 2026-11-29 16:00 领取 · 已核销（2026-11-29 17:00 于星湖购物中心·徐汇店）\n' +
         '性别：女\n您常逛哪些楼层？：L1、L3',
     )
+    // A parking session of a bound plate: the plate, its state, its times in China time, what was paid.
+    expect(page.text('.my-data__row--parking-0 .my-data__label')).toBe('京A12345 · 已离场')
+    expect(value('parking-0')).toBe('入场 2026-11-29 14:00 · 出场 2026-11-29 16:30 · 已付 ¥15.00')
     expect(page.content()).not.toContain('"profile"')
     expect(page.content()).not.toContain('T08:00:00')
   })

@@ -15,6 +15,9 @@
  *   last event, re-encrypted when that changes), the tariff version in force at entry, and the
  *   payment fields (paidFen, paidUntil) a later step writes and the desk's waives (waivedFen,
  *   waives), which re-pairing keeps.
+ * - After the transaction, an entry that opened or an exit that closed a session of a plate a
+ *   member binds is queued for the 商圈 parking sync when the member opted in
+ *   (wxpay/parkings.ts): one read by `_id` when no member binds the plate.
  */
 import {
   applyEvent,
@@ -25,6 +28,7 @@ import {
 } from '../../../src/domain/parking/sessions'
 import { fail, ok, type Result } from '../../../src/domain/errors'
 import { tariffAt } from '../../../src/domain/parking/tariffs'
+import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import {
   addUnique,
@@ -36,6 +40,7 @@ import {
   type Doc,
 } from '../db'
 import type { Sealed, Vault } from '../vault'
+import { createParkingSync } from '../wxpay/parkings'
 import { createDayKeys, parkingDay } from './dayKeys'
 import type { TariffBook } from './tariffs'
 
@@ -106,8 +111,11 @@ export function createParkingSessions(deps: {
   vault: Vault
   clock: Clock
   tariffs: TariffBook
+  /** Records the reads of the 商圈 parking sync (wxpay/parkings.ts). */
+  audit: AuditLog
 }) {
   const { db, vault, clock, tariffs } = deps
+  const parkingSync = createParkingSync(deps)
 
   async function applyCarParkEvent(carPark: CarPark, raw: unknown): Promise<Result<AppliedEvent>> {
     const parsed = parseCarParkEvent(raw)
@@ -196,14 +204,28 @@ export function createParkingSessions(deps: {
         for (const gone of outcome.removed) await sessions.doc(sessionDocId(carParkId, gone)).remove()
         return ok({ repeated: false, sessionId, state })
       })
+    let applied: Result<AppliedEvent>
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await run()
+        applied = await run()
+        break
       } catch (error) {
         if (!isTransactionConflict(error)) throw error
         if (attempt === CONFLICT_RUNS) return fail('PARKING_BUSY')
       }
     }
+    // After the transaction, also for a repeat: an event whose sync was not queued (the call
+    // failed after the sessions were written) is queued by the device's retry.
+    if (applied.ok && applied.data.sessionId)
+      await parkingSync.afterEvent({
+        sessionId: applied.data.sessionId,
+        kind: event.kind,
+        state: applied.data.state,
+        plate: event.plate,
+        plateIndex,
+        at: event.at,
+      })
+    return applied
   }
 
   return { applyCarParkEvent }

@@ -10,8 +10,18 @@
  * - A call to WeChat Pay carries `Authorization: WECHATPAY2-SHA256-RSA2048 mchid=…,nonce_str=…,
  *   signature=…,timestamp=…,serial_no=…`, the signature (merchant private key, RSA-SHA256) over
  *   `<METHOD>\n<path?query>\n<timestamp>\n<nonce>\n<body>\n`.
+ * - A sensitive field of a call (a plate) is encrypted with the WeChat Pay public key, RSA-OAEP
+ *   (SHA-1, as WeChat Pay's APIv3 asks), base64; the call names the key in `Wechatpay-Serial`.
  */
-import { createDecipheriv, createSign, createVerify, randomBytes, type KeyObject } from 'node:crypto'
+import {
+  constants,
+  createDecipheriv,
+  createSign,
+  createVerify,
+  publicEncrypt,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto'
 
 /** WeChat Pay refuses, and so do we, a notice signed more than five minutes ago (or ahead). */
 export const NOTICE_MAX_AGE_MS = 5 * 60_000
@@ -96,4 +106,12 @@ export function authorization(input: {
     `WECHATPAY2-SHA256-RSA2048 mchid="${input.mchid}",nonce_str="${input.nonce}",` +
     `signature="${signature}",timestamp="${input.timestampS}",serial_no="${input.serialNo}"`
   )
+}
+
+/** A sensitive field encrypted for WeChat Pay with its public key (RSA-OAEP), in base64. */
+export function encryptSensitive(publicKey: KeyObject, text: string): string {
+  return publicEncrypt(
+    { key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha1' },
+    Buffer.from(text, 'utf8'),
+  ).toString('base64')
 }

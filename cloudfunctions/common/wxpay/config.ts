@@ -9,6 +9,8 @@
  *   verified with;
  * - `WXPAY_MERCHANT_SERIAL` + `WXPAY_MERCHANT_KEY` (PEM): the merchant certificate's serial and
  *   private key that sign the calls to WeChat Pay;
+ * - `WXPAY_BRAND_ID`: the 商圈 brand id the parking sync names (`brandid`); without it, or
+ *   without the WeChat Pay public key above, parking items are not sent (they end `failed`);
  * - `WXPAY_API_BASE`: where the calls go (`https://api.mch.weixin.qq.com` unless set).
  * PEM values may hold `\n` for their line breaks (the console's variables are one line).
  */
@@ -28,6 +30,10 @@ export interface CallerKeys {
   serialNo: string
   privateKey: KeyObject
   apiBase: string
+  /** The 商圈 brand id (`brandid` of the parking sync). */
+  brandId?: number
+  /** The WeChat Pay public key sensitive fields are encrypted with, and its id. */
+  platformKey?: { serial: string; key: KeyObject }
 }
 
 type Env = Record<string, string | undefined>
@@ -53,7 +59,13 @@ export function noticeKeysFromEnv(env: Env = process.env): NoticeKeys {
 /** What signs the calls to WeChat Pay. Throws naming the missing variable. */
 export function callerKeysFromEnv(env: Env = process.env): CallerKeys {
   const subMchid = env.WXPAY_SUB_MCHID?.trim()
+  const brand = env.WXPAY_BRAND_ID?.trim()
+  if (brand && !/^\d{1,12}$/.test(brand)) throw new Error('wxpay: WXPAY_BRAND_ID is not a number')
+  const serial = env.WXPAY_PUBLIC_KEY_ID?.trim()
+  const publicKey = env.WXPAY_PUBLIC_KEY?.trim()
   return {
+    ...(brand ? { brandId: Number(brand) } : {}),
+    ...(serial && publicKey ? { platformKey: { serial, key: createPublicKey(pem(publicKey)) } } : {}),
     mchid: required(env, 'WXPAY_MCHID'),
     appid: required(env, 'WXPAY_APPID'),
     ...(subMchid ? { subMchid } : {}),

@@ -16,18 +16,22 @@
  *   (`earn_points`, `increased_points`, `points_update_time`, `no_points_remarks`), the basic
  *   function for a payment WeChat already knows; the member's balance (`total_points`) only
  *   while the consent holds when the call is made.
+ * - The same queue carries the 商圈 parking sync (parkings.ts, `kind: 'parking'`): one drain, one
+ *   rate limit and one backoff for both kinds of call.
  */
 import { allows } from '../../../src/domain/consent/rules'
-import type { AuditLog } from '../audit'
+import type { FieldKey } from '../../../src/domain/identity/inventory'
+import type { AuditLog, AuditPurpose } from '../audit'
 import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
 import { memberKey, type KeyStore } from '../keystore'
 import type { MemberDoc } from '../members/model'
 import { balanceOf } from '../points/ledger'
-import type { Sealed } from '../vault'
+import type { MemberCipher, Sealed } from '../vault'
 import { authorization, nonceStr } from './apiv3'
 import { WXPAY_COLLECTIONS } from './collections'
 import type { CallerKeys } from './config'
+import { PARKINGS_URL, parkingRequestBody, parkingSyncAllowed, type ParkingSyncDoc } from './parkings'
 import type { PayPort } from './port'
 
 const WXPAY_SYNC = WXPAY_COLLECTIONS.sync
@@ -55,11 +59,9 @@ export interface SyncState {
   noPointsRemarks?: string
 }
 
-export interface SyncDoc extends Doc {
-  _id: string
+/** What every item of the queue has, whatever it reports. */
+export interface QueueItem extends Doc {
   memberId: string
-  openid: Sealed
-  state: SyncState
   /** The state as one string: a delivery that changes nothing finds it equal. */
   stateKey: string
   status: 'pending' | 'sent' | 'failed'
@@ -67,6 +69,25 @@ export interface SyncDoc extends Doc {
   nextAt: Date
   sentAt?: Date
   lastStatus?: number
+}
+
+export interface SyncDoc extends QueueItem {
+  /** Absent on points items; `parking` items are parkings.ts's. */
+  kind?: 'points'
+  openid: Sealed
+  state: SyncState
+}
+
+/** Everything the queue holds: points items and parking items (parkings.ts). */
+export type QueueDoc = SyncDoc | ParkingSyncDoc
+
+interface Prepared {
+  url: string
+  body: string
+  headers?: Record<string, string>
+  purpose: AuditPurpose
+  fields: FieldKey[]
+  reason: string
 }
 
 const keyOf = (state: SyncState) =>
@@ -146,13 +167,29 @@ export function createSyncDrain(deps: {
   const _ = db.command
   const interval = 1000 / SYNC_RATE_PER_S
 
-  async function send(doc: SyncDoc): Promise<'sent' | 'failed' | 'retried' | 'dropped'> {
-    const member = (await getDoc(db, COLLECTIONS.members, doc.memberId)) as MemberDoc | null
-    const cipher = member ? await keys.cipher(memberKey(doc.memberId)) : null
-    if (!member || !cipher) {
-      // The member was deleted meanwhile: nothing of theirs is sent.
-      await db.collection(WXPAY_SYNC).doc(doc._id).remove()
-      return 'dropped'
+  /** The call an item makes; `dropped` when nothing of it may be sent any more. */
+  async function prepare(
+    doc: QueueDoc,
+    member: MemberDoc,
+    cipher: MemberCipher,
+  ): Promise<Prepared | 'dropped' | 'unconfigured'> {
+    if (doc.kind === 'parking') {
+      if (!(await parkingSyncAllowed(db, member)) || !doc.openid || !doc.plate) return 'dropped'
+      const request = parkingRequestBody(
+        doc,
+        { openid: cipher.decrypt('openid', doc.openid), plate: cipher.decrypt('plates', doc.plate) },
+        caller,
+        chinaTime,
+      )
+      if (!request) return 'unconfigured'
+      return {
+        url: PARKINGS_URL,
+        body: request.body,
+        headers: { 'Wechatpay-Serial': request.serial },
+        purpose: 'businessCircleParking',
+        fields: ['openid', 'plates'],
+        reason: 'wxpay-parking-sync',
+      }
     }
     const withTotal = allows(member, 'businessCircle')
     const now = new Date(clock.now()).toISOString()
@@ -167,45 +204,74 @@ export function createSyncDrain(deps: {
       ...(doc.state.noPointsRemarks ? { no_points_remarks: doc.state.noPointsRemarks } : {}),
       ...(withTotal ? { total_points: Math.max(0, balanceOf(member, now).available) } : {}),
     })
+    return {
+      url: POINTS_NOTIFY_URL,
+      body,
+      purpose: withTotal ? 'businessCircle' : 'membership',
+      fields: ['openid'],
+      reason: 'wxpay-points-sync',
+    }
+  }
+
+  async function send(doc: QueueDoc): Promise<'sent' | 'failed' | 'retried' | 'dropped'> {
+    const member = (await getDoc(db, COLLECTIONS.members, doc.memberId)) as MemberDoc | null
+    const cipher = member ? await keys.cipher(memberKey(doc.memberId)) : null
+    const prepared = member && cipher ? await prepare(doc, member, cipher) : 'dropped'
+    if (prepared === 'dropped') {
+      // The member was deleted meanwhile, or withdrew what allowed the call: nothing is sent.
+      await db.collection(WXPAY_SYNC).doc(doc._id).remove()
+      return 'dropped'
+    }
     let status: number
-    try {
-      const answer = await port({
-        method: 'POST',
-        url: POINTS_NOTIFY_URL,
-        body,
-        headers: {
-          'Content-Type': 'application/json',
-          Accept: 'application/json',
-          Authorization: authorization({
-            mchid: caller.mchid,
-            serialNo: caller.serialNo,
-            privateKey: caller.privateKey,
-            method: 'POST',
-            url: POINTS_NOTIFY_URL,
-            body,
-            timestampS: Math.floor(clock.now() / 1000),
-            nonce: nonceStr(),
-          }),
-        },
-      })
-      status = answer.status
-    } catch {
+    if (prepared === 'unconfigured') {
+      // No brand id or WeChat Pay public key: an operator configures them (no retry can).
       status = 0
+    } else {
+      try {
+        const answer = await port({
+          method: 'POST',
+          url: prepared.url,
+          body: prepared.body,
+          headers: {
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            ...prepared.headers,
+            Authorization: authorization({
+              mchid: caller.mchid,
+              serialNo: caller.serialNo,
+              privateKey: caller.privateKey,
+              method: 'POST',
+              url: prepared.url,
+              body: prepared.body,
+              timestampS: Math.floor(clock.now() / 1000),
+              nonce: nonceStr(),
+            }),
+          },
+        })
+        status = answer.status
+      } catch {
+        status = 0
+      }
     }
     const ok = status >= 200 && status < 300
-    await audit.record({
-      actor: SYNC_ACTOR,
-      action: 'read',
-      purpose: withTotal ? 'businessCircle' : 'membership',
-      memberId: doc.memberId,
-      fields: ['openid'],
-      success: ok,
-      reason: 'wxpay-points-sync',
-    })
+    if (prepared !== 'unconfigured')
+      await audit.record({
+        actor: SYNC_ACTOR,
+        action: 'read',
+        purpose: prepared.purpose,
+        memberId: doc.memberId,
+        fields: prepared.fields,
+        success: ok,
+        reason: prepared.reason,
+      })
     const attempts = doc.attempts + 1
-    const refused = status >= 400 && status < 500 && status !== 429
+    const refused = (status >= 400 && status < 500 && status !== 429) || prepared === 'unconfigured'
     const outcome = ok ? 'sent' : refused || attempts >= MAX_SYNC_ATTEMPTS ? 'failed' : 'retried'
     const at = new Date(clock.now())
+    // A parking item sent or given up keeps no plate and no OpenID: only what makes a retried
+    // event a no-op (and, failed, what an operator reads).
+    const spent =
+      outcome !== 'retried' && doc.kind === 'parking' ? { openid: _.remove(), plate: _.remove() } : {}
     // Only the state that was sent: a refund queued meanwhile stays pending.
     await db
       .collection(WXPAY_SYNC)
@@ -214,6 +280,7 @@ export function createSyncDrain(deps: {
         data: {
           attempts,
           lastStatus: status,
+          ...spent,
           ...(outcome === 'sent' ? { status: 'sent', sentAt: at } : {}),
           ...(outcome === 'failed' ? { status: 'failed' } : {}),
           ...(outcome === 'retried' ? { nextAt: new Date(at.getTime() + backoffMs(attempts)) } : {}),
@@ -234,7 +301,7 @@ export function createSyncDrain(deps: {
           .orderBy('nextAt', 'asc')
           .limit(DRAIN_PAGE)
           .get()
-        const docs = data as SyncDoc[]
+        const docs = data as QueueDoc[]
         for (const doc of docs) {
           if (calls > 0) {
             if (clock.now() + interval > deadline) return out

@@ -10,6 +10,7 @@ import { inventoryField, type FieldKey } from '@/domain/identity/inventory'
 import { provinceName } from '@/domain/identity/regions'
 import { GENDERS } from '@/domain/identity/rules'
 import { GUARDIAN_RELATIONS, type AccessLogDay, type DataExport } from '@/domain/member/model'
+import { SESSION_STATE_LABELS, type ParkingSessionCopy } from '@/domain/parking/sessions'
 import { POINTS_REASON_LABELS } from '@/domain/points/model'
 
 export interface DataRow {
@@ -34,6 +35,7 @@ export const SECTION_TITLES: Record<Exclude<keyof DataExport, 'exportedAt' | 'fo
   profile: '个人信息',
   card: '会员卡',
   plates: '车牌',
+  parkingSessions: '停车记录',
   consents: '授权状态',
   consentReceipts: '同意记录',
   pointsLedger: '积分明细',
@@ -129,6 +131,18 @@ function claimRow(claim: DataExport['campaignClaims'][number]): DataRow {
   }
 }
 
+function sessionRow(session: ParkingSessionCopy, i: number): DataRow {
+  const times = [
+    session.enteredAt ? `入场 ${chinaTime(session.enteredAt)}` : '',
+    session.exitedAt ? `出场 ${chinaTime(session.exitedAt)}` : '',
+  ].filter(Boolean)
+  return {
+    key: `parking-${i}`,
+    label: `${session.plate} · ${SESSION_STATE_LABELS[session.state]}`,
+    value: [...times, `已付 ¥${(session.paidFen / 100).toFixed(2)}`].join(' · '),
+  }
+}
+
 /** Every section of the export, also the empty ones: the member sees what is not held too. */
 export function exportSections(data: DataExport): DataSection[] {
   const rows: Record<keyof typeof SECTION_TITLES, { rows: DataRow[]; empty: string }> = {
@@ -149,6 +163,7 @@ export function exportSections(data: DataExport): DataSection[] {
       rows: data.plates.map((p) => ({ key: p.id, label: p.plate, value: `绑定于 ${chinaTime(p.boundAt)}` })),
       empty: '未绑定车牌',
     },
+    parkingSessions: { rows: data.parkingSessions.map(sessionRow), empty: '暂无停车记录' },
     consents: {
       rows: data.consents.map((c) => ({
         key: c.purpose,

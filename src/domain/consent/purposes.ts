@@ -10,6 +10,7 @@ export type PurposeId =
   | 'parking'
   | 'idNumber'
   | 'businessCircle'
+  | 'businessCircleParking'
   | SubscribeTopicId
 
 /**
@@ -145,6 +146,18 @@ export const PURPOSES: Record<PurposeId, Purpose> = {
     basic: false,
     sensitive: false,
     scopeVersion: 4,
+  },
+  businessCircleParking: {
+    id: 'businessCircleParking',
+    title: '微信支付智慧商圈停车同步',
+    description:
+      '您的车辆驶入或驶出商场停车场时，把车牌号、入场或离场时间和您的微信用户标识发送给微信支付（财付通），' +
+      '用于在微信支付中确认您到场，使您在商圈门店用微信支付消费时自动积分。车牌与停车记录属于行踪轨迹信息。' +
+      '需同时开启“停车服务”并在微信支付中授权商圈积分；关闭后不再发送，尚未发送的立即删除。',
+    basic: false,
+    sensitive: true,
+    scopeVersion: 4,
+    requires: 'parking',
   },
   ...SUBSCRIBE_TOPICS,
 }

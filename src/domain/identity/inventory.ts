@@ -70,8 +70,8 @@ export const INVENTORY: readonly InventoryField[] = [
     category: 'account',
     // The keyed hash recognises the member; the encrypted value addresses the subscribe messages
     // the member allowed, read only under that topic's consent, and the 商圈 points sync to
-    // WeChat Pay (its balance only under businessCircle).
-    purposes: ['membership', ...SUBSCRIBE_TOPIC_IDS, 'businessCircle'],
+    // WeChat Pay (its balance only under businessCircle), and the 商圈 parking sync.
+    purposes: ['membership', ...SUBSCRIBE_TOPIC_IDS, 'businessCircle', 'businessCircleParking'],
     sensitive: false,
     required: true,
     collectedAt: 'launch',
@@ -206,7 +206,8 @@ export const INVENTORY: readonly InventoryField[] = [
     key: 'plates',
     label: '车牌号',
     category: 'whereabouts',
-    purposes: ['parking'],
+    // Sent to WeChat Pay on entry and exit only under its own consent (businessCircleParking).
+    purposes: ['parking', 'businessCircleParking'],
     sensitive: true,
     required: false,
     collectedAt: 'parking',

@@ -8,6 +8,7 @@ import type { CampaignClaimCopy } from '../campaign/copy'
 import type { AttributionView } from '../channel/model'
 import type { ConsentReceiptView, ConsentView } from '../consent/model'
 import type { Gender } from '../identity/rules'
+import type { ParkingSessionCopy } from '../parking/sessions'
 import type { PlateView } from '../plate/model'
 import type { LedgerEntryView } from '../points/model'
 
@@ -111,6 +112,8 @@ export interface DataExport {
   format: 'mall-membership/export/v1'
   profile: Profile
   plates: PlateView[]
+  /** The bound plates' parking sessions since each was bound, newest first. */
+  parkingSessions: ParkingSessionCopy[]
   card: { cardNo: string; boundAt: string } | null
   consents: ConsentView[]
   consentReceipts: ConsentReceiptView[]

@@ -63,6 +63,20 @@ export const SESSION_STATE_LABELS: Record<SessionState, string> = {
   unclosed: '未记录出场',
 }
 
+/**
+ * A session in the member's data copy (L-8): one of their bound plates' sessions since they
+ * bound it, with the plate in clear, its times and what was paid for it.
+ */
+export interface ParkingSessionCopy {
+  id: string
+  carParkId: string
+  plate: string
+  state: SessionState
+  enteredAt: string | null
+  exitedAt: string | null
+  paidFen: number
+}
+
 /** An event as the plate's history keeps it (no plate: the history is per plate). */
 export interface HistoryEvent {
   eventId: string

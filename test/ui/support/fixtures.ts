@@ -119,6 +119,7 @@ export const exportOf = (profile: Profile = PROFILE): DataExport => ({
   format: 'mall-membership/export/v1',
   profile,
   plates: [plateView('京A12345')],
+  parkingSessions: [],
   card: null,
   consents: consentsData().consents,
   consentReceipts: consentsData().receipts,
