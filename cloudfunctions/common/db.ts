@@ -134,6 +134,8 @@ export const COLLECTIONS = {
   parkingTariffs: 'parking_tariffs',
   parkingKeys: 'parking_keys',
   parkingDays: 'parking_days',
+  parkingPayments: 'parking_payments',
+  joinOffers: 'join_offers',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../common/clock'
 import type { ErrorCode } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
+import { callerIp, functionPayPort } from '../common/parking/cloudPay'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
 import { createBlockSequence } from '../common/sequence'
@@ -26,6 +27,7 @@ import { createGuardianActions } from './guardian'
 import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
 import { createParkingMemberActions } from './parking'
+import { createParkPayActions } from './parkpay'
 import { createPointsActions } from './points'
 import { createProfileActions } from './profile'
 import { createSignupActions } from './signup'
@@ -100,6 +102,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createMemberCodeActions(deps),
           ...createPointsActions(deps),
           ...createParkingMemberActions(deps),
+          ...createParkPayActions(deps, { port: () => functionPayPort(), clientIp: callerIp }),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

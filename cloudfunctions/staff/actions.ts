@@ -34,6 +34,7 @@ import { createPartnerActions } from './partners'
 import { createVoucherActions } from './vouchers'
 import { createPointsActions } from './points'
 import { createParkingActions } from './parking'
+import { createParkPayStaffActions } from './parkpay'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -200,5 +201,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createVoucherActions(deps),
     ...createPointsActions(deps),
     ...createParkingActions(deps),
+    ...createParkPayStaffActions(deps),
   }
 }

@@ -64,6 +64,7 @@ describe('scheduler: who may run it', () => {
         'parkingSessions',
         'rotateKeys',
         'settleRedemptions',
+        'settleParkingPayments',
         'smsCodes',
         'smsQuota',
         'staffInvites',

@@ -61,6 +61,8 @@ export interface SessionDoc extends Doc {
   tariffVersion: number | null
   paidFen: number
   paidUntil: Date | null
+  /** Minutes of the stay (from entry) the payments so far cover; the exit window not counted. */
+  paidMinutes?: number
   eventIds: string[]
   updatedAt: Date
 }
@@ -173,6 +175,7 @@ export function createParkingSessions(deps: {
             tariffVersion: facts.enteredAt ? (tariffAt(versions, facts.enteredAt)?.version ?? null) : null,
             paidFen: existing?.paidFen ?? 0,
             paidUntil: existing?.paidUntil ?? null,
+            ...(existing?.paidMinutes ? { paidMinutes: existing.paidMinutes } : {}),
             eventIds: facts.eventIds,
             updatedAt: new Date(now),
           }

@@ -53,6 +53,7 @@ import { action } from './contract'
 import { memberCodeContract } from './memberCode'
 import { pointsHistoryContract } from './pointsHistory'
 import { parkingMemberContract } from './parking'
+import { parkPayMemberContract } from './parkpay'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -427,6 +428,7 @@ export const memberContract = {
   ...memberCodeContract,
   ...pointsHistoryContract,
   ...parkingMemberContract,
+  ...parkPayMemberContract,
 }
 
 export type MemberContract = typeof memberContract

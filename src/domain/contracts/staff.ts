@@ -15,6 +15,7 @@ import { partnersContract } from './partners'
 import { vouchersContract } from './vouchers'
 import { pointsContract } from './points'
 import { parkingContract } from './parking'
+import { parkPayStaffContract } from './parkpay'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -104,6 +105,7 @@ export const staffContract = {
   ...vouchersContract,
   ...pointsContract,
   ...parkingContract,
+  ...parkPayStaffContract,
 }
 
 export type StaffContract = typeof staffContract

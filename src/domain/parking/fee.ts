@@ -28,6 +28,8 @@ export interface Tariff {
    * not charged by increment; each night the stay touches costs `fen` instead.
    */
   overnight?: { from: string; to: string; fen: number }
+  /** Minutes to leave after paying (default 15, payment.ts); staying longer owes the extra time. */
+  exitWindowMinutes?: number
 }
 
 export interface DeductionRules {

@@ -37,6 +37,8 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 /** A day's fee of ¥10 000 is no car park's. */
 const FEN_MAX = 1_000_000
 const MINUTES_MAX = 24 * 60
+/** An exit window longer than two hours is free parking by another name. */
+const EXIT_WINDOW_MAX = 120
 
 const isInt = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
@@ -59,7 +61,14 @@ const period = (value: unknown, minMinutes: number) =>
 export function parseTariff(raw: unknown): Tariff | undefined {
   if (
     !isObject(raw) ||
-    !onlyKeys(raw, ['freeMinutes', 'firstPeriod', 'increment', 'dailyCapFen', 'overnight'])
+    !onlyKeys(raw, [
+      'freeMinutes',
+      'firstPeriod',
+      'increment',
+      'dailyCapFen',
+      'overnight',
+      'exitWindowMinutes',
+    ])
   )
     return undefined
   const firstPeriod = period(raw.firstPeriod, 0)
@@ -77,6 +86,10 @@ export function parseTariff(raw: unknown): Tariff | undefined {
       return undefined
     if (n.from === n.to || !isInt(n.fen, 0, FEN_MAX)) return undefined
     tariff.overnight = { from: n.from, to: n.to, fen: n.fen }
+  }
+  if (raw.exitWindowMinutes !== undefined) {
+    if (!isInt(raw.exitWindowMinutes, 0, EXIT_WINDOW_MAX)) return undefined
+    tariff.exitWindowMinutes = raw.exitWindowMinutes
   }
   return tariff
 }
