@@ -51,9 +51,11 @@ export default defineAppConfig({
         'earn/index',
         'points-rules/index',
         'points-report/index',
+        'parking-report/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },
+    { root: 'parking', pages: ['pay/index', 'temp/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

@@ -23,8 +23,8 @@ import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 
 /** A report covers at most this many days. */
 export const PARKING_REPORT_DAYS = 31
-/** Car parks of one store read at most. */
-const CAR_PARKS_MAX = 20
+/** Car parks read at most: more than a mall has. */
+const CAR_PARKS_MAX = 50
 const DAY_MS = 86_400_000
 
 function actingStaff(caller: Caller): StaffIdentity {
@@ -83,16 +83,18 @@ export function createParkPayStaffActions(
 
     async parkingReport({ storeId, from, to }, { caller }) {
       const staff = actingStaff(caller)
-      if (!inStoreScope(staff, storeId) || !(await stores.byId(db, storeId)))
+      if (storeId !== undefined && (!inStoreScope(staff, storeId) || !(await stores.byId(db, storeId))))
         return fail('STORE_UNKNOWN', 'storeId')
+      const storeIds = storeId !== undefined ? [storeId] : staff.storeIds
       const today = new Date(clock.now() + 8 * 3600_000).toISOString().slice(0, 10)
       const last = to ?? today
       const first = from ?? last
       const span = (Date.parse(last) - Date.parse(first)) / DAY_MS + 1
       if (span < 1 || span > PARKING_REPORT_DAYS) return fail('PARKING_REPORT_RANGE', 'from')
+      const _ = db.command
       const { data: carParks } = await db
         .collection(COLLECTIONS.carParks)
-        .where({ storeId })
+        .where(storeIds === 'all' ? {} : { storeId: _.in([...storeIds]) })
         .limit(CAR_PARKS_MAX)
         .get()
       const found = await parkingDays(

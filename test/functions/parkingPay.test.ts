@@ -475,7 +475,14 @@ describe('parkingReport', () => {
         from: TODAY,
         to: TODAY,
       }),
-    ).toMatchObject({ ok: false, code: 'FORBIDDEN' })
+    ).toMatchObject({ ok: false, code: 'STORE_UNKNOWN' })
+    // Without a store: the manager's stores.
+    expect(await staffCall(DEMO_PERSONAS.manager, 'parkingReport', { from: TODAY, to: TODAY })).toMatchObject(
+      {
+        ok: true,
+        data: { totals: expect.objectContaining({ payments: 1 }) },
+      },
+    )
     expect(
       await staffCall(DEMO_PERSONAS.counter, 'parkingReport', {
         storeId: DEMO_STORES.xuhui,

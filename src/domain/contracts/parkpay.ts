@@ -138,15 +138,18 @@ export const parkPayStaffContract = {
     access: ['manager'],
     errors: ['PARKING_PAYMENT_UNKNOWN', 'PARKING_PAYMENT_NOT_PAID', 'PARKING_PAYMENT_ORDER_FAILED'],
   }),
-  /** Parking revenue, deductions by kind, points spent, waives and refunds per day (≤ 31 days). */
+  /**
+   * Parking revenue, deductions by kind, points spent, waives and refunds per day (≤ 31 days) of
+   * a store's car parks; without `storeId`, of every car park of the caller's stores (the
+   * admin's: the mall's).
+   */
   parkingReport: action<{ days: ParkingReportDay[]; totals: Omit<ParkingReportDay, 'day'> }>()({
     input: schema({
-      storeId: required(ID_MAX, 'STORE_UNKNOWN'),
+      storeId: text(ID_MAX),
       from: day(),
       to: day(),
     }),
     access: ['manager', 'admin'],
     errors: ['STORE_UNKNOWN', 'PARKING_REPORT_RANGE'],
-    storeField: 'storeId',
   }),
 }
