@@ -26,6 +26,7 @@ import type { Answer, BenchEnv } from './lib/env'
 import { BENCH_WXPAY_KEYS } from './lib/wxpay'
 import { buildNotice } from '../local-cloud/wxpay'
 import { PARKING_CASES } from './parking'
+import { PARKPAY_CASES } from './parkpay'
 
 export interface BenchCall {
   openid: string
@@ -658,3 +659,6 @@ export const caseName = (c: ActionCase): string => `${c.fn}.${c.action}${c.label
 
 /** Parking (issue #12): car-park events per second with database operations per event, the fee. */
 ACTION_CASES.push(...PARKING_CASES)
+
+/** Paying for parking (issue #12): the payment with its order, and WeChat Pay's result. */
+ACTION_CASES.push(...PARKPAY_CASES)

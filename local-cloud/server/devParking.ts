@@ -2,7 +2,8 @@
  * The dev panel's parking helpers (local only, never deployed): the demo gate and the fake
  * payment step, so a shopper in `npm start` can park, pay and leave.
  *
- * - `POST /api/dev/gate { kind: 'entry' | 'exit', plate }`: the demo gate reports the plate now.
+ * - `POST /api/dev/gate { kind: 'entry' | 'exit', plate, minutesAgo? }`: the demo gate reports
+ *   the plate now (or `minutesAgo`, up to a day, so a demo stay has a fee at once).
  *   The request is signed with the demo gate's secret and posted to `/ingest/carpark` exactly as
  *   a car park's system would (ingest's signature, nonce and clock checks all apply).
  * - `POST /api/dev/cloudpay { outTradeNo, times? }`: the payer paid the order in the fake pay
@@ -34,15 +35,22 @@ export function devParkingRoute(options: DevParkingOptions) {
     const body = (await readJson(req)) as Record<string, unknown> | null
     if (typeof body !== 'object' || body === null) throw new HttpError(400, 'INVALID_ARGUMENT')
     if (pathname === '/api/dev/gate') {
-      const { kind, plate } = body
+      const { kind, plate, minutesAgo = 0 } = body
       if (!options.gate) throw new HttpError(404, 'UNKNOWN_ACTION')
       if ((kind !== 'entry' && kind !== 'exit') || typeof plate !== 'string' || !PLATE_CHARS.test(plate))
+        throw new HttpError(400, 'INVALID_ARGUMENT')
+      if (
+        typeof minutesAgo !== 'number' ||
+        !Number.isInteger(minutesAgo) ||
+        minutesAgo < 0 ||
+        minutesAgo > 1440
+      )
         throw new HttpError(400, 'INVALID_ARGUMENT')
       const text = JSON.stringify({
         eventId: `demo-${randomBytes(8).toString('hex')}`,
         kind,
         plate,
-        at: new Date().toISOString(),
+        at: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
       })
       const timestamp = String(Math.floor(Date.now() / 1000))
       const nonce = randomBytes(16).toString('hex')

@@ -88,12 +88,15 @@ export async function latestSms(limit = 5): Promise<SentSms[]> {
     .slice(0, limit)
 }
 
-/** The demo car park's gate reports `plate` entering or leaving now (local server, signed). */
-export async function gateEvent(kind: 'entry' | 'exit', plate: string): Promise<boolean> {
+/**
+ * The demo car park's gate reports `plate` entering or leaving (local server, signed as a gate
+ * does), `minutesAgo` before now.
+ */
+export async function gateEvent(kind: 'entry' | 'exit', plate: string, minutesAgo = 0): Promise<boolean> {
   const answer = (await getJson('/api/dev/gate', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ kind, plate }),
+    body: JSON.stringify({ kind, plate, minutesAgo }),
   })) as { ok?: unknown } | null
   return answer?.ok === true
 }

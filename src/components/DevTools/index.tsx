@@ -50,7 +50,8 @@ export default function DevTools() {
 
   const passGate = (kind: 'entry' | 'exit') => {
     setGate('')
-    gateEvent(kind, plate.trim().toUpperCase())
+    // An entry two hours ago: the stay has a fee to pay at once.
+    gateEvent(kind, plate.trim().toUpperCase(), kind === 'entry' ? 120 : 0)
       .then((done) =>
         setGate(done ? `${kind === 'entry' ? '已入场' : '已出场'}：${plate}` : '道闸未接受该车牌'),
       )
@@ -94,7 +95,7 @@ export default function DevTools() {
           onInput={(e) => setPlate(e.detail.value)}
         />
         <View className="dev-tools__persona dev-tools__gate-entry" onClick={() => passGate('entry')}>
-          <Text>模拟入场</Text>
+          <Text>模拟入场（2小时前）</Text>
         </View>
         <View className="dev-tools__persona dev-tools__gate-exit" onClick={() => passGate('exit')}>
           <Text>模拟出场</Text>

@@ -129,7 +129,11 @@ export function tariffFen(tariff: Tariff, start: number, end: number): number {
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
 const hours = (minutes: number) =>
-  minutes % 60 === 0 ? `${minutes / 60} 小时` : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`
+  minutes < 60
+    ? `${minutes} 分钟`
+    : minutes % 60 === 0
+      ? `${minutes / 60} 小时`
+      : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`
 
 /**
  * The fee of `session` for `payer`: the tariff, then each deduction in order with its cap, then

@@ -10,7 +10,6 @@ import type { ParkingQuote } from '@/domain/contracts/parking'
 import type { ParkingPaymentView, PayParkingAnswer } from '@/domain/contracts/parkpay'
 import type { Failure } from '@/domain/errors'
 import { formatYuan } from '@/domain/points/money'
-import { ExitWindow } from './ParkingFee'
 import './parking.css'
 
 /** A fresh idempotency key: a retry of the same tap sends it again and gets the same order. */
@@ -31,8 +30,8 @@ export interface ParkingPayProps {
   quote: ParkingQuote
   /** The plate typed by a non-member; absent for a member's own plate. */
   plate?: string
-  /** Called once paid (the member page reloads its quote). */
-  onPaid?: () => void
+  /** Called once paid: the page shows the session paid (the member page reloads its quote). */
+  onPaid: (payment: ParkingPaymentView) => void
 }
 
 /**
@@ -48,7 +47,7 @@ export function ParkingPay({ quote, plate, onPaid }: ParkingPayProps) {
 
   const paid = (payment: ParkingPaymentView, offerJoin: boolean) => {
     setStage({ step: 'paid', payment, offerJoin })
-    onPaid?.()
+    onPaid(payment)
   }
 
   const giveUp = async (payment: ParkingPaymentView): Promise<void> => {
@@ -100,7 +99,6 @@ export function ParkingPay({ quote, plate, onPaid }: ParkingPayProps) {
     const { payment, offerJoin } = stage
     return (
       <View className="parking-pay parking-pay--paid">
-        {plate && payment.windowUntil && <ExitWindow until={payment.windowUntil} />}
         <Text className="parking-pay__note">
           已支付 ¥{formatYuan(payment.amountFen)}
           {payment.pointsSpent > 0 ? `，使用 ${payment.pointsSpent} 积分` : ''}

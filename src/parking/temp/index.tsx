@@ -21,6 +21,7 @@ export default function TempParkingPage() {
   const [quote, setQuote] = useState<ParkingQuote>()
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure>()
+  const [paidUntil, setPaidUntil] = useState<string>()
   const valid = isValidPlate(plate)
 
   const handleLookup = async () => {
@@ -36,8 +37,10 @@ export default function TempParkingPage() {
   if (quote)
     return (
       <PageShell name="parking-temp" title="临时车缴费" intro="无需注册会员，支付后请在离场时间内出场。">
-        <ParkingFee quote={quote} />
-        {quote.phase !== 'window' && <ParkingPay quote={quote} plate={plate} />}
+        <ParkingFee quote={paidUntil ? { ...quote, phase: 'window', paidUntil } : quote} />
+        {(quote.phase !== 'window' || paidUntil) && (
+          <ParkingPay quote={quote} plate={plate} onPaid={(p) => setPaidUntil(p.windowUntil ?? undefined)} />
+        )}
       </PageShell>
     )
 

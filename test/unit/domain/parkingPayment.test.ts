@@ -4,7 +4,8 @@ import {
   overstayFen,
   paymentDayCounts,
 } from '../../../src/domain/parking/payment'
-import { DEMO_PARKING_TARIFF, parseTariff } from '../../../src/domain/parking/tariffs'
+import { parkingFee } from '../../../src/domain/parking/fee'
+import { DEMO_PARKING_RULES, DEMO_PARKING_TARIFF, parseTariff } from '../../../src/domain/parking/tariffs'
 
 const ENTERED = '2024-06-15T02:00:00.000Z'
 const at = (minutes: number) => new Date(Date.parse(ENTERED) + minutes * 60_000).toISOString()
@@ -86,5 +87,17 @@ describe('paymentDayCounts', () => {
       pointsFen: 400,
       pointsSpent: 600,
     })
+  })
+})
+
+describe('the fee lines a payer reads', () => {
+  it('says a stay under an hour in minutes', () => {
+    const fee = parkingFee({
+      session: { enteredAt: ENTERED, until: at(46) },
+      payer: {},
+      tariff: DEMO_PARKING_TARIFF,
+      rules: DEMO_PARKING_RULES,
+    })
+    expect(fee.lines[0]).toMatchObject({ detail: '停车 46 分钟', fen: 500 })
   })
 })
