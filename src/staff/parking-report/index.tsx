@@ -2,28 +2,13 @@ import { Text, View } from '@tarojs/components'
 import { useCallback, useState } from 'react'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
-import { ChoiceChips } from '@/components/ChoiceChips'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
 import type { ParkingReportDay } from '@/domain/contracts/parkpay'
-import { chinaDate } from '@/domain/dates'
 import { formatYuan } from '@/domain/points/money'
+import { ReportRangeChips, reportRangeOf, type ReportRangeId } from '../components/ReportRange'
 import './index.css'
-
-const RANGES = [
-  { value: 'week', label: '7天', days: 7 },
-  { value: 'month', label: '31天', days: 31 },
-] as const
-type RangeId = (typeof RANGES)[number]['value']
-
-const DAY_MS = 86_400_000
-
-function rangeOf(id: RangeId) {
-  const days = RANGES.find((r) => r.value === id)?.days ?? 7
-  const now = Date.now()
-  return { from: chinaDate(now - (days - 1) * DAY_MS), to: chinaDate(now) }
-}
 
 type Figures = Omit<ParkingReportDay, 'day'>
 
@@ -62,20 +47,13 @@ function FigureLines({ figures }: { figures: Figures }) {
 /** 停车报表 (issue #12): parking revenue, deductions by kind, points spent, waives and refunds per day. */
 export default function ParkingReportPage() {
   const privacy = usePrivacy()
-  const [range, setRange] = useState<RangeId>('week')
-  const fetch = useCallback(() => staffApi.parkingReport(rangeOf(range)), [range])
+  const [range, setRange] = useState<ReportRangeId>('week')
+  const fetch = useCallback(() => staffApi.parkingReport(reportRangeOf(range)), [range])
   const [remote, reload] = useRemote(fetch, privacy.status === 'agreed')
 
   return (
     <PageShell name="parking-report" title="停车报表">
-      <View className="parking-report__ranges">
-        <ChoiceChips
-          name="range"
-          options={RANGES.map(({ value, label }) => ({ value, label }))}
-          value={range}
-          onChange={(value) => value && setRange(value)}
-        />
-      </View>
+      <ReportRangeChips name="parking-report" value={range} onChange={setRange} />
       {remote.state === 'loading' && <StatusView state="loading" />}
       {remote.state === 'failed' && <StatusView state="failed" failure={remote.failure} onRetry={reload} />}
       {remote.state === 'ready' && (
