@@ -27,6 +27,7 @@ import type { Answer, BenchEnv } from './lib/env'
 import { BENCH_WXPAY_KEYS } from './lib/wxpay'
 import { buildNotice } from '../local-cloud/wxpay'
 import { PARKING_CASES, unpaidSessions } from './parking'
+import { PARKPAY_CASES } from './parkpay'
 
 export interface BenchCall {
   openid: string
@@ -725,3 +726,6 @@ ACTION_CASES.push({
     }))
   },
 })
+
+/** Paying for parking (issue #12): the payment with its order, and WeChat Pay's result. */
+ACTION_CASES.push(...PARKPAY_CASES)

@@ -833,6 +833,35 @@ export const manifest: Manifest = {
       },
     },
     {
+      name: 'parking_payments',
+      description:
+        'Parking payments (issue #12): _id = `pp<hash of payer and key>` = the WeChat Pay out_trade_no → { sessionId, ' +
+        'carParkId, storeId, payer (member id or a non-member’s keyed openid hash), payerActor, memberId|null, ' +
+        'amountFen, grossFen, lines, pointsSpent, voucherIds, coversMinutes, windowMinutes, status ' +
+        'created|paid|failed|refunded, outTradeNo, order (wx.requestPayment params), createdAt, expiresAt, paidAt, ' +
+        'windowUntil, transactionId?, before?, failedAt?, failure?, refund?, returned, paidLate? }. No plate.',
+      indexes: [
+        // One open order per session; the scheduler's stale orders and owed returns.
+        { name: 'session_status', fields: [{ field: 'sessionId' }, { field: 'status' }] },
+        { name: 'status_expires', fields: [{ field: 'status' }, { field: 'expiresAt' }] },
+        { name: 'status_returned', fields: [{ field: 'status' }, { field: 'returned' }] },
+        { name: 'created', fields: [{ field: 'createdAt' }] },
+        // The member's data copy and erasure.
+        { name: 'member', fields: [{ field: 'memberId' }] },
+      ],
+      retention: {
+        text: `${keptRecord('pointsLedger').period} after the payment, as the points ledger (a payment record)`,
+        rules: [
+          {
+            sweep: 'parkingPayments',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'createdAt',
+            action: 'delete',
+          },
+        ],
+      },
+    },
+    {
       name: 'tier_changes',
       large: true,
       description:
@@ -843,6 +872,17 @@ export const manifest: Manifest = {
       retention: {
         text: 'until cancellation (7.2): deleted with the member',
         rules: [{ on: 'cancellation', action: 'delete' }],
+      },
+    },
+    {
+      name: 'join_offers',
+      description:
+        'Non-members who declined the offer to join after paying for parking (L-3): _id = keyed openid hash ' +
+        '(`wx:…`) → { declinedAt }. So the offer is made once.',
+      indexes: [{ name: 'declined', fields: [{ field: 'declinedAt' }] }],
+      retention: {
+        text: '1 year after the decline',
+        rules: [{ sweep: 'joinOffers', after: 'P1Y', anchor: 'declinedAt', action: 'delete' }],
       },
     },
   ],
@@ -964,4 +1004,9 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   parking_keys: { link: 'none', reason: 'data keys of car parks’ days, no member' },
   parking_days: { link: 'none', reason: 'per car park and day totals, no member id' },
   receipt_claims: { link: 'memberId', section: 'other' },
+  parking_payments: { link: 'memberId', section: 'other' },
+  join_offers: {
+    link: 'none',
+    reason: 'a keyed openid hash of a non-member who declined to join, no member id',
+  },
 }

@@ -557,20 +557,46 @@ export async function seedDemoDevice(
   keyDatabase: object,
   at = new Date(),
 ): Promise<{ deviceId: string; secret: string } | null> {
+  return seedDemoDeviceOf(database, keyDatabase, { kind: 'pos', deviceId: DEMO_POS_ID }, at)
+}
+
+/** The demo gate of the demo car park that `npm start` registers (never in a test or a deployment). */
+export const DEMO_GATE_ID = 'carpark-demo-xuhui-gate'
+
+/**
+ * Registers the demo car park's gate (plate recognition at entry and exit) on `npm start`'s
+ * first run, like the demo POS: its DEMO secret signs the dev panel's 模拟入场 / 模拟出场, which
+ * post to `/http/ingest/carpark` as a real gate does. Null without the keys.
+ */
+export async function seedDemoGate(
+  database: object,
+  keyDatabase: object,
+  at = new Date(),
+): Promise<{ deviceId: string; secret: string } | null> {
+  return seedDemoDeviceOf(
+    database,
+    keyDatabase,
+    { kind: 'carpark', deviceId: DEMO_GATE_ID, carParkId: DEMO_CAR_PARK.carParkId },
+    at,
+  )
+}
+
+async function seedDemoDeviceOf(
+  database: object,
+  keyDatabase: object,
+  device: { kind: 'pos' | 'carpark'; deviceId: string; carParkId?: string },
+  at: Date,
+): Promise<{ deviceId: string; secret: string } | null> {
   const vault = envVault()
   if (!vault) return null
   const db = asDb(database)
   const keyDb = asDb(keyDatabase)
   const devices = createDevices({ db, keyDb: () => keyDb, vault, clock: { now: () => at.getTime() } })
-  const existing = await devices.byId(DEMO_POS_ID)
+  const existing = await devices.byId(device.deviceId)
   if (!existing) {
-    const { deviceId, secret } = await devices.register({
-      kind: 'pos',
-      storeId: DEMO_STORES.xuhui,
-      deviceId: DEMO_POS_ID,
-    })
+    const { deviceId, secret } = await devices.register({ ...device, storeId: DEMO_STORES.xuhui })
     return { deviceId, secret }
   }
   const secret = await devices.secretOf(existing)
-  return secret && { deviceId: DEMO_POS_ID, secret: secret.toString('base64') }
+  return secret && { deviceId: device.deviceId, secret: secret.toString('base64') }
 }

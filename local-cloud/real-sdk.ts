@@ -116,7 +116,7 @@ if (!flags[PATCHED]) {
       throw new Error('local-cloud: this LocalCloud is closed (was cloud.close() called too early?)')
     const { action, instance: _instance, database: _database, ...params } = args.params
     const env = envOf(args.config)
-    if (action === 'wx.openApi') return handler(String(action), params, env)
+    if (action === 'wx.openApi' || action === 'wx.wxPayApi') return handler(String(action), params, env)
     // Other requests travel as JSON on the real wire; copying keeps that contract honest.
     return jsonCopy(await handler(String(action), jsonCopy(params), env))
   }

@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3'
 import { currentInvocation, runInInvocation, type InvocationContext } from './context'
 import { DatabaseEngine, seededRandom, yieldToEventLoop, type TransactionStepHook } from './engine'
 import { validateManifest, type Manifest, type ManifestEnv } from './manifest'
+import { CloudPayFake } from './cloudpay'
 import { OpenApiFakes, Outbox } from './openapi'
 import { plan } from './planner'
 import {
@@ -97,6 +98,9 @@ export interface ScfContext {
   callbackWaitsForEmptyEventLoop: boolean
 }
 
+/** The call source local-cloud gives the payment platform's callbacks (not a WeChat user). */
+export const PAY_CALLBACK_SOURCE = 'wxpay_callback'
+
 /** Errors of invoke() itself, shaped like the client's `wx.cloud.callFunction` failures. */
 export class InvokeError extends Error {
   constructor(
@@ -165,6 +169,8 @@ export class LocalCloud {
   readonly outbox = new Outbox()
   /** Cloud storage of the main environment (files under `storage/<env>/` of the data directory). */
   readonly storage: CloudStorage
+  /** The fake of `cloud.cloudPay`: its orders, and `payOrder` the fake payment step. */
+  readonly cloudPay: CloudPayFake
   /** One separate SQLite database per environment: main first, then the key environment. */
   private readonly databases = new Map<string, EnvDatabase>()
   private readonly fakes: OpenApiFakes
@@ -200,6 +206,7 @@ export class LocalCloud {
       env: this.env,
       phoneNumber: options.phoneNumber ?? '13800138000',
     })
+    this.cloudPay = new CloudPayFake(this.outbox, this.appId)
     this.defaultInit = { env: this.env }
     for (const [name, loader] of Object.entries(options.functions ?? {})) this.register(name, loader)
     registerWireHandler(this.id, (action, params, env) => this.wire(action, params, env))
@@ -381,6 +388,19 @@ export class LocalCloud {
     throw fail(`local-cloud does not implement ${name}`)
   }
 
+  /**
+   * The fake payment step: the payer paid the cloudPay order `outTradeNo`; its result reaches the
+   * order's callback function `times` times, as WeChat Pay calls it (no WeChat user). False for
+   * an unknown, closed or refunded order.
+   */
+  payOrder(outTradeNo: string, times = 1): Promise<boolean> {
+    return this.cloudPay.complete(
+      outTradeNo,
+      (name, event) => this.invoke(name, event, { OPENID: '', SOURCE: PAY_CALLBACK_SOURCE }),
+      times,
+    )
+  }
+
   /** Makes this the cloud behind `wx-server-sdk` (local-cloud/sdk.ts). */
   use(): this {
     this.assertOpen()
@@ -443,6 +463,12 @@ export class LocalCloud {
       const data = params.requestData
       const buffer = Buffer.isBuffer(data) ? data : Buffer.from(String(data ?? ''), 'base64')
       return this.fakes.handle(String(params.apiName), buffer)
+    }
+    if (action === 'wx.wxPayApi') {
+      await yieldToEventLoop()
+      const data = params.requestData
+      const buffer = Buffer.isBuffer(data) ? data : Buffer.from(String(data ?? ''), 'base64')
+      return this.cloudPay.handle(String(params.apiName), buffer)
     }
     return {
       code: 'INVALID_PARAM',

@@ -56,9 +56,11 @@ export default defineAppConfig({
         'receipts/index',
         'parking-desk/index',
         'parking-tariff/index',
+        'parking-report/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },
+    { root: 'parking', pages: ['pay/index', 'temp/index'] },
   ],
   window: {
     backgroundTextStyle: 'light',

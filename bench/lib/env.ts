@@ -16,6 +16,7 @@ import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
 import { createMain as createIngestMain } from '../../cloudfunctions/ingest/index'
 import { DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { createMain as createParkPayMain } from '../../cloudfunctions/parkpay/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
 import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../local-cloud/runtime'
@@ -29,6 +30,7 @@ const FUNCTIONS: Record<string, FunctionLoader> = {
   campaign: () => ({ main: createCampaignMain() }),
   ingest: () => ({ main: createIngestMain() }),
   wxpay: wxpayBenchFunction,
+  parkpay: () => ({ main: createParkPayMain() }),
 }
 
 export type Answer = { ok: true; data: Record<string, unknown> } | { ok: false; code: string }

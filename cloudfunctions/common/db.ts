@@ -136,6 +136,8 @@ export const COLLECTIONS = {
   parkingDays: 'parking_days',
   receiptClaims: 'receipt_claims',
   tierChanges: 'tier_changes',
+  parkingPayments: 'parking_payments',
+  joinOffers: 'join_offers',
 } as const
 
 export async function getDoc(db: Db, collection: string, id: string): Promise<Doc | null> {

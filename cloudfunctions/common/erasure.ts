@@ -190,6 +190,11 @@ export function createErasure(deps: {
           .where({ memberId })
           .update({ data: { memberId: anonymousId, anonymisedAt: at } })
       }
+      // Parking payments are payment records: kept, unlinked (the payer too).
+      await db
+        .collection(COLLECTIONS.parkingPayments)
+        .where({ memberId })
+        .update({ data: { memberId: anonymousId, payer: anonymousId, anonymisedAt: at } })
       await unlinkCards(memberId, anonymousId, at)
       // SMS codes and counts of the member's phone and of their requests go now, not at their
       // sweep (7.2): found by the identity's blind indexes, so before the identity goes.

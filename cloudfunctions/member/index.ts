@@ -12,6 +12,7 @@ import { createFileStore, type StorageApi } from '../common/files'
 import type { ErrorCode } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
+import { callerIp, functionPayPort } from '../common/parking/cloudPay'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
 import { createBlockSequence } from '../common/sequence'
@@ -27,6 +28,7 @@ import { createGuardianActions } from './guardian'
 import { createMemberCodeActions } from './memberCode'
 import { createPlateActions } from './plates'
 import { createParkingMemberActions } from './parking'
+import { createParkPayActions } from './parkpay'
 import { createPointsActions } from './points'
 import { createReceiptActions } from './receipts'
 import { createTierActions } from './tier'
@@ -106,6 +108,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
           ...createParkingMemberActions(deps),
           ...createReceiptActions(deps),
           ...createTierActions(deps),
+          ...createParkPayActions(deps, { port: () => functionPayPort(), clientIp: callerIp }),
         },
         principals: {
           member: (caller) => deps.members.memberOf(caller),

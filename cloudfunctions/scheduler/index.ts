@@ -16,7 +16,9 @@
  *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set, and the backfill of
  *   fields added later (backfill.ts: the member number's last digits the counter looks up), and
  *   the redemptions a redeem left reserved (redemptions.ts: voucher issued or stock given back),
- *   and receipt claims pending over 30 days (receipts.ts: closed as 超期, photo deleted);
+ *   receipt claims pending over 30 days (receipts.ts: closed as 超期, photo deleted),
+ *   and the parking payments not paid within 15 minutes (common/parking/payments.ts: the order
+ *   closed, or settled paid if WeChat Pay has it paid; points and vouchers given back once);
  * - `retention` (daily, 03:30 China time): the retention sweeps whose period is counted in years
  *   (audit log, consent receipts, points ledger, unbound cards …);
  * - `audit` (hourly): the verification of the audit log's chains (integrity.ts), resumable:
@@ -32,7 +34,11 @@ import * as cloud from 'wx-server-sdk'
 
 import { durationMs } from '../../src/domain/dates'
 import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
-import { createAuditLog } from '../common/audit'
+import { createAuditLog, systemActor } from '../common/audit'
+import { functionPayPort } from '../common/parking/cloudPay'
+import { createParkingPayments } from '../common/parking/payments'
+import { createParkingQuotes } from '../common/parking/quote'
+import { createTariffBook } from '../common/parking/tariffs'
 import { auditSignerFromEnv, createAuditChain } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
 import { createConsentRecorder } from '../common/consents/recorder'
@@ -80,6 +86,7 @@ export const TRIGGERS = {
     'backfillMemberTail',
     'settleRedemptions',
     'closeReceiptClaims',
+    'settleParkingPayments',
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
@@ -190,6 +197,14 @@ export function createMain(options: SchedulerOptions = {}) {
         return createReceiptClaimSweep({ db, clock, files }).run({ budgetMs })
       case 'settleRedemptions':
         return createRedemptionSettlement({ db, clock }).run({ budgetMs })
+      case 'settleParkingPayments': {
+        const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+        const quotes = createParkingQuotes({ db, clock, tariffs: createTariffBook(clock) })
+        const port = () => functionPayPort(env)
+        return createParkingPayments({ db, clock, ledger, quotes, port }).settleStale(
+          systemActor('parking-payments'),
+        )
+      }
       case 'closePointsMonths':
         return closeMonths(db, clock)
       case 'reviewTiers':

@@ -37,6 +37,7 @@ import { createParkingActions } from './parking'
 import { createReceiptReviewActions } from './receipts'
 import type { FileStore } from '../common/files'
 import { createParkingDeskActions } from './parkingDesk'
+import { createParkPayStaffActions } from './parkpay'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -207,5 +208,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createPointsActions(deps),
     ...createParkingActions(deps),
     ...createParkingDeskActions(deps),
+    ...createParkPayStaffActions(deps),
   }
 }

@@ -66,10 +66,13 @@ export function createParkingDeskActions(
       const now = clock.now()
       let fen = 0
       let exitWindow = EXIT_WINDOW_MINUTES
+      // The stay the waive covers, as a payment's: staying beyond the window owes only the extra time.
+      let covered: number | undefined
       if (session.enteredAt) {
         const quote = await quotes.quoteParking({ session, plate: '' })
         if (!quote) return fail('PARKING_TARIFF_MISSING')
         fen = quote.dueFen
+        covered = quote.phase === 'unpaid' ? quote.minutes : undefined
         const version = (await tariffs.versions(db, session.carParkId)).find(
           (v) => v.version === quote.tariffVersion,
         )
@@ -85,6 +88,7 @@ export function createParkingDeskActions(
           waivedFen: (session.waivedFen ?? 0) + fen,
           waives: [...waives, added],
           paidUntil,
+          ...(covered !== undefined ? { paidMinutes: covered } : {}),
           updatedAt: at,
         },
       })

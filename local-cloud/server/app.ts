@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { nestedDeeperThan } from '../../src/domain/input'
 import { HttpError, parseCookies, readBody, readJson, readText, sendFailure, sendJson } from './http'
 import type { SessionStore, SessionView } from './sessions'
+import { devParkingRoute } from './devParking'
 import { serveStatic } from './static'
 
 /** The call source the local H5 build's calls carry (a WeChat client would say `wx_client`). */
@@ -30,6 +31,8 @@ export interface CloudPort {
     upload(cloudPath: string, content: Buffer, owner: string): { fileID: string }
     readTemp(urlOrToken: string): Buffer | undefined
   }
+  /** The fake payment step of local-cloud's cloudPay (local-cloud/cloudpay.ts). */
+  payOrder?(outTradeNo: string, times?: number): Promise<boolean>
 }
 
 /** `wx.cloud.uploadFile` of the H5 build: the raw file as the body, `cloudPath` in the query. */
@@ -57,6 +60,8 @@ export interface AppOptions {
   sessions: SessionStore
   /** One line per function call; silent when absent. */
   log?: (line: string) => void
+  /** The demo car park's gate, for the dev panel's 模拟入场 / 模拟出场 (devParking.ts). */
+  demoGate?: { deviceId: string; secret: string }
 }
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>
@@ -149,8 +154,16 @@ export function createRequestHandler(options: AppOptions): Handler {
     res.end(body)
   }
 
+  const payOrder = cloud.payOrder?.bind(cloud)
+  const devParking = devParkingRoute({
+    invokeHttp: (name, event) => cloud.invoke(name, event, { OPENID: '', SOURCE: HTTP_SOURCE }),
+    ...(payOrder ? { payOrder } : {}),
+    ...(options.demoGate ? { gate: options.demoGate } : {}),
+  })
+
   const route = async (req: IncomingMessage, res: ServerResponse, pathname: string, url: URL) => {
     const method = req.method ?? 'GET'
+    if (await devParking(req, res, pathname)) return
     const access = HTTP_ACCESS_PATH.exec(pathname)
     if (access) return callHttpAccess(req, res, access[1], access[2] ?? '', url)
     const fn = FUNCTION_PATH.exec(pathname)

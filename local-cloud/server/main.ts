@@ -11,7 +11,7 @@ import { systemClock } from '../../cloudfunctions/common/clock'
 import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { createKeyMigration } from '../../cloudfunctions/scheduler/migration'
 import { manifest } from '../../database/manifest'
-import { DEMO_PERSONAS, seedDemo, seedDemoDevice } from '../../database/seed'
+import { DEMO_PERSONAS, seedDemo, seedDemoDevice, seedDemoGate } from '../../database/seed'
 import { createLocalCloud, DATABASE_FILES } from '../runtime'
 import * as sdk from '../sdk'
 import { createRequestHandler } from './app'
@@ -162,6 +162,12 @@ async function boot(
       `local-cloud: DEMO POS of the demo store: device ${demoPos.deviceId}, DEMO secret ${demoPos.secret} ` +
         '(local key environment only; npm run device:push)',
     )
+  const demoGate = await seedDemoGate(
+    cloud.database(DB_OPTIONS),
+    cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }),
+  )
+  // The demo sub-merchant of local-cloud's cloudPay fake (parking payments).
+  if (!process.env.WXPAY_SUB_MCH_ID) process.env.WXPAY_SUB_MCH_ID = 'demo-sub-mch'
   // Data written before the key store (an older checkout's .data): its keys move now, as the
   // scheduler's sweep does on CloudBase.
   const migrated = await createKeyMigration({
@@ -185,6 +191,7 @@ async function boot(
       staticDir: path.join(root, 'dist-h5'),
       sessions,
       log: (line) => say(`  ${line}`),
+      ...(demoGate ? { demoGate } : {}),
     }),
   )
   writeFileSync(path.join(dataDir, PID_FILE), String(process.pid))

@@ -125,6 +125,8 @@ export const NOT_PRIVACY: ReadonlySet<string> = new Set([
   'getUserCryptoManager',
   // a report file the staff member sends to a chat they pick: figures, no personal information
   'shareFileMessage',
+  // WeChat Pay's own payment sheet for a parking order the function created
+  'requestPayment',
   // staff scanning a shopper's claim or member code: the code's text, no camera image kept
   'scanCode',
   // the member code page hidden from screenshots and recordings: hands over nothing

@@ -167,3 +167,21 @@ export function hideFromCapture(hidden: boolean): Promise<boolean> {
     })
   })
 }
+
+/** WeChat Pay's pay sheet (weapp); the H5 dev build has the 模拟支付 sheet instead. */
+export const canRequestPayment = isWeapp
+
+/** Shows the pay sheet for an order's params; true once the payer paid, false if cancelled or failed. */
+export function requestPayment(params: {
+  timeStamp: string
+  nonceStr: string
+  package: string
+  signType: string
+  paySign: string
+}): Promise<boolean> {
+  if (!canRequestPayment) return Promise.resolve(false)
+  return Taro.requestPayment({ ...params, signType: params.signType as 'MD5' }).then(
+    () => true,
+    () => false,
+  )
+}

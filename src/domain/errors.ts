@@ -15,6 +15,7 @@ import { IDENTITY_MESSAGES, IDENTITY_WAIT_MESSAGES, type IdentityError } from '.
 import { INGEST_MESSAGES, type IngestError } from './ingest/errors'
 import { MEMBER_MESSAGES, type MemberError } from './member/errors'
 import { PARKING_MESSAGES, type ParkingError } from './parking/errors'
+import { PARKPAY_MESSAGES, type ParkPayError } from './parking/payErrors'
 import { PARTNER_MESSAGES, type PartnerError } from './partner/errors'
 import { PLATE_MESSAGES, type PlateError } from './plate/errors'
 import { MEMBER_CODE_MESSAGES, type MemberCodeError } from './points/memberCodeErrors'
@@ -65,6 +66,7 @@ export type ErrorCode =
   | IngestError
   | ParkingError
   | ReceiptError
+  | ParkPayError
 
 export const ERROR_MESSAGES = {
   ...COMMON_MESSAGES,
@@ -85,6 +87,7 @@ export const ERROR_MESSAGES = {
   ...INGEST_MESSAGES,
   ...PARKING_MESSAGES,
   ...RECEIPT_MESSAGES,
+  ...PARKPAY_MESSAGES,
 } satisfies Record<ErrorCode, string>
 
 /** Messages that name the wait, for codes whose refusal ends after a number of seconds. */

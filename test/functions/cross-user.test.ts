@@ -150,5 +150,5 @@ it('walks every action of the member function (the list comes from its router)',
       'bindCard',
     ]),
   )
-  expect(MEMBER_ACTIONS.length).toBe(31)
+  expect(MEMBER_ACTIONS.length).toBe(35)
 })

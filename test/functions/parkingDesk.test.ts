@@ -84,10 +84,19 @@ describe('waiveParking', () => {
       await staff(DEMO_PERSONAS.counter, 'parkingDeskLookup', { plate: PLATE }),
     )
     expect(desk.sessions[0]).toMatchObject({ waivedFen: 1100, waived: true })
+    // The car is within its exit window: nothing is due.
     expect(await env.call(shopper(), 'parkingByPlate', { plate: PLATE })).toMatchObject({
       ok: true,
-      data: { session: { amountFen: 1100, dueFen: 0 } },
+      data: { session: { phase: 'window', dueFen: 0 } },
     })
+    // Staying past the window owes the time beyond it only, as after a payment: 30 minutes more.
+    const clockThen = env.clock.now()
+    env.clock.advance((EXIT_WINDOW_MINUTES + 30) * 60_000)
+    expect(await env.call(shopper(), 'parkingByPlate', { plate: PLATE })).toMatchObject({
+      ok: true,
+      data: { session: { phase: 'overstay', dueFen: 300 } },
+    })
+    env.clock.set(clockThen)
     // Nothing is left to waive.
     expect(await waive(DEMO_PERSONAS.counter, 'in', 'k-2')).toMatchObject({
       ok: false,

@@ -233,6 +233,23 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, `cp:${TODAY}:0`) }
   },
 
+  async parkingPayments(rule) {
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'pp-1', memberId: null, status: 'paid', returned: false, createdAt: new Date(START) },
+    })
+    return { dueAt: Date.parse(START) + durationMs(rule.after), present: () => byId(rule.collection, 'pp-1') }
+  },
+
+  async joinOffers(rule) {
+    await env.db
+      .collection(rule.collection)
+      .add({ data: { _id: 'wx:declined', declinedAt: new Date(START) } })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'wx:declined'),
+    }
+  },
+
   async unboundCards(rule) {
     const id = env.vault.blindIndex('card', DEMO_CARDS[0].cardNo)
     const card = (await env.all(rule.collection)).find((doc) => doc._id === id) as Doc

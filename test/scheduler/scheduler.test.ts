@@ -65,6 +65,7 @@ describe('scheduler: who may run it', () => {
         'parkingSessions',
         'rotateKeys',
         'settleRedemptions',
+        'settleParkingPayments',
         'smsCodes',
         'smsQuota',
         'staffInvites',

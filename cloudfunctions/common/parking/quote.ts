@@ -12,7 +12,9 @@
 import { chinaDate } from '../../../src/domain/dates'
 import type { ParkingQuote } from '../../../src/domain/contracts/parking'
 import { maskPlate } from '../../../src/domain/identity/mask'
-import { parkingFee, type Payer, type Receipt } from '../../../src/domain/parking/fee'
+import { parkingFee, type FeeLine, type Payer, type Receipt } from '../../../src/domain/parking/fee'
+import { exitWindowOf } from '../../../src/domain/parking/fee'
+import { overstayFen } from '../../../src/domain/parking/payment'
 import { tariffAt } from '../../../src/domain/parking/tariffs'
 import type { Clock } from '../clock'
 import { COLLECTIONS, type Db } from '../db'
@@ -27,6 +29,17 @@ const DAY_ENTRIES_MAX = 200
 const VOUCHERS_MAX = 20
 const CHINA_OFFSET_MS = 8 * 3600_000
 const DAY_MS = 86_400_000
+
+/** A quote and what paying it takes. */
+export interface Priced {
+  quote: ParkingQuote
+  /** The parking vouchers the quote's lines use, in order. */
+  voucherIds: string[]
+  /** Minutes of the stay from entry the payment covers. */
+  coversMinutes: number
+  /** Minutes to leave once paid. */
+  windowMinutes: number
+}
 
 const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
 
@@ -63,8 +76,8 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
       }))
   }
 
-  /** Minutes of the member's parking vouchers still usable today. */
-  async function voucherMinutesOf(memberId: string, now: number): Promise<number[]> {
+  /** The member's parking vouchers still usable today, oldest first, with their minutes. */
+  async function vouchersOf(memberId: string, now: number): Promise<{ id: string; minutes: number }[]> {
     const { data } = await db
       .collection(COLLECTIONS.redemptions)
       .where({ memberId, kind: 'parking', status: 'issued' })
@@ -81,19 +94,26 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
       .limit(ids.length)
       .get()
     const minutes = new Map(rewards.map((r) => [r._id, Number(r.parkingMinutes ?? 0)]))
-    return usable.map((v) => minutes.get(String(v.rewardId)) ?? 0).filter((m) => m > 0)
+    return usable
+      .map((v) => ({ id: String(v._id), minutes: minutes.get(String(v.rewardId)) ?? 0 }))
+      .filter((v) => v.minutes > 0)
   }
 
   /**
-   * The quote of `session` (one with an entry) for `member`, or for a non-member without one;
-   * null when the car park has no tariff for its entry. `plate` is the plate in clear, masked
-   * in the answer.
+   * The price of `session` (one with an entry) now, for `member` or a non-member, with what a
+   * payment of it takes: the vouchers its lines use, the minutes of the stay it covers and the
+   * exit window it opens. Null when the car park has no tariff for its entry.
+   *
+   * A session paid before is priced by its phase: within the exit window nothing is due; after
+   * it only the time beyond the window, as a continuation of the paid stay (overstayFen), with
+   * no deduction (those went to the first payment).
    */
-  async function quoteParking(input: {
+  async function priceParking(input: {
     session: SessionDoc
     plate: string
     member?: MemberDoc
-  }): Promise<ParkingQuote | null> {
+    usePoints?: boolean
+  }): Promise<Priced | null> {
     const { session, member } = input
     const enteredAt = iso(session.enteredAt)
     if (!enteredAt) return null
@@ -103,14 +123,61 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
     const now = clock.now()
     const until = iso(session.exitedAt) ?? new Date(now).toISOString()
     const untilMs = Date.parse(until)
+    const minutes = Math.ceil((untilMs - Date.parse(enteredAt)) / 60_000)
+    const paidUntil = iso(session.paidUntil)
+    const base = {
+      sessionId: session._id,
+      plate: maskPlate(input.plate),
+      enteredAt,
+      until,
+      minutes,
+      tariffVersion: version.version,
+      paidFen: session.paidFen,
+      paidUntil,
+    }
+    const windowMinutes = exitWindowOf(version.tariff)
+    if (paidUntil) {
+      const paidMinutes = session.paidMinutes ?? 0
+      const extra = overstayFen({ tariff: version.tariff, enteredAt, paidMinutes, paidUntil, until })
+      const lines: FeeLine[] =
+        extra.minutes > 0
+          ? [
+              {
+                kind: 'tariff',
+                label: '超时停车费',
+                detail: `超出离场时间 ${extra.minutes} 分钟`,
+                fen: extra.fen,
+                minutes: extra.minutes,
+              },
+            ]
+          : []
+      return {
+        quote: {
+          ...base,
+          grossFen: extra.fen,
+          lines,
+          amountFen: extra.fen,
+          points: 0,
+          dueFen: extra.fen,
+          phase: extra.minutes > 0 ? 'overstay' : 'window',
+        },
+        voucherIds: [],
+        coversMinutes: paidMinutes + extra.minutes,
+        windowMinutes,
+      }
+    }
     let payer: Payer = {}
     let receipts: Receipt[] = []
-    let voucherMinutes: number[] = []
+    let vouchers: { id: string; minutes: number }[] = []
     if (member) {
-      payer = { tier: member.tier, availablePoints: balanceOf(member, new Date(now).toISOString()).available }
-      ;[receipts, voucherMinutes] = await Promise.all([
+      payer = {
+        tier: member.tier,
+        availablePoints: balanceOf(member, new Date(now).toISOString()).available,
+        ...(input.usePoints === false ? { maxPoints: 0 } : {}),
+      }
+      ;[receipts, vouchers] = await Promise.all([
         version.rules.spend ? receiptsOf(member._id, untilMs) : Promise.resolve([]),
-        voucherMinutesOf(member._id, now),
+        vouchersOf(member._id, now),
       ])
     }
     const fee = parkingFee({
@@ -119,23 +186,35 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
       tariff: version.tariff,
       rules: version.rules,
       receipts,
-      voucherMinutes,
+      voucherMinutes: vouchers.map((v) => v.minutes),
     })
+    const used = fee.lines.filter((l) => l.kind === 'voucher').length
     return {
-      sessionId: session._id,
-      plate: maskPlate(input.plate),
-      enteredAt,
-      until,
-      minutes: Math.ceil((untilMs - Date.parse(enteredAt)) / 60_000),
-      tariffVersion: version.version,
-      grossFen: fee.grossFen,
-      lines: fee.lines,
-      amountFen: fee.amountFen,
-      points: fee.points,
-      paidFen: session.paidFen,
-      dueFen: Math.max(0, fee.amountFen - session.paidFen - (session.waivedFen ?? 0)),
+      quote: {
+        ...base,
+        grossFen: fee.grossFen,
+        lines: fee.lines,
+        amountFen: fee.amountFen,
+        points: fee.points,
+        dueFen: Math.max(0, fee.amountFen - session.paidFen - (session.waivedFen ?? 0)),
+        phase: 'unpaid',
+      },
+      voucherIds: vouchers.slice(0, used).map((v) => v.id),
+      coversMinutes: minutes,
+      windowMinutes,
     }
   }
 
-  return { quoteParking }
+  /** The quote of `session` for `member`, or for a non-member without one (see priceParking). */
+  async function quoteParking(input: {
+    session: SessionDoc
+    plate: string
+    member?: MemberDoc
+  }): Promise<ParkingQuote | null> {
+    return (await priceParking(input))?.quote ?? null
+  }
+
+  return { quoteParking, priceParking }
 }
+
+export type ParkingQuotes = ReturnType<typeof createParkingQuotes>

@@ -70,6 +70,8 @@ export interface SessionDoc extends Doc {
   /** Fees waived at the desk (staff/parkingDesk.ts), and each waive; absent until the first. */
   waivedFen?: number
   waives?: SessionWaive[]
+  /** Minutes of the stay (from entry) the payments so far cover; the exit window not counted. */
+  paidMinutes?: number
   eventIds: string[]
   updatedAt: Date
 }
@@ -195,6 +197,7 @@ export function createParkingSessions(deps: {
             paidFen: existing?.paidFen ?? 0,
             paidUntil: existing?.paidUntil ?? null,
             ...(existing?.waives ? { waivedFen: existing.waivedFen ?? 0, waives: existing.waives } : {}),
+            ...(existing?.paidMinutes ? { paidMinutes: existing.paidMinutes } : {}),
             eventIds: facts.eventIds,
             updatedAt: new Date(now),
           }

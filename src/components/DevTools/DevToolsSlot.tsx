@@ -15,3 +15,6 @@ export function DevToolsSlot() {
     </Suspense>
   ) : null
 }
+
+/** The 模拟支付 sheet of the local H5 build; null elsewhere (weapp pays with WeChat Pay). */
+export const FakePaySheet = LOCAL_DEV_TOOLS ? lazy(() => import('./FakePaySheet')) : null

@@ -87,3 +87,26 @@ export async function latestSms(limit = 5): Promise<SentSms[]> {
     .sort((a, b) => b.at - a.at)
     .slice(0, limit)
 }
+
+/**
+ * The demo car park's gate reports `plate` entering or leaving (local server, signed as a gate
+ * does), `minutesAgo` before now.
+ */
+export async function gateEvent(kind: 'entry' | 'exit', plate: string, minutesAgo = 0): Promise<boolean> {
+  const answer = (await getJson('/api/dev/gate', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ kind, plate, minutesAgo }),
+  })) as { ok?: unknown } | null
+  return answer?.ok === true
+}
+
+/** The fake pay sheet's 支付成功: the order is paid and its result reaches the function. */
+export async function payFakeOrder(outTradeNo: string, times = 1): Promise<boolean> {
+  const answer = (await getJson('/api/dev/cloudpay', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ outTradeNo, times }),
+  })) as { paid?: unknown } | null
+  return answer?.paid === true
+}

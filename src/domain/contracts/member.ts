@@ -55,6 +55,7 @@ import { pointsHistoryContract } from './pointsHistory'
 import { parkingMemberContract } from './parking'
 import { receiptsMemberContract } from './receipts'
 import { tierContract } from './tier'
+import { parkPayMemberContract } from './parkpay'
 
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
@@ -431,6 +432,7 @@ export const memberContract = {
   ...parkingMemberContract,
   ...receiptsMemberContract,
   ...tierContract,
+  ...parkPayMemberContract,
 }
 
 export type MemberContract = typeof memberContract

@@ -63,6 +63,13 @@ export interface ParkingQuote {
   paidFen: number
   /** amountFen less what was paid and what the desk waived. */
   dueFen: number
+  /**
+   * `unpaid`: the stay's fee; `window`: paid, to leave by `paidUntil`; `overstay`: paid but
+   * still parked after `paidUntil`, the fee is for the extra time only (src/domain/parking/payment.ts).
+   */
+  phase: 'unpaid' | 'window' | 'overstay'
+  /** The end of the exit window of the last payment. */
+  paidUntil: string | null
 }
 
 const carParkId = () => required(ID_MAX, 'CAR_PARK_UNKNOWN')

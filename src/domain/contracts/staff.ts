@@ -17,6 +17,7 @@ import { pointsContract } from './points'
 import { parkingContract } from './parking'
 import { receiptsStaffContract } from './receipts'
 import { parkingDeskContract } from './parkingDesk'
+import { parkPayStaffContract } from './parkpay'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -108,6 +109,7 @@ export const staffContract = {
   ...parkingContract,
   ...receiptsStaffContract,
   ...parkingDeskContract,
+  ...parkPayStaffContract,
 }
 
 export type StaffContract = typeof staffContract

@@ -28,7 +28,7 @@ export interface Tariff {
    * not charged by increment; each night the stay touches costs `fen` instead.
    */
   overnight?: { from: string; to: string; fen: number }
-  /** Minutes a settled stay has to leave before the extra time is charged (EXIT_WINDOW_MINUTES if absent). */
+  /** Minutes to leave after paying (default 15, payment.ts); staying longer owes the extra time. */
   exitWindowMinutes?: number
 }
 
@@ -154,7 +154,11 @@ export function tariffFen(tariff: Tariff, start: number, end: number): number {
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
 const hours = (minutes: number) =>
-  minutes % 60 === 0 ? `${minutes / 60} 小时` : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`
+  minutes < 60
+    ? `${minutes} 分钟`
+    : minutes % 60 === 0
+      ? `${minutes / 60} 小时`
+      : `${Math.floor(minutes / 60)} 小时 ${minutes % 60} 分钟`
 
 /**
  * The fee of `session` for `payer`: the tariff, then each deduction in order with its cap, then

@@ -37,7 +37,7 @@ const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/
 /** A day's fee of ¥10 000 is no car park's. */
 const FEN_MAX = 1_000_000
 const MINUTES_MAX = 24 * 60
-/** Two hours to reach the gate is more than any car park gives. */
+/** An exit window longer than two hours is free parking by another name. */
 const EXIT_WINDOW_MAX = 120
 
 const isInt = (value: unknown, min: number, max: number): value is number =>

@@ -33,6 +33,20 @@ const BIND_CARD = {
   onClick: go('/account/bind/index'),
 }
 
+const PARKING = {
+  key: 'parking',
+  title: '停车缴费',
+  hint: '在场车辆的停车费与抵扣，一键支付',
+  onClick: go('/parking/pay/index'),
+}
+
+const TEMP_PARKING = {
+  key: 'parking-temp',
+  title: '临时车缴费',
+  hint: '无需注册，输入车牌即可缴纳停车费',
+  onClick: go('/parking/temp/index'),
+}
+
 const ACCOUNT = {
   key: 'account',
   title: '账户与隐私',
@@ -90,7 +104,7 @@ export default function MemberCentre() {
             <Text className="home__deleted">账户已注销，您的个人信息已删除。欢迎随时重新申请。</Text>
           )}
           <WelcomeCard onJoin={goJoin} />
-          <EntryList className="home__entries" entries={[BIND_CARD]} />
+          <EntryList className="home__entries" entries={[BIND_CARD, TEMP_PARKING]} />
         </>
       )
     }
@@ -106,7 +120,7 @@ export default function MemberCentre() {
         {justJoined && <Text className="home__joined">申请成功，欢迎成为会员！</Text>}
         <EntryList
           className="home__entries"
-          entries={home.data.member.hasCard ? [ACCOUNT] : [ACCOUNT, BIND_CARD]}
+          entries={home.data.member.hasCard ? [PARKING, ACCOUNT] : [PARKING, ACCOUNT, BIND_CARD]}
         />
       </>
     )

@@ -124,6 +124,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'admin'],
     onClick: go('/staff/parking-tariff/index'),
   },
+  {
+    key: 'parking-report',
+    title: '停车报表',
+    hint: '每日停车收入、各类抵扣、积分使用、减免与退款',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/parking-report/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))

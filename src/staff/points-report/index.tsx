@@ -2,7 +2,6 @@ import { Text, View } from '@tarojs/components'
 import { useCallback, useState } from 'react'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
-import { ChoiceChips } from '@/components/ChoiceChips'
 import { PageShell } from '@/components/PageShell'
 import { usePrivacy } from '@/components/PrivacyAuthorization'
 import { StatusView } from '@/components/StatusView'
@@ -10,24 +9,10 @@ import { Button } from '@nutui/nutui-react-taro'
 import { canDownload, canShareFile, downloadText, shareTextFile } from '@/api/platform'
 import { FormAlert } from '@/components/FormAlert'
 import type { PointsReport } from '@/domain/contracts/points'
-import { chinaDate } from '@/domain/dates'
 import { pointsReportCsv, REPORT_COLUMNS, reportFileName } from '@/domain/points/reportCsv'
+import { ReportRangeChips, reportRangeOf, type ReportRangeId } from '../components/ReportRange'
 import { storeNames, useStaffContext } from '../useStaffContext'
 import './index.css'
-
-const RANGES = [
-  { value: 'week', label: '7天', days: 7 },
-  { value: 'month', label: '31天', days: 31 },
-] as const
-type RangeId = (typeof RANGES)[number]['value']
-
-const DAY_MS = 86_400_000
-
-function rangeOf(id: RangeId) {
-  const days = RANGES.find((r) => r.value === id)?.days ?? 7
-  const now = Date.now()
-  return { from: chinaDate(now - (days - 1) * DAY_MS), to: chinaDate(now) }
-}
 
 /** The report as a CSV file: downloaded in the browser, sent to a chat in WeChat. */
 function CsvButton({ report }: { report: PointsReport }) {
@@ -98,20 +83,13 @@ function Report({ report }: { report: PointsReport }) {
 /** 积分报表: points issued, spent, expired, refunded and adjusted per day, and the liability. */
 export default function PointsReportPage() {
   const privacy = usePrivacy()
-  const [range, setRange] = useState<RangeId>('week')
-  const fetch = useCallback(() => staffApi.pointsReport(rangeOf(range)), [range])
+  const [range, setRange] = useState<ReportRangeId>('week')
+  const fetch = useCallback(() => staffApi.pointsReport(reportRangeOf(range)), [range])
   const [remote, reload] = useRemote(fetch, privacy.status === 'agreed')
 
   return (
     <PageShell name="points-report" title="积分报表">
-      <View className="points-report__ranges">
-        <ChoiceChips
-          name="range"
-          options={RANGES.map(({ value, label }) => ({ value, label }))}
-          value={range}
-          onChange={(value) => value && setRange(value)}
-        />
-      </View>
+      <ReportRangeChips name="points-report" value={range} onChange={setRange} />
       {remote.state === 'loading' && <StatusView state="loading" />}
       {remote.state === 'failed' && <StatusView state="failed" failure={remote.failure} onRetry={reload} />}
       {remote.state === 'ready' && <Report report={remote.data} />}
