@@ -49,7 +49,8 @@ export const manifest: Manifest = {
         'province?, channel (weapp|h5), source? (the channel joined through, first touch: { kind, channelId, ' +
         'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
         'viewed the member centre: their own views, counted per day, L-14), pointsExpiryReminded? (the China date of the ' +
-        'last expiry the member was reminded of, 积分到期提醒). No direct identifier.',
+        'last expiry the member was reminded of, 积分到期提醒), parkingTierFreeDay? (the China day a paid parking ' +
+        'payment last used the tier’s free time: once a day). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.

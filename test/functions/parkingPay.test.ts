@@ -315,6 +315,39 @@ describe('payParking', () => {
   })
 })
 
+describe('the tier’s free time', () => {
+  const OTHER_PLATE = '沪B77777'
+  const quoteFor = async (openid: string, sessionId: string) =>
+    dataOf<{ sessions: ParkingQuote[] }>(await env.call(openid, 'parkingSession')).sessions.find(
+      (q) => q.sessionId === sessionId,
+    )
+  const kinds = (quote: ParkingQuote | undefined) => quote?.lines.map((line) => line.kind)
+
+  it('is used once a China day: a second stay the same day is priced without it, and a refund gives it back', async () => {
+    const { openid, memberId } = await parkedMember(0)
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { tier: 'vip' } })
+    expect(await env.call(openid, 'bindPlate', { plate: OTHER_PLATE })).toMatchObject({ ok: true })
+    const first = await enter(180)
+    expect(kinds(await quoteFor(openid, first))).toEqual(['tariff', 'tierFree'])
+    const { payment } = await pay(openid, { sessionId: first, key: 'tier-key-1' })
+    await env.cloud.payOrder(payment.paymentId)
+
+    const second = await enter(90, OTHER_PLATE)
+    expect(kinds(await quoteFor(openid, second))).toEqual(['tariff'])
+
+    expect(
+      await staffCall(DEMO_PERSONAS.manager, 'refundParkingPayment', {
+        paymentId: payment.paymentId,
+        reason: '重复收费',
+      }),
+    ).toMatchObject({ ok: true })
+    expect(kinds(await quoteFor(openid, second))).toEqual(['tariff', 'tierFree'])
+  })
+})
+
 describe('refundParkingPayment', () => {
   it('refunds a paid payment once for the store’s manager: the money, the points, the session and the day', async () => {
     const { openid, memberId } = await parkedMember(600)

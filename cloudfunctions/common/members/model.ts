@@ -27,6 +27,8 @@ export interface MemberDoc extends MemberRecord {
   /** The last four digits of `memberNo`, indexed with the store: the counter's lookup. */
   memberNoTail?: string
   tier: Tier
+  /** The China day the tier's free parking time was last used by a paid parking payment (once a day). */
+  parkingTierFreeDay?: string | null
   points: number
   storeId: string
   /** Where the member joined: the mini-program or the H5 build. */

@@ -20,6 +20,7 @@
 import { createHash } from 'node:crypto'
 
 import type { ParkingPaymentView, PaymentParams } from '../../../src/domain/contracts/parkpay'
+import { chinaDate } from '../../../src/domain/dates'
 import { fail, ok, type ErrorCode, type Result } from '../../../src/domain/errors'
 import type { FeeLine } from '../../../src/domain/parking/fee'
 import {
@@ -218,6 +219,12 @@ export function createParkingPayments(deps: {
           })
         }
         await countParkingDay(tx, payment, now, paymentDayCounts(payment))
+        // The tier's free time is once a China day per member: this payment used today's.
+        if (payment.memberId && usesTierFree(payment))
+          await tx
+            .collection(COLLECTIONS.members)
+            .doc(payment.memberId)
+            .update({ data: { parkingTierFreeDay: chinaDate(now.getTime()) } })
         const changes = {
           status: 'paid' as const,
           paidAt: now,
@@ -234,6 +241,8 @@ export function createParkingPayments(deps: {
   }
 
   const pick = (transactionId: string | undefined) => (transactionId ? { transactionId } : {})
+
+  const usesTierFree = (payment: PaymentDoc) => payment.lines.some((line) => line.kind === 'tierFree')
 
   /**
    * Pays `session` now for `member` (a bound plate, under the parking consent) or for anyone
@@ -433,6 +442,13 @@ export function createParkingPayments(deps: {
                 : {}),
             },
           })
+        }
+        // A refunded payment gives the day's tier free time back, if it used it.
+        if (current.memberId && current.paidAt && usesTierFree(current)) {
+          const memberRef = tx.collection(COLLECTIONS.members).doc(current.memberId)
+          const member = (await memberRef.get()).data as MemberDoc | null
+          if (member?.parkingTierFreeDay === chinaDate(new Date(current.paidAt).getTime()))
+            await memberRef.update({ data: { parkingTierFreeDay: null } })
         }
         await countParkingDay(tx, current, now, {
           refunds: 1,

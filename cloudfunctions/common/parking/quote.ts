@@ -172,6 +172,7 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
     if (member) {
       payer = {
         tier: member.tier,
+        tierFreeUsedToday: member.parkingTierFreeDay === chinaDate(now),
         availablePoints: balanceOf(member, new Date(now).toISOString()).available,
         ...(input.usePoints === false ? { maxPoints: 0 } : {}),
       }
