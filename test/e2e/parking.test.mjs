@@ -41,6 +41,19 @@ async function typePlate(plate) {
   for (const char of plate.slice(1)) await page.locator(`.plate-keyboard__key--${char}:visible`).click()
 }
 
+/** Calls a cloud function as this browser's persona. */
+async function call(fn, action, data) {
+  const response = await page.request.post(new URL(`/api/functions/${fn}`, BASE_URL).href, {
+    data: { action, data },
+  })
+  const answer = await response.json()
+  assert.ok(answer.ok, `${fn}.${action}: ${JSON.stringify(answer)}`)
+  return answer.data
+}
+
+const persona = (name) =>
+  page.request.post(new URL('/api/dev/persona', BASE_URL).href, { data: { persona: name } })
+
 /** The fee card's lines as the payer reads them. */
 const feeLines = async () =>
   (await page.locator('.parking-fee__line:visible').allInnerTexts()).map((t) => t.replace(/\s+/g, ' '))
@@ -48,9 +61,13 @@ const feeLines = async () =>
 test('[4.2.2.6] a member pays for parking with one tap and sees the exit window', async (t) => {
   const step = journey(t, (n) => session.shot(`member-failed-step-${n}`))
 
+  const phone = randomPhone()
+  let memberNo = ''
+
   await step('a new shopper joins and binds a plate under the parking consent', async () => {
     await openHome(page, BASE_URL)
-    await join(page, BASE_URL, { name: '周停车', phone: randomPhone() })
+    await join(page, BASE_URL, { name: '周停车', phone })
+    memberNo = (await page.locator('.member-card__no:visible').innerText()).replace(/\s/g, '')
     await openAccountPage(page, 'plates')
     await page.locator('taro-button-core.plates__consent-grant:visible').click()
     await page.locator('taro-button-core.plates__add-button:visible').click()
@@ -68,6 +85,19 @@ test('[4.2.2.6] a member pays for parking with one tap and sees the exit window'
     await back()
   })
 
+  await step('the member spends ¥250 in the mall today: the counter scores the receipt', async () => {
+    await persona('counter')
+    const { members } = await call('staff', 'lookupMember', { tail: memberNo.slice(-4) })
+    const member = members.find((m) => m.phone === `${phone.slice(0, 3)}****${phone.slice(7)}`)
+    assert.ok(member, 'the counter finds the member')
+    await call('staff', 'awardPoints', {
+      ref: member.ref,
+      amountFen: 25_000,
+      receiptNo: `E2EPARK${Date.now().toString(36).toUpperCase()}`,
+    })
+    await persona('shopper')
+  })
+
   await step(
     'the demo gate reports the entry; 停车缴费 shows the stay, each line and the amount',
     async () => {
@@ -76,15 +106,16 @@ test('[4.2.2.6] a member pays for parking with one tap and sees the exit window'
       await page.locator('.parking-fee:visible').waitFor()
       assert.match(await page.locator('.parking-fee__plate:visible').innerText(), /^沪P·\*\*\*\d\d$/)
       const lines = await feeLines()
-      assert.equal(lines.length, 1, 'a member without deductions sees the tariff line only')
+      assert.equal(lines.length, 2, 'the tariff, then the day’s spending')
       assert.match(lines[0], /停车费.*停车 2 小时 \d+ 分钟.*¥14\.00/)
-      assert.equal(await page.locator('.parking-fee__amount:visible').innerText(), '¥14.00')
+      assert.match(lines[1], /当日消费抵扣.*消费 ¥250\.00，抵 1 小时.*¥6\.00/)
+      assert.equal(await page.locator('.parking-fee__amount:visible').innerText(), '¥8.00')
       await session.shot('01-member-fee')
     },
   )
 
   await step('one tap: the 模拟支付 sheet, 支付成功, then 请于 HH:mm 前离场', async () => {
-    await page.locator('taro-button-core.parking-pay__button:visible', { hasText: '支付 ¥14.00' }).click()
+    await page.locator('taro-button-core.parking-pay__button:visible', { hasText: '支付 ¥8.00' }).click()
     await page.locator('.fake-pay__sheet:visible').waitFor()
     await session.shot('02-fake-pay-sheet')
     await page.locator('taro-button-core.fake-pay__twice:visible').click()
