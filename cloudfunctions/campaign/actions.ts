@@ -3,6 +3,7 @@
  * and the questionnaire report for the staff; the claim form and the claim for members;
  * verification (核销) at the counter and its reversal by a manager within 24 hours.
  */
+import { actingStaff } from '../common/staff'
 import type { Caller } from '../../src/domain/access'
 import type { CampaignReport, ClaimView, QuestionReport } from '../../src/domain/campaign/model'
 import {
@@ -52,11 +53,6 @@ export interface CampaignDeps {
   audit: AuditLog
   keys: KeyStore
   stores: StoreDirectory
-}
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
 }
 
 const inScope = (staff: StaffIdentity, storeIds: readonly string[]) =>

@@ -47,3 +47,9 @@ export function createStaffDirectory({ db, vault }: { db: Db; vault: Vault }): S
     },
   }
 }
+
+/** The staff member a staff action acts as: the router let only staff through (access table). */
+export function actingStaff(caller: Caller): StaffIdentity {
+  if (!caller.staff) throw new Error('staff action without a staff caller')
+  return caller.staff
+}

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto'
 import type { Caller } from '../../src/domain/access'
 import type { StaffContract, StaffListEntry, StaffMember } from '../../src/domain/contracts/staff'
 import { fail, ok } from '../../src/domain/errors'
-import { STAFF_ROLE_TITLES, type StaffIdentity } from '../../src/domain/staff/model'
+import { STAFF_ROLE_TITLES } from '../../src/domain/staff/model'
 import {
   INVITE_PAGE,
   inviteScene,
@@ -20,7 +20,7 @@ import type { Clock } from '../common/clock'
 import { addUnique, COLLECTIONS, getDoc, type Db } from '../common/db'
 import type { RulesBook } from '../common/points/rules'
 import type { Handlers } from '../common/router'
-import { staffDocId, type StaffDoc } from '../common/staff'
+import { staffDocId, type StaffDoc, actingStaff } from '../common/staff'
 import type { StoreDirectory } from '../common/stores'
 import type { Vault } from '../common/vault'
 import { createChannelReportActions } from './channelReport'
@@ -76,12 +76,6 @@ const memberView = (doc: StaffDoc): StaffMember => ({
 })
 
 const listView = (doc: StaffDoc): StaffListEntry => ({ ...memberView(doc), status: doc.status })
-
-/** The staff identity of the router's caller (actions that admit only staff roles have one). */
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { status: 'active' }> {
   const { db, vault, clock, stores, invites, openapi } = deps

@@ -3,11 +3,11 @@
  * counts from `channel_days` (the `store_day` index), never a member or a list of members.
  * A manager sees their stores, an admin every store (or the one asked for).
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { lookupContract, ReportChannel, ReportRow } from '../../src/domain/contracts/lookup'
 import type { Channel } from '../../src/domain/channel/model'
 import { fail, ok } from '../../src/domain/errors'
-import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
+import { inStoreScope } from '../../src/domain/staff/model'
 import { between, COLLECTIONS, type Db, type DbQuery, type Doc } from '../common/db'
 import type { Handlers } from '../common/router'
 import type { StoreDirectory } from '../common/stores'
@@ -18,11 +18,6 @@ const PAGE = 1000
 const MAX_ROWS = 20_000
 
 type ReportHandlers = Pick<Handlers<typeof lookupContract, { status: 'active' }>, 'channelReport'>
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 async function everyPage(query: () => DbQuery): Promise<Doc[]> {
   const docs: Doc[] = []

@@ -5,6 +5,7 @@
  * personal information: reading them is not audited, opening and closing one is (`channelAdmin`,
  * about `channel:<code>`, without day counts).
  */
+import { actingStaff } from '../common/staff'
 import { randomInt } from 'node:crypto'
 
 import type { Caller } from '../../src/domain/access'
@@ -64,11 +65,6 @@ function view(channel: Channel, counters: Map<string, CounterDoc>): StaffChannel
     ...(counter ? { counterName: counter.name } : {}),
     status: channel.status,
   }
-}
-
-function actingStaff(caller: Caller) {
-  if (!caller.staff) throw new Error('channel action without a staff caller')
-  return caller.staff
 }
 
 export function createChannelActions(deps: {

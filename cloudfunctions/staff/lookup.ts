@@ -12,6 +12,7 @@
  * not even without personal fields — a card with tier and points still says "this person is a
  * member here" to whoever stands at the counter. Deleted members have no record any more.
  */
+import { actingStaff } from '../common/staff'
 import type { Caller } from '../../src/domain/access'
 import type { LookedUpMember, lookupContract } from '../../src/domain/contracts/lookup'
 import { fail, failUntil, ok, secondsToChinaMidnight } from '../../src/domain/errors'
@@ -55,11 +56,6 @@ const SHOWN: FieldKey[] = ['name', 'phone']
 const REVEAL_KIND = 'staff-reveal'
 
 type LookupHandlers = Omit<Handlers<typeof lookupContract, { status: 'active' }>, 'channelReport'>
-
-export function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 /** A member the staff member may serve: active and of their stores (consent is checked on reading). */
 export async function servableMember(db: Db, staff: StaffIdentity, ref: string): Promise<MemberDoc | null> {

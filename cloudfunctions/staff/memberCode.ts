@@ -8,7 +8,8 @@ import type { memberCodeStaffContract } from '../../src/domain/contracts/memberC
 import { fail, ok } from '../../src/domain/errors'
 import { createMemberCodes } from '../common/points/memberCode'
 import type { Handlers } from '../common/router'
-import { actingStaff, createMemberCards, keyStoreOf, servableMember, type LookupDeps } from './lookup'
+import { actingStaff } from '../common/staff'
+import { createMemberCards, keyStoreOf, servableMember, type LookupDeps } from './lookup'
 
 export function createMemberCodeStaffActions(
   deps: LookupDeps,

@@ -4,7 +4,7 @@
  * a plate's sessions at the staff member's stores and the last hour's exits, plates masked,
  * each listing audited as a read of whereabouts (3.2) under the purpose `parking`.
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { DeskSession, parkingContract } from '../../src/domain/contracts/parking'
 import { fail, ok } from '../../src/domain/errors'
 import { maskPlate } from '../../src/domain/identity/mask'
@@ -40,11 +40,6 @@ const HISTORY_MAX = 50
 /** Car parks a mall has: a handful. */
 const CAR_PARKS_MAX = 50
 const PUBLISH_TRIES = 3
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 const view = (doc: TariffDoc): ParkingTariffVersion => {
   const { _id: _ignored, ...rest } = doc

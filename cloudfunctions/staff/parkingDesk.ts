@@ -11,12 +11,12 @@
  * answers it; each new waive takes one of the staff member's daily allowance and is audited
  * with the reason.
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { parkingDeskContract, WaiveAnswer } from '../../src/domain/contracts/parkingDesk'
 import { fail, failUntil, ok, secondsToChinaMidnight, type Result } from '../../src/domain/errors'
 import { EXIT_WINDOW_MINUTES, exitWindowOf } from '../../src/domain/parking/fee'
 import { WAIVE_DAILY_LIMIT } from '../../src/domain/parking/waive'
-import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
+import { inStoreScope } from '../../src/domain/staff/model'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, inTransaction, isTransactionConflict, type Db } from '../common/db'
@@ -38,11 +38,6 @@ const WAIVE_KIND = 'parking-waive'
 const CONFLICT_RUNS = 3
 /** Sessions the car park could not pair: the desk closes them. */
 const DESK_STATES = new Set(['exitOnly', 'unclosed'])
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 type Waived = { repeated: boolean; waive: SessionWaive; paidUntil: Date }
 

@@ -4,10 +4,10 @@
  * money through WeChat Pay, the points and vouchers back once, the refund counted in the day),
  * and managers (their stores) and the admin read the daily parking figures (parking_days only).
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { ParkingReportDay, parkPayStaffContract } from '../../src/domain/contracts/parkpay'
 import { fail, ok } from '../../src/domain/errors'
-import { inStoreScope, type StaffIdentity } from '../../src/domain/staff/model'
+import { inStoreScope } from '../../src/domain/staff/model'
 import { staffActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
 import { COLLECTIONS, type Db } from '../common/db'
@@ -26,11 +26,6 @@ export const PARKING_REPORT_DAYS = 31
 /** Car parks read at most: more than a mall has. */
 const CAR_PARKS_MAX = 50
 const DAY_MS = 86_400_000
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 const emptyDay = (day: string): ParkingReportDay => ({
   day,

@@ -8,7 +8,7 @@
  * member by the ref its lookup answered; every write to a member's points is audited under the
  * staff member's name and the purpose `membership`. The ledger makes every write idempotent.
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { pointsContract, RulesVersionView } from '../../src/domain/contracts/points'
 import { fail, failUntil, ok, secondsToChinaMidnight, type Failure } from '../../src/domain/errors'
 import { ADJUST_DAILY_LIMIT } from '../../src/domain/points/adjust'
@@ -39,11 +39,6 @@ const HISTORY_MAX = 50
 
 /** Tries at a version number when two admins publish at once. */
 const PUBLISH_TRIES = 3
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 const view = (doc: RulesVersionDoc): RulesVersionView => {
   const { _id: _ignored, ...rest } = doc

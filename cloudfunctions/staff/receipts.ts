@@ -11,7 +11,7 @@
  * and a retry answers the decision taken. The first decision marks the claim (`deciding`), so two
  * reviewers cannot decide one claim two ways.
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import { allows } from '../../src/domain/consent/rules'
 import type { ReviewAnswer, receiptsStaffContract } from '../../src/domain/contracts/receipts'
 import { fail, failScored, ok } from '../../src/domain/errors'
@@ -53,11 +53,6 @@ export interface ReceiptReviewDeps {
   stores: StoreDirectory
   rules: RulesBook
   files: FileStore
-}
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
 }
 
 /** Noon of the receipt's China day: the instant its rules and member-day multipliers are read at. */

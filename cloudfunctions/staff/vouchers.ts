@@ -4,7 +4,7 @@
  * verification of their store within 24 hours with a reason (the voucher can be used again; the
  * points stay spent). Both are audited about the voucher's member; the counter sees no member data.
  */
-import type { Caller } from '../../src/domain/access'
+import { actingStaff } from '../common/staff'
 import type { StaffContract } from '../../src/domain/contracts/staff'
 import { failAt, fail, ok } from '../../src/domain/errors'
 import { normaliseClaimCode, REVERSAL_WINDOW_MS } from '../../src/domain/campaign/rules'
@@ -17,11 +17,6 @@ import { createRedemptions } from '../common/points/redemptions'
 import type { Handlers } from '../common/router'
 
 type VoucherActions = Pick<Handlers<StaffContract, { status: 'active' }>, 'verifyVoucher' | 'reverseVoucher'>
-
-function actingStaff(caller: Caller): StaffIdentity {
-  if (!caller.staff) throw new Error('staff action without a staff caller')
-  return caller.staff
-}
 
 /** The staff member's store where a voucher for `storeIds` (empty: every store) may be used. */
 function storeFor(staff: StaffIdentity, storeIds: readonly string[]): string | undefined {
