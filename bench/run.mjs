@@ -4,6 +4,7 @@
 //                    .build/bench/RESULTS-quick.md instead of bench/RESULTS.md
 //   --scale <size>   also generate <size> members (100k, 1M, 250000 …) and measure at that size
 //   --only <text>    only the actions whose name contains <text>
+//   --sweep <size>   parking sessions the retention sweep is measured over (default 50k; 5k quick)
 //   --pages          also count the cloud calls of each page load (Chromium against `npm start`,
 //                    which builds the H5 app when stale)
 //   --results <file> where to write the Markdown (default bench/RESULTS.md)

@@ -81,13 +81,15 @@ export interface SuiteResult {
 interface Options {
   quick: boolean
   scale?: number
+  /** Parking sessions past their retention the sweep is measured over (default 5k quick, 50k). */
+  sweep?: number
   only?: string
   out?: string
 }
 
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text)
-  if (!match) throw new Error(`--scale expects a size such as 100k or 1M, not "${text}"`)
+  if (!match) throw new Error(`expected a size such as 100k or 1M, not "${text}"`)
   const factor = { '': 1, k: 1e3, K: 1e3, m: 1e6, M: 1e6 }[match[2]] ?? 1
   return Math.round(Number(match[1]) * factor)
 }
@@ -98,6 +100,7 @@ function parseArgs(argv: string[]): Options {
     const arg = argv[i]
     if (arg === '--quick') options.quick = true
     else if (arg === '--scale') options.scale = parseSize(argv[++i] ?? '')
+    else if (arg === '--sweep') options.sweep = parseSize(argv[++i] ?? '')
     else if (arg === '--only') options.only = argv[++i]
     else if (arg === '--out') options.out = argv[++i]
     else throw new Error(`unknown argument ${arg}`)
@@ -314,7 +317,7 @@ async function main(): Promise<void> {
   try {
     actions = await benchActions(env, options)
     if (!options.only || 'parking.sweep'.includes(options.only)) {
-      parkingSweep = await benchParkingSweep(env, options.quick ? 5_000 : 50_000)
+      parkingSweep = await benchParkingSweep(env, options.sweep ?? (options.quick ? 5_000 : 50_000))
       log(
         `parking sweep: ${parkingSweep.perSecond.toFixed(0)} sessions/s (${parkingSweep.readsPerSession.toFixed(3)} reads + ${parkingSweep.writesPerSession.toFixed(3)} writes per session); 1,000,000 sessions ≈ ${(parkingSweep.millionSeconds / 60).toFixed(1)} min`,
       )
