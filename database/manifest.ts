@@ -50,7 +50,10 @@ export const manifest: Manifest = {
         'storeId, counterId?, at }), status, consents summary, joinedAt, viewDays? (China dates on which the member ' +
         'viewed the member centre: their own views, counted per day, L-14), pointsExpiryReminded? (the China date of the ' +
         'last expiry the member was reminded of, 积分到期提醒), parkingTierFreeDay? (the China day a paid parking ' +
-        'payment last used the tier’s free time: once a day). No direct identifier.',
+        'payment last used the tier’s free time: once a day), and the points ledger’s state, written with each entry: ' +
+        'points, lots (what the member’s points are, by expiry: [{ expiresAt, points, heldUntil?, entry? }]), ' +
+        'lotsExpireAt (the first of them), spendMonths (fen per China month), ledgerHead { seq, mac } (the entries’ ' +
+        'chain). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.
@@ -60,6 +63,8 @@ export const manifest: Manifest = {
         { name: 'status', fields: [{ field: 'status' }] },
         // The guardian-pending sweep: children still waiting for a guardian, oldest first.
         { name: 'status_joined', fields: [{ field: 'status' }, { field: 'joinedAt' }] },
+        // The points expiry job and its reminder: members by their first lot's expiry.
+        { name: 'lots_expire', fields: [{ field: 'lotsExpireAt' }] },
       ],
       retention: {
         text: `until cancellation (7.2); a child waiting for a guardian: ${CHILD_DATA.period} after joinedAt, then erased (L-5)`,
@@ -406,8 +411,12 @@ export const manifest: Manifest = {
       name: 'points_ledger',
       large: true,
       description:
-        'Append-only points ledger (6.4, DESIGN 5): _id = idempotency key → { memberId? | cardId?, delta, reason, ' +
-        'note, at }. The member’s points are a cache written in the same transaction.',
+        'Append-only points ledger (6.4, DESIGN 5): _id = idempotency key → { memberId (cardId for a card’s own ' +
+        'history), kind earn|spend|expire|reverse|adjust, delta, reason, source { kind, ref }, actor, purpose, storeId, ' +
+        'at, lot? { points, availableFrom, expiresAt } (an earn is a lot), lines?, amountFen?, allocations? ' +
+        '[{ expiresAt, points, entry? }], purchase?, reverses?, refundFen?, owed?, absorbed?, seq, mac (chained per ' +
+        'member under the audit signing key; the head on the member) }. Never changed; the member’s balance and lots ' +
+        'are written in the same transaction.',
       indexes: [
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
         { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },
@@ -421,32 +430,6 @@ export const manifest: Manifest = {
         rules: [
           { on: 'cancellation', action: 'anonymise' },
           { sweep: 'pointsLedger', after: keptRecord('pointsLedger').period, anchor: 'at', action: 'delete' },
-        ],
-      },
-    },
-    {
-      name: 'points_lots',
-      large: true,
-      description:
-        'Lots of earned points (6.4): _id = the earn entry’s id → { memberId, earned, remaining, availableFrom, ' +
-        'expiresAt }. Spends drain them earliest expiry first; expiry writes off what remains.',
-      indexes: [
-        { name: 'member_expires', fields: [{ field: 'memberId' }, { field: 'expiresAt' }] },
-        // The expiry job: lots past their date that still hold points.
-        { name: 'expires', fields: [{ field: 'expiresAt' }] },
-      ],
-      retention: {
-        text:
-          `as the ledger: ${keptRecord('pointsLedger').period} after expiry, for accounting; on cancellation memberId is ` +
-          'replaced by an anonymous id',
-        rules: [
-          { on: 'cancellation', action: 'anonymise' },
-          {
-            sweep: 'pointsLots',
-            after: keptRecord('pointsLedger').period,
-            anchor: 'expiresAt',
-            action: 'delete',
-          },
         ],
       },
     },
@@ -928,10 +911,6 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded: 'the same entries are in the copy as accessLog, counted per day and kind (audit_days)',
   },
   audit_days: { link: 'memberId', section: 'accessLog' },
-  points_lots: {
-    link: 'memberId',
-    excluded: 'the lots the ledger entries made and drew from: the copy has every entry (pointsLedger)',
-  },
   points_days: { link: 'none', reason: 'per store and day totals, no member id' },
   points_closings: { link: 'none', reason: 'per store and month totals, no member id' },
   audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },

@@ -116,7 +116,6 @@ export const COLLECTIONS = {
   staffInvites: 'staff_invites',
   cards: 'cards',
   pointsLedger: 'points_ledger',
-  pointsLots: 'points_lots',
   pointsDays: 'points_days',
   campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
@@ -221,3 +220,20 @@ export async function addUnique(db: Db, collection: string, data: Doc): Promise<
 /** `_.gte(a).and(_.lte(b))`: one range on one field (DbCommand's typing has no `and`). */
 export const between = (low: unknown, high: unknown): unknown =>
   (low as { and(other: unknown): unknown }).and(high)
+
+/**
+ * `run` (a whole transaction) again after a write conflict that outlived the SDK's reruns, after a
+ * random moment growing with each attempt, `runs` times at most; the last conflict is thrown. Each
+ * rerun reads afresh. For documents many callers write at once (a member's balance at the till,
+ * a payment its callbacks settle).
+ */
+export async function rerunOnConflict<T>(run: () => Promise<T>, runs: number): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await run()
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt === runs) throw error
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt))
+    }
+  }
+}

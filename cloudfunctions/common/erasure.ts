@@ -46,7 +46,6 @@ export interface Erasure {
 export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.consentReceipts,
   COLLECTIONS.pointsLedger,
-  COLLECTIONS.pointsLots,
   COLLECTIONS.campaignClaims,
   COLLECTIONS.redemptions,
   COLLECTIONS.receiptClaims,

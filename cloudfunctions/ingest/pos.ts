@@ -38,9 +38,7 @@ export const posHandler: DeviceHandler = {
     async function purchase(push: PosPurchase): Promise<Result<unknown>> {
       const memberId = await memberOf(push)
       if (typeof memberId !== 'string') return memberId
-      const member = await receipts.servable(memberId, MEMBER_FIELD)
-      if (isFailure(member)) return member
-      const scoring = await receipts.score(member, {
+      const scoring = await receipts.score(memberId, {
         amountFen: push.amountFen,
         storeId: device.storeId,
         at: push.at,
@@ -48,7 +46,7 @@ export const posHandler: DeviceHandler = {
         ...(push.counterId ? { counterId: push.counterId } : {}),
       })
       if (isFailure(scoring)) return scoring
-      return receipts.award(scoring, push.receiptNo, actor)
+      return receipts.award(scoring, push.receiptNo, actor, MEMBER_FIELD)
     }
 
     /**

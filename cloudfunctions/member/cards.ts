@@ -40,7 +40,7 @@ import type { Registration } from '../common/members/registration'
 import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
 import type { Notifier } from '../common/notify'
-import { newLot } from '../common/points/ledger'
+import { earnWithin } from '../common/points/ledger'
 import { createDailyTries } from '../common/quota'
 import type { Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
@@ -137,7 +137,7 @@ export function createCardActions(deps: CardDeps): CardActions {
   }
 
   /** Card → member: status, balance cache and two ledger entries, all in one transaction. */
-  async function transfer(cardId: string, memberId: string): Promise<Result<number>> {
+  async function transfer(cardId: string, memberId: string, actor: string): Promise<Result<number>> {
     const at = new Date(clock.now())
     const outcome = await inTransaction(db, async (tx) => {
       const card = (await tx.collection(COLLECTIONS.cards).doc(cardId).get()).data as CardDoc | null
@@ -153,11 +153,26 @@ export function createCardActions(deps: CardDeps): CardActions {
         .collection(COLLECTIONS.cards)
         .doc(cardId)
         .update({ data: { status: 'bound', memberId, boundAt: at, points: 0 } })
+      // The card's points are spendable at once (no return window) and expire like any lot. The
+      // entry's source is random: nothing the member's ledger names may lead to the card (3.8).
+      const earned =
+        points > 0
+          ? earnWithin(db, member as MemberDoc & Doc, {
+              _id: cardTransferIds(cardId).in,
+              delta: points,
+              reason: 'card_transfer',
+              source: { kind: 'card', ref: randomBytes(12).toString('hex') },
+              actor,
+              storeId: member.storeId,
+              at,
+              policy: DEFAULT_LOT_POLICY,
+            })
+          : undefined
       await tx
         .collection(COLLECTIONS.members)
         .doc(memberId)
-        .update({ data: { cardId, points: member.points + points, ...tier } })
-      if (points !== 0) {
+        .update({ data: { cardId, ...(earned?.member ?? {}), ...tier } })
+      if (earned) {
         await tx.collection(COLLECTIONS.pointsLedger).add({
           data: {
             _id: cardTransferIds(cardId).out,
@@ -168,30 +183,7 @@ export function createCardActions(deps: CardDeps): CardActions {
             at,
           },
         })
-        // The card's points are spendable at once (no return window) and expire like any lot. The
-        // lot's id is random: spends name it, and nothing they name may lead to the card (3.8).
-        const lotId = `lot-${randomBytes(12).toString('hex')}`
-        await tx.collection(COLLECTIONS.pointsLedger).add({
-          data: {
-            _id: cardTransferIds(cardId).in,
-            memberId,
-            delta: points,
-            reason: 'card_transfer',
-            note: '会员卡积分转入',
-            at,
-            lotId,
-          },
-        })
-        const lot = newLot({
-          id: lotId,
-          memberId,
-          points,
-          balance: member.points,
-          at,
-          policy: DEFAULT_LOT_POLICY,
-          immediate: true,
-        })
-        await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
+        await tx.collection(COLLECTIONS.pointsLedger).add({ data: earned.entry })
       }
       return { points }
     }).catch((error: unknown) => {
@@ -291,7 +283,7 @@ export function createCardActions(deps: CardDeps): CardActions {
         member
           ? claims.release('card', cardNo, memberId)
           : deps.erasure.eraseMember(memberId, actor, channelOf(caller.source))
-      const moved = await transfer(card._id, memberId).catch(async (error: unknown) => {
+      const moved = await transfer(card._id, memberId, actor).catch(async (error: unknown) => {
         await undo()
         throw error
       })

@@ -2,7 +2,8 @@
  * The member's points (6.4, L-8): 积分明细 — the ledger newest first, paged by a cursor, with each
  * earn's lines and store — the balance (available, pending, owed) and the next expiry from the
  * live lots; the catalogue, redeeming a reward for a voucher (6.4.2), and 我的券. Reading one's
- * own points is an own view, counted per China day (L-14); a redemption is an audited write.
+ * own points is an own view, counted per China day (L-14); a redemption's spend is recorded by its
+ * ledger entry.
  */
 import type { MemberContract } from '../../src/domain/contracts/member'
 import { chinaDate, chinaTime } from '../../src/domain/dates'
@@ -30,13 +31,7 @@ import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import type { MemberRepository } from '../common/members/repository'
-import {
-  balanceOf,
-  type BalanceFields,
-  type LedgerEntry,
-  type LotDoc,
-  type Ledger,
-} from '../common/points/ledger'
+import { balanceOf, type BalanceFields, type LedgerEntry, type Ledger } from '../common/points/ledger'
 import { HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
 import type { Caller, Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
@@ -46,8 +41,6 @@ import { createOwnView } from './ownView'
 
 /** Entries per page of 积分明细. */
 export const HISTORY_PAGE = 20
-/** Live lots read for the expiry notice: more than one member holds. */
-const LOTS_MAX = 200
 /** More rewards than a mall's catalogue offers at once. */
 const REWARDS_MAX = 100
 
@@ -85,24 +78,11 @@ export function createPointsActions(deps: {
     return names.filter((n) => n !== '').join('、')
   }
 
-  /** Balance from the member document; the next expiry from the live lots (index member_expires). */
-  async function summaryOf(member: MemberDoc): Promise<PointsSummary> {
-    const now = new Date(clock.now())
-    const { data } = await db
-      .collection(COLLECTIONS.pointsLots)
-      .where({ memberId: member._id, expiresAt: _.gte(now), remaining: _.gt(0) })
-      .orderBy('expiresAt', 'asc')
-      .limit(LOTS_MAX)
-      .get()
-    const lots = (data as LotDoc[]).map((lot) => ({
-      id: lot._id,
-      earned: lot.earned,
-      remaining: lot.remaining,
-      availableFrom: new Date(lot.availableFrom).toISOString(),
-      expiresAt: new Date(lot.expiresAt).toISOString(),
-    }))
-    const balance = balanceOf(member as unknown as BalanceFields, now.toISOString())
-    return { ...balance, expiry: nextExpiry(lots, now.toISOString()) ?? null }
+  /** Balance and the next expiry, from the member document (the ledger keeps them there). */
+  function summaryOf(member: MemberDoc): PointsSummary {
+    const now = new Date(clock.now()).toISOString()
+    const fields = member as unknown as BalanceFields
+    return { ...balanceOf(fields, now), expiry: nextExpiry(fields.lots ?? [], now) ?? null }
   }
 
   async function entryView(doc: Doc): Promise<HistoryEntry> {
@@ -170,7 +150,7 @@ export function createPointsActions(deps: {
   async function answerOf(doc: RedemptionDoc, member: MemberDoc) {
     if (doc.status === 'reserved') return fail('REDEEM_PENDING')
     if (doc.status === 'released') return fail(doc.failure ?? 'INTERNAL')
-    return ok({ voucher: await voucherView(doc), summary: await summaryOf(member) })
+    return ok({ voucher: await voucherView(doc), summary: summaryOf(member) })
   }
 
   const fresh = async (member: MemberDoc) => (await deps.members.get(member._id)) ?? member
@@ -183,7 +163,7 @@ export function createPointsActions(deps: {
       return ok({
         entries: await Promise.all(docs.map(entryView)),
         next,
-        summary: await summaryOf(member),
+        summary: summaryOf(member),
       })
     },
 
@@ -227,7 +207,7 @@ export function createPointsActions(deps: {
             }
           }),
       )
-      return ok({ rewards, summary: await summaryOf(member) })
+      return ok({ rewards, summary: summaryOf(member) })
     },
 
     async redeem({ rewardId, key }, { caller, member }) {
@@ -271,14 +251,6 @@ export function createPointsActions(deps: {
         return fail(code)
       }
       const issued = await redemptions.issue(doc)
-      await audit.record({
-        actor,
-        action: 'update',
-        purpose: 'membership',
-        memberId: member._id,
-        fields: [],
-        success: true,
-      })
       return answerOf(issued, await fresh(member))
     },
 

@@ -25,7 +25,7 @@
  *   each tick continues the pass, and its answer names the first broken or missing entry;
  * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
  *   reconciliation of every member's balance with the ledger (points.ts), both resumable, the
- *   month closings, on the review day the yearly tier review (tiers.ts), and the points-expiry
+ *   month closings, the day's and the next day's report shards of every open store, on the review day the yearly tier review (tiers.ts), and the points-expiry
  *   reminders (expiryReminder.ts, SUBSCRIBE_TEMPLATES), all resumable;
  * - `wxpay` (every minute): the WeChat Pay 智慧商圈 points sync queue (common/wxpay/sync.ts),
  *   within WeChat's rate limit; skipped while no merchant is configured (`WXPAY_MCHID`).
@@ -52,7 +52,7 @@ import { createNotifier, templatesFromEnv, type SubscribeOpenApi } from '../comm
 import { createScopeGuard } from '../common/scope'
 import { openDatabases, type Databases } from '../common/platform'
 import { createLedger } from '../common/points/ledger'
-import { closeMonths } from '../common/points/report'
+import { closeMonths, openPointsDays } from '../common/points/report'
 import { vaultFromEnv } from '../common/vault'
 import { callerKeysFromEnv } from '../common/wxpay/config'
 import { httpsPort, type PayPort } from '../common/wxpay/port'
@@ -90,7 +90,14 @@ export const TRIGGERS = {
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],
-  points: ['expirePoints', 'reconcilePoints', 'closePointsMonths', 'reviewTiers', 'remindPointsExpiry'],
+  points: [
+    'expirePoints',
+    'reconcilePoints',
+    'closePointsMonths',
+    'openPointsDays',
+    'reviewTiers',
+    'remindPointsExpiry',
+  ],
   wxpay: ['syncWxPay'],
 } satisfies Record<string, string[]>
 
@@ -207,6 +214,8 @@ export function createMain(options: SchedulerOptions = {}) {
       }
       case 'closePointsMonths':
         return closeMonths(db, clock)
+      case 'openPointsDays':
+        return openPointsDays(db, clock)
       case 'reviewTiers':
         return createTierReview({ db, clock }).run({ budgetMs })
       case 'remindPointsExpiry':

@@ -1,20 +1,29 @@
 /**
  * The points jobs (6.4): expiry and reconciliation.
  *
- * - Expiry walks `points_lots` forward on `expiresAt` (walk.ts: a resumable cursor in `jobs`, each
- *   lot looked at once, pages within the 1000-record limit) and writes an expire entry for every
- *   lot that still holds points: one transaction per lot, keyed by the lot, so a run cut short by
- *   the function's timeout and the next one never expire a lot twice.
+ * - Expiry reads the members whose first lot has expired (index `lots_expire`, pages within the
+ *   1000-record limit) and writes one expire entry per member for everything due: one
+ *   transaction per member, on the member's lots, so a run cut short by the function's timeout
+ *   and the next one never expire a point twice.
  * - Reconciliation proves, member by member, that the balance on the member document equals the
- *   sum of the member's entries and what the member's lots hold (less what is owed): the ledger's
- *   invariant. A finding names the member's pseudonymous id and the three numbers.
+ *   sum of the member's entries and what the member's lots hold (less what is owed), that the
+ *   lots hold, expiry by expiry, what the entries put in and drew, and that the entries' chain is
+ *   whole up to the head on the member document: the ledger's invariant. A finding names the
+ *   member's pseudonymous id, the three numbers and the first problem.
  */
 import type { Clock } from '../common/clock'
-import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import type { Ledger, LotDoc } from '../common/points/ledger'
+import { between, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { auditSignerFromEnv, type AuditSigner } from '../common/chain'
+import {
+  ledgerMac,
+  type BalanceFields,
+  type Ledger,
+  type LedgerEntry,
+  type LedgerHead,
+} from '../common/points/ledger'
 import { JOBS_COLLECTION } from './jobs'
 import { SWEEP_PAGE, type SweepOptions } from './sweeps'
-import { pageAfterId, walkForward } from './walk'
+import { pageAfterId } from './walk'
 
 /** Who the ledger names for expiries. */
 export const EXPIRY_ACTOR = 'system:points-expiry'
@@ -28,34 +37,45 @@ export interface ExpiryRun {
 
 export function createPointsExpiry(deps: { db: Db; clock: Clock; ledger: Ledger }) {
   const { db, clock, ledger } = deps
+  const _ = db.command
   return {
     async run(options: SweepOptions = {}): Promise<ExpiryRun> {
-      const out = { expired: 0, points: 0 }
-      const walk = await walkForward(
-        db,
-        clock,
-        {
-          store: db,
-          collection: COLLECTIONS.pointsLots,
-          field: 'expiresAt',
-          cursor: 'points:expiry',
-          // A lot expires once its last millisecond is past.
-          until: new Date(clock.now() - 1),
-          pageSize: Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE),
-          deadline: clock.now() + (options.budgetMs ?? Infinity),
-        },
-        async (docs) => {
-          for (const lot of docs as LotDoc[]) {
-            if (lot.remaining <= 0) continue
-            const written = await ledger.expireLot(lot, EXPIRY_ACTOR)
-            if ('entry' in written && !written.repeated) {
-              out.expired += 1
-              out.points -= written.entry.delta
-            }
+      const out = { expired: 0, points: 0, examined: 0 }
+      const pageSize = Math.min(options.pageSize ?? SWEEP_PAGE, SWEEP_PAGE)
+      const deadline = clock.now() + (options.budgetMs ?? Infinity)
+      // A lot expires once its last millisecond is past.
+      const due = new Date(clock.now() - 1)
+      // Each member written leaves the range (its first expiry moves on), so every run starts at
+      // the beginning: a run cut short by the timeout, or a member whose write failed, is simply
+      // picked up by the next one. Within a run the (lotsExpireAt, _id) position moves forward.
+      let after: { at: Date; id: string } | null = null
+      while (clock.now() < deadline) {
+        const where: Record<string, unknown> = after
+          ? _.or([
+              { lotsExpireAt: after.at, _id: _.gt(after.id) },
+              { lotsExpireAt: between(_.gt(after.at), _.lte(due)) },
+            ])
+          : { lotsExpireAt: _.lte(due) }
+        const { data } = await db
+          .collection(COLLECTIONS.members)
+          .where(where)
+          .orderBy('lotsExpireAt', 'asc')
+          .orderBy('_id', 'asc')
+          .limit(pageSize)
+          .get()
+        for (const member of data) {
+          const written = await ledger.expireDue(member._id, EXPIRY_ACTOR)
+          if ('entry' in written && !written.repeated) {
+            out.expired += 1
+            out.points -= written.entry.delta
           }
-        },
-      )
-      return { ...out, ...walk }
+        }
+        out.examined += data.length
+        const last = data[data.length - 1]
+        if (data.length < pageSize || !last) return { ...out, complete: true }
+        after = { at: new Date(last.lotsExpireAt as Date), id: last._id }
+      }
+      return { ...out, complete: false }
     },
   }
 }
@@ -66,8 +86,10 @@ export interface Finding {
   balance: number
   /** Σ of the member's entries. */
   entries: number
-  /** Σ of what the member's lots still hold. */
+  /** Σ of what the member's lots hold. */
   lots: number
+  /** What disagrees besides the three sums: lots by expiry, or the entries' chain. */
+  problem?: string
 }
 
 export interface ReconciliationRun {
@@ -79,36 +101,75 @@ export interface ReconciliationRun {
 /** Findings kept per run: the first ones are what an operator reads. */
 const MAX_FINDINGS = 100
 
-export function createPointsReconciliation(deps: { db: Db; clock: Clock; progressId?: string }) {
+export function createPointsReconciliation(deps: {
+  db: Db
+  clock: Clock
+  progressId?: string
+  signer?: AuditSigner
+}) {
   const { db, clock } = deps
   const progressId = deps.progressId ?? 'points:reconcile'
   const _ = db.command
+  let signer = deps.signer
+  const sign = () => (signer ??= auditSignerFromEnv())
 
-  /** Σ of `field` over the documents of `collection` whose memberId is `memberId`, page by page. */
-  async function sum(collection: string, memberId: string, field: string): Promise<number> {
-    let total = 0
+  /** The member's entries, page by page. */
+  async function entriesOf(memberId: string): Promise<LedgerEntry[]> {
+    const out: LedgerEntry[] = []
     let last = ''
     for (;;) {
       const { data } = await db
-        .collection(collection)
+        .collection(COLLECTIONS.pointsLedger)
         .where({ memberId, _id: _.gt(last) })
         .orderBy('_id', 'asc')
         .limit(SWEEP_PAGE)
         .get()
-      for (const doc of data) total += Number(doc[field] ?? 0)
-      if (data.length < SWEEP_PAGE) return total
+      out.push(...(data as LedgerEntry[]))
+      if (data.length < SWEEP_PAGE) return out
       last = data[data.length - 1]._id
     }
   }
 
-  /** The finding for one member, or undefined when the three agree. */
+  /** The first break in the member's chain of entries, if any. */
+  function chainProblem(entries: LedgerEntry[], head: LedgerHead | undefined): string | undefined {
+    const chain = entries.filter((e) => typeof e.seq === 'number').sort((a, b) => a.seq - b.seq)
+    let prev = ''
+    for (const [i, entry] of chain.entries()) {
+      if (entry.seq !== i + 1) return `entry ${i + 1} missing`
+      if (ledgerMac(sign(), prev, entry) !== entry.mac) return `entry ${entry.seq} altered`
+      prev = entry.mac
+    }
+    const last = chain[chain.length - 1]
+    if ((head?.seq ?? 0) !== (last?.seq ?? 0) || (head?.mac ?? '') !== (last?.mac ?? ''))
+      return `entries after ${last?.seq ?? 0} missing`
+    return undefined
+  }
+
+  /** The finding for one member, or undefined when the member's points and entries agree. */
   async function check(member: Doc): Promise<Finding | undefined> {
-    const balance = Number(member.points ?? 0)
-    const entries = await sum(COLLECTIONS.pointsLedger, member._id, 'delta')
-    const lots = await sum(COLLECTIONS.pointsLots, member._id, 'remaining')
+    const fields = member as Doc & BalanceFields
+    const balance = Number(fields.points ?? 0)
+    const entries = await entriesOf(member._id)
+    const sum = entries.reduce((total, entry) => total + Number(entry.delta ?? 0), 0)
+    // What the entries put in and drew, expiry by expiry, against what the lots hold.
+    const byExpiry = new Map<string, number>()
+    const add = (expiresAt: string, points: number) =>
+      byExpiry.set(expiresAt, (byExpiry.get(expiresAt) ?? 0) + points)
+    for (const entry of entries) {
+      if (entry.lot) add(entry.lot.expiresAt, entry.lot.points)
+      for (const a of entry.allocations ?? []) add(a.expiresAt, -a.points)
+    }
+    const held = new Map<string, number>()
+    for (const t of fields.lots ?? []) held.set(t.expiresAt, (held.get(t.expiresAt) ?? 0) + t.points)
+    const lots = [...held.values()].reduce((total, points) => total + points, 0)
+    const finding = { memberId: member._id, balance, entries: sum, lots }
     // What is owed is a negative balance, and no lot holds points meanwhile.
-    if (entries === balance && lots === Math.max(0, balance)) return undefined
-    return { memberId: member._id, balance, entries, lots }
+    if (sum !== balance || lots !== Math.max(0, balance)) return finding
+    for (const expiresAt of new Set([...byExpiry.keys(), ...held.keys()]))
+      if ((byExpiry.get(expiresAt) ?? 0) !== (held.get(expiresAt) ?? 0))
+        return { ...finding, problem: `lots expiring ${expiresAt} disagree` }
+    const problem = chainProblem(entries, fields.ledgerHead)
+    return problem ? { ...finding, problem } : undefined
   }
 
   return {

@@ -60,23 +60,26 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
     return store && store.status === 'open' ? id : null
   }
 
-  /** The counter's receipt, scored now: the store, the member, the counter, the rules. */
+  /**
+   * The counter's receipt, scored now: the store, the counter, the rules. The member's state and
+   * tier are read where they are used: by the preview, or inside the award's transaction.
+   */
   async function scoring(
     staff: StaffIdentity,
     input: { ref: string; amountFen: number; storeId?: string; brandId?: string; counterId?: string },
   ): Promise<Scoring | Failure> {
     const storeId = await storeOf(staff, input.storeId)
     if (!storeId) return fail('STORE_UNKNOWN', 'storeId')
-    const member = await receipts.servable(input.ref)
-    if (isFailure(member)) return member
-    const { ref: _ref, ...purchase } = input
-    return receipts.score(member, { ...purchase, storeId, at: nowIso() })
+    const { ref, ...purchase } = input
+    return receipts.score(ref, { ...purchase, storeId, at: nowIso() })
   }
 
   return {
     async previewPurchase(input, { caller }) {
       const found = await scoring(actingStaff(caller), input)
-      return isFailure(found) ? found : ok(receipts.preview(found))
+      if (isFailure(found)) return found
+      const member = await receipts.servable(input.ref)
+      return isFailure(member) ? member : ok(receipts.preview(member, found))
     },
 
     async awardPoints(input, { caller }) {
@@ -134,7 +137,6 @@ export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsCon
         return refused ?? fail('INTERNAL')
       }
       if (written.repeated) await counts.giveBack(quotaId)
-      else await receipts.audited(staffActor(staff.id), ref, `points-adjust:${reasonCode}`)
       return ok({ delta, repeated: written.repeated, adjustmentsLeft: await left() })
     },
 

@@ -269,7 +269,6 @@ describe('one member binding two cards at once (transactions fail at once on a c
       'database.modifyDocument members',
       'database.insertDocument points_ledger',
       'database.insertDocument points_ledger',
-      'database.insertDocument points_lots',
       'database.commitTransaction',
     ])
     for (const [at, step] of steps.entries()) {

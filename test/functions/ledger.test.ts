@@ -1,7 +1,7 @@
 /**
  * The points ledger against a real local-cloud database: one entry per idempotency key, lots
- * drained earliest expiry first, holds, refunds, expiry, the member's balance written with the
- * entry, and daily totals.
+ * drained earliest expiry first, holds, refunds, expiry, the member's balance and lots written
+ * with the entry, the entries' chain, and daily totals.
  */
 import type { Doc } from '../../cloudfunctions/common/db'
 import {
@@ -10,8 +10,9 @@ import {
   qualifyingSpend,
   type EntrySource,
   type Ledger,
+  DAY_SHARDS,
+  type BalanceFields,
   type LedgerEntry,
-  type LotDoc,
 } from '../../cloudfunctions/common/points/ledger'
 import { DEMO_STORES } from '../../database/seed'
 import { createTestEnv, shopper, type TestEnv } from './support'
@@ -43,26 +44,48 @@ const earn = (ref: string, points: number, extra: { amountFen?: number; immediat
 const spend = (ref: string, points: number) =>
   ledger.spend({ memberId, source: { kind: 'redemption', ref }, points, storeId: STORE, actor: ACTOR })
 
-async function member(): Promise<Doc & { points: number }> {
+async function member(): Promise<Doc & BalanceFields> {
   const { data } = await env.db.collection('members').doc(memberId).get()
-  return data as Doc & { points: number }
+  return data as Doc & BalanceFields
 }
 const now = () => new Date(env.clock.now()).toISOString()
 const entries = async () =>
   (await env.all('points_ledger')).filter((e) => e.memberId === memberId) as LedgerEntry[]
-const lots = async () => (await env.all('points_lots')).filter((l) => l.memberId === memberId) as LotDoc[]
+const lots = async () => (await member()).lots ?? []
+const END_2025 = '2025-12-31T15:59:59.999Z'
+const END_2026 = '2026-12-31T15:59:59.999Z'
 
 describe('earn', () => {
-  it('writes the entry, a held lot and the balance in one go, once per receipt', async () => {
+  it('writes the entry, which is the lot, the held lot and the balance in one go, once per receipt', async () => {
     const first = await earn('R-1', 128, { amountFen: 12_850 })
     const again = await earn('R-1', 128, { amountFen: 12_850 })
-    expect(first).toMatchObject({ repeated: false, entry: { _id: `earn:pos:${STORE}:R-1`, delta: 128 } })
-    expect(again).toMatchObject({ repeated: true, entry: { _id: `earn:pos:${STORE}:R-1` } })
+    const id = `earn:pos:${STORE}:R-1`
+    const availableFrom = new Date(env.clock.now() + 7 * DAY).toISOString()
+    expect(first).toMatchObject({
+      repeated: false,
+      entry: { _id: id, delta: 128, lot: { points: 128, availableFrom, expiresAt: END_2025 } },
+    })
+    expect(again).toMatchObject({ repeated: true, entry: { _id: id } })
     expect(await entries()).toHaveLength(1)
+    expect(await lots()).toEqual([{ expiresAt: END_2025, points: 128, heldUntil: availableFrom, entry: id }])
     expect(balanceOf(await member(), now())).toEqual({ available: 0, pending: 128 })
     expect(qualifyingSpend(await member(), now())).toBe(12_850)
     env.clock.advance(7 * DAY)
     expect(balanceOf(await member(), now())).toEqual({ available: 128, pending: 0 })
+  })
+
+  it('chains each member’s entries under the signing key, the head on the member document', async () => {
+    await earn('R-c1', 10, { immediate: true })
+    await spend('c-gift', 4)
+    await earn('R-c2', 7)
+    const chain = (await entries()).sort((a, b) => a.seq - b.seq)
+    expect(chain.map((e) => [e.seq, e.kind, e.actor, e.purpose])).toEqual([
+      [1, 'earn', ACTOR, 'membership'],
+      [2, 'spend', ACTOR, 'membership'],
+      [3, 'earn', ACTOR, 'membership'],
+    ])
+    expect(new Set(chain.map((e) => e.mac)).size).toBe(3)
+    expect((await member()).ledgerHead).toEqual({ seq: 3, mac: chain[2].mac })
   })
 
   it('counts one earn when the same receipt arrives twelve times at once', async () => {
@@ -71,6 +94,7 @@ describe('earn', () => {
     expect(answers.every((a) => 'entry' in a && a.entry._id === `earn:pos:${STORE}:R-2`)).toBe(true)
     expect((await member()).points).toBe(50)
     expect(await lots()).toHaveLength(1)
+    expect((await member()).ledgerHead?.seq).toBe(1)
   })
 
   it('keeps the balance right under concurrent earns of different receipts', async () => {
@@ -81,7 +105,7 @@ describe('earn', () => {
 })
 
 describe('spend', () => {
-  it('draws from the lots expiring first and names them', async () => {
+  it('draws from the lots expiring first and names their expiries', async () => {
     await earn('old', 100, { immediate: true })
     env.clock.set('2025-03-01T02:00:00Z')
     await earn('new', 300, { immediate: true })
@@ -91,12 +115,13 @@ describe('spend', () => {
       entry: {
         delta: -150,
         allocations: [
-          { lotId: `earn:pos:${STORE}:old`, points: 100 },
-          { lotId: `earn:pos:${STORE}:new`, points: 50 },
+          { expiresAt: END_2025, points: 100 },
+          { expiresAt: END_2026, points: 50 },
         ],
       },
     })
-    expect((await lots()).map((l) => l.remaining).sort()).toEqual([0, 250])
+    expect(await lots()).toEqual([{ expiresAt: END_2026, points: 250 }])
+    expect((await member()).lotsExpireAt).toEqual(new Date(END_2026))
     expect((await member()).points).toBe(250)
   })
 
@@ -113,45 +138,26 @@ describe('spend', () => {
     expect(answers.filter((a) => 'entry' in a)).toHaveLength(1)
     expect(answers.filter((a) => 'error' in a)).toEqual([{ error: 'POINTS_INSUFFICIENT' }])
     expect((await member()).points).toBe(20)
-    expect((await lots())[0].remaining).toBe(20)
+    expect((await lots())[0].points).toBe(20)
   })
 })
 
-describe('a spend planned from lots that changed under it', () => {
-  it('writes nothing of a draw it cannot finish, and succeeds on its rerun', async () => {
-    env.clock.set('2024-06-15T02:00:00Z')
-    await earn('A', 100, { immediate: true })
-    env.clock.set('2025-06-15T02:00:00Z')
-    await earn('B', 100, { immediate: true })
-    // A lot that appears after the spend's snapshot (written by hand: what a concurrent writer
-    // could leave), expiring between A and B: the plan draws from it, the snapshot cannot see it.
+describe('a member changed under a spend', () => {
+  it('writes nothing of the first run, and spends from what the member holds on the rerun', async () => {
+    await earn('A', 200, { immediate: true })
+    // An earn that commits after the spend read the member: the spend's writes conflict, and its
+    // rerun reads the member again — no update is lost and the chain stays whole.
     let injected = false
     const stop = env.cloud.onTransactionStep(async (step) => {
       if (injected || step.action !== 'database.getDocument' || step.collection !== 'members') return
       injected = true
-      await env.db.collection('points_lots').add({
-        data: {
-          _id: 'lot-C',
-          memberId,
-          earned: 100,
-          remaining: 100,
-          availableFrom: new Date('2024-01-01T00:00:00Z'),
-          expiresAt: new Date('2026-06-30T15:59:59.999Z'),
-        },
-      })
+      await earn('C', 100, { immediate: true })
     })
     const spent = await spend('after-injection', 150).finally(stop)
-    expect(spent).toMatchObject({
-      repeated: false,
-      entry: {
-        allocations: [
-          { lotId: `earn:pos:${STORE}:A`, points: 100 },
-          { lotId: 'lot-C', points: 50 },
-        ],
-      },
-    })
-    const remaining = Object.fromEntries((await lots()).map((lot) => [lot._id, lot.remaining]))
-    expect(remaining).toEqual({ [`earn:pos:${STORE}:A`]: 0, [`earn:pos:${STORE}:B`]: 100, 'lot-C': 50 })
+    expect(spent).toMatchObject({ repeated: false, entry: { seq: 3, allocations: [{ points: 150 }] } })
+    expect((await member()).points).toBe(150)
+    expect(await lots()).toEqual([{ expiresAt: END_2025, points: 150 }])
+    expect((await entries()).map((e) => e.seq).sort()).toEqual([1, 2, 3])
   })
 })
 
@@ -183,7 +189,7 @@ describe('reverse', () => {
     expect((await member()).points).toBe(-200)
     await earn('R-10', 250, { immediate: true })
     expect((await member()).points).toBe(50)
-    expect((await lots()).find((l) => l._id.endsWith('R-10'))?.remaining).toBe(50)
+    expect(await lots()).toEqual([{ expiresAt: END_2025, points: 50 }])
   })
 
   it('lets the mall absorb what was spent under the absorb policy', async () => {
@@ -198,18 +204,20 @@ describe('reverse', () => {
   })
 })
 
-describe('expireLot', () => {
-  it('writes off what an expired lot holds, once', async () => {
+describe('expireDue', () => {
+  it('writes off what the expired lots hold, once', async () => {
     await earn('R-e', 120, { immediate: true })
+    env.clock.set('2025-03-01T02:00:00Z')
+    await earn('R-f', 30, { immediate: true })
     await spend('part', 20)
-    const [lot] = await lots()
-    expect(await ledger.expireLot(lot, 'system:expiry')).toEqual({ error: 'POINTS_SOURCE_UNKNOWN' })
-    env.clock.set(new Date(lot.expiresAt).getTime() + 1)
-    expect(await ledger.expireLot(lot, 'system:expiry')).toMatchObject({
-      entry: { kind: 'expire', delta: -100 },
+    expect(await ledger.expireDue(memberId, 'system:expiry')).toEqual({ error: 'NOTHING_DUE' })
+    env.clock.set(Date.parse(END_2025) + 1)
+    expect(await ledger.expireDue(memberId, 'system:expiry')).toMatchObject({
+      entry: { kind: 'expire', delta: -100, allocations: [{ expiresAt: END_2025, points: 100 }] },
     })
-    expect(await ledger.expireLot(lot, 'system:expiry')).toMatchObject({ repeated: true })
-    expect((await member()).points).toBe(0)
+    expect(await ledger.expireDue(memberId, 'system:expiry')).toEqual({ error: 'NOTHING_DUE' })
+    expect((await member()).points).toBe(30)
+    expect((await member()).lotsExpireAt).toEqual(new Date(END_2026))
   })
 })
 
@@ -229,18 +237,18 @@ describe('daily totals', () => {
     const sum = (key: string) => days.reduce((total, d) => total + Number(d[key] ?? 0), 0)
     expect([sum('issued'), sum('spent'), sum('reversed')]).toEqual([200, 30, 20])
     expect(days.every((d) => d.storeId === STORE)).toBe(true)
+    // The day's shards were created by its first entry; the others only added to them.
+    expect(days).toHaveLength(DAY_SHARDS)
   })
 })
 
 describe('deletion of the account', () => {
-  it('[7.2] keeps the entries and lots for accounting, linked to nobody', async () => {
+  it('[7.2] keeps the entries for accounting, linked to nobody', async () => {
     await earn('R-d', 80, { immediate: true })
     await spend('d-gift', 30)
     expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
-    const kept = [...(await env.all('points_ledger')), ...(await env.all('points_lots'))].filter((doc) =>
-      String(doc._id).includes('R-d'),
-    )
-    expect(kept).toHaveLength(2)
+    const kept = (await env.all('points_ledger')).filter((doc) => String(doc._id).includes('R-d'))
+    expect(kept).toHaveLength(1)
     expect(await env.dump()).not.toContain(memberId)
   })
 })

@@ -81,21 +81,26 @@ describe('staff.previewPurchase and staff.awardPoints', () => {
     // Held for the return window: the member sees them as pending.
     expect(await memberDoc(ref)).toMatchObject({
       points: 1250,
-      pointsHeld: [expect.objectContaining({ points: 1250 })],
+      lots: [expect.objectContaining({ points: 1250, heldUntil: expect.any(String) })],
     })
   })
 
-  it('[L-14] audits the write to the member’s points under the staff member and the purpose membership', async () => {
+  it('[L-14] records the write to the member’s points entry by entry: when, who, what, purpose, sealed', async () => {
     const ref = await member()
     dataOf(await award(ref, 'A1', 1_000))
+    const [entry] = await ledgerOf(ref)
+    expect(entry).toMatchObject({
+      kind: 'earn',
+      actor: 'staff:staff-demo-counter',
+      purpose: 'membership',
+      reason: 'purchase',
+      seq: 1,
+      mac: expect.any(String),
+    })
+    expect(entry.at).toBeInstanceOf(Date)
+    // The entry is the record: the write is not recorded twice.
     const writes = (await env.all('audit_log')).filter((e) => e.memberId === ref && e.action === 'update')
-    expect(writes).toEqual([
-      expect.objectContaining({
-        actor: 'staff:staff-demo-counter',
-        purpose: 'membership',
-        reason: 'points-award',
-      }),
-    ])
+    expect(writes).toEqual([])
   })
 
   it('answers a repeat of a receipt with the first award, and refuses it for another amount, naming the first', async () => {
@@ -281,7 +286,7 @@ describe('staff.adjustPoints', () => {
   const adjust = (ref: string, delta: number, key: string, reasonCode = 'serviceRecovery') =>
     staffCall(MANAGER, 'adjustPoints', { ref, delta, reasonCode, key })
 
-  it('adds available points at once, takes away only what is available, audited with the reason', async () => {
+  it('adds available points at once, takes away only what is available, recorded with the reason', async () => {
     const ref = await member()
     expect(dataOf<AdjustAnswer>(await adjust(ref, 300, 'k1'))).toMatchObject({
       delta: 300,
@@ -299,10 +304,10 @@ describe('staff.adjustPoints', () => {
     })
     dataOf(await adjust(ref, -100, 'k3', 'systemError'))
     expect(await memberDoc(ref)).toMatchObject({ points: 200 })
-    const writes = (await env.all('audit_log')).filter((e) => e.memberId === ref && e.action === 'update')
-    expect(writes.map((e) => e.reason)).toEqual([
-      'points-adjust:serviceRecovery',
-      'points-adjust:systemError',
+    const writes = (await ledgerOf(ref)).filter((e) => e.kind === 'adjust')
+    expect(writes.map((e) => [e.reason, e.actor, e.delta]).sort()).toEqual([
+      ['serviceRecovery', 'staff:staff-demo-manager', 300],
+      ['systemError', 'staff:staff-demo-manager', -100],
     ])
     for (const delta of [0, 10_001, -10_001, 1.5])
       expect(await adjust(ref, delta, 'k4')).toMatchObject({ ok: false, code: 'ADJUST_DELTA_INVALID' })

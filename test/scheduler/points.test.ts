@@ -36,7 +36,7 @@ const points = async (memberId: string) =>
   Number((await env.db.collection('members').doc(memberId).get()).data?.points)
 
 describe('expiry', () => {
-  it('writes off what each expired lot still holds, once, across runs cut short', async () => {
+  it('writes off what each member’s expired lots still hold, once, across runs cut short', async () => {
     const members: string[] = []
     for (const phone of ['13800000001', '13800000002', '13800000003'])
       members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
@@ -67,14 +67,14 @@ describe('expiry', () => {
     })
     // 2024-06-15 → 31 December 2025, China time; the next day nothing is left.
     env.clock.set('2026-01-01T00:00:00Z')
-    // The first run dies after three expiries, as a function timeout would stop it.
+    // The first run dies after one member, as a function timeout would stop it.
     let calls = 0
     const dying: Ledger = {
       ...ledger,
-      expireLot: async (lot, actor) => {
+      expireDue: async (memberId, actor) => {
         calls += 1
-        if (calls > 3) throw new Error('function timed out')
-        return ledger.expireLot(lot, actor)
+        if (calls > 1) throw new Error('function timed out')
+        return ledger.expireDue(memberId, actor)
       },
     }
     await expect(
@@ -84,8 +84,10 @@ describe('expiry', () => {
     const rest = await expiry.run({ pageSize: 2 })
     expect(rest.complete).toBe(true)
     const entries = (await env.all('points_ledger')).filter((e) => e.kind === 'expire')
-    expect(entries).toHaveLength(5) // member 0's first lot was spent whole
+    expect(entries).toHaveLength(3) // one per member: both lots expire on the same day
     expect(entries.reduce((sum, e) => sum - Number(e.delta), 0)).toBe(30 + 300)
+    for (const memberId of members)
+      expect((await env.db.collection('members').doc(memberId).get()).data?.lotsExpireAt).toBeUndefined()
     for (const memberId of members) expect(await points(memberId)).toBe(0)
     expect((await expiry.run()).expired).toBe(0)
   })
@@ -156,12 +158,71 @@ describe('reconciliation', () => {
       actor: ACTOR,
       immediate: true,
     })
+    const { data } = await env.db.collection('members').doc(memberId).get()
+    const [lot] = (data?.lots ?? []) as { expiresAt: string }[]
     await env.db
-      .collection('points_lots')
-      .doc('earn:pos:r3')
-      .update({ data: { remaining: 60 } })
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { lots: env.db.command.set([{ expiresAt: lot.expiresAt, points: 60 }]) } })
     const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run()
     expect(run.findings).toEqual([{ memberId, balance: 40, entries: 40, lots: 60 }])
+  })
+
+  it('reports lots whose expiries disagree with what the entries put in and drew', async () => {
+    const memberId = await env.member(shopper())
+    await ledger.earn({
+      memberId,
+      source: pos('r4'),
+      points: 40,
+      storeId: STORE,
+      actor: ACTOR,
+      immediate: true,
+    })
+    await env.db
+      .collection('members')
+      .doc(memberId)
+      .update({ data: { lots: env.db.command.set([{ expiresAt: '2030-12-31T15:59:59.999Z', points: 40 }]) } })
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run()
+    expect(run.findings).toEqual([
+      expect.objectContaining({ memberId, problem: expect.stringMatching(/^lots expiring .* disagree$/) }),
+    ])
+  })
+
+  it('[5.5] reports an entry altered behind the ledger’s back, and the newest entries removed', async () => {
+    const altered = await env.member(shopper())
+    const cut = await env.member(shopper(), { ...VALID_FORM, phone: '13800000009' })
+    for (const memberId of [altered, cut]) {
+      await ledger.earn({
+        memberId,
+        source: pos(`s1-${memberId}`),
+        points: 40,
+        storeId: STORE,
+        actor: ACTOR,
+        immediate: true,
+      })
+      await ledger.earn({
+        memberId,
+        source: pos(`s2-${memberId}`),
+        points: 0,
+        storeId: STORE,
+        actor: ACTOR,
+        immediate: true,
+      })
+    }
+    // Whose counter awarded the points, rewritten; and the last entry (0 points) removed whole.
+    await env.db
+      .collection('points_ledger')
+      .doc(`earn:pos:s1-${altered}`)
+      .update({ data: { actor: 'staff:someone-else' } })
+    await env.db.collection('points_ledger').doc(`earn:pos:s2-${cut}`).remove()
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run()
+    expect(run.findings).toEqual(
+      expect.arrayContaining([
+        { memberId: altered, balance: 40, entries: 40, lots: 40, problem: 'entry 1 altered' },
+        { memberId: cut, balance: 40, entries: 40, lots: 40, problem: 'entries after 1 missing' },
+      ]),
+    )
+    expect(run.findings).toHaveLength(2)
   })
 })
 
@@ -184,6 +245,8 @@ describe('npm run points:reconcile', () => {
       spawnSync(process.execPath, [path.join(ROOT, 'scripts/points-reconcile.mjs'), '--data-dir', dataDir], {
         cwd: ROOT,
         encoding: 'utf8',
+        // The test's keys (the entries' MACs): the sandbox's environment, not the worker's.
+        env: { ...process.env },
       })
 
     const clean = reconcile()

@@ -199,24 +199,6 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
       present: () => byId(rule.collection, 'rc-1'),
     }
   },
-  async pointsLots(rule) {
-    const expiresAt = new Date(START)
-    await env.db.collection(rule.collection).add({
-      data: {
-        _id: 'earn:pos:r1',
-        memberId: 'm1',
-        earned: 10,
-        remaining: 0,
-        availableFrom: expiresAt,
-        expiresAt,
-      },
-    })
-    return {
-      dueAt: Date.parse(START) + durationMs(rule.after),
-      present: () => byId(rule.collection, 'earn:pos:r1'),
-    }
-  },
-
   async pointsDays(rule) {
     await env.db
       .collection(rule.collection)

@@ -3,6 +3,7 @@
  * gender, province, channel, status, consent summary, join time. No direct identifier: those
  * are in the identity store, encrypted.
  */
+import type { Tranche } from '../../../src/domain/points/lots'
 import type { Attribution } from '../../../src/domain/channel/model'
 import type { ConsentSummary } from '../../../src/domain/consent/model'
 import type { SubscribeTopicId } from '../../../src/domain/consent/purposes'
@@ -30,6 +31,10 @@ export interface MemberDoc extends MemberRecord {
   /** The China day the tier's free parking time was last used by a paid parking payment (once a day). */
   parkingTierFreeDay?: string | null
   points: number
+  /** The points' lots and the ledger's chain head (points/ledger.ts `BalanceFields`). */
+  lots?: Tranche[]
+  /** The first of the lots' expiries: the expiry job's and the reminder's index. */
+  lotsExpireAt?: Date
   storeId: string
   /** Where the member joined: the mini-program or the H5 build. */
   channel: string

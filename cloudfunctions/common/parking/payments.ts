@@ -30,15 +30,7 @@ import {
   type PaymentStatus,
 } from '../../../src/domain/parking/payment'
 import type { Clock } from '../clock'
-import {
-  addUnique,
-  COLLECTIONS,
-  getDoc,
-  inTransaction,
-  isTransactionConflict,
-  type Db,
-  type Doc,
-} from '../db'
+import { addUnique, COLLECTIONS, getDoc, inTransaction, rerunOnConflict, type Db, type Doc } from '../db'
 import type { MemberDoc } from '../members/model'
 import { entryId, type Ledger } from '../points/ledger'
 import type { ParkingPayPort } from './cloudPay'
@@ -88,21 +80,6 @@ const STALE_PAGE = 100
 
 /** Runs of a settling transaction: the day's shards are hot when many cars pay at once. */
 const CONFLICT_RUNS = 6
-
-/**
- * `run` again after a write conflict that outlived the SDK's reruns, after a random moment;
- * each rerun reads afresh, so a payment settled meanwhile is found settled.
- */
-async function withReruns<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await run()
-    } catch (error) {
-      if (!isTransactionConflict(error) || attempt === CONFLICT_RUNS) throw error
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt))
-    }
-  }
-}
 
 const VOUCHER_USER = (paymentId: string) => `parking:${paymentId}`
 export const returnKey = (paymentId: string) => `parking-return-${paymentId}`
@@ -181,60 +158,62 @@ export function createParkingPayments(deps: {
     outcome: { paid: true; transactionId?: string } | { paid: false; failure?: ErrorCode },
     actor: string,
   ): Promise<{ payment: PaymentDoc; moved: boolean } | null> {
-    const settled = await withReruns(() =>
-      inTransaction(db, async (tx) => {
-        const ref = tx.collection(COLLECTIONS.parkingPayments).doc(id)
-        const payment = (await ref.get()).data as PaymentDoc | null
-        if (!payment) return null
-        if (payment.status !== 'created') {
-          if (outcome.paid && payment.status === 'failed' && !payment.paidLate) {
-            const paidLate = { at: new Date(clock.now()), ...pick(outcome.transactionId) }
-            await ref.update({ data: { paidLate } })
-            return { payment: { ...payment, paidLate }, moved: false }
+    const settled = await rerunOnConflict(
+      () =>
+        inTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.parkingPayments).doc(id)
+          const payment = (await ref.get()).data as PaymentDoc | null
+          if (!payment) return null
+          if (payment.status !== 'created') {
+            if (outcome.paid && payment.status === 'failed' && !payment.paidLate) {
+              const paidLate = { at: new Date(clock.now()), ...pick(outcome.transactionId) }
+              await ref.update({ data: { paidLate } })
+              return { payment: { ...payment, paidLate }, moved: false }
+            }
+            return { payment, moved: false }
           }
-          return { payment, moved: false }
-        }
-        const now = new Date(clock.now())
-        if (!outcome.paid) {
+          const now = new Date(clock.now())
+          if (!outcome.paid) {
+            const changes = {
+              status: 'failed' as const,
+              failedAt: now,
+              ...(outcome.failure ? { failure: outcome.failure } : {}),
+            }
+            await ref.update({ data: changes })
+            return { payment: { ...payment, ...changes }, moved: true }
+          }
+          const windowUntil = new Date(now.getTime() + payment.windowMinutes * 60_000)
+          const sessionRef = tx.collection(COLLECTIONS.parkingSessions).doc(payment.sessionId)
+          const session = (await sessionRef.get()).data as SessionDoc | null
+          let before: PaymentDoc['before']
+          if (session) {
+            before = { paidMinutes: session.paidMinutes ?? 0, paidUntil: session.paidUntil ?? null }
+            await sessionRef.update({
+              data: {
+                paidFen: session.paidFen + payment.amountFen,
+                paidMinutes: payment.coversMinutes,
+                paidUntil: windowUntil,
+              },
+            })
+          }
+          await countParkingDay(tx, payment, now, paymentDayCounts(payment))
+          // The tier's free time is once a China day per member: this payment used today's.
+          if (payment.memberId && usesTierFree(payment))
+            await tx
+              .collection(COLLECTIONS.members)
+              .doc(payment.memberId)
+              .update({ data: { parkingTierFreeDay: chinaDate(now.getTime()) } })
           const changes = {
-            status: 'failed' as const,
-            failedAt: now,
-            ...(outcome.failure ? { failure: outcome.failure } : {}),
+            status: 'paid' as const,
+            paidAt: now,
+            windowUntil,
+            ...pick(outcome.transactionId),
+            ...(before ? { before } : {}),
           }
           await ref.update({ data: changes })
           return { payment: { ...payment, ...changes }, moved: true }
-        }
-        const windowUntil = new Date(now.getTime() + payment.windowMinutes * 60_000)
-        const sessionRef = tx.collection(COLLECTIONS.parkingSessions).doc(payment.sessionId)
-        const session = (await sessionRef.get()).data as SessionDoc | null
-        let before: PaymentDoc['before']
-        if (session) {
-          before = { paidMinutes: session.paidMinutes ?? 0, paidUntil: session.paidUntil ?? null }
-          await sessionRef.update({
-            data: {
-              paidFen: session.paidFen + payment.amountFen,
-              paidMinutes: payment.coversMinutes,
-              paidUntil: windowUntil,
-            },
-          })
-        }
-        await countParkingDay(tx, payment, now, paymentDayCounts(payment))
-        // The tier's free time is once a China day per member: this payment used today's.
-        if (payment.memberId && usesTierFree(payment))
-          await tx
-            .collection(COLLECTIONS.members)
-            .doc(payment.memberId)
-            .update({ data: { parkingTierFreeDay: chinaDate(now.getTime()) } })
-        const changes = {
-          status: 'paid' as const,
-          paidAt: now,
-          windowUntil,
-          ...pick(outcome.transactionId),
-          ...(before ? { before } : {}),
-        }
-        await ref.update({ data: changes })
-        return { payment: { ...payment, ...changes }, moved: true }
-      }),
+        }),
+      CONFLICT_RUNS,
     )
     if (settled?.moved && settled.payment.status === 'failed') await giveBack(settled.payment, actor)
     return settled
@@ -423,42 +402,47 @@ export function createParkingPayments(deps: {
         return fail('PARKING_PAYMENT_ORDER_FAILED')
       }
     }
-    const done = await withReruns(() =>
-      inTransaction(db, async (tx) => {
-        const ref = tx.collection(COLLECTIONS.parkingPayments).doc(payment._id)
-        const current = (await ref.get()).data as PaymentDoc | null
-        if (!current || current.status !== 'paid') return current && { payment: current, moved: false }
-        const now = new Date(clock.now())
-        const sessionRef = tx.collection(COLLECTIONS.parkingSessions).doc(current.sessionId)
-        const session = (await sessionRef.get()).data as SessionDoc | null
-        if (session) {
-          // The last payment refunded: the stay is owed again as before it.
-          const last = (session.paidMinutes ?? 0) === current.coversMinutes
-          await sessionRef.update({
-            data: {
-              paidFen: Math.max(0, session.paidFen - current.amountFen),
-              ...(last && current.before
-                ? { paidMinutes: current.before.paidMinutes, paidUntil: current.before.paidUntil }
-                : {}),
-            },
+    const done = await rerunOnConflict(
+      () =>
+        inTransaction(db, async (tx) => {
+          const ref = tx.collection(COLLECTIONS.parkingPayments).doc(payment._id)
+          const current = (await ref.get()).data as PaymentDoc | null
+          if (!current || current.status !== 'paid') return current && { payment: current, moved: false }
+          const now = new Date(clock.now())
+          const sessionRef = tx.collection(COLLECTIONS.parkingSessions).doc(current.sessionId)
+          const session = (await sessionRef.get()).data as SessionDoc | null
+          if (session) {
+            // The last payment refunded: the stay is owed again as before it.
+            const last = (session.paidMinutes ?? 0) === current.coversMinutes
+            await sessionRef.update({
+              data: {
+                paidFen: Math.max(0, session.paidFen - current.amountFen),
+                ...(last && current.before
+                  ? { paidMinutes: current.before.paidMinutes, paidUntil: current.before.paidUntil }
+                  : {}),
+              },
+            })
+          }
+          // A refunded payment gives the day's tier free time back, if it used it.
+          if (current.memberId && current.paidAt && usesTierFree(current)) {
+            const memberRef = tx.collection(COLLECTIONS.members).doc(current.memberId)
+            const member = (await memberRef.get()).data as MemberDoc | null
+            if (member?.parkingTierFreeDay === chinaDate(new Date(current.paidAt).getTime()))
+              await memberRef.update({ data: { parkingTierFreeDay: null } })
+          }
+          await countParkingDay(tx, current, now, {
+            refunds: 1,
+            refundedFen: current.amountFen,
+            pointsSpent: -current.pointsSpent,
           })
-        }
-        // A refunded payment gives the day's tier free time back, if it used it.
-        if (current.memberId && current.paidAt && usesTierFree(current)) {
-          const memberRef = tx.collection(COLLECTIONS.members).doc(current.memberId)
-          const member = (await memberRef.get()).data as MemberDoc | null
-          if (member?.parkingTierFreeDay === chinaDate(new Date(current.paidAt).getTime()))
-            await memberRef.update({ data: { parkingTierFreeDay: null } })
-        }
-        await countParkingDay(tx, current, now, {
-          refunds: 1,
-          refundedFen: current.amountFen,
-          pointsSpent: -current.pointsSpent,
-        })
-        const changes = { status: 'refunded' as const, refund: { by: by.actor, reason: by.reason, at: now } }
-        await ref.update({ data: changes })
-        return { payment: { ...current, ...changes }, moved: true }
-      }),
+          const changes = {
+            status: 'refunded' as const,
+            refund: { by: by.actor, reason: by.reason, at: now },
+          }
+          await ref.update({ data: changes })
+          return { payment: { ...current, ...changes }, moved: true }
+        }),
+      CONFLICT_RUNS,
     )
     if (!done) return fail('PARKING_PAYMENT_UNKNOWN')
     if (done.moved) await giveBack(done.payment, by.actor)

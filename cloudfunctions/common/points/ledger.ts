@@ -1,40 +1,62 @@
 /**
- * The points ledger (6.4, DESIGN 5): append-only entries, lots, and the member's balance, written
- * together in one transaction per entry.
+ * The points ledger (6.4, DESIGN 5): append-only entries and the member's balance and lots,
+ * written together in one transaction per entry.
  *
  * - An entry's `_id` is its idempotency key, derived from its source and kind
- *   (`earn:pos:<store>:<receipt>`, `spend:redemption:<id>` …): a repeated POS push, a retried
- *   call or a 商圈 notice delivered twelve times finds the entry and answers it, unchanged.
- * - Each earn makes a lot (held for the return window, then available until it expires). Spends
- *   drain available lots earliest expiry first and record the lots they drew from; expiry writes
- *   off what a lot still holds; a refund takes back its purchase's points from their lot, then
- *   from the member's other points, and what is still missing is owed (a negative balance the
- *   member sees) or absorbed by the mall, as the manager's policy says.
- * - The member document holds `points` (every live point, held ones included, less what is
- *   owed), `pointsHeld` (the held lots: when each becomes available) and `spendMonths` (fen per
- *   China month, for the 12-month qualifying spend): what the member centre and the till read,
- *   without reading the ledger.
- * - Daily aggregates per store (`points_days`, sharded so the tills of one store do not all
- *   write one document) are written in the same transaction: the managers' reports never scan
- *   the ledger.
+ *   (`earn:receipt:<store>:<receipt>`, `spend:redemption:<id>` …): a repeated POS push, a retried
+ *   call or a 商圈 notice delivered twelve times finds the entry and answers it, unchanged. The
+ *   transaction adds the entry under that id, so a repeat is a refused add, not a read.
+ * - Each earn is a lot (`lot`: the points it put in, available from the end of the return
+ *   window, expiring by the policy). The member document holds what the lots still hold
+ *   (`lots`: tranches by expiry, each held earn apart until its hold ends — domain/points/lots.ts),
+ *   `points` (every live point, held ones included, less what is owed), `lotsExpireAt` (the first
+ *   expiry: the expiry job's and the reminder's index) and `spendMonths` (fen per China month, for
+ *   the 12-month qualifying spend): what the member centre and the till read without reading the
+ *   ledger. Spends drain available tranches earliest expiry first and record what they drew
+ *   (`allocations`); a refund takes back its purchase's points from its own lot first, then from
+ *   the member's other points, and what is still missing is owed (a negative balance the member
+ *   sees) or absorbed by the mall, as the manager's policy says.
+ * - Entries are never changed. Each is the record of the write it made (L-14: when, who, what,
+ *   which event, under which purpose — a refused write changes nothing and is recorded in the
+ *   audit log by its caller): entries carry `seq` and a MAC under the audit signing key chained
+ *   to the member's previous entry, and the member document holds the chain's head
+ *   (`ledgerHead`), written in the same transaction — an edited, removed or inserted entry breaks
+ *   the chain (the reconciliation verifies it). The MAC leaves out what erasure rewrites (the
+ *   member id, a WeChat actor's hash, the `_id` of an entry that names a card).
+ * - Daily aggregates per store (`points_days`, sharded so the tills of one store rarely write the
+ *   same document) are incremented in the same transaction, without reading them: the day's
+ *   shards are created once (by the first entry of the day, or ahead by the daily points job).
  *
- * Invariant (checked by `reconcile`): points = Σ entries' deltas = Σ lots' remaining − owed,
- * where owed = max(0, −points) and no lot holds points while something is owed.
+ * Invariant (checked by the reconciliation): points = Σ entries' deltas = Σ lots' points − owed,
+ * where owed = max(0, −points) and no lot holds points while something is owed; the lots are what
+ * the entries put in and drew, expiry by expiry.
  */
 import { randomInt } from 'node:crypto'
 
 import { chinaDate } from '../../../src/domain/dates'
-import { drain, lotDates, type Allocation, type Lot, type LotPolicy } from '../../../src/domain/points/lots'
 import type { EarningLine } from '../../../src/domain/points/earning'
+import {
+  addLot,
+  drain,
+  expireDue,
+  firstExpiry,
+  lotDates,
+  settle,
+  takeBack,
+  type Allocation,
+  type LotPolicy,
+  type Tranche,
+} from '../../../src/domain/points/lots'
 import { tierPolicyOf, upgradeOnly, type TierPolicy } from '../../../src/domain/points/tiers'
 import type { Tier } from '../../../src/domain/member/model'
+import { auditSignerFromEnv, type AuditSigner } from '../chain'
 import type { Clock } from '../clock'
 import {
+  addUnique,
   COLLECTIONS,
   inTransaction,
   isDuplicateKeyError,
-  isTransactionConflict,
-  transactionConflict as conflict,
+  rerunOnConflict,
   type Db,
   type DbTransaction,
   type Doc,
@@ -60,7 +82,16 @@ export interface EntrySource {
   ref: string
 }
 
-export interface LedgerEntry extends Doc {
+/** The lot an earn (or a positive adjustment) made. */
+export interface EntryLot {
+  /** The points it put in: the entry's less what paid off a debt. */
+  points: number
+  availableFrom: string
+  expiresAt: string
+}
+
+/** An entry as its write makes it, before the chain seals it. */
+export interface EntryFields {
   _id: string
   memberId: string
   kind: EntryKind
@@ -70,12 +101,15 @@ export interface LedgerEntry extends Doc {
   source: EntrySource
   /** `staff:<id>`, `wx:<hash>`, `device:<id>` or `system:<job>` (audit.ts actors). */
   actor: string
+  /** What the write was for (L-14): the basic service. */
+  purpose: 'membership'
   storeId: string
   at: Date
-  /** Earns: the lot it made (its own id) and what the shopper reads. */
+  /** Earns: the lot and what the shopper reads. */
+  lot?: EntryLot
   lines?: EarningLine[]
   amountFen?: number
-  /** Spends, expiries, reversals, negative adjustments: the lots drawn from. */
+  /** Spends, expiries, reversals, negative adjustments: what they drew from the lots. */
   allocations?: Allocation[]
   /** Counter earns: what the purchase was, to refund it under the same rules. */
   purchase?: PurchaseFacts
@@ -87,6 +121,9 @@ export interface LedgerEntry extends Doc {
   absorbed?: number
 }
 
+/** An entry as stored: sealed into the member's chain (its number and MAC). */
+export type LedgerEntry = Doc & EntryFields & { seq: number; mac: string }
+
 /** What scored a purchase besides its amount: the rules version, the tier, where it was bought. */
 export interface PurchaseFacts {
   rulesVersion: number
@@ -97,51 +134,40 @@ export interface PurchaseFacts {
   counterId?: string
 }
 
-export interface LotDoc extends Doc {
-  _id: string
-  memberId: string
-  earned: number
-  remaining: number
-  availableFrom: Date
-  expiresAt: Date
-}
-
-const asLot = (doc: LotDoc): Lot => ({
-  id: doc._id,
-  earned: doc.earned,
-  remaining: doc.remaining,
-  availableFrom: new Date(doc.availableFrom).toISOString(),
-  expiresAt: new Date(doc.expiresAt).toISOString(),
-})
-
-interface HeldTranche {
-  lotId: string
-  until: string
-  points: number
+export interface LedgerHead {
+  seq: number
+  mac: string
 }
 
 /** What the ledger keeps on the member document. */
 export interface BalanceFields {
   points: number
-  pointsHeld?: HeldTranche[]
+  lots?: Tranche[]
   spendMonths?: Record<string, number>
+  ledgerHead?: LedgerHead
 }
 
-export type LedgerError = 'POINTS_INSUFFICIENT' | 'POINTS_SOURCE_UNKNOWN' | 'NOT_A_MEMBER'
+export type LedgerError =
+  | 'POINTS_INSUFFICIENT'
+  | 'POINTS_SOURCE_UNKNOWN'
+  | 'NOT_A_MEMBER'
+  | 'NOTHING_DUE'
+  /** Refusals of the caller's own check of the member, made inside the transaction. */
+  | 'LOOKUP_MEMBER_UNKNOWN'
+  | 'PURPOSE_CONSENT_REQUIRED'
 
 export type Written = { entry: LedgerEntry; repeated: boolean } | { error: LedgerError }
 
 /** Shards of a store's day in `points_days`: concurrent tills rarely touch the same one. */
-export const DAY_SHARDS = 16
+export const DAY_SHARDS = 32
 
 /** Transactions (each with the SDK's own reruns) an entry may take when the member is busy. */
 const CONFLICT_RUNS = 8
 
-/** Lots a spend reads at most: more than a member holds unspent. */
-const MAX_LOTS = 500
-
 /** The refund policy for points already spent (the manager's choice). */
 export type RefundPolicy = 'negative' | 'absorb'
+
+export const PURPOSE = 'membership' as const
 
 export interface LedgerDeps {
   db: Db
@@ -149,43 +175,19 @@ export interface LedgerDeps {
   policy: LotPolicy
   /** The earning rules' versions, for the tier thresholds in force (a book of its own when absent). */
   rules?: RulesBook
-}
-
-/**
- * The lot an earn of `points` makes for a member whose balance is `balance`: what is owed is paid
- * first out of the new points (the lot holds the rest).
- */
-export function newLot(input: {
-  id: string
-  memberId: string
-  points: number
-  balance: number
-  at: Date
-  policy: LotPolicy
-  immediate?: boolean
-}): LotDoc {
-  const dates = lotDates(
-    input.at.toISOString(),
-    input.immediate ? { ...input.policy, holdDays: 0 } : input.policy,
-  )
-  const owed = Math.max(0, -input.balance)
-  return {
-    _id: input.id,
-    memberId: input.memberId,
-    earned: input.points,
-    remaining: input.points - Math.min(owed, input.points),
-    availableFrom: new Date(dates.availableFrom),
-    expiresAt: new Date(dates.expiresAt),
-  }
+  /** The entries' MACs (the audit signing key from the environment when absent). */
+  signer?: AuditSigner
 }
 
 export const entryId = (kind: EntryKind, source: EntrySource) => `${kind}:${source.kind}:${source.ref}`
 
-/** The available and held points of a member document at `now`, and the 12-month spend. */
+const iso = (value: Date) => value.toISOString()
+
+/** The available and held points of a member document at `now`. */
 export function balanceOf(member: BalanceFields, now: string): { available: number; pending: number } {
-  const pending = (member.pointsHeld ?? [])
-    .filter((held) => held.until > now)
-    .reduce((sum, held) => sum + held.points, 0)
+  const pending = (member.lots ?? [])
+    .filter((t) => t.heldUntil !== undefined && t.heldUntil > now && t.expiresAt >= now)
+    .reduce((sum, t) => sum + t.points, 0)
   return { available: member.points - pending, pending }
 }
 
@@ -205,116 +207,229 @@ function recentMonths(now: string): string[] {
   })
 }
 
+/** The actor as the MAC covers it: a WeChat actor's hash is replaced at erasure. */
+const macActor = (actor: string) => (actor.startsWith('wx:') ? 'wx' : actor)
+
+/** What an entry's MAC covers, in a fixed order. */
+function macParts(entry: EntryFields & { seq: number }): unknown[] {
+  const p = entry.purchase
+  return [
+    entry.seq,
+    entry.kind,
+    entry.delta,
+    entry.reason,
+    entry.source.kind,
+    entry.source.ref,
+    macActor(entry.actor),
+    entry.purpose,
+    entry.storeId,
+    new Date(entry.at).getTime(),
+    entry.lot ? [entry.lot.points, entry.lot.availableFrom, entry.lot.expiresAt] : null,
+    entry.lines ? entry.lines.map((line) => [line.kind, line.points]) : null,
+    entry.amountFen ?? null,
+    entry.allocations ? entry.allocations.map((a) => [a.expiresAt, a.points, a.entry ?? null]) : null,
+    p ? [p.rulesVersion, p.tier, p.at ?? null, p.brandId ?? null, p.counterId ?? null] : null,
+    entry.reverses ?? null,
+    entry.refundFen ?? null,
+    entry.owed ?? null,
+    entry.absorbed ?? null,
+  ]
+}
+
+/** The MAC of `entry` after the entry whose MAC is `prev` ('' for a member's first). */
+export const ledgerMac = (signer: AuditSigner, prev: string, entry: EntryFields & { seq: number }): string =>
+  signer.mac('ledger', [prev, ...macParts(entry)])
+
+/** `entry` chained after the member's head: its number and MAC, and the new head. */
+export function chained(
+  signer: AuditSigner,
+  head: LedgerHead | undefined,
+  entry: EntryFields,
+): { entry: LedgerEntry; head: LedgerHead } {
+  const seq = (head?.seq ?? 0) + 1
+  const mac = ledgerMac(signer, head?.mac ?? '', { ...entry, seq })
+  return { entry: { ...entry, seq, mac }, head: { seq, mac } }
+}
+
+/**
+ * The lot of an earn of `points` for a member: what is owed is paid first out of the new points,
+ * the lot holds the rest. The member's new tranches and the entry's `lot`.
+ */
+export function earnLot(input: {
+  id: string
+  member: BalanceFields
+  points: number
+  at: Date
+  policy: LotPolicy
+  immediate?: boolean
+}): { lots: Tranche[]; lot: EntryLot } {
+  const now = iso(input.at)
+  const dates = lotDates(now, input.immediate ? { ...input.policy, holdDays: 0 } : input.policy)
+  const owed = Math.max(0, -input.member.points)
+  const points = input.points - Math.min(owed, input.points)
+  const lot = { points, ...dates }
+  return {
+    lot,
+    lots:
+      points > 0
+        ? addLot(input.member.lots ?? [], { entry: input.id, ...lot }, now)
+        : settle(input.member.lots ?? [], now),
+  }
+}
+
+/** The member fields that hold the lots (`lotsExpireAt` removed when none is left). */
+export function lotsFields(db: Db, lots: Tranche[]): Record<string, unknown> {
+  const first = firstExpiry(lots)
+  return { lots: db.command.set(lots), lotsExpireAt: first ? new Date(first) : db.command.remove() }
+}
+
+/**
+ * An earn written inside a caller's own transaction (a card's points moving to its member): the
+ * entry sealed into the member's chain, and the member fields to write with it. No day counts:
+ * the points were issued when the card was.
+ */
+export function earnWithin(
+  db: Db,
+  member: Doc & BalanceFields,
+  input: Omit<EntryFields, 'kind' | 'purpose' | 'memberId' | 'lot'> & { policy: LotPolicy },
+  signer: AuditSigner = auditSignerFromEnv(),
+): { entry: LedgerEntry; member: Record<string, unknown> } {
+  const { policy, ...fields } = input
+  const { lots, lot } = earnLot({
+    id: fields._id,
+    member,
+    points: fields.delta,
+    at: fields.at,
+    policy,
+    immediate: true,
+  })
+  const sealed = chained(signer, member.ledgerHead, {
+    ...fields,
+    memberId: member._id,
+    kind: 'earn',
+    purpose: PURPOSE,
+    lot,
+  })
+  return {
+    entry: sealed.entry,
+    member: {
+      points: member.points + fields.delta,
+      ...lotsFields(db, lots),
+      ledgerHead: db.command.set(sealed.head),
+    },
+  }
+}
+
 /**
  * A shard picked afresh by each attempt: two tills that collide on one shard go different ways on
  * their retries (a shard fixed per member would make the same two members collide every time).
  */
-function anyShard(): number {
-  return randomInt(DAY_SHARDS)
+const anyShard = () => randomInt(DAY_SHARDS)
+
+const COUNTS = ['issued', 'spent', 'expired', 'reversed', 'adjusted', 'absorbed'] as const
+
+type DayCounts = Partial<Record<(typeof COUNTS)[number], number>>
+
+export const dayShardId = (storeId: string, day: string, shard: number) => `${storeId}:${day}:${shard}`
+
+/** A day's shards of a store were not created yet: the transaction creates none, its caller does. */
+class DayMissing extends Error {
+  constructor(
+    readonly storeId: string,
+    readonly day: string,
+  ) {
+    super(`points_days ${storeId}:${day} not created`)
+  }
 }
 
-type DayCounts = Partial<
-  Record<'issued' | 'spent' | 'expired' | 'reversed' | 'adjusted' | 'absorbed', number>
->
+/** Creates every shard of a store's China day that does not exist yet (idempotent). */
+export async function openPointsDay(db: Db, storeId: string, day: string): Promise<void> {
+  for (let shard = 0; shard < DAY_SHARDS; shard += 1) {
+    const zero = Object.fromEntries(COUNTS.map((key) => [key, 0]))
+    await addUnique(db, COLLECTIONS.pointsDays, {
+      _id: dayShardId(storeId, day, shard),
+      storeId,
+      day,
+      ...zero,
+    })
+  }
+}
 
 export function createLedger(deps: LedgerDeps) {
   const { db, clock, policy } = deps
+  const _ = db.command
   const rules = deps.rules ?? createRulesBook(clock)
+  let signer = deps.signer
+  const sign = () => (signer ??= auditSignerFromEnv())
 
-  /** Live lots of a member, earliest expiry first (read outside the snapshot; rechecked inside). */
-  async function liveLots(memberId: string): Promise<Lot[]> {
-    const _ = db.command
-    const { data } = await db
-      .collection(COLLECTIONS.pointsLots)
-      .where({ memberId, remaining: _.gt(0) })
-      .orderBy('expiresAt', 'asc')
-      .limit(MAX_LOTS)
-      .get()
-    return (data as LotDoc[]).map(asLot)
-  }
-
+  /** Adds `counts` to one shard of the store's day, without reading it. */
   async function countDay(tx: DbTransaction, storeId: string, at: Date, counts: DayCounts) {
     const day = chinaDate(at.getTime())
-    const id = `${storeId}:${day}:${anyShard()}`
-    const ref = tx.collection(COLLECTIONS.pointsDays).doc(id)
-    const current = ((await ref.get()).data ?? { storeId, day }) as Doc & DayCounts
-    const next: Record<string, unknown> = { storeId, day }
-    for (const key of ['issued', 'spent', 'expired', 'reversed', 'adjusted', 'absorbed'] as const)
-      next[key] = (current[key] ?? 0) + (counts[key] ?? 0)
-    await ref.set({ data: next })
+    const data: Record<string, unknown> = {}
+    for (const key of COUNTS) if (counts[key]) data[key] = _.inc(counts[key] as number)
+    if (Object.keys(data).length === 0) return
+    const { stats } = await tx
+      .collection(COLLECTIONS.pointsDays)
+      .doc(dayShardId(storeId, day, anyShard()))
+      .update({ data })
+    if (stats.updated !== 1) throw new DayMissing(storeId, day)
   }
 
+  type Body = (
+    tx: DbTransaction,
+    member: Doc & BalanceFields,
+    at: Date,
+  ) => Promise<
+    | LedgerError
+    | {
+        entry: Omit<EntryFields, 'purpose'>
+        member: Record<string, unknown>
+        day: DayCounts
+        dayStore?: string
+      }
+  >
+
   /**
-   * One entry, once: the entry's id is looked up inside the transaction; a concurrent twin loses
-   * on the id and answers the winner's entry.
+   * One entry, once: the transaction reads the member, lets `body` decide, and writes the entry
+   * (under its id: a twin's add is refused), the member's balance, lots and chain head, and the
+   * day's counts. A repeat reads the entry it lost to.
    */
-  async function write(
-    id: string,
-    memberId: string,
-    body: (tx: DbTransaction, member: Doc & BalanceFields, at: Date) => Promise<LedgerEntry | LedgerError>,
-  ): Promise<Written> {
-    const repeat = async (): Promise<Written | undefined> => {
-      const { data } = await db.collection(COLLECTIONS.pointsLedger).doc(id).get()
-      return data ? { entry: data as LedgerEntry, repeated: true } : undefined
-    }
+  async function write(id: string | undefined, memberId: string, body: Body): Promise<Written> {
     const attempt = () =>
       inTransaction(db, async (tx): Promise<Written> => {
-        const existing = (await tx.collection(COLLECTIONS.pointsLedger).doc(id).get()).data
-        if (existing) return { entry: existing as LedgerEntry, repeated: true }
         const member = (await tx.collection(COLLECTIONS.members).doc(memberId).get()).data
         if (!member) return { error: 'NOT_A_MEMBER' }
-        const outcome = await body(tx, member as Doc & BalanceFields, new Date(clock.now()))
+        const current = member as Doc & BalanceFields
+        const at = new Date(clock.now())
+        const outcome = await body(tx, current, at)
         if (typeof outcome === 'string') return { error: outcome }
-        await tx.collection(COLLECTIONS.pointsLedger).add({ data: outcome })
-        return { entry: outcome, repeated: false }
+        const sealed = chained(sign(), current.ledgerHead, { ...outcome.entry, purpose: PURPOSE })
+        await tx.collection(COLLECTIONS.pointsLedger).add({ data: sealed.entry })
+        await tx
+          .collection(COLLECTIONS.members)
+          .doc(memberId)
+          .update({ data: { ...outcome.member, ledgerHead: _.set(sealed.head) } })
+        await countDay(tx, outcome.dayStore ?? outcome.entry.storeId, at, outcome.day)
+        return { entry: sealed.entry, repeated: false }
       })
-    for (let run = 1; ; run += 1) {
+    for (let opened = false; ;) {
       try {
-        return await attempt()
+        return await rerunOnConflict(attempt, CONFLICT_RUNS)
       } catch (error) {
-        if (isDuplicateKeyError(error)) {
-          const found = await repeat()
-          if (found) return found
+        if (id !== undefined && isDuplicateKeyError(error)) {
+          const { data } = await db.collection(COLLECTIONS.pointsLedger).doc(id).get()
+          if (data) return { entry: data as LedgerEntry, repeated: true }
         }
-        // The member's balance is a hot document at the till: a conflict that outlived the SDK's
-        // reruns waits a random moment and tries again, a bounded number of times.
-        if (!isTransactionConflict(error) || run === CONFLICT_RUNS) throw error
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * run))
+        if (!(error instanceof DayMissing) || opened) throw error
+        await openPointsDay(db, error.storeId, error.day)
+        opened = true
       }
     }
   }
 
-  /**
-   * Draws `allocations` from their lots inside `tx`. The allocations were planned from lots read
-   * outside the transaction's snapshot: when a lot no longer holds its share, nothing is written
-   * and the transaction reruns with a fresh plan (a conflict), never committing part of a draw.
-   */
-  async function drawFrom(tx: DbTransaction, allocations: Allocation[]): Promise<void> {
-    const lots = tx.collection(COLLECTIONS.pointsLots)
-    const current: LotDoc[] = []
-    for (const { lotId, points } of allocations) {
-      const lot = (await lots.doc(lotId).get()).data as LotDoc | null
-      if (!lot || lot.remaining < points) throw conflict()
-      current.push(lot)
-    }
-    for (const [i, { points }] of allocations.entries())
-      await lots.doc(current[i]._id).update({ data: { remaining: current[i].remaining - points } })
-  }
-
-  /** The held tranches still held at `now`, less what `allocations` drew from them. */
-  function heldAfter(member: BalanceFields, now: string, allocations: Allocation[] = []): HeldTranche[] {
-    return (member.pointsHeld ?? [])
-      .filter((held) => held.until > now)
-      .map((held) => {
-        const drawn = allocations.filter((a) => a.lotId === held.lotId).reduce((sum, a) => sum + a.points, 0)
-        return { ...held, points: held.points - drawn }
-      })
-      .filter((held) => held.points > 0)
-  }
-
   /** The member's spend per month within the last 12, with `fen` added to `at`'s month. */
   const spendAfter = (member: BalanceFields, at: Date, fen: number) => {
-    const kept = new Set(recentMonths(at.toISOString()))
+    const kept = new Set(recentMonths(iso(at)))
     const next: Record<string, number> = {}
     for (const [month, value] of Object.entries(member.spendMonths ?? {}))
       if (kept.has(month)) next[month] = value
@@ -322,7 +437,6 @@ export function createLedger(deps: LedgerDeps) {
     next[month] = (next[month] ?? 0) + fen
     return next
   }
-  const months = (member: BalanceFields, at: Date, fen: number) => db.command.set(spendAfter(member, at, fen))
 
   /** The tier a member reaches with `spend` (upgrade at once, never lower): undefined when unchanged. */
   function upgradeFor(
@@ -333,13 +447,26 @@ export function createLedger(deps: LedgerDeps) {
   ) {
     const from = member.tier as Tier | undefined
     if (!from) return undefined
-    const spendFen = qualifyingSpend({ ...member, spendMonths: spend }, at.toISOString())
+    const spendFen = qualifyingSpend({ ...member, spendMonths: spend }, iso(at))
     const to = upgradeOnly(from, spendFen, tiers)
     return to === from ? undefined : { from, to, spendFen }
   }
 
+  const base = (
+    id: string,
+    memberId: string,
+    kind: EntryKind,
+    delta: number,
+    input: { reason: string; source: EntrySource; actor: string; storeId: string },
+    at: Date,
+  ) => ({ _id: id, memberId, kind, delta, ...input, at })
+
   return {
-    /** Points for a purchase (or a bonus): a lot, held for the return window. */
+    /**
+     * Points for a purchase (or a bonus): a lot, held for the return window. `score`, when given,
+     * decides inside the transaction from the member document read there (the member's state and
+     * tier at the moment of the write): a refusal, or the points and their lines.
+     */
     async earn(input: {
       memberId: string
       source: EntrySource
@@ -354,6 +481,9 @@ export function createLedger(deps: LedgerDeps) {
       purchase?: PurchaseFacts
       /** Days the lot is held, when the rules in force say so (the policy's otherwise). */
       holdDays?: number
+      score?: (
+        member: Doc & BalanceFields,
+      ) => LedgerError | { points: number; lines: EarningLine[]; purchase?: PurchaseFacts }
     }): Promise<Written> {
       const id = entryId('earn', input.source)
       // Read outside the transaction (cached per instance): the thresholds in force now.
@@ -361,34 +491,20 @@ export function createLedger(deps: LedgerDeps) {
         ? tierPolicyOf((await rules.at(db, new Date(clock.now()).toISOString()))?.rules)
         : undefined
       return write(id, input.memberId, async (tx, member, at) => {
-        const lot = newLot({
+        const scored = input.score ? input.score(member) : { points: input.points, lines: input.lines }
+        if (typeof scored === 'string') return scored
+        const points = scored.points
+        const purchase = ('purchase' in scored ? scored.purchase : undefined) ?? input.purchase
+        const { lots, lot } = earnLot({
           id,
-          memberId: input.memberId,
-          points: input.points,
-          balance: member.points,
+          member,
+          points,
           at,
           policy: input.holdDays === undefined ? policy : { ...policy, holdDays: input.holdDays },
           immediate: input.immediate,
         })
-        await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
-        const intoLot = lot.remaining
-        const dates = { availableFrom: lot.availableFrom.toISOString() }
-        const held = heldAfter(member, at.toISOString())
-        if (intoLot > 0 && dates.availableFrom > at.toISOString())
-          held.push({ lotId: id, until: dates.availableFrom, points: intoLot })
         const spend = input.amountFen ? spendAfter(member, at, input.amountFen) : undefined
         const upgrade = spend && tiers ? upgradeFor(member, spend, at, tiers) : undefined
-        await tx
-          .collection(COLLECTIONS.members)
-          .doc(input.memberId)
-          .update({
-            data: {
-              points: member.points + input.points,
-              pointsHeld: held,
-              ...(spend ? { spendMonths: db.command.set(spend) } : {}),
-              ...(upgrade ? { tier: upgrade.to } : {}),
-            },
-          })
         if (upgrade)
           await tx.collection(COLLECTIONS.tierChanges).add({
             data: tierChange({
@@ -399,20 +515,21 @@ export function createLedger(deps: LedgerDeps) {
               ...upgrade,
             }),
           })
-        await countDay(tx, input.storeId, at, { issued: input.points })
         return {
-          _id: id,
-          memberId: input.memberId,
-          kind: 'earn',
-          delta: input.points,
-          reason: input.reason ?? 'purchase',
-          source: input.source,
-          actor: input.actor,
-          storeId: input.storeId,
-          at,
-          ...(input.lines ? { lines: input.lines } : {}),
-          ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
-          ...(input.purchase ? { purchase: input.purchase } : {}),
+          entry: {
+            ...base(id, input.memberId, 'earn', points, { ...input, reason: input.reason ?? 'purchase' }, at),
+            lot,
+            ...(scored.lines ? { lines: scored.lines } : {}),
+            ...(input.amountFen !== undefined ? { amountFen: input.amountFen } : {}),
+            ...(purchase ? { purchase } : {}),
+          },
+          member: {
+            points: member.points + points,
+            ...lotsFields(db, lots),
+            ...(spend ? { spendMonths: _.set(spend) } : {}),
+            ...(upgrade ? { tier: upgrade.to } : {}),
+          },
+          day: { issued: points },
         }
       })
     },
@@ -427,28 +544,23 @@ export function createLedger(deps: LedgerDeps) {
       reason?: string
     }): Promise<Written> {
       const id = entryId('spend', input.source)
-      return write(id, input.memberId, async (tx, member, at) => {
-        const now = at.toISOString()
-        if (balanceOf(member, now).available < input.points) return 'POINTS_INSUFFICIENT'
-        const allocations = drain(await liveLots(input.memberId), input.points, now)
-        if (!allocations) return 'POINTS_INSUFFICIENT'
-        await drawFrom(tx, allocations)
-        await tx
-          .collection(COLLECTIONS.members)
-          .doc(input.memberId)
-          .update({ data: { points: member.points - input.points, pointsHeld: heldAfter(member, now) } })
-        await countDay(tx, input.storeId, at, { spent: input.points })
+      return write(id, input.memberId, async (_tx, member, at) => {
+        const drawn = drain(member.lots ?? [], input.points, iso(at))
+        if (!drawn || member.points < input.points) return 'POINTS_INSUFFICIENT'
         return {
-          _id: id,
-          memberId: input.memberId,
-          kind: 'spend',
-          delta: -input.points,
-          reason: input.reason ?? 'redemption',
-          source: input.source,
-          actor: input.actor,
-          storeId: input.storeId,
-          at,
-          allocations,
+          entry: {
+            ...base(
+              id,
+              input.memberId,
+              'spend',
+              -input.points,
+              { ...input, reason: input.reason ?? 'redemption' },
+              at,
+            ),
+            allocations: drawn.allocations,
+          },
+          member: { points: member.points - input.points, ...lotsFields(db, drawn.tranches) },
+          day: { spent: input.points },
         }
       })
     },
@@ -468,52 +580,30 @@ export function createLedger(deps: LedgerDeps) {
     }): Promise<Written> {
       const source: EntrySource = { kind: 'adjustment', ref: input.key }
       const id = entryId('adjust', source)
-      return write(id, input.memberId, async (tx, member, at) => {
-        const now = at.toISOString()
-        const entry: LedgerEntry = {
-          _id: id,
-          memberId: input.memberId,
-          kind: 'adjust',
-          delta: input.delta,
-          reason: input.reason,
-          source,
-          actor: input.actor,
-          storeId: input.storeId,
-          at,
-        }
-        let held = heldAfter(member, now)
+      return write(id, input.memberId, async (_tx, member, at) => {
+        const entry = base(id, input.memberId, 'adjust', input.delta, { ...input, source }, at)
+        const day = { adjusted: input.delta }
         if (input.delta > 0) {
-          const lot = newLot({
-            id,
-            memberId: input.memberId,
-            points: input.delta,
-            balance: member.points,
-            at,
-            policy,
-            immediate: true,
-          })
-          await tx.collection(COLLECTIONS.pointsLots).add({ data: lot })
-        } else {
-          const points = -input.delta
-          if (balanceOf(member, now).available < points) return 'POINTS_INSUFFICIENT'
-          const allocations = drain(await liveLots(input.memberId), points, now)
-          if (!allocations) return 'POINTS_INSUFFICIENT'
-          await drawFrom(tx, allocations)
-          entry.allocations = allocations
-          held = heldAfter(member, now, allocations)
+          const { lots, lot } = earnLot({ id, member, points: input.delta, at, policy, immediate: true })
+          return {
+            entry: { ...entry, lot },
+            member: { points: member.points + input.delta, ...lotsFields(db, lots) },
+            day,
+          }
         }
-        await tx
-          .collection(COLLECTIONS.members)
-          .doc(input.memberId)
-          .update({ data: { points: member.points + input.delta, pointsHeld: held } })
-        await countDay(tx, input.storeId, at, { adjusted: input.delta })
-        return entry
+        const drawn = drain(member.lots ?? [], -input.delta, iso(at))
+        if (!drawn || member.points < -input.delta) return 'POINTS_INSUFFICIENT'
+        return {
+          entry: { ...entry, allocations: drawn.allocations },
+          member: { points: member.points + input.delta, ...lotsFields(db, drawn.tranches) },
+          day,
+        }
       })
     },
 
     /**
      * Takes back `points` of the earn `earnSource` for the refund `refundRef` (partial refunds
-     * too, each once): from the earn's lot, then the member's other live points, then owed or
+     * too, each once): from the earn's lot, then the member's other points, then owed or
      * absorbed as `refundPolicy` says.
      */
     async reverse(input: {
@@ -531,87 +621,64 @@ export function createLedger(deps: LedgerDeps) {
         const earned = (await tx.collection(COLLECTIONS.pointsLedger).doc(earnId).get())
           .data as LedgerEntry | null
         if (!earned || earned.memberId !== input.memberId) return 'POINTS_SOURCE_UNKNOWN'
-        const now = at.toISOString()
-        const lots = await liveLots(input.memberId)
-        // Its own lot first, then the others (held ones too), earliest expiry first.
-        const ordered: Lot[] = [
-          ...lots.filter((lot) => lot.id === earnId),
-          ...lots.filter((lot) => lot.id !== earnId),
-        ]
-        const allocations: Allocation[] = []
-        let left = input.points
-        for (const lot of ordered) {
-          if (left === 0) break
-          const take = Math.min(lot.remaining, left)
-          allocations.push({ lotId: lot.id, points: take })
-          left -= take
-        }
-        // The lots were read outside the snapshot: a lot that changed since reruns the transaction.
-        await drawFrom(tx, allocations)
-        const owed = input.refundPolicy === 'negative' ? left : 0
-        const absorbed = left - owed
+        const own = { entry: earnId, expiresAt: earned.lot?.expiresAt ?? '' }
+        const taken = takeBack(member.lots ?? [], input.points, iso(at), own)
+        const owed = input.refundPolicy === 'negative' ? taken.short : 0
+        const absorbed = taken.short - owed
         const delta = -(input.points - absorbed)
-        await tx
-          .collection(COLLECTIONS.members)
-          .doc(input.memberId)
-          .update({
-            data: {
-              points: member.points + delta,
-              pointsHeld: heldAfter(member, now, allocations),
-              ...(input.refundFen ? { spendMonths: months(member, at, -input.refundFen) } : {}),
-            },
-          })
-        await countDay(tx, earned.storeId, at, { reversed: -delta, absorbed })
         return {
-          _id: id,
-          memberId: input.memberId,
-          kind: 'reverse',
-          delta,
-          reason: 'refund',
-          source: earned.source,
-          actor: input.actor,
-          storeId: earned.storeId,
-          at,
-          allocations,
-          reverses: earnId,
-          ...(input.refundFen ? { refundFen: input.refundFen } : {}),
-          ...(owed ? { owed } : {}),
-          ...(absorbed ? { absorbed } : {}),
+          entry: {
+            ...base(
+              id,
+              input.memberId,
+              'reverse',
+              delta,
+              { reason: 'refund', source: earned.source, actor: input.actor, storeId: earned.storeId },
+              at,
+            ),
+            allocations: taken.allocations,
+            reverses: earnId,
+            ...(input.refundFen ? { refundFen: input.refundFen } : {}),
+            ...(owed ? { owed } : {}),
+            ...(absorbed ? { absorbed } : {}),
+          },
+          member: {
+            points: member.points + delta,
+            ...lotsFields(db, taken.tranches),
+            ...(input.refundFen ? { spendMonths: _.set(spendAfter(member, at, -input.refundFen)) } : {}),
+          },
+          day: { reversed: -delta, absorbed },
         }
       })
     },
 
-    /** Writes off what an expired lot still holds (the expiry job; once per lot). */
-    async expireLot(lot: LotDoc, actor: string): Promise<Written> {
-      const id = `expire:${lot._id}`
-      return write(id, lot.memberId, async (tx, member, at) => {
-        const current = (await tx.collection(COLLECTIONS.pointsLots).doc(lot._id).get()).data as LotDoc | null
-        if (!current || current.remaining === 0 || new Date(current.expiresAt) >= at)
-          return 'POINTS_SOURCE_UNKNOWN'
-        const points = current.remaining
-        await tx
-          .collection(COLLECTIONS.pointsLots)
-          .doc(lot._id)
-          .update({ data: { remaining: 0 } })
-        await tx
-          .collection(COLLECTIONS.members)
-          .doc(lot.memberId)
-          .update({
-            data: { points: member.points - points, pointsHeld: heldAfter(member, at.toISOString()) },
-          })
+    /**
+     * Writes off what the member's lots hold past their expiry (the expiry job): one entry for
+     * everything due, whose id follows from the member's chain head — a rerun after a crash
+     * writes the same entry, a rerun after the commit finds nothing due.
+     */
+    async expireDue(memberId: string, actor: string): Promise<Written> {
+      return write(undefined, memberId, async (_tx, member, at) => {
+        const head = member.ledgerHead
+        const id = `expire:${head ? `${head.seq}:${head.mac.slice(0, 22)}` : `0:${randomInt(2 ** 40).toString(36)}`}`
+        const due = expireDue(member.lots ?? [], iso(at))
+        const points = due.expired.reduce((sum, a) => sum + a.points, 0)
+        if (points === 0) return 'NOTHING_DUE'
         const storeId = typeof member.storeId === 'string' ? member.storeId : ''
-        await countDay(tx, storeId, at, { expired: points })
         return {
-          _id: id,
-          memberId: lot.memberId,
-          kind: 'expire',
-          delta: -points,
-          reason: 'expiry',
-          source: { kind: 'expiry', ref: lot._id },
-          actor,
-          storeId,
-          at,
-          allocations: [{ lotId: lot._id, points }],
+          entry: {
+            ...base(
+              id,
+              memberId,
+              'expire',
+              -points,
+              { reason: 'expiry', source: { kind: 'expiry', ref: due.expired[0].expiresAt }, actor, storeId },
+              at,
+            ),
+            allocations: due.expired,
+          },
+          member: { points: member.points - points, ...lotsFields(db, due.tranches) },
+          day: { expired: points },
         }
       })
     },

@@ -13,7 +13,7 @@ import { allows } from '../../../src/domain/consent/rules'
 import type { AwardAnswer, RefundAnswer } from '../../../src/domain/contracts/points'
 import { fail, failScored, ok, type Failure, type Result } from '../../../src/domain/errors'
 import { earn, type Purchase } from '../../../src/domain/points/earning'
-import { DEFAULT_LOT_POLICY, lotDates } from '../../../src/domain/points/lots'
+import { DEFAULT_LOT_POLICY } from '../../../src/domain/points/lots'
 import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
@@ -45,8 +45,9 @@ export const receiptSource = (storeId: string, receiptNo: string): EntrySource =
   ref: `${storeId}:${receiptNo}`,
 })
 
+/** A purchase ready to score: the member's tier is the one the ledger's transaction reads. */
 export interface Scoring {
-  member: MemberDoc
+  memberId: string
   purchase: Purchase
   version: RulesVersionDoc
   storeId: string
@@ -91,19 +92,22 @@ export function createReceipts(deps: ReceiptDeps) {
     return purchase
   }
 
-  /** How a servable member's purchase scores: the purchase and the rules version in force at it. */
-  async function score(member: MemberDoc, input: PurchaseInput): Promise<Scoring | Failure> {
+  /** How a member's purchase scores: the purchase and the rules version in force at it. */
+  async function score(memberId: string, input: PurchaseInput): Promise<Scoring | Failure> {
     const purchase = await purchaseOf(input)
     if (isFailure(purchase)) return purchase
     const version = await rules.at(db, purchase.at)
     if (!version) return fail('POINTS_RULES_MISSING')
-    return { member, purchase, version, storeId: input.storeId }
+    return { memberId, purchase, version, storeId: input.storeId }
   }
 
-  const ledgerFailure = (written: Written, field?: string): Failure | null => {
+  /** The ledger's refusal as an answer; `memberField` names the input that named the member. */
+  const ledgerFailure = (written: Written, field?: string, memberField = 'ref'): Failure | null => {
     if (!('error' in written)) return null
     if (written.error === 'POINTS_INSUFFICIENT') return fail('POINTS_INSUFFICIENT', field)
-    if (written.error === 'NOT_A_MEMBER') return fail('LOOKUP_MEMBER_UNKNOWN', 'ref')
+    if (written.error === 'NOT_A_MEMBER' || written.error === 'LOOKUP_MEMBER_UNKNOWN')
+      return fail('LOOKUP_MEMBER_UNKNOWN', memberField)
+    if (written.error === 'PURPOSE_CONSENT_REQUIRED') return fail('PURPOSE_CONSENT_REQUIRED', PURPOSE)
     return fail('POINTS_SOURCE_UNKNOWN', field)
   }
 
@@ -124,14 +128,12 @@ export function createReceipts(deps: ReceiptDeps) {
     )) as LedgerEntry | null
 
   /** What an award answers, for the first award or a repeat of it. */
-  async function awardAnswer(
+  function awardAnswer(
     entry: LedgerEntry,
     receiptNo: string,
     repeated: boolean,
     fallback: { amountFen: number; version: number },
-  ): Promise<AwardAnswer> {
-    const at = new Date(entry.at).toISOString()
-    const holdDays = (await versionOf(entry))?.holdDays ?? DEFAULT_LOT_POLICY.holdDays
+  ): AwardAnswer {
     return {
       receiptNo,
       points: entry.delta,
@@ -139,7 +141,7 @@ export function createReceipts(deps: ReceiptDeps) {
       amountFen: entry.amountFen ?? fallback.amountFen,
       version: entry.purchase?.rulesVersion ?? fallback.version,
       repeated,
-      availableFrom: lotDates(at, { ...DEFAULT_LOT_POLICY, holdDays }).availableFrom,
+      availableFrom: entry.lot?.availableFrom ?? new Date(entry.at).toISOString(),
     }
   }
 
@@ -150,8 +152,8 @@ export function createReceipts(deps: ReceiptDeps) {
     audited,
     awarded,
 
-    /** The points a scored purchase earns, without writing them (the counter's preview). */
-    preview({ member, purchase, version }: Scoring) {
+    /** The points a scored purchase earns for `member`, without writing them (the counter's preview). */
+    preview(member: MemberDoc, { purchase, version }: Scoring) {
       const earned = earn(purchase, { tier: member.tier }, version.rules)
       return { ...earned, amountFen: purchase.amountFen, version: version.version }
     },
@@ -168,42 +170,55 @@ export function createReceipts(deps: ReceiptDeps) {
     ): Promise<Result<AwardAnswer>> {
       if ((memberId !== undefined && entry.memberId !== memberId) || entry.amountFen !== amountFen)
         return failScored(entry.amountFen ?? 0, 'receiptNo')
-      return ok(await awardAnswer(entry, receiptNo, true, { amountFen, version: 0 }))
+      return ok(awardAnswer(entry, receiptNo, true, { amountFen, version: 0 }))
     },
 
-    /** Awards a scored receipt once: a repeat answers the first award. */
-    async award(scoring: Scoring, receiptNo: string, actor: string): Promise<Result<AwardAnswer>> {
-      const { member, purchase, version, storeId } = scoring
-      const earned = earn(purchase, { tier: member.tier }, version.rules)
+    /**
+     * Awards a scored receipt once: a repeat answers the first award. Whom and how much are
+     * decided inside the ledger's transaction, on the member document it reads: an active member
+     * whose basic consent holds, scored at their tier. The entry is the record of the write.
+     */
+    async award(
+      scoring: Scoring,
+      receiptNo: string,
+      actor: string,
+      memberField = 'ref',
+    ): Promise<Result<AwardAnswer>> {
+      const { memberId, purchase, version, storeId } = scoring
       const written = await ledger.earn({
-        memberId: member._id,
+        memberId,
         source: receiptSource(storeId, receiptNo),
-        points: earned.points,
+        points: 0,
         storeId,
         actor,
         reason: 'purchase',
-        lines: earned.lines,
         amountFen: purchase.amountFen,
         holdDays: version.holdDays,
-        purchase: {
-          rulesVersion: version.version,
-          tier: member.tier,
-          at: purchase.at,
-          ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
-          ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
+        score: (doc) => {
+          const member = doc as unknown as MemberDoc
+          if (member.status !== 'active') return 'LOOKUP_MEMBER_UNKNOWN'
+          if (!allows(member, PURPOSE)) return 'PURPOSE_CONSENT_REQUIRED'
+          const earned = earn(purchase, { tier: member.tier }, version.rules)
+          return {
+            points: earned.points,
+            lines: earned.lines,
+            purchase: {
+              rulesVersion: version.version,
+              tier: member.tier,
+              at: purchase.at,
+              ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
+              ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
+            },
+          }
         },
       })
-      const refused = ledgerFailure(written)
+      const refused = ledgerFailure(written, undefined, memberField)
       if (refused || 'error' in written) return refused ?? fail('INTERNAL')
       const { entry, repeated } = written
-      if (repeated && (entry.memberId !== member._id || entry.amountFen !== purchase.amountFen))
+      if (repeated && (entry.memberId !== memberId || entry.amountFen !== purchase.amountFen))
         return failScored(entry.amountFen ?? 0, 'receiptNo')
-      if (!repeated) await audited(actor, member._id, 'points-award')
       return ok(
-        await awardAnswer(entry, receiptNo, repeated, {
-          amountFen: purchase.amountFen,
-          version: version.version,
-        }),
+        awardAnswer(entry, receiptNo, repeated, { amountFen: purchase.amountFen, version: version.version }),
       )
     },
 
@@ -254,7 +269,6 @@ export function createReceipts(deps: ReceiptDeps) {
       })
       const refused = ledgerFailure(written, 'receiptNo')
       if (refused || 'error' in written) return refused ?? fail('INTERNAL')
-      if (!written.repeated) await audited(input.actor, earned.memberId, 'points-refund')
       return answer(written.entry, written.repeated, refunded)
     },
   }

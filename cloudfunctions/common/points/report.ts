@@ -18,6 +18,7 @@ import { chinaDate } from '../../../src/domain/dates'
 import type { PointsDayRow, PointsReport } from '../../../src/domain/contracts/points'
 import type { Clock } from '../clock'
 import { addUnique, between, COLLECTIONS, type Db, type Doc } from '../db'
+import { openPointsDay } from './ledger'
 
 const PAGE = 1000
 
@@ -158,4 +159,17 @@ export async function closeMonths(db: Db, clock: Clock): Promise<{ closed: numbe
     }
   }
   return { closed }
+}
+
+/**
+ * Creates the report shards of today and tomorrow (China days) for every open store (the daily
+ * points job), so that the entries of the day only increment them.
+ */
+export async function openPointsDays(db: Db, clock: Clock): Promise<{ stores: number }> {
+  const { data: stores } = await db.collection(COLLECTIONS.stores).where({ status: 'open' }).limit(PAGE).get()
+  const today = chinaDate(clock.now())
+  const tomorrow = chinaDate(clock.now() + 86_400_000)
+  for (const { _id: storeId } of stores as Doc[])
+    for (const day of [today, tomorrow]) await openPointsDay(db, String(storeId), day)
+  return { stores: stores.length }
 }

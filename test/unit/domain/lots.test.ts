@@ -1,28 +1,31 @@
 import fc from 'fast-check'
 
-import { balances, drain, expired, lotDates, nextExpiry, reversal, type Lot } from '@/domain/points/lots'
+import {
+  addLot,
+  balances,
+  drain,
+  expireDue,
+  expiringOn,
+  firstExpiry,
+  lotDates,
+  nextExpiry,
+  settle,
+  takeBack,
+  type Tranche,
+} from '@/domain/points/lots'
 
 const NOW = '2026-12-07T02:00:00Z'
 
-const lot = (
-  id: string,
-  remaining: number,
-  expiresAt: string,
-  availableFrom = '2026-01-01T00:00:00Z',
-): Lot => ({
-  id,
-  earned: remaining,
-  remaining,
-  availableFrom,
-  expiresAt,
-})
+const END_2026 = '2026-12-31T15:59:59.999Z'
+const END_2027 = '2027-12-31T15:59:59.999Z'
 
-const LOTS = [
-  lot('late', 300, '2027-12-31T15:59:59.999Z'),
-  lot('early', 100, '2026-12-31T15:59:59.999Z'),
-  lot('held', 500, '2027-12-31T15:59:59.999Z', '2026-12-10T00:00:00Z'),
-  lot('gone', 50, '2025-12-31T15:59:59.999Z'),
-  lot('spent', 0, '2026-12-31T15:59:59.999Z'),
+/** Available 300 (2027) and 100 (2026), 500 held until 10 December (2027), 50 expired (2025). */
+const LOTS: Tranche[] = [
+  { expiresAt: END_2027, points: 300 },
+  { expiresAt: END_2026, points: 100 },
+  { expiresAt: END_2027, points: 500, heldUntil: '2026-12-10T00:00:00Z', entry: 'earn:held' },
+  { expiresAt: '2025-12-31T15:59:59.999Z', points: 50 },
+  { expiresAt: END_2026, points: 0 },
 ]
 
 describe('lotDates', () => {
@@ -52,86 +55,101 @@ describe('balances', () => {
   })
 })
 
-describe('drain', () => {
-  it('draws from the lot expiring first, then the next', () => {
-    expect(drain(LOTS, 250, NOW)).toEqual([
-      { lotId: 'early', points: 100 },
-      { lotId: 'late', points: 150 },
+describe('settle and addLot', () => {
+  it('keeps a held earn apart, then merges it with the points that expire with it', () => {
+    const added = addLot(
+      [{ expiresAt: END_2027, points: 300 }],
+      { entry: 'earn:a', points: 40, availableFrom: '2026-12-14T02:00:00.000Z', expiresAt: END_2027 },
+      NOW,
+    )
+    expect(added).toEqual([
+      { expiresAt: END_2027, points: 300 },
+      { expiresAt: END_2027, points: 40, heldUntil: '2026-12-14T02:00:00.000Z', entry: 'earn:a' },
     ])
+    expect(settle(added, '2026-12-14T02:00:00.000Z')).toEqual([{ expiresAt: END_2027, points: 340 }])
+  })
+})
+
+describe('drain', () => {
+  it('draws from the points expiring first, then the next, and names the expiries', () => {
+    const drawn = drain(LOTS, 250, NOW)
+    expect(drawn?.allocations).toEqual([
+      { expiresAt: END_2026, points: 100 },
+      { expiresAt: END_2027, points: 150 },
+    ])
+    expect(balances(drawn?.tranches ?? [], NOW)).toEqual({ available: 150, pending: 500 })
   })
 
   it('draws nothing when the available points are not enough (held and expired ones do not count)', () => {
     expect(drain(LOTS, 401, NOW)).toBeUndefined()
-    expect(drain(LOTS, 400, NOW)).toHaveLength(2)
+    expect(drain(LOTS, 400, NOW)?.allocations).toHaveLength(2)
   })
 
-  it('for any lots and amount, draws exactly the amount, within each lot, earliest expiry first', () => {
-    const lots = fc.array(
+  it('for any lots and amount, draws exactly the amount, earliest expiry first, and keeps the rest', () => {
+    const tranches = fc.array(
       fc.record({
-        id: fc.uuid(),
-        remaining: fc.integer({ min: 0, max: 1_000 }),
-        expiresAt: fc.constantFrom(
-          '2026-12-31T15:59:59.999Z',
-          '2027-06-30T15:59:59.999Z',
-          '2027-12-31T15:59:59.999Z',
-        ),
-        availableFrom: fc.constantFrom('2026-01-01T00:00:00Z', '2026-12-20T00:00:00Z'),
+        points: fc.integer({ min: 0, max: 1_000 }),
+        expiresAt: fc.constantFrom(END_2026, '2027-06-30T15:59:59.999Z', END_2027),
+        held: fc.boolean(),
+        entry: fc.uuid(),
       }),
       { maxLength: 8 },
     )
     fc.assert(
-      fc.property(lots, fc.integer({ min: 1, max: 5_000 }), (raw, points) => {
-        const all = raw.map((l) => ({ ...l, earned: l.remaining }))
-        const drawn = drain(all, points, NOW)
-        const { available } = balances(all, NOW)
-        if (!drawn) return available < points
-        const byId = new Map(all.map((l) => [l.id, l]))
-        const total = drawn.reduce((sum, a) => sum + a.points, 0)
-        const within = drawn.every((a) => a.points > 0 && a.points <= (byId.get(a.lotId)?.remaining ?? 0))
-        const lastExpiry = byId.get(drawn[drawn.length - 1].lotId)?.expiresAt ?? ''
-        const untouchedEarlier = all.some(
-          (l) =>
-            l.remaining > 0 &&
-            l.availableFrom <= NOW &&
-            l.expiresAt < lastExpiry &&
-            !drawn.some((a) => a.lotId === l.id && a.points === l.remaining),
+      fc.property(tranches, fc.integer({ min: 1, max: 5_000 }), (raw, points) => {
+        const all: Tranche[] = raw.map(({ held, entry, ...t }) =>
+          held ? { ...t, heldUntil: '2026-12-20T00:00:00Z', entry } : t,
         )
-        return total === points && within && !untouchedEarlier
+        const drawn = drain(all, points, NOW)
+        const before = balances(all, NOW)
+        if (!drawn) return before.available < points
+        const after = balances(drawn.tranches, NOW)
+        const total = drawn.allocations.reduce((sum, a) => sum + a.points, 0)
+        const lastExpiry = drawn.allocations[drawn.allocations.length - 1].expiresAt
+        // Nothing available that expires earlier than the last expiry drawn is left.
+        const untouchedEarlier = drawn.tranches.some(
+          (t) => t.points > 0 && t.heldUntil === undefined && t.expiresAt < lastExpiry,
+        )
+        return (
+          total === points &&
+          after.available === before.available - points &&
+          after.pending === before.pending &&
+          drawn.allocations.every((a) => a.points > 0 && a.entry === undefined) &&
+          !untouchedEarlier
+        )
       }),
     )
   })
 })
 
-describe('expired and nextExpiry', () => {
-  it('names the lots the expiry job writes off', () => {
-    expect(expired(LOTS, NOW).map((l) => l.id)).toEqual(['gone'])
+describe('takeBack', () => {
+  it('takes a refund from the earn’s own held lot first, then the others, and says what is short', () => {
+    const taken = takeBack(LOTS, 1_000, NOW, { entry: 'earn:held', expiresAt: END_2027 })
+    expect(taken.allocations[0]).toEqual({ expiresAt: END_2027, points: 500, entry: 'earn:held' })
+    expect(taken.allocations.reduce((sum, a) => sum + a.points, 0)).toBe(950)
+    expect(taken.short).toBe(50)
+    expect(taken.tranches).toEqual([])
   })
 
-  it('tells the member how many points expire on the next expiry day', () => {
-    const sameDay = [...LOTS, lot('early-2', 20, '2026-12-31T10:00:00.000Z')]
-    expect(nextExpiry(sameDay, NOW)).toEqual({ points: 120, day: '2026-12-31' })
-    expect(nextExpiry([LOTS[3]], NOW)).toBeUndefined()
+  it('takes an available earn’s points from those that expire with it', () => {
+    const taken = takeBack(LOTS, 120, NOW, { entry: 'earn:gone-by', expiresAt: END_2027 })
+    expect(taken.allocations).toEqual([{ expiresAt: END_2027, points: 120 }])
+    expect(taken.short).toBe(0)
   })
 })
 
-describe('reversal', () => {
-  it.each([
-    ['a lot that still holds them', 300, 'negative' as const, { fromLot: 200, owed: 0, absorbed: 0 }, 200],
-    [
-      'spent points, owed by the member',
-      100,
-      'negative' as const,
-      { fromLot: 100, owed: 100, absorbed: 0 },
-      200,
-    ],
-    [
-      'spent points, absorbed by the mall',
-      100,
-      'absorb' as const,
-      { fromLot: 100, owed: 0, absorbed: 100 },
-      200,
-    ],
-  ])('takes back points from %s', (_name, remaining, policy, expected, points) => {
-    expect(reversal({ remaining }, points, policy)).toEqual(expected)
+describe('expireDue and nextExpiry', () => {
+  it('writes off what is past its expiry, and nothing else', () => {
+    const due = expireDue(LOTS, NOW)
+    expect(due.expired).toEqual([{ expiresAt: '2025-12-31T15:59:59.999Z', points: 50 }])
+    expect(balances(due.tranches, NOW)).toEqual(balances(LOTS, NOW))
+    expect(firstExpiry(due.tranches)).toBe(END_2026)
+  })
+
+  it('tells the member how many points expire on the next expiry day', () => {
+    const sameDay = [...LOTS, { expiresAt: '2026-12-31T10:00:00.000Z', points: 20 }]
+    expect(nextExpiry(sameDay, NOW)).toEqual({ points: 120, day: '2026-12-31' })
+    expect(expiringOn(sameDay, '2026-12-31')).toBe(120)
+    expect(nextExpiry([LOTS[3]], NOW)).toBeUndefined()
   })
 })
