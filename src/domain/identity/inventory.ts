@@ -2,8 +2,13 @@
  * The data inventory (3.1, 4.1.1): every item of customer information the product may hold,
  * with why it is held and how it is protected. It is the single source of truth: the sign-up
  * form, the privacy notice, the encryption policy, masking and the data export read it, and a
- * field that is not here cannot be stored.
+ * field that is not here cannot be stored. Its keys are also the field names of the audit log.
+ *
+ * Staff accounts (`staff`: display name, role, stores, keyed hash of the OPENID) are not here:
+ * staff are not shoppers, so their data is not customer information (3.1). It is held for the
+ * staff account itself, described and retained with its collection in database/manifest.ts.
  */
+import { CODE_MAX } from '../channel/model'
 import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from '../consent/purposes'
 import { CHILD_MAX_AGE, GUARDIAN_PENDING_DAYS } from '../member/rules'
 
@@ -22,11 +27,17 @@ export type FieldKey =
   | 'guardianName'
   | 'guardianRelation'
   | 'guardianPhone'
+  | 'storeId'
+  | 'memberNo'
+  | 'source'
+  | 'channel'
+  | 'memberCode'
 
-export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts'
+/** `activity`: what reflects the shopper's activities (3.1): how and where they joined. */
+export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts' | 'activity'
 
 export type MaskKind =
-  'none' | 'name' | 'phone' | 'birthDate' | 'idNumber' | 'address' | 'email' | 'plate' | 'hidden'
+  'none' | 'name' | 'phone' | 'birthDate' | 'idNumber' | 'address' | 'email' | 'plate' | 'memberNo' | 'hidden'
 
 export interface Retention {
   /** cancellation: deleted when the account is cancelled; unbound: when the member removes it. */
@@ -44,10 +55,13 @@ export interface InventoryField {
   sensitive: boolean
   /** Required for the basic membership service; everything else may be skipped (4.1.3). */
   required: boolean
-  /** Where it is collected. */
-  collectedAt: 'launch' | 'join' | 'profile' | 'parking' | 'card' | 'guardian'
-  /** identity: the separate encrypted identity store; member: the pseudonymous member record. */
-  store: 'identity' | 'member'
+  /** Where it is collected (or, for what the programme assigns itself, made). */
+  collectedAt: 'launch' | 'join' | 'profile' | 'parking' | 'card' | 'guardian' | 'memberCode'
+  /**
+   * identity: the separate encrypted identity store; member: the pseudonymous member record;
+   * memberCode: the member code's own collection (`member_codes`).
+   */
+  store: 'identity' | 'member' | 'memberCode'
   /** Encrypted per field with the member's data key (AES-256-GCM). */
   encrypted: boolean
   /** Looked up through a keyed HMAC blind index, never by plaintext (5.1). */
@@ -279,6 +293,92 @@ export const INVENTORY: readonly InventoryField[] = [
     mask: 'phone',
     retention: UNTIL_CANCELLED,
     maxLength: 11,
+  },
+  // The membership itself, on the pseudonymous member record: the member number the programme
+  // gives, the service store the shopper picks, and how they joined (3.1).
+  {
+    key: 'memberNo',
+    label: '会员号',
+    category: 'account',
+    purposes: ['membership'],
+    sensitive: false,
+    required: true,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    mask: 'memberNo',
+    retention: UNTIL_CANCELLED,
+    maxLength: 12,
+  },
+  {
+    key: 'storeId',
+    label: '服务门店',
+    category: 'account',
+    purposes: ['membership'],
+    sensitive: false,
+    required: true,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    mask: 'none',
+    retention: UNTIL_CANCELLED,
+    maxLength: 64,
+  },
+  {
+    // The channel whose code the shopper scanned to join (kind, code, store and counter; first
+    // touch), with a manager's corrections and their reasons; none without a scanned code.
+    key: 'source',
+    label: '入会渠道',
+    category: 'activity',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    mask: 'none',
+    retention: {
+      until: 'cancellation',
+      text: '保存至您注销会员时止（店长更正的，连同原渠道和更正原因）；注销后立即删除，无法恢复',
+    },
+    // The channel's code.
+    maxLength: CODE_MAX,
+  },
+  {
+    // Recorded with the basic consent as where it was given (4.1.2).
+    key: 'channel',
+    label: '入会平台',
+    category: 'activity',
+    purposes: ['membership'],
+    sensitive: false,
+    required: true,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    mask: 'none',
+    retention: UNTIL_CANCELLED,
+    maxLength: 8,
+  },
+  {
+    // A credential: the secret the member's phone computes the rotating member code from, sealed
+    // under the member's data key, found by a keyed hash of the code's id; never shown to staff.
+    key: 'memberCode',
+    label: '会员码密钥',
+    category: 'account',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'memberCode',
+    store: 'memberCode',
+    encrypted: true,
+    blindIndex: true,
+    mask: 'hidden',
+    retention: { until: 'cancellation', text: '更换会员码时旧密钥立即删除；注销会员时立即删除' },
+    maxLength: 64,
   },
 ]
 
