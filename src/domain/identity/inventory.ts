@@ -77,6 +77,26 @@ const UNTIL_CANCELLED: Retention = {
   text: '保存至您注销会员时止；注销后立即删除，无法恢复',
 }
 
+/**
+ * An item of the pseudonymous member record (not identifying alone, in plaintext there): for the
+ * basic membership, given or made at sign-up, kept until cancellation unless it says otherwise.
+ */
+function memberRecordItem(
+  item: Pick<InventoryField, 'key' | 'label' | 'category' | 'required' | 'mask' | 'maxLength'> &
+    Partial<Pick<InventoryField, 'retention'>>,
+): InventoryField {
+  return {
+    purposes: ['membership'],
+    sensitive: false,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    retention: UNTIL_CANCELLED,
+    ...item,
+  }
+}
+
 export const INVENTORY: readonly InventoryField[] = [
   {
     key: 'openid',
@@ -111,36 +131,22 @@ export const INVENTORY: readonly InventoryField[] = [
     retention: UNTIL_CANCELLED,
     maxLength: 40,
   },
-  {
+  memberRecordItem({
     key: 'gender',
     label: '性别',
     category: 'demographic',
-    purposes: ['membership'],
-    sensitive: false,
     required: false,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 6,
-  },
-  {
+  }),
+  memberRecordItem({
     key: 'province',
     label: '所在省份',
     category: 'demographic',
-    purposes: ['membership'],
-    sensitive: false,
     required: false,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 2,
-  },
+  }),
   {
     key: 'birthDate',
     label: '出生日期',
@@ -296,73 +302,46 @@ export const INVENTORY: readonly InventoryField[] = [
   },
   // The membership itself, on the pseudonymous member record: the member number the programme
   // gives, the service store the shopper picks, and how they joined (3.1).
-  {
+  memberRecordItem({
     key: 'memberNo',
     label: '会员号',
     category: 'account',
-    purposes: ['membership'],
-    sensitive: false,
     required: true,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'memberNo',
-    retention: UNTIL_CANCELLED,
     maxLength: 12,
-  },
-  {
+  }),
+  memberRecordItem({
     key: 'storeId',
     label: '服务门店',
     category: 'account',
-    purposes: ['membership'],
-    sensitive: false,
     required: true,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 64,
-  },
-  {
-    // The channel whose code the shopper scanned to join (kind, code, store and counter; first
-    // touch), with a manager's corrections and their reasons; none without a scanned code.
+  }),
+  // The channel whose code the shopper scanned to join (kind, code, store and counter; first
+  // touch), with a manager's corrections and their reasons; none without a scanned code. Its
+  // length is the channel code's.
+  memberRecordItem({
     key: 'source',
     label: '入会渠道',
     category: 'activity',
-    purposes: ['membership'],
-    sensitive: false,
     required: false,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
+    maxLength: CODE_MAX,
     retention: {
       until: 'cancellation',
       text: '保存至您注销会员时止（店长更正的，连同原渠道和更正原因）；注销后立即删除，无法恢复',
     },
-    // The channel's code.
-    maxLength: CODE_MAX,
-  },
-  {
-    // Recorded with the basic consent as where it was given (4.1.2).
+  }),
+  // Recorded with the basic consent as where it was given (4.1.2).
+  memberRecordItem({
     key: 'channel',
     label: '入会平台',
     category: 'activity',
-    purposes: ['membership'],
-    sensitive: false,
     required: true,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 8,
-  },
+  }),
   {
     // A credential: the secret the member's phone computes the rotating member code from, sealed
     // under the member's data key, found by a keyed hash of the code's id; never shown to staff.
