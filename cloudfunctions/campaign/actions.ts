@@ -125,7 +125,9 @@ export function createCampaignActions(deps: CampaignDeps): Handlers<CampaignCont
     async campaignCode({ campaignId }, { caller }) {
       const doc = await managed(caller, campaignId)
       if (!doc) return fail('CAMPAIGN_UNKNOWN', 'campaignId')
-      return ok(await drawCode(openapi, campaignScene(doc._id), CAMPAIGN_CODE_PAGE))
+      const { kind, title, startsOn, endsOn } = doc
+      const code = await drawCode(openapi, campaignScene(doc._id), CAMPAIGN_CODE_PAGE)
+      return ok({ ...code, kind, title, startsOn, endsOn })
     },
 
     async campaignForm({ campaignId }, { member }) {

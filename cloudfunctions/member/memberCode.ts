@@ -30,7 +30,7 @@ export function createMemberCodeActions(deps: {
       action: rotate ? ('update' as const) : ('read' as const),
       purpose: PURPOSE,
       memberId: member._id,
-      fields: [],
+      fields: ['memberCode' as const],
     }
     if (!allows(member, PURPOSE)) {
       await audit.record({ ...event, success: false })

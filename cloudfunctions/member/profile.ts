@@ -31,8 +31,11 @@ import type { Vault } from '../common/vault'
 /** Identity-store items a correction may set or remove under the basic purpose. */
 const IDENTITY_CORRECTIONS = ['name', 'birthDate', 'address', 'email'] as const
 
+/** Items of the member record a correction may change. */
+const RECORD_CORRECTIONS = ['gender', 'province', 'storeId'] as const
+
 /** Every item `updateProfile` may change, as the audit log names them. */
-const CORRECTED_FIELDS: FieldKey[] = [...IDENTITY_CORRECTIONS, 'gender', 'province']
+const CORRECTED_FIELDS: FieldKey[] = [...IDENTITY_CORRECTIONS, ...RECORD_CORRECTIONS]
 
 type ProfileActions = Pick<
   Handlers<MemberContract, MemberDoc>,
@@ -110,24 +113,23 @@ export function createProfileActions(deps: {
     const _ = db.command
     const data: Record<string, unknown> = {}
     const fields: FieldKey[] = []
-    for (const key of ['gender', 'province'] as const) {
+    for (const key of RECORD_CORRECTIONS) {
       const value = changes[key]
       if (value === undefined || (value ?? undefined) === member[key]) continue
+      // The service store is required: the contract never lets it be removed.
       data[key] = value === null ? _.remove() : value
       fields.push(key)
     }
-    if (changes.storeId !== undefined && changes.storeId !== member.storeId) data.storeId = changes.storeId
-    if (Object.keys(data).length === 0) return
+    if (fields.length === 0) return
     await db.collection(COLLECTIONS.members).doc(member._id).update({ data })
-    if (fields.length > 0)
-      await audit.record({
-        actor,
-        action: 'update',
-        purpose: 'membership',
-        memberId: member._id,
-        fields,
-        success: true,
-      })
+    await audit.record({
+      actor,
+      action: 'update',
+      purpose: 'membership',
+      memberId: member._id,
+      fields,
+      success: true,
+    })
   }
 
   const fresh = async (member: MemberDoc) => (await members.get(member._id)) ?? member

@@ -246,7 +246,7 @@ export function createLookupActions(deps: LookupDeps): LookupHandlers {
         action: 'update',
         purpose: PURPOSE,
         memberId: ref,
-        fields: [],
+        fields: ['source'],
         success: true,
         reason,
       })

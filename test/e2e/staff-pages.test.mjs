@@ -121,20 +121,30 @@ test('every staff page, as a persona who may use it, at 375 px', async (t) => {
     await shot('codes-new-manager')
   })
 
-  await step('the channel card as printed: whole at 375 px', async () => {
-    await as('manager', '/staff/channel/index?code=Xh7a')
-    await settled('channel')
-    await page.emulateMedia({ media: 'print' })
-    try {
-      const card = await page.locator('.channel-card:visible').boundingBox()
-      const width = page.viewportSize().width
-      assert.ok(
-        card && card.x >= 0 && card.x + card.width <= width,
-        `card ${JSON.stringify(card)} in ${width} px`,
+  for (const [route, name] of [
+    ['/staff/channel/index?code=Xh7a', 'channel'],
+    ['/staff/campaign-code/index?id={campaign}', 'campaign-code'],
+  ]) {
+    await step(`the ${name} card as printed: whole at 375 px, nothing else`, async () => {
+      await as(
+        'manager',
+        route.replace(/\{(\w+)\}/, (_, key) => ids[key]),
       )
-      await shot('channel-print')
-    } finally {
-      await page.emulateMedia({ media: 'screen' })
-    }
-  })
+      await settled(name)
+      await page.locator('taro-button-core.printable-code__print:visible').waitFor()
+      await page.emulateMedia({ media: 'print' })
+      try {
+        const card = await page.locator('.printable-code:visible').boundingBox()
+        const width = page.viewportSize().width
+        assert.ok(
+          card && card.x >= 0 && card.x + card.width <= width,
+          `card ${JSON.stringify(card)} in ${width} px`,
+        )
+        assert.equal(await page.locator('.printable-code__actions:visible').count(), 0)
+        await shot(`${name}-print`)
+      } finally {
+        await page.emulateMedia({ media: 'screen' })
+      }
+    })
+  }
 })

@@ -7,6 +7,7 @@
 import { keyDocId, keyDocument, memberKey } from '../../cloudfunctions/common/keystore'
 import { staffDocId } from '../../cloudfunctions/common/staff'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
+import type { CampaignCode } from '../../src/domain/campaign/model'
 import type { StaffRole } from '../../src/domain/staff/model'
 import { createTestEnv, dataOf, shopper, TODAY, type Answer, type TestEnv } from './support'
 
@@ -54,6 +55,10 @@ const SURVEY = {
 
 interface Campaign {
   id: string
+  kind: string
+  title: string
+  startsOn: string
+  endsOn: string
   stock: number
   claimed: number
   verified: number
@@ -146,12 +151,11 @@ describe('campaign.createCampaign', () => {
     expect(campaign.scene.length).toBeLessThanOrEqual(32)
   })
 
-  it('draws the campaign’s mini-program code with its scene, for the managers of its stores only', async () => {
-    const { id } = await create()
-    const code = dataOf<{ png: string; scene: string }>(
-      await camp(manager, 'campaignCode', { campaignId: id }),
-    )
+  it('draws the campaign’s mini-program code with its scene and what its poster names, for the managers of its stores only', async () => {
+    const { id, kind, title, startsOn, endsOn } = await create()
+    const code = dataOf<CampaignCode>(await camp(manager, 'campaignCode', { campaignId: id }))
     expect(code.scene).toBe(`k=c&c=${id}`)
+    expect(code).toMatchObject({ kind, title, startsOn, endsOn })
     expect(Buffer.from(code.png, 'base64').subarray(1, 4).toString()).toBe('PNG')
     const other = await addStaff('manager', DEMO_STORES.pudong)
     expect(await camp(other, 'campaignCode', { campaignId: id })).toMatchObject({ code: 'CAMPAIGN_UNKNOWN' })

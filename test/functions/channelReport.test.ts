@@ -120,7 +120,12 @@ describe('staff.reassignSource', () => {
       (e) => e.memberId === memberId && e.action === 'update',
     )
     expect(entries).toEqual([
-      expect.objectContaining({ actor: 'staff:staff-demo-manager', reason: 'guideHelped', success: true }),
+      expect.objectContaining({
+        actor: 'staff:staff-demo-manager',
+        fields: ['source'],
+        reason: 'guideHelped',
+        success: true,
+      }),
     ])
     const seen = await report(MANAGER)
     expect(seen.rows.find((r) => r.channelId === DEMO_CHANNELS.lancome)).toMatchObject({

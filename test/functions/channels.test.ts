@@ -33,6 +33,14 @@ describe('member.join through a channel’s code', () => {
     })
     // The platform the member joined on stays where it was.
     expect(member?.channel).toBe('weapp')
+    // Both are inventory items, named in the audit entry of the sign-up.
+    expect(await env.all('audit_log')).toContainEqual(
+      expect.objectContaining({
+        action: 'create',
+        memberId: member?._id,
+        fields: ['gender', 'province', 'memberNo', 'storeId', 'source', 'channel'],
+      }),
+    )
     expect(await env.all('channel_days')).toEqual([
       {
         _id: `${DEMO_CHANNELS.lancome}:${TODAY}`,
@@ -110,7 +118,7 @@ describe('member.join through a channel’s code', () => {
     expect(await env.all('channel_days')).toEqual([])
   })
 
-  it('[L-8] the member’s data copy holds the channel joined through', async () => {
+  it('[L-8] the member’s data copy holds the channel and the platform joined through', async () => {
     const openid = shopper()
     await env.join(openid, { ...VALID_FORM, scene: LANCOME })
     const copy = dataOf<{ export: DataExport }>(await env.call(openid, 'exportData')).export
@@ -121,6 +129,7 @@ describe('member.join through a channel’s code', () => {
       counterId: 'counter-xh-lancome',
       at: START,
     })
+    expect(copy.profile.channel).toBe('weapp')
     const other = shopper()
     await env.join(other, { ...VALID_FORM, phone: phoneOf(9) })
     expect(

@@ -221,7 +221,11 @@ describe('member.join: what is stored (5.1)', () => {
           success: true,
           actor: `wx:${env.vault.keyedHash('actor', openid)}`,
         }),
-        expect.objectContaining({ action: 'create', fields: ['gender', 'province'], memberId: member._id }),
+        expect.objectContaining({
+          action: 'create',
+          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel'],
+          memberId: member._id,
+        }),
       ]),
     )
     expect(JSON.stringify(log)).not.toContain(openid)
@@ -254,7 +258,7 @@ describe('member.join: what is stored (5.1)', () => {
           actor,
           action: 'create',
           purpose: 'membership',
-          fields: ['gender', 'province'],
+          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel'],
           success: true,
           count: 1,
         },

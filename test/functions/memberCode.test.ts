@@ -76,7 +76,7 @@ describe('member.memberCodeSecret / rotateMemberCode', () => {
     await secretOf(openid, 'rotateMemberCode')
     expect(
       (await env.all('audit_log')).filter((e) => e.memberId === memberId && e.action === 'update'),
-    ).toEqual([expect.objectContaining({ purpose: 'membership', success: true })])
+    ).toEqual([expect.objectContaining({ purpose: 'membership', fields: ['memberCode'], success: true })])
   })
 
   it('is for members only', async () => {

@@ -2,6 +2,7 @@
  * What a member is shown of themself: the member centre's card with identifiers masked (L-7),
  * and the profile in clear (the viewer is the member, L-8).
  */
+import type { Channel } from '../../../src/domain/consent/model'
 import { allows } from '../../../src/domain/consent/rules'
 import type { FieldKey } from '../../../src/domain/identity/inventory'
 import { maskName, maskPhone } from '../../../src/domain/identity/mask'
@@ -66,5 +67,6 @@ export function toProfile(
     card: values.cardNo ? { cardNo: values.cardNo } : null,
     joinedAt: member.joinedAt.toISOString(),
     source: member.source ? { ...member.source, at: member.source.at.toISOString() } : null,
+    channel: (member.channel as Channel | undefined) ?? null,
   }
 }

@@ -4,6 +4,7 @@
  * (format documented in docs/data-export.md); these sections only present it.
  */
 import { CHANNEL_KIND_LABELS } from '@/domain/channel/model'
+import { CHANNEL_LABELS } from '@/domain/consent/model'
 import { purposeTitle } from '@/domain/consent/purposes'
 import { chinaTime } from '@/domain/dates'
 import { inventoryField, type FieldKey } from '@/domain/identity/inventory'
@@ -73,7 +74,7 @@ function profileRows({ profile }: DataExport): DataRow[] {
   const gender = GENDERS.find((g) => g.value === profile.gender)?.label
   const province = profile.province ? (provinceName(profile.province) ?? profile.province) : null
   return [
-    { key: 'memberNo', label: '会员号', value: profile.memberNo },
+    { key: 'memberNo', label: label('memberNo'), value: profile.memberNo },
     { key: 'status', label: '会员状态', value: profile.status === 'active' ? '正常' : '待监护人同意' },
     { key: 'name', label: label('name'), value: profile.name },
     { key: 'phone', label: label('phone'), value: profile.phone },
@@ -83,14 +84,19 @@ function profileRows({ profile }: DataExport): DataRow[] {
     { key: 'address', label: label('address'), value: or(profile.address) },
     { key: 'email', label: label('email'), value: or(profile.email) },
     { key: 'idNumber', label: label('idNumber'), value: or(profile.idNumber) },
-    { key: 'store', label: '服务门店', value: `${profile.store.city} · ${profile.store.name}` },
+    { key: 'store', label: label('storeId'), value: `${profile.store.city} · ${profile.store.name}` },
     { key: 'joinedAt', label: '入会时间', value: chinaTime(profile.joinedAt) },
     {
       key: 'source',
-      label: '入会渠道',
+      label: label('source'),
       value: profile.source
         ? `${CHANNEL_KIND_LABELS[profile.source.kind]}（${profile.source.channelId}）`
         : '未经渠道二维码',
+    },
+    {
+      key: 'channel',
+      label: label('channel'),
+      value: or(profile.channel && CHANNEL_LABELS[profile.channel]),
     },
   ]
 }

@@ -1,15 +1,8 @@
 import { Text, View } from '@tarojs/components'
 import { purposeTitle } from '@/domain/consent/purposes'
 import { chinaTime } from '@/domain/dates'
-import type { Channel, ConsentReceiptView } from '@/domain/consent/model'
+import { CHANNEL_LABELS, type ConsentReceiptView } from '@/domain/consent/model'
 import './index.css'
-
-const CHANNEL_LABELS: Record<Channel, string> = {
-  weapp: '微信小程序',
-  h5: '网页',
-  wechat: '微信平台',
-  system: '到期自动处理',
-}
 
 /** The member's consent receipts, newest first: purpose, notice version, granted/withdrawn, time, channel. */
 export function ConsentReceipts({ receipts }: { receipts: ConsentReceiptView[] }) {

@@ -39,6 +39,13 @@ export interface Question {
   maxLength?: number
 }
 
+/** A campaign's mini-program code, with what its printed poster names. */
+export interface CampaignCode extends Pick<CampaignView, 'kind' | 'title' | 'startsOn' | 'endsOn'> {
+  /** The code's PNG, base64. */
+  png: string
+  scene: string
+}
+
 /** A campaign as the staff and the shopper see it. */
 export interface CampaignView {
   id: string

@@ -9,6 +9,13 @@ import { PURPOSES, PURPOSE_IDS } from './purposes'
  */
 export type Channel = 'weapp' | 'h5' | 'wechat' | 'system'
 
+export const CHANNEL_LABELS: Record<Channel, string> = {
+  weapp: '微信小程序',
+  h5: '网页',
+  wechat: '微信平台',
+  system: '到期自动处理',
+}
+
 /** One purpose's state in the member record's consent summary. */
 export interface ConsentEntry {
   granted: boolean

@@ -7,6 +7,7 @@ import {
   CAMPAIGN_FIELD_KEYS,
   CAMPAIGN_KINDS,
   QUESTION_KINDS,
+  type CampaignCode,
   type CampaignField,
   type CampaignReport,
   type CampaignView,
@@ -157,7 +158,7 @@ export const campaignContract = {
     errors: [],
   }),
   /** The campaign's mini-program code: base64 PNG (shown as `data:image/png;base64,<png>`). */
-  campaignCode: action<{ png: string; scene: string }>()({
+  campaignCode: action<CampaignCode>()({
     input: schema({ campaignId: campaignId() }),
     access: ['manager', 'admin'],
     errors: ['CAMPAIGN_UNKNOWN'],

@@ -60,7 +60,7 @@ import { parkPayMemberContract } from './parkpay'
 const max = (key: Parameters<typeof inventoryField>[0]) => inventoryField(key).maxLength
 
 /** Store ids are ours (`store-…`): a generous bound, existence is checked by the function. */
-const STORE_ID_MAX = 64
+const STORE_ID_MAX = max('storeId')
 
 // ---- field rules shared by several actions ----------------------------------------------------
 

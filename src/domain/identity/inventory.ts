@@ -2,8 +2,13 @@
  * The data inventory (3.1, 4.1.1): every item of customer information the product may hold,
  * with why it is held and how it is protected. It is the single source of truth: the sign-up
  * form, the privacy notice, the encryption policy, masking and the data export read it, and a
- * field that is not here cannot be stored.
+ * field that is not here cannot be stored. Its keys are also the field names of the audit log.
+ *
+ * Staff accounts (`staff`: display name, role, stores, keyed hash of the OPENID) are not here:
+ * staff are not shoppers, so their data is not customer information (3.1). It is held for the
+ * staff account itself, described and retained with its collection in database/manifest.ts.
  */
+import { CODE_MAX } from '../channel/model'
 import { SUBSCRIBE_TOPIC_IDS, type PurposeId } from '../consent/purposes'
 import { CHILD_MAX_AGE, GUARDIAN_PENDING_DAYS } from '../member/rules'
 
@@ -22,11 +27,17 @@ export type FieldKey =
   | 'guardianName'
   | 'guardianRelation'
   | 'guardianPhone'
+  | 'storeId'
+  | 'memberNo'
+  | 'source'
+  | 'channel'
+  | 'memberCode'
 
-export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts'
+/** `activity`: what reflects the shopper's activities (3.1): how and where they joined. */
+export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts' | 'activity'
 
 export type MaskKind =
-  'none' | 'name' | 'phone' | 'birthDate' | 'idNumber' | 'address' | 'email' | 'plate' | 'hidden'
+  'none' | 'name' | 'phone' | 'birthDate' | 'idNumber' | 'address' | 'email' | 'plate' | 'memberNo' | 'hidden'
 
 export interface Retention {
   /** cancellation: deleted when the account is cancelled; unbound: when the member removes it. */
@@ -44,10 +55,13 @@ export interface InventoryField {
   sensitive: boolean
   /** Required for the basic membership service; everything else may be skipped (4.1.3). */
   required: boolean
-  /** Where it is collected. */
-  collectedAt: 'launch' | 'join' | 'profile' | 'parking' | 'card' | 'guardian'
-  /** identity: the separate encrypted identity store; member: the pseudonymous member record. */
-  store: 'identity' | 'member'
+  /** Where it is collected (or, for what the programme assigns itself, made). */
+  collectedAt: 'launch' | 'join' | 'profile' | 'parking' | 'card' | 'guardian' | 'memberCode'
+  /**
+   * identity: the separate encrypted identity store; member: the pseudonymous member record;
+   * memberCode: the member code's own collection (`member_codes`).
+   */
+  store: 'identity' | 'member' | 'memberCode'
   /** Encrypted per field with the member's data key (AES-256-GCM). */
   encrypted: boolean
   /** Looked up through a keyed HMAC blind index, never by plaintext (5.1). */
@@ -61,6 +75,26 @@ export interface InventoryField {
 const UNTIL_CANCELLED: Retention = {
   until: 'cancellation',
   text: '保存至您注销会员时止；注销后立即删除，无法恢复',
+}
+
+/**
+ * An item of the pseudonymous member record (not identifying alone, in plaintext there): for the
+ * basic membership, given or made at sign-up, kept until cancellation unless it says otherwise.
+ */
+function memberRecordItem(
+  item: Pick<InventoryField, 'key' | 'label' | 'category' | 'required' | 'mask' | 'maxLength'> &
+    Partial<Pick<InventoryField, 'retention'>>,
+): InventoryField {
+  return {
+    purposes: ['membership'],
+    sensitive: false,
+    collectedAt: 'join',
+    store: 'member',
+    encrypted: false,
+    blindIndex: false,
+    retention: UNTIL_CANCELLED,
+    ...item,
+  }
 }
 
 export const INVENTORY: readonly InventoryField[] = [
@@ -97,36 +131,22 @@ export const INVENTORY: readonly InventoryField[] = [
     retention: UNTIL_CANCELLED,
     maxLength: 40,
   },
-  {
+  memberRecordItem({
     key: 'gender',
     label: '性别',
     category: 'demographic',
-    purposes: ['membership'],
-    sensitive: false,
     required: false,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 6,
-  },
-  {
+  }),
+  memberRecordItem({
     key: 'province',
     label: '所在省份',
     category: 'demographic',
-    purposes: ['membership'],
-    sensitive: false,
     required: false,
-    collectedAt: 'join',
-    store: 'member',
-    encrypted: false,
-    blindIndex: false,
     mask: 'none',
-    retention: UNTIL_CANCELLED,
     maxLength: 2,
-  },
+  }),
   {
     key: 'birthDate',
     label: '出生日期',
@@ -279,6 +299,65 @@ export const INVENTORY: readonly InventoryField[] = [
     mask: 'phone',
     retention: UNTIL_CANCELLED,
     maxLength: 11,
+  },
+  // The membership itself, on the pseudonymous member record: the member number the programme
+  // gives, the service store the shopper picks, and how they joined (3.1).
+  memberRecordItem({
+    key: 'memberNo',
+    label: '会员号',
+    category: 'account',
+    required: true,
+    mask: 'memberNo',
+    maxLength: 12,
+  }),
+  memberRecordItem({
+    key: 'storeId',
+    label: '服务门店',
+    category: 'account',
+    required: true,
+    mask: 'none',
+    maxLength: 64,
+  }),
+  // The channel whose code the shopper scanned to join (kind, code, store and counter; first
+  // touch), with a manager's corrections and their reasons; none without a scanned code. Its
+  // length is the channel code's.
+  memberRecordItem({
+    key: 'source',
+    label: '入会渠道',
+    category: 'activity',
+    required: false,
+    mask: 'none',
+    maxLength: CODE_MAX,
+    retention: {
+      until: 'cancellation',
+      text: '保存至您注销会员时止（店长更正的，连同原渠道和更正原因）；注销后立即删除，无法恢复',
+    },
+  }),
+  // Recorded with the basic consent as where it was given (4.1.2).
+  memberRecordItem({
+    key: 'channel',
+    label: '入会平台',
+    category: 'activity',
+    required: true,
+    mask: 'none',
+    maxLength: 8,
+  }),
+  {
+    // A credential: the secret the member's phone computes the rotating member code from, sealed
+    // under the member's data key, found by a keyed hash of the code's id; never shown to staff.
+    key: 'memberCode',
+    label: '会员码密钥',
+    category: 'account',
+    purposes: ['membership'],
+    sensitive: false,
+    required: false,
+    collectedAt: 'memberCode',
+    store: 'memberCode',
+    encrypted: true,
+    blindIndex: true,
+    mask: 'hidden',
+    retention: { until: 'cancellation', text: '更换会员码时旧密钥立即删除；注销会员时立即删除' },
+    maxLength: 64,
   },
 ]
 

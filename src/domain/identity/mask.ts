@@ -1,4 +1,5 @@
 /** Display masks (L-7): what a screen shows of an identifier unless the viewer is its owner. */
+import { maskMemberNo } from '../staff/lookup'
 import type { MaskKind } from './inventory'
 
 const star = (n: number) => '*'.repeat(Math.max(n, 0))
@@ -57,6 +58,8 @@ export function mask(kind: MaskKind, value: string): string {
       return maskEmail(value)
     case 'plate':
       return maskPlate(value)
+    case 'memberNo':
+      return maskMemberNo(value)
     case 'hidden':
       return ''
   }

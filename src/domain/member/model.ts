@@ -6,7 +6,7 @@
  */
 import type { CampaignClaimCopy } from '../campaign/copy'
 import type { AttributionView } from '../channel/model'
-import type { ConsentReceiptView, ConsentView } from '../consent/model'
+import type { Channel, ConsentReceiptView, ConsentView } from '../consent/model'
 import type { Gender } from '../identity/rules'
 import type { ParkingSessionCopy } from '../parking/sessions'
 import type { PlateView } from '../plate/model'
@@ -73,6 +73,8 @@ export interface Profile {
   joinedAt: string
   /** The channel the member joined through, if any (first touch). */
   source: AttributionView | null
+  /** The platform the member joined on: the mini-program or the web. */
+  channel: Channel | null
 }
 
 /** Answer of every action that sends an SMS code. */

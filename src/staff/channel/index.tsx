@@ -1,8 +1,7 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import Taro, { useRouter } from '@tarojs/taro'
 import { Button } from '@nutui/nutui-react-taro'
 import { useCallback, useState } from 'react'
-import { canPrint, canSaveToAlbum, printPage, savePngToAlbum } from '@/api/platform'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
 import { PageShell } from '@/components/PageShell'
@@ -12,32 +11,9 @@ import { CHANNEL_KIND_LABELS } from '@/domain/channel/model'
 import type { ChannelCard } from '@/domain/contracts/channels'
 import type { Failure } from '@/domain/errors'
 import { FormAlert } from '@/components/FormAlert'
+import { PrintableCode } from '../components/PrintableCode'
 import { useStaffContext } from '../useStaffContext'
 import './index.css'
-
-/** The A6 card a counter puts on its stand: the store, the counter, the code, how points work. */
-function Card({ card }: { card: ChannelCard }) {
-  const { channel } = card
-  const place = channel.counterName ?? channel.name
-  return (
-    <View className="channel-card">
-      <Text className="channel-card__store">{card.storeName}</Text>
-      <Text className="channel-card__counter">{place}</Text>
-      {channel.name !== place && <Text className="channel-card__channel">{channel.name}</Text>}
-      <Image className="channel-card__qr" src={`data:image/png;base64,${card.png}`} mode="scaleToFill" />
-      <Text className="channel-card__call">微信扫码加入会员</Text>
-      {card.earning.length > 0 && (
-        <View className="channel-card__earning">
-          {card.earning.map((line) => (
-            <Text key={line} className="channel-card__line">
-              {line}
-            </Text>
-          ))}
-        </View>
-      )}
-    </View>
-  )
-}
 
 /** 停用: a manager closes the channel; its code no longer attributes sign-ups. */
 function CloseChannel({ code }: { code: string }) {
@@ -72,33 +48,48 @@ function CloseChannel({ code }: { code: string }) {
   )
 }
 
-function Actions({ card }: { card: ChannelCard }) {
+/**
+ * The A6 card a counter puts on its stand: the store, the counter, the code, how points work;
+ * then its print and save, and a manager's 停用.
+ */
+function Card({ card }: { card: ChannelCard }) {
   const [context] = useStaffContext()
   const role = context.state === 'ready' ? context.data.staff?.role : undefined
-  const [saving, setSaving] = useState(false)
-  const save = async () => {
-    setSaving(true)
-    const saved = await savePngToAlbum(`channel-${card.channel.code}`, card.png)
-    setSaving(false)
-    Taro.showToast({ title: saved ? '已保存到相册' : '保存失败，请检查相册权限', icon: 'none' })
-  }
+  const { channel } = card
+  const place = channel.counterName ?? channel.name
   return (
-    <View className="channel__actions">
-      {canPrint && (
-        <Button type="primary" block className="channel__print" onClick={() => printPage()}>
-          打印台卡
-        </Button>
-      )}
-      {canSaveToAlbum && (
-        <Button type="primary" block className="channel__save" loading={saving} onClick={save}>
-          保存到相册
-        </Button>
-      )}
+    <PrintableCode
+      className="channel-card"
+      png={card.png}
+      fileName={`channel-${channel.code}`}
+      printLabel="打印台卡"
+      head={
+        <>
+          <Text className="channel-card__store">{card.storeName}</Text>
+          <Text className="channel-card__counter">{place}</Text>
+          {channel.name !== place && <Text className="channel-card__channel">{channel.name}</Text>}
+        </>
+      }
+      foot={
+        <>
+          <Text className="channel-card__call">微信扫码加入会员</Text>
+          {card.earning.length > 0 && (
+            <View className="channel-card__earning">
+              {card.earning.map((line) => (
+                <Text key={line} className="channel-card__line">
+                  {line}
+                </Text>
+              ))}
+            </View>
+          )}
+        </>
+      }
+    >
       <Text className="channel__note">
-        {CHANNEL_KIND_LABELS[card.channel.kind]}渠道 · 顾客扫码注册后计入本渠道
+        {CHANNEL_KIND_LABELS[channel.kind]}渠道 · 顾客扫码注册后计入本渠道
       </Text>
-      {(role === 'manager' || role === 'admin') && <CloseChannel code={card.channel.code} />}
-    </View>
+      {(role === 'manager' || role === 'admin') && <CloseChannel code={channel.code} />}
+    </PrintableCode>
   )
 }
 
@@ -113,12 +104,7 @@ export default function ChannelPage() {
     if (remote.state === 'loading') return <StatusView state="loading" />
     if (remote.state === 'failed')
       return <StatusView state="failed" failure={remote.failure} onRetry={reload} />
-    return (
-      <>
-        <Card card={remote.data} />
-        <Actions card={remote.data} />
-      </>
-    )
+    return <Card card={remote.data} />
   }
 
   return (

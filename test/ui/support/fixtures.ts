@@ -112,6 +112,7 @@ export const PROFILE: Profile = {
   card: null,
   joinedAt: MEMBER.joinedAt,
   source: null,
+  channel: 'weapp',
 }
 
 export const exportOf = (profile: Profile = PROFILE): DataExport => ({

@@ -19,8 +19,39 @@ describe('data inventory', () => {
     }
   })
 
-  it('[4.1.3][L-3] requires only the WeChat identifier, name and phone', () => {
-    expect(INVENTORY.filter((f) => f.required).map((f) => f.key)).toEqual(['openid', 'name', 'phone'])
+  it('[4.1.3][L-3] requires only the WeChat identifier, name, phone and service store, besides what the programme records itself', () => {
+    expect(INVENTORY.filter((f) => f.required).map((f) => f.key)).toEqual([
+      'openid',
+      'name',
+      'phone',
+      'memberNo',
+      'storeId',
+      'channel',
+    ])
+  })
+
+  it('[3.1] declares the service store, member number, channel and the member code’s secret', () => {
+    for (const key of ['storeId', 'memberNo', 'source', 'channel'] as const)
+      expect(inventoryField(key)).toMatchObject({
+        store: 'member',
+        purposes: ['membership'],
+        sensitive: false,
+      })
+    expect(inventoryField('storeId').label).toBe('服务门店')
+    expect(inventoryField('memberNo').label).toBe('会员号')
+    expect(inventoryField('source')).toMatchObject({
+      label: '入会渠道',
+      category: 'activity',
+      required: false,
+    })
+    expect(inventoryField('channel')).toMatchObject({ label: '入会平台', category: 'activity' })
+    expect(inventoryField('memberCode')).toMatchObject({
+      label: '会员码密钥',
+      store: 'memberCode',
+      encrypted: true,
+      mask: 'hidden',
+      retention: { until: 'cancellation', text: expect.stringContaining('注销会员时立即删除') },
+    })
   })
 
   it('[L-4] never requires a sensitive field and serves it under a sensitive purpose only', () => {
@@ -31,7 +62,7 @@ describe('data inventory', () => {
   })
 
   it('[5.1] keeps no identity-store field in plaintext: each is encrypted or only blind-indexed', () => {
-    for (const field of INVENTORY.filter((f) => f.store === 'identity')) {
+    for (const field of INVENTORY.filter((f) => f.store !== 'member')) {
       expect(field.encrypted || field.blindIndex).toBe(true)
     }
     expect(ENCRYPTED_FIELDS).toEqual(

@@ -23,6 +23,7 @@ describe('masks', () => {
     ['email', 'shopper@example.com', 's***@example.com'],
     ['email', '@example.com', '************'],
     ['plate', '沪AD12345', '沪A·****45'],
+    ['memberNo', '800000000011', '********0011'],
     ['hidden', 'oAbc123', ''],
     ['none', 'female', 'female'],
   ])('[L-7] mask(%p, %p) is %p', (kind, value, expected) => {

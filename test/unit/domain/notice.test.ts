@@ -52,6 +52,13 @@ describe('privacy notice', () => {
     expect(CHILD_DATA.text).toMatch(/敏感个人信息.*监护人同意.*最长7日.*删除/)
   })
 
+  it('[3.1] lists the service store, member number, channel and member code under the basic membership', () => {
+    const membership = notice.sections.find((s) => s.purpose === 'membership')
+    expect(membership?.fields.map((f) => f.label)).toEqual(
+      expect.arrayContaining(['服务门店', '会员号', '入会渠道', '入会平台', '会员码密钥']),
+    )
+  })
+
   it('[4.1.2] names a contact for questions and requests', () => {
     const contact = notice.statements.find((s) => s.includes('021-00000000'))
     expect(contact).toContain('privacy@example.com')
@@ -80,6 +87,6 @@ describe('privacy notice', () => {
     const { controller: _controller, ...text } = notice
     const digest = createHash('sha256').update(JSON.stringify(text)).digest('hex').slice(0, 16)
     // After changing the notice: raise NOTICE_VERSION, then pin the new digest here.
-    expect({ version: NOTICE_VERSION, digest }).toEqual({ version: 4, digest: '27f934bcd14995c3' })
+    expect({ version: NOTICE_VERSION, digest }).toEqual({ version: 5, digest: '88fea5c88d209069' })
   })
 })
