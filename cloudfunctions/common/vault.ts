@@ -85,6 +85,10 @@ const IV_BYTES = 12
 const TAG_BYTES = 16
 const KEY_ID = /^[A-Za-z0-9_-]{1,32}$/
 
+/** Derived sub-keys of the index keys this instance has seen (a handful: kinds × keys). */
+const SUB_KEYS = new Map<string, Buffer>()
+const SUB_KEYS_MAX = 256
+
 function derive(root: Buffer, info: string): Buffer {
   return Buffer.from(hkdfSync('sha256', root, Buffer.alloc(0), info, KEY_BYTES))
 }
@@ -150,13 +154,16 @@ export function createVault(keys: VaultKeys): Vault {
     throw new VaultConfigError(`no master key with the current id ${currentKeyId}`)
   if (indexKey.length !== KEY_BYTES) throw new VaultConfigError(`the index key must be ${KEY_BYTES} bytes`)
 
-  // Sub-keys derived once: one per blind-index kind and per hash domain (domain separation).
-  const subKeys = new Map<string, Buffer>()
+  // Sub-keys derived once per function instance (a vault is made per call): one per blind-index
+  // kind and per hash domain (domain separation), under this index key.
+  const keyTag = createHmac('sha256', indexKey).update('mm/subkey-cache').digest('hex')
   const subKey = (label: string) => {
-    let key = subKeys.get(label)
+    const id = `${keyTag}|${label}`
+    let key = SUB_KEYS.get(id)
     if (!key) {
       key = derive(indexKey, `mm/${label}/v1`)
-      subKeys.set(label, key)
+      if (SUB_KEYS.size >= SUB_KEYS_MAX) SUB_KEYS.clear()
+      SUB_KEYS.set(id, key)
     }
     return key
   }
