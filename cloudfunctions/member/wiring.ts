@@ -97,6 +97,7 @@ export function wireMember(input: MemberWiringInput) {
       audit,
       consents,
       memberNumbers,
+      callers: input.callers,
     }),
     notifier: createNotifier({ db, guard, identities, openapi, templates }),
     memberCodes: createMemberCodes({ db, vault, keys, clock }),

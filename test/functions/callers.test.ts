@@ -51,6 +51,16 @@ describe('the caller’s member, remembered by the function instance', () => {
     expect(reads()).toMatchObject({ identity_index: 1, members: 1 })
   })
 
+  it('reads only the member record at the first view of a member who joined on the same instance', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    const reads = readsPerCollection()
+    expect(await env.call(openid, 'home')).toMatchObject({ data: { member: { status: 'active' } } })
+    const first = reads()
+    expect(first.members).toBe(1)
+    expect(first.identity_index).toBeUndefined()
+  })
+
   it('answers the new member of a caller who was deleted and joined again on another instance', async () => {
     const openid = shopper()
     const first = await env.member(openid)

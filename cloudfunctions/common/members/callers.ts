@@ -1,8 +1,8 @@
 /**
  * Which member each caller's OPENID claim named, remembered by the function instance: a caller
- * seen before is resolved with one read (the member record) instead of two (the claim, then the
- * record). Keyed by the claim's id (`openid:<blind index>`), never the OPENID itself, and holding
- * nothing but the pseudonymous member id.
+ * seen before (or who joined on this instance) is resolved with one read (the member record)
+ * instead of two (the claim, then the record). Keyed by the claim's id (`openid:<blind index>`),
+ * never the OPENID itself, and holding nothing but the pseudonymous member id.
  *
  * An entry is only a hint: the member record read with it decides (members/repository.ts). The
  * record of member A exists only while the OPENID's claim names A — a sign-up writes the record
