@@ -9,6 +9,7 @@ import { campaignContract, type CampaignContract } from '../../src/domain/contra
 import { auditSignerFromEnv, createAuditChain, type AuditSigner } from '../common/chain'
 import { systemClock, type Clock } from '../common/clock'
 import type { ErrorCode } from '../common/errors'
+import { createCallerCache } from '../common/members/callers'
 import type { MemberDoc } from '../common/members/model'
 import { openDatabases } from '../common/platform'
 import { createRouter, type Main } from '../common/router'
@@ -38,6 +39,7 @@ export function createMain(options: CampaignFunctionOptions = {}): Main {
   const signerOf = options.auditSigner ?? (() => auditSignerFromEnv(process.env))
   const stores = createStoreDirectory(clock)
   const auditChain = createAuditChain()
+  const callers = createCallerCache()
 
   return createRouter<CampaignContract, MemberDoc>(
     campaignContract,
@@ -52,6 +54,7 @@ export function createMain(options: CampaignFunctionOptions = {}): Main {
         auditSigner: signerOf(),
         auditChain,
         stores,
+        callers,
         openapi: options.openapi ?? (cloud.openapi as unknown as CampaignOpenApi),
       })
       const staff = createStaffDirectory({ db, vault })

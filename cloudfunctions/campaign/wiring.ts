@@ -4,6 +4,7 @@ import type { AuditChain, AuditSigner } from '../common/chain'
 import type { Clock } from '../common/clock'
 import type { Db } from '../common/db'
 import { createKeyStore } from '../common/keystore'
+import type { CallerCache } from '../common/members/callers'
 import { createMemberClaims } from '../common/members/registration'
 import { createMemberRepository } from '../common/members/repository'
 import type { StoreDirectory } from '../common/stores'
@@ -20,6 +21,8 @@ export interface CampaignWiring {
   /** Kept by the function instance across calls: its audit chain. */
   auditChain?: AuditChain
   stores: StoreDirectory
+  /** Kept by the function instance across calls: the member ids of the callers it has seen. */
+  callers: CallerCache
   openapi: CampaignOpenApi
 }
 
@@ -39,5 +42,6 @@ export function wireCampaign(input: CampaignWiring) {
     return keyStore
   }
   const deps: CampaignDeps = { db, openapi, vault, clock, audit, keys, stores }
-  return { deps, members: createMemberRepository({ db, claims: createMemberClaims({ db, vault, clock }) }) }
+  const claims = createMemberClaims({ db, vault, clock })
+  return { deps, members: createMemberRepository({ db, claims, callers: input.callers }) }
 }

@@ -295,6 +295,10 @@ export interface Claims {
   release(kind: IndexKind, value: string, memberId: string): Promise<void>
   /** The member holding a claim, if any. */
   holder(kind: IndexKind, value: string): Promise<string | null>
+  /** The id of the claim of a value, `<kind>:<blind index>`: computed, no database read. */
+  idOf(kind: IndexKind, value: string): string
+  /** The member holding the claim with this id (`idOf`), if any. */
+  holderOf(id: string): Promise<string | null>
 }
 
 /**
@@ -400,8 +404,10 @@ export function createClaims(deps: {
       }
       return null
     },
-    async holder(kind, value) {
-      const doc = await getDoc(db, COLLECTIONS.identityIndex, claimId(kind, value))
+    holder: (kind, value) => claims.holderOf(claimId(kind, value)),
+    idOf: claimId,
+    async holderOf(id) {
+      const doc = await getDoc(db, COLLECTIONS.identityIndex, id)
       return doc ? String(doc.memberId) : null
     },
   }

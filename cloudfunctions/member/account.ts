@@ -34,9 +34,9 @@ import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { SessionDoc } from '../common/parking/sessions'
 import type { Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
-import type { Claims, IdentityStore } from '../common/identity'
+import type { IdentityStore } from '../common/identity'
 import type { MemberDoc, MemberRecord } from '../common/members/model'
-import { storeOf, type StoreAccess } from '../common/members/repository'
+import { storeOf, type MemberRepository, type StoreAccess } from '../common/members/repository'
 import { HOME_FIELDS, toProfile } from '../common/members/views'
 import { exchangePhoneCode, type PhoneOpenApi } from '../common/phone'
 import type { Handlers } from '../common/router'
@@ -109,7 +109,7 @@ export function createAccountActions(
     vault: Vault
     clock: Clock
     audit: AuditLog
-    claims: Claims
+    members: Pick<MemberRepository, 'claimOf'>
     guard: ScopeGuard
     erasure: Erasure
     identities: IdentityStore
@@ -118,7 +118,7 @@ export function createAccountActions(
     openapi: PhoneOpenApi
   },
 ): AccountActions {
-  const { db, vault, guard, clock, claims, erasure } = deps
+  const { db, vault, guard, clock, erasure } = deps
 
   async function linked(collection: string, where: Record<string, unknown>): Promise<Doc[]> {
     const docs: Doc[] = []
@@ -334,11 +334,9 @@ export function createAccountActions(
 
     async deleteAccount(input, { caller }) {
       // By the claim, not the record: a deletion that died half-way can be run again.
-      const memberId = await claims.holder('openid', caller.openid)
+      const { memberId, member } = await deps.members.claimOf(caller)
       if (!memberId) return fail('NOT_A_MEMBER')
-      const exists =
-        (await getDoc(db, COLLECTIONS.members, memberId)) ??
-        (await getDoc(db, COLLECTIONS.identities, memberId))
+      const exists = member ?? (await getDoc(db, COLLECTIONS.identities, memberId))
       const actor = wechatActor(vault, caller.openid)
       if (!exists) {
         await erasure.eraseMember(memberId, actor, channelOf(caller.source))

@@ -10,6 +10,7 @@ import { memberContract, type MemberContract } from '../../src/domain/contracts/
 import { systemClock, type Clock } from '../common/clock'
 import { createFileStore, type StorageApi } from '../common/files'
 import type { ErrorCode } from '../common/errors'
+import { createCallerCache } from '../common/members/callers'
 import type { MemberDoc } from '../common/members/model'
 import { templatesFromEnv, type SubscribeTemplates } from '../common/notify'
 import { callerIp, functionPayPort } from '../common/parking/cloudPay'
@@ -60,9 +61,10 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
   const vaultOf = options.vault ?? (() => vaultFromEnv(process.env))
   const signerOf = options.auditSigner ?? (() => auditSignerFromEnv(process.env))
   // Kept by the function instance across its calls: a block of member numbers, the stores, the
-  // audit chain.
+  // audit chain, the callers seen.
   const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
   const stores = createStoreDirectory(clock)
+  const callers = createCallerCache()
   const auditChain = createAuditChain()
 
   // Wired per call: the database handles follow the current environment, and a missing key
@@ -85,6 +87,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
       sms: options.sms,
       memberNumbers,
       stores,
+      callers,
       files: createFileStore(cloud as unknown as StorageApi),
     })
   }

@@ -11,6 +11,7 @@ import { createErasure } from '../common/erasure'
 import type { FileStore } from '../common/files'
 import { createIdentityStore } from '../common/identity'
 import { createKeyStore } from '../common/keystore'
+import type { CallerCache } from '../common/members/callers'
 import { createMemberClaims, createRegistration } from '../common/members/registration'
 import { createMemberRepository } from '../common/members/repository'
 import { createMemberCodes } from '../common/points/memberCode'
@@ -47,6 +48,8 @@ export interface MemberWiringInput {
   memberNumbers: BlockSequence
   /** Kept by the function instance across calls: the mall's stores. */
   stores: StoreDirectory
+  /** Kept by the function instance across calls: the member ids of the callers it has seen. */
+  callers: CallerCache
   /** Cloud storage: receipt photos. */
   files: FileStore
 }
@@ -83,7 +86,7 @@ export function wireMember(input: MemberWiringInput) {
     consents,
     guard,
     sms: input.sms ?? createSmsService({ db, vault, clock, openapi, config: input.smsConfig }),
-    members: createMemberRepository({ db, claims }),
+    members: createMemberRepository({ db, claims, callers: input.callers }),
     erasure: createErasure({ db, clock, audit, identities, keys, consents, files }),
     registration: createRegistration({
       db,
@@ -94,6 +97,7 @@ export function wireMember(input: MemberWiringInput) {
       audit,
       consents,
       memberNumbers,
+      callers: input.callers,
     }),
     notifier: createNotifier({ db, guard, identities, openapi, templates }),
     memberCodes: createMemberCodes({ db, vault, keys, clock }),

@@ -21,6 +21,7 @@ import {
 } from '../../cloudfunctions/member/wiring'
 import { createBlockSequence } from '../../cloudfunctions/common/sequence'
 import { createStoreDirectory } from '../../cloudfunctions/common/stores'
+import { createCallerCache } from '../../cloudfunctions/common/members/callers'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import * as wxCloud from 'wx-server-sdk'
 import { createFileStore, type StorageApi } from '../../cloudfunctions/common/files'
@@ -287,6 +288,7 @@ export async function createTestEnv(
         smsConfig: { env: cloud.env, templateId: 'test-template' },
         memberNumbers: createBlockSequence('memberNo', MEMBER_NO_BLOCK),
         stores: createStoreDirectory(clock),
+        callers: createCallerCache(),
         files: createFileStore(wxCloud as unknown as StorageApi),
         ...overrides,
       })

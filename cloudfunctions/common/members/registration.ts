@@ -25,6 +25,7 @@ import { fail, ok, type Result } from '../errors'
 import { createClaims, type Claims, type IdentityStore, type IdentityValues } from '../identity'
 import type { BlockSequence } from '../sequence'
 import type { Vault } from '../vault'
+import type { CallerCache } from './callers'
 import type { MemberDoc } from './model'
 
 /** A claim older than this whose member never appeared was left by a sign-up that died. */
@@ -82,6 +83,8 @@ export function createRegistration(deps: {
   consents: ConsentRecorder
   /** The function instance's member numbers (a block at a time). */
   memberNumbers: BlockSequence
+  /** The function instance's callers seen: the new member's first view reads only the record. */
+  callers: CallerCache
 }): Registration {
   const { db, vault, clock, claims, identities, audit, consents, memberNumbers } = deps
 
@@ -196,6 +199,7 @@ export function createRegistration(deps: {
         await undo(memberId, caller.openid, input.phone, actor)
         throw error
       }
+      deps.callers.set(claims.idOf('openid', caller.openid), memberId)
       return ok(member)
     },
   }
