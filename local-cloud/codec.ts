@@ -34,34 +34,57 @@ function regexpFlags(options: string): string {
  * `$tcb_server_date` becomes the server's current time plus its offset, as CloudBase does.
  */
 export function parseWire(text: string, now: number = Date.now()): unknown {
-  return JSON.parse(text, (_key, value: unknown) => {
-    if (!isPlainObject(value)) return value
-    const key = singleKey(value)
-    if (key === undefined || key[0] !== '$') return value
-    const inner = value[key]
-    switch (key) {
-      case '$numberInt':
-      case '$numberLong':
-      case '$numberDouble':
-        return typeof inner === 'string' ? Number(inner) : value
-      case '$date':
-        if (typeof inner === 'number' || typeof inner === 'string') return new Date(inner)
-        return value
-      case '$regularExpression':
-        if (isPlainObject(inner) && typeof inner.pattern === 'string') {
-          return new RegExp(inner.pattern, regexpFlags(String(inner.options ?? '')))
-        }
-        return value
-      case '$tcb_server_date': {
-        const offset = isPlainObject(inner) && typeof inner.offset === 'number' ? inner.offset : 0
-        return new Date(now + offset)
+  const parsed: unknown = JSON.parse(text)
+  return text.includes('"$') ? revive(parsed, (value) => fromWireTag(value, now)) : parsed
+}
+
+/** A wire-tagged value (`{"$date": …}` …) as a JavaScript value; anything else unchanged. */
+function fromWireTag(value: Record<string, unknown>, now: number): unknown {
+  const key = singleKey(value)
+  if (key === undefined || key[0] !== '$') return value
+  const inner = value[key]
+  switch (key) {
+    case '$numberInt':
+    case '$numberLong':
+    case '$numberDouble':
+      return typeof inner === 'string' ? Number(inner) : value
+    case '$date':
+      if (typeof inner === 'number' || typeof inner === 'string') return new Date(inner)
+      return value
+    case '$regularExpression':
+      if (isPlainObject(inner) && typeof inner.pattern === 'string') {
+        return new RegExp(inner.pattern, regexpFlags(String(inner.options ?? '')))
       }
-      case '$oid':
-        return typeof inner === 'string' ? inner : value
-      default:
-        return value
+      return value
+    case '$tcb_server_date': {
+      const offset = isPlainObject(inner) && typeof inner.offset === 'number' ? inner.offset : 0
+      return new Date(now + offset)
     }
-  })
+    case '$oid':
+      return typeof inner === 'string' ? inner : value
+    default:
+      return value
+  }
+}
+
+/**
+ * What `JSON.parse(text, reviver)` makes of parsed JSON, children first, without the reviver's
+ * call per value: `convert` sees every object once its members are converted.
+ */
+function revive(value: unknown, convert: (value: Record<string, unknown>) => unknown): unknown {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = revive(value[i], convert)
+    return value
+  }
+  if (!isPlainObject(value)) return value
+  for (const key of Object.keys(value)) {
+    const item = value[key]
+    const next = revive(item, convert)
+    if (next === item) continue
+    // An own "__proto__" member (JSON.parse makes one) stays a member.
+    Object.defineProperty(value, key, { value: next, writable: true, enumerable: true, configurable: true })
+  }
+  return convert(value)
 }
 
 /** Converts a value to JSON-safe form with dates and regexes tagged, for storage or for the wire. */
@@ -106,8 +129,7 @@ export function toStorage(doc: unknown): string {
   return JSON.stringify(tag(doc, (date) => ({ $date: date.getTime() })))
 }
 
-function storageReviver(_key: string, value: unknown): unknown {
-  if (!isPlainObject(value)) return value
+function fromStorageTag(value: Record<string, unknown>): unknown {
   const key = singleKey(value)
   if (key === '$date' && typeof value.$date === 'number') return new Date(value.$date)
   if (key === '$regularExpression' && isPlainObject(value.$regularExpression)) {
@@ -117,10 +139,11 @@ function storageReviver(_key: string, value: unknown): unknown {
   return value
 }
 
-/** Parses a stored document; the reviver only runs when the text holds tagged values. */
+/** Parses a stored document; tagged values are revived only when the text holds them. */
 export function fromStorage<T = Record<string, unknown>>(text: string): T {
-  if (!text.includes('"$date"') && !text.includes('"$regularExpression"')) return JSON.parse(text) as T
-  return JSON.parse(text, storageReviver) as T
+  const parsed: unknown = JSON.parse(text)
+  if (!text.includes('"$date"') && !text.includes('"$regularExpression"')) return parsed as T
+  return revive(parsed, fromStorageTag) as T
 }
 
 /** Deep copy that keeps Dates and RegExps (documents are mutated by the updater). */
