@@ -27,7 +27,8 @@ import { cardTransferIds } from '../../src/domain/points/model'
 import type { AuditLog } from './audit'
 import type { Clock } from './clock'
 import type { ConsentRecorder } from './consents/recorder'
-import { COLLECTIONS, getDoc, inTransaction, type Db } from './db'
+import { ERASED_ACTOR } from './chain'
+import { between, COLLECTIONS, getDoc, inTransaction, type Db } from './db'
 import type { FileStore } from './files'
 import type { IdentityStore } from './identity'
 import { cardKey, type KeyStore } from './keystore'
@@ -183,6 +184,11 @@ export function createErasure(deps: {
         pending.map((claim) => claim.fileId).filter((id): id is string => typeof id === 'string'),
       )
       await db.collection(COLLECTIONS.receiptClaims).where({ memberId, status: 'pending' }).remove()
+      // The member's own writes to the ledger name them by their WeChat actor (a keyed hash of
+      // the OPENID, the same after a new sign-up): erased, as in the audit log.
+      await ledger()
+        .where({ memberId, actor: between(_.gte('wx:'), _.lt('wx;')) })
+        .update({ data: { actor: ERASED_ACTOR } })
       for (const name of ANONYMISED_ON_ERASURE) {
         await db
           .collection(name)

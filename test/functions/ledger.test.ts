@@ -246,9 +246,20 @@ describe('deletion of the account', () => {
   it('[7.2] keeps the entries for accounting, linked to nobody', async () => {
     await earn('R-d', 80, { immediate: true })
     await spend('d-gift', 30)
+    // The member's own redemption names them by their WeChat actor (the same after a new sign-up).
+    await ledger.spend({
+      memberId,
+      source: { kind: 'redemption', ref: 'd-own' },
+      points: 10,
+      storeId: STORE,
+      actor: 'wx:own-hash',
+    })
     expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
     const kept = (await env.all('points_ledger')).filter((doc) => String(doc._id).includes('R-d'))
     expect(kept).toHaveLength(1)
     expect(await env.dump()).not.toContain(memberId)
+    expect(await env.dump()).not.toContain('wx:own-hash')
+    const own = (await env.all('points_ledger')).find((e) => String(e._id).endsWith('d-own'))
+    expect(own).toMatchObject({ actor: 'wx:erased', delta: -10 })
   })
 })
