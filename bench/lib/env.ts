@@ -15,7 +15,9 @@ import { createMain } from '../../cloudfunctions/member/index'
 import { createMain as createStaffMain } from '../../cloudfunctions/staff/index'
 import { createMain as createCampaignMain } from '../../cloudfunctions/campaign/index'
 import { createMain as createIngestMain } from '../../cloudfunctions/ingest/index'
-import { DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { systemClock } from '../../cloudfunctions/common/clock'
+import { asDb, DB_OPTIONS } from '../../cloudfunctions/common/db'
+import { openPointsDays } from '../../cloudfunctions/common/points/report'
 import { createMain as createParkPayMain } from '../../cloudfunctions/parkpay/index'
 import { manifest } from '../../database/manifest'
 import { DEMO_STORES, seedDemo } from '../../database/seed'
@@ -92,6 +94,9 @@ export async function createBenchEnv(options: { dataDir?: string } = {}): Promis
     keyDatabase: cloud.database({ ...DB_OPTIONS, env: cloud.keyEnv }),
     showcase: true,
   })
+  // As after the scheduler's daily points job: today's report shards of every store exist, so
+  // entries only increment them (the steady state the budgets describe).
+  await openPointsDays(asDb(cloud.database(DB_OPTIONS)), systemClock)
   const ops: OpCounts = { reads: 0, writes: 0, keyReads: 0, keyWrites: 0, transactions: 0, other: 0 }
   cloud.onWire((action, _params, env) => {
     const inKeyEnv = env === cloud.keyEnv
