@@ -546,14 +546,17 @@ export const manifest: Manifest = {
         'Redemptions of rewards and their vouchers (6.4.2): _id = hash of the member id and the caller’s ' +
         'idempotency key → { memberId, rewardId, rewardName, kind, points, storeIds (where the voucher is used; ' +
         'empty: every store), slot (`<reward>:<member>:<n>` under the per-member limit, unique; its own id once ' +
-        'released), code (voucher code, unique), status reserved|issued|verified|released, stockTaken, failure?, ' +
-        'createdAt, issuedAt?, validUntil? (China date), verification? { storeId, staffId, at }, reversals }.',
+        'released), code (voucher code, unique), status reserved|issued|verified|released|expired, stockTaken, ' +
+        'failure?, createdAt, issuedAt?, validUntil? (China date), expiredAt?, verification? { storeId, staffId, at }, ' +
+        'reversals }.',
       indexes: [
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'createdAt', direction: -1 }] },
         { name: 'code', fields: [{ field: 'code' }], unique: true },
         { name: 'slot', fields: [{ field: 'slot' }], unique: true },
         // The scheduler settles reservations left behind; the retention sweep.
         { name: 'status_time', fields: [{ field: 'status' }, { field: 'createdAt' }] },
+        // The scheduler expires vouchers unused after their last day.
+        { name: 'status_valid', fields: [{ field: 'status' }, { field: 'validUntil' }] },
         { name: 'time', fields: [{ field: 'createdAt' }] },
       ],
       retention: {

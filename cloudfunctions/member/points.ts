@@ -129,7 +129,8 @@ export function createPointsActions(deps: {
 
   async function voucherView(doc: RedemptionDoc): Promise<VoucherView> {
     const expired =
-      doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now())
+      doc.status === 'expired' ||
+      (doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now()))
     const status = doc.status === 'verified' ? 'verified' : expired ? 'expired' : 'issued'
     return {
       code: doc.code,
@@ -258,7 +259,7 @@ export function createPointsActions(deps: {
       const viewed = await ownView(member, caller)
       if (!viewed.ok) return viewed
       const docs = (await redemptions.ofMember(member._id)).filter(
-        (doc) => doc.status === 'issued' || doc.status === 'verified',
+        (doc) => doc.status === 'issued' || doc.status === 'verified' || doc.status === 'expired',
       )
       return ok({ vouchers: await Promise.all(docs.map(voucherView)) })
     },

@@ -25,7 +25,8 @@
  *   each tick continues the pass, and its answer names the first broken or missing entry;
  * - `points` (daily, 00:20 China time): the expiry of lots past their date, then the
  *   reconciliation of every member's balance with the ledger (points.ts), both resumable, the
- *   month closings, the day's and the next day's report shards of every open store, on the review day the yearly tier review (tiers.ts), and the points-expiry
+ *   month closings, the day's and the next day's report shards of every open store, the vouchers
+ *   that expired unused (points and stock back, vouchers.ts), on the review day the yearly tier review (tiers.ts), and the points-expiry
  *   reminders (expiryReminder.ts, SUBSCRIBE_TEMPLATES), all resumable;
  * - `wxpay` (every minute): the WeChat Pay 智慧商圈 points sync queue (common/wxpay/sync.ts),
  *   within WeChat's rate limit; skipped while no merchant is configured (`WXPAY_MCHID`).
@@ -60,6 +61,7 @@ import { createSyncDrain } from '../common/wxpay/sync'
 import { createMemberTailBackfill } from './backfill'
 import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
+import { createVoucherExpiry } from './vouchers'
 import { createReceiptClaimSweep } from './receipts'
 import { createRedemptionSettlement } from './redemptions'
 import { createTierReview } from './tiers'
@@ -95,6 +97,7 @@ export const TRIGGERS = {
     'reconcilePoints',
     'closePointsMonths',
     'openPointsDays',
+    'expireVouchers',
     'reviewTiers',
     'remindPointsExpiry',
   ],
@@ -216,6 +219,10 @@ export function createMain(options: SchedulerOptions = {}) {
         return closeMonths(db, clock)
       case 'openPointsDays':
         return openPointsDays(db, clock)
+      case 'expireVouchers': {
+        const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
+        return createVoucherExpiry({ db, clock, ledger }).run({ budgetMs })
+      }
       case 'reviewTiers':
         return createTierReview({ db, clock }).run({ budgetMs })
       case 'remindPointsExpiry':

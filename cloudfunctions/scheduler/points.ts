@@ -158,6 +158,7 @@ export function createPointsReconciliation(deps: {
     for (const entry of entries) {
       if (entry.lot) add(entry.lot.expiresAt, entry.lot.points)
       for (const a of entry.allocations ?? []) add(a.expiresAt, -a.points)
+      for (const a of entry.returned ?? []) add(a.expiresAt, a.points)
     }
     const held = new Map<string, number>()
     for (const t of fields.lots ?? []) held.set(t.expiresAt, (held.get(t.expiresAt) ?? 0) + t.points)

@@ -6,7 +6,9 @@
  */
 import { createLedger, type Ledger } from '../../cloudfunctions/common/points/ledger'
 import { createRedemptions, type RedemptionDoc } from '../../cloudfunctions/common/points/redemptions'
+import { createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
 import { createRedemptionSettlement } from '../../cloudfunctions/scheduler/redemptions'
+import { createVoucherExpiry } from '../../cloudfunctions/scheduler/vouchers'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { HistoryEntry, PointsSummary } from '../../src/domain/points/model'
 import type { Reward, VoucherView } from '../../src/domain/points/rewards'
@@ -364,5 +366,91 @@ describe('vouchers at the counter', () => {
     expect(await staff(counter, 'verifyVoucher', { code: voucher.code })).toMatchObject({
       code: 'VOUCHER_EXPIRED',
     })
+  })
+})
+
+describe('vouchers unused after their last day', () => {
+  const expiry = () => createVoucherExpiry({ db: env.db, clock: env.clock, ledger })
+
+  it('[6.4.2] give their points and their item back exactly once; a used one keeps them', async () => {
+    const { openid, memberId } = await memberWithPoints(500)
+    const reward = await addReward({ points: 120, validDays: 1, stock: 10 })
+    const unused = voucherOf(await redeem(openid, reward._id))
+    const used = voucherOf(await redeem(openid, reward._id))
+    dataOf(await staff(DEMO_PERSONAS.counter, 'verifyVoucher', { code: used.code }))
+    expect(await pointsOf(memberId)).toBe(260)
+    expect(await stockOf(reward._id)).toBe(8)
+    // Not before the day after its last day.
+    expect(await expiry().run()).toMatchObject({ expired: 0, complete: true })
+    env.clock.advance(DAY)
+    // Two runs at once and a third after: one entry, one item back.
+    const runs = await Promise.all([expiry().run(), expiry().run()])
+    expect(runs.reduce((sum, run) => sum + run.points, 0)).toBe(120)
+    expect(await expiry().run()).toMatchObject({ expired: 0, points: 0 })
+    expect(await pointsOf(memberId)).toBe(380)
+    expect(await ledgerSum(memberId)).toBe(380)
+    expect(await stockOf(reward._id)).toBe(9)
+    const back = (await env.all('points_ledger')).filter(
+      (e) => e.memberId === memberId && e.kind === 'reverse',
+    )
+    expect(back).toEqual([
+      expect.objectContaining({ delta: 120, reason: 'voucher_expired', actor: 'system:voucher-expiry' }),
+    ])
+    const mine = dataOf<{ vouchers: VoucherView[] }>(await env.call(openid, 'vouchers')).vouchers
+    expect(mine.find((v) => v.code === unused.code)).toMatchObject({
+      status: 'expired',
+      statusLabel: '已过期',
+    })
+    expect(mine.find((v) => v.code === used.code)).toMatchObject({ status: 'verified' })
+    // Its place under the member's limit is free again; the ledger still reconciles.
+    expect((await redemptionsOf(memberId)).find((d) => d.code === unused.code)?.slot).not.toMatch(/:\d+$/)
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ fresh: true })
+    expect(run.findings).toEqual([])
+  })
+
+  it('a verification that wins the race with the expiry keeps the points spent and the item given', async () => {
+    const { openid, memberId } = await memberWithPoints(300)
+    const reward = await addReward({ points: 100, validDays: 1 })
+    expect(await redeem(openid, reward._id)).toMatchObject({ ok: true })
+    env.clock.advance(DAY)
+    // The counter's verification runs between the expiry's read of the voucher and its write.
+    const docs = await createRedemptions({ db: env.db, clock: env.clock }).pastTheirDay(10)
+    let raced = false
+    const stop = env.cloud.onTransactionStep(async (step) => {
+      if (raced || step.action !== 'database.getDocument' || step.collection !== 'redemptions') return
+      raced = true
+      await env.db
+        .collection('redemptions')
+        .where({ _id: docs[0]._id, status: 'issued' })
+        .update({
+          data: { status: 'verified', verification: { storeId: STORE, staffId: 's', at: new Date() } },
+        })
+    })
+    const written = await createRedemptions({ db: env.db, clock: env.clock })
+      .expire(docs[0], ledger, 'system:voucher-expiry')
+      .finally(stop)
+    expect(raced).toBe(true)
+    expect(written).toEqual({ error: 'NOTHING_DUE' })
+    expect(await pointsOf(memberId)).toBe(200)
+    expect(await stockOf(reward._id)).toBe(9)
+  })
+
+  it('expires a deleted member’s voucher without points, its item back', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await ledger.earn({
+      memberId,
+      source: { kind: 'card', ref: 'del' },
+      points: 300,
+      storeId: STORE,
+      actor: 'system:test',
+      immediate: true,
+    })
+    const reward = await addReward({ points: 100, validDays: 1 })
+    voucherOf(await redeem(openid, reward._id))
+    expect(await env.deleteAccount(openid)).toMatchObject({ ok: true })
+    env.clock.advance(DAY)
+    expect(await expiry().run()).toMatchObject({ expired: 1, points: 0 })
+    expect(await stockOf(reward._id)).toBe(10)
   })
 })

@@ -41,6 +41,7 @@ import {
   expireDue,
   firstExpiry,
   lotDates,
+  putBack,
   settle,
   takeBack,
   type Allocation,
@@ -111,6 +112,8 @@ export interface EntryFields {
   amountFen?: number
   /** Spends, expiries, reversals, negative adjustments: what they drew from the lots. */
   allocations?: Allocation[]
+  /** A spend given back: what went back into the lots. */
+  returned?: Allocation[]
   /** Counter earns: what the purchase was, to refund it under the same rules. */
   purchase?: PurchaseFacts
   /** Reversals: the earn they take back, and the refund's amount. */
@@ -228,6 +231,7 @@ function macParts(entry: EntryFields & { seq: number }): unknown[] {
     entry.lines ? entry.lines.map((line) => [line.kind, line.points]) : null,
     entry.amountFen ?? null,
     entry.allocations ? entry.allocations.map((a) => [a.expiresAt, a.points, a.entry ?? null]) : null,
+    entry.returned ? entry.returned.map((a) => [a.expiresAt, a.points]) : null,
     p ? [p.rulesVersion, p.tier, p.at ?? null, p.brandId ?? null, p.counterId ?? null] : null,
     entry.reverses ?? null,
     entry.refundFen ?? null,
@@ -648,6 +652,49 @@ export function createLedger(deps: LedgerDeps) {
             ...(input.refundFen ? { spendMonths: _.set(spendAfter(member, at, -input.refundFen)) } : {}),
           },
           day: { reversed: -delta, absorbed },
+        }
+      })
+    },
+
+    /**
+     * Gives back what the spend `spendSource` took (a voucher that expired unused), once: to the
+     * expiries it was drawn from (what is owed is paid first). `alongside` writes in the same
+     * transaction (the voucher's state, the stock) and may refuse (nothing written).
+     */
+    giveBack(input: {
+      memberId: string
+      spendSource: EntrySource
+      reason: string
+      actor: string
+      alongside: (tx: DbTransaction) => Promise<LedgerError | undefined>
+    }): Promise<Written> {
+      const spendId = entryId('spend', input.spendSource)
+      const id = `reverse:${spendId}`
+      return write(id, input.memberId, async (tx, member, at) => {
+        const spent = (await tx.collection(COLLECTIONS.pointsLedger).doc(spendId).get())
+          .data as LedgerEntry | null
+        if (!spent || spent.memberId !== input.memberId || spent.kind !== 'spend')
+          return 'POINTS_SOURCE_UNKNOWN'
+        const refused = await input.alongside(tx)
+        if (refused) return refused
+        const points = -spent.delta
+        const back = putBack(member.lots ?? [], spent.allocations ?? [], Math.max(0, -member.points), iso(at))
+        return {
+          entry: {
+            ...base(
+              id,
+              input.memberId,
+              'reverse',
+              points,
+              { reason: input.reason, source: spent.source, actor: input.actor, storeId: spent.storeId },
+              at,
+            ),
+            reverses: spendId,
+            returned: back.returned,
+          },
+          member: { points: member.points + points, ...lotsFields(db, back.tranches) },
+          // The day's spend is net of what came back.
+          day: { spent: -points },
         }
       })
     },

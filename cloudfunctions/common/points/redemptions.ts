@@ -16,13 +16,20 @@
  *   (the catalogue shows one fewer), never oversells.
  * - The voucher's code (8 Crockford characters) is unique (index `code`); verifying and reversing
  *   are single conditional updates on `status`.
+ * - A voucher still unused after its last day expires (the scheduler's points job): in one
+ *   transaction it becomes `expired` (its place under the limit goes back), its item goes back
+ *   to the stock and its points to the member (`ledger.giveBack`, to the lots they came from):
+ *   once, and never for a voucher verified meanwhile (the verification's conditional update and
+ *   the transaction exclude each other on the voucher's document).
  */
 import { createHash } from 'node:crypto'
 
+import { chinaDate } from '../../../src/domain/dates'
 import type { ErrorCode } from '../../../src/domain/errors'
 import {
   DEFAULT_VOUCHER_DAYS,
   REDEMPTION_SETTLE_MS,
+  voucherExpired,
   voucherValidUntil,
   type Reward,
   type RewardKind,
@@ -30,7 +37,7 @@ import {
 import type { Clock } from '../clock'
 import { newCounterCode } from '../codes'
 import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
-import { entryId } from './ledger'
+import { entryId, type Ledger, type Written } from './ledger'
 
 const REDEMPTIONS = COLLECTIONS.redemptions
 
@@ -52,7 +59,7 @@ export interface RedemptionDoc extends Doc {
   /** `<reward>:<member>:<n>` while the redemption holds a place under the limit; its own id once released. */
   slot: string
   code: string
-  status: 'reserved' | 'issued' | 'verified' | 'released'
+  status: 'reserved' | 'issued' | 'verified' | 'released' | 'expired'
   stockTaken: boolean
   createdAt: Date
   validDays: number
@@ -221,6 +228,59 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
         .limit(limit)
         .get()
       return data as RedemptionDoc[]
+    },
+
+    /** Issued vouchers whose last day is before today (China date), earliest first (index status_valid). */
+    async pastTheirDay(limit: number): Promise<RedemptionDoc[]> {
+      const { data } = await docs()
+        .where({ status: 'issued', validUntil: _.lt(chinaDate(clock.now())) })
+        .orderBy('validUntil', 'asc')
+        .limit(limit)
+        .get()
+      return data as RedemptionDoc[]
+    },
+
+    /**
+     * Expires an issued voucher past its last day: state, stock and points in one transaction.
+     * A member deleted since has no points to take back: the voucher expires and the item
+     * returns. Answers the ledger's outcome (`NOTHING_DUE` when it was not due any more).
+     */
+    async expire(
+      doc: RedemptionDoc,
+      ledger: Ledger,
+      actor: string,
+    ): Promise<Written | { error: 'NOTHING_DUE' }> {
+      const changes = { status: 'expired' as const, slot: doc._id, expiredAt: new Date(clock.now()) }
+      const due = (current: RedemptionDoc | null) =>
+        current !== null &&
+        current.status === 'issued' &&
+        current.validUntil !== undefined &&
+        voucherExpired(current.validUntil, clock.now())
+      const written = await ledger.giveBack({
+        memberId: doc.memberId,
+        spendSource: { kind: 'redemption', ref: doc._id },
+        reason: 'voucher_expired',
+        actor,
+        alongside: async (tx) => {
+          const current = (await tx.collection(REDEMPTIONS).doc(doc._id).get()).data as RedemptionDoc | null
+          if (!current || !due(current)) return 'NOTHING_DUE'
+          await tx.collection(REDEMPTIONS).doc(doc._id).update({ data: changes })
+          if (current.stockTaken)
+            await tx
+              .collection(COLLECTIONS.rewards)
+              .doc(current.rewardId)
+              .update({ data: { stock: _.inc(1) } })
+          return undefined
+        },
+      })
+      if (!('error' in written) || written.error !== 'NOT_A_MEMBER') return written
+      const { stats } = await docs().where({ _id: doc._id, status: 'issued' }).update({ data: changes })
+      if (stats.updated === 1 && doc.stockTaken)
+        await db
+          .collection(COLLECTIONS.rewards)
+          .doc(doc.rewardId)
+          .update({ data: { stock: _.inc(1) } })
+      return { error: 'NOTHING_DUE' }
     },
 
     /** Issued → verified; false when it was verified meanwhile. */

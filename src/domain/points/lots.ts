@@ -181,6 +181,26 @@ export function takeBack(
   return { tranches: takeOut(current, allocations, now), allocations, short }
 }
 
+/**
+ * What a spend took, given back (a voucher that expired unused): to the expiries it was drawn
+ * from, less what the member owes, which it pays first. The tranches and what went back into them.
+ */
+export function putBack(
+  tranches: readonly Tranche[],
+  drawn: readonly Allocation[],
+  owed: number,
+  now: string,
+): { tranches: Tranche[]; returned: Allocation[] } {
+  let debt = owed
+  const returned: Allocation[] = []
+  for (const a of drawn) {
+    const paid = Math.min(debt, a.points)
+    debt -= paid
+    if (a.points - paid > 0) returned.push({ expiresAt: a.expiresAt, points: a.points - paid })
+  }
+  return { tranches: settle([...tranches, ...returned], now), returned }
+}
+
 /** The tranches past their expiry: what the expiry job writes off, and what is left. */
 export function expireDue(
   tranches: readonly Tranche[],

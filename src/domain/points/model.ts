@@ -53,6 +53,7 @@ const MORE_REASON_LABELS: Record<string, string> = {
   expiry: '积分过期',
   signup: '注册礼',
   campaign: '活动赠送',
+  voucher_expired: '券过期退回',
 }
 
 /** The Chinese reason of a ledger entry: its reason's label, else its kind's. */

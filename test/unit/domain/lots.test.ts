@@ -9,6 +9,7 @@ import {
   firstExpiry,
   lotDates,
   nextExpiry,
+  putBack,
   settle,
   takeBack,
   type Tranche,
@@ -135,6 +136,23 @@ describe('takeBack', () => {
     const taken = takeBack(LOTS, 120, NOW, { entry: 'earn:gone-by', expiresAt: END_2027 })
     expect(taken.allocations).toEqual([{ expiresAt: END_2027, points: 120 }])
     expect(taken.short).toBe(0)
+  })
+})
+
+describe('putBack', () => {
+  it('gives a spend’s points back to the expiries they came from, paying what is owed first', () => {
+    const drawn = [
+      { expiresAt: END_2026, points: 100 },
+      { expiresAt: END_2027, points: 50 },
+    ]
+    expect(putBack([{ expiresAt: END_2027, points: 10 }], drawn, 0, NOW)).toEqual({
+      tranches: [
+        { expiresAt: END_2026, points: 100 },
+        { expiresAt: END_2027, points: 60 },
+      ],
+      returned: drawn,
+    })
+    expect(putBack([], drawn, 120, NOW).returned).toEqual([{ expiresAt: END_2027, points: 30 }])
   })
 })
 
