@@ -53,7 +53,8 @@ export const manifest: Manifest = {
         'payment last used the tier’s free time: once a day), and the points ledger’s state, written with each entry: ' +
         'points, lots (what the member’s points are, by expiry: [{ expiresAt, points, heldUntil?, entry? }]), ' +
         'lotsExpireAt (the first of them), spendMonths (fen per China month), ledgerHead { seq, mac } (the entries’ ' +
-        'chain). No direct identifier.',
+        'chain), rewardsHeld { <reward>: n } and rewardsToday { day, counts } (redemptions under the rewards’ limits, ' +
+        'written with each redemption). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.

@@ -27,12 +27,18 @@ import {
 } from '../../src/domain/points/rewards'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
-import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
-import { fail, ok } from '../common/errors'
+import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../common/db'
+import { fail, ok, type Failure } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import type { MemberRepository } from '../common/members/repository'
-import { balanceOf, type BalanceFields, type LedgerEntry, type Ledger } from '../common/points/ledger'
-import { HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
+import {
+  balanceOf,
+  type BalanceFields,
+  type LedgerEntry,
+  type Ledger,
+  type Written,
+} from '../common/points/ledger'
+import { heldField, HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
 import type { Caller, Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
 import type { StoreDirectory } from '../common/stores'
@@ -50,6 +56,27 @@ type PointsActions = Pick<
 >
 
 const yuan = (fen: number) => (fen / 100).toFixed(2)
+
+/**
+ * The member's limits on a reward, from the member document read in the redemption's
+ * transaction: a refusal, or the member fields that count this redemption (held, and today's).
+ */
+function redeemLimits(
+  member: Doc,
+  reward: Reward,
+  today: string,
+  whole: (value: unknown) => unknown,
+): 'REDEEM_LIMIT' | 'REDEEM_DAY_LIMIT' | Record<string, unknown> {
+  const held = (member.rewardsHeld as Record<string, number> | undefined)?.[reward._id] ?? 0
+  if (held >= reward.perMemberLimit) return 'REDEEM_LIMIT'
+  const fields: Record<string, unknown> = { [heldField(reward._id)]: held + 1 }
+  if (reward.perDayLimit === undefined) return fields
+  const day = member.rewardsToday as { day: string; counts: Record<string, number> } | undefined
+  const counts = day?.day === today ? day.counts : {}
+  if ((counts[reward._id] ?? 0) >= reward.perDayLimit) return 'REDEEM_DAY_LIMIT'
+  const next = { day: today, counts: { ...counts, [reward._id]: (counts[reward._id] ?? 0) + 1 } }
+  return { ...fields, rewardsToday: whole(next) }
+}
 
 export function createPointsActions(deps: {
   db: Db
@@ -215,44 +242,63 @@ export function createPointsActions(deps: {
       const actor = actorOf(caller)
       const admitted = await guard.admit(member, 'membership', actor, [])
       if (!admitted.ok) return admitted
-      const before = await redemptions.get(redemptions.idOf(member._id, key))
-      if (before) return answerOf(await redemptions.settle(before), await fresh(member))
-
+      const id = redemptions.idOf(member._id, key)
+      // A refusal is first checked against a redemption the key already made (a retry).
+      const unlessMade = async (refusal: Failure) => {
+        const made = await redemptions.get(id)
+        return made ? answerOf(await redemptions.settle(made), await fresh(member)) : refusal
+      }
       const reward = (await getDoc(db, COLLECTIONS.rewards, rewardId)) as Reward | null
       if (!reward) return fail('REWARD_UNKNOWN', 'rewardId')
-      const block = redeemBlock(reward, member.tier, chinaDate(clock.now()))
-      if (block) return fail(block, 'rewardId')
-      const now = new Date(clock.now()).toISOString()
+      const today = chinaDate(clock.now())
+      const block = redeemBlock(reward, member.tier, today)
+      if (block) return unlessMade(fail(block, 'rewardId'))
       // A first look, so that a member short of points takes no stock; the ledger decides.
-      if (balanceOf(member as unknown as BalanceFields, now).available < reward.points)
-        return fail('POINTS_INSUFFICIENT')
-      const held = (await redemptions.ofMember(member._id)).filter(
-        (doc) => doc.rewardId === reward._id && HOLDING.includes(doc.status),
+      if (
+        balanceOf(member as unknown as BalanceFields, new Date(clock.now()).toISOString()).available <
+        reward.points
       )
-      const reserved = await redemptions.reserve({ memberId: member._id, key, reward, held })
-      if ('limit' in reserved) return fail('REDEEM_LIMIT', 'rewardId')
-      if ('existing' in reserved)
-        return answerOf(await redemptions.settle(reserved.existing), await fresh(member))
-      const doc = reserved.created
-      if (!(await redemptions.takeStock(doc))) {
-        await redemptions.release(doc, 'REWARD_SOLD_OUT')
-        return fail('REWARD_SOLD_OUT', 'rewardId')
+        return unlessMade(fail('POINTS_INSUFFICIENT'))
+      if (!(await redemptions.takeOne(reward._id))) return unlessMade(fail('REWARD_SOLD_OUT', 'rewardId'))
+      const doc = redemptions.issuedDoc({ memberId: member._id, key, reward })
+      let spent: Written
+      try {
+        spent = await ledger.spend({
+          memberId: member._id,
+          source: { kind: 'redemption', ref: id },
+          points: reward.points,
+          storeId: member.storeId,
+          actor,
+          reason: 'redemption',
+          // The member's limits, read in the spend's transaction, and the voucher written with it.
+          alongside: async (tx, current) => {
+            const limits = redeemLimits(current, reward, today, (value) => _.set(value))
+            if (typeof limits === 'string') return limits
+            await tx.collection(COLLECTIONS.redemptions).add({ data: doc })
+            return { member: limits }
+          },
+        })
+      } catch (error) {
+        await redemptions.putOneBack(reward._id)
+        // The key's redemption exists but its spend does not: one made before, still reserved.
+        if (isDuplicateKeyError(error)) return unlessMade(fail('INTERNAL'))
+        throw error
       }
-      const spent = await ledger.spend({
-        memberId: member._id,
-        source: { kind: 'redemption', ref: doc._id },
-        points: doc.points,
-        storeId: member.storeId,
-        actor,
-        reason: 'redemption',
-      })
+      if ('error' in spent || spent.repeated) await redemptions.putOneBack(reward._id)
       if ('error' in spent) {
-        const code: ErrorCode = spent.error === 'NOT_A_MEMBER' ? 'NOT_A_MEMBER' : 'POINTS_INSUFFICIENT'
-        await redemptions.release(doc, code)
-        return fail(code)
+        const field =
+          spent.error === 'REDEEM_LIMIT' || spent.error === 'REDEEM_DAY_LIMIT' ? 'rewardId' : undefined
+        const code: ErrorCode =
+          spent.error === 'NOT_A_MEMBER' ||
+          spent.error === 'REDEEM_LIMIT' ||
+          spent.error === 'REDEEM_DAY_LIMIT'
+            ? spent.error
+            : 'POINTS_INSUFFICIENT'
+        return unlessMade(fail(code, field))
       }
-      const issued = await redemptions.issue(doc)
-      return answerOf(issued, await fresh(member))
+      if (spent.repeated) return unlessMade(fail('INTERNAL'))
+      const after = { ...member, ...spent.balance } as MemberDoc
+      return ok({ voucher: await voucherView(doc), summary: summaryOf(after) })
     },
 
     async vouchers(_input, { caller, member }) {

@@ -214,6 +214,40 @@ describe('redemption', () => {
     expect(total).toBe(10 * 1000 - 5 * 100)
   })
 
+  it('[6.4.2] 100 members redeeming the last 10 items at once, and one member 50 times with points for 3: never below zero, one entry each', async () => {
+    const members = await Promise.all(Array.from({ length: 100 }, () => memberWithPoints(200)))
+    const scarce = await addReward({ stock: 10, perMemberLimit: 5, points: 100 })
+    const many = await Promise.all(members.map(({ openid }) => redeem(openid, scarce._id)))
+    expect(many.filter((a) => a.ok)).toHaveLength(10)
+    expect(await stockOf(scarce._id)).toBe(0)
+    const one = await memberWithPoints(300)
+    const plenty = await addReward({ stock: 100, perMemberLimit: 100, points: 100 })
+    const own = await Promise.all(Array.from({ length: 50 }, () => redeem(one.openid, plenty._id)))
+    expect(own.filter((a) => a.ok)).toHaveLength(3)
+    expect(own.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'POINTS_INSUFFICIENT')).toBe(true)
+    expect(await stockOf(plenty._id)).toBe(97)
+    expect(await pointsOf(one.memberId)).toBe(0)
+    // Each accepted redemption: one voucher and one spend entry, and nothing else.
+    const spends = (await env.all('points_ledger')).filter((e) => e.kind === 'spend')
+    const vouchers = await env.all('redemptions')
+    expect(spends).toHaveLength(13)
+    expect(vouchers).toHaveLength(13)
+    expect(new Set(spends.map((e) => e._id))).toEqual(
+      new Set(vouchers.map((v) => `spend:redemption:${v._id}`)),
+    )
+  }, 60_000)
+
+  it('holds a reward’s daily limit per member, and the next China day allows again', async () => {
+    const { openid } = await memberWithPoints(1000)
+    const reward = await addReward({ perDayLimit: 2, perMemberLimit: 10 })
+    const answers = await Promise.all(Array.from({ length: 4 }, () => redeem(openid, reward._id)))
+    expect(answers.filter((a) => a.ok)).toHaveLength(2)
+    expect(answers.filter((a) => !a.ok && a.code === 'REDEEM_DAY_LIMIT')).toHaveLength(2)
+    expect(await stockOf(reward._id)).toBe(8)
+    env.clock.advance(DAY)
+    expect((await redeem(openid, reward._id)).ok).toBe(true)
+  })
+
   it('[6.4.2] holds the per-member limit under concurrent redemptions', async () => {
     const { openid, memberId } = await memberWithPoints(5000)
     const reward = await addReward({ perMemberLimit: 2, stock: 50 })
@@ -234,8 +268,8 @@ describe('redemption', () => {
     expect(answers.find((x) => !x.ok)).toMatchObject({ code: 'POINTS_INSUFFICIENT' })
     expect((await stockOf(a._id)) + (await stockOf(b._id))).toBe(19)
     expect(await pointsOf(memberId)).toBe(50)
-    const released = (await redemptionsOf(memberId)).find((d) => d.status === 'released')
-    expect(released).toMatchObject({ failure: 'POINTS_INSUFFICIENT', stockTaken: true })
+    // The refused one left no voucher behind: the voucher is written with the spend.
+    expect(await redemptionsOf(memberId)).toHaveLength(1)
     if (!answers[0].ok)
       expect(await redeem(openid, a._id, keyA)).toMatchObject({ code: 'POINTS_INSUFFICIENT' })
     // Short of points at the first look: no stock is taken at all.
@@ -261,41 +295,44 @@ describe('redemption', () => {
     expect(list.rewards.find((r) => r.id === gone._id)?.blocked).toBe('已兑完')
   })
 
-  it('settles a redemption left reserved: released with its stock when no points were spent, issued when they were', async () => {
+  it('settles a redemption made before and left reserved: released with its stock when no points were spent, issued when they were', async () => {
     const { openid, memberId } = await memberWithPoints(500)
-    const reward = await addReward({ stock: 3, perMemberLimit: 1 })
+    const reward = await addReward({ stock: 3, perMemberLimit: 5 })
     const store = createRedemptions({ db: env.db, clock: env.clock })
-    // A redeem stopped after taking the stock (before the spend).
+    // What a redeem of the earlier shape left after taking the stock (before the spend).
+    const reserved = async (forMember: string, k: string): Promise<RedemptionDoc> => {
+      const doc = { ...store.issuedDoc({ memberId: forMember, key: k, reward }), status: 'reserved' as const }
+      const { issuedAt: _issued, validUntil: _until, counted: _counted, ...left } = doc
+      await env.db.collection('redemptions').add({ data: { ...left, slot: `${reward._id}:${forMember}:1` } })
+      await env.db
+        .collection('rewards')
+        .doc(reward._id)
+        .update({ data: { stock: env.db.command.inc(-1) } })
+      return left as RedemptionDoc
+    }
     const k = key()
-    const left = await store.reserve({ memberId, key: k, reward, held: [] })
-    if (!('created' in left)) throw new Error('not reserved')
-    await store.takeStock(left.created)
+    await reserved(memberId, k)
     expect(await redeem(openid, reward._id, k)).toMatchObject({ code: 'REDEEM_PENDING' })
-    expect(await redeem(openid, reward._id)).toMatchObject({ code: 'REDEEM_LIMIT' })
     env.clock.advance(11 * MINUTE)
     expect(await createRedemptionSettlement({ db: env.db, clock: env.clock }).run()).toMatchObject({
       released: 1,
     })
     expect(await stockOf(reward._id)).toBe(3)
     expect(await redeem(openid, reward._id, k)).toMatchObject({ code: 'INTERNAL' })
-    // The place under the limit is free again.
-    expect((await redeem(openid, reward._id)).ok).toBe(true)
 
-    // A redeem stopped after the spend: the voucher is issued, by a retry after the settle time.
+    // Left after the spend: the voucher is issued, by a retry after the settle time.
     const other = await memberWithPoints(500)
     const k2 = key()
-    const second = await store.reserve({ memberId: other.memberId, key: k2, reward, held: [] })
-    if (!('created' in second)) throw new Error('not reserved')
-    await store.takeStock(second.created)
+    const second = await reserved(other.memberId, k2)
     await ledger.spend({
       memberId: other.memberId,
-      source: { kind: 'redemption', ref: second.created._id },
+      source: { kind: 'redemption', ref: second._id },
       points: 100,
       storeId: STORE,
       actor: 'system:test',
     })
     env.clock.advance(11 * MINUTE)
-    expect(voucherOf(await redeem(other.openid, reward._id, k2)).code).toBe(second.created.code)
+    expect(voucherOf(await redeem(other.openid, reward._id, k2)).code).toBe(second.code)
     expect(await pointsOf(other.memberId)).toBe(400)
   })
 })

@@ -158,8 +158,11 @@ export type LedgerError =
   /** Refusals of the caller's own check of the member, made inside the transaction. */
   | 'LOOKUP_MEMBER_UNKNOWN'
   | 'PURPOSE_CONSENT_REQUIRED'
+  | 'REDEEM_LIMIT'
+  | 'REDEEM_DAY_LIMIT'
 
-export type Written = { entry: LedgerEntry; repeated: boolean } | { error: LedgerError }
+export type Written =
+  { entry: LedgerEntry; repeated: boolean; balance?: BalanceFields } | { error: LedgerError }
 
 /** Shards of a store's day in `points_days`: concurrent tills rarely touch the same one. */
 export const DAY_SHARDS = 32
@@ -390,6 +393,8 @@ export function createLedger(deps: LedgerDeps) {
         member: Record<string, unknown>
         day: DayCounts
         dayStore?: string
+        /** The member's points and lots after the write, for an answer that shows them. */
+        balance?: BalanceFields
       }
   >
 
@@ -414,7 +419,11 @@ export function createLedger(deps: LedgerDeps) {
           .doc(memberId)
           .update({ data: { ...outcome.member, ledgerHead: _.set(sealed.head) } })
         await countDay(tx, outcome.dayStore ?? outcome.entry.storeId, at, outcome.day)
-        return { entry: sealed.entry, repeated: false }
+        return {
+          entry: sealed.entry,
+          repeated: false,
+          ...(outcome.balance ? { balance: outcome.balance } : {}),
+        }
       })
     for (let opened = false; ;) {
       try {
@@ -461,9 +470,14 @@ export function createLedger(deps: LedgerDeps) {
     memberId: string,
     kind: EntryKind,
     delta: number,
-    input: { reason: string; source: EntrySource; actor: string; storeId: string },
+    {
+      reason,
+      source,
+      actor,
+      storeId,
+    }: { reason: string; source: EntrySource; actor: string; storeId: string },
     at: Date,
-  ) => ({ _id: id, memberId, kind, delta, ...input, at })
+  ) => ({ _id: id, memberId, kind, delta, reason, source, actor, storeId, at })
 
   return {
     /**
@@ -538,7 +552,11 @@ export function createLedger(deps: LedgerDeps) {
       })
     },
 
-    /** Spends available points (a redemption, parking): earliest-expiring lots first. */
+    /**
+     * Spends available points (a redemption, parking): earliest-expiring lots first. `alongside`
+     * writes in the same transaction (a redemption's voucher) and may refuse (nothing written) or
+     * add fields of the member document.
+     */
     async spend(input: {
       memberId: string
       source: EntrySource
@@ -546,11 +564,17 @@ export function createLedger(deps: LedgerDeps) {
       storeId: string
       actor: string
       reason?: string
+      alongside?: (
+        tx: DbTransaction,
+        member: Doc & BalanceFields,
+      ) => Promise<LedgerError | { member: Record<string, unknown> } | undefined>
     }): Promise<Written> {
       const id = entryId('spend', input.source)
-      return write(id, input.memberId, async (_tx, member, at) => {
+      return write(id, input.memberId, async (tx, member, at) => {
         const drawn = drain(member.lots ?? [], input.points, iso(at))
         if (!drawn || member.points < input.points) return 'POINTS_INSUFFICIENT'
+        const also = input.alongside ? await input.alongside(tx, member) : undefined
+        if (typeof also === 'string') return also
         return {
           entry: {
             ...base(
@@ -563,8 +587,13 @@ export function createLedger(deps: LedgerDeps) {
             ),
             allocations: drawn.allocations,
           },
-          member: { points: member.points - input.points, ...lotsFields(db, drawn.tranches) },
+          member: {
+            points: member.points - input.points,
+            ...lotsFields(db, drawn.tranches),
+            ...also?.member,
+          },
           day: { spent: input.points },
+          balance: { points: member.points - input.points, lots: drawn.tranches },
         }
       })
     },
@@ -666,7 +695,7 @@ export function createLedger(deps: LedgerDeps) {
       spendSource: EntrySource
       reason: string
       actor: string
-      alongside: (tx: DbTransaction) => Promise<LedgerError | undefined>
+      alongside: (tx: DbTransaction) => Promise<LedgerError | { member: Record<string, unknown> } | undefined>
     }): Promise<Written> {
       const spendId = entryId('spend', input.spendSource)
       const id = `reverse:${spendId}`
@@ -675,8 +704,8 @@ export function createLedger(deps: LedgerDeps) {
           .data as LedgerEntry | null
         if (!spent || spent.memberId !== input.memberId || spent.kind !== 'spend')
           return 'POINTS_SOURCE_UNKNOWN'
-        const refused = await input.alongside(tx)
-        if (refused) return refused
+        const also = await input.alongside(tx)
+        if (typeof also === 'string') return also
         const points = -spent.delta
         const back = putBack(member.lots ?? [], spent.allocations ?? [], Math.max(0, -member.points), iso(at))
         return {
@@ -692,7 +721,7 @@ export function createLedger(deps: LedgerDeps) {
             reverses: spendId,
             returned: back.returned,
           },
-          member: { points: member.points + points, ...lotsFields(db, back.tranches) },
+          member: { points: member.points + points, ...lotsFields(db, back.tranches), ...also?.member },
           // The day's spend is net of what came back.
           day: { spent: -points },
         }

@@ -3,17 +3,15 @@
  *
  * - The `_id` is a hash of the member id and the caller's idempotency key: a retried redeem
  *   finds its redemption and answers the same voucher (or the same refusal).
- * - The per-member limit holds under concurrency by construction: each redemption takes a slot
- *   `<reward>:<member>:<n>` (n ≤ the limit) under a unique index, in the same `add` that creates it;
- *   a released redemption gives its slot back (the slot becomes its own id).
- * - Stock is taken by one conditional update (stock > 0), after the redemption exists (status
- *   `reserved`) and before the points are spent (`ledger.spend`, source `redemption:<id>`); a
- *   refused spend gives the stock and the slot back. `stockTaken` is written right after the stock
- *   is taken, so whoever settles the redemption knows whether to give it back.
- * - A redemption left `reserved` (the function stopped between two steps) is settled after
- *   REDEMPTION_SETTLE_MS by the scheduler or by a retry: points spent → the voucher is issued;
- *   otherwise it is released. A stop between taking the stock and recording it loses that item
- *   (the catalogue shows one fewer), never oversells.
+ * - One item of the stock is taken first, by one conditional update (stock > 0: never below
+ *   zero). Then one transaction on the member — the ledger's spend — checks the member's limits
+ *   (`rewardsHeld`: redemptions held per reward, `rewardsToday`: per reward on one China day, on
+ *   the member document), adds the voucher, issued, and writes the spend: the voucher exists
+ *   exactly when its points are spent. A refused or repeated spend gives the item back. A stop
+ *   between the two loses that item (the catalogue shows one fewer), never oversells.
+ * - Redemptions made before (`reserved` first, then `issued`, places under the limit as unique
+ *   `slot`s) are settled by the scheduler after REDEMPTION_SETTLE_MS: points spent → issued;
+ *   otherwise released (stock and place back).
  * - The voucher's code (8 Crockford characters) is unique (index `code`); verifying and reversing
  *   are single conditional updates on `status`.
  * - A voucher still unused after its last day expires (the scheduler's points job): in one
@@ -36,7 +34,7 @@ import {
 } from '../../../src/domain/points/rewards'
 import type { Clock } from '../clock'
 import { newCounterCode } from '../codes'
-import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../db'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
 import { entryId, type Ledger, type Written } from './ledger'
 
 const REDEMPTIONS = COLLECTIONS.redemptions
@@ -66,11 +64,19 @@ export interface RedemptionDoc extends Doc {
   issuedAt?: Date
   /** China date, the voucher's last day. */
   validUntil?: string
+  /**
+   * Counted in the member's `rewardsHeld` (redemptions made in one transaction with their spend):
+   * its expiry takes it off the count.
+   */
+  counted?: boolean
   /** Why a released redemption was refused (answered again to a retry). */
   failure?: ErrorCode
   verification?: VoucherUse
   reversals: (VoucherUse & { reversedBy: string; reversedAt: Date; reason: string })[]
 }
+
+/** The member document's count of a reward's redemptions held (issued or used). */
+export const heldField = (rewardId: string) => `rewardsHeld.${rewardId}`
 
 /** Redemptions that hold a place under their reward's limit. */
 export const HOLDING: RedemptionDoc['status'][] = ['reserved', 'issued', 'verified']
@@ -101,63 +107,48 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
     return data as RedemptionDoc[]
   }
 
-  /**
-   * Creates the redemption with a free slot under the member's limit; `existing` when the key was
-   * used before, `limit` when every slot is held.
-   */
-  async function reserve(input: {
-    memberId: string
-    key: string
-    reward: Reward
-    held: RedemptionDoc[]
-  }): Promise<{ created: RedemptionDoc } | { existing: RedemptionDoc } | { limit: true }> {
-    const { memberId, reward } = input
-    const _id = idOf(memberId, input.key)
-    const taken = new Set(input.held.map((doc) => doc.slot))
-    for (let n = 1; n <= reward.perMemberLimit; n++) {
-      const slot = `${reward._id}:${memberId}:${n}`
-      if (taken.has(slot)) continue
-      const doc: RedemptionDoc = {
-        _id,
-        memberId,
-        rewardId: reward._id,
-        rewardName: reward.name,
-        kind: reward.kind,
-        points: reward.points,
-        storeIds: [...(reward.storeIds ?? [])],
-        slot,
-        code: newCounterCode(),
-        status: 'reserved',
-        stockTaken: false,
-        createdAt: new Date(clock.now()),
-        validDays: reward.validDays ?? DEFAULT_VOUCHER_DAYS,
-        reversals: [],
-      }
-      try {
-        await docs().add({ data: doc })
-        return { created: doc }
-      } catch (error) {
-        if (!isDuplicateKeyError(error)) throw error
-        const existing = await get(_id)
-        if (existing) return { existing }
-        // The slot was taken meanwhile (a concurrent redemption): the next one.
-      }
-    }
-    return { limit: true }
-  }
-
-  /** One item of the reward's stock; false when none is left. */
-  async function takeStock(doc: RedemptionDoc): Promise<boolean> {
+  /** One item of the reward's stock, by a conditional update (never below zero); false when none is left. */
+  async function takeOne(rewardId: string): Promise<boolean> {
     const { stats } = await db
       .collection(COLLECTIONS.rewards)
-      .where({ _id: doc.rewardId, stock: _.gt(0) })
+      .where({ _id: rewardId, stock: _.gt(0) })
       .update({ data: { stock: _.inc(-1) } })
-    if (stats.updated !== 1) return false
-    await docs()
-      .doc(doc._id)
-      .update({ data: { stockTaken: true } })
-    doc.stockTaken = true
-    return true
+    return stats.updated === 1
+  }
+
+  /** The item taken for a redemption that did not happen goes back. */
+  async function putOneBack(rewardId: string): Promise<void> {
+    await db
+      .collection(COLLECTIONS.rewards)
+      .doc(rewardId)
+      .update({ data: { stock: _.inc(1) } })
+  }
+
+  /** A redemption of `reward` for the member's key, issued now (written with its spend). */
+  function issuedDoc(input: { memberId: string; key: string; reward: Reward }): RedemptionDoc {
+    const { memberId, reward } = input
+    const _id = idOf(memberId, input.key)
+    const now = clock.now()
+    const validDays = reward.validDays ?? DEFAULT_VOUCHER_DAYS
+    return {
+      _id,
+      memberId,
+      rewardId: reward._id,
+      rewardName: reward.name,
+      kind: reward.kind,
+      points: reward.points,
+      storeIds: [...(reward.storeIds ?? [])],
+      slot: _id,
+      code: newCounterCode(),
+      status: 'issued',
+      stockTaken: true,
+      counted: true,
+      createdAt: new Date(now),
+      validDays,
+      issuedAt: new Date(now),
+      validUntil: voucherValidUntil(now, validDays),
+      reversals: [],
+    }
   }
 
   /** Reserved → released with the refusal; the stock (if taken) and the slot go back. */
@@ -209,8 +200,9 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
     idOf,
     get,
     ofMember,
-    reserve,
-    takeStock,
+    takeOne,
+    putOneBack,
+    issuedDoc,
     release,
     issue,
     settle,
@@ -270,7 +262,7 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
               .collection(COLLECTIONS.rewards)
               .doc(current.rewardId)
               .update({ data: { stock: _.inc(1) } })
-          return undefined
+          return current.counted ? { member: { [heldField(current.rewardId)]: _.inc(-1) } } : undefined
         },
       })
       if (!('error' in written) || written.error !== 'NOT_A_MEMBER') return written

@@ -50,6 +50,7 @@ export const pointsHistoryContract = {
       'REWARD_TIER',
       'REWARD_SOLD_OUT',
       'REDEEM_LIMIT',
+      'REDEEM_DAY_LIMIT',
       'REDEEM_KEY_INVALID',
       'REDEEM_PENDING',
       'POINTS_INSUFFICIENT',

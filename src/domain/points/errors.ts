@@ -8,6 +8,7 @@ export type PointsError =
   | 'REWARD_TIER'
   | 'REWARD_SOLD_OUT'
   | 'REDEEM_LIMIT'
+  | 'REDEEM_DAY_LIMIT'
   | 'REDEEM_KEY_INVALID'
   | 'REDEEM_PENDING'
   | 'VOUCHER_UNKNOWN'
@@ -25,6 +26,7 @@ export const POINTS_MESSAGES = {
   REWARD_TIER: '该礼品仅限指定等级的会员兑换',
   REWARD_SOLD_OUT: '很抱歉，该礼品已兑完',
   REDEEM_LIMIT: '您已达到该礼品的兑换上限',
+  REDEEM_DAY_LIMIT: '该礼品今天的兑换次数已用完，请明天再来',
   REDEEM_KEY_INVALID: '兑换请求有误，请返回后重试',
   REDEEM_PENDING: '兑换正在处理中，请稍后在「我的券」中查看',
   VOUCHER_UNKNOWN: '券码无效，请核对后重新输入',

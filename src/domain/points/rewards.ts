@@ -28,6 +28,8 @@ export interface Reward {
   stock: number
   /** Redemptions one member may hold (issued or used). */
   perMemberLimit: number
+  /** Redemptions one member may make on one China day; absent: no daily limit. */
+  perDayLimit?: number
   /** Tiers that may redeem it; absent or empty: every tier. */
   tiers?: Tier[]
   /** Stores where its vouchers are used; absent or empty: every store. */
