@@ -97,10 +97,14 @@ describe('earn', () => {
     expect((await member()).ledgerHead?.seq).toBe(1)
   })
 
-  it('keeps the balance right under concurrent earns of different receipts', async () => {
-    await Promise.all(Array.from({ length: 10 }, (_, i) => earn(`R-c${i}`, 10 + i)))
-    expect((await member()).points).toBe(145)
-    expect((await entries()).reduce((sum, e) => sum + e.delta, 0)).toBe(145)
+  it('loses no update when 16 tills earn for one member at once', async () => {
+    await Promise.all(Array.from({ length: 16 }, (_, i) => earn(`R-c${i}`, 10 + i)))
+    expect((await member()).points).toBe(280)
+    expect((await entries()).reduce((sum, e) => sum + e.delta, 0)).toBe(280)
+    expect((await lots()).reduce((sum, t) => sum + t.points, 0)).toBe(280)
+    expect((await entries()).map((e) => e.seq).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 16 }, (_, i) => i + 1),
+    )
   })
 })
 
