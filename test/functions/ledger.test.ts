@@ -216,6 +216,8 @@ describe('expireDue', () => {
     await spend('part', 20)
     expect(await ledger.expireDue(memberId, 'system:expiry')).toEqual({ error: 'NOTHING_DUE' })
     env.clock.set(Date.parse(END_2025) + 1)
+    // From their last millisecond on, expired points are not available, written off or not yet.
+    expect(balanceOf(await member(), now())).toEqual({ available: 30, pending: 0 })
     expect(await ledger.expireDue(memberId, 'system:expiry')).toMatchObject({
       entry: { kind: 'expire', delta: -100, allocations: [{ expiresAt: END_2025, points: 100 }] },
     })

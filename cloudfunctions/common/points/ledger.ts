@@ -189,12 +189,18 @@ export const entryId = (kind: EntryKind, source: EntrySource) => `${kind}:${sour
 
 const iso = (value: Date) => value.toISOString()
 
-/** The available and held points of a member document at `now`. */
+/**
+ * The available and held points of a member document at `now`. Points past their expiry are
+ * neither, from their last millisecond on, whether or not the expiry job has written them off.
+ */
 export function balanceOf(member: BalanceFields, now: string): { available: number; pending: number } {
-  const pending = (member.lots ?? [])
-    .filter((t) => t.heldUntil !== undefined && t.heldUntil > now && t.expiresAt >= now)
-    .reduce((sum, t) => sum + t.points, 0)
-  return { available: member.points - pending, pending }
+  let pending = 0
+  let expired = 0
+  for (const t of member.lots ?? []) {
+    if (t.expiresAt < now) expired += t.points
+    else if (t.heldUntil !== undefined && t.heldUntil > now) pending += t.points
+  }
+  return { available: member.points - pending - expired, pending }
 }
 
 /** Fen spent in the 12 China months up to `now`'s (refunds deducted). */
