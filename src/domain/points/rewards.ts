@@ -28,6 +28,11 @@ export interface Reward {
   stock: number
   /** Redemptions one member may hold (issued or used). */
   perMemberLimit: number
+  /**
+   * Redemptions one member may make in one China day; absent: no daily limit (only
+   * `perMemberLimit`).
+   */
+  perDayLimit?: number
   /** Tiers that may redeem it; absent or empty: every tier. */
   tiers?: Tier[]
   /** Stores where its vouchers are used; absent or empty: every store. */
@@ -38,6 +43,8 @@ export interface Reward {
   endsOn?: string
   /** Days a voucher stays valid from its issue (the day of issue counts as the first). */
   validDays?: number
+  /** Parking rewards: the minutes of a stay one voucher pays for. */
+  parkingMinutes?: number
 }
 
 export const DEFAULT_VOUCHER_DAYS = 30
