@@ -132,18 +132,18 @@ export function createRewardActions(deps: {
       })
     },
 
-    async saveReward(input, { caller }) {
+    async saveReward({ rewardId, key, stock, ...settings }, { caller }) {
       const names = await storeNames()
-      const allowed = await storesAllowed(caller, input.settings, names)
+      const allowed = await storesAllowed(caller, settings, names)
       if (!allowed.ok) return allowed
       const staffId = actingStaff(caller).id
       const now = new Date(clock.now())
-      if ('key' in input) {
+      if (key !== undefined) {
         const doc: RewardDoc & { createdAt: Date; updatedAt: Date; updatedBy: string } = {
-          _id: createdRewardId(input.key),
-          ...input.settings,
-          stock: input.stock,
-          createKey: input.key,
+          _id: createdRewardId(key),
+          ...settings,
+          stock: stock ?? 0,
+          createKey: key,
           createdBy: staffId,
           createdAt: now,
           updatedBy: staffId,
@@ -156,20 +156,21 @@ export function createRewardActions(deps: {
         }
         // A retry of this creation answers the reward it made; another use of the key is refused.
         const existing = (await getDoc(db, COLLECTIONS.rewards, doc._id)) as RewardDoc | null
-        if (existing && existing.createKey === input.key && existing.createdBy === staffId)
+        if (existing && existing.createKey === key && existing.createdBy === staffId)
           return ok({ reward: entryOf(existing, names, caller), repeated: true })
         return fail('REWARD_KEY_REUSED', 'key')
       }
-      const current = await kept(caller, input.rewardId)
+      const id = rewardId ?? ''
+      const current = await kept(caller, id)
       if (!current.ok) return current
       const cleared = Object.fromEntries(
-        CLEARABLE_SETTINGS.filter((field) => !(field in input.settings)).map((field) => [field, _.remove()]),
+        CLEARABLE_SETTINGS.filter((field) => !(field in settings)).map((field) => [field, _.remove()]),
       )
       await rewards()
-        .doc(input.rewardId)
-        .update({ data: { ...input.settings, ...cleared, updatedBy: staffId, updatedAt: now } })
-      await record(caller, 'update', input.rewardId)
-      const saved: RewardDoc = { ...current.data, ...input.settings }
+        .doc(id)
+        .update({ data: { ...settings, ...cleared, updatedBy: staffId, updatedAt: now } })
+      await record(caller, 'update', id)
+      const saved: RewardDoc = { ...current.data, ...settings }
       for (const field of Object.keys(cleared)) delete saved[field as keyof RewardSettings]
       return ok({ reward: entryOf(saved, names, caller), repeated: false })
     },

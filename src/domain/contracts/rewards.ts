@@ -59,10 +59,11 @@ export interface CatalogueAnswer {
 
 const keyCheck = (value: string): Check => (REDEEM_KEY.test(value) ? undefined : 'INVALID_ARGUMENT')
 
-/** Either a creation (`key`, with the first stock) or an update of `rewardId` (no stock). */
-export type SaveRewardInput = { settings: RewardSettings } & (
-  { key: string; stock: number } | { rewardId: string }
-)
+/**
+ * A creation (`key`, with the first `stock`) or an update of `rewardId` (no stock), with the
+ * entry's settings.
+ */
+export type SaveRewardInput = RewardSettings & { key?: string; stock?: number; rewardId?: string }
 
 const ENTRY_ERRORS = [
   'REWARD_NAME_REQUIRED',
@@ -100,10 +101,9 @@ export const rewardsContract = {
         if (created && stock === undefined) return fail('REWARD_STOCK_INVALID', 'stock')
         const settings = rewardSettingsOf(fields)
         if (!settings.ok) return settings
-        const input: SaveRewardInput =
-          rewardId !== undefined
-            ? { rewardId, settings: settings.data }
-            : { key: created as string, stock: stock as number, settings: settings.data }
+        const input: SaveRewardInput = rewardId
+          ? { rewardId, ...settings.data }
+          : { key: created, stock, ...settings.data }
         return ok(input)
       },
     ),

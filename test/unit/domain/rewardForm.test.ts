@@ -24,7 +24,7 @@ describe('a reward as a manager edits it', () => {
     ['an existing one by id', { rewardId: 'reward-coffee' }, { rewardId: 'reward-coffee' }],
   ])('[6.4.2] accepts %s', (_name, target, expected) => {
     const parsed = parse({ ...target, ...ENTRY })
-    expect(parsed).toEqual({ ok: true, data: { ...expected, settings: { ...ENTRY } } })
+    expect(parsed).toEqual({ ok: true, data: { ...expected, ...ENTRY } })
   })
 
   it('keeps the optional fields given, tiers in their order and stores once each', () => {
@@ -40,7 +40,9 @@ describe('a reward as a manager edits it', () => {
       startsOn: '2026-05-01',
       endsOn: '2026-05-01',
     })
-    expect(parsed.ok && parsed.data.settings).toEqual({
+    expect(parsed.ok && parsed.data).toEqual({
+      key: 'new-reward-2',
+      stock: 5,
       ...ENTRY,
       kind: 'parking',
       parkingMinutes: 120,
