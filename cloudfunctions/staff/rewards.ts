@@ -118,6 +118,7 @@ export function createRewardActions(deps: {
         .map((doc) => entryOf(doc, names, caller))
         .sort(
           (a, b) =>
+            Number(b.editable) - Number(a.editable) ||
             Number(a.status === 'paused') - Number(b.status === 'paused') ||
             a.points - b.points ||
             a.id.localeCompare(b.id),

@@ -1,4 +1,4 @@
-import { View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { staffApi } from '@/api/staff'
@@ -138,32 +138,28 @@ export function RewardForm(props: {
       </View>
       {field('points', '所需积分', { placeholder: '如 300' })}
       {!entry && field('stock', '初始库存', { placeholder: '上架后通过「补充库存」增加' })}
-      {field('perMemberLimit', '每人限兑（次）')}
-      {field('perDayLimit', '每人每日限兑（次）', { required: false, placeholder: '不填为不限' })}
-      {field('validDays', '券有效期（天）', { max: 3 })}
-      {draft.kind === 'parking' &&
-        field('parkingMinutes', '停车抵扣（分钟）', { max: 4, placeholder: '如 120' })}
+      {field('perMemberLimit', '每人限兑', { placeholder: '次数' })}
+      {field('perDayLimit', '每日限兑', { required: false, placeholder: '每人每天的次数，不填为不限' })}
+      {field('validDays', '有效天数', { max: 3, placeholder: '券自兑换日起可用的天数' })}
+      {draft.kind === 'parking' && field('parkingMinutes', '抵扣分钟', { max: 4, placeholder: '如 120' })}
       <View className="chips-field">
-        <FormField name="tiers" label="可兑换等级（不选为全部）" required={false} error={errorOf('tiers')}>
+        <FormField name="tiers" label="兑换等级" required={false} error={errorOf('tiers')}>
           <ManyChips
             name="tiers"
             options={REWARD_TIERS.map((t) => ({ value: t, label: TIER_LABELS[t] }))}
             value={draft.tiers}
             onChange={set('tiers')}
           />
+          <Text className="catalogue-form__hint">不选为所有等级</Text>
         </FormField>
-        <FormField
-          name="storeIds"
-          label={mallWide ? '适用门店（不选为全部门店）' : '适用门店'}
-          required={!mallWide}
-          error={errorOf('storeIds')}
-        >
+        <FormField name="storeIds" label="适用门店" required={!mallWide} error={errorOf('storeIds')}>
           <ManyChips
             name="store"
             options={stores.map((s) => ({ value: s.id, label: s.name }))}
             value={draft.storeIds}
             onChange={set('storeIds')}
           />
+          {mallWide && <Text className="catalogue-form__hint">不选为全部门店</Text>}
         </FormField>
         <FormField name="status" label="状态" required>
           <ChoiceChips
