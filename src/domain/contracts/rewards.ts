@@ -7,11 +7,10 @@
  * grows by `restockReward`, an increment under its own key.
  */
 import type { Check } from '../identity/rules'
-import { empty, required, schema, text } from '../input'
+import { empty, int, required, schema, text } from '../input'
 import { fail, ok } from '../errors'
 import type { Tier } from '../member/model'
 import {
-  count,
   RESTOCK_MAX,
   REWARD_STOCK_MAX,
   rewardFields,
@@ -92,7 +91,7 @@ export const rewardsContract = {
       {
         rewardId: text(REWARD_ID_MAX),
         key: text(64, { check: keyCheck }),
-        stock: count(0, REWARD_STOCK_MAX, 'REWARD_STOCK_INVALID', { optional: true }),
+        stock: int(0, REWARD_STOCK_MAX, { code: 'REWARD_STOCK_INVALID', optional: true }),
         ...rewardFields,
       },
       ({ rewardId, key: created, stock, ...fields }) => {
@@ -114,7 +113,7 @@ export const rewardsContract = {
   restockReward: action<{ stock: number; repeated: boolean }>()({
     input: schema({
       rewardId: required(REWARD_ID_MAX, 'REWARD_UNKNOWN'),
-      amount: count(1, RESTOCK_MAX, 'REWARD_RESTOCK_INVALID'),
+      amount: int(1, RESTOCK_MAX, { code: 'REWARD_RESTOCK_INVALID' }),
       key: required(64, 'INVALID_ARGUMENT', { check: keyCheck }),
     }),
     access: [...KEEPERS],

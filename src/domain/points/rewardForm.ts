@@ -6,9 +6,9 @@
  * before, so a concurrent redemption's decrement is never lost.
  */
 import { parseIsoDate } from '../dates'
-import { fail, ok, type ErrorCode, type Result } from '../errors'
+import { fail, ok, type Result } from '../errors'
 import type { Check } from '../identity/rules'
-import { enumOf, listOf, required, text, type Field, type Parsed } from '../input'
+import { enumOf, int, listOf, required, text, type Parsed } from '../input'
 import type { Tier } from '../member/model'
 import { REWARD_KIND_LABELS, type Reward, type RewardKind } from './rewards'
 
@@ -37,24 +37,6 @@ export const REWARD_STATUS_LABELS: Record<RewardStatus, string> = {
   paused: '已暂停',
 }
 
-/** An integer in [min, max] or `code`; absent too unless optional. */
-export function count<O extends boolean = false>(
-  min: number,
-  max: number,
-  code: ErrorCode,
-  options: { optional?: O } = {},
-): Field<O extends true ? number | undefined : number> {
-  type Out = O extends true ? number | undefined : number
-  return {
-    parse(raw, field) {
-      if ((raw === undefined || raw === null) && options.optional) return ok(undefined as Out)
-      return typeof raw === 'number' && Number.isInteger(raw) && raw >= min && raw <= max
-        ? ok(raw as Out)
-        : fail(code, field)
-    },
-  }
-}
-
 const day = () =>
   text(10, { check: (value): Check => (parseIsoDate(value) ? undefined : 'REWARD_DATES_INVALID') })
 
@@ -62,11 +44,12 @@ const day = () =>
 export const rewardFields = {
   name: required(REWARD_NAME_MAX, 'REWARD_NAME_REQUIRED'),
   kind: enumOf(REWARD_KINDS, 'REWARD_KIND_INVALID'),
-  points: count(1, REWARD_POINTS_MAX, 'REWARD_POINTS_INVALID'),
-  perMemberLimit: count(1, REWARD_LIMIT_MAX, 'REWARD_LIMIT_INVALID'),
-  perDayLimit: count(1, REWARD_LIMIT_MAX, 'REWARD_LIMIT_INVALID', { optional: true }),
-  validDays: count(1, REWARD_VALID_DAYS_MAX, 'REWARD_VALID_DAYS_INVALID'),
-  parkingMinutes: count(PARKING_MINUTES_MIN, PARKING_MINUTES_MAX, 'REWARD_PARKING_MINUTES_INVALID', {
+  points: int(1, REWARD_POINTS_MAX, { code: 'REWARD_POINTS_INVALID' }),
+  perMemberLimit: int(1, REWARD_LIMIT_MAX, { code: 'REWARD_LIMIT_INVALID' }),
+  perDayLimit: int(1, REWARD_LIMIT_MAX, { code: 'REWARD_LIMIT_INVALID', optional: true }),
+  validDays: int(1, REWARD_VALID_DAYS_MAX, { code: 'REWARD_VALID_DAYS_INVALID' }),
+  parkingMinutes: int(PARKING_MINUTES_MIN, PARKING_MINUTES_MAX, {
+    code: 'REWARD_PARKING_MINUTES_INVALID',
     optional: true,
   }),
   tiers: listOf(enumOf(REWARD_TIERS, 'REWARD_TIERS_INVALID'), REWARD_TIERS.length),
