@@ -37,7 +37,7 @@ interface RewardDoc extends Reward {
   restockKeys?: string[]
 }
 
-export const createdRewardId = (key: string): string => `reward-${key}`
+const createdRewardId = (key: string): string => `reward-${key}`
 
 export function createRewardActions(deps: {
   db: Db

@@ -154,7 +154,7 @@ describe('the rewards catalogue in the staff tab', () => {
     expect(await rewardAudit(reward.id)).toHaveLength(2)
   })
 
-  it('[5.3] a manager keeps only rewards limited to their stores; the admin keeps every reward', async () => {
+  it('a manager keeps only rewards limited to their stores; the admin keeps every reward', async () => {
     const before = await env.dump()
     for (const storeIds of [[DEMO_STORES.pudong], [], [DEMO_STORES.xuhui, DEMO_STORES.pudong]])
       expect(await staff(manager, 'saveReward', { key: key(), stock: 1, ...ENTRY, storeIds })).toMatchObject({
