@@ -729,3 +729,67 @@ ACTION_CASES.push({
 
 /** Paying for parking (issue #12): the payment with its order, and WeChat Pay's result. */
 ACTION_CASES.push(...PARKPAY_CASES)
+
+/** The rewards catalogue kept in the staff tab (issue #11): the demo store's manager at work. */
+const BENCH_CATALOGUE_ENTRY = {
+  kind: 'coupon',
+  points: 300,
+  perMemberLimit: 2,
+  validDays: 30,
+  tiers: [],
+  storeIds: [DEMO_STORES.xuhui],
+  status: 'active',
+}
+
+/** A reward of the demo store the manager keeps, made before the clock starts. */
+async function managersReward(env: BenchEnv): Promise<string> {
+  const made = await env.call('staff', 'saveReward', DEMO_PERSONAS.manager, {
+    key: `bench-reward-${benchNames++}-${Date.now()}`,
+    stock: 100,
+    name: '测压礼品',
+    ...BENCH_CATALOGUE_ENTRY,
+  })
+  if (!made.ok) throw new Error(`staff.saveReward failed: ${made.code}`)
+  return (made.data as { reward: { id: string } }).reward.id
+}
+
+ACTION_CASES.push(
+  asManager('rewardCatalogue'),
+  {
+    fn: 'staff',
+    action: 'saveReward',
+    prepare: async (_env, n) =>
+      Array.from({ length: n }, () => benchNames++).map((i) => ({
+        openid: DEMO_PERSONAS.manager,
+        data: {
+          key: `bench-reward-${i}-${Date.now()}`,
+          stock: 10,
+          name: `测压礼品${i}`,
+          ...BENCH_CATALOGUE_ENTRY,
+        },
+      })),
+  },
+  {
+    fn: 'staff',
+    action: 'saveReward',
+    label: 'update',
+    async prepare(env, n) {
+      const rewardId = await managersReward(env)
+      return Array.from({ length: n }, (_, i) => ({
+        openid: DEMO_PERSONAS.manager,
+        data: { rewardId, name: '测压礼品', ...BENCH_CATALOGUE_ENTRY, points: 100 + (i % 100) },
+      }))
+    },
+  },
+  {
+    fn: 'staff',
+    action: 'restockReward',
+    async prepare(env, n) {
+      const rewardId = await managersReward(env)
+      return Array.from({ length: n }, (_, i) => ({
+        openid: DEMO_PERSONAS.manager,
+        data: { rewardId, amount: 1, key: `bench-restock-${i}` },
+      }))
+    },
+  },
+)

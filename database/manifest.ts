@@ -344,7 +344,9 @@ export const manifest: Manifest = {
       description:
         'Redemption catalogue (6.4.2): { name, kind parking|gift|coupon|service|voucher, points, stock (taken by ' +
         'one conditional update, stock > 0), perMemberLimit, tiers? (absent: every tier), storeIds? (where its ' +
-        'vouchers are used; absent: every store), status active|paused, startsOn?, endsOn?, validDays? }.',
+        'vouchers are used; absent: every store), status active|paused, startsOn?, endsOn?, validDays?, ' +
+        'perDayLimit? (per member and China day), parkingMinutes? (parking), createKey?, createdBy?, ' +
+        'restockKeys? (the last restocks’ keys: a retried restock adds once) }. Kept in the staff tab.',
       indexes: [{ name: 'status', fields: [{ field: 'status' }] }],
       retention: PERMANENT,
     },

@@ -57,6 +57,7 @@ export default defineAppConfig({
         'parking-desk/index',
         'parking-tariff/index',
         'parking-report/index',
+        'rewards/index',
       ],
     },
     { root: 'campaign', pages: ['claim/index'] },

@@ -17,6 +17,8 @@ export interface DbCommand {
   inc(by: number): unknown
   remove(): unknown
   addToSet(value: unknown): unknown
+  /** Appends a value, or `{ each, slice }`: the values, then keeps the last `-slice` of the array. */
+  push(value: unknown): unknown
   pull(value: unknown): unknown
   /** Replaces a field's value whole (an object is otherwise merged path by path). */
   set(value: unknown): unknown

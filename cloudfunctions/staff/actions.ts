@@ -38,6 +38,7 @@ import { createReceiptReviewActions } from './receipts'
 import type { FileStore } from '../common/files'
 import { createParkingDeskActions } from './parkingDesk'
 import { createParkPayStaffActions } from './parkpay'
+import { createRewardActions } from './rewards'
 
 /** More staff than a mall has; the list is one read. */
 const MAX_STAFF = 1000
@@ -203,5 +204,6 @@ export function createStaffActions(deps: StaffDeps): Handlers<StaffContract, { s
     ...createParkingActions(deps),
     ...createParkingDeskActions(deps),
     ...createParkPayStaffActions(deps),
+    ...createRewardActions(deps),
   }
 }

@@ -333,17 +333,18 @@ export function confirmation(code: ErrorCode): Field<true> {
   return { parse: (raw, field) => (raw === true ? ok(true) : fail(code, field)) }
 }
 
-/** An integer in [min, max]. */
+/** An integer in [min, max]; anything else is `code` (default INVALID_ARGUMENT). */
 export function int<O extends boolean = false>(
   min: number,
   max: number,
-  options: { optional?: O } = {},
+  options: { optional?: O; code?: ErrorCode } = {},
 ): Field<Opt<number, O>> {
+  const code = options.code ?? 'INVALID_ARGUMENT'
   return {
     parse(raw, field) {
       if (raw === undefined && options.optional) return ok(undefined as Opt<number, O>)
-      if (typeof raw !== 'number' || !Number.isInteger(raw)) return fail('INVALID_ARGUMENT', field)
-      return raw >= min && raw <= max ? ok(raw as Opt<number, O>) : fail('INVALID_ARGUMENT', field)
+      if (typeof raw !== 'number' || !Number.isInteger(raw)) return fail(code, field)
+      return raw >= min && raw <= max ? ok(raw as Opt<number, O>) : fail(code, field)
     },
   }
 }

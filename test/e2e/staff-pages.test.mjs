@@ -55,6 +55,7 @@ const PAGES = [
   ['counter', '/staff/codes/index', 'codes'],
   ['manager', '/staff/codes/index', 'codes'],
   ['manager', '/staff/channel/index?code=Xh7a', 'channel'],
+  ['manager', '/staff/rewards/index', 'catalogue'],
 ]
 
 test('every staff page, as a persona who may use it, at 375 px', async (t) => {
@@ -147,4 +148,31 @@ test('every staff page, as a persona who may use it, at 375 px', async (t) => {
       }
     })
   }
+
+  await step('积分商城管理 as manager: a reward of the store, its restock and the form', async () => {
+    await as('manager', '/pages/workbench/index')
+    await call('staff', 'saveReward', {
+      key: 'e2e-catalogue-coffee',
+      stock: 20,
+      name: '徐汇店咖啡券',
+      kind: 'coupon',
+      points: 300,
+      perMemberLimit: 2,
+      perDayLimit: 1,
+      validDays: 30,
+      tiers: ['vip', 'vvip'],
+      storeIds: ['store-xuhui'],
+      status: 'active',
+    })
+    await as('manager', '/staff/rewards/index')
+    await settled('catalogue')
+    await page.locator('taro-button-core.catalogue__open-restock:visible').first().click()
+    await page.locator('.catalogue__restock-input:visible').waitFor()
+    await shot('rewards-restock-manager')
+    await page.locator('taro-button-core.catalogue__create:visible').click()
+    await page.locator('.catalogue-form__input--name input').waitFor()
+    await page.locator('.chips__chip--kind-parking:visible').click()
+    await page.locator('.catalogue-form__input--parkingMinutes input').waitFor()
+    await shot('rewards-form-manager')
+  })
 })

@@ -18,6 +18,7 @@ import { parkingContract } from './parking'
 import { receiptsStaffContract } from './receipts'
 import { parkingDeskContract } from './parkingDesk'
 import { parkPayStaffContract } from './parkpay'
+import { rewardsContract } from './rewards'
 
 /** Store ids are ours (`store-…`), counter ids too: generous bounds, existence is checked by the function. */
 const ID_MAX = 64
@@ -110,6 +111,7 @@ export const staffContract = {
   ...receiptsStaffContract,
   ...parkingDeskContract,
   ...parkPayStaffContract,
+  ...rewardsContract,
 }
 
 export type StaffContract = typeof staffContract

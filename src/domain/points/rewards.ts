@@ -40,6 +40,8 @@ export interface Reward {
   endsOn?: string
   /** Days a voucher stays valid from its issue (the day of issue counts as the first). */
   validDays?: number
+  /** Parking rewards: the minutes of a stay one voucher pays for. */
+  parkingMinutes?: number
 }
 
 export const DEFAULT_VOUCHER_DAYS = 30

@@ -131,6 +131,13 @@ const TOOLS: (Entry & { roles: readonly StaffRole[] })[] = [
     roles: ['manager', 'admin'],
     onClick: go('/staff/parking-report/index'),
   },
+  {
+    key: 'rewards',
+    title: '积分商城管理',
+    hint: '积分兑换的礼品、券和服务：上架、改价、暂停、补充库存',
+    roles: ['manager', 'admin'],
+    onClick: go('/staff/rewards/index'),
+  },
 ]
 
 const toolsFor = (staff: StaffMember): Entry[] => TOOLS.filter((tool) => tool.roles.includes(staff.role))

@@ -4,7 +4,7 @@ import { Button } from '@nutui/nutui-react-taro'
 import { useState } from 'react'
 import { staffApi } from '@/api/staff'
 import { useRemote } from '@/api/useRemote'
-import { ChoiceChips } from '@/components/ChoiceChips'
+import { ChoiceChips, ManyChips } from '@/components/ChoiceChips'
 import { FormAlert } from '@/components/FormAlert'
 import { FormField } from '@/components/FormField'
 import { PageShell } from '@/components/PageShell'
@@ -51,34 +51,6 @@ const draftOf = (partner?: Partner): Draft => ({
   certRef: partner?.cert.ref ?? '',
   certExpiresOn: partner?.cert.expiresOn ?? '',
 })
-
-/** Several choices: the systems and data a partner can reach. */
-function ReachChips({
-  value,
-  onChange,
-}: {
-  value: PartnerReach[]
-  onChange: (next: PartnerReach[]) => void
-}) {
-  return (
-    <View className="chips">
-      {PARTNER_REACH.map((reach) => {
-        const selected = value.includes(reach)
-        return (
-          <View
-            key={reach}
-            className={`chips__chip chips__chip--reach-${reach}${selected ? ' chips__chip--selected' : ''}`}
-            ariaRole="checkbox"
-            ariaLabel={selected ? `${PARTNER_REACH_TITLES[reach]}，已选择` : PARTNER_REACH_TITLES[reach]}
-            onClick={() => onChange(selected ? value.filter((r) => r !== reach) : [...value, reach])}
-          >
-            <Text>{PARTNER_REACH_TITLES[reach]}</Text>
-          </View>
-        )
-      })}
-    </View>
-  )
-}
 
 function PartnerForm({ partner }: { partner?: Partner }) {
   const [draft, setDraft] = useState(() => draftOf(partner))
@@ -150,7 +122,12 @@ function PartnerForm({ partner }: { partner?: Partner }) {
             />
           </FormField>
           <FormField name="reach" label="可访问的系统或数据" required error={errorOf('reach')}>
-            <ReachChips value={draft.reach} onChange={set('reach')} />
+            <ManyChips
+              name="reach"
+              options={PARTNER_REACH.map((r) => ({ value: r, label: PARTNER_REACH_TITLES[r] }))}
+              value={draft.reach}
+              onChange={set('reach')}
+            />
           </FormField>
         </View>
         {text('agreementRef', '保密协议编号', PARTNER_REF_MAX, '如 NDA-2026-001')}
