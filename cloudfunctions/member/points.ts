@@ -205,6 +205,8 @@ export function createPointsActions(deps: {
         .get()
       const held = (await redemptions.ofMember(member._id)).filter((doc) => HOLDING.includes(doc.status))
       const today = chinaDate(clock.now())
+      const todays = member.rewardsToday
+      const todayCount = (id: string) => (todays?.day === today ? (todays.counts[id] ?? 0) : 0)
       const rewards: RewardView[] = await Promise.all(
         (data as unknown as Reward[])
           .sort((a, b) => a.points - b.points || a._id.localeCompare(b._id))
@@ -220,7 +222,9 @@ export function createPointsActions(deps: {
                     ? '不在兑换期内'
                     : mine >= reward.perMemberLimit
                       ? '已达兑换上限'
-                      : null
+                      : reward.perDayLimit !== undefined && todayCount(reward._id) >= reward.perDayLimit
+                        ? '今日已达兑换上限'
+                        : null
             return {
               id: reward._id,
               name: reward.name,

@@ -244,6 +244,10 @@ describe('redemption', () => {
     expect(answers.filter((a) => a.ok)).toHaveLength(2)
     expect(answers.filter((a) => !a.ok && a.code === 'REDEEM_DAY_LIMIT')).toHaveLength(2)
     expect(await stockOf(reward._id)).toBe(8)
+    const shown = dataOf<{ rewards: { id: string; blocked: string | null }[] }>(
+      await env.call(openid, 'rewards'),
+    )
+    expect(shown.rewards.find((r) => r.id === reward._id)?.blocked).toBe('今日已达兑换上限')
     env.clock.advance(DAY)
     expect((await redeem(openid, reward._id)).ok).toBe(true)
   })

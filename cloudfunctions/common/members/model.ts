@@ -35,6 +35,9 @@ export interface MemberDoc extends MemberRecord {
   lots?: Tranche[]
   /** The first of the lots' expiries: the expiry job's and the reminder's index. */
   lotsExpireAt?: Date
+  /** Redemptions held per reward, and per reward on one China day (written with each redemption). */
+  rewardsHeld?: Record<string, number>
+  rewardsToday?: { day: string; counts: Record<string, number> }
   storeId: string
   /** Where the member joined: the mini-program or the H5 build. */
   channel: string
