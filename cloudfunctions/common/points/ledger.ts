@@ -485,6 +485,20 @@ export function createLedger(deps: LedgerDeps) {
     at: Date,
   ) => ({ _id: id, memberId, kind, delta, reason, source, actor, storeId, at })
 
+  /** An entry that takes back (or gives back) what the entry `of` did, under its source and store. */
+  const reversalOf = (
+    id: string,
+    memberId: string,
+    delta: number,
+    reason: string,
+    of: LedgerEntry,
+    actor: string,
+    at: Date,
+  ) => ({
+    ...base(id, memberId, 'reverse', delta, { reason, source: of.source, actor, storeId: of.storeId }, at),
+    reverses: of._id,
+  })
+
   return {
     /**
      * Points for a purchase (or a bonus): a lot, held for the return window. `score`, when given,
@@ -667,16 +681,8 @@ export function createLedger(deps: LedgerDeps) {
         const delta = -(input.points - absorbed)
         return {
           entry: {
-            ...base(
-              id,
-              input.memberId,
-              'reverse',
-              delta,
-              { reason: 'refund', source: earned.source, actor: input.actor, storeId: earned.storeId },
-              at,
-            ),
+            ...reversalOf(id, input.memberId, delta, 'refund', earned, input.actor, at),
             allocations: taken.allocations,
-            reverses: earnId,
             ...(input.refundFen ? { refundFen: input.refundFen } : {}),
             ...(owed ? { owed } : {}),
             ...(absorbed ? { absorbed } : {}),
@@ -716,15 +722,7 @@ export function createLedger(deps: LedgerDeps) {
         const back = putBack(member.lots ?? [], spent.allocations ?? [], Math.max(0, -member.points), iso(at))
         return {
           entry: {
-            ...base(
-              id,
-              input.memberId,
-              'reverse',
-              points,
-              { reason: input.reason, source: spent.source, actor: input.actor, storeId: spent.storeId },
-              at,
-            ),
-            reverses: spendId,
+            ...reversalOf(id, input.memberId, points, input.reason, spent, input.actor, at),
             returned: back.returned,
           },
           member: { points: member.points + points, ...lotsFields(db, back.tranches), ...also?.member },
