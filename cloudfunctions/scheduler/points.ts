@@ -113,14 +113,19 @@ export function createPointsReconciliation(deps: {
   let signer = deps.signer
   const sign = () => (signer ??= auditSignerFromEnv())
 
-  /** The member's entries, page by page. */
+  /**
+   * The member's entries, page by page. The first page asks by member alone: a range on `_id`
+   * beside it would let local-cloud's planner walk the ledger by `_id` instead of the member's
+   * index — one pass over the whole ledger per member. Only a member with more entries than a
+   * page continues after the last `_id` read.
+   */
   async function entriesOf(memberId: string): Promise<LedgerEntry[]> {
     const out: LedgerEntry[] = []
-    let last = ''
+    let last: string | undefined
     for (;;) {
       const { data } = await db
         .collection(COLLECTIONS.pointsLedger)
-        .where({ memberId, _id: _.gt(last) })
+        .where(last === undefined ? { memberId } : { memberId, _id: _.gt(last) })
         .orderBy('_id', 'asc')
         .limit(SWEEP_PAGE)
         .get()

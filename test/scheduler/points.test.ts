@@ -13,6 +13,7 @@ import { createLedger, type EntrySource, type Ledger } from '../../cloudfunction
 import { createPointsExpiry, createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
 import { manifest } from '../../database/manifest'
 import { DEMO_CARDS, DEMO_STORES } from '../../database/seed'
+import { parseWire } from '../../local-cloud/codec'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
@@ -128,6 +129,24 @@ describe('reconciliation', () => {
     const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ pageSize: 1 })
     expect(run).toMatchObject({ findings: [], complete: true })
     expect(run.checked).toBeGreaterThanOrEqual(2)
+  })
+
+  it('reads each member’s entries through the member index, not a walk of the whole ledger', async () => {
+    const a = await env.member(shopper())
+    await ledger.earn({ memberId: a, source: pos('r1'), points: 80, storeId: STORE, actor: ACTOR })
+    const plans: string[] = []
+    const stop = env.cloud.onWire((action, params) => {
+      if (action !== 'database.getDocument' || params.collectionName !== 'points_ledger') return
+      const query = parseWire(String(params.query)) as Record<string, unknown>
+      plans.push(env.cloud.explain('points_ledger', query).join(' '))
+    })
+    const finding = await createPointsReconciliation({ db: env.db, clock: env.clock }).check(
+      (await env.db.collection('members').doc(a).get()).data as { _id: string },
+    )
+    stop()
+    expect(finding).toBeUndefined()
+    expect(plans).toHaveLength(1)
+    expect(plans[0]).toMatch(/USING (COVERING )?INDEX ix_\S*__member_time/)
   })
 
   it('reports a balance that was changed behind the ledger’s back', async () => {
