@@ -73,9 +73,8 @@ class MemberBook {
     return { _id: id, source, actor: this.actor, storeId: this.storeId, at }
   }
 
-  earn(ref: string, points: number, amountFen: number, at: Date, immediate = false): LedgerEntry {
-    const source: EntrySource = { kind: 'receipt', ref: `${this.storeId}:${ref}` }
-    const id = entryId('earn', source)
+  /** The member's points and lots with an earn's lot added: the entry's `lot`. */
+  private addLot(id: string, points: number, at: Date, immediate: boolean) {
     const { lots, lot } = earnLot({
       id,
       member: this.state,
@@ -85,6 +84,13 @@ class MemberBook {
       immediate,
     })
     this.state = { points: this.state.points + points, lots }
+    return lot
+  }
+
+  earn(ref: string, points: number, amountFen: number, at: Date, immediate = false): LedgerEntry {
+    const source: EntrySource = { kind: 'receipt', ref: `${this.storeId}:${ref}` }
+    const id = entryId('earn', source)
+    const lot = this.addLot(id, points, at, immediate)
     return this.seal({
       ...this.fields(id, source, at),
       kind: 'earn',
@@ -141,15 +147,7 @@ class MemberBook {
   adjust(key: string, points: number, at: Date): void {
     const source: EntrySource = { kind: 'adjustment', ref: key }
     const id = entryId('adjust', source)
-    const { lots, lot } = earnLot({
-      id,
-      member: this.state,
-      points,
-      at,
-      policy: DEFAULT_LOT_POLICY,
-      immediate: true,
-    })
-    this.state = { points: this.state.points + points, lots }
+    const lot = this.addLot(id, points, at, true)
     this.seal({
       ...this.fields(id, source, at),
       actor: 'staff:bench-manager',
