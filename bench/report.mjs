@@ -98,6 +98,65 @@ export function renderResults({ command, suite, sizes, pages, checks, elapsedMs 
     )
     out.push('')
   }
+  if (suite.pointsLedger) {
+    const l = suite.pointsLedger
+    const h = l.history
+    const pass = (p) => `${p.seconds.toFixed(1)} s`
+    out.push(`## Points ledger at ${n0(l.members)} members`)
+    out.push('')
+    out.push(
+      `${n0(l.members)} members with 10 ledger entries each (6 earns over 2025–2026, 2 spends, a refund's reversal, an ` +
+        "adjustment), made by the ledger's own helpers (lots, chained MACs) and inserted with the members' OPENID " +
+        `claims through the wire handler: ${n0(l.generate.documents)} documents in ${l.generate.seconds.toFixed(1)} s ` +
+        `(${n0(l.generate.documentsPerSecond)} documents/s). Main environment's database file: ${n0(l.databaseMB)} MB. ` +
+        'Figures, not budgets.',
+    )
+    out.push('')
+    out.push(
+      table(
+        ['measurement', 'time', 'rate', 'p50 ms', 'p99 ms', 'reads/call', 'result'],
+        [
+          [
+            `\`member.pointsHistory\` for ${n0(h.calls)} random members (1 caller, through the function)`,
+            '',
+            `${n0(h.perSecond)} calls/s`,
+            ms(h.p50Ms),
+            ms(h.p99Ms),
+            per(h.readsPerLookup),
+            h.p99Ms <= 20 ? 'p99 ≤ 20 ms' : '**p99 > 20 ms**',
+          ],
+          [
+            'reconciliation, one full pass',
+            pass(l.reconcile),
+            `${n0(l.reconcile.membersPerSecond)} members/s, ${n0(l.reconcile.entriesPerSecond)} entries/s`,
+            '',
+            '',
+            '',
+            `${n0(l.reconcile.checked)} members, ${l.reconcile.findings} findings`,
+          ],
+          [
+            'year-end expiry (clock just after 2026-12-31 23:59:59.999 China time)',
+            pass(l.expiry),
+            `${n0(l.expiry.membersPerSecond)} members/s`,
+            '',
+            '',
+            '',
+            `${n0(l.expiry.expired)} of ${n0(l.expiry.examined)} members, ${n0(l.expiry.points)} points expired`,
+          ],
+          [
+            'reconciliation after the expiry',
+            pass(l.reconcileAfter),
+            `${n0(l.reconcileAfter.membersPerSecond)} members/s, ${n0(l.reconcileAfter.entriesPerSecond)} entries/s`,
+            '',
+            '',
+            '',
+            `${n0(l.reconcileAfter.checked)} members, ${l.reconcileAfter.findings} findings`,
+          ],
+        ],
+      ),
+    )
+    out.push('')
+  }
   if (suite.jobs?.length) {
     out.push('## Scheduler jobs')
     out.push('')

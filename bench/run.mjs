@@ -5,6 +5,7 @@
 //   --scale <size>   also generate <size> members (100k, 1M, 250000 …) and measure at that size
 //   --only <text>    only the actions whose name contains <text>
 //   --sweep <size>   parking sessions the retention sweep is measured over (default 50k; 5k quick)
+//   --ledger <size>  members (10 ledger entries each) the points ledger is measured at (default 50k; 2k quick)
 //   --pages          also count the cloud calls of each page load (Chromium against `npm start`,
 //                    which builds the H5 app when stale)
 //   --results <file> where to write the Markdown (default bench/RESULTS.md)

@@ -42,7 +42,7 @@ export const generatedPhone = (i: number): string => `15${String(i).padStart(9, 
 export const generatedOpenid = (i: number): string => `o-gen-${i}`
 export const generatedMemberNo = (i: number): string => formatMemberNo(i + 1)
 
-type Batch = Record<string, unknown[]>
+export type Batch = Record<string, unknown[]>
 
 /** The generated audit entries go on one chain, as if one function instance had written them. */
 interface Sealing {
@@ -133,7 +133,7 @@ export interface GenerateReport {
   documentsPerSecond: number
 }
 
-async function insertAll(cloud: LocalCloud, batch: Batch): Promise<number> {
+export async function insertAll(cloud: LocalCloud, batch: Batch): Promise<number> {
   let count = 0
   for (const [collectionName, docs] of Object.entries(batch)) {
     if (docs.length === 0) continue

@@ -13,10 +13,11 @@ import { manualClock } from '../cloudfunctions/common/clock'
 import { createTierReview } from '../cloudfunctions/scheduler/tiers'
 import { ACTION_CASES, caseName, type ActionCase } from './actions'
 import { createBenchEnv, type BenchEnv, type OpCounts } from './lib/env'
-import { percentile, runStretch, summarise, type Stretch, type Timing } from './lib/measure'
+import { lookup, runStretch, summarise, type LookupResult, type Stretch, type Timing } from './lib/measure'
 import { sqliteRates, vaultCosts, type SqliteRates, type VaultCosts } from './lib/raw'
 import { generatedMemberNo, generatedPhone, generateMembers, type GenerateReport } from './scale'
 import { benchParkingSweep, type SweepRate } from './parking'
+import { benchLedger, type LedgerScaleResult } from './ledger'
 
 export const CONCURRENCY = [1, 16] as const
 /**
@@ -40,14 +41,6 @@ export interface ActionResult extends Timing {
   /** Cases with expected refusals (SOLD_OUT): the calls that succeeded, of all made. */
   accepted?: number
   attempted?: number
-}
-
-export interface LookupResult {
-  name: string
-  perSecond: number
-  p50Ms: number
-  p99Ms: number
-  readsPerLookup: number
 }
 
 export interface ScaleResult {
@@ -76,6 +69,8 @@ export interface SuiteResult {
   scale?: ScaleResult
   /** The parking sessions' retention sweep (bench/parking.ts). */
   parkingSweep?: SweepRate
+  /** The points ledger at scale: history page, reconciliation, year-end expiry (bench/ledger.ts). */
+  pointsLedger?: LedgerScaleResult
 }
 
 interface Options {
@@ -83,6 +78,8 @@ interface Options {
   scale?: number
   /** Parking sessions past their retention the sweep is measured over (default 5k quick, 50k). */
   sweep?: number
+  /** Members with ten ledger entries each the points ledger is measured at (default 2k quick, 50k). */
+  ledger?: number
   only?: string
   out?: string
 }
@@ -101,6 +98,7 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--quick') options.quick = true
     else if (arg === '--scale') options.scale = parseSize(argv[++i] ?? '')
     else if (arg === '--sweep') options.sweep = parseSize(argv[++i] ?? '')
+    else if (arg === '--ledger') options.ledger = parseSize(argv[++i] ?? '')
     else if (arg === '--only') options.only = argv[++i]
     else if (arg === '--out') options.out = argv[++i]
     else throw new Error(`unknown argument ${arg}`)
@@ -192,31 +190,6 @@ async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASE
     }
   }
   return results
-}
-
-async function lookup(
-  env: BenchEnv,
-  name: string,
-  count: number,
-  find: (i: number) => Promise<boolean>,
-): Promise<LookupResult> {
-  env.resetOps()
-  const latencies: number[] = []
-  const started = process.hrtime.bigint()
-  for (let i = 0; i < count; i++) {
-    const t0 = process.hrtime.bigint()
-    if (!(await find(i))) throw new Error(`${name}: lookup ${i} found nothing`)
-    latencies.push(Number(process.hrtime.bigint() - t0) / 1e6)
-  }
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9
-  latencies.sort((a, b) => a - b)
-  return {
-    name,
-    perSecond: count / seconds,
-    p50Ms: percentile(latencies, 50),
-    p99Ms: percentile(latencies, 99),
-    readsPerLookup: env.ops.reads / count,
-  }
 }
 
 async function benchScale(members: number, options: Options): Promise<ScaleResult> {
@@ -326,6 +299,15 @@ async function main(): Promise<void> {
     env.close()
   }
   const runsJob = (name: string) => !options.only || name.includes(options.only)
+  let pointsLedger: LedgerScaleResult | undefined
+  if (!options.only || 'points.ledger'.includes(options.only)) {
+    const ledgerEnv = await createBenchEnv()
+    try {
+      pointsLedger = await benchLedger(ledgerEnv, options.ledger ?? (options.quick ? 2_000 : 50_000), log)
+    } finally {
+      ledgerEnv.close()
+    }
+  }
   const jobs = runsJob('scheduler.reviewTiers') ? [await benchTierReview(options)] : []
   for (const job of jobs)
     log(`job ${job.name}: ${n0(job.membersPerSecond)} members/s (${job.members} members)`)
@@ -337,6 +319,7 @@ async function main(): Promise<void> {
     actions,
     jobs,
     ...(parkingSweep ? { parkingSweep } : {}),
+    ...(pointsLedger ? { pointsLedger } : {}),
   }
   if (options.scale) result.scale = await benchScale(options.scale, options)
   const text = JSON.stringify(result, null, 2)

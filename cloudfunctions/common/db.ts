@@ -13,6 +13,7 @@ export interface DbCommand {
   gt(value: unknown): unknown
   gte(value: unknown): unknown
   in(values: unknown[]): unknown
+  nin(values: unknown[]): unknown
   exists(flag: boolean): unknown
   inc(by: number): unknown
   remove(): unknown

@@ -2,7 +2,7 @@
  * The points jobs (6.4): expiry and reconciliation.
  *
  * - Expiry reads the members whose first lot has expired (index `lots_expire`, pages within the
- *   1000-record limit) and writes one expire entry per member for everything due: one
+ *   1000-record limit, each the range's first) and writes one expire entry per member for everything due: one
  *   transaction per member, on the member's lots, so a run cut short by the function's timeout
  *   and the next one never expire a point twice.
  * - Reconciliation proves, member by member, that the balance on the member document equals the
@@ -12,7 +12,7 @@
  *   member's pseudonymous id, the three numbers and the first problem.
  */
 import type { Clock } from '../common/clock'
-import { between, COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { auditSignerFromEnv, type AuditSigner } from '../common/chain'
 import {
   ledgerMac,
@@ -35,6 +35,9 @@ export interface ExpiryRun {
   complete: boolean
 }
 
+/** Members a run passes over before it stops (each is a reconciliation finding to look at). */
+const MAX_STAYED = SWEEP_PAGE
+
 export function createPointsExpiry(deps: { db: Db; clock: Clock; ledger: Ledger }) {
   const { db, clock, ledger } = deps
   const _ = db.command
@@ -45,35 +48,25 @@ export function createPointsExpiry(deps: { db: Db; clock: Clock; ledger: Ledger 
       const deadline = clock.now() + (options.budgetMs ?? Infinity)
       // A lot expires once its last millisecond is past.
       const due = new Date(clock.now() - 1)
-      // Each member written leaves the range (its first expiry moves on), so every run starts at
-      // the beginning: a run cut short by the timeout, or a member whose write failed, is simply
-      // picked up by the next one. Within a run the (lotsExpireAt, _id) position moves forward.
-      let after: { at: Date; id: string } | null = null
-      while (clock.now() < deadline) {
-        const where: Record<string, unknown> = after
-          ? _.or([
-              { lotsExpireAt: after.at, _id: _.gt(after.id) },
-              { lotsExpireAt: between(_.gt(after.at), _.lte(due)) },
-            ])
-          : { lotsExpireAt: _.lte(due) }
-        const { data } = await db
-          .collection(COLLECTIONS.members)
-          .where(where)
-          .orderBy('lotsExpireAt', 'asc')
-          .orderBy('_id', 'asc')
-          .limit(pageSize)
-          .get()
+      // Each member written leaves the range (its first expiry moves on), so every page is the
+      // range's first one again: no cursor and no order. (A cursor on `_id` beside the expiry
+      // would let local-cloud's planner walk every member by `_id`, and an ordered page of the
+      // year-end range is sorted whole.) A run cut short by the timeout is picked up by the next
+      // one; a member left in the range (nothing due after all) is passed over by id.
+      const stayed: string[] = []
+      while (clock.now() < deadline && stayed.length < MAX_STAYED) {
+        const where: Record<string, unknown> = { lotsExpireAt: _.lte(due) }
+        if (stayed.length > 0) where._id = _.nin(stayed)
+        const { data } = await db.collection(COLLECTIONS.members).where(where).limit(pageSize).get()
         for (const member of data) {
           const written = await ledger.expireDue(member._id, EXPIRY_ACTOR)
           if ('entry' in written && !written.repeated) {
             out.expired += 1
             out.points -= written.entry.delta
-          }
+          } else stayed.push(member._id)
         }
         out.examined += data.length
-        const last = data[data.length - 1]
-        if (data.length < pageSize || !last) return { ...out, complete: true }
-        after = { at: new Date(last.lotsExpireAt as Date), id: last._id }
+        if (data.length < pageSize) return { ...out, complete: true }
       }
       return { ...out, complete: false }
     },
@@ -113,14 +106,19 @@ export function createPointsReconciliation(deps: {
   let signer = deps.signer
   const sign = () => (signer ??= auditSignerFromEnv())
 
-  /** The member's entries, page by page. */
+  /**
+   * The member's entries, page by page. The first page asks by member alone: a range on `_id`
+   * beside it would let local-cloud's planner walk the ledger by `_id` instead of the member's
+   * index — one pass over the whole ledger per member. Only a member with more entries than a
+   * page continues after the last `_id` read.
+   */
   async function entriesOf(memberId: string): Promise<LedgerEntry[]> {
     const out: LedgerEntry[] = []
-    let last = ''
+    let last: string | undefined
     for (;;) {
       const { data } = await db
         .collection(COLLECTIONS.pointsLedger)
-        .where({ memberId, _id: _.gt(last) })
+        .where(last === undefined ? { memberId } : { memberId, _id: _.gt(last) })
         .orderBy('_id', 'asc')
         .limit(SWEEP_PAGE)
         .get()

@@ -13,6 +13,7 @@ import { createLedger, type EntrySource, type Ledger } from '../../cloudfunction
 import { createPointsExpiry, createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
 import { manifest } from '../../database/manifest'
 import { DEMO_CARDS, DEMO_STORES } from '../../database/seed'
+import { parseWire } from '../../local-cloud/codec'
 import { createLocalCloud } from '../../local-cloud/runtime'
 import { DEFAULT_LOT_POLICY } from '../../src/domain/points/lots'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
@@ -92,6 +93,43 @@ describe('expiry', () => {
     expect((await expiry.run()).expired).toBe(0)
   })
 
+  it('pages through the due members by the expiry index, passing over a member with nothing due', async () => {
+    const members: string[] = []
+    for (const phone of ['13800000001', '13800000002', '13800000003', '13800000004'])
+      members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
+    for (const [i, memberId] of members.entries())
+      await ledger.earn({
+        memberId,
+        source: pos(`p${i}`),
+        points: 10,
+        storeId: STORE,
+        actor: ACTOR,
+        immediate: true,
+      })
+    // A member whose first expiry is past but whose lots hold nothing: it stays in the range.
+    await env.db
+      .collection('members')
+      .doc(members[1])
+      .update({ data: { lots: [], lotsExpireAt: new Date('2025-12-31T15:59:59.999Z') } })
+    env.clock.set('2026-01-01T00:00:00Z')
+    const plans: string[] = []
+    const stop = env.cloud.onWire((action, params) => {
+      if (action !== 'database.getDocument' || params.collectionName !== 'members') return
+      if (params.queryType === 'DOC') return
+      const query = parseWire(String(params.query)) as Record<string, unknown>
+      plans.push(env.cloud.explain('members', query).join(' '))
+    })
+    const run = await createPointsExpiry({ db: env.db, clock: env.clock, ledger }).run({ pageSize: 1 })
+    stop()
+    expect(run).toMatchObject({ expired: 3, points: 30, complete: true })
+    expect(plans.length).toBeGreaterThan(3)
+    for (const plan of plans) {
+      expect(plan).toMatch(/USING (COVERING )?INDEX ix_\S*__lots_expire/)
+      // Not a walk of the members by `_id` (the collection's own key) beside it.
+      expect(plan).not.toMatch(/sqlite_autoindex/)
+    }
+  })
+
   it('runs from the daily points trigger', async () => {
     const memberId = await env.member(shopper())
     await ledger.earn({
@@ -128,6 +166,24 @@ describe('reconciliation', () => {
     const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ pageSize: 1 })
     expect(run).toMatchObject({ findings: [], complete: true })
     expect(run.checked).toBeGreaterThanOrEqual(2)
+  })
+
+  it('reads each member’s entries through the member index, not a walk of the whole ledger', async () => {
+    const a = await env.member(shopper())
+    await ledger.earn({ memberId: a, source: pos('r1'), points: 80, storeId: STORE, actor: ACTOR })
+    const plans: string[] = []
+    const stop = env.cloud.onWire((action, params) => {
+      if (action !== 'database.getDocument' || params.collectionName !== 'points_ledger') return
+      const query = parseWire(String(params.query)) as Record<string, unknown>
+      plans.push(env.cloud.explain('points_ledger', query).join(' '))
+    })
+    const finding = await createPointsReconciliation({ db: env.db, clock: env.clock }).check(
+      (await env.db.collection('members').doc(a).get()).data as { _id: string },
+    )
+    stop()
+    expect(finding).toBeUndefined()
+    expect(plans).toHaveLength(1)
+    expect(plans[0]).toMatch(/USING (COVERING )?INDEX ix_\S*__member_time/)
   })
 
   it('reports a balance that was changed behind the ledger’s back', async () => {
