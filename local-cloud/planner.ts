@@ -14,7 +14,10 @@ type Part = { sql: string; params: unknown[] }
 
 interface Predicate {
   field: string
-  /** Lower is better: id lookups, then equality, then $in, then ranges. */
+  /**
+   * Lower is better: id lookups, then equality, then $in, then ranges, an `_id` range last (a
+   * cursor beside an indexed condition must not make the scan walk the collection by `_id`).
+   */
   rank: number
   /** The condition on the field's index expression (for `$or`: unused, see parts). */
   sql: string
@@ -57,7 +60,7 @@ function predicatesForField(field: string, condition: unknown): Predicate[] {
   const isId = field === '_id'
   const wrap = (sql: string, params: unknown[], rank: number): Predicate => ({
     field,
-    rank: isId ? rank - 10 : rank,
+    rank: isId ? (rank === 3 ? 3.5 : rank - 10) : rank,
     sql,
     params,
     range: rank === 3,

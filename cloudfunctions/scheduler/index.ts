@@ -89,6 +89,8 @@ export const TRIGGERS = {
     'settleRedemptions',
     'closeReceiptClaims',
     'settleParkingPayments',
+    // Also here: after the year end, a million members' points are written off in hours, not days.
+    'expirePoints',
   ],
   retention: daily.map((rule) => rule.sweep),
   audit: ['verifyAudit'],

@@ -56,6 +56,7 @@ describe('scheduler: who may run it', () => {
         'backfillMemberTail',
         'campaignClaims',
         'closeReceiptClaims',
+        'expirePoints',
         'guardianPending',
         'ingestNonces',
         'migrateKeys',
