@@ -33,6 +33,9 @@ beforeEach(async () => {
 afterEach(() => env.cloud.close())
 
 const pos = (ref: string): EntrySource => ({ kind: 'pos', ref })
+/** Points available at once (no hold) for a member, from one receipt. */
+const earnNow = (memberId: string, ref: string, points: number) =>
+  ledger.earn({ memberId, source: pos(ref), points, storeId: STORE, actor: ACTOR, immediate: true })
 const points = async (memberId: string) =>
   Number((await env.db.collection('members').doc(memberId).get()).data?.points)
 
@@ -42,22 +45,8 @@ describe('expiry', () => {
     for (const phone of ['13800000001', '13800000002', '13800000003'])
       members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
     for (const [i, memberId] of members.entries()) {
-      await ledger.earn({
-        memberId,
-        source: pos(`a${i}`),
-        points: 100,
-        storeId: STORE,
-        actor: ACTOR,
-        immediate: true,
-      })
-      await ledger.earn({
-        memberId,
-        source: pos(`b${i}`),
-        points: 50,
-        storeId: STORE,
-        actor: ACTOR,
-        immediate: true,
-      })
+      await earnNow(memberId, `a${i}`, 100)
+      await earnNow(memberId, `b${i}`, 50)
     }
     await ledger.spend({
       memberId: members[0],
@@ -97,15 +86,7 @@ describe('expiry', () => {
     const members: string[] = []
     for (const phone of ['13800000001', '13800000002', '13800000003', '13800000004'])
       members.push(await env.member(shopper(), { ...VALID_FORM, phone }))
-    for (const [i, memberId] of members.entries())
-      await ledger.earn({
-        memberId,
-        source: pos(`p${i}`),
-        points: 10,
-        storeId: STORE,
-        actor: ACTOR,
-        immediate: true,
-      })
+    for (const [i, memberId] of members.entries()) await earnNow(memberId, `p${i}`, 10)
     // A member whose first expiry is past but whose lots hold nothing: it stays in the range.
     await env.db
       .collection('members')
@@ -132,14 +113,7 @@ describe('expiry', () => {
 
   it('runs from the daily points trigger', async () => {
     const memberId = await env.member(shopper())
-    await ledger.earn({
-      memberId,
-      source: pos('t'),
-      points: 10,
-      storeId: STORE,
-      actor: ACTOR,
-      immediate: true,
-    })
+    await earnNow(memberId, 't', 10)
     env.clock.set('2026-01-01T00:00:00Z')
     const answer = await tick(env, 'points')
     expect(answer.data.jobs.expirePoints).toMatchObject({ expired: 1, points: 10, complete: true })
@@ -188,14 +162,7 @@ describe('reconciliation', () => {
 
   it('reports a balance that was changed behind the ledger’s back', async () => {
     const memberId = await env.member(shopper())
-    await ledger.earn({
-      memberId,
-      source: pos('r2'),
-      points: 40,
-      storeId: STORE,
-      actor: ACTOR,
-      immediate: true,
-    })
+    await earnNow(memberId, 'r2', 40)
     await env.db
       .collection('members')
       .doc(memberId)
@@ -206,14 +173,7 @@ describe('reconciliation', () => {
 
   it('reports a lot that holds points the entries do not account for', async () => {
     const memberId = await env.member(shopper())
-    await ledger.earn({
-      memberId,
-      source: pos('r3'),
-      points: 40,
-      storeId: STORE,
-      actor: ACTOR,
-      immediate: true,
-    })
+    await earnNow(memberId, 'r3', 40)
     const { data } = await env.db.collection('members').doc(memberId).get()
     const [lot] = (data?.lots ?? []) as { expiresAt: string }[]
     await env.db
@@ -226,14 +186,7 @@ describe('reconciliation', () => {
 
   it('reports lots whose expiries disagree with what the entries put in and drew', async () => {
     const memberId = await env.member(shopper())
-    await ledger.earn({
-      memberId,
-      source: pos('r4'),
-      points: 40,
-      storeId: STORE,
-      actor: ACTOR,
-      immediate: true,
-    })
+    await earnNow(memberId, 'r4', 40)
     await env.db
       .collection('members')
       .doc(memberId)
@@ -248,22 +201,8 @@ describe('reconciliation', () => {
     const altered = await env.member(shopper())
     const cut = await env.member(shopper(), { ...VALID_FORM, phone: '13800000009' })
     for (const memberId of [altered, cut]) {
-      await ledger.earn({
-        memberId,
-        source: pos(`s1-${memberId}`),
-        points: 40,
-        storeId: STORE,
-        actor: ACTOR,
-        immediate: true,
-      })
-      await ledger.earn({
-        memberId,
-        source: pos(`s2-${memberId}`),
-        points: 0,
-        storeId: STORE,
-        actor: ACTOR,
-        immediate: true,
-      })
+      await earnNow(memberId, `s1-${memberId}`, 40)
+      await earnNow(memberId, `s2-${memberId}`, 0)
     }
     // Whose counter awarded the points, rewritten; and the last entry (0 points) removed whole.
     await env.db
