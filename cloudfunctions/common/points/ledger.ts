@@ -165,7 +165,7 @@ export type Written =
   { entry: LedgerEntry; repeated: boolean; balance?: BalanceFields } | { error: LedgerError }
 
 /** Shards of a store's day in `points_days`: concurrent tills rarely touch the same one. */
-export const DAY_SHARDS = 32
+export const DAY_SHARDS = 64
 
 /** Transactions (each with the SDK's own reruns) an entry may take when the member is busy. */
 const CONFLICT_RUNS = 8
