@@ -32,9 +32,9 @@ export function createVoucherExpiry(deps: { db: Db; clock: Clock; ledger: Ledger
         const due = (await redemptions.pastTheirDay(pageSize)).filter((doc) => !seen.has(doc._id))
         for (const doc of due) {
           seen.add(doc._id)
-          const written = await redemptions.expire(doc, ledger, VOUCHER_EXPIRY_ACTOR)
-          out.expired += 1
-          if ('entry' in written && !written.repeated) out.points += written.entry.delta
+          const outcome = await redemptions.expire(doc, ledger, VOUCHER_EXPIRY_ACTOR)
+          if (outcome.expired) out.expired += 1
+          out.points += outcome.points
         }
         // A page with nothing new: what is left could not be expired in this run.
         if (due.length === 0) return { ...out, complete: true }

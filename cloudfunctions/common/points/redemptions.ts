@@ -35,7 +35,7 @@ import {
 import type { Clock } from '../clock'
 import { newCounterCode } from '../codes'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
-import { entryId, type Ledger, type Written } from './ledger'
+import { entryId, type Ledger } from './ledger'
 
 const REDEMPTIONS = COLLECTIONS.redemptions
 
@@ -235,13 +235,14 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
     /**
      * Expires an issued voucher past its last day: state, stock and points in one transaction.
      * A member deleted since has no points to take back: the voucher expires and the item
-     * returns. Answers the ledger's outcome (`NOTHING_DUE` when it was not due any more).
+     * returns. Answers whether it expired now (not when it was used or expired meanwhile) and the
+     * points given back.
      */
     async expire(
       doc: RedemptionDoc,
       ledger: Ledger,
       actor: string,
-    ): Promise<Written | { error: 'NOTHING_DUE' }> {
+    ): Promise<{ expired: boolean; points: number }> {
       const changes = { status: 'expired' as const, slot: doc._id, expiredAt: new Date(clock.now()) }
       const due = (current: RedemptionDoc | null) =>
         current !== null &&
@@ -265,14 +266,19 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
           return current.counted ? { member: { [heldField(current.rewardId)]: _.inc(-1) } } : undefined
         },
       })
-      if (!('error' in written) || written.error !== 'NOT_A_MEMBER') return written
+      if (!('error' in written))
+        return written.repeated
+          ? { expired: false, points: 0 }
+          : { expired: true, points: written.entry.delta }
+      if (written.error !== 'NOT_A_MEMBER') return { expired: false, points: 0 }
       const { stats } = await docs().where({ _id: doc._id, status: 'issued' }).update({ data: changes })
-      if (stats.updated === 1 && doc.stockTaken)
+      if (stats.updated !== 1) return { expired: false, points: 0 }
+      if (doc.stockTaken)
         await db
           .collection(COLLECTIONS.rewards)
           .doc(doc.rewardId)
           .update({ data: { stock: _.inc(1) } })
-      return { error: 'NOTHING_DUE' }
+      return { expired: true, points: 0 }
     },
 
     /** Issued → verified; false when it was verified meanwhile. */
