@@ -398,7 +398,6 @@ export function createLedger(deps: LedgerDeps) {
         entry: Omit<EntryFields, 'purpose'>
         member: Record<string, unknown>
         day: DayCounts
-        dayStore?: string
         /** The member's points and lots after the write, for an answer that shows them. */
         balance?: BalanceFields
       }
@@ -424,7 +423,7 @@ export function createLedger(deps: LedgerDeps) {
           .collection(COLLECTIONS.members)
           .doc(memberId)
           .update({ data: { ...outcome.member, ledgerHead: _.set(sealed.head) } })
-        await countDay(tx, outcome.dayStore ?? outcome.entry.storeId, at, outcome.day)
+        await countDay(tx, outcome.entry.storeId, at, outcome.day)
         return {
           entry: sealed.entry,
           repeated: false,
