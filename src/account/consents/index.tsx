@@ -13,6 +13,7 @@ import { StatusView } from '@/components/StatusView'
 import { ERROR_MESSAGES, fail, type Failure } from '@/domain/errors'
 import { NOTICE_VERSION, PURPOSES, type PurposeId } from '@/domain/consent/purposes'
 import type { ConsentsData, ConsentView } from '@/domain/consent/model'
+import { newRequestKey } from '@/api/requestKey'
 
 const goDelete = () => {
   Taro.navigateTo({ url: '/account/delete/index' })
@@ -26,9 +27,6 @@ function blockedOf(view: ConsentView, granted: Set<PurposeId>): { blocked?: stri
     return { blocked: ERROR_MESSAGES.SUBSCRIBE_NOT_CONFIGURED }
   return {}
 }
-
-/** A caller-chosen id for one allowance, so a retried call counts it once. */
-const newRequestId = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
 
 /**
  * 隐私与授权 (6.1.1, 6.1.2, 6.6.1, L-2, L-8, L-12): each purpose with its own switch, off unless
@@ -83,7 +81,7 @@ export default function ConsentsPage() {
     setBusy(purpose)
     setFailure(undefined)
     void asked.then((answer) => {
-      if (answer === 'accept') return apply(purpose, true, { requestId: newRequestId() })
+      if (answer === 'accept') return apply(purpose, true, { requestId: newRequestKey() })
       setBusy(undefined)
       setFailure(fail(answer === 'reject' ? 'SUBSCRIBE_REJECTED' : 'SUBSCRIBE_UNAVAILABLE'))
       return undefined

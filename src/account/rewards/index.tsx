@@ -12,12 +12,10 @@ import type { Failure } from '@/domain/errors'
 import type { RewardView, VoucherView } from '@/domain/points/rewards'
 import { PointsBalance } from '../points/PointsBalance'
 import { VoucherCard } from '../vouchers/VoucherCard'
+import { newRequestKey } from '@/api/requestKey'
 import './index.css'
 
 const load = () => memberApi.rewards()
-
-/** One key per redemption the member confirms: a retry of the same request answers the same voucher. */
-const newKey = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
 
 /** 积分兑换 (6.4.2): the catalogue, redeeming for a voucher, the voucher shown at once. */
 export default function RewardsPage() {
@@ -36,7 +34,8 @@ export default function RewardsPage() {
     })
     if (!confirm) return
     // The same reward tapped again after a network failure reuses its key (no double redemption).
-    if (pending.current?.rewardId !== reward.id) pending.current = { rewardId: reward.id, key: newKey() }
+    if (pending.current?.rewardId !== reward.id)
+      pending.current = { rewardId: reward.id, key: newRequestKey() }
     setBusy(reward.id)
     setFailure(undefined)
     const result = await memberApi.redeem(pending.current)

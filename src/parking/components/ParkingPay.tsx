@@ -10,10 +10,8 @@ import type { ParkingQuote } from '@/domain/contracts/parking'
 import type { ParkingPaymentView, PayParkingAnswer } from '@/domain/contracts/parkpay'
 import type { Failure } from '@/domain/errors'
 import { formatYuan } from '@/domain/points/money'
+import { newRequestKey } from '@/api/requestKey'
 import './parking.css'
-
-/** A fresh idempotency key: a retry of the same tap sends it again and gets the same order. */
-const newKey = () => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 10)}`
 
 /** Payment results arrive from WeChat Pay a moment after the sheet closes: asked a few times. */
 const CHECKS = 6
@@ -40,7 +38,7 @@ export interface ParkingPayProps {
  * the offer to join, once (a decline is remembered on the server).
  */
 export function ParkingPay({ quote, plate, onPaid }: ParkingPayProps) {
-  const [key, setKey] = useState(newKey)
+  const [key, setKey] = useState(newRequestKey)
   const [stage, setStage] = useState<Stage>({ step: 'idle' })
   const [failure, setFailure] = useState<Failure>()
   const [joinAnswered, setJoinAnswered] = useState(false)
@@ -53,7 +51,7 @@ export function ParkingPay({ quote, plate, onPaid }: ParkingPayProps) {
   const giveUp = async (payment: ParkingPaymentView): Promise<void> => {
     const cancelled = await memberApi.cancelParkingPayment({ paymentId: payment.paymentId })
     if (cancelled.ok && cancelled.data.payment.status === 'paid') return check(payment)
-    setKey(newKey())
+    setKey(newRequestKey())
     setStage({ step: 'failed', message: '支付未完成，已使用的积分和停车券已退回，可重新支付' })
   }
 
@@ -79,7 +77,7 @@ export function ParkingPay({ quote, plate, onPaid }: ParkingPayProps) {
     })
     if (!answer.ok) {
       setFailure(answer)
-      setKey(newKey())
+      setKey(newRequestKey())
       setStage({ step: 'idle' })
       return
     }

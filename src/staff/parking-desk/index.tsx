@@ -20,14 +20,13 @@ import {
   type WaiveReason,
 } from '@/domain/parking/waive'
 import './index.css'
+import { newRequestKey } from '@/api/requestKey'
 
 const yuan = (fen: number) => `¥${(fen / 100).toFixed(2)}`
 
 /** MM-DD HH:mm in China time. */
 const chinaTime = (iso: string | null) =>
   iso ? new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(5, 16).replace('T', ' ') : '—'
-
-const newKey = () => `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`
 
 /** What the desk may still waive: the fee less what was paid and waived; a session it must close. */
 const dueOf = (s: DeskSession) => Math.max(0, s.feeFen - s.paidFen - s.waivedFen)
@@ -46,7 +45,7 @@ function WaivePanel({
 }) {
   const [reason, setReason] = useState<WaiveReason | ''>('')
   const [note, setNote] = useState('')
-  const [key] = useState(newKey)
+  const [key] = useState(newRequestKey)
   const [busy, setBusy] = useState(false)
   const [failure, setFailure] = useState<Failure>()
   const needsNote = reason === WAIVE_NOTE_REASON
