@@ -417,11 +417,17 @@ export const manifest: Manifest = {
         'Append-only points ledger (6.4, DESIGN 5): _id = idempotency key → { memberId (cardId for a card’s own ' +
         'history), kind earn|spend|expire|reverse|adjust, delta, reason, source { kind, ref }, actor, purpose, storeId, ' +
         'at, lot? { points, availableFrom, expiresAt } (an earn is a lot), lines?, amountFen?, allocations? ' +
-        '[{ expiresAt, points, entry? }], purchase?, reverses?, refundFen?, owed?, absorbed?, seq, mac (chained per ' +
-        'member under the audit signing key; the head on the member) }. Never changed; the member’s balance and lots ' +
-        'are written in the same transaction.',
+        '[{ expiresAt, points, entry? }], purchase?, reverses?, refundFen?, owed?, absorbed?, voucher? (a redemption’s ' +
+        'spend, `spend:voucher:<code>`: { code, rewardId, rewardName, kind, storeIds (empty: every store), validDays, ' +
+        'validUntil (China date), status issued|verified|expired, verification? { storeId, staffId, at }, reversals, ' +
+        'expiredAt? }), seq, mac (chained per member under the audit signing key; the head on the member) }. Never ' +
+        'changed but for a voucher’s state; the member’s balance and lots are written in the same transaction.',
       indexes: [
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
+        // 我的券, the catalogue's limits, parking vouchers: a member's vouchers.
+        { name: 'member_voucher', fields: [{ field: 'memberId' }, { field: 'voucher.status' }] },
+        // The scheduler expires vouchers unused after their last day.
+        { name: 'voucher_due', fields: [{ field: 'voucher.status' }, { field: 'voucher.validUntil' }] },
         { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },
         // The retention sweep: entries past the accounting period.
         { name: 'time', fields: [{ field: 'at' }] },
@@ -540,41 +546,6 @@ export const manifest: Manifest = {
       retention: {
         text: 'until the member rotates the code or cancels (7.2): deleted at cancellation',
         rules: [{ on: 'cancellation', action: 'delete' }],
-      },
-    },
-    {
-      name: 'redemptions',
-      large: true,
-      description:
-        'Redemptions of rewards and their vouchers (6.4.2): _id = hash of the member id and the caller’s ' +
-        'idempotency key → { memberId, rewardId, rewardName, kind, points, storeIds (where the voucher is used; ' +
-        'empty: every store), slot (`<reward>:<member>:<n>` under the per-member limit, unique; its own id once ' +
-        'released), code (voucher code, unique), status reserved|issued|verified|released|expired, stockTaken, ' +
-        'failure?, createdAt, issuedAt?, validUntil? (China date), expiredAt?, verification? { storeId, staffId, at }, ' +
-        'reversals }.',
-      indexes: [
-        { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'createdAt', direction: -1 }] },
-        { name: 'code', fields: [{ field: 'code' }], unique: true },
-        { name: 'slot', fields: [{ field: 'slot' }], unique: true },
-        // The scheduler settles reservations left behind; the retention sweep.
-        { name: 'status_time', fields: [{ field: 'status' }, { field: 'createdAt' }] },
-        // The scheduler expires vouchers unused after their last day.
-        { name: 'status_valid', fields: [{ field: 'status' }, { field: 'validUntil' }] },
-        { name: 'time', fields: [{ field: 'createdAt' }] },
-      ],
-      retention: {
-        text:
-          `as the points ledger they are paid from: ${keptRecord('pointsLedger').period} after the redemption, for ` +
-          'accounting; on cancellation memberId is replaced by an anonymous id',
-        rules: [
-          { on: 'cancellation', action: 'anonymise' },
-          {
-            sweep: 'redemptions',
-            after: keptRecord('pointsLedger').period,
-            anchor: 'createdAt',
-            action: 'delete',
-          },
-        ],
       },
     },
     {
@@ -953,7 +924,6 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
     excluded:
       'the member code’s secret: a credential the member’s phone already holds, no information about the member',
   },
-  redemptions: { link: 'memberId', section: 'other' },
   devices: { link: 'none', reason: 'devices of the stores, no personal information' },
   device_keys: { link: 'none', reason: 'signing secrets of devices, no personal information' },
   ingest_nonces: { link: 'none', reason: 'nonces of device pushes, not linked to a member id' },

@@ -124,7 +124,6 @@ export const COLLECTIONS = {
   campaignClaims: 'campaign_claims',
   partners: 'partners',
   memberCodes: 'member_codes',
-  redemptions: 'redemptions',
   pointsClosings: 'points_closings',
   devices: 'devices',
   deviceKeys: 'device_keys',

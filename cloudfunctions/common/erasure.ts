@@ -48,7 +48,6 @@ export const ANONYMISED_ON_ERASURE = [
   COLLECTIONS.consentReceipts,
   COLLECTIONS.pointsLedger,
   COLLECTIONS.campaignClaims,
-  COLLECTIONS.redemptions,
   COLLECTIONS.receiptClaims,
 ] as const
 

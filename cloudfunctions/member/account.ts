@@ -32,6 +32,7 @@ import type { KeyStore } from '../common/keystore'
 import { channelOf } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import type { SessionDoc } from '../common/parking/sessions'
+import type { EntryVoucher } from '../common/points/redemptions'
 import type { Erasure } from '../common/erasure'
 import { fail, ok, type Result } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
@@ -68,6 +69,18 @@ function ledgerView(doc: Doc): LedgerEntryView {
     ...(lines ? { lines } : {}),
     ...(typeof doc.amountFen === 'number' ? { amount: (doc.amountFen / 100).toFixed(2) } : {}),
     ...(typeof doc.storeId === 'string' ? { storeId: doc.storeId } : {}),
+    ...(doc.voucher ? { voucher: voucherOf(doc.voucher as EntryVoucher) } : {}),
+  }
+}
+
+function voucherOf(voucher: EntryVoucher): NonNullable<LedgerEntryView['voucher']> {
+  const use = voucher.verification
+  return {
+    code: voucher.code,
+    rewardName: voucher.rewardName,
+    status: voucher.status,
+    validUntil: voucher.validUntil,
+    ...(use ? { usedAt: new Date(use.at).toISOString(), usedIn: use.storeId } : {}),
   }
 }
 

@@ -27,7 +27,7 @@ import {
 } from '../../src/domain/points/rewards'
 import { wechatActor, type AuditLog } from '../common/audit'
 import type { Clock } from '../common/clock'
-import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db, type Doc } from '../common/db'
+import { COLLECTIONS, getDoc, type Db, type Doc } from '../common/db'
 import { fail, ok, type Failure } from '../common/errors'
 import type { MemberDoc } from '../common/members/model'
 import type { MemberRepository } from '../common/members/repository'
@@ -38,7 +38,14 @@ import {
   type Ledger,
   type Written,
 } from '../common/points/ledger'
-import { heldField, HOLDING, type RedemptionDoc, type Redemptions } from '../common/points/redemptions'
+import {
+  CODE_PROBES,
+  codeOf,
+  heldField,
+  voucherEntryId,
+  type Redemptions,
+  type VoucherDoc,
+} from '../common/points/redemptions'
 import type { Caller, Handlers } from '../common/router'
 import type { ScopeGuard } from '../common/scope'
 import type { StoreDirectory } from '../common/stores'
@@ -154,10 +161,9 @@ export function createPointsActions(deps: {
     return { docs, next }
   }
 
-  async function voucherView(doc: RedemptionDoc): Promise<VoucherView> {
+  async function voucherView(doc: VoucherDoc): Promise<VoucherView> {
     const expired =
-      doc.status === 'expired' ||
-      (doc.status === 'issued' && doc.validUntil !== undefined && voucherExpired(doc.validUntil, clock.now()))
+      doc.status === 'expired' || (doc.status === 'issued' && voucherExpired(doc.validUntil, clock.now()))
     const status = doc.status === 'verified' ? 'verified' : expired ? 'expired' : 'issued'
     return {
       code: doc.code,
@@ -167,17 +173,15 @@ export function createPointsActions(deps: {
       points: doc.points,
       status,
       statusLabel: VOUCHER_STATUS_LABELS[status],
-      issuedAt: new Date(doc.issuedAt ?? doc.createdAt).toISOString(),
-      validUntil: doc.validUntil ?? '',
+      issuedAt: new Date(doc.issuedAt).toISOString(),
+      validUntil: doc.validUntil,
       usedAt: doc.verification ? new Date(doc.verification.at).toISOString() : null,
       stores: await storesLabel(doc.storeIds),
     }
   }
 
-  /** What a redemption found by its key answers: its voucher, or the refusal it ended with. */
-  async function answerOf(doc: RedemptionDoc, member: MemberDoc) {
-    if (doc.status === 'reserved') return fail('REDEEM_PENDING')
-    if (doc.status === 'released') return fail(doc.failure ?? 'INTERNAL')
+  /** What a redemption found by its key answers: its voucher. */
+  async function answerOf(doc: VoucherDoc, member: MemberDoc) {
     return ok({ voucher: await voucherView(doc), summary: summaryOf(member) })
   }
 
@@ -203,7 +207,7 @@ export function createPointsActions(deps: {
         .where({ status: 'active' })
         .limit(REWARDS_MAX)
         .get()
-      const held = (await redemptions.ofMember(member._id)).filter((doc) => HOLDING.includes(doc.status))
+      const held = (await redemptions.ofMember(member._id)).filter((doc) => doc.status !== 'expired')
       const today = chinaDate(clock.now())
       const todays = member.rewardsToday
       const todayCount = (id: string) => (todays?.day === today ? (todays.counts[id] ?? 0) : 0)
@@ -247,10 +251,10 @@ export function createPointsActions(deps: {
       const admitted = await guard.admit(member, 'membership', actor, [])
       if (!admitted.ok) return admitted
       const id = redemptions.idOf(member._id, key)
-      // A refusal is first checked against a redemption the key already made (a retry).
+      // A refusal is first checked against a voucher the key already made (a retry).
       const unlessMade = async (refusal: Failure) => {
-        const made = await redemptions.get(id)
-        return made ? answerOf(await redemptions.settle(made), await fresh(member)) : refusal
+        const made = await redemptions.made(id)
+        return made ? answerOf(made, await fresh(member)) : refusal
       }
       const reward = (await getDoc(db, COLLECTIONS.rewards, rewardId)) as Reward | null
       if (!reward) return fail('REWARD_UNKNOWN', 'rewardId')
@@ -264,9 +268,10 @@ export function createPointsActions(deps: {
       )
         return unlessMade(fail('POINTS_INSUFFICIENT'))
       if (!(await redemptions.takeOne(reward._id))) return unlessMade(fail('REWARD_SOLD_OUT', 'rewardId'))
-      const doc = redemptions.issuedDoc({ memberId: member._id, key, reward })
-      let spent: Written
-      try {
+      let spent: Written = { error: 'NOT_A_MEMBER' }
+      // The key's codes in turn: a code another redemption's voucher holds is passed over.
+      for (let probe = 0; probe < CODE_PROBES; probe++) {
+        const code = codeOf(id, probe)
         spent = await ledger.spend({
           memberId: member._id,
           source: { kind: 'redemption', ref: id },
@@ -274,19 +279,14 @@ export function createPointsActions(deps: {
           storeId: member.storeId,
           actor,
           reason: 'redemption',
-          // The member's limits, read in the spend's transaction, and the voucher written with it.
-          alongside: async (tx, current) => {
+          voucher: { id: voucherEntryId(code), voucher: redemptions.voucherOf(reward, code) },
+          // The member's limits, read in the spend's transaction.
+          alongside: async (_tx, current) => {
             const limits = redeemLimits(current, reward, today, (value) => _.set(value))
-            if (typeof limits === 'string') return limits
-            await tx.collection(COLLECTIONS.redemptions).add({ data: doc })
-            return { member: limits }
+            return typeof limits === 'string' ? limits : { member: limits }
           },
         })
-      } catch (error) {
-        await redemptions.putOneBack(reward._id)
-        // The key's redemption exists but its spend does not: one made before, still reserved.
-        if (isDuplicateKeyError(error)) return unlessMade(fail('INTERNAL'))
-        throw error
+        if ('error' in spent || !spent.repeated || spent.entry.source.ref === id) break
       }
       if ('error' in spent || spent.repeated) await redemptions.putOneBack(reward._id)
       if ('error' in spent) {
@@ -300,17 +300,17 @@ export function createPointsActions(deps: {
             : 'POINTS_INSUFFICIENT'
         return unlessMade(fail(code, field))
       }
-      if (spent.repeated) return unlessMade(fail('INTERNAL'))
+      const voucher = redemptions.asVoucher(spent.entry)
+      if (!voucher || spent.entry.source.ref !== id) return fail('INTERNAL')
+      if (spent.repeated) return answerOf(voucher, await fresh(member))
       const after = { ...member, ...spent.balance } as MemberDoc
-      return ok({ voucher: await voucherView(doc), summary: summaryOf(after) })
+      return ok({ voucher: await voucherView(voucher), summary: summaryOf(after) })
     },
 
     async vouchers(_input, { caller, member }) {
       const viewed = await ownView(member, caller)
       if (!viewed.ok) return viewed
-      const docs = (await redemptions.ofMember(member._id)).filter(
-        (doc) => doc.status === 'issued' || doc.status === 'verified' || doc.status === 'expired',
-      )
+      const docs = await redemptions.ofMember(member._id)
       return ok({ vouchers: await Promise.all(docs.map(voucherView)) })
     },
   }

@@ -15,7 +15,6 @@
  *   wrapped keys written before the key store into it (migration.ts; nothing to do once done),
  *   one step of a master-key rotation when `PI_RETIRED_MASTER_KEYS` is set, and the backfill of
  *   fields added later (backfill.ts: the member number's last digits the counter looks up), and
- *   the redemptions a redeem left reserved (redemptions.ts: voucher issued or stock given back),
  *   receipt claims pending over 30 days (receipts.ts: closed as 超期, photo deleted),
  *   and the parking payments not paid within 15 minutes (common/parking/payments.ts: the order
  *   closed, or settled paid if WeChat Pay has it paid; points and vouchers given back once);
@@ -63,7 +62,6 @@ import { retiredKeyIds } from './jobs'
 import { createPointsExpiry, createPointsReconciliation } from './points'
 import { createVoucherExpiry } from './vouchers'
 import { createReceiptClaimSweep } from './receipts'
-import { createRedemptionSettlement } from './redemptions'
 import { createTierReview } from './tiers'
 import { createExpiryReminder } from './expiryReminder'
 import { createAuditVerification } from './integrity'
@@ -86,7 +84,6 @@ export const TRIGGERS = {
     'migrateKeys',
     'rotateKeys',
     'backfillMemberTail',
-    'settleRedemptions',
     'closeReceiptClaims',
     'settleParkingPayments',
     // Also here: after the year end, a million members' points are written off in hours, not days.
@@ -207,8 +204,6 @@ export function createMain(options: SchedulerOptions = {}) {
       }
       case 'closeReceiptClaims':
         return createReceiptClaimSweep({ db, clock, files }).run({ budgetMs })
-      case 'settleRedemptions':
-        return createRedemptionSettlement({ db, clock }).run({ budgetMs })
       case 'settleParkingPayments': {
         const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY })
         const quotes = createParkingQuotes({ db, clock, tariffs: createTariffBook(clock) })

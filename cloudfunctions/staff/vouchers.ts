@@ -47,8 +47,7 @@ export function createVoucherActions(deps: { db: Db; clock: Clock; audit: AuditL
       if (doc.status === 'verified' && doc.verification)
         return failAt('VOUCHER_USED', new Date(doc.verification.at).toISOString(), 'code')
       const at = new Date(clock.now())
-      if (doc.validUntil !== undefined && voucherExpired(doc.validUntil, at.getTime()))
-        return fail('VOUCHER_EXPIRED', 'code')
+      if (voucherExpired(doc.validUntil, at.getTime())) return fail('VOUCHER_EXPIRED', 'code')
       if (!(await redemptions.verify(doc._id, { storeId, staffId: staff.id, at }))) {
         const now = await redemptions.get(doc._id)
         return failAt('VOUCHER_USED', new Date(now?.verification?.at ?? at).toISOString(), 'code')

@@ -466,15 +466,20 @@ describe('the quote', () => {
     )
     expect(after.sessions[0]).toMatchObject({ amountFen: 1100, lines: [{ kind: 'tariff' }] })
     // An issued voucher of two hours takes its place.
-    await env.db.collection('redemptions').add({
+    await env.db.collection('points_ledger').add({
       data: {
-        _id: 'r-ok',
+        _id: 'spend:voucher:PARK0001',
         memberId,
-        rewardId: 'reward-parking-2h',
-        kind: 'parking',
-        status: 'issued',
-        validUntil: '2024-06-30',
-        createdAt: new Date(env.clock.now()),
+        kind: 'spend',
+        delta: -500,
+        at: new Date(env.clock.now()),
+        voucher: {
+          code: 'PARK0001',
+          rewardId: 'reward-parking-2h',
+          kind: 'parking',
+          status: 'issued',
+          validUntil: '2024-06-30',
+        },
       },
     })
     const voucher = dataOf<{

@@ -1,13 +1,17 @@
 /**
  * The member's points against a real local-cloud database: 积分明细 paged by a cursor with each
  * earn's lines and store, the balance and the next expiry; the catalogue and redemption (stock
- * under contention, points never lost, the per-member limit, idempotent retries, reservations
- * left behind); vouchers verified once at the counter, in their stores, and reversed by a manager.
+ * under contention, points never lost, the per-member limit, idempotent retries, a code another
+ * voucher holds); vouchers verified once at the counter, in their stores, and reversed by a manager.
  */
 import { createLedger, type Ledger } from '../../cloudfunctions/common/points/ledger'
-import { createRedemptions, type RedemptionDoc } from '../../cloudfunctions/common/points/redemptions'
+import {
+  codeOf,
+  createRedemptions,
+  voucherEntryId,
+  type VoucherDoc,
+} from '../../cloudfunctions/common/points/redemptions'
 import { createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
-import { createRedemptionSettlement } from '../../cloudfunctions/scheduler/redemptions'
 import { createVoucherExpiry } from '../../cloudfunctions/scheduler/vouchers'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { HistoryEntry, PointsSummary } from '../../src/domain/points/model'
@@ -70,8 +74,12 @@ async function addReward(overrides: Partial<Reward> = {}): Promise<Reward> {
 }
 
 const stockOf = async (id: string) => Number((await env.db.collection('rewards').doc(id).get()).data?.stock)
-const redemptionsOf = async (memberId: string) =>
-  (await env.all('redemptions')).filter((d) => d.memberId === memberId) as RedemptionDoc[]
+const redemptionsOf = async (memberId: string): Promise<VoucherDoc[]> => {
+  const vouchers = createRedemptions({ db: env.db, clock: env.clock })
+  return (await env.all('points_ledger'))
+    .filter((e) => e.memberId === memberId && e.voucher)
+    .map((e) => vouchers.asVoucher(e as Parameters<typeof vouchers.asVoucher>[0]) as VoucherDoc)
+}
 
 async function ledgerSum(memberId: string): Promise<number> {
   const entries = (await env.all('points_ledger')).filter((e) => e.memberId === memberId)
@@ -170,7 +178,9 @@ describe('积分明细', () => {
       lines: ['基础 1 分/元 +5'],
     })
     expect(copy.pointsLedger.find((e) => e.delta === -100)).toMatchObject({ note: '积分兑换' })
-    expect(JSON.stringify(copy.other.redemptions)).toContain(voucher.code)
+    expect(copy.pointsLedger.find((e) => e.delta === -100)).toMatchObject({
+      voucher: expect.objectContaining({ code: voucher.code, status: 'issued' }),
+    })
   })
 })
 
@@ -227,14 +237,12 @@ describe('redemption', () => {
     expect(own.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'POINTS_INSUFFICIENT')).toBe(true)
     expect(await stockOf(plenty._id)).toBe(97)
     expect(await pointsOf(one.memberId)).toBe(0)
-    // Each accepted redemption: one voucher and one spend entry, and nothing else.
+    // Each accepted redemption: one spend entry, which is its voucher, and nothing else.
     const spends = (await env.all('points_ledger')).filter((e) => e.kind === 'spend')
-    const vouchers = await env.all('redemptions')
     expect(spends).toHaveLength(13)
-    expect(vouchers).toHaveLength(13)
-    expect(new Set(spends.map((e) => e._id))).toEqual(
-      new Set(vouchers.map((v) => `spend:redemption:${v._id}`)),
-    )
+    const codes = spends.map((e) => (e.voucher as { code: string }).code)
+    expect(new Set(codes).size).toBe(13)
+    expect(spends.map((e) => e._id)).toEqual(codes.map(voucherEntryId))
   }, 60_000)
 
   it('holds a reward’s daily limit per member, and the next China day allows again', async () => {
@@ -299,45 +307,31 @@ describe('redemption', () => {
     expect(list.rewards.find((r) => r.id === gone._id)?.blocked).toBe('已兑完')
   })
 
-  it('settles a redemption made before and left reserved: released with its stock when no points were spent, issued when they were', async () => {
+  it('passes over a code another voucher holds, and a retry finds its voucher under the next code', async () => {
     const { openid, memberId } = await memberWithPoints(500)
-    const reward = await addReward({ stock: 3, perMemberLimit: 5 })
-    const store = createRedemptions({ db: env.db, clock: env.clock })
-    // What a redeem of the earlier shape left after taking the stock (before the spend).
-    const reserved = async (forMember: string, k: string): Promise<RedemptionDoc> => {
-      const doc = { ...store.issuedDoc({ memberId: forMember, key: k, reward }), status: 'reserved' as const }
-      const { issuedAt: _issued, validUntil: _until, counted: _counted, ...left } = doc
-      await env.db.collection('redemptions').add({ data: { ...left, slot: `${reward._id}:${forMember}:1` } })
-      await env.db
-        .collection('rewards')
-        .doc(reward._id)
-        .update({ data: { stock: env.db.command.inc(-1) } })
-      return left as RedemptionDoc
-    }
+    const reward = await addReward()
     const k = key()
-    await reserved(memberId, k)
-    expect(await redeem(openid, reward._id, k)).toMatchObject({ code: 'REDEEM_PENDING' })
-    env.clock.advance(11 * MINUTE)
-    expect(await createRedemptionSettlement({ db: env.db, clock: env.clock }).run()).toMatchObject({
-      released: 1,
-    })
-    expect(await stockOf(reward._id)).toBe(3)
-    expect(await redeem(openid, reward._id, k)).toMatchObject({ code: 'INTERNAL' })
-
-    // Left after the spend: the voucher is issued, by a retry after the settle time.
+    const id = createRedemptions({ db: env.db, clock: env.clock }).idOf(memberId, k)
+    // Another redemption's voucher under this key's first code (two hashes agreeing on 40 bits).
     const other = await memberWithPoints(500)
-    const k2 = key()
-    const second = await reserved(other.memberId, k2)
     await ledger.spend({
       memberId: other.memberId,
-      source: { kind: 'redemption', ref: second._id },
+      source: { kind: 'redemption', ref: 'rd-other' },
       points: 100,
       storeId: STORE,
       actor: 'system:test',
+      voucher: {
+        id: voucherEntryId(codeOf(id, 0)),
+        voucher: createRedemptions({ db: env.db, clock: env.clock }).voucherOf(reward, codeOf(id, 0)),
+      },
     })
-    env.clock.advance(11 * MINUTE)
-    expect(voucherOf(await redeem(other.openid, reward._id, k2)).code).toBe(second.code)
+    const first = voucherOf(await redeem(openid, reward._id, k))
+    expect(first.code).toBe(codeOf(id, 1))
+    expect(voucherOf(await redeem(openid, reward._id, k)).code).toBe(first.code)
+    expect(await pointsOf(memberId)).toBe(400)
     expect(await pointsOf(other.memberId)).toBe(400)
+    expect(await stockOf(reward._id)).toBe(9)
+    expect((await redemptionsOf(memberId)).map((v) => v.code)).toEqual([first.code])
   })
 })
 
@@ -445,7 +439,9 @@ describe('vouchers unused after their last day', () => {
     })
     expect(mine.find((v) => v.code === used.code)).toMatchObject({ status: 'verified' })
     // Its place under the member's limit is free again; the ledger still reconciles.
-    expect((await redemptionsOf(memberId)).find((d) => d.code === unused.code)?.slot).not.toMatch(/:\d+$/)
+    expect((await env.db.collection('members').doc(memberId).get()).data?.rewardsHeld).toEqual({
+      [reward._id]: 1,
+    })
     const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ fresh: true })
     expect(run.findings).toEqual([])
   })
@@ -459,14 +455,13 @@ describe('vouchers unused after their last day', () => {
     const docs = await createRedemptions({ db: env.db, clock: env.clock }).pastTheirDay(10)
     let raced = false
     const stop = env.cloud.onTransactionStep(async (step) => {
-      if (raced || step.action !== 'database.getDocument' || step.collection !== 'redemptions') return
+      if (raced || step.action !== 'database.getDocument' || step.collection !== 'points_ledger') return
       raced = true
-      await env.db
-        .collection('redemptions')
-        .where({ _id: docs[0]._id, status: 'issued' })
-        .update({
-          data: { status: 'verified', verification: { storeId: STORE, staffId: 's', at: new Date() } },
-        })
+      await createRedemptions({ db: env.db, clock: env.clock }).verify(docs[0]._id, {
+        storeId: STORE,
+        staffId: 's',
+        at: new Date(),
+      })
     })
     const written = await createRedemptions({ db: env.db, clock: env.clock })
       .expire(docs[0], ledger, 'system:voucher-expiry')

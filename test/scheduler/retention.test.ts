@@ -179,16 +179,6 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     }
   },
 
-  async redemptions(rule) {
-    const createdAt = new Date(START)
-    await env.db.collection(rule.collection).add({
-      data: { _id: 'rd-1', memberId: 'm1', slot: 'rd-1', code: 'ABCDEFGH', status: 'issued', createdAt },
-    })
-    return {
-      dueAt: Date.parse(START) + durationMs(rule.after),
-      present: () => byId(rule.collection, 'rd-1'),
-    }
-  },
   async receiptClaims(rule) {
     const submittedAt = new Date(START)
     await env.db.collection(rule.collection).add({

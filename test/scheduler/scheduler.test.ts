@@ -65,7 +65,6 @@ describe('scheduler: who may run it', () => {
         'parkingPlates',
         'parkingSessions',
         'rotateKeys',
-        'settleRedemptions',
         'settleParkingPayments',
         'smsCodes',
         'smsQuota',

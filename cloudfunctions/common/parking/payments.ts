@@ -33,6 +33,7 @@ import type { Clock } from '../clock'
 import { addUnique, COLLECTIONS, getDoc, inTransaction, rerunOnConflict, type Db, type Doc } from '../db'
 import type { MemberDoc } from '../members/model'
 import { entryId, type Ledger } from '../points/ledger'
+import { createRedemptions } from '../points/redemptions'
 import type { ParkingPayPort } from './cloudPay'
 import { countParkingDay } from './days'
 import type { ParkingQuotes } from './quote'
@@ -117,6 +118,7 @@ export function createParkingPayments(deps: {
   const _ = db.command
   const payments = () => db.collection(COLLECTIONS.parkingPayments)
   const read = async (id: string) => (await getDoc(db, COLLECTIONS.parkingPayments, id)) as PaymentDoc | null
+  const vouchers = createRedemptions({ db, clock })
 
   /** Gives a failed or refunded payment's points and vouchers back, once. */
   async function giveBack(payment: PaymentDoc, actor: string): Promise<void> {
@@ -139,11 +141,7 @@ export function createParkingPayments(deps: {
         if ('error' in written && written.error !== 'NOT_A_MEMBER') throw new Error(written.error)
       }
     }
-    for (const voucherId of payment.voucherIds)
-      await db
-        .collection(COLLECTIONS.redemptions)
-        .where({ _id: voucherId, status: 'verified', 'verification.staffId': VOUCHER_USER(payment._id) })
-        .update({ data: { status: 'issued', verification: _.remove() } })
+    for (const voucherId of payment.voucherIds) await vouchers.unuse(voucherId, VOUCHER_USER(payment._id))
     await payments()
       .doc(payment._id)
       .update({ data: { returned: true } })
@@ -308,17 +306,9 @@ export function createParkingPayments(deps: {
         return refuse(spent.error === 'POINTS_INSUFFICIENT' ? spent.error : 'PARKING_BUSY')
     }
     for (const voucherId of doc.voucherIds) {
-      const { stats } = await db
-        .collection(COLLECTIONS.redemptions)
-        .where({ _id: voucherId, memberId: member?._id, status: 'issued' })
-        .update({
-          data: {
-            status: 'verified',
-            verification: { storeId: doc.storeId, staffId: VOUCHER_USER(id), at: new Date(clock.now()) },
-          },
-        })
+      const use = { storeId: doc.storeId, staffId: VOUCHER_USER(id), at: new Date(clock.now()) }
       // Used elsewhere meanwhile: the quote no longer holds.
-      if (stats.updated !== 1) return refuse('PARKING_BUSY')
+      if (!member || !(await vouchers.verify(voucherId, use, member._id))) return refuse('PARKING_BUSY')
     }
     if (doc.amountFen === 0) {
       const settled = await settle(id, { paid: true }, payerActor)

@@ -20,6 +20,7 @@ import type { Clock } from '../clock'
 import { COLLECTIONS, type Db } from '../db'
 import type { MemberDoc } from '../members/model'
 import { balanceOf, type LedgerEntry } from '../points/ledger'
+import { createRedemptions } from '../points/redemptions'
 import type { SessionDoc } from './sessions'
 import type { TariffBook } from './tariffs'
 
@@ -52,6 +53,7 @@ function dayBounds(at: number): { from: Date; to: Date } {
 export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: TariffBook }) {
   const { db, clock, tariffs } = deps
   const _ = db.command
+  const vouchers = createRedemptions({ db, clock })
 
   /** The member's purchases of the day of `at`, less what was refunded of each. */
   async function receiptsOf(memberId: string, at: number): Promise<Receipt[]> {
@@ -78,14 +80,12 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
 
   /** The member's parking vouchers still usable today, oldest first, with their minutes. */
   async function vouchersOf(memberId: string, now: number): Promise<{ id: string; minutes: number }[]> {
-    const { data } = await db
-      .collection(COLLECTIONS.redemptions)
-      .where({ memberId, kind: 'parking', status: 'issued' })
-      .orderBy('createdAt', 'asc')
-      .limit(VOUCHERS_MAX)
-      .get()
+    const held = await vouchers.ofMember(memberId, { 'voucher.kind': 'parking', 'voucher.status': 'issued' })
     const today = chinaDate(now)
-    const usable = data.filter((v) => typeof v.validUntil !== 'string' || v.validUntil >= today)
+    const usable = held
+      .filter((v) => v.validUntil >= today)
+      .reverse()
+      .slice(0, VOUCHERS_MAX)
     if (usable.length === 0) return []
     const ids = [...new Set(usable.map((v) => String(v.rewardId)))]
     const { data: rewards } = await db

@@ -16,13 +16,14 @@
  *   (`allocations`); a refund takes back its purchase's points from its own lot first, then from
  *   the member's other points, and what is still missing is owed (a negative balance the member
  *   sees) or absorbed by the mall, as the manager's policy says.
- * - Entries are never changed. Each is the record of the write it made (L-14: when, who, what,
+ * - Entries are never changed (but for a voucher's state: a redemption's spend carries the
+ *   voucher it paid for, redemptions.ts). Each is the record of the write it made (L-14: when, who, what,
  *   which event, under which purpose — a refused write changes nothing and is recorded in the
  *   audit log by its caller): entries carry `seq` and a MAC under the audit signing key chained
  *   to the member's previous entry, and the member document holds the chain's head
  *   (`ledgerHead`), written in the same transaction — an edited, removed or inserted entry breaks
  *   the chain (the reconciliation verifies it). The MAC leaves out what erasure rewrites (the
- *   member id, a WeChat actor's hash, the `_id` of an entry that names a card).
+ *   member id, a WeChat actor's hash, the `_id` of an entry that names a card) and the voucher.
  * - Daily aggregates per store (`points_days`, sharded so the tills of one store rarely write the
  *   same document) are incremented in the same transaction, without reading them: the day's
  *   shards are created once (by the first entry of the day, or ahead by the daily points job).
@@ -62,6 +63,7 @@ import {
   type DbTransaction,
   type Doc,
 } from '../db'
+import type { EntryVoucher } from './redemptions'
 import { createRulesBook, type RulesBook } from './rules'
 import { tierChange } from './tierChanges'
 
@@ -122,6 +124,11 @@ export interface EntryFields {
   /** Reversals: points the member could not give back (owed) or the mall absorbed. */
   owed?: number
   absorbed?: number
+  /**
+   * A redemption's spend: the voucher it paid for (redemptions.ts). Its state is the one part of
+   * an entry that changes after the write (the MAC leaves the voucher out).
+   */
+  voucher?: EntryVoucher
 }
 
 /** An entry as stored: sealed into the member's chain (its number and MAC). */
@@ -583,12 +590,14 @@ export function createLedger(deps: LedgerDeps) {
       storeId: string
       actor: string
       reason?: string
+      /** A redemption's voucher, and the entry's id that names it (else derived from the source). */
+      voucher?: { id: string; voucher: EntryVoucher }
       alongside?: (
         tx: DbTransaction,
         member: Doc & BalanceFields,
       ) => Promise<LedgerError | { member: Record<string, unknown> } | undefined>
     }): Promise<Written> {
-      const id = entryId('spend', input.source)
+      const id = input.voucher?.id ?? entryId('spend', input.source)
       return write(id, input.memberId, async (tx, member, at) => {
         const drawn = drain(member.lots ?? [], input.points, iso(at))
         if (!drawn || member.points < input.points) return 'POINTS_INSUFFICIENT'
@@ -605,6 +614,7 @@ export function createLedger(deps: LedgerDeps) {
               at,
             ),
             allocations: drawn.allocations,
+            ...(input.voucher ? { voucher: input.voucher.voucher } : {}),
           },
           member: {
             points: member.points - input.points,
@@ -697,25 +707,29 @@ export function createLedger(deps: LedgerDeps) {
     },
 
     /**
-     * Gives back what the spend `spendSource` took (a voucher that expired unused), once: to the
-     * expiries it was drawn from (what is owed is paid first). `alongside` writes in the same
-     * transaction (the voucher's state, the stock) and may refuse (nothing written).
+     * Gives back what the spend `spendId` took (a voucher that expired unused), once: to the
+     * expiries it was drawn from (what is owed is paid first). `alongside` sees the spend as the
+     * transaction read it, writes in the same transaction (the voucher's state, the stock) and
+     * may refuse (nothing written).
      */
     giveBack(input: {
       memberId: string
-      spendSource: EntrySource
+      spendId: string
       reason: string
       actor: string
-      alongside: (tx: DbTransaction) => Promise<LedgerError | { member: Record<string, unknown> } | undefined>
+      alongside: (
+        tx: DbTransaction,
+        spent: LedgerEntry,
+      ) => Promise<LedgerError | { member: Record<string, unknown> } | undefined>
     }): Promise<Written> {
-      const spendId = entryId('spend', input.spendSource)
+      const { spendId } = input
       const id = `reverse:${spendId}`
       return write(id, input.memberId, async (tx, member, at) => {
         const spent = (await tx.collection(COLLECTIONS.pointsLedger).doc(spendId).get())
           .data as LedgerEntry | null
         if (!spent || spent.memberId !== input.memberId || spent.kind !== 'spend')
           return 'POINTS_SOURCE_UNKNOWN'
-        const also = await input.alongside(tx)
+        const also = await input.alongside(tx, spent)
         if (typeof also === 'string') return also
         const points = -spent.delta
         const back = putBack(member.lots ?? [], spent.allocations ?? [], Math.max(0, -member.points), iso(at))

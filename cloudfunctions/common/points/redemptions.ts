@@ -1,43 +1,45 @@
 /**
- * Redemptions of rewards (6.4.2) and the vouchers they issue (`redemptions/<id>`).
+ * Redemptions of rewards (6.4.2): a voucher is the ledger's spend entry that paid for it.
  *
- * - The `_id` is a hash of the member id and the caller's idempotency key: a retried redeem
- *   finds its redemption and answers the same voucher (or the same refusal).
+ * - The spend's entry carries the voucher (`voucher`: code, reward, stores, last day, state) and
+ *   is named by its code (`spend:voucher:<code>`): the code is unique because `_id` is, with no
+ *   index of its own, and a voucher exists exactly when its points are spent — one document, so a
+ *   redemption writes the item's stock, that entry, the member and the day's report shard.
+ * - The code follows from the redemption's id (a hash of the member id and the caller's
+ *   idempotency key): a retried redeem derives the same code and the ledger answers the entry it
+ *   wrote. When another redemption's voucher holds that code (two hashes agreeing on 40 bits),
+ *   the next code of the sequence is tried (`codeOf(id, probe)`), the same sequence on a retry.
  * - One item of the stock is taken first, by one conditional update (stock > 0: never below
  *   zero). Then one transaction on the member — the ledger's spend — checks the member's limits
- *   (`rewardsHeld`: redemptions held per reward, `rewardsToday`: per reward on one China day, on
- *   the member document), adds the voucher, issued, and writes the spend: the voucher exists
- *   exactly when its points are spent. A refused or repeated spend gives the item back. A stop
- *   between the two loses that item (the catalogue shows one fewer), never oversells.
- * - Redemptions made before (`reserved` first, then `issued`, places under the limit as unique
- *   `slot`s) are settled by the scheduler after REDEMPTION_SETTLE_MS: points spent → issued;
- *   otherwise released (stock and place back).
- * - The voucher's code (8 Crockford characters) is unique (index `code`); verifying and reversing
- *   are single conditional updates on `status`.
+ *   (`rewardsHeld`: vouchers held per reward, `rewardsToday`: per reward on one China day, on the
+ *   member document) and writes the entry with its voucher. A refused or repeated spend gives the
+ *   item back. A stop between the two loses that item (the catalogue shows one fewer), never
+ *   oversells.
+ * - The voucher's state is the one part of a ledger entry that changes (the chain's MAC leaves it
+ *   out; the points never move with it): verifying and reversing are single conditional updates
+ *   on `voucher.status`.
  * - A voucher still unused after its last day expires (the scheduler's points job): in one
- *   transaction it becomes `expired` (its place under the limit goes back), its item goes back
- *   to the stock and its points to the member (`ledger.giveBack`, to the lots they came from):
- *   once, and never for a voucher verified meanwhile (the verification's conditional update and
- *   the transaction exclude each other on the voucher's document).
+ *   transaction it becomes `expired` (its place under the limit goes back), its item goes back to
+ *   the stock and its points to the member (`ledger.giveBack`, to the lots they came from): once,
+ *   and never for a voucher verified meanwhile (the verification's conditional update and the
+ *   transaction exclude each other on the entry).
  */
 import { createHash } from 'node:crypto'
 
+import { CLAIM_ALPHABET, CLAIM_CODE_LENGTH } from '../../../src/domain/campaign/rules'
 import { chinaDate } from '../../../src/domain/dates'
-import type { ErrorCode } from '../../../src/domain/errors'
 import {
   DEFAULT_VOUCHER_DAYS,
-  REDEMPTION_SETTLE_MS,
   voucherExpired,
   voucherValidUntil,
   type Reward,
   type RewardKind,
 } from '../../../src/domain/points/rewards'
 import type { Clock } from '../clock'
-import { newCounterCode } from '../codes'
-import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
-import { entryId, type Ledger } from './ledger'
+import { COLLECTIONS, getDoc, type Db } from '../db'
+import type { Ledger, LedgerEntry } from './ledger'
 
-const REDEMPTIONS = COLLECTIONS.redemptions
+const LEDGER = COLLECTIONS.pointsLedger
 
 export interface VoucherUse {
   storeId: string
@@ -45,44 +47,67 @@ export interface VoucherUse {
   at: Date
 }
 
-export interface RedemptionDoc extends Doc {
-  _id: string
-  memberId: string
+export type VoucherStatus = 'issued' | 'verified' | 'expired'
+
+/** What a spend entry that is a voucher carries (`entry.voucher`). */
+export interface EntryVoucher {
+  code: string
   rewardId: string
   rewardName: string
   kind: RewardKind
-  points: number
   /** Stores where the voucher is used; empty: every store. */
   storeIds: string[]
-  /** `<reward>:<member>:<n>` while the redemption holds a place under the limit; its own id once released. */
-  slot: string
-  code: string
-  status: 'reserved' | 'issued' | 'verified' | 'released' | 'expired'
-  stockTaken: boolean
-  createdAt: Date
   validDays: number
-  issuedAt?: Date
   /** China date, the voucher's last day. */
-  validUntil?: string
-  /**
-   * Counted in the member's `rewardsHeld` (redemptions made in one transaction with their spend):
-   * its expiry takes it off the count.
-   */
-  counted?: boolean
-  /** Why a released redemption was refused (answered again to a retry). */
-  failure?: ErrorCode
+  validUntil: string
+  status: VoucherStatus
   verification?: VoucherUse
   reversals: (VoucherUse & { reversedBy: string; reversedAt: Date; reason: string })[]
+  expiredAt?: Date
 }
 
-/** The member document's count of a reward's redemptions held (issued or used). */
+/** A voucher as the counter, the wallet and the jobs read it: its entry's voucher and points. */
+export interface VoucherDoc extends EntryVoucher {
+  /** The entry's id (`spend:voucher:<code>`). */
+  _id: string
+  memberId: string
+  points: number
+  issuedAt: Date
+}
+
+/** The member document's count of a reward's vouchers held (issued or used). */
 export const heldField = (rewardId: string) => `rewardsHeld.${rewardId}`
 
-/** Redemptions that hold a place under their reward's limit. */
-export const HOLDING: RedemptionDoc['status'][] = ['reserved', 'issued', 'verified']
+const VOUCHER_PREFIX = 'spend:voucher:'
 
-/** More redemptions than one member holds; the member's list is one read. */
+/** The ledger entry that is the voucher with `code`. */
+export const voucherEntryId = (code: string) => `${VOUCHER_PREFIX}${code}`
+
+/** Codes tried for one redemption before giving up (each a 40-bit hash: a second is rare). */
+export const CODE_PROBES = 8
+
+/**
+ * The `probe`-th code of a redemption: 8 characters of Crockford's base32 from a hash of its id
+ * (32 divides 256, so each byte's low 5 bits are uniform).
+ */
+export function codeOf(redemptionId: string, probe: number): string {
+  const digest = createHash('sha256').update(`${redemptionId}:${probe}`).digest()
+  return [...digest.subarray(0, CLAIM_CODE_LENGTH)].map((byte) => CLAIM_ALPHABET[byte & 31]).join('')
+}
+
+/** More vouchers than one member holds; the member's list is one read. */
 const MEMBER_MAX = 200
+
+const asVoucher = (entry: LedgerEntry | null): VoucherDoc | null =>
+  entry?.voucher
+    ? {
+        ...entry.voucher,
+        _id: entry._id,
+        memberId: entry.memberId,
+        points: -entry.delta,
+        issuedAt: new Date(entry.at),
+      }
+    : null
 
 export interface RedemptionDeps {
   db: Db
@@ -91,145 +116,86 @@ export interface RedemptionDeps {
 
 export function createRedemptions({ db, clock }: RedemptionDeps) {
   const _ = db.command
-  const docs = () => db.collection(REDEMPTIONS)
+  const entries = () => db.collection(LEDGER)
 
   /** The member's pseudonymous id and their random key: a plain hash names nobody. */
   const idOf = (memberId: string, key: string) =>
     `rd-${createHash('sha256').update(`${memberId}:${key}`).digest('hex').slice(0, 32)}`
 
-  async function get(id: string): Promise<RedemptionDoc | null> {
-    return (await getDoc(db, REDEMPTIONS, id)) as RedemptionDoc | null
-  }
-
-  /** The member's redemptions, newest first (index member_time). */
-  async function ofMember(memberId: string): Promise<RedemptionDoc[]> {
-    const { data } = await docs().where({ memberId }).orderBy('createdAt', 'desc').limit(MEMBER_MAX).get()
-    return data as RedemptionDoc[]
-  }
-
-  /** One item of the reward's stock, by a conditional update (never below zero); false when none is left. */
-  async function takeOne(rewardId: string): Promise<boolean> {
-    const { stats } = await db
-      .collection(COLLECTIONS.rewards)
-      .where({ _id: rewardId, stock: _.gt(0) })
-      .update({ data: { stock: _.inc(-1) } })
-    return stats.updated === 1
-  }
-
-  /** The item taken for a redemption that did not happen goes back. */
-  async function putOneBack(rewardId: string): Promise<void> {
-    await db
-      .collection(COLLECTIONS.rewards)
-      .doc(rewardId)
-      .update({ data: { stock: _.inc(1) } })
-  }
-
-  /** A redemption of `reward` for the member's key, issued now (written with its spend). */
-  function issuedDoc(input: { memberId: string; key: string; reward: Reward }): RedemptionDoc {
-    const { memberId, reward } = input
-    const _id = idOf(memberId, input.key)
-    const now = clock.now()
-    const validDays = reward.validDays ?? DEFAULT_VOUCHER_DAYS
-    return {
-      _id,
-      memberId,
-      rewardId: reward._id,
-      rewardName: reward.name,
-      kind: reward.kind,
-      points: reward.points,
-      storeIds: [...(reward.storeIds ?? [])],
-      slot: _id,
-      code: newCounterCode(),
-      status: 'issued',
-      stockTaken: true,
-      counted: true,
-      createdAt: new Date(now),
-      validDays,
-      issuedAt: new Date(now),
-      validUntil: voucherValidUntil(now, validDays),
-      reversals: [],
-    }
-  }
-
-  /** Reserved → released with the refusal; the stock (if taken) and the slot go back. */
-  async function release(doc: RedemptionDoc, failure: ErrorCode): Promise<void> {
-    const { stats } = await docs()
-      .where({ _id: doc._id, status: 'reserved' })
-      .update({ data: { status: 'released', failure, slot: doc._id } })
-    if (stats.updated === 1 && doc.stockTaken)
-      await db
-        .collection(COLLECTIONS.rewards)
-        .doc(doc.rewardId)
-        .update({ data: { stock: _.inc(1) } })
-  }
-
-  /** Reserved → issued: the voucher can be used from now to its last day. */
-  async function issue(doc: RedemptionDoc): Promise<RedemptionDoc> {
-    const now = clock.now()
-    const data = {
-      status: 'issued' as const,
-      issuedAt: new Date(now),
-      validUntil: voucherValidUntil(now, doc.validDays),
-    }
-    await docs().where({ _id: doc._id, status: 'reserved' }).update({ data })
-    return (await get(doc._id)) ?? { ...doc, ...data }
-  }
-
-  /** The spend of a redemption's points, as the ledger wrote it (or null). */
-  async function spent(doc: RedemptionDoc) {
-    const { data } = await db
-      .collection(COLLECTIONS.pointsLedger)
-      .doc(entryId('spend', { kind: 'redemption', ref: doc._id }))
-      .get()
-    return data ?? null
-  }
-
-  /**
-   * Settles a redemption left reserved for longer than REDEMPTION_SETTLE_MS: the points were spent
-   * → the voucher is issued; else it is released (stock and slot back).
-   */
-  async function settle(doc: RedemptionDoc): Promise<RedemptionDoc> {
-    if (doc.status !== 'reserved' || clock.now() - new Date(doc.createdAt).getTime() < REDEMPTION_SETTLE_MS)
-      return doc
-    if (await spent(doc)) return issue(doc)
-    await release(doc, 'INTERNAL')
-    return (await get(doc._id)) ?? doc
+  async function get(id: string): Promise<VoucherDoc | null> {
+    if (!id.startsWith(VOUCHER_PREFIX)) return null
+    return asVoucher((await getDoc(db, LEDGER, id)) as LedgerEntry | null)
   }
 
   return {
     idOf,
     get,
-    ofMember,
-    takeOne,
-    putOneBack,
-    issuedDoc,
-    release,
-    issue,
-    settle,
+    asVoucher,
 
-    async byCode(code: string): Promise<RedemptionDoc | null> {
-      const { data } = await docs().where({ code }).limit(1).get()
-      return (data[0] as RedemptionDoc | undefined) ?? null
+    /** The voucher with `code` (the entry named by it). */
+    byCode: (code: string) => get(voucherEntryId(code)),
+
+    /** The voucher the redemption `id` made, following its codes (null: none was made). */
+    async made(id: string): Promise<VoucherDoc | null> {
+      for (let probe = 0; probe < CODE_PROBES; probe++) {
+        const entry = (await getDoc(db, LEDGER, voucherEntryId(codeOf(id, probe)))) as LedgerEntry | null
+        if (!entry) return null
+        if (entry.source.ref === id) return asVoucher(entry)
+      }
+      return null
     },
 
-    /** Reservations older than REDEMPTION_SETTLE_MS (index status_time), oldest first. */
-    async stale(limit: number): Promise<RedemptionDoc[]> {
-      const { data } = await docs()
-        .where({ status: 'reserved', createdAt: _.lt(new Date(clock.now() - REDEMPTION_SETTLE_MS)) })
-        .orderBy('createdAt', 'asc')
-        .limit(limit)
+    /** The member's vouchers, newest first (index member_voucher). */
+    async ofMember(memberId: string, where: Record<string, unknown> = {}): Promise<VoucherDoc[]> {
+      const { data } = await entries()
+        .where({ memberId, 'voucher.status': _.in(['issued', 'verified', 'expired']), ...where })
+        .orderBy('at', 'desc')
+        .limit(MEMBER_MAX)
         .get()
-      return data as RedemptionDoc[]
+      return (data as LedgerEntry[]).map(asVoucher).filter((v): v is VoucherDoc => v !== null)
     },
 
-    /** Issued vouchers whose last day is before today (China date), earliest first (index status_valid). */
-    async pastTheirDay(limit: number): Promise<RedemptionDoc[]> {
-      const { data } = await docs()
-        .where({ status: 'issued', validUntil: _.lt(chinaDate(clock.now())) })
-        .orderBy('validUntil', 'asc')
+    /** One item of the reward's stock, by a conditional update (never below zero); false when none is left. */
+    async takeOne(rewardId: string): Promise<boolean> {
+      const { stats } = await db
+        .collection(COLLECTIONS.rewards)
+        .where({ _id: rewardId, stock: _.gt(0) })
+        .update({ data: { stock: _.inc(-1) } })
+      return stats.updated === 1
+    },
+
+    /** The item taken for a redemption that did not happen goes back. */
+    async putOneBack(rewardId: string): Promise<void> {
+      await db
+        .collection(COLLECTIONS.rewards)
+        .doc(rewardId)
+        .update({ data: { stock: _.inc(1) } })
+    },
+
+    /** The voucher of `reward` under `code`, issued now (written with its spend). */
+    voucherOf(reward: Reward, code: string): EntryVoucher {
+      const validDays = reward.validDays ?? DEFAULT_VOUCHER_DAYS
+      return {
+        code,
+        rewardId: reward._id,
+        rewardName: reward.name,
+        kind: reward.kind,
+        storeIds: [...(reward.storeIds ?? [])],
+        validDays,
+        validUntil: voucherValidUntil(clock.now(), validDays),
+        status: 'issued',
+        reversals: [],
+      }
+    },
+
+    /** Issued vouchers whose last day is before today (China date), earliest first (index voucher_due). */
+    async pastTheirDay(limit: number): Promise<VoucherDoc[]> {
+      const { data } = await entries()
+        .where({ 'voucher.status': 'issued', 'voucher.validUntil': _.lt(chinaDate(clock.now())) })
+        .orderBy('voucher.validUntil', 'asc')
         .limit(limit)
         .get()
-      return data as RedemptionDoc[]
+      return (data as LedgerEntry[]).map(asVoucher).filter((v): v is VoucherDoc => v !== null)
     },
 
     /**
@@ -239,31 +205,26 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
      * points given back.
      */
     async expire(
-      doc: RedemptionDoc,
+      doc: VoucherDoc,
       ledger: Ledger,
       actor: string,
     ): Promise<{ expired: boolean; points: number }> {
-      const changes = { status: 'expired' as const, slot: doc._id, expiredAt: new Date(clock.now()) }
-      const due = (current: RedemptionDoc | null) =>
-        current !== null &&
-        current.status === 'issued' &&
-        current.validUntil !== undefined &&
-        voucherExpired(current.validUntil, clock.now())
+      const changes = { 'voucher.status': 'expired', 'voucher.expiredAt': new Date(clock.now()) }
       const written = await ledger.giveBack({
         memberId: doc.memberId,
-        spendSource: { kind: 'redemption', ref: doc._id },
+        spendId: doc._id,
         reason: 'voucher_expired',
         actor,
-        alongside: async (tx) => {
-          const current = (await tx.collection(REDEMPTIONS).doc(doc._id).get()).data as RedemptionDoc | null
-          if (!current || !due(current)) return 'NOTHING_DUE'
-          await tx.collection(REDEMPTIONS).doc(doc._id).update({ data: changes })
-          if (current.stockTaken)
-            await tx
-              .collection(COLLECTIONS.rewards)
-              .doc(current.rewardId)
-              .update({ data: { stock: _.inc(1) } })
-          return current.counted ? { member: { [heldField(current.rewardId)]: _.inc(-1) } } : undefined
+        alongside: async (tx, spent) => {
+          const current = spent.voucher
+          if (current?.status !== 'issued' || !voucherExpired(current.validUntil, clock.now()))
+            return 'NOTHING_DUE'
+          await tx.collection(LEDGER).doc(doc._id).update({ data: changes })
+          await tx
+            .collection(COLLECTIONS.rewards)
+            .doc(current.rewardId)
+            .update({ data: { stock: _.inc(1) } })
+          return { member: { [heldField(current.rewardId)]: _.inc(-1) } }
         },
       })
       if (!('error' in written))
@@ -271,30 +232,44 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
           ? { expired: false, points: 0 }
           : { expired: true, points: written.entry.delta }
       if (written.error !== 'NOT_A_MEMBER') return { expired: false, points: 0 }
-      const { stats } = await docs().where({ _id: doc._id, status: 'issued' }).update({ data: changes })
+      const { stats } = await entries()
+        .where({ _id: doc._id, 'voucher.status': 'issued' })
+        .update({ data: changes })
       if (stats.updated !== 1) return { expired: false, points: 0 }
-      if (doc.stockTaken)
-        await db
-          .collection(COLLECTIONS.rewards)
-          .doc(doc.rewardId)
-          .update({ data: { stock: _.inc(1) } })
+      await db
+        .collection(COLLECTIONS.rewards)
+        .doc(doc.rewardId)
+        .update({ data: { stock: _.inc(1) } })
       return { expired: true, points: 0 }
     },
 
-    /** Issued → verified; false when it was verified meanwhile. */
-    async verify(id: string, use: VoucherUse): Promise<boolean> {
-      const { stats } = await docs()
-        .where({ _id: id, status: 'issued' })
-        .update({ data: { status: 'verified', verification: use } })
+    /** Issued → verified (of `memberId`'s vouchers when given); false when it was not issued. */
+    async verify(id: string, use: VoucherUse, memberId?: string): Promise<boolean> {
+      const { stats } = await entries()
+        .where({ _id: id, 'voucher.status': 'issued', ...(memberId ? { memberId } : {}) })
+        .update({ data: { 'voucher.status': 'verified', 'voucher.verification': use } })
       return stats.updated === 1
+    },
+
+    /** Verified by `staffId` → issued again, without a trace (a payment that did not happen). */
+    async unuse(id: string, staffId: string): Promise<void> {
+      await entries()
+        .where({ _id: id, 'voucher.status': 'verified', 'voucher.verification.staffId': staffId })
+        .update({ data: { 'voucher.status': 'issued', 'voucher.verification': _.remove() } })
     },
 
     /** Verified → issued, the reversed verification kept with who reversed it, when and why. */
     async reverse(id: string, use: VoucherUse, by: { staffId: string; at: Date; reason: string }) {
       const reversal = { ...use, reversedBy: by.staffId, reversedAt: by.at, reason: by.reason }
-      const { stats } = await docs()
-        .where({ _id: id, status: 'verified' })
-        .update({ data: { status: 'issued', verification: _.remove(), reversals: _.addToSet(reversal) } })
+      const { stats } = await entries()
+        .where({ _id: id, 'voucher.status': 'verified' })
+        .update({
+          data: {
+            'voucher.status': 'issued',
+            'voucher.verification': _.remove(),
+            'voucher.reversals': _.addToSet(reversal),
+          },
+        })
       return stats.updated === 1
     },
   }

@@ -52,7 +52,6 @@ export const pointsHistoryContract = {
       'REDEEM_LIMIT',
       'REDEEM_DAY_LIMIT',
       'REDEEM_KEY_INVALID',
-      'REDEEM_PENDING',
       'POINTS_INSUFFICIENT',
     ],
   }),

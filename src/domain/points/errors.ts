@@ -10,7 +10,6 @@ export type PointsError =
   | 'REDEEM_LIMIT'
   | 'REDEEM_DAY_LIMIT'
   | 'REDEEM_KEY_INVALID'
-  | 'REDEEM_PENDING'
   | 'VOUCHER_UNKNOWN'
   | 'VOUCHER_USED'
   | 'VOUCHER_EXPIRED'
@@ -41,7 +40,6 @@ export const POINTS_MESSAGES = {
   REDEEM_LIMIT: '您已达到该礼品的兑换上限',
   REDEEM_DAY_LIMIT: '该礼品今天的兑换次数已用完，请明天再来',
   REDEEM_KEY_INVALID: '兑换请求有误，请返回后重试',
-  REDEEM_PENDING: '兑换正在处理中，请稍后在「我的券」中查看',
   VOUCHER_UNKNOWN: '券码无效，请核对后重新输入',
   VOUCHER_USED: '该券已使用，不能重复核销',
   VOUCHER_EXPIRED: '该券已过期，不能核销',

@@ -23,6 +23,17 @@ export interface LedgerEntryView {
   amount?: string
   /** The store the entry was recorded in. */
   storeId?: string
+  /** A redemption's spend: the voucher it paid for, as it stands. */
+  voucher?: {
+    code: string
+    rewardName: string
+    status: 'issued' | 'verified' | 'expired'
+    /** China date, its last day. */
+    validUntil: string
+    /** Where and when it was used. */
+    usedAt?: string
+    usedIn?: string
+  }
 }
 
 /**

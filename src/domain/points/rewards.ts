@@ -96,9 +96,6 @@ export interface VerifiedVoucher {
   verifiedAt: string
 }
 
-/** A reservation older than this without a voucher is settled by the scheduler (or a retry). */
-export const REDEMPTION_SETTLE_MS = 10 * 60_000
-
 /** Idempotency keys chosen by the caller (a UUID or similar). */
 export const REDEEM_KEY = /^[A-Za-z0-9_-]{8,64}$/
 
