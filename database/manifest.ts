@@ -424,8 +424,6 @@ export const manifest: Manifest = {
         'changed but for a voucher’s state; the member’s balance and lots are written in the same transaction.',
       indexes: [
         { name: 'member_time', fields: [{ field: 'memberId' }, { field: 'at', direction: -1 }] },
-        // 我的券, the catalogue's limits, parking vouchers: a member's vouchers.
-        { name: 'member_voucher', fields: [{ field: 'memberId' }, { field: 'voucher.status' }] },
         // The scheduler expires vouchers unused after their last day.
         { name: 'voucher_due', fields: [{ field: 'voucher.status' }, { field: 'voucher.validUntil' }] },
         { name: 'card_time', fields: [{ field: 'cardId' }, { field: 'at', direction: -1 }] },

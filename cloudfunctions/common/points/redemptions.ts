@@ -145,7 +145,10 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
       return null
     },
 
-    /** The member's vouchers, newest first (index member_voucher). */
+    /**
+     * The member's vouchers, newest first: among the member's entries (index member_time), so that
+     * the earns — most entries — keep one index fewer to write.
+     */
     async ofMember(memberId: string, where: Record<string, unknown> = {}): Promise<VoucherDoc[]> {
       const { data } = await entries()
         .where({ memberId, 'voucher.status': _.in(['issued', 'verified', 'expired']), ...where })
