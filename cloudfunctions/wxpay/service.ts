@@ -257,17 +257,20 @@ export function createWxPayService(deps: {
     }
     if (!written.repeated) await audited(earned.memberId, 'update', 'points-wxpay-refund')
     const kept = earned.delta - (written.refunds?.reversedPoints ?? 0)
-    await queue.enqueue({
-      transactionId,
-      memberId: earned.memberId,
-      openid,
-      state: {
-        earnPoints: kept > 0,
-        increasedPoints: Math.max(0, kept),
-        updatedAt: new Date(written.entry.at).toISOString(),
-        ...(kept > 0 ? {} : { noPointsRemarks: '交易已退款' }),
+    await queue.enqueue(
+      {
+        transactionId,
+        memberId: earned.memberId,
+        openid,
+        state: {
+          earnPoints: kept > 0,
+          increasedPoints: Math.max(0, kept),
+          updatedAt: new Date(written.entry.at).toISOString(),
+          ...(kept > 0 ? {} : { noPointsRemarks: '交易已退款' }),
+        },
       },
-    })
+      { refund: true },
+    )
     return done()
   }
 

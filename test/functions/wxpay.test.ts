@@ -290,6 +290,26 @@ describe('MALL_REFUND.SUCCESS', () => {
     expect((await syncs())[0]).toMatchObject({ state: { earnPoints: true, increasedPoints: 8 } })
   })
 
+  it('should leave the later refund’s points queued when an earlier refund of the transaction reaches the queue last', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000014' })
+    const refund = (refundId: string) =>
+      deliver({ kind: 'refund', openid, amountFen: 3050, transactionId: '4200000014', refundId })
+    // R-22 runs whole between R-21's commit (¥69.50 kept: 69 points) and R-21's queueing.
+    let first: string | undefined
+    let ran = false
+    const stop = env.cloud.onTransactionStep(async (step) => {
+      if (step.collection === 'points_refunds') first ??= step.transactionId
+      if (ran || step.action !== 'database.commitTransaction' || step.transactionId !== first) return
+      ran = true
+      await refund('R-22')
+    })
+    expect((await refund('R-21').finally(stop)).statusCode).toBe(204)
+    expect(ran).toBe(true)
+    expect((await syncs())[0]).toMatchObject({ state: { earnPoints: true, increasedPoints: 39 } })
+  })
+
   it('should answer 503 for a refund whose transaction notice has not come yet, and reverse it once it has', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)
