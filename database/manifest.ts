@@ -463,6 +463,30 @@ export const manifest: Manifest = {
       },
     },
     {
+      name: 'points_refunds',
+      large: true,
+      description:
+        'What the refunds of one purchase took back so far (6.4): _id = the earn entry’s id → { refundedFen, ' +
+        'reversedPoints (the mall’s absorbed part included), earnedAt (the earn’s time), updatedAt }, read and ' +
+        'written in each reversal’s transaction so that concurrent partial refunds of a purchase are serialised. ' +
+        'No member id.',
+      indexes: [
+        // The retention sweep: totals of purchases whose earn entry is past the accounting period.
+        { name: 'earned', fields: [{ field: 'earnedAt' }] },
+      ],
+      retention: {
+        text: `${keptRecord('pointsLedger').period} after the purchase, as its earn entry (no member data)`,
+        rules: [
+          {
+            sweep: 'pointsRefunds',
+            after: keptRecord('pointsLedger').period,
+            anchor: 'earnedAt',
+            action: 'delete',
+          },
+        ],
+      },
+    },
+    {
       name: 'points_closings',
       description:
         'Points outstanding per store at the end of each finished China month (`<store>:<YYYY-MM>` → ' +
@@ -888,6 +912,10 @@ export const MEMBER_DATA: Record<string, MemberLink> = {
   audit_days: { link: 'memberId', section: 'accessLog' },
   points_days: { link: 'none', reason: 'per store and day totals, no member id' },
   points_closings: { link: 'none', reason: 'per store and month totals, no member id' },
+  points_refunds: {
+    link: 'none',
+    reason: 'per purchase refund totals, no member id; the refunds are in the copy as ledger entries',
+  },
   audit_chains: { link: 'none', reason: 'chain heads of the audit log, no member id' },
   audit_redactions: {
     link: 'none',

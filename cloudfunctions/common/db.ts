@@ -120,6 +120,7 @@ export const COLLECTIONS = {
   cards: 'cards',
   pointsLedger: 'points_ledger',
   pointsDays: 'points_days',
+  pointsRefunds: 'points_refunds',
   campaigns: 'campaigns',
   campaignClaims: 'campaign_claims',
   partners: 'partners',

@@ -26,7 +26,7 @@ import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db } from '../common/db'
 import type { Claims } from '../common/identity'
 import type { MemberDoc } from '../common/members/model'
 import { createLedger, entryId, type LedgerEntry } from '../common/points/ledger'
-import { planReversal } from '../common/points/refunds'
+import { refundScore } from '../common/points/refunds'
 import type { RulesBook } from '../common/points/rules'
 import { decryptResource, verifyNotice, type EncryptedResource } from '../common/wxpay/apiv3'
 import type { NoticeKeys } from '../common/wxpay/config'
@@ -241,47 +241,36 @@ export function createWxPayService(deps: {
       versions.find((v) => v.version === earned.purchase?.rulesVersion) ??
       (await rules.at(db, new Date(earned.at).toISOString()))
     if (!version) return retry(503, '积分规则未配置')
-    const planned = await planReversal(db, {
-      earned,
-      reversalId: `reverse:${earnId}:${refundId}`,
+    const written = await ledger.reverse({
+      memberId: earned.memberId,
+      earnSource,
+      refundRef: refundId,
+      points: refundScore({ refundFen: refundFen as number, rules: version.rules }),
       refundFen: refundFen as number,
-      rules: version.rules,
+      actor: WXPAY_ACTOR,
+      refundPolicy: version.refundPolicy,
     })
-    if (planned.kind === 'exceeds') {
-      await note(`refund:${refundId}`, 'MALL_REFUND.SUCCESS', 'ignored')
-      return done()
-    }
-    const written =
-      planned.kind === 'repeated'
-        ? { entry: planned.entry, repeated: true }
-        : await ledger.reverse({
-            memberId: earned.memberId,
-            earnSource,
-            refundRef: refundId,
-            points: planned.points,
-            refundFen: refundFen as number,
-            actor: WXPAY_ACTOR,
-            refundPolicy: version.refundPolicy,
-          })
     if ('error' in written) {
-      await note(`refund:${refundId}`, 'MALL_REFUND.SUCCESS', 'no-member')
+      const outcome = written.error === 'REFUND_EXCEEDS_PURCHASE' ? 'ignored' : 'no-member'
+      await note(`refund:${refundId}`, 'MALL_REFUND.SUCCESS', outcome)
       return done()
     }
     if (!written.repeated) await audited(earned.memberId, 'update', 'points-wxpay-refund')
-    const reversed =
-      planned.kind === 'repeated' ? planned.reversedPoints : planned.reversedPoints + planned.points
-    const kept = earned.delta - reversed
-    await queue.enqueue({
-      transactionId,
-      memberId: earned.memberId,
-      openid,
-      state: {
-        earnPoints: kept > 0,
-        increasedPoints: Math.max(0, kept),
-        updatedAt: new Date(written.entry.at).toISOString(),
-        ...(kept > 0 ? {} : { noPointsRemarks: '交易已退款' }),
+    const kept = earned.delta - (written.refunds?.reversedPoints ?? 0)
+    await queue.enqueue(
+      {
+        transactionId,
+        memberId: earned.memberId,
+        openid,
+        state: {
+          earnPoints: kept > 0,
+          increasedPoints: Math.max(0, kept),
+          updatedAt: new Date(written.entry.at).toISOString(),
+          ...(kept > 0 ? {} : { noPointsRemarks: '交易已退款' }),
+        },
       },
-    })
+      { refund: true },
+    )
     return done()
   }
 

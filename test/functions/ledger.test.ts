@@ -203,6 +203,63 @@ describe('reverse', () => {
     expect((await member()).points).toBe(0)
   })
 
+  /** A refund of `fen` that takes back a point per yuan, decided on the purchase's totals. */
+  const refundOf = (ref: string, fen: number) =>
+    ledger.reverse({
+      memberId,
+      earnSource: receipt('R-9'),
+      refundRef: ref,
+      points: (earned, before) =>
+        before.refundedFen + fen > (earned.amountFen ?? 0) ? 'REFUND_EXCEEDS_PURCHASE' : fen / 100,
+      refundFen: fen,
+      actor: ACTOR,
+      refundPolicy: 'negative',
+    })
+
+  /** Runs `competing` once, when a reversal's transaction has read the purchase's totals. */
+  const whenTotalsRead = (competing: () => Promise<unknown>) => {
+    let ran = false
+    const stop = env.cloud.onTransactionStep(async (step) => {
+      if (ran || step.action !== 'database.getDocument' || step.collection !== 'points_refunds') return
+      ran = true
+      await competing()
+    })
+    return { stop, ran: () => ran }
+  }
+
+  it('decides a refund on the totals its transaction read: one committed in between makes it rerun', async () => {
+    await earn('R-9', 200, { amountFen: 20_000 })
+    const race = whenTotalsRead(() => refundOf('refund-a', 15_000))
+    expect(await refundOf('refund-b', 10_000).finally(race.stop)).toEqual({
+      error: 'REFUND_EXCEEDS_PURCHASE',
+    })
+    expect(race.ran()).toBe(true)
+    expect((await member()).points).toBe(50)
+    expect((await env.all('points_refunds'))[0]).toMatchObject({ refundedFen: 15_000, reversedPoints: 150 })
+  })
+
+  it('answers a repeat that races its own first write with that write, not as beyond the purchase', async () => {
+    await earn('R-9', 200, { amountFen: 20_000 })
+    expect(await refundOf('refund-x', 5_000)).toMatchObject({
+      repeated: false,
+      refunds: { refundedFen: 5_000, reversedPoints: 50 },
+    })
+    let first: unknown
+    const race = whenTotalsRead(async () => {
+      first = await refundOf('refund-a', 15_000)
+    })
+    const repeat = await refundOf('refund-a', 15_000).finally(race.stop)
+    expect(race.ran()).toBe(true)
+    expect(first).toMatchObject({ repeated: false, entry: { delta: -150 } })
+    expect(repeat).toMatchObject({
+      repeated: true,
+      entry: (first as { entry: LedgerEntry }).entry,
+      refunds: { refundedFen: 20_000, reversedPoints: 200 },
+    })
+    expect((await member()).points).toBe(0)
+    expect(await refundOf('refund-a', 15_000)).toMatchObject({ repeated: true, entry: { delta: -150 } })
+  })
+
   it('refuses a refund of an earn the member does not have', async () => {
     expect(await refund('refund-4', 10, 'negative')).toEqual({ error: 'POINTS_SOURCE_UNKNOWN' })
   })

@@ -4,6 +4,7 @@
  * and the points report with its running liability.
  */
 import { closeMonths } from '../../cloudfunctions/common/points/report'
+import { createPointsReconciliation } from '../../cloudfunctions/scheduler/points'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type {
   AdjustAnswer,
@@ -263,6 +264,59 @@ describe('staff.refundPurchase', () => {
     // All of it back, exactly: 100 earned, 31 + 60 + 9 taken.
     expect((await memberDoc(ref)).points).toBe(0)
     expect(await refund('R9', 'RF1', 100)).toMatchObject({ ok: false, code: 'POINTS_SOURCE_UNKNOWN' })
+  })
+
+  it('serialises concurrent partial refunds of one receipt: only those that fit, taking back what the kept part no longer earns', async () => {
+    const ref = await member()
+    dataOf(await award(ref, 'R3', 10_000))
+    // Four returned lines of ¥30.50 pushed at once, one of them twice: ¥100 holds three.
+    const refs = ['RF1', 'RF2', 'RF3', 'RF4', 'RF1']
+    const answers = await Promise.all(refs.map((refundRef) => refund('R3', refundRef, 3_050)))
+    const accepted = answers.filter((a) => a.ok && !dataOf<RefundAnswer>(a).repeated)
+    const refused = answers.filter((a) => !a.ok)
+    expect(accepted).toHaveLength(3)
+    expect(refused.every((a) => a.code === 'REFUND_EXCEEDS_PURCHASE')).toBe(true)
+    // The twin of an accepted refund is its repeat; of a refused one, refused too.
+    const [first, twin] = [answers[0], answers[4]]
+    if (first.ok) expect(dataOf<RefundAnswer>(twin)).toMatchObject({ repeated: true, refundFen: 3_050 })
+    else expect(twin).toMatchObject({ ok: false, code: 'REFUND_EXCEEDS_PURCHASE' })
+    expect(answers.filter((a) => a.ok)).toHaveLength(first.ok ? 4 : 3)
+    // ¥91.50 refunded, ¥8.50 kept earns 8: 92 of the 100 points taken back, however they ran.
+    const taken = accepted.reduce((sum, a) => sum + dataOf<RefundAnswer>(a).points, 0)
+    expect(taken).toBe(92)
+    const reversals = (await ledgerOf(ref)).filter((entry) => entry.kind === 'reverse')
+    expect(reversals).toHaveLength(3)
+    expect(reversals.reduce((sum, entry) => sum + Number(entry.refundFen), 0)).toBe(9_150)
+    expect((await memberDoc(ref)).points).toBe(8)
+    expect(await refund('R3', 'RF5', 851)).toMatchObject({ ok: false, code: 'REFUND_EXCEEDS_PURCHASE' })
+    expect(dataOf<RefundAnswer>(await refund('R3', 'RF5', 850))).toMatchObject({
+      points: 8,
+      refundableFen: 0,
+    })
+    expect((await memberDoc(ref)).points).toBe(0)
+    const run = await createPointsReconciliation({ db: env.db, clock: env.clock }).run({ fresh: true })
+    expect(run.findings).toEqual([])
+  })
+
+  it('keeps counting refunds made before the running totals existed', async () => {
+    const ref = await member()
+    dataOf(await award(ref, 'R4', 10_000))
+    dataOf(await refund('R4', 'RF1', 3_050))
+    // As a receipt refunded before this release: its reversal entries, no totals.
+    const earnId = `earn:receipt:${DEMO_STORES.xuhui}:R4`
+    await env.db.collection('points_refunds').doc(earnId).remove()
+    expect(dataOf<RefundAnswer>(await refund('R4', 'RF1', 3_050))).toMatchObject({
+      repeated: true,
+      points: 31,
+      refundableFen: 6_950,
+    })
+    const answers = await Promise.all(['RF2', 'RF3', 'RF4'].map((r) => refund('R4', r, 3_050)))
+    expect(answers.filter((a) => a.ok)).toHaveLength(2)
+    expect((await memberDoc(ref)).points).toBe(8)
+    expect((await env.all('points_refunds')).find((doc) => doc._id === earnId)).toMatchObject({
+      refundedFen: 9_150,
+      reversedPoints: 92,
+    })
   })
 
   it('refunds under the version that scored the receipt, with its refund policy', async () => {

@@ -272,6 +272,44 @@ describe('MALL_REFUND.SUCCESS', () => {
     expect((await syncs())[0]).toMatchObject({ state: { increasedPoints: 60 } })
   })
 
+  it('should reverse concurrent refunds of one transaction only as far as the payment goes, the points exactly', async () => {
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000013' })
+    const refunds = ['R-11', 'R-12', 'R-13', 'R-14'].map((refundId) =>
+      oneNotice({ kind: 'refund', openid, amountFen: 3050, transactionId: '4200000013', refundId }),
+    )
+    const answers = await Promise.all(refunds.map((refund) => refund()))
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(4).fill(204))
+    // ¥91.50 of ¥100 refunded: the ¥8.50 kept earns 8 points.
+    const reversals = (await ledgerOf(memberId)).filter((e) => e.kind === 'reverse')
+    expect(reversals).toHaveLength(3)
+    expect((await ledgerOf(memberId)).reduce((sum, e) => sum + Number(e.delta), 0)).toBe(8)
+    expect((await env.all('members')).find((m) => m._id === memberId)?.points).toBe(8)
+    expect(await env.all('wxpay_notices')).toEqual([expect.objectContaining({ outcome: 'ignored' })])
+    expect((await syncs())[0]).toMatchObject({ state: { earnPoints: true, increasedPoints: 8 } })
+  })
+
+  it('should leave the later refund’s points queued when an earlier refund of the transaction reaches the queue last', async () => {
+    const openid = shopper()
+    await env.member(openid)
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000014' })
+    const refund = (refundId: string) =>
+      deliver({ kind: 'refund', openid, amountFen: 3050, transactionId: '4200000014', refundId })
+    // R-22 runs whole between R-21's commit (¥69.50 kept: 69 points) and R-21's queueing.
+    let first: string | undefined
+    let ran = false
+    const stop = env.cloud.onTransactionStep(async (step) => {
+      if (step.collection === 'points_refunds') first ??= step.transactionId
+      if (ran || step.action !== 'database.commitTransaction' || step.transactionId !== first) return
+      ran = true
+      await refund('R-22')
+    })
+    expect((await refund('R-21').finally(stop)).statusCode).toBe(204)
+    expect(ran).toBe(true)
+    expect((await syncs())[0]).toMatchObject({ state: { earnPoints: true, increasedPoints: 39 } })
+  })
+
   it('should answer 503 for a refund whose transaction notice has not come yet, and reverse it once it has', async () => {
     const openid = shopper()
     const memberId = await env.member(openid)

@@ -197,6 +197,16 @@ const CASES: Record<string, (rule: RetentionSweep) => Promise<Case>> = {
     return { dueAt: nextDay + durationMs(rule.after), present: () => byId(rule.collection, `s1:${TODAY}:0`) }
   },
 
+  async pointsRefunds(rule) {
+    await env.db.collection(rule.collection).add({
+      data: { _id: 'earn:receipt:s1:R1', refundedFen: 100, reversedPoints: 1, earnedAt: new Date(START) },
+    })
+    return {
+      dueAt: Date.parse(START) + durationMs(rule.after),
+      present: () => byId(rule.collection, 'earn:receipt:s1:R1'),
+    }
+  },
+
   async parkingDays(rule) {
     await env.db
       .collection(rule.collection)

@@ -24,6 +24,17 @@
  *   (`ledgerHead`), written in the same transaction — an edited, removed or inserted entry breaks
  *   the chain (the reconciliation verifies it). The MAC leaves out what erasure rewrites (the
  *   member id, a WeChat actor's hash, the `_id` of an entry that names a card) and the voucher.
+ * - Refunds of a purchase are serialised on running totals, `points_refunds/<earn id>`
+ *   (`refundedFen`, `reversedPoints`), read and written in the reversal's transaction: what is
+ *   left of the purchase and the points to take back are decided from values read there, so two
+ *   refunds of one purchase under different references (two returned lines pushed at once, two
+ *   refund notices) conflict and the later one re-runs on the first one's totals. A document per
+ *   purchase rather than a map on the member document: the member document would grow with
+ *   every purchase ever refunded, and nothing tells when a purchase can no longer be refunded
+ *   (WeChat Pay refunds for a year); a purchase's totals live as long as its earn entry, one read
+ *   and one write more per refund. A purchase refunded before the totals existed has them
+ *   derived once from its reversal entries (before the transaction; the transaction then adds
+ *   the document, and a racing first refund's add or member write makes one of them re-run).
  * - Daily aggregates per store (`points_days`, sharded so the tills of one store rarely write the
  *   same document) are incremented in the same transaction, without reading them: the day's
  *   shards are created once (by the first entry of the day, or ahead by the daily points job).
@@ -56,6 +67,7 @@ import type { Clock } from '../clock'
 import {
   addUnique,
   COLLECTIONS,
+  getDoc,
   inTransaction,
   isDuplicateKeyError,
   rerunOnConflict,
@@ -167,12 +179,45 @@ export type LedgerError =
   | 'PURPOSE_CONSENT_REQUIRED'
   | 'REDEEM_LIMIT'
   | 'REDEEM_DAY_LIMIT'
+  /** A refund beyond what is left of its purchase. */
+  | 'REFUND_EXCEEDS_PURCHASE'
+
+/** What the refunds of one purchase have taken back so far (`points_refunds/<earn id>`). */
+export interface RefundTotals {
+  refundedFen: number
+  /** Points taken back, the mall's absorbed part included. */
+  reversedPoints: number
+}
+
+/**
+ * The points a refund takes back, decided inside the reversal's transaction from the purchase's
+ * earn and what its earlier refunds did; or a refusal.
+ */
+export type RefundScore = (earned: LedgerEntry, before: RefundTotals) => number | LedgerError
 
 export type Written =
-  { entry: LedgerEntry; repeated: boolean; balance?: BalanceFields } | { error: LedgerError }
+  | {
+      entry: LedgerEntry
+      repeated: boolean
+      balance?: BalanceFields
+      /** Reversals: the purchase's refund totals with this refund. */
+      refunds?: RefundTotals
+    }
+  | { error: LedgerError }
 
 /** Shards of a store's day in `points_days`: concurrent tills rarely touch the same one. */
 export const DAY_SHARDS = 64
+
+/** Reversals of one purchase read at most when its refund totals are derived from them. */
+const MAX_REFUNDS = 100
+
+/** Points a reversal took back, the mall's absorbed part included. */
+export const reversedOf = (entry: LedgerEntry) => -entry.delta + (entry.absorbed ?? 0)
+
+const totalsOf = (doc: RefundTotals): RefundTotals => ({
+  refundedFen: doc.refundedFen,
+  reversedPoints: doc.reversedPoints,
+})
 
 /** Transactions (each with the SDK's own reruns) an entry may take when the member is busy. */
 const CONFLICT_RUNS = 8
@@ -401,12 +446,15 @@ export function createLedger(deps: LedgerDeps) {
     at: Date,
   ) => Promise<
     | LedgerError
+    /** The entry is there already: answered as a repeat, nothing written. */
+    | { repeat: LedgerEntry; refunds?: RefundTotals }
     | {
         entry: Omit<EntryFields, 'purpose'>
         member: Record<string, unknown>
         day: DayCounts
         /** The member's points and lots after the write, for an answer that shows them. */
         balance?: BalanceFields
+        refunds?: RefundTotals
       }
   >
 
@@ -424,6 +472,12 @@ export function createLedger(deps: LedgerDeps) {
         const at = new Date(clock.now())
         const outcome = await body(tx, current, at)
         if (typeof outcome === 'string') return { error: outcome }
+        if ('repeat' in outcome)
+          return {
+            entry: outcome.repeat,
+            repeated: true,
+            ...(outcome.refunds ? { refunds: outcome.refunds } : {}),
+          }
         const sealed = chained(sign(), current.ledgerHead, { ...outcome.entry, purpose: PURPOSE })
         await tx.collection(COLLECTIONS.pointsLedger).add({ data: sealed.entry })
         await tx
@@ -435,6 +489,7 @@ export function createLedger(deps: LedgerDeps) {
           entry: sealed.entry,
           repeated: false,
           ...(outcome.balance ? { balance: outcome.balance } : {}),
+          ...(outcome.refunds ? { refunds: outcome.refunds } : {}),
         }
       })
     for (let opened = false; ;) {
@@ -449,6 +504,26 @@ export function createLedger(deps: LedgerDeps) {
         await openPointsDay(db, error.storeId, error.day)
         opened = true
       }
+    }
+  }
+
+  /**
+   * The refund totals of the earn `earnId`: its `points_refunds` document, or for a purchase
+   * refunded before those existed, what its reversal entries add up to (the transaction reads
+   * the document again and uses these only while there is none).
+   */
+  async function refundTotals(earnId: string, memberId: string): Promise<RefundTotals> {
+    const stored = await getDoc(db, COLLECTIONS.pointsRefunds, earnId)
+    if (stored) return totalsOf(stored as Doc & RefundTotals)
+    const { data } = await db
+      .collection(COLLECTIONS.pointsLedger)
+      .where({ memberId, reverses: earnId })
+      .limit(MAX_REFUNDS)
+      .get()
+    const reversals = data as LedgerEntry[]
+    return {
+      refundedFen: reversals.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0),
+      reversedPoints: reversals.reduce((sum, entry) => sum + reversedOf(entry), 0),
     }
   }
 
@@ -664,46 +739,73 @@ export function createLedger(deps: LedgerDeps) {
     },
 
     /**
-     * Takes back `points` of the earn `earnSource` for the refund `refundRef` (partial refunds
-     * too, each once): from the earn's lot, then the member's other points, then owed or
-     * absorbed as `refundPolicy` says.
+     * Takes back points of the earn `earnSource` for the refund `refundRef` (partial refunds too,
+     * each once): from the earn's lot, then the member's other points, then owed or absorbed as
+     * `refundPolicy` says. `points` is a number, or decided in the transaction from the earn and
+     * the purchase's refund totals (`RefundScore`); the totals move on with the entry. A repeat is
+     * answered with the first entry and the totals as they are.
      */
     async reverse(input: {
       memberId: string
       earnSource: EntrySource
       refundRef: string
-      points: number
+      points: number | RefundScore
       refundFen?: number
       actor: string
       refundPolicy: RefundPolicy
     }): Promise<Written> {
       const earnId = entryId('earn', input.earnSource)
       const id = `reverse:${earnId}:${input.refundRef}`
-      return write(id, input.memberId, async (tx, member, at) => {
+      const refundFen = input.refundFen ?? 0
+      const derived = await refundTotals(earnId, input.memberId)
+      const written = await write(id, input.memberId, async (tx, member, at) => {
         const earned = (await tx.collection(COLLECTIONS.pointsLedger).doc(earnId).get())
           .data as LedgerEntry | null
         if (!earned || earned.memberId !== input.memberId) return 'POINTS_SOURCE_UNKNOWN'
+        const stored = (await tx.collection(COLLECTIONS.pointsRefunds).doc(earnId).get()).data as
+          (Doc & RefundTotals) | null
+        const before = stored ? totalsOf(stored) : derived
+        const previous = (await tx.collection(COLLECTIONS.pointsLedger).doc(id).get())
+          .data as LedgerEntry | null
+        if (previous) return { repeat: previous, refunds: before }
+        const points = typeof input.points === 'number' ? input.points : input.points(earned, before)
+        if (typeof points === 'string') return points
+        const refunds = {
+          refundedFen: before.refundedFen + refundFen,
+          reversedPoints: before.reversedPoints + points,
+        }
+        const totals = tx.collection(COLLECTIONS.pointsRefunds)
+        // An add, when there were none: a racing first refund's add conflicts with it.
+        if (stored) await totals.doc(earnId).update({ data: { ...refunds, updatedAt: at } })
+        else
+          await totals.add({
+            data: { _id: earnId, ...refunds, earnedAt: new Date(earned.at), updatedAt: at },
+          })
         const own = { entry: earnId, expiresAt: earned.lot?.expiresAt ?? '' }
-        const taken = takeBack(member.lots ?? [], input.points, iso(at), own)
+        const taken = takeBack(member.lots ?? [], points, iso(at), own)
         const owed = input.refundPolicy === 'negative' ? taken.short : 0
         const absorbed = taken.short - owed
-        const delta = -(input.points - absorbed)
+        const delta = -(points - absorbed)
         return {
           entry: {
             ...reversalOf(id, input.memberId, delta, 'refund', earned, input.actor, at),
             allocations: taken.allocations,
-            ...(input.refundFen ? { refundFen: input.refundFen } : {}),
+            ...(refundFen ? { refundFen } : {}),
             ...(owed ? { owed } : {}),
             ...(absorbed ? { absorbed } : {}),
           },
           member: {
             points: member.points + delta,
             ...lotsFields(db, taken.tranches),
-            ...(input.refundFen ? { spendMonths: _.set(spendAfter(member, at, -input.refundFen)) } : {}),
+            ...(refundFen ? { spendMonths: _.set(spendAfter(member, at, -refundFen)) } : {}),
           },
           day: { reversed: -delta, absorbed },
+          refunds,
         }
       })
+      if ('error' in written || written.refunds) return written
+      // A repeat found by its refused add (its twin committed in between): the totals now.
+      return { ...written, refunds: await refundTotals(earnId, input.memberId) }
     },
 
     /**

@@ -18,8 +18,8 @@ import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
 import type { MemberDoc } from '../members/model'
-import { createLedger, entryId, type EntrySource, type LedgerEntry, type Written } from './ledger'
-import { planReversal } from './refunds'
+import { createLedger, entryId, reversedOf, type EntrySource, type LedgerEntry, type Written } from './ledger'
+import { refundScore } from './refunds'
 import type { RulesBook, RulesVersionDoc } from './rules'
 
 export interface ReceiptDeps {
@@ -234,42 +234,31 @@ export function createReceipts(deps: ReceiptDeps) {
       const earnId = entryId('earn', earnSource)
       const earned = (await getDoc(db, COLLECTIONS.pointsLedger, earnId)) as LedgerEntry | null
       if (!earned || earned.amountFen === undefined) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const id = `reverse:${earnId}:${input.refundRef}`
-      const answer = (entry: LedgerEntry, repeated: boolean, before: number) => {
-        const refundFen = entry.refundFen ?? 0
-        return ok({
-          receiptNo: input.receiptNo,
-          refundFen,
-          points: -entry.delta + (entry.absorbed ?? 0),
-          owed: entry.owed ?? 0,
-          absorbed: entry.absorbed ?? 0,
-          refundableFen: (earned.amountFen ?? 0) - before - (repeated ? 0 : refundFen),
-          repeated,
-        })
-      }
       const version = await versionOf(earned)
       if (!version) return fail('POINTS_SOURCE_UNKNOWN', 'receiptNo')
-      const planned = await planReversal(db, {
-        earned,
-        reversalId: id,
-        refundFen: input.refundFen,
-        rules: version.rules,
-      })
-      if (planned.kind === 'repeated') return answer(planned.entry, true, planned.refundedFen)
-      if (planned.kind === 'exceeds') return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
-      const refunded = planned.refundedFen
       const written = await ledger.reverse({
         memberId: earned.memberId,
         earnSource,
         refundRef: input.refundRef,
-        points: planned.points,
+        points: refundScore({ refundFen: input.refundFen, rules: version.rules }),
         refundFen: input.refundFen,
         actor: input.actor,
         refundPolicy: version.refundPolicy,
       })
+      if ('error' in written && written.error === 'REFUND_EXCEEDS_PURCHASE')
+        return fail('REFUND_EXCEEDS_PURCHASE', 'refundFen')
       const refused = ledgerFailure(written, 'receiptNo')
       if (refused || 'error' in written) return refused ?? fail('INTERNAL')
-      return answer(written.entry, written.repeated, refunded)
+      const { entry, repeated, refunds } = written
+      return ok({
+        receiptNo: input.receiptNo,
+        refundFen: entry.refundFen ?? 0,
+        points: reversedOf(entry),
+        owed: entry.owed ?? 0,
+        absorbed: entry.absorbed ?? 0,
+        refundableFen: (earned.amountFen ?? 0) - (refunds?.refundedFen ?? 0),
+        repeated,
+      })
     },
   }
 }

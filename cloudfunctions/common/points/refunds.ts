@@ -3,56 +3,35 @@
  * the refund, scored under the purchase's own rules version and tier, so that the partial
  * refunds of a purchase take back, together, exactly what it earned — never more than is left.
  * Used by the counter's refunds and by WeChat Pay's refund notices.
+ *
+ * The score runs inside the ledger's reversal transaction, on the purchase's refund totals read
+ * there (`points_refunds`, see ledger.ts): concurrent refunds of one purchase under different
+ * references are serialised by the transaction's conflict, each deciding on what the ones before
+ * it left.
  */
 import { earn, type EarningRules, type Purchase } from '../../../src/domain/points/earning'
 import type { Tier } from '../../../src/domain/member/model'
-import { COLLECTIONS, type Db } from '../db'
-import type { LedgerEntry } from './ledger'
+import type { RefundScore } from './ledger'
 
-/** Reversals of one purchase read at most: more partial refunds than a receipt has lines. */
-const MAX_REFUNDS = 100
-
-export type PlannedReversal =
-  /** This refund was written before; `refundedFen` counts it. */
-  | { kind: 'repeated'; entry: LedgerEntry; refundedFen: number; reversedPoints: number }
-  /** More than is left of the purchase. */
-  | { kind: 'exceeds'; refundedFen: number }
-  /** To take back `points`; `refundedFen` / `reversedPoints`: what earlier refunds did. */
-  | { kind: 'new'; points: number; refundedFen: number; reversedPoints: number }
-
-/** Points a reversal took back, the mall's absorbed part included. */
-const reversedOf = (entry: LedgerEntry) => -entry.delta + (entry.absorbed ?? 0)
-
-export async function planReversal(
-  db: Db,
-  input: { earned: LedgerEntry; reversalId: string; refundFen: number; rules: EarningRules },
-): Promise<PlannedReversal> {
-  const { earned } = input
-  const { data } = await db
-    .collection(COLLECTIONS.pointsLedger)
-    .where({ memberId: earned.memberId, reverses: earned._id })
-    .limit(MAX_REFUNDS)
-    .get()
-  const refunds = data as LedgerEntry[]
-  const refundedFen = refunds.reduce((sum, entry) => sum + (entry.refundFen ?? 0), 0)
-  const reversedPoints = refunds.reduce((sum, entry) => sum + reversedOf(entry), 0)
-  const previous = refunds.find((entry) => entry._id === input.reversalId)
-  if (previous) return { kind: 'repeated', entry: previous, refundedFen, reversedPoints }
-  const amountFen = earned.amountFen ?? 0
-  if (refundedFen + input.refundFen > amountFen) return { kind: 'exceeds', refundedFen }
-  const purchase: Purchase = {
-    amountFen,
-    at: earned.purchase?.at ?? new Date(earned.at).toISOString(),
-    storeId: earned.storeId,
-    ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
-    ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
+/** The points a refund of `refundFen` takes back, or REFUND_EXCEEDS_PURCHASE. */
+export function refundScore(input: { refundFen: number; rules: EarningRules }): RefundScore {
+  return (earned, before) => {
+    const amountFen = earned.amountFen ?? 0
+    if (before.refundedFen + input.refundFen > amountFen) return 'REFUND_EXCEEDS_PURCHASE'
+    const purchase: Purchase = {
+      amountFen,
+      at: earned.purchase?.at ?? new Date(earned.at).toISOString(),
+      storeId: earned.storeId,
+      ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
+      ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
+    }
+    const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
+    const keptBefore = amountFen - before.refundedFen
+    const scored = (fen: number) => earn({ ...purchase, amountFen: fen }, member, input.rules).points
+    const points = Math.min(
+      scored(keptBefore) - scored(keptBefore - input.refundFen),
+      earned.delta - before.reversedPoints,
+    )
+    return Math.max(0, points)
   }
-  const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
-  const keptBefore = amountFen - refundedFen
-  const scored = (fen: number) => earn({ ...purchase, amountFen: fen }, member, input.rules).points
-  const points = Math.min(
-    scored(keptBefore) - scored(keptBefore - input.refundFen),
-    earned.delta - reversedPoints,
-  )
-  return { kind: 'new', points: Math.max(0, points), refundedFen, reversedPoints }
 }

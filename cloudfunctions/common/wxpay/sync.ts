@@ -110,11 +110,13 @@ export function createSyncQueue(deps: { db: Db; clock: Clock; keys: KeyStore }) 
     /**
      * Queues the transaction's state; nothing changes when it is already queued or sent.
      * `keep`: a transaction already in the queue keeps its state (a payment notice delivered
-     * again after a refund must not report the refunded points once more).
+     * again after a refund must not report the refunded points once more). `refund`: replaces
+     * only a state with more points — what a transaction keeps only goes down, and the refunds of
+     * one transaction, serialised in the ledger, may reach the queue in another order.
      */
     async enqueue(
       input: { transactionId: string; memberId: string; openid: string; state: SyncState },
-      options: { keep?: boolean } = {},
+      options: { keep?: boolean; refund?: boolean } = {},
     ) {
       const stateKey = keyOf(input.state)
       const fresh = {
@@ -138,8 +140,13 @@ export function createSyncQueue(deps: { db: Db; clock: Clock; keys: KeyStore }) 
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error
         if (options.keep) return
+        const _ = db.command
         await queue()
-          .where({ _id: input.transactionId, stateKey: db.command.neq(stateKey) })
+          .where({
+            _id: input.transactionId,
+            stateKey: _.neq(stateKey),
+            ...(options.refund ? { 'state.increasedPoints': _.gt(input.state.increasedPoints) } : {}),
+          })
           .update({ data: fresh })
       }
     },
