@@ -126,6 +126,12 @@ export class Store {
       this.sqlite.pragma('journal_mode = WAL')
       // NORMAL in WAL mode: a committed write survives a crash of the process (not of the machine).
       this.sqlite.pragma('synchronous = NORMAL')
+      // A checkpoint every 10,000 pages of log (SQLite's default: 1,000) — each copies the pages
+      // the log holds, once however often they were written, and syncs the file; a write that
+      // touches a document and its indexes dirties tens of pages, so at the default a stream of
+      // writes paid a sync every few dozen calls. The log is cut back to 64 MB after one.
+      this.sqlite.pragma('wal_autocheckpoint = 10000')
+      this.sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`)
     }
     this.sqlite.exec(
       'CREATE TABLE IF NOT EXISTS _lc_collections (name TEXT PRIMARY KEY, table_name TEXT NOT NULL, created_at INTEGER NOT NULL);' +
