@@ -26,7 +26,9 @@ import {
 } from '../../local-cloud/wxpay'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { registerScheduler, tick } from '../scheduler/support'
+import { DEMO_EARNING_RULES } from '../../src/domain/points/versions'
 import { createTestEnv, shopper, type TestEnv } from './support'
+import { addAdmin, staffCallOf } from './staffSupport'
 import { fakeDrainOf, testCaller } from './wxpaySupport'
 
 interface HttpAnswer {
@@ -246,6 +248,34 @@ describe('MALL_TRANSACTION.SUCCESS', () => {
     expect(answer.statusCode).toBe(204)
     expect(await ledgerOf(memberId)).toEqual([])
     expect((await env.all('wxpay_notices'))[0]).toMatchObject({ outcome: 'no-consent' })
+  })
+})
+
+describe('MALL_TRANSACTION.SUCCESS on a birthday', () => {
+  it('[6.4.1] should double a payment made on the member’s birthday and take all of it back on a full refund', async () => {
+    env.clock.set('2025-05-17T01:00:00.000Z')
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    const admin = await addAdmin(env)
+    const birthday = { kind: 'birthday', scope: 'day', label: '生日', factor: 2 }
+    const published = await staffCallOf(() => env)(admin, 'publishPointsRules', {
+      rules: { ...DEMO_EARNING_RULES, multipliers: [birthday] },
+      refundPolicy: 'negative',
+      holdDays: 7,
+    })
+    expect(published).toMatchObject({ ok: true })
+    env.clock.advance(120_000)
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000050' })
+    env.clock.set('2025-05-18T02:00:00.000Z')
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000051' })
+    const earned = await ledgerOf(memberId)
+    expect(earned.map((e) => [e._id, e.delta])).toEqual([
+      ['earn:wxpay:4200000050', 200],
+      ['earn:wxpay:4200000051', 100],
+    ])
+    expect(earned[0].lines).toContainEqual({ kind: 'multiplier', label: '生日', detail: '2 倍', points: 100 })
+    await deliver({ kind: 'refund', openid, amountFen: 10000, transactionId: '4200000050', refundId: 'R-50' })
+    expect((await ledgerOf(memberId)).find((e) => e.kind === 'reverse')).toMatchObject({ delta: -200 })
   })
 })
 
