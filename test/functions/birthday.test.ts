@@ -7,9 +7,8 @@ import { DEMO_PERSONAS } from '../../database/seed'
 import type { AwardAnswer, RefundAnswer, ScoredPurchase } from '../../src/domain/contracts/points'
 import type { MultiplierRule } from '../../src/domain/points/earning'
 import type { HistoryEntry } from '../../src/domain/points/model'
-import { DEMO_EARNING_RULES } from '../../src/domain/points/versions'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
-import { addAdmin, staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -20,24 +19,13 @@ afterEach(() => env.cloud.close())
 const staffCall = staffCallOf(() => env)
 const COUNTER = DEMO_PERSONAS.counter
 
-const BIRTHDAY: MultiplierRule = { kind: 'birthday', scope: 'day', label: '生日', factor: 2 }
-const BIRTH_MONTH: MultiplierRule = { kind: 'birthday', scope: 'month', label: '生日月', factor: 1.5 }
+const { day: BIRTHDAY, month: BIRTH_MONTH } = BIRTHDAY_RULES
 
 /** 10:00 in China on `day`. */
 const tenAm = (day: string) => `${day}T02:00:00.000Z`
 
-/** Rules with these multipliers only (no member day), in force from two minutes on. */
-async function publish(multipliers: MultiplierRule[]) {
-  const admin = await addAdmin(env)
-  dataOf(
-    await staffCall(admin, 'publishPointsRules', {
-      rules: { ...DEMO_EARNING_RULES, multipliers },
-      refundPolicy: 'negative',
-      holdDays: 7,
-    }),
-  )
-  env.clock.advance(120_000)
-}
+/** Rules with these multipliers only (no member day), in force from now on. */
+const publish = (multipliers: MultiplierRule[]) => publishMultipliers(env, multipliers)
 
 let phones = 0
 async function join(form: Record<string, unknown> = VALID_FORM) {

@@ -14,9 +14,8 @@ import { sign } from '../../cloudfunctions/ingest/signature'
 import { DEMO_CAR_PARK, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { MemberCodeSecret } from '../../src/domain/contracts/memberCode'
 import type { AwardAnswer, RefundAnswer } from '../../src/domain/contracts/points'
-import { DEMO_EARNING_RULES } from '../../src/domain/points/versions'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
-import { addAdmin, staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 let pos: RegisteredDevice
@@ -335,15 +334,7 @@ describe('ingest: POS purchases on a birthday', () => {
   it('[6.4.1] doubles a purchase the till made on the member’s birthday, by the till’s time', async () => {
     env.clock.set('2025-05-17T01:00:00.000Z')
     const { memberId, phone } = await member()
-    const admin = await addAdmin(env)
-    const birthday = { kind: 'birthday', scope: 'day', label: '生日', factor: 2 }
-    dataOf(
-      await staffCall(admin, 'publishPointsRules', {
-        rules: { ...DEMO_EARNING_RULES, multipliers: [birthday] },
-        refundPolicy: 'negative',
-        holdDays: 7,
-      }),
-    )
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
     env.clock.set('2025-05-18T02:00:00.000Z')
     const onTheDay = await push(purchase('BD-1', 10_000, byPhone(phone), { at: '2025-05-17T12:00:00.000Z' }))
     expect(onTheDay.answer.data).toMatchObject({

@@ -7,11 +7,10 @@ import { randomBytes } from 'node:crypto'
 import { staffDocId } from '../../cloudfunctions/common/staff'
 import { DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { ReviewAnswer } from '../../src/domain/contracts/receipts'
-import { DEMO_EARNING_RULES } from '../../src/domain/points/versions'
 import type { ReceiptClaimView, ReceiptQueueItem } from '../../src/domain/receipt/model'
 import { registerScheduler, tick } from '../scheduler/support'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
-import { addAdmin, staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -208,16 +207,7 @@ describe('staff.receiptQueue and staff.reviewReceipt', () => {
   it('[6.4.1] scores a receipt of the member’s birthday with the birthday multiplier, shown in the queue', async () => {
     env.clock.set('2025-05-17T01:00:00.000Z')
     const { openid, memberId } = await joined()
-    const admin = await addAdmin(env)
-    const birthday = { kind: 'birthday', scope: 'day', label: '生日', factor: 2 }
-    dataOf(
-      await staffCall(admin, 'publishPointsRules', {
-        rules: { ...DEMO_EARNING_RULES, multipliers: [birthday] },
-        refundPolicy: 'negative',
-        holdDays: 7,
-      }),
-    )
-    env.clock.advance(120_000)
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
     const { claim } = await submitted(openid, { date: '2025-05-17' })
     const [item] = dataOf<{ items: ReceiptQueueItem[] }>(await staffCall(COUNTER, 'receiptQueue', {})).items
     expect(item.points).toBe(256)

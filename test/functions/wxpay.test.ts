@@ -26,9 +26,8 @@ import {
 } from '../../local-cloud/wxpay'
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { registerScheduler, tick } from '../scheduler/support'
-import { DEMO_EARNING_RULES } from '../../src/domain/points/versions'
 import { createTestEnv, shopper, type TestEnv } from './support'
-import { addAdmin, staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers } from './staffSupport'
 import { fakeDrainOf, testCaller } from './wxpaySupport'
 
 interface HttpAnswer {
@@ -256,15 +255,7 @@ describe('MALL_TRANSACTION.SUCCESS on a birthday', () => {
     env.clock.set('2025-05-17T01:00:00.000Z')
     const openid = shopper()
     const memberId = await env.member(openid)
-    const admin = await addAdmin(env)
-    const birthday = { kind: 'birthday', scope: 'day', label: '生日', factor: 2 }
-    const published = await staffCallOf(() => env)(admin, 'publishPointsRules', {
-      rules: { ...DEMO_EARNING_RULES, multipliers: [birthday] },
-      refundPolicy: 'negative',
-      holdDays: 7,
-    })
-    expect(published).toMatchObject({ ok: true })
-    env.clock.advance(120_000)
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
     await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000050' })
     env.clock.set('2025-05-18T02:00:00.000Z')
     await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000051' })
