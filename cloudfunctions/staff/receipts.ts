@@ -235,7 +235,7 @@ export function createReceiptReviewActions(
         lines: earned.lines,
         amountFen: purchase.amountFen,
         holdDays: version.holdDays,
-        purchase: purchaseFacts(version.version, who, purchase),
+        purchase: purchaseFacts(version, who, purchase),
       })
       if ('error' in written || scoredElsewhere(written.entry, claim)) {
         // The counter scored the receipt a moment ago: the claim stays open for a rejection.

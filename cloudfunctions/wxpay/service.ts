@@ -194,7 +194,7 @@ export function createWxPayService(deps: {
       lines: earned.lines,
       amountFen: purchase.amountFen,
       holdDays: version.holdDays,
-      purchase: purchaseFacts(version.version, who, purchase),
+      purchase: purchaseFacts(version, who, purchase),
     })
     if ('error' in written) {
       await note(`transaction:${transactionId}`, 'MALL_TRANSACTION.SUCCESS', 'no-member')

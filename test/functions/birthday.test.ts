@@ -123,6 +123,21 @@ describe('birthday multipliers at the counter', () => {
   })
 })
 
+describe('the birthday in the ledger', () => {
+  it('is recorded with an earn only when the rules have a birthday multiplier', async () => {
+    env.clock.set(tenAm('2025-05-17'))
+    const { memberId } = await join()
+    expect(await award(memberId, 'L1')).toMatchObject({ points: 100 })
+    await publish([BIRTH_MONTH])
+    expect(await award(memberId, 'L2')).toMatchObject({ points: 150 })
+    const entries = (await env.all('points_ledger')).filter((entry) => entry.memberId === memberId)
+    const purchaseOf = (receiptNo: string) =>
+      (entries.find((entry) => String(entry._id).endsWith(`:${receiptNo}`)) as { purchase: object }).purchase
+    expect(purchaseOf('L1')).not.toHaveProperty('birthday')
+    expect(purchaseOf('L2')).toMatchObject({ birthday: { day: true, month: true } })
+  })
+})
+
 describe('birthday marks on the member record', () => {
   it('[5.1] keeps keyed hashes bound to the member, never the birth date in clear', async () => {
     const first = await join()

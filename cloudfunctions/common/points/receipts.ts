@@ -65,16 +65,28 @@ export function earningMemberOf(vault: Vault, member: MemberDoc, at: string): Ea
   return { tier: member.tier, ...(birthday ? { birthday } : {}) }
 }
 
-/** What scored a purchase, kept with its earn: a refund scores it again the same way. */
-export function purchaseFacts(version: number, who: EarningMember, purchase: Purchase): PurchaseFacts {
+/**
+ * What scored a purchase, kept with its earn: a refund scores it again the same way. The birthday
+ * is kept only when the rules have a birthday multiplier and the day was the birthday or in the
+ * birth month: nothing about it is recorded that did not count.
+ */
+export function purchaseFacts(
+  version: Pick<RulesVersionDoc, 'version' | 'rules'>,
+  who: EarningMember,
+  purchase: Purchase,
+): PurchaseFacts {
   const { birthday } = who
+  const counted =
+    birthday !== undefined &&
+    (birthday.day || birthday.month) &&
+    version.rules.multipliers.some((rule) => rule.kind === 'birthday')
   return {
-    rulesVersion: version,
+    rulesVersion: version.version,
     tier: who.tier,
     at: purchase.at,
     ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
     ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
-    ...(birthday && (birthday.day || birthday.month) ? { birthday } : {}),
+    ...(counted ? { birthday } : {}),
   }
 }
 
@@ -236,7 +248,7 @@ export function createReceipts(deps: ReceiptDeps) {
           return {
             points: earned.points,
             lines: earned.lines,
-            purchase: purchaseFacts(version.version, who, purchase),
+            purchase: purchaseFacts(version, who, purchase),
           }
         },
       })
