@@ -132,7 +132,7 @@ describe('the birthday in the ledger', () => {
     expect(await award(memberId, 'L2')).toMatchObject({ points: 150 })
     const entries = (await env.all('points_ledger')).filter((entry) => entry.memberId === memberId)
     const purchaseOf = (receiptNo: string) =>
-      (entries.find((entry) => String(entry._id).endsWith(`:${receiptNo}`)) as { purchase: object }).purchase
+      entries.find((entry) => entry._id.endsWith(`:${receiptNo}`))?.purchase
     expect(purchaseOf('L1')).not.toHaveProperty('birthday')
     expect(purchaseOf('L2')).toMatchObject({ birthday: { day: true, month: true } })
   })
