@@ -54,7 +54,9 @@ export const manifest: Manifest = {
         'points, lots (what the member’s points are, by expiry: [{ expiresAt, points, heldUntil?, entry? }]), ' +
         'lotsExpireAt (the first of them), spendMonths (fen per China month), ledgerHead { seq, mac } (the entries’ ' +
         'chain), rewardsHeld { <reward>: n } and rewardsToday { day, counts } (redemptions under the rewards’ limits, ' +
-        'written with each redemption). No direct identifier.',
+        'written with each redemption), birthdayMarks? { day, month } (keyed hashes of the member id with the birth ' +
+        'month-day and with the month, written and removed with the birth date, 6.4.1: how a purchase tells the ' +
+        'birthday multiplier without the birth date). No direct identifier.',
       indexes: [
         { name: 'member_no', fields: [{ field: 'memberNo' }], unique: true },
         // The counter's lookup by the member number's last four digits, within the staff's stores.

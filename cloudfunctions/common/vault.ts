@@ -31,9 +31,19 @@ export interface WrappedKey {
 
 export type IndexKind = 'phone' | 'openid' | 'plate' | 'card'
 
-/** Keyed hashes that are not lookups: SMS codes, audit actors (audit MACs have their own key), staff invite codes, member codes' ids. */
+/**
+ * Keyed hashes that are not lookups: SMS codes, audit actors (audit MACs have their own key), staff
+ * invite codes, member codes' ids, members' birthday marks.
+ */
 export type HashDomain =
-  'sms-code' | 'actor' | 'staff-invite' | 'campaign-claim' | 'member-code' | 'receipt-no' | 'receipt-claim'
+  | 'sms-code'
+  | 'actor'
+  | 'staff-invite'
+  | 'campaign-claim'
+  | 'member-code'
+  | 'receipt-no'
+  | 'receipt-claim'
+  | 'birthday'
 
 /** Encrypts and decrypts the fields of one member. */
 export interface MemberCipher {

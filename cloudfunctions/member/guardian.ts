@@ -11,6 +11,7 @@ import { channelOf, type ConsentRecorder } from '../common/consents/recorder'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { fail, ok } from '../common/errors'
 import type { IdentityStore } from '../common/identity'
+import { birthdayMarks } from '../common/members/birthday'
 import type { MemberDoc } from '../common/members/model'
 import { storeOf } from '../common/members/repository'
 import { HOME_FIELDS, toHome } from '../common/members/views'
@@ -45,9 +46,18 @@ export function createGuardianActions(deps: {
       if (!verified.ok) return verified
 
       const memberId = member._id
-      await identities.modify(memberId, [], { purpose: 'membership', actor }, () =>
-        ok({ set: { guardianName, guardianRelation: relation, guardianPhone: phone }, value: null }),
+      // The child's birth date, held unused until now, gives the birthday marks with the consent.
+      const stored = await identities.modify(
+        memberId,
+        ['birthDate'],
+        { purpose: 'membership', actor },
+        (current) =>
+          ok({
+            set: { guardianName, guardianRelation: relation, guardianPhone: phone },
+            value: current.birthDate,
+          }),
       )
+      const birthDate = stored?.ok ? stored.data : undefined
       // The guardian's consent is the member's basic consent: its own receipt says who gave it.
       const activated = await deps.consents.record(
         {
@@ -61,7 +71,10 @@ export function createGuardianActions(deps: {
         // Not once the retention sweep claimed the member for erasure (its period is over).
         {
           when: { status: 'guardian_pending', expiredAt: deps.db.command.exists(false) },
-          also: { status: 'active' },
+          also: {
+            status: 'active',
+            ...(birthDate ? { birthdayMarks: birthdayMarks(vault, memberId, birthDate) } : {}),
+          },
         },
       )
       if (!activated) {

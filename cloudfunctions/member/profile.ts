@@ -18,6 +18,7 @@ import type { Clock } from '../common/clock'
 import { COLLECTIONS, getDoc, type Db } from '../common/db'
 import { fail, ok, type Result } from '../common/errors'
 import type { Claims, IdentityStore, IdentityValues } from '../common/identity'
+import { birthdayMarksUpdate } from '../common/members/birthday'
 import type { MemberDoc } from '../common/members/model'
 import { openStore, storeOf, type MemberRepository } from '../common/members/repository'
 import { PROFILE_FIELDS, toProfile } from '../common/members/views'
@@ -108,7 +109,10 @@ export function createProfileActions(deps: {
     return ok(null)
   }
 
-  /** Gender, province and the service store live on the member record; what differs is written. */
+  /**
+   * Gender, province and the service store live on the member record, and the birthday marks
+   * follow the birth date (birthday.ts); what differs is written.
+   */
   async function correctRecord(member: MemberDoc, changes: ProfileChanges, actor: string) {
     const _ = db.command
     const data: Record<string, unknown> = {}
@@ -119,6 +123,13 @@ export function createProfileActions(deps: {
       // The service store is required: the contract never lets it be removed.
       data[key] = value === null ? _.remove() : value
       fields.push(key)
+    }
+    if (changes.birthDate !== undefined) {
+      const marks = birthdayMarksUpdate(db, vault, member._id, changes.birthDate, member.birthdayMarks)
+      if (Object.keys(marks).length > 0) {
+        Object.assign(data, marks)
+        fields.push('birthdayMarks')
+      }
     }
     if (fields.length === 0) return
     await db.collection(COLLECTIONS.members).doc(member._id).update({ data })

@@ -25,6 +25,7 @@ import { RULES_CACHE_MS, type RulesBook, type RulesVersionDoc } from '../common/
 import { createDailyCounts } from '../common/quota'
 import type { Handlers } from '../common/router'
 import { storesInScope, type StoreDirectory } from '../common/stores'
+import type { Vault } from '../common/vault'
 
 export interface PointsDeps {
   db: Db
@@ -32,6 +33,7 @@ export interface PointsDeps {
   audit: AuditLog
   stores: StoreDirectory
   rules: RulesBook
+  vault: Vault
 }
 
 /** Versions the history shows. */
@@ -46,9 +48,9 @@ const view = (doc: RulesVersionDoc): RulesVersionView => {
 }
 
 export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsContract, { status: 'active' }> {
-  const { db, clock, audit, stores, rules } = deps
+  const { db, clock, audit, stores, rules, vault } = deps
   const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
-  const receipts = createReceipts({ db, clock, audit, rules })
+  const receipts = createReceipts({ db, clock, audit, rules, vault })
   const counts = createDailyCounts({ db, clock })
   const nowIso = () => new Date(clock.now()).toISOString()
 

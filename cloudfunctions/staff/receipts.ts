@@ -31,7 +31,7 @@ import { createKeyStore, memberKey } from '../common/keystore'
 import type { MemberDoc } from '../common/members/model'
 import { createLedger, entryId, type LedgerEntry } from '../common/points/ledger'
 import type { RulesBook, RulesVersionDoc } from '../common/points/rules'
-import { receiptSource } from '../common/points/receipts'
+import { earningMemberOf, purchaseFacts, receiptSource } from '../common/points/receipts'
 import { closeClaim, RECEIPT_NO_FIELD, type ReceiptClaimDoc } from '../common/receipts'
 import type { Handlers } from '../common/router'
 import { storesInScope, type StoreDirectory } from '../common/stores'
@@ -89,7 +89,8 @@ export function createReceiptReviewActions(
       at: purchaseInstant(claim.date),
       storeId: claim.storeId,
     }
-    return { purchase, earned: earn(purchase, { tier: member.tier }, version.rules) }
+    const who = earningMemberOf(vault, member, purchase.at)
+    return { purchase, who, earned: earn(purchase, who, version.rules) }
   }
 
   async function receiptNoOf(claim: ReceiptClaimDoc): Promise<string | null> {
@@ -223,7 +224,7 @@ export function createReceiptReviewActions(
       if (!version) return fail('POINTS_RULES_MISSING')
       if (!(await take(claim, 'approve'))) return fail('RECEIPT_CLAIM_DECIDED')
 
-      const { purchase, earned } = scored(claim, member, version)
+      const { purchase, who, earned } = scored(claim, member, version)
       const written = await ledger.earn({
         memberId: member._id,
         source,
@@ -234,7 +235,7 @@ export function createReceiptReviewActions(
         lines: earned.lines,
         amountFen: purchase.amountFen,
         holdDays: version.holdDays,
-        purchase: { rulesVersion: version.version, tier: member.tier, at: purchase.at },
+        purchase: purchaseFacts(version, who, purchase),
       })
       if ('error' in written || scoredElsewhere(written.entry, claim)) {
         // The counter scored the receipt a moment ago: the claim stays open for a rejection.

@@ -44,6 +44,7 @@ export function createMain(options: WxPayOptions = {}) {
         claims: createClaims({ db, vault, clock, isAbandoned: async () => false }),
         keys: createKeyStore({ db: keyDb(), vault, clock }),
         rules,
+        vault,
         noticeKeys: () => (noticeKeys ??= noticeKeysFromEnv(env)),
         ...(env.WXPAY_STORE_ID?.trim() ? { storeId: env.WXPAY_STORE_ID.trim() } : {}),
       })

@@ -26,6 +26,7 @@ import { COLLECTIONS, getDoc, isDuplicateKeyError, type Db } from '../common/db'
 import type { Claims } from '../common/identity'
 import type { MemberDoc } from '../common/members/model'
 import { createLedger, entryId, type LedgerEntry } from '../common/points/ledger'
+import { earningMemberOf, purchaseFacts } from '../common/points/receipts'
 import { refundScore } from '../common/points/refunds'
 import type { RulesBook } from '../common/points/rules'
 import { decryptResource, verifyNotice, type EncryptedResource } from '../common/wxpay/apiv3'
@@ -33,6 +34,7 @@ import type { NoticeKeys } from '../common/wxpay/config'
 import { WXPAY_COLLECTIONS } from '../common/wxpay/collections'
 import { createSyncQueue } from '../common/wxpay/sync'
 import type { KeyStore } from '../common/keystore'
+import type { Vault } from '../common/vault'
 
 export const NOTIFY_PATH = '/wxpay/businesscircle'
 const MALL_AUTH = WXPAY_COLLECTIONS.mallAuth
@@ -96,6 +98,8 @@ export function createWxPayService(deps: {
   claims: Claims
   keys: KeyStore
   rules: RulesBook
+  /** The birthday marks' key (common/members/birthday.ts). */
+  vault: Vault
   noticeKeys: () => NoticeKeys
   /** The store the mall's 商圈 points are counted under (`WXPAY_STORE_ID`); the member's own else. */
   storeId?: string
@@ -178,7 +182,8 @@ export function createWxPayService(deps: {
     if (!version) return retry(503, '积分规则未配置')
     const storeId = deps.storeId ?? member.storeId
     const purchase: Purchase = { amountFen: amountFen as number, at, storeId }
-    const earned = earn(purchase, { tier: member.tier }, version.rules)
+    const who = earningMemberOf(deps.vault, member, at)
+    const earned = earn(purchase, who, version.rules)
     const written = await ledger.earn({
       memberId: member._id,
       source: { kind: 'wxpay', ref: transactionId },
@@ -189,7 +194,7 @@ export function createWxPayService(deps: {
       lines: earned.lines,
       amountFen: purchase.amountFen,
       holdDays: version.holdDays,
-      purchase: { rulesVersion: version.version, tier: member.tier, at },
+      purchase: purchaseFacts(version, who, purchase),
     })
     if ('error' in written) {
       await note(`transaction:${transactionId}`, 'MALL_TRANSACTION.SUCCESS', 'no-member')

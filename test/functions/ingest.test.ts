@@ -15,7 +15,7 @@ import { DEMO_CAR_PARK, DEMO_PERSONAS, DEMO_STORES } from '../../database/seed'
 import type { MemberCodeSecret } from '../../src/domain/contracts/memberCode'
 import type { AwardAnswer, RefundAnswer } from '../../src/domain/contracts/points'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
-import { staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 let pos: RegisteredDevice
@@ -327,6 +327,27 @@ describe('ingest: POS purchases', () => {
       answer: { code: 'LOOKUP_MEMBER_UNKNOWN' },
     })
     expect(await ledgerOf(memberId)).toHaveLength(0)
+  })
+})
+
+describe('ingest: POS purchases on a birthday', () => {
+  it('[6.4.1] doubles a purchase the till made on the member’s birthday, by the till’s time', async () => {
+    env.clock.set('2025-05-17T01:00:00.000Z')
+    const { memberId, phone } = await member()
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
+    env.clock.set('2025-05-18T02:00:00.000Z')
+    const onTheDay = await push(purchase('BD-1', 10_000, byPhone(phone), { at: '2025-05-17T12:00:00.000Z' }))
+    expect(onTheDay.answer.data).toMatchObject({
+      points: 200,
+      lines: [
+        { label: '基础', detail: '1 分/元', points: 100 },
+        { label: '生日', detail: '2 倍', points: 100 },
+      ],
+    })
+    expect(await push(purchase('BD-2', 10_000, byPhone(phone)))).toMatchObject({
+      answer: { data: { points: 100 } },
+    })
+    expect(await pointsOf(memberId)).toBe(300)
   })
 })
 

@@ -14,6 +14,8 @@ beforeEach(async () => {
 })
 afterEach(() => env.cloud.close())
 
+const HEX64 = /^[0-9a-f]{64}$/
+
 /** Accepts any code: for tests of what happens after verification (the claims race). */
 const anyCode: SmsService = {
   send: async () => ok({ expiresIn: 300, resendAfter: 60 }),
@@ -65,6 +67,8 @@ describe('member.join: the happy path', () => {
       status: 'active',
       consents: { membership: { granted: true, noticeVersion: NOTICE_VERSION, at: new Date(START) } },
       joinedAt: new Date(START),
+      // Keyed hashes of the birth date, for the birthday multiplier: never the date itself.
+      birthdayMarks: { day: expect.stringMatching(HEX64), month: expect.stringMatching(HEX64) },
     })
     expect(isValidMemberNo(member.memberNo as string)).toBe(true)
 
@@ -223,7 +227,7 @@ describe('member.join: what is stored (5.1)', () => {
         }),
         expect.objectContaining({
           action: 'create',
-          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel'],
+          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel', 'birthdayMarks'],
           memberId: member._id,
         }),
       ]),
@@ -258,7 +262,7 @@ describe('member.join: what is stored (5.1)', () => {
           actor,
           action: 'create',
           purpose: 'membership',
-          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel'],
+          fields: ['gender', 'province', 'memberNo', 'storeId', 'channel', 'birthdayMarks'],
           success: true,
           count: 1,
         },

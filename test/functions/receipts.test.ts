@@ -10,7 +10,7 @@ import type { ReviewAnswer } from '../../src/domain/contracts/receipts'
 import type { ReceiptClaimView, ReceiptQueueItem } from '../../src/domain/receipt/model'
 import { registerScheduler, tick } from '../scheduler/support'
 import { createTestEnv, dataOf, shopper, VALID_FORM, type TestEnv } from './support'
-import { staffCallOf } from './staffSupport'
+import { BIRTHDAY_RULES, publishMultipliers, staffCallOf } from './staffSupport'
 
 let env: TestEnv
 beforeEach(async () => {
@@ -202,6 +202,18 @@ describe('staff.receiptQueue and staff.reviewReceipt', () => {
     expect((await env.all('points_ledger')).filter((e) => e.memberId === memberId)).toHaveLength(1)
     const mine = dataOf<{ claims: ReceiptClaimView[] }>(await env.call(openid, 'myReceipts'))
     expect(mine.claims[0]).toMatchObject({ status: 'approved', points: item.points })
+  })
+
+  it('[6.4.1] scores a receipt of the member’s birthday with the birthday multiplier, shown in the queue', async () => {
+    env.clock.set('2025-05-17T01:00:00.000Z')
+    const { openid, memberId } = await joined()
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
+    const { claim } = await submitted(openid, { date: '2025-05-17' })
+    const [item] = dataOf<{ items: ReceiptQueueItem[] }>(await staffCall(COUNTER, 'receiptQueue', {})).items
+    expect(item.points).toBe(256)
+    expect(dataOf<ReviewAnswer>(await review(COUNTER, claim.id, 'approve'))).toMatchObject({ points: 256 })
+    const [entry] = (await env.all('points_ledger')).filter((e) => e.memberId === memberId)
+    expect(entry).toMatchObject({ delta: 256, purchase: { birthday: { day: true, month: true } } })
   })
 
   it('refuses to approve a receipt the counter already scored; the reviewer rejects it as 重复提交', async () => {

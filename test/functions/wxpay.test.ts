@@ -27,6 +27,7 @@ import {
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { registerScheduler, tick } from '../scheduler/support'
 import { createTestEnv, shopper, type TestEnv } from './support'
+import { BIRTHDAY_RULES, publishMultipliers } from './staffSupport'
 import { fakeDrainOf, testCaller } from './wxpaySupport'
 
 interface HttpAnswer {
@@ -246,6 +247,26 @@ describe('MALL_TRANSACTION.SUCCESS', () => {
     expect(answer.statusCode).toBe(204)
     expect(await ledgerOf(memberId)).toEqual([])
     expect((await env.all('wxpay_notices'))[0]).toMatchObject({ outcome: 'no-consent' })
+  })
+})
+
+describe('MALL_TRANSACTION.SUCCESS on a birthday', () => {
+  it('[6.4.1] should double a payment made on the member’s birthday and take all of it back on a full refund', async () => {
+    env.clock.set('2025-05-17T01:00:00.000Z')
+    const openid = shopper()
+    const memberId = await env.member(openid)
+    await publishMultipliers(env, [BIRTHDAY_RULES.day])
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000050' })
+    env.clock.set('2025-05-18T02:00:00.000Z')
+    await deliver({ kind: 'transaction', openid, amountFen: 10000, transactionId: '4200000051' })
+    const earned = await ledgerOf(memberId)
+    expect(earned.map((e) => [e._id, e.delta])).toEqual([
+      ['earn:wxpay:4200000050', 200],
+      ['earn:wxpay:4200000051', 100],
+    ])
+    expect(earned[0].lines).toContainEqual({ kind: 'multiplier', label: '生日', detail: '2 倍', points: 100 })
+    await deliver({ kind: 'refund', openid, amountFen: 10000, transactionId: '4200000050', refundId: 'R-50' })
+    expect((await ledgerOf(memberId)).find((e) => e.kind === 'reverse')).toMatchObject({ delta: -200 })
   })
 })
 

@@ -9,6 +9,7 @@ import type { ConsentSummary } from '../../../src/domain/consent/model'
 import type { SubscribeTopicId } from '../../../src/domain/consent/purposes'
 import type { MemberStatus, Tier } from '../../../src/domain/member/model'
 import type { Doc } from '../db'
+import type { BirthdayMarks } from './birthday'
 
 /** What the scope guard reads of a member record. */
 export interface MemberRecord extends Doc {
@@ -50,4 +51,6 @@ export interface MemberDoc extends MemberRecord {
    * reassigns it, with a reason.
    */
   source?: Attribution
+  /** Keyed hashes of the birth date for the birthday multiplier (birthday.ts); none without one. */
+  birthdayMarks?: BirthdayMarks
 }

@@ -25,6 +25,7 @@ import { fail, ok, type Result } from '../errors'
 import { createClaims, type Claims, type IdentityStore, type IdentityValues } from '../identity'
 import type { BlockSequence } from '../sequence'
 import type { Vault } from '../vault'
+import { birthdayMarks } from './birthday'
 import type { CallerCache } from './callers'
 import type { MemberDoc } from './model'
 
@@ -151,6 +152,9 @@ export function createRegistration(deps: {
       if (!pending && input.gender !== undefined) member.gender = input.gender
       if (!pending && input.province !== undefined) member.province = input.province
       if (!pending && input.source !== undefined) member.source = input.source
+      // A child's birth date is held, not used, until a guardian consents (guardian.ts marks it then).
+      if (!pending && input.birthDate !== undefined)
+        member.birthdayMarks = birthdayMarks(vault, memberId, input.birthDate)
 
       const identity: IdentityValues = { openid: caller.openid, name: input.name, phone: input.phone }
       if (input.birthDate !== undefined) identity.birthDate = input.birthDate

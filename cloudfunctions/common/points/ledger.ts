@@ -61,7 +61,7 @@ import {
   type Tranche,
 } from '../../../src/domain/points/lots'
 import { tierPolicyOf, upgradeOnly, type TierPolicy } from '../../../src/domain/points/tiers'
-import type { Tier } from '../../../src/domain/member/model'
+import type { BirthdayFact, Tier } from '../../../src/domain/member/model'
 import { auditSignerFromEnv, type AuditSigner } from '../chain'
 import type { Clock } from '../clock'
 import {
@@ -154,6 +154,8 @@ export interface PurchaseFacts {
   at?: string
   brandId?: string
   counterId?: string
+  /** Set when the purchase's day was the member's birthday or in the birth month (6.4.1). */
+  birthday?: BirthdayFact
 }
 
 export interface LedgerHead {
@@ -293,7 +295,17 @@ function macParts(entry: EntryFields & { seq: number }): unknown[] {
     entry.amountFen ?? null,
     entry.allocations ? entry.allocations.map((a) => [a.expiresAt, a.points, a.entry ?? null]) : null,
     entry.returned ? entry.returned.map((a) => [a.expiresAt, a.points]) : null,
-    p ? [p.rulesVersion, p.tier, p.at ?? null, p.brandId ?? null, p.counterId ?? null] : null,
+    p
+      ? [
+          p.rulesVersion,
+          p.tier,
+          p.at ?? null,
+          p.brandId ?? null,
+          p.counterId ?? null,
+          // Only when set: the MACs of entries written before birthdays were scored stay as they were.
+          ...(p.birthday ? [[p.birthday.day, p.birthday.month]] : []),
+        ]
+      : null,
     entry.reverses ?? null,
     entry.refundFen ?? null,
     entry.owed ?? null,

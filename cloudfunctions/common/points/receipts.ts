@@ -12,13 +12,23 @@
 import { allows } from '../../../src/domain/consent/rules'
 import type { AwardAnswer, RefundAnswer } from '../../../src/domain/contracts/points'
 import { fail, failScored, ok, type Failure, type Result } from '../../../src/domain/errors'
-import { earn, type Purchase } from '../../../src/domain/points/earning'
+import { earn, type EarningMember, type Purchase } from '../../../src/domain/points/earning'
 import { DEFAULT_LOT_POLICY } from '../../../src/domain/points/lots'
 import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
+import { birthdayAt } from '../members/birthday'
 import type { MemberDoc } from '../members/model'
-import { createLedger, entryId, reversedOf, type EntrySource, type LedgerEntry, type Written } from './ledger'
+import type { Vault } from '../vault'
+import {
+  createLedger,
+  entryId,
+  reversedOf,
+  type EntrySource,
+  type LedgerEntry,
+  type PurchaseFacts,
+  type Written,
+} from './ledger'
 import { refundScore } from './refunds'
 import type { RulesBook, RulesVersionDoc } from './rules'
 
@@ -27,6 +37,8 @@ export interface ReceiptDeps {
   clock: Clock
   audit: AuditLog
   rules: RulesBook
+  /** The birthday marks' key (members/birthday.ts). */
+  vault: Vault
 }
 
 const PURPOSE = 'membership' as const
@@ -44,6 +56,40 @@ export const receiptSource = (storeId: string, receiptNo: string): EntrySource =
   kind: 'receipt',
   ref: `${storeId}:${receiptNo}`,
 })
+
+/**
+ * What scoring needs of a member record for a purchase at `at`: the tier, and whether the day is
+ * the birthday, from the record's birthday marks (the birth date stays encrypted).
+ */
+export function earningMemberOf(vault: Vault, member: MemberDoc, at: string): EarningMember {
+  const birthday = birthdayAt(vault, member, at)
+  return { tier: member.tier, ...(birthday ? { birthday } : {}) }
+}
+
+/**
+ * What scored a purchase, kept with its earn: a refund scores it again the same way. The birthday
+ * is kept only when the rules have a birthday multiplier and the day was the birthday or in the
+ * birth month: nothing about it is recorded that did not count.
+ */
+export function purchaseFacts(
+  version: Pick<RulesVersionDoc, 'version' | 'rules'>,
+  who: EarningMember,
+  purchase: Purchase,
+): PurchaseFacts {
+  const { birthday } = who
+  const counted =
+    birthday !== undefined &&
+    (birthday.day || birthday.month) &&
+    version.rules.multipliers.some((rule) => rule.kind === 'birthday')
+  return {
+    rulesVersion: version.version,
+    tier: who.tier,
+    at: purchase.at,
+    ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
+    ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
+    ...(counted ? { birthday } : {}),
+  }
+}
 
 /** A purchase ready to score: the member's tier is the one the ledger's transaction reads. */
 export interface Scoring {
@@ -63,7 +109,7 @@ export interface PurchaseInput {
 }
 
 export function createReceipts(deps: ReceiptDeps) {
-  const { db, clock, audit, rules } = deps
+  const { db, clock, audit, rules, vault } = deps
   const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
 
   /** A write to a member's points, audited under the basic service's purpose. */
@@ -154,7 +200,7 @@ export function createReceipts(deps: ReceiptDeps) {
 
     /** The points a scored purchase earns for `member`, without writing them (the counter's preview). */
     preview(member: MemberDoc, { purchase, version }: Scoring) {
-      const earned = earn(purchase, { tier: member.tier }, version.rules)
+      const earned = earn(purchase, earningMemberOf(vault, member, purchase.at), version.rules)
       return { ...earned, amountFen: purchase.amountFen, version: version.version }
     },
 
@@ -198,17 +244,12 @@ export function createReceipts(deps: ReceiptDeps) {
           const member = doc as unknown as MemberDoc
           if (member.status !== 'active') return 'LOOKUP_MEMBER_UNKNOWN'
           if (!allows(member, PURPOSE)) return 'PURPOSE_CONSENT_REQUIRED'
-          const earned = earn(purchase, { tier: member.tier }, version.rules)
+          const who = earningMemberOf(vault, member, purchase.at)
+          const earned = earn(purchase, who, version.rules)
           return {
             points: earned.points,
             lines: earned.lines,
-            purchase: {
-              rulesVersion: version.version,
-              tier: member.tier,
-              at: purchase.at,
-              ...(purchase.brandId ? { brandId: purchase.brandId } : {}),
-              ...(purchase.counterId ? { counterId: purchase.counterId } : {}),
-            },
+            purchase: purchaseFacts(version, who, purchase),
           }
         },
       })

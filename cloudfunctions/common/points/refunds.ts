@@ -1,6 +1,6 @@
 /**
  * How many points a refund of a scored purchase takes back (6.4): what is kept before and after
- * the refund, scored under the purchase's own rules version and tier, so that the partial
+ * the refund, scored under the purchase's own rules version, tier and birthday, so that the partial
  * refunds of a purchase take back, together, exactly what it earned — never more than is left.
  * Used by the counter's refunds and by WeChat Pay's refund notices.
  *
@@ -9,7 +9,12 @@
  * references are serialised by the transaction's conflict, each deciding on what the ones before
  * it left.
  */
-import { earn, type EarningRules, type Purchase } from '../../../src/domain/points/earning'
+import {
+  earn,
+  type EarningMember,
+  type EarningRules,
+  type Purchase,
+} from '../../../src/domain/points/earning'
 import type { Tier } from '../../../src/domain/member/model'
 import type { RefundScore } from './ledger'
 
@@ -25,7 +30,10 @@ export function refundScore(input: { refundFen: number; rules: EarningRules }): 
       ...(earned.purchase?.brandId ? { brandId: earned.purchase.brandId } : {}),
       ...(earned.purchase?.counterId ? { counterId: earned.purchase.counterId } : {}),
     }
-    const member = { tier: (earned.purchase?.tier ?? 'normal') as Tier }
+    const member: EarningMember = {
+      tier: (earned.purchase?.tier ?? 'normal') as Tier,
+      ...(earned.purchase?.birthday ? { birthday: earned.purchase.birthday } : {}),
+    }
     const keptBefore = amountFen - before.refundedFen
     const scored = (fen: number) => earn({ ...purchase, amountFen: fen }, member, input.rules).points
     const points = Math.min(

@@ -45,7 +45,7 @@ export interface SubscribeTopic extends Purpose {
 }
 
 /** The current version of the privacy notice. Raise it when the notice text changes. */
-export const NOTICE_VERSION = 5
+export const NOTICE_VERSION = 6
 
 export const SUBSCRIBE_TOPICS: Record<SubscribeTopicId, SubscribeTopic> = {
   subscribePoints: {

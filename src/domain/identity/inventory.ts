@@ -32,6 +32,7 @@ export type FieldKey =
   | 'source'
   | 'channel'
   | 'memberCode'
+  | 'birthdayMarks'
 
 /** `activity`: what reflects the shopper's activities (3.1): how and where they joined. */
 export type FieldCategory = 'account' | 'identity' | 'demographic' | 'contact' | 'whereabouts' | 'activity'
@@ -70,6 +71,8 @@ export interface InventoryField {
   retention: Retention
   /** Maximum length of the stored text. */
   maxLength: number
+  /** Made by the programme from another item, never asked for; written and removed with it. */
+  derivedFrom?: FieldKey
 }
 
 const UNTIL_CANCELLED: Retention = {
@@ -83,7 +86,7 @@ const UNTIL_CANCELLED: Retention = {
  */
 function memberRecordItem(
   item: Pick<InventoryField, 'key' | 'label' | 'category' | 'required' | 'mask' | 'maxLength'> &
-    Partial<Pick<InventoryField, 'retention'>>,
+    Partial<Pick<InventoryField, 'retention' | 'derivedFrom'>>,
 ): InventoryField {
   return {
     purposes: ['membership'],
@@ -359,6 +362,22 @@ export const INVENTORY: readonly InventoryField[] = [
     retention: { until: 'cancellation', text: '更换会员码时旧密钥立即删除；注销会员时立即删除' },
     maxLength: 64,
   },
+  // Derived from the birth date (6.4.1): two keyed hashes on the member record (of the birth
+  // month-day and of the month, each bound to the member) by which a purchase tells the birthday
+  // multiplier without the birth date; not in the data copy, which holds the birth date itself.
+  memberRecordItem({
+    key: 'birthdayMarks',
+    label: '生日积分标记',
+    category: 'identity',
+    required: false,
+    mask: 'hidden',
+    maxLength: 64,
+    derivedFrom: 'birthDate',
+    retention: {
+      until: 'cancellation',
+      text: '由出生日期生成的加密摘要，仅用于生日积分加倍；随出生日期更正或删除而更新或删除，注销会员时立即删除',
+    },
+  }),
 ]
 
 /**

@@ -23,6 +23,12 @@ export const TIER_LABELS: Record<Tier, string> = {
 /** `guardian_pending`: a member aged 14 or under whose guardian has not consented yet (L-5). */
 export type MemberStatus = 'active' | 'guardian_pending'
 
+/** Whether a purchase's China day is the member's birthday, and in their birth month (6.4.1). */
+export interface BirthdayFact {
+  day: boolean
+  month: boolean
+}
+
 /** A store the shopper can pick as their service store. */
 export interface StoreOption {
   id: string

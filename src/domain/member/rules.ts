@@ -1,5 +1,6 @@
-/** Membership rules shared by pages and functions: member numbers and the age of consent. */
+/** Membership rules shared by pages and functions: member numbers, the age of consent, birthdays. */
 import { ageOn } from '../dates'
+import type { BirthdayFact } from './model'
 
 /**
  * The oldest age at which a shopper is a child (3.2, L-5): the standard's 14岁以下（含）, 14
@@ -17,6 +18,26 @@ export const GUARDIAN_PENDING_DAYS = 7
 /** A member aged 14 or under on `today` by birth date: held until a guardian consents (L-5). */
 export function needsGuardian(birthDate: string | undefined, today: string): boolean {
   return birthDate !== undefined && ageOn(birthDate, today) <= CHILD_MAX_AGE
+}
+
+const isLeapYear = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
+/**
+ * The birth month-days (`MM-DD`) celebrated on the China date `day` (6.4.1 birthday multiplier):
+ * its own, and on 28 February of a year without a 29th, also 29 February.
+ */
+export function birthdaysOn(day: string): string[] {
+  const monthDay = day.slice(5)
+  return monthDay === '02-28' && !isLeapYear(Number(day.slice(0, 4))) ? ['02-28', '02-29'] : [monthDay]
+}
+
+/** Whether `day` is the birthday, and in the birth month, of someone born on `birthDate`. */
+export function birthdayOn(birthDate: string | undefined, day: string): BirthdayFact {
+  if (birthDate === undefined) return { day: false, month: false }
+  return {
+    day: birthdaysOn(day).includes(birthDate.slice(5)),
+    month: birthDate.slice(5, 7) === day.slice(5, 7),
+  }
 }
 
 /** Member numbers are 12 digits: '8', a zero-padded sequence of 10, and a Luhn check digit. */

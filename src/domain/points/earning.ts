@@ -8,7 +8,7 @@
  * every product under 2^53.
  */
 import { chinaDate, parseIsoDate } from '../dates'
-import type { Tier } from '../member/model'
+import type { BirthdayFact, Tier } from '../member/model'
 import type { TierPolicy } from './tiers'
 
 /** ¥1,000,000: more than one receipt at a mall's till; keeps the arithmetic exact. */
@@ -30,8 +30,11 @@ export interface Purchase {
 /** What scoring needs of the member: nothing more. */
 export interface EarningMember {
   tier: Tier
-  /** `YYYY-MM-DD`, when the member gave it (optional at sign-up). */
-  birthDate?: string
+  /**
+   * Whether the purchase's China day is the member's birthday or in their birth month, worked
+   * out by the caller (the birth date itself stays encrypted); never a birthday when absent.
+   */
+  birthday?: BirthdayFact
 }
 
 /** When a rule applies: China dates, both ends included; open when absent. */
@@ -124,10 +127,7 @@ function multiplierApplies(rule: MultiplierRule, day: string, member: EarningMem
     case 'dates':
       return day >= rule.from && day <= rule.to
     case 'birthday':
-      if (!member.birthDate) return false
-      return rule.scope === 'day'
-        ? member.birthDate.slice(5) === day.slice(5)
-        : member.birthDate.slice(5, 7) === day.slice(5, 7)
+      return member.birthday?.[rule.scope] === true
   }
 }
 

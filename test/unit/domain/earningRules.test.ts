@@ -80,17 +80,18 @@ describe('earn', () => {
       'the birthday itself',
       { kind: 'birthday', scope: 'day', label: '生日', factor: 2 },
       MONDAY,
-      member({ birthDate: '1990-12-07' }),
+      member({ birthday: { day: true, month: true } }),
       257,
     ],
     [
       'not the birthday',
       { kind: 'birthday', scope: 'day', label: '生日', factor: 2 },
       MONDAY,
-      member({ birthDate: '1990-12-08' }),
+      member({ birthday: { day: false, month: true } }),
       128,
     ],
-    ['the birthday month', birthdayMonth, MONDAY, member({ birthDate: '1990-12-30' }), 192],
+    ['the birthday month', birthdayMonth, MONDAY, member({ birthday: { day: false, month: true } }), 192],
+    ['another month', birthdayMonth, MONDAY, member({ birthday: { day: false, month: false } }), 128],
     ['no birth date given', birthdayMonth, MONDAY, member(), 128],
   ])('[6.4.1] applies %s', (_name, rule, at, who, points) => {
     expect(earn(purchase({ at }), who, withRules({ multipliers: [rule] })).points).toBe(points)
@@ -114,7 +115,7 @@ describe('earn', () => {
     ).toBe(514)
   })
 
-  const birthdayOnMemberDay = { at: TUESDAY, who: member({ birthDate: '2000-12-01' }) }
+  const birthdayOnMemberDay = { at: TUESDAY, who: member({ birthday: { day: false, month: true } }) }
 
   it('[6.4.1] stacks by the highest multiplier when the manager says so', () => {
     const rules = withRules({ multipliers: [memberDay, birthdayMonth] })
@@ -211,7 +212,7 @@ describe('earn, for any rules and purchase', () => {
   })
   const who: fc.Arbitrary<EarningMember> = fc.record({
     tier: fc.constantFrom('normal' as const, 'vip' as const, 'vvip' as const),
-    birthDate: fc.constantFrom('1990-12-08', '1985-06-15'),
+    birthday: fc.option(fc.record({ day: fc.boolean(), month: fc.boolean() }), { nil: undefined }),
   })
   const amount = fc.integer({ min: 0, max: MAX_PURCHASE_FEN })
   const buy = (amountFen: number, at: Date, brandId: string): Purchase => ({

@@ -1,5 +1,5 @@
 import { chinaDate, durationMs } from '@/domain/dates'
-import { formatMemberNo, isValidMemberNo } from '@/domain/member/rules'
+import { birthdayOn, birthdaysOn, formatMemberNo, isValidMemberNo } from '@/domain/member/rules'
 import { TIER_LABELS } from '@/domain/member/model'
 
 describe('member numbers', () => {
@@ -31,6 +31,32 @@ describe('member numbers', () => {
 
   it('labels every tier in Chinese', () => {
     expect(TIER_LABELS).toEqual({ normal: '普通会员', vip: 'VIP会员', vvip: 'VVIP会员' })
+  })
+})
+
+describe('birthdays', () => {
+  it.each<[string, string, { day: boolean; month: boolean }]>([
+    ['1990-12-07', '2026-12-07', { day: true, month: true }],
+    ['1990-12-08', '2026-12-07', { day: false, month: true }],
+    ['1990-11-07', '2026-12-07', { day: false, month: false }],
+    ['2000-02-29', '2027-02-28', { day: true, month: true }],
+    ['2000-02-29', '2028-02-28', { day: false, month: true }],
+    ['2000-02-29', '2028-02-29', { day: true, month: true }],
+    ['2000-02-28', '2027-02-28', { day: true, month: true }],
+    ['2000-02-29', '2027-03-01', { day: false, month: false }],
+  ])('[6.4.1] someone born %s has on %s the birthday %j', (birthDate, day, fact) => {
+    expect(birthdayOn(birthDate, day)).toEqual(fact)
+  })
+
+  it('[6.4.1] never finds a birthday without a birth date', () => {
+    expect(birthdayOn(undefined, '2026-12-07')).toEqual({ day: false, month: false })
+  })
+
+  it('celebrates 29 February on 28 February of a year without it, and only then', () => {
+    expect(birthdaysOn('2027-02-28')).toEqual(['02-28', '02-29'])
+    expect(birthdaysOn('2028-02-28')).toEqual(['02-28'])
+    expect(birthdaysOn('2100-02-28')).toEqual(['02-28', '02-29'])
+    expect(birthdaysOn('2000-02-28')).toEqual(['02-28'])
   })
 })
 
