@@ -269,24 +269,29 @@ export function createPointsActions(deps: {
         return unlessMade(fail('POINTS_INSUFFICIENT'))
       if (!(await redemptions.takeOne(reward._id))) return unlessMade(fail('REWARD_SOLD_OUT', 'rewardId'))
       let spent: Written = { error: 'NOT_A_MEMBER' }
-      // The key's codes in turn: a code another redemption's voucher holds is passed over.
-      for (let probe = 0; probe < CODE_PROBES; probe++) {
-        const code = codeOf(id, probe)
-        spent = await ledger.spend({
-          memberId: member._id,
-          source: { kind: 'redemption', ref: id },
-          points: reward.points,
-          storeId: member.storeId,
-          actor,
-          reason: 'redemption',
-          voucher: { id: voucherEntryId(code), voucher: redemptions.voucherOf(reward, code) },
-          // The member's limits, read in the spend's transaction.
-          alongside: async (_tx, current) => {
-            const limits = redeemLimits(current, reward, today, (value) => _.set(value))
-            return typeof limits === 'string' ? limits : { member: limits }
-          },
-        })
-        if ('error' in spent || !spent.repeated || spent.entry.source.ref === id) break
+      try {
+        // The key's codes in turn: a code another redemption's voucher holds is passed over.
+        for (let probe = 0; probe < CODE_PROBES; probe++) {
+          const code = codeOf(id, probe)
+          spent = await ledger.spend({
+            memberId: member._id,
+            source: { kind: 'redemption', ref: id },
+            points: reward.points,
+            storeId: member.storeId,
+            actor,
+            reason: 'redemption',
+            voucher: { id: voucherEntryId(code), voucher: redemptions.voucherOf(reward, code) },
+            // The member's limits, read in the spend's transaction.
+            alongside: async (_tx, current) => {
+              const limits = redeemLimits(current, reward, today, (value) => _.set(value))
+              return typeof limits === 'string' ? limits : { member: limits }
+            },
+          })
+          if ('error' in spent || !spent.repeated || spent.entry.source.ref === id) break
+        }
+      } catch (error) {
+        await redemptions.putOneBack(reward._id)
+        throw error
       }
       if ('error' in spent || spent.repeated) await redemptions.putOneBack(reward._id)
       if ('error' in spent) {
