@@ -129,7 +129,8 @@ export function createPointsActions(deps: {
       delta: Number(entry.delta),
       at,
       time: chinaTime(at),
-      lines: (entry.lines ?? []).map(earningLineText),
+      // An earn's lines; a redemption's spend names what it paid for.
+      lines: entry.voucher ? [entry.voucher.rewardName] : (entry.lines ?? []).map(earningLineText),
       storeName: await storeName(entry.storeId),
       amount: typeof entry.amountFen === 'number' ? yuan(entry.amountFen) : null,
     }

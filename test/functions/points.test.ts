@@ -205,6 +205,8 @@ describe('redemption', () => {
     expect(await pointsOf(memberId)).toBe(180)
     const mine = dataOf<{ vouchers: VoucherView[] }>(await env.call(openid, 'vouchers')).vouchers
     expect(mine.map((v) => v.code)).toEqual([voucher.code])
+    const history = dataOf<{ entries: HistoryEntry[] }>(await env.call(openid, 'pointsHistory', {}))
+    expect(history.entries[0]).toMatchObject({ label: '积分兑换', delta: -120, lines: ['咖啡兑换券'] })
   })
 
   it('[6.4.2] 50 concurrent redemptions of the last 5 items: exactly 5 vouchers, no point lost', async () => {
