@@ -80,10 +80,10 @@ export function createParkingQuotes(deps: { db: Db; clock: Clock; tariffs: Tarif
 
   /** The member's parking vouchers still usable today, oldest first, with their minutes. */
   async function vouchersOf(memberId: string, now: number): Promise<{ id: string; minutes: number }[]> {
-    const held = await vouchers.ofMember(memberId, { 'voucher.kind': 'parking', 'voucher.status': 'issued' })
+    const held = await vouchers.ofMember(memberId)
     const today = chinaDate(now)
     const usable = held
-      .filter((v) => v.validUntil >= today)
+      .filter((v) => v.kind === 'parking' && v.status === 'issued' && v.validUntil >= today)
       .reverse()
       .slice(0, VOUCHERS_MAX)
     if (usable.length === 0) return []

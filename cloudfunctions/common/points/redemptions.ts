@@ -149,9 +149,9 @@ export function createRedemptions({ db, clock }: RedemptionDeps) {
      * The member's vouchers, newest first: among the member's entries (index member_time), so that
      * the earns — most entries — keep one index fewer to write.
      */
-    async ofMember(memberId: string, where: Record<string, unknown> = {}): Promise<VoucherDoc[]> {
+    async ofMember(memberId: string): Promise<VoucherDoc[]> {
       const { data } = await entries()
-        .where({ memberId, 'voucher.status': _.in(['issued', 'verified', 'expired']), ...where })
+        .where({ memberId, 'voucher.status': _.in(['issued', 'verified', 'expired']) })
         .orderBy('at', 'desc')
         .limit(MEMBER_MAX)
         .get()
