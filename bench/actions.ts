@@ -272,6 +272,13 @@ export const ACTION_CASES: ActionCase[] = [
     prepare: async (env, n) => (await env.newMembers(n)).map((openid) => ({ openid })),
   },
   asShopper('member', 'joinForm'),
+  // The join form opened by a counter's code (the in-store path): the channel read on top.
+  {
+    ...asShopper('member', 'joinForm', {
+      scene: encodeScene({ kind: 'counter', code: DEMO_CHANNELS.lancome }),
+    }),
+    label: 'scene',
+  },
   {
     fn: 'member',
     action: 'sendJoinCode',
