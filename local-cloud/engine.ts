@@ -71,6 +71,13 @@ export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => realSetImmediate(resolve))
 }
 
+/** 1 or -1 when `order` sorts by `_id` alone. */
+function idOrder(order: Record<string, unknown>): 1 | -1 | undefined {
+  const keys = Object.keys(order)
+  if (keys.length !== 1 || keys[0] !== '_id') return undefined
+  return order._id === 1 ? 1 : order._id === -1 ? -1 : undefined
+}
+
 /** CloudBase auto ids are 32 lowercase hex characters. */
 export function newDocId(): string {
   return randomBytes(16).toString('hex')
@@ -531,14 +538,14 @@ export class DatabaseEngine {
 
   // ---- reads -------------------------------------------------------------------------------
 
-  private *matching(collection: string, query: Record<string, unknown>): Generator<Doc> {
+  private *matching(collection: string, query: Record<string, unknown>, byId?: 1 | -1): Generator<Doc> {
     let matcher: Query
     try {
       matcher = new Query(query, MINGO)
     } catch (error) {
       throw errors.invalidParam((error as Error).message)
     }
-    for (const row of this.store.scan(collection, plan(query, this.store.indexes(collection)))) {
+    for (const row of this.store.scan(collection, plan(query, this.store.indexes(collection)), byId)) {
       if (matcher.test(row.doc)) yield row.doc
     }
   }
@@ -576,7 +583,11 @@ export class DatabaseEngine {
     if (shuffle && !(order && Object.keys(order).length > 0)) {
       return shuffleInPlace([...this.matching(collection, query)], shuffle).slice(offset, offset + limit)
     }
-    if (order && Object.keys(order).length > 0) {
+    // Ordered by `_id` alone (a cursor's paging): the documents come in that order from the
+    // primary key, so the scan stops at the page's end instead of sorting every match (ids compare
+    // as SQLite does — numbers before strings, strings by code point — as MongoDB's do).
+    const byId = order ? idOrder(order) : undefined
+    if (order && Object.keys(order).length > 0 && !byId) {
       const all = [...this.matching(collection, query)]
       try {
         return find(all, {}, undefined, MINGO).sort(order).skip(offset).limit(limit).all() as Doc[]
@@ -586,7 +597,7 @@ export class DatabaseEngine {
     }
     const out: Doc[] = []
     let skipped = 0
-    for (const doc of this.matching(collection, query)) {
+    for (const doc of this.matching(collection, query, byId)) {
       if (skipped < offset) {
         skipped++
         continue

@@ -211,22 +211,26 @@ export class Store {
     return row ? fromStorage<Doc>(row.doc) : undefined
   }
 
-  /** The candidate query for a scan: every row, or the union of the narrowing's index lookups. */
-  scanQuery(collection: string, narrowing?: Narrowing): { sql: string; params: unknown[] } {
+  /**
+   * The candidate query for a scan: every row, or the union of the narrowing's index lookups; in
+   * natural (insertion) order, or in `_id` order (`byId`: 1 ascending, -1 descending).
+   */
+  scanQuery(collection: string, narrowing?: Narrowing, byId?: 1 | -1): { sql: string; params: unknown[] } {
     const table = quoteIdent(this.info(collection).table)
-    if (!narrowing) return { sql: `SELECT rowid, doc FROM ${table} ORDER BY rowid`, params: [] }
+    const order = byId ? `ORDER BY id ${byId === 1 ? 'ASC' : 'DESC'}` : 'ORDER BY rowid'
+    if (!narrowing) return { sql: `SELECT rowid, doc FROM ${table} ${order}`, params: [] }
     const union = narrowing.parts
       .map((part) => `SELECT rowid FROM ${table} WHERE ${part.sql}`)
       .join(' UNION ALL ')
     return {
-      sql: `SELECT rowid, doc FROM ${table} WHERE rowid IN (${union}) ORDER BY rowid`,
+      sql: `SELECT rowid, doc FROM ${table} WHERE rowid IN (${union}) ${order}`,
       params: narrowing.parts.flatMap((part) => part.params),
     }
   }
 
-  /** Rows in natural (insertion) order, optionally narrowed by an index condition. */
-  *scan(collection: string, narrowing?: Narrowing): Generator<Row> {
-    const { sql, params } = this.scanQuery(collection, narrowing)
+  /** Rows in natural (insertion) order or in `_id` order, optionally narrowed by an index condition. */
+  *scan(collection: string, narrowing?: Narrowing, byId?: 1 | -1): Generator<Row> {
+    const { sql, params } = this.scanQuery(collection, narrowing, byId)
     const statement = this.sqlite.prepare(sql)
     for (const row of statement.iterate(...params) as IterableIterator<{
       rowid: number

@@ -702,3 +702,88 @@ describe('limits', () => {
     expect((await db.collection('plain').field({ i: true }).get()).data).toHaveLength(3)
   })
 })
+
+describe('orderBy _id alone: pages read in key order', () => {
+  const idsOf = (res: any) => res.data.map((doc: any) => doc._id)
+  // Inserted out of order, with numbers, mixed case and digits, so insertion order is not key order.
+  const ids = ['m', 'B', 'a', 'z9', 'z10', 'A', '0', '_', 'b', 'Z', 'aa', 'ab']
+
+  beforeEach(async () => {
+    for (const [i, _id] of ids.entries())
+      await db.collection('items').add({ data: { _id, sku: `S${i}`, price: i % 3 } })
+    await db.collection('items').add({ data: { _id: 7, sku: 'N7', price: 1 } })
+    await db.collection('items').add({ data: { _id: 3, sku: 'N3', price: 2 } })
+  })
+
+  // What sorting every match gives (numbers before strings, strings by code point).
+  const sorted = (all: any[], direction: 1 | -1) => {
+    const ascending = [...all]
+      .sort((a, b) => {
+        const [x, y] = [a._id, b._id]
+        if (typeof x !== typeof y) return typeof x === 'number' ? -1 : 1
+        return x < y ? -1 : x > y ? 1 : 0
+      })
+      .map((doc) => doc._id)
+    return direction === 1 ? ascending : ascending.reverse()
+  }
+
+  it('answers every page as sorting every match would, ascending and descending, narrowed or not', async () => {
+    const all = (await db.collection('items').limit(100).get()).data
+    for (const direction of [1, -1] as const) {
+      const expected = sorted(all, direction)
+      const pages: unknown[] = []
+      for (let skip = 0; skip < expected.length; skip += 4)
+        pages.push(
+          ...idsOf(
+            await db
+              .collection('items')
+              .orderBy('_id', direction === 1 ? 'asc' : 'desc')
+              .skip(skip)
+              .limit(4)
+              .get(),
+          ),
+        )
+      expect(pages).toEqual(expected)
+      // An indexed condition and a cursor beside it: the same order among the matches.
+      const cheap = all.filter((doc: any) => doc.price === 1)
+      const after = await db
+        .collection('items')
+        .where({ price: 1, _id: direction === 1 ? _.gt('A') : _.lt('z9') })
+        .orderBy('_id', direction === 1 ? 'asc' : 'desc')
+        .limit(100)
+        .get()
+      expect(idsOf(after)).toEqual(
+        sorted(cheap, direction).filter(
+          (id: any) =>
+            // A comparison with a string matches strings only, as in MongoDB.
+            typeof id === 'string' && (direction === 1 ? id > 'A' : id < 'z9'),
+        ),
+      )
+    }
+  })
+
+  it('stops reading at the end of the page instead of loading every match', async () => {
+    await db
+      .collection('plain')
+      .add({ data: Array.from({ length: 300 }, (_v, i) => ({ _id: `k${1000 + i}` })) })
+    const read = new Set<string>()
+    const original = JSON.parse
+    const spy = jest.spyOn(JSON, 'parse').mockImplementation((text: string, ...rest: any[]) => {
+      const value = original(text, ...rest)
+      if (typeof value?._id === 'string' && value._id.startsWith('k')) read.add(value._id)
+      return value
+    })
+    try {
+      const page = await db
+        .collection('plain')
+        .where({ _id: _.gt('k1100') })
+        .orderBy('_id', 'asc')
+        .limit(5)
+        .get()
+      expect(idsOf(page)).toEqual(['k1101', 'k1102', 'k1103', 'k1104', 'k1105'])
+    } finally {
+      spy.mockRestore()
+    }
+    expect(read.size).toBeLessThan(20)
+  })
+})
