@@ -38,7 +38,7 @@ describe('member.join through a channel’s code', () => {
       expect.objectContaining({
         action: 'create',
         memberId: member?._id,
-        fields: ['gender', 'province', 'memberNo', 'storeId', 'source', 'channel'],
+        fields: ['gender', 'province', 'memberNo', 'storeId', 'source', 'channel', 'birthdayMarks'],
       }),
     )
     expect(await env.all('channel_days')).toEqual([
