@@ -26,7 +26,6 @@
  */
 import { createHash } from 'node:crypto'
 
-import { CLAIM_ALPHABET, CLAIM_CODE_LENGTH } from '../../../src/domain/campaign/rules'
 import { chinaDate } from '../../../src/domain/dates'
 import {
   DEFAULT_VOUCHER_DAYS,
@@ -36,6 +35,7 @@ import {
   type RewardKind,
 } from '../../../src/domain/points/rewards'
 import type { Clock } from '../clock'
+import { counterCodeOf } from '../codes'
 import { COLLECTIONS, getDoc, type Db } from '../db'
 import type { Ledger, LedgerEntry } from './ledger'
 
@@ -86,14 +86,9 @@ export const voucherEntryId = (code: string) => `${VOUCHER_PREFIX}${code}`
 /** Codes tried for one redemption before giving up (each a 40-bit hash: a second is rare). */
 export const CODE_PROBES = 8
 
-/**
- * The `probe`-th code of a redemption: 8 characters of Crockford's base32 from a hash of its id
- * (32 divides 256, so each byte's low 5 bits are uniform).
- */
-export function codeOf(redemptionId: string, probe: number): string {
-  const digest = createHash('sha256').update(`${redemptionId}:${probe}`).digest()
-  return [...digest.subarray(0, CLAIM_CODE_LENGTH)].map((byte) => CLAIM_ALPHABET[byte & 31]).join('')
-}
+/** The `probe`-th code of a redemption: a counter code from a hash of its id. */
+export const codeOf = (redemptionId: string, probe: number): string =>
+  counterCodeOf(createHash('sha256').update(`${redemptionId}:${probe}`).digest())
 
 /** More vouchers than one member holds; the member's list is one read. */
 const MEMBER_MAX = 200
