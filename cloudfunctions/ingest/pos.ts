@@ -2,7 +2,7 @@
  * A store's POS (issue #11): purchases earn points, refunds take back the refunded part. Scored
  * and written by the receipt path the counter uses (common/points/receipts.ts), under the ledger
  * source `receipt:<storeId>:<receiptNo>`: a receipt awarded at the counter and pushed by the POS,
- * or pushed twice, earns once. The device is the actor of the ledger entry and of its audit entry.
+ * or pushed twice, earns once. The device is the actor of the ledger entry.
  *
  * The member is named by a member-code token (checked as the counter's scan is: current, not yet
  * used to earn) or by the phone's blind index, which the integrator computes with the mall's

@@ -84,6 +84,14 @@ function voucherOf(voucher: EntryVoucher): NonNullable<LedgerEntryView['voucher'
   }
 }
 
+/** Who an audit actor (audit.ts) is, as the member reads it. */
+function byOf(actor: string, self: string): AccessLogDay['by'] {
+  if (actor === self) return 'self'
+  if (actor.startsWith('staff:')) return 'staff'
+  if (actor.startsWith('device:')) return 'device'
+  return 'system'
+}
+
 /**
  * Accesses of one day that say the same thing become one counted row, newest day first (then in
  * a fixed order). `self` is the member's own actor id: their accesses are `by: 'self'`.
@@ -92,7 +100,7 @@ export function accessLog(accesses: CountedAccess[], self: string): AccessLogDay
   const days = new Map<string, AccessLogDay>()
   for (const access of accesses) {
     const { actor, day, action, purpose, fields, success, count } = access
-    const by = actor === self ? 'self' : actor.startsWith('staff:') ? 'staff' : 'system'
+    const by = byOf(actor, self)
     const key = JSON.stringify([day, by, action, purpose, fields, success])
     const seen = days.get(key)
     if (seen) seen.count += count

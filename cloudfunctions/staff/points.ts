@@ -50,7 +50,7 @@ const view = (doc: RulesVersionDoc): RulesVersionView => {
 export function createPointsActions(deps: PointsDeps): Handlers<typeof pointsContract, { status: 'active' }> {
   const { db, clock, audit, stores, rules, vault } = deps
   const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
-  const receipts = createReceipts({ db, clock, audit, rules, vault })
+  const receipts = createReceipts({ db, clock, rules, vault })
   const counts = createDailyCounts({ db, clock })
   const nowIso = () => new Date(clock.now()).toISOString()
 

@@ -148,6 +148,7 @@ describe('member.exportData', () => {
     } satisfies AuditEvent
     await Promise.all(Array.from({ length: 12 }, () => audit.record(staffRead)))
     await audit.record({ ...staffRead, actor: 'platform:wechat', action: 'delete', fields: ['plates'] })
+    await audit.record({ ...staffRead, actor: 'device:pos-1', action: 'update', fields: [] })
     await env.call(openid, 'setConsent', { purpose: 'idNumber', granted: false })
     for (const day of [1, 2, 40]) {
       env.clock.advance(day * 24 * 3600_000)
@@ -173,6 +174,13 @@ describe('member.exportData', () => {
     expect(views).toHaveLength(3)
     expect(copy.accessLog).toEqual(accessLog([...entryRows(entries), ...views], self))
     expect(copy.accessLog.find((row) => row.by === 'staff' && row.success)?.count).toBe(12)
+    // A store's till is named as one, apart from the platform and the jobs.
+    expect(copy.accessLog.filter((row) => row.by === 'device')).toEqual([
+      expect.objectContaining({ action: 'update', fields: [], count: 1 }),
+    ])
+    expect(copy.accessLog.filter((row) => row.by === 'system')).toEqual([
+      expect.objectContaining({ action: 'delete', fields: ['plates'] }),
+    ])
     // One day document per day with entries, however many entries there were.
     expect((await env.all('audit_days')).filter((d) => d.memberId === memberId)).toHaveLength(4)
   })

@@ -6,15 +6,15 @@
  * take back the refunded part under the version that scored it, each refund once (refunds.ts).
  *
  * Whom points are written for: active members whose basic consent (`membership`) holds now; a
- * child waiting for a guardian is not active. Every write is audited under the actor (a staff
- * member, a device) and the purpose `membership`.
+ * child waiting for a guardian is not active. Every write is recorded by its ledger entry — the
+ * actor (a staff member, a device), the purpose `membership`, the source — chained under the audit
+ * signing key (ledger.ts); the audit log does not repeat it.
  */
 import { allows } from '../../../src/domain/consent/rules'
 import type { AwardAnswer, RefundAnswer } from '../../../src/domain/contracts/points'
 import { fail, failScored, ok, type Failure, type Result } from '../../../src/domain/errors'
 import { earn, type EarningMember, type Purchase } from '../../../src/domain/points/earning'
 import { DEFAULT_LOT_POLICY } from '../../../src/domain/points/lots'
-import type { AuditLog } from '../audit'
 import type { Clock } from '../clock'
 import { COLLECTIONS, getDoc, type Db, type Doc } from '../db'
 import { birthdayAt } from '../members/birthday'
@@ -35,7 +35,6 @@ import type { RulesBook, RulesVersionDoc } from './rules'
 export interface ReceiptDeps {
   db: Db
   clock: Clock
-  audit: AuditLog
   rules: RulesBook
   /** The birthday marks' key (members/birthday.ts). */
   vault: Vault
@@ -109,12 +108,8 @@ export interface PurchaseInput {
 }
 
 export function createReceipts(deps: ReceiptDeps) {
-  const { db, clock, audit, rules, vault } = deps
+  const { db, clock, rules, vault } = deps
   const ledger = createLedger({ db, clock, policy: DEFAULT_LOT_POLICY, rules })
-
-  /** A write to a member's points, audited under the basic service's purpose. */
-  const audited = (actor: string, memberId: string, reason: string) =>
-    audit.record({ actor, action: 'update', purpose: PURPOSE, memberId, fields: [], success: true, reason })
 
   /** A member points may be written for: active, basic consent holding now. */
   async function servable(ref: string, field = 'ref'): Promise<MemberDoc | Failure> {
@@ -195,7 +190,6 @@ export function createReceipts(deps: ReceiptDeps) {
     servable,
     score,
     ledgerFailure,
-    audited,
     awarded,
 
     /** The points a scored purchase earns for `member`, without writing them (the counter's preview). */

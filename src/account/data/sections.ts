@@ -52,7 +52,12 @@ const label = (key: FieldKey) => inventoryField(key).label
 
 const or = (value: string | null | undefined) => (value ? value : NOT_GIVEN)
 
-const BY: Record<AccessLogDay['by'], string> = { self: '本人', staff: '工作人员', system: '系统' }
+const BY: Record<AccessLogDay['by'], string> = {
+  self: '本人',
+  staff: '工作人员',
+  device: '门店收银设备',
+  system: '系统',
+}
 
 const ACTIONS: Record<AccessLogDay['action'], string> = {
   create: '新增',

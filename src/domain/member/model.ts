@@ -105,8 +105,11 @@ export const GUARDIAN_RELATIONS: readonly { value: GuardianRelation; label: stri
  */
 export interface AccessLogDay {
   day: string
-  /** The member themself, service-desk or store staff, or the system (scheduled jobs, WeChat events). */
-  by: 'self' | 'staff' | 'system'
+  /**
+   * The member themself, service-desk or store staff, a store's registered till (a POS push), or
+   * the system (scheduled jobs, WeChat events).
+   */
+  by: 'self' | 'staff' | 'device' | 'system'
   action: 'create' | 'read' | 'update' | 'delete'
   purpose: string
   fields: string[]
