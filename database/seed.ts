@@ -38,6 +38,7 @@ export const DEMO_PERSONAS = {
   manager: 'dev-manager-openid',
   privacyOfficer: 'dev-privacy-officer-openid',
   admin: 'dev-admin-openid',
+  finance: 'dev-finance-openid',
 } as const
 
 export const DEMO_STORES = {
@@ -455,6 +456,15 @@ export function demoStaff(vault: Vault, at: Date): SeedDoc[] {
       role: 'admin',
       storeIds: [],
       displayName: '商场管理员',
+      status: 'active',
+      createdAt: at,
+    },
+    {
+      _id: staffDocId(vault, DEMO_PERSONAS.finance),
+      staffId: 'staff-demo-finance',
+      role: 'finance',
+      storeIds: [],
+      displayName: '商场财务',
       status: 'active',
       createdAt: at,
     },

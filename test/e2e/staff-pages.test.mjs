@@ -56,6 +56,8 @@ const PAGES = [
   ['manager', '/staff/codes/index', 'codes'],
   ['manager', '/staff/channel/index?code=Xh7a', 'channel'],
   ['manager', '/staff/rewards/index', 'catalogue'],
+  ['manager', '/staff/points-report/index', 'points-report'],
+  ['finance', '/staff/points-report/index', 'points-report'],
 ]
 
 test('every staff page, as a persona who may use it, at 375 px', async (t) => {
@@ -64,7 +66,7 @@ test('every staff page, as a persona who may use it, at 375 px', async (t) => {
 
   await step('the workbench of each staff role', async () => {
     await openHome(page, BASE_URL)
-    for (const persona of ['counter', 'manager', 'privacyOfficer', 'admin']) {
+    for (const persona of ['counter', 'manager', 'privacyOfficer', 'admin', 'finance']) {
       await as(persona, '/pages/workbench/index')
       await page.locator('.workbench__me:visible').waitFor({ timeout: 20_000 })
       await page.locator('.entry-list__item:visible').first().waitFor()

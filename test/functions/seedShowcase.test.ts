@@ -1,9 +1,10 @@
 /**
- * `npm start`'s showcase seed: the mall-wide personas (privacy officer, admin) and a partners
+ * `npm start`'s showcase seed: the mall-wide personas (privacy officer, admin, finance) and a partners
  * register with one entry of each standing, so every staff page can be tried.
  */
 import { DB_OPTIONS } from '../../cloudfunctions/common/db'
 import { DEMO_PARKING_PLATES, DEMO_PERSONAS, seedDemo } from '../../database/seed'
+import { chinaDate } from '../../src/domain/dates'
 import { createTestEnv, dataOf, type TestEnv } from './support'
 import { staffCallOf } from './staffSupport'
 
@@ -27,13 +28,13 @@ const showcase = () =>
   })
 
 describe('the showcase seed', () => {
-  it('adds the privacy officer and admin personas, and partners valid, expiring and ended; once', async () => {
+  it('adds the privacy officer, admin and finance personas, and partners valid, expiring and ended; once', async () => {
     expect(await call(DEMO_PERSONAS.privacyOfficer, 'listPartners')).toMatchObject({
       ok: false,
       code: 'FORBIDDEN',
     })
-    // 2 personas, 3 partners, 4 car-park events.
-    expect(await showcase()).toBe(9)
+    // 3 personas, 3 partners, 4 car-park events.
+    expect(await showcase()).toBe(10)
     expect(await showcase()).toBe(0)
     for (const persona of ['privacyOfficer', 'admin'] as const) {
       const { partners } = dataOf<Listed>(await call(DEMO_PERSONAS[persona], 'listPartners'))
@@ -50,6 +51,10 @@ describe('the showcase seed', () => {
       role: 'admin',
     })
     expect(await env.dump()).not.toContain(DEMO_PERSONAS.admin)
+    // The mall's finance reads the points report of every store, and nothing else.
+    const day = chinaDate(env.clock.now())
+    expect(await call(DEMO_PERSONAS.finance, 'pointsReport', { from: day, to: day })).toMatchObject({ ok: true })
+    expect(await call(DEMO_PERSONAS.finance, 'listPartners')).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
 
   it('adds parking sessions at the demo car park that the desk finds masked, one of them among the last exits', async () => {

@@ -2,7 +2,7 @@
  * The local server's developer endpoints (docs/architecture.md, "Local HTTP"). Only the H5 dev
  * build ever imports this module.
  */
-export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager' | 'privacyOfficer' | 'admin'
+export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager' | 'privacyOfficer' | 'admin' | 'finance'
 
 export const PERSONAS: readonly { value: Persona; label: string }[] = [
   { value: 'shopper', label: '顾客' },
@@ -11,6 +11,7 @@ export const PERSONAS: readonly { value: Persona; label: string }[] = [
   { value: 'manager', label: '店长' },
   { value: 'privacyOfficer', label: '隐私负责人' },
   { value: 'admin', label: '商场管理员' },
+  { value: 'finance', label: '商场财务' },
 ]
 
 /** One SMS or subscribe message the local cloud "sent", as far as the viewer needs it. */
