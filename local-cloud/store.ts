@@ -219,6 +219,13 @@ export class Store {
     const table = quoteIdent(this.info(collection).table)
     const order = byId ? `ORDER BY id ${byId === 1 ? 'ASC' : 'DESC'}` : 'ORDER BY rowid'
     if (!narrowing) return { sql: `SELECT rowid, doc FROM ${table} ${order}`, params: [] }
+    // One condition goes straight into the WHERE, so that a scan stopped early (a page) reads
+    // only what it returns: as `rowid IN (…)` SQLite would first collect every match — for a
+    // cursor's `_id > last`, the whole rest of the collection on every page.
+    if (narrowing.parts.length === 1) {
+      const [part] = narrowing.parts
+      return { sql: `SELECT rowid, doc FROM ${table} WHERE ${part.sql} ${order}`, params: part.params }
+    }
     const union = narrowing.parts
       .map((part) => `SELECT rowid FROM ${table} WHERE ${part.sql}`)
       .join(' UNION ALL ')

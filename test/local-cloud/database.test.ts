@@ -786,4 +786,30 @@ describe('orderBy _id alone: pages read in key order', () => {
     }
     expect(read.size).toBeLessThan(20)
   })
+
+  it('lets SQLite stop at the page too: a cursor is not first collected into a set of every match', async () => {
+    await db
+      .collection('plain')
+      .add({ data: Array.from({ length: 50 }, (_v, i) => ({ _id: `k${1000 + i}` })) })
+    const statements: string[] = []
+    const prepare = cloud.sqlite.prepare.bind(cloud.sqlite)
+    const spy = jest.spyOn(cloud.sqlite, 'prepare').mockImplementation(((sql: string) => {
+      statements.push(sql)
+      return prepare(sql)
+    }) as typeof cloud.sqlite.prepare)
+    try {
+      const page = await db.collection('plain').where({ _id: _.gt('k1010') }).orderBy('_id', 'asc').limit(3).get()
+      expect(idsOf(page)).toEqual(['k1011', 'k1012', 'k1013'])
+    } finally {
+      spy.mockRestore()
+    }
+    const scan = statements.find((sql) => sql.startsWith('SELECT rowid, doc FROM'))
+    expect(scan).toBeDefined()
+    // The plan walks the key's index from the cursor on: no list of matches, no sort.
+    const plan = (cloud.sqlite.prepare(`EXPLAIN QUERY PLAN ${scan}`).all('k1010') as { detail: string }[])
+      .map((row) => row.detail)
+      .join('\n')
+    expect(plan).not.toMatch(/LIST SUBQUERY|TEMP B-TREE/)
+    expect(plan).toMatch(/SEARCH .* USING INDEX .*\(id>\?\)/)
+  })
 })
