@@ -3,7 +3,7 @@
 //   --quick          the CI subset (< 2 minutes): fewer calls, no scale test; writes
 //                    .build/bench/RESULTS-quick.md instead of bench/RESULTS.md
 //   --scale <size>   also generate <size> members (100k, 1M, 250000 …) and measure at that size
-//   --only <text>    only the actions whose name contains <text>
+//   --only <texts>   only the actions and jobs whose name contains one of <texts> (comma-separated)
 //   --sweep <size>   parking sessions the retention sweep is measured over (default 50k; 5k quick)
 //   --ledger <size>  members (10 ledger entries each) the points ledger is measured at (default 50k; 2k quick)
 //   --pages          also count the cloud calls of each page load (Chromium against `npm start`,

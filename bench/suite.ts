@@ -84,6 +84,11 @@ interface Options {
   out?: string
 }
 
+/** Whether `--only` selects a case or job: its name contains one of the comma-separated texts. */
+function selected(options: Options, name: string): boolean {
+  return !options.only || options.only.split(',').some((text) => name.includes(text))
+}
+
 function parseSize(text: string): number {
   const match = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text)
   if (!match) throw new Error(`expected a size such as 100k or 1M, not "${text}"`)
@@ -180,7 +185,7 @@ async function benchAction(env: BenchEnv, c: ActionCase, quick: boolean): Promis
 async function benchActions(env: BenchEnv, options: Options, cases = ACTION_CASES): Promise<ActionResult[]> {
   const results: ActionResult[] = []
   for (const c of cases) {
-    if (options.only && !caseName(c).includes(options.only)) continue
+    if (!selected(options, caseName(c))) continue
     for (const result of await benchAction(env, c, options.quick)) {
       const { concurrency } = result
       log(
@@ -289,7 +294,7 @@ async function main(): Promise<void> {
   let parkingSweep: SweepRate | undefined
   try {
     actions = await benchActions(env, options)
-    if (!options.only || 'parking.sweep'.includes(options.only)) {
+    if (selected(options, 'parking.sweep')) {
       parkingSweep = await benchParkingSweep(env, options.sweep ?? (options.quick ? 5_000 : 50_000))
       log(
         `parking sweep: ${parkingSweep.perSecond.toFixed(0)} sessions/s (${parkingSweep.readsPerSession.toFixed(3)} reads + ${parkingSweep.writesPerSession.toFixed(3)} writes per session); 1,000,000 sessions ≈ ${(parkingSweep.millionSeconds / 60).toFixed(1)} min`,
@@ -298,9 +303,9 @@ async function main(): Promise<void> {
   } finally {
     env.close()
   }
-  const runsJob = (name: string) => !options.only || name.includes(options.only)
+  const runsJob = (name: string) => selected(options, name)
   let pointsLedger: LedgerScaleResult | undefined
-  if (!options.only || 'points.ledger'.includes(options.only)) {
+  if (selected(options, 'points.ledger')) {
     const ledgerEnv = await createBenchEnv()
     try {
       pointsLedger = await benchLedger(ledgerEnv, options.ledger ?? (options.quick ? 2_000 : 50_000), log)

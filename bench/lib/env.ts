@@ -25,9 +25,14 @@ import { createLocalCloud, type FunctionLoader, type LocalCloud } from '../../lo
 import { NOTICE_VERSION } from '../../src/domain/consent/purposes'
 import { wxpayBenchFunction } from './wxpay'
 
+/** The member function without its per-instance store cache (`member.joinForm:cold`). */
+export const COLD_MEMBER = 'member-cold'
+
 /** Cloud functions the benchmarks can call, by name. A new function is one line here. */
 const FUNCTIONS: Record<string, FunctionLoader> = {
   member: () => ({ main: createMain() }),
+  // The member function as a new instance answers: nothing kept from a call before (the stores).
+  [COLD_MEMBER]: () => ({ main: createMain({ storeCacheMs: 0 }) }),
   staff: () => ({ main: createStaffMain() }),
   campaign: () => ({ main: createCampaignMain() }),
   ingest: () => ({ main: createIngestMain() }),

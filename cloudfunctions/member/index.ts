@@ -53,6 +53,11 @@ export interface MemberFunctionOptions {
   templates?: SubscribeTemplates
   getContext?: () => { OPENID?: string; APPID?: string; SOURCE?: string }
   onUndeclared?: (action: string, code: ErrorCode) => void
+  /**
+   * Benches only: how long the instance keeps the stores it read (`STORE_CACHE_MS`); 0 makes
+   * every call read them, as an instance's first call does.
+   */
+  storeCacheMs?: number
 }
 
 /** Builds the function's `main`; tests pass a manual clock. */
@@ -63,7 +68,7 @@ export function createMain(options: MemberFunctionOptions = {}): Main {
   // Kept by the function instance across its calls: a block of member numbers, the stores, the
   // audit chain, the callers seen.
   const memberNumbers = createBlockSequence('memberNo', MEMBER_NO_BLOCK)
-  const stores = createStoreDirectory(clock)
+  const stores = createStoreDirectory(clock, options.storeCacheMs)
   const callers = createCallerCache()
   const auditChain = createAuditChain()
 
