@@ -53,7 +53,9 @@ describe('the showcase seed', () => {
     expect(await env.dump()).not.toContain(DEMO_PERSONAS.admin)
     // The mall's finance reads the points report of every store, and nothing else.
     const day = chinaDate(env.clock.now())
-    expect(await call(DEMO_PERSONAS.finance, 'pointsReport', { from: day, to: day })).toMatchObject({ ok: true })
+    expect(await call(DEMO_PERSONAS.finance, 'pointsReport', { from: day, to: day })).toMatchObject({
+      ok: true,
+    })
     expect(await call(DEMO_PERSONAS.finance, 'listPartners')).toMatchObject({ ok: false, code: 'FORBIDDEN' })
   })
 

@@ -798,7 +798,12 @@ describe('orderBy _id alone: pages read in key order', () => {
       return prepare(sql)
     }) as typeof cloud.sqlite.prepare)
     try {
-      const page = await db.collection('plain').where({ _id: _.gt('k1010') }).orderBy('_id', 'asc').limit(3).get()
+      const page = await db
+        .collection('plain')
+        .where({ _id: _.gt('k1010') })
+        .orderBy('_id', 'asc')
+        .limit(3)
+        .get()
       expect(idsOf(page)).toEqual(['k1011', 'k1012', 'k1013'])
     } finally {
       spy.mockRestore()

@@ -2,7 +2,8 @@
  * The local server's developer endpoints (docs/architecture.md, "Local HTTP"). Only the H5 dev
  * build ever imports this module.
  */
-export type Persona = 'shopper' | 'new-shopper' | 'counter' | 'manager' | 'privacyOfficer' | 'admin' | 'finance'
+export type Persona =
+  'shopper' | 'new-shopper' | 'counter' | 'manager' | 'privacyOfficer' | 'admin' | 'finance'
 
 export const PERSONAS: readonly { value: Persona; label: string }[] = [
   { value: 'shopper', label: '顾客' },
