@@ -219,10 +219,12 @@ export class Store {
     const table = quoteIdent(this.info(collection).table)
     const order = byId ? `ORDER BY id ${byId === 1 ? 'ASC' : 'DESC'}` : 'ORDER BY rowid'
     if (!narrowing) return { sql: `SELECT rowid, doc FROM ${table} ${order}`, params: [] }
-    // One condition goes straight into the WHERE, so that a scan stopped early (a page) reads
-    // only what it returns: as `rowid IN (…)` SQLite would first collect every match — for a
-    // cursor's `_id > last`, the whole rest of the collection on every page.
-    if (narrowing.parts.length === 1) {
+    // In `_id` order, one condition (the planner's `_id` conditions are single) goes straight into
+    // the WHERE, so that a page stopped early reads only what it returns: as `rowid IN (…)`
+    // SQLite would first collect every match — for a cursor's `_id > last`, the whole rest of the
+    // collection on every page. In insertion order the set stays: a range on `id` with
+    // `ORDER BY rowid` would be answered by a scan of the table.
+    if (byId && narrowing.parts.length === 1) {
       const [part] = narrowing.parts
       return { sql: `SELECT rowid, doc FROM ${table} WHERE ${part.sql} ${order}`, params: part.params }
     }
